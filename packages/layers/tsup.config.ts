@@ -1,0 +1,3 @@
+import { defineFluxPackage } from "../../tooling/tsup";
+
+export default defineFluxPackage();
