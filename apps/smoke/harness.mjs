@@ -97,14 +97,13 @@ export function createHarness({ runtime, log = console.log }) {
 
   function record(name, error) {
     results.push({ name, error });
-    if (error)
-      log(
-        `  FAIL ${name}\n       ${String(error?.stack ?? error)
-          .split("\n")
-          .slice(0, 4)
-          .join("\n       ")}`,
-      );
-    else log(`  ok   ${name}`);
+    if (error) {
+      // The message and the first stack frame outside this file: enough to find the failing line.
+      const where = String(error?.stack ?? "")
+        .split("\n")
+        .find((l) => /^\s*at /.test(l) && !l.includes("harness.mjs"));
+      log(`  FAIL ${name}\n       ${error?.message ?? error}${where ? `\n       ${where.trim()}` : ""}`);
+    } else log(`  ok   ${name}`);
   }
 
   function summary() {

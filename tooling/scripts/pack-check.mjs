@@ -1,0 +1,167 @@
+// Pack-and-install check: does each publishable @flux/* package work when installed ALONE from its tarball?
+//
+// For every package (packages/* not private, with a built dist): `npm pack` into a temp dir outside the
+// repo, install that tarball plus the tarballs of the @flux packages it needs (its @flux peers and
+// dependencies, transitively) into a fresh temp project, then import it on node, bun and deno and check
+// its exports. Outside the repo on purpose: inside it, the repo's node_modules would hide an import the
+// package does not declare. Optional peers (webgpu, koffi) are not installed: importing must not need them.
+// Then `publint` lints each tarball.
+//
+// Usage: node tooling/scripts/pack-check.mjs [--json out.json] [--keep] [package-dir-name...]
+// Each (package × runtime) and each publint run is one check. Exit code 1 if any check failed.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bin, childEnv, exec, repoRoot, seconds, tail } from "./lib/exec.mjs";
+
+const RUNTIMES = {
+  node: () => [process.execPath, ["check.mjs"]],
+  bun: () => [bin("bun"), ["check.mjs"]],
+  deno: () => [bin("deno"), ["run", "-A", "check.mjs"]],
+};
+
+const argv = process.argv.slice(2);
+const jsonOut = argv.includes("--json") ? argv[argv.indexOf("--json") + 1] : undefined;
+const keep = argv.includes("--keep");
+const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--json");
+
+/** Publishable workspace packages: not private, built. */
+function publishablePackages() {
+  const dir = join(repoRoot, "packages");
+  return readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, "package.json")))
+    .map((d) => ({
+      dir: join(dir, d),
+      short: d,
+      manifest: JSON.parse(readFileSync(join(dir, d, "package.json"), "utf8")),
+    }))
+    .filter((p) => !p.manifest.private)
+    .filter((p) => {
+      if (existsSync(join(p.dir, "dist"))) return true;
+      console.log(`  skip ${p.manifest.name}: no dist/ (build first)`);
+      return false;
+    });
+}
+
+/** The @flux packages `pkg` needs installed beside it: peers and dependencies, transitively. */
+function fluxClosure(pkg, byName) {
+  const seen = new Set([pkg.manifest.name]);
+  const queue = [pkg];
+  while (queue.length > 0) {
+    const m = queue.pop().manifest;
+    const optional = m.peerDependenciesMeta ?? {};
+    const needs = [
+      ...Object.keys(m.dependencies ?? {}),
+      ...Object.keys(m.peerDependencies ?? {}).filter((n) => !optional[n]?.optional),
+    ];
+    for (const name of needs) {
+      if (!name.startsWith("@flux/") || seen.has(name)) continue;
+      seen.add(name);
+      if (byName.has(name)) queue.push(byName.get(name));
+    }
+  }
+  return [...seen];
+}
+
+/** A script that imports the package and checks that every export it lists is defined. */
+function checkScript(name) {
+  return `import * as mod from ${JSON.stringify(name)};
+const keys = Object.keys(mod);
+if (keys.length === 0) throw new Error("${name} has no exports");
+const undef = keys.filter((k) => mod[k] === undefined);
+if (undef.length > 0) throw new Error("${name}: exports listed but undefined: " + undef.join(", "));
+console.log("IMPORT-OK ${name}: " + keys.length + " exports (" + keys.slice(0, 8).join(", ") + (keys.length > 8 ? ", ..." : "") + ")");
+`;
+}
+
+const results = [];
+function record(name, kind, ok, ms, output) {
+  results.push({ name, kind, ok, ms, output: ok ? "" : tail(output, 25, "") });
+  console.log(`  ${ok ? "ok  " : "FAIL"} ${name} (${seconds(ms)})`);
+  if (!ok) console.log(tail(output, 25, "       "));
+}
+
+/** Runs async jobs with at most `limit` at a time (the machine has 2 cores). */
+async function pool(items, limit, job) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await job(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+// Every publishable package is packed (one npm call), so that a filtered run still has its peers' tarballs.
+const packages = publishablePackages();
+const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+const checked = packages.filter((p) => only.length === 0 || only.includes(p.short));
+const work = mkdtempSync(join(tmpdir(), "flux-pack-check-"));
+const env = childEnv();
+console.log(`pack-check: ${checked.length} package(s), temp dir ${work}`);
+
+const packed = await exec(
+  "npm",
+  ["pack", "--json", "--pack-destination", work, ...packages.flatMap((p) => ["-w", p.dir])],
+  { env, timeoutMs: 180_000 },
+);
+const tarballs = new Map();
+if (packed.code === 0) {
+  for (const entry of JSON.parse(packed.output.slice(packed.output.indexOf("["))))
+    tarballs.set(entry.name, join(work, entry.filename));
+} else {
+  record("npm pack", "pack", false, packed.ms, packed.output);
+}
+
+await pool(
+  checked.filter((p) => tarballs.has(p.manifest.name)),
+  2,
+  async (pkg) => {
+    const name = pkg.manifest.name;
+    const project = mkdtempSync(join(work, `${pkg.short}-`));
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "flux-pack-check", private: true, type: "module" }),
+    );
+    writeFileSync(join(project, "check.mjs"), checkScript(name));
+    const needed = fluxClosure(pkg, byName);
+    const missing = needed.filter((n) => !tarballs.has(n));
+    const install = missing.length
+      ? { code: 1, ms: 0, output: `no tarball for ${missing.join(", ")} (not publishable or not built)` }
+      : await exec(
+          "npm",
+          [
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefer-offline",
+            "--loglevel=error",
+            "--prefix",
+            project,
+            ...needed.map((n) => tarballs.get(n)),
+          ],
+          { cwd: project, env, timeoutMs: 300_000 },
+        );
+    for (const [runtime, command] of Object.entries(RUNTIMES)) {
+      if (install.code !== 0) {
+        record(`${name} × ${runtime}`, "import", false, install.ms, `npm install failed:\n${install.output}`);
+        continue;
+      }
+      const [cmd, args] = command();
+      const r = await exec(cmd, args, { cwd: project, env, timeoutMs: 120_000 });
+      record(
+        `${name} × ${runtime}`,
+        "import",
+        r.code === 0 && r.output.includes("IMPORT-OK"),
+        r.ms,
+        r.output,
+      );
+    }
+    const lint = await exec(bin("publint"), ["run", tarballs.get(name)], { env, timeoutMs: 120_000 });
+    record(`publint ${name}`, "publint", lint.code === 0, lint.ms, lint.output);
+  },
+);
+
+if (!keep) rmSync(work, { recursive: true, force: true });
+const failed = results.filter((r) => !r.ok).length;
+console.log(`PACK-CHECK: ${results.length - failed} passed, ${failed} failed`);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
+process.exit(failed > 0 || results.length === 0 ? 1 : 0);

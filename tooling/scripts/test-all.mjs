@@ -1,0 +1,233 @@
+// `npm test`: every suite of the monorepo, in order, then ONE closing line `N passed, N failed, N skipped`.
+//
+// Suites: build, generated-file checks (tooling/scripts/check-*.mjs), lint, typecheck, vitest (under a
+// Vulkan driver WebGPU can use), the smoke app on node/bun/deno, pack-and-install + publint.
+// With FLUX_REQUIRE_WEBGPU=1 or FLUX_REQUIRE_MPI=1 (CI sets both) a skipped test counts as a failure:
+// CI must not go green because the GPU or MPI tests quietly skipped themselves.
+// Options: --only <suite,...> runs just those suites (names as in the table), --bail stops at the first failure.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bin, childEnv, exec, repoRoot, seconds, tail } from "./lib/exec.mjs";
+import { resolveVulkanEnv } from "./vulkan-env.mjs";
+
+const argv = process.argv.slice(2);
+const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1].split(",") : undefined;
+const bail = argv.includes("--bail");
+const requireAll = ["FLUX_REQUIRE_WEBGPU", "FLUX_REQUIRE_MPI"].filter((k) => process.env[k] === "1");
+const vulkan = resolveVulkanEnv();
+const env = childEnv(vulkan.vars);
+const scratch = mkdtempSync(join(tmpdir(), "flux-test-all-"));
+
+/** One whole-command check: passes when the command exits 0. */
+async function commandCheck(label, cmd, args, timeoutMs) {
+  const r = await exec(cmd, args, { env, timeoutMs });
+  return { passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, skipped: 0, output: r.output, label };
+}
+
+/** Parses a `PREFIX: N passed, N failed` line (the last one) out of a runner's output. */
+function countsFrom(output, prefix) {
+  const lines = output.split("\n").filter((l) => l.startsWith(prefix));
+  const m = lines.at(-1)?.match(/(\d+) passed, (\d+) failed/);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
+
+const suites = [
+  {
+    name: "build",
+    run: () =>
+      commandCheck("turbo run build", bin("turbo"), ["run", "build", "--output-logs=errors-only"], 600_000),
+  },
+  {
+    name: "generated",
+    run: async () => {
+      const dir = join(repoRoot, "tooling/scripts");
+      const checks = readdirSync(dir)
+        .filter((f) => /^check-.*\.mjs$/.test(f))
+        .sort();
+      const out = {
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+        output: "",
+        label: checks.join(", ") || "(no check-*.mjs yet)",
+      };
+      for (const f of checks) {
+        const r = await exec(process.execPath, [join(dir, f)], { env, timeoutMs: 300_000 });
+        if (r.code === 0) out.passed += 1;
+        else {
+          out.failed += 1;
+          out.output += `--- ${f} (exit ${r.code})\n${r.output}\n`;
+        }
+      }
+      return out;
+    },
+  },
+  {
+    name: "lint",
+    run: () =>
+      commandCheck(
+        "biome check .",
+        bin("biome"),
+        ["check", "--colors=off", "--diagnostic-level=error", "."],
+        300_000,
+      ),
+  },
+  {
+    name: "typecheck",
+    run: () =>
+      commandCheck(
+        "turbo run typecheck",
+        bin("turbo"),
+        ["run", "typecheck", "--output-logs=errors-only"],
+        600_000,
+      ),
+  },
+  {
+    name: "vitest",
+    run: async () => {
+      const jsonFile = join(scratch, "vitest.json");
+      const r = await exec(
+        bin("vitest"),
+        [
+          "run",
+          "--passWithNoTests",
+          "--reporter=default",
+          "--reporter=json",
+          `--outputFile.json=${jsonFile}`,
+        ],
+        { env: { ...env, FORCE_COLOR: "0" }, timeoutMs: 900_000 },
+      );
+      // The default reporter's closing summary (Test Files / Tests / Duration) goes to the console as is.
+      const summary = r.output.split("\n").filter((l) => /^\s*(Test Files|Tests|Errors|Duration)\s/.test(l));
+      if (summary.length) console.log(summary.map((l) => `    ${l.trim()}`).join("\n"));
+      if (!existsSync(jsonFile))
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "vitest wrote no JSON report" };
+      const report = JSON.parse(readFileSync(jsonFile, "utf8"));
+      const tests = report.testResults.flatMap((f) =>
+        f.assertionResults.map((a) => ({ ...a, file: f.name })),
+      );
+      const passed = tests.filter((t) => t.status === "passed").length;
+      let failed = tests.filter((t) => t.status === "failed").length;
+      const skippedTests = tests.filter((t) => ["skipped", "pending", "todo", "disabled"].includes(t.status));
+      // A file that fails to load has no tests but is a failure all the same.
+      const brokenFiles = report.testResults.filter(
+        (f) => f.status === "failed" && f.assertionResults.length === 0,
+      );
+      failed += brokenFiles.length;
+      if (r.code !== 0 && failed === 0) failed = 1; // e.g. an unhandled error after all tests passed
+      let skipped = skippedTests.length;
+      let output = r.output;
+      if (requireAll.length > 0 && skipped > 0) {
+        const list = skippedTests
+          .map((t) => `    ${t.file.replace(repoRoot, "")} > ${t.fullName}`)
+          .join("\n");
+        output += `\n${requireAll.join(" + ")} set: ${skipped} skipped test(s) count as failures:\n${list}\n`;
+        console.log(`    ${skipped} skipped test(s) count as failures (${requireAll.join(", ")}):\n${list}`);
+        failed += skipped;
+        skipped = 0;
+      }
+      return {
+        passed,
+        failed,
+        skipped,
+        output,
+        label: `${report.numTotalTests} tests in ${report.numTotalTestSuites} files`,
+      };
+    },
+  },
+  ...[
+    ["node", process.execPath, []],
+    ["bun", bin("bun"), []],
+    ["deno", bin("deno"), ["run", "-A"]],
+  ].map(([runtime, cmd, pre]) => ({
+    name: `smoke ${runtime}`,
+    run: async () => {
+      const r = await exec(cmd, [...pre, join(repoRoot, "apps/smoke/run.mjs")], { env, timeoutMs: 300_000 });
+      const counts = countsFrom(r.output, "SMOKE ");
+      if (!counts)
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no SMOKE summary line" };
+      if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
+      return { ...counts, skipped: 0, output: r.output, label: `apps/smoke on ${runtime}` };
+    },
+  })),
+  {
+    name: "pack+publint",
+    run: async () => {
+      const jsonFile = join(scratch, "pack.json");
+      const r = await exec(
+        process.execPath,
+        [join(repoRoot, "tooling/scripts/pack-check.mjs"), "--json", jsonFile],
+        {
+          env,
+          timeoutMs: 900_000,
+        },
+      );
+      if (!existsSync(jsonFile))
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "pack-check crashed" };
+      const results = JSON.parse(readFileSync(jsonFile, "utf8"));
+      const passed = results.filter((x) => x.ok).length;
+      const failed = results.length - passed + (r.code !== 0 && passed === results.length ? 1 : 0);
+      const pkgs = new Set(results.map((x) => x.name.replace(/^publint | × .*$/g, ""))).size;
+      return {
+        passed,
+        failed,
+        skipped: 0,
+        output: r.output,
+        label: `${pkgs} packages × node/bun/deno + publint`,
+      };
+    },
+  },
+];
+
+console.log(
+  `test-all: ${vulkan.reason}${requireAll.length ? `; ${requireAll.join(", ")} set: skips are failures` : ""}`,
+);
+const rows = [];
+const started = performance.now();
+for (const suite of suites) {
+  if (only && !only.includes(suite.name)) continue;
+  console.log(`\n▶ ${suite.name}`);
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await suite.run();
+  } catch (e) {
+    result = {
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      output: String(e?.stack ?? e),
+      label: "the suite runner crashed",
+    };
+  }
+  const ms = performance.now() - t0;
+  rows.push({ name: suite.name, ...result, ms });
+  const verdict = result.failed > 0 ? "FAILED" : "ok";
+  console.log(
+    `  ${verdict} ${suite.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${seconds(ms)}) ${result.label}`,
+  );
+  if (result.failed > 0) console.log(`  --- last lines of ${suite.name} ---\n${tail(result.output, 40)}`);
+  if (bail && result.failed > 0) break;
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const total = rows.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  },
+);
+const w = Math.max(...rows.map((r) => r.name.length), 5);
+console.log(`\n${"suite".padEnd(w)}  passed  failed  skipped   time  `);
+for (const r of rows)
+  console.log(
+    `${r.name.padEnd(w)}  ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${seconds(r.ms).padStart(6)}${r.failed ? "  <- FAILED" : ""}`,
+  );
+console.log(
+  `${"total".padEnd(w)}  ${"".padStart(6)}  ${"".padStart(6)}  ${"".padStart(7)}  ${seconds(performance.now() - started).padStart(6)}`,
+);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 ? 1 : 0);
