@@ -1,0 +1,28 @@
+// The shared body of fmap, fmapStructure and fmapWithPath: Functors' `fmap` composition
+// CachedWalk(ExcludeWalk(walk, f, exclude)), run with `execute`.
+import { execute, type Walk } from "./execute";
+import { isLeaf } from "./isLeaf";
+import type { KeyPath } from "./keyPath";
+import type { CommonMapOptions } from "./options";
+import { CachedWalk, ExcludeWalk } from "./walks";
+
+export function mapTrees(
+  fn: (x: unknown, ys: readonly unknown[], path: KeyPath) => unknown,
+  exclude: ((x: unknown, path: KeyPath) => boolean) | undefined,
+  walk: Walk,
+  x: unknown,
+  ys: readonly unknown[],
+  options: CommonMapOptions,
+): unknown {
+  // `exclude` adds leaves; it never makes a leaf walkable (write a custom walk for that).
+  const isStop = exclude === undefined ? isLeaf : (v: unknown, p: KeyPath) => isLeaf(v) || exclude(v, p);
+  let composed: Walk = new ExcludeWalk(walk, fn, isStop);
+  const cache = options.cache ?? true;
+  if (cache !== false && cache !== null) {
+    composed = new CachedWalk(composed, {
+      cache: cache === true ? new Map() : cache,
+      ...("prune" in options ? { prune: options.prune } : {}),
+    });
+  }
+  return execute(composed, x, ys);
+}
