@@ -6,13 +6,17 @@ import { bin, childEnv, exec, repoRoot } from "./lib/exec.mjs";
 import { vulkanEnv } from "./vulkan-env.mjs";
 
 const demoDir = join(repoRoot, "apps/demo/src");
-const demoMain = existsSync(demoDir) ? readdirSync(demoDir).find((f) => /^main\.(mjs|js|ts)$/.test(f)) : undefined;
+const demoMain = existsSync(demoDir)
+  ? readdirSync(demoDir).find((f) => /^main\.(mjs|js|ts)$/.test(f))
+  : undefined;
 const env = childEnv(vulkanEnv());
 
 if (demoMain) {
   console.log(`demo: building the packages, then running apps/demo/src/${demoMain}`);
 } else {
-  console.log("demo: no demo app yet (apps/demo); building the packages and running the smoke checks on node instead");
+  console.log(
+    "demo: no demo app yet (apps/demo); building the packages and running the smoke checks on node instead",
+  );
 }
 const build = await exec(bin("turbo"), ["run", "build", "--output-logs=errors-only"], { env, echo: true });
 if (build.code !== 0) {

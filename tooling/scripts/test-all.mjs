@@ -65,13 +65,15 @@ const suites = [
   },
   {
     name: "lint",
-    run: () =>
-      commandCheck(
-        "biome check .",
-        bin("biome"),
-        ["check", "--colors=off", "--diagnostic-level=error", "."],
-        300_000,
-      ),
+    run: async () => {
+      const args = ["check", "--colors=off", "--diagnostic-level=error", "--max-diagnostics=200", "."];
+      const r = await commandCheck("biome check .", bin("biome"), args, 300_000);
+      // Biome prints one header per diagnostic (`path:line:col category ━━━`): list them before the tail.
+      const headers = r.output.split("\n").filter((l) => /^\S.*━━━/.test(l) && !/DEPRECATED|^check /.test(l));
+      if (r.failed)
+        r.label += `; ${headers.length} diagnostic(s):\n${headers.map((h) => `      ${h.replace(/\s*━+$/, "")}`).join("\n")}`;
+      return r;
+    },
   },
   {
     name: "typecheck",
