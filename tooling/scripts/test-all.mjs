@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bin, childEnv, exec, repoRoot, seconds, tail } from "./lib/exec.mjs";
+import { bin, childEnv, exec, repoRoot, seconds, stripColours, tail } from "./lib/exec.mjs";
 import { resolveVulkanEnv } from "./vulkan-env.mjs";
 
 const argv = process.argv.slice(2);
@@ -98,10 +98,12 @@ const suites = [
           "--reporter=json",
           `--outputFile.json=${jsonFile}`,
         ],
-        { env: { ...env, FORCE_COLOR: "0" }, timeoutMs: 900_000 },
+        { env: { ...env, NO_COLOR: "1" }, timeoutMs: 900_000 },
       );
       // The default reporter's closing summary (Test Files / Tests / Duration) goes to the console as is.
-      const summary = r.output.split("\n").filter((l) => /^\s*(Test Files|Tests|Errors|Duration)\s/.test(l));
+      const summary = stripColours(r.output)
+        .split("\n")
+        .filter((l) => /^\s*(Test Files|Tests|Errors|Duration)\s/.test(l));
       if (summary.length) console.log(summary.map((l) => `    ${l.trim()}`).join("\n"));
       if (!existsSync(jsonFile))
         return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "vitest wrote no JSON report" };
@@ -134,7 +136,7 @@ const suites = [
         failed,
         skipped,
         output,
-        label: `${report.numTotalTests} tests in ${report.numTotalTestSuites} files`,
+        label: `${report.numTotalTests} tests in ${report.testResults.length} files`,
       };
     },
   },

@@ -77,9 +77,11 @@ export function exec(
 /** The last `n` non-empty lines of a command's output, indented for a report. */
 const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
+/** `text` without terminal colour codes (they make logs unreadable in CI files). */
+export const stripColours = (text) => text.replace(ANSI_COLOUR, "");
+
 export function tail(output, n = 40, indent = "    ") {
-  return output
-    .replace(ANSI_COLOUR, "") // colour codes make logs unreadable in CI files
+  return stripColours(output)
     .split("\n")
     .filter((l) => l.trim() !== "")
     .slice(-n)
