@@ -16,7 +16,8 @@ import { bin, childEnv, exec, repoRoot, seconds, tail } from "./lib/exec.mjs";
 
 const RUNTIMES = {
   node: () => [process.execPath, ["check.mjs"]],
-  bun: () => [bin("bun"), ["check.mjs"]],
+  // --no-install: Bun must never fetch a missing import from the registry (that would hide it).
+  bun: () => [bin("bun"), ["--no-install", "check.mjs"]],
   deno: () => [bin("deno"), ["run", "-A", "check.mjs"]],
 };
 

@@ -142,7 +142,7 @@ const suites = [
   },
   ...[
     ["node", process.execPath, []],
-    ["bun", bin("bun"), []],
+    ["bun", bin("bun"), ["--no-install"]],
     ["deno", bin("deno"), ["run", "-A"]],
   ].map(([runtime, cmd, pre]) => ({
     name: `smoke ${runtime}`,
