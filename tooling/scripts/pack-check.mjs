@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, childEnv, exec, repoRoot, seconds, tail } from "./lib/exec.mjs";
+import { fluxClosure } from "./lib/flux-closure.mjs";
 
 const RUNTIMES = {
   node: () => [process.execPath, ["check.mjs"]],
@@ -44,26 +45,6 @@ function publishablePackages() {
     });
 }
 
-/** The @flux packages `pkg` needs installed beside it: peers and dependencies, transitively. */
-function fluxClosure(pkg, byName) {
-  const seen = new Set([pkg.manifest.name]);
-  const queue = [pkg];
-  while (queue.length > 0) {
-    const m = queue.pop().manifest;
-    const optional = m.peerDependenciesMeta ?? {};
-    const needs = [
-      ...Object.keys(m.dependencies ?? {}),
-      ...Object.keys(m.peerDependencies ?? {}).filter((n) => !optional[n]?.optional),
-    ];
-    for (const name of needs) {
-      if (!name.startsWith("@flux/") || seen.has(name)) continue;
-      seen.add(name);
-      if (byName.has(name)) queue.push(byName.get(name));
-    }
-  }
-  return [...seen];
-}
-
 /** A script that imports the package and checks that every export it lists is defined. */
 function checkScript(name) {
   return `import * as mod from ${JSON.stringify(name)};
@@ -93,7 +74,7 @@ async function pool(items, limit, job) {
 
 // Every publishable package is packed (one npm call), so that a filtered run still has its peers' tarballs.
 const packages = publishablePackages();
-const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+const byName = new Map(packages.map((p) => [p.manifest.name, p.manifest]));
 const checked = packages.filter((p) => only.length === 0 || only.includes(p.short));
 const work = mkdtempSync(join(tmpdir(), "flux-pack-check-"));
 const env = childEnv();
@@ -123,7 +104,7 @@ await pool(
       JSON.stringify({ name: "flux-pack-check", private: true, type: "module" }),
     );
     writeFileSync(join(project, "check.mjs"), checkScript(name));
-    const needed = fluxClosure(pkg, byName);
+    const needed = fluxClosure(pkg.manifest, byName);
     const missing = needed.filter((n) => !tarballs.has(n));
     const install = missing.length
       ? { code: 1, ms: 0, output: `no tarball for ${missing.join(", ")} (not publishable or not built)` }

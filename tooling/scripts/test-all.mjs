@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, childEnv, exec, repoRoot, seconds, stripColours, tail } from "./lib/exec.mjs";
+import { parseSummaryLine } from "./lib/summary-line.mjs";
 import { resolveVulkanEnv } from "./vulkan-env.mjs";
 
 const argv = process.argv.slice(2);
@@ -16,20 +17,16 @@ const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1].split(",
 const bail = argv.includes("--bail");
 const requireAll = ["FLUX_REQUIRE_WEBGPU", "FLUX_REQUIRE_MPI"].filter((k) => process.env[k] === "1");
 const vulkan = resolveVulkanEnv();
-const env = childEnv(vulkan.vars);
+// Open MPI refuses to start as root (containers, CI) unless told it is fine; harmless for other users.
+const mpiAsRoot =
+  process.getuid?.() === 0 ? { OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" } : {};
+const env = childEnv({ ...mpiAsRoot, ...vulkan.vars });
 const scratch = mkdtempSync(join(tmpdir(), "flux-test-all-"));
 
 /** One whole-command check: passes when the command exits 0. */
 async function commandCheck(label, cmd, args, timeoutMs) {
   const r = await exec(cmd, args, { env, timeoutMs });
   return { passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, skipped: 0, output: r.output, label };
-}
-
-/** Parses a `PREFIX: N passed, N failed` line (the last one) out of a runner's output. */
-function countsFrom(output, prefix) {
-  const lines = output.split("\n").filter((l) => l.startsWith(prefix));
-  const m = lines.at(-1)?.match(/(\d+) passed, (\d+) failed/);
-  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
 const suites = [
@@ -148,7 +145,7 @@ const suites = [
     name: `smoke ${runtime}`,
     run: async () => {
       const r = await exec(cmd, [...pre, join(repoRoot, "apps/smoke/run.mjs")], { env, timeoutMs: 300_000 });
-      const counts = countsFrom(r.output, "SMOKE ");
+      const counts = parseSummaryLine(r.output, "SMOKE ");
       if (!counts)
         return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no SMOKE summary line" };
       if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
