@@ -1,0 +1,167 @@
+import { canBlockOnAtomics, hardwareThreads, relaxedSimdSupported, sharedMemorySupported } from "./features";
+import { jsSgemm } from "./jsSgemm";
+import { checkSgemmOperands, type SgemmOperands } from "./sgemmArgs";
+import { GemmThreadPool } from "./threadPool";
+import type { WasmBuildName } from "./wasmBinaries";
+import { WasmGemm } from "./wasmGemm";
+
+export { SgemmArgumentError } from "./sgemmArgs";
+
+/** Which implementation serves `sgemm`. */
+export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | "openblas" | "js";
+
+/**
+ * Products with fewer multiply-adds than this stay on one thread: waking a worker costs 15-40 us here, and
+ * at 64³ two threads were 2x slower than one (PLATFORM.md). 96³ ≈ 0.9 M is where two threads start to win.
+ */
+const MIN_SPLIT_MULTIPLY_ADDS = 96 * 96 * 96;
+
+interface CpuKernelState {
+  gemm: WasmGemm | undefined;
+  pool: GemmThreadPool | undefined;
+  threads: number;
+  /** Set once loading was tried (sync), so a failed runtime is not retried on every call. */
+  tried: boolean;
+  /** Pending async compile where a synchronous one was refused (a browser's main thread). */
+  loading: Promise<void> | undefined;
+}
+
+const state: CpuKernelState = {
+  gemm: undefined,
+  pool: undefined,
+  threads: Math.max(1, Math.min(hardwareThreads(), 4)),
+  tried: false,
+  loading: undefined,
+};
+
+// Relaxed SIMD where the runtime validates it; shared memory only where workers can use it (shared memory
+// and a thread that may block in Atomics.wait).
+function chooseBuild(): WasmBuildName {
+  const relaxed = relaxedSimdSupported();
+  const shared = sharedMemorySupported() && canBlockOnAtomics();
+  if (relaxed) return shared ? "relaxedShared" : "relaxed";
+  return shared ? "simdShared" : "simd";
+}
+
+function adopt(gemm: WasmGemm): void {
+  state.gemm = gemm;
+  state.pool = gemm.shared ? new GemmThreadPool(gemm) : undefined;
+}
+
+function loadKernel(): WasmGemm | undefined {
+  if (state.tried) return state.gemm;
+  state.tried = true;
+  const build = chooseBuild();
+  try {
+    adopt(WasmGemm.create(build));
+  } catch {
+    // A runtime without wasm SIMD, or a browser main thread refusing a synchronous compile: try the async
+    // compile (which fails the same way where SIMD is missing) and serve with the js kernel meanwhile.
+    state.loading = WasmGemm.createAsync(build).then(adopt, () => undefined);
+  }
+  return state.gemm;
+}
+
+/**
+ * Single-precision matrix multiply, column-major (Julia/BLAS order):
+ * C[m×n] = alpha * op(A)[m×k] * op(B)[k×n] + beta * C, where op(X) is X' when `transX` is true.
+ *
+ * Synchronous, and works from its first call: it loads the fastest WebAssembly kernel this runtime supports
+ * (relaxed SIMD, else SIMD; see `cpuKernelInfo`), else computes in plain TypeScript. Large products are split
+ * over worker threads that share the kernel's memory (`setCpuThreads`). Transposed operands cost the same
+ * as plain ones. `a`, `b` and `c` may be subarrays; lda, ldb and ldc are the column strides in elements
+ * (at least the row count of A, B, C as stored). beta = 0 overwrites C without reading it.
+ *
+ * @example
+ * // C (2×2) = A (2×3) * B' where B is 2×3: column-major data.
+ * const a = Float32Array.of(1, 2, 3, 4, 5, 6);
+ * const b = Float32Array.of(1, 0, 0, 1, 1, 1);
+ * const c = new Float32Array(4);
+ * sgemm(false, true, 2, 2, 3, 1, a, 2, b, 2, 0, c, 2); // c = [6, 8, 8, 10]
+ */
+export function sgemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  lda: number,
+  b: Float32Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array,
+  ldc: number,
+): void {
+  const op: SgemmOperands = { transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc };
+  checkSgemmOperands(op);
+  const gemm = loadKernel();
+  if (!gemm) {
+    jsSgemm(op);
+    return;
+  }
+  const pool = state.pool;
+  if (pool && state.threads > 1 && m * n * k >= MIN_SPLIT_MULTIPLY_ADDS && Math.max(m, n) >= 16) {
+    pool.ensureWorkers(state.threads - 1);
+    const threads = 1 + Math.min(pool.ready, state.threads - 1);
+    gemm.run(op, pool, threads);
+    return;
+  }
+  gemm.run(op);
+}
+
+/**
+ * Which CPU kernel `sgemm` uses now, and how many threads a large product uses now.
+ *
+ * `kind` is `"js"` until the WebAssembly kernel is loaded (it loads on the first `sgemm` or
+ * `cpuKernelsReady`). `threads` counts the calling thread plus the worker threads already running, capped by
+ * `setCpuThreads`; workers start with the first large product or with `cpuKernelsReady`.
+ *
+ * @example
+ * await cpuKernelsReady();
+ * console.log(cpuKernelInfo()); // { kind: "wasm-relaxed-simd", threads: 2 }
+ */
+export function cpuKernelInfo(): { kind: CpuKernelKind; threads: number } {
+  const gemm = state.gemm;
+  if (!gemm) return { kind: "js", threads: 1 };
+  const kind = gemm.build.startsWith("relaxed") ? "wasm-relaxed-simd" : "wasm-simd";
+  const helpers = state.pool ? Math.min(state.pool.ready, state.threads - 1) : 0;
+  return { kind, threads: 1 + helpers };
+}
+
+/**
+ * Resolves when the best CPU kernel is loaded: the WebAssembly module compiled and, where threads are
+ * possible, the worker threads started and ready.
+ *
+ * Never needed for correctness (`sgemm` works before), only so that the first large products already run
+ * at full speed, e.g. before timing them. Workers that fail to start within 10 s are left out.
+ *
+ * @example
+ * await cpuKernelsReady();
+ * sgemm(false, false, 512, 512, 512, 1, a, 512, b, 512, 0, c, 512);
+ */
+export async function cpuKernelsReady(): Promise<void> {
+  loadKernel();
+  await state.loading;
+  if (state.pool && state.threads > 1) {
+    state.pool.ensureWorkers(state.threads - 1);
+    await state.pool.whenReady(state.threads - 1);
+  }
+}
+
+/**
+ * Sets how many threads (the calling one included) large CPU matrix products may use.
+ *
+ * The default is min(hardware threads, 4). Lowering it takes effect at once; raising it starts more workers
+ * with the next large product (or `cpuKernelsReady`). 1 disables worker threads.
+ *
+ * @example
+ * setCpuThreads(1); // deterministic single-thread timings
+ */
+export function setCpuThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`[@flux/kernels] setCpuThreads(${n}): pass a whole number of threads, at least 1.`);
+  }
+  state.threads = n;
+}

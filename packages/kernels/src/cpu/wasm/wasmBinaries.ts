@@ -1,0 +1,34 @@
+// The compiled kernels and the worker script, as strings in generated TypeScript modules.
+//
+// Why a plain static import of generated/: it is the one form that every bundler and runtime loads with no
+// plugin, from src/ and from dist/ alike, and it lets sgemm instantiate synchronously on its first call.
+// generated/ is build output (gitignored, never checked in): `npm run build:wasm -w @flux/kernels` writes it
+// in about 3 s, and `npm run build` runs that first. A checkout that has not built it fails at import with
+// "Cannot find module './generated/wasmModules'": run that command (the repository's test and typecheck
+// runs build first for this reason).
+import { relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules";
+import { workerSource } from "./generated/workerSource";
+
+const builds = { relaxedShared, simdShared, relaxed, simd };
+
+/** The four builds of assembly/sgemm.ts: relaxed or plain SIMD, with shared (threads) or unshared memory. */
+export type WasmBuildName = keyof typeof builds;
+
+const decoded = new Map<WasmBuildName, Uint8Array>();
+
+/** The bytes of one build of the GEMM kernel (decoded once from base64). */
+export function wasmBuildBytes(name: WasmBuildName): Uint8Array {
+  let bytes = decoded.get(name);
+  if (!bytes) {
+    const text = atob(builds[name]);
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    decoded.set(name, bytes);
+  }
+  return bytes;
+}
+
+/** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */
+export function gemmWorkerSource(): string {
+  return workerSource;
+}
