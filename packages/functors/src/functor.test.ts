@@ -48,6 +48,17 @@ describe("functor(Class, fields)", () => {
     expect(children(new A())).toEqual({ p: 1 });
   });
 
+  it("reads FUNCTOR from the instance too (per-instance fields, like @flexiblefunctor), and keeps it on rebuild", () => {
+    const x = { a: 1, b: 2, [FUNCTOR]: ["b"] };
+    const out = fmap((v: number) => v * 10, x);
+    expect(out).toEqual({ a: 1, b: 20, [FUNCTOR]: ["b"] });
+    expect(fmap((v: number) => v + 1, out).b).toBe(21);
+  });
+
+  it("rejects a FUNCTOR value that is not an array", () => {
+    expect(() => children({ a: 1, [FUNCTOR]: "a" })).toThrow(FunctorDefinitionError);
+  });
+
   it("rejects bad arguments with FunctorDefinitionError", () => {
     class C {}
     expect(() => functor(C, "x" as never)).toThrow(FunctorDefinitionError);
