@@ -1,0 +1,13 @@
+// A communicator of one: what ThreadsBackend is when a script runs outside launchThreads (the way an MPI
+// program started without mpirun is a one-rank job). Every collective leaves the buffer as it is.
+import type { Transport } from "./transport";
+
+/** The one-rank transport. */
+export class LocalTransport implements Transport {
+  readonly rank = 0;
+  readonly size = 1;
+  async allreduce(): Promise<void> {}
+  async bcast(): Promise<void> {}
+  async reduce(): Promise<void> {}
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,188 @@
+// The system libmpi, bound through koffi (an optional peer that works on Node, Bun and Deno).
+import type { CollectiveArray, CollectiveDtype } from "../buffers";
+import { DistributedError, DistributedUnavailableError } from "../errors";
+import type { WireOp } from "../transport";
+import {
+  type HandleSpec,
+  MPICH_ABI,
+  type MpiAbi,
+  type MpiFamily,
+  OPENMPI_ABI,
+  OPENMPI_MARKER_SYMBOL,
+} from "./abi";
+
+/** A posted nonblocking MPI operation (the MPI_Request lives in `handle`). */
+export interface MpiRequest {
+  readonly handle: BigUint64Array;
+}
+
+/** The MPI calls the MPI transport makes, with handles already resolved for the loaded family. */
+export interface MpiLibrary {
+  readonly family: MpiFamily;
+  readonly path: string;
+  isInitialized(): boolean;
+  isFinalized(): boolean;
+  init(): void;
+  finalize(): void;
+  commRank(): number;
+  commSize(): number;
+  iallreduce(send: CollectiveArray, recv: CollectiveArray, dtype: CollectiveDtype, op: WireOp): MpiRequest;
+  ibcast(buf: CollectiveArray, dtype: CollectiveDtype, root: number): MpiRequest;
+  ireduce(
+    send: CollectiveArray,
+    recv: CollectiveArray,
+    dtype: CollectiveDtype,
+    op: WireOp,
+    root: number,
+  ): MpiRequest;
+  /** MPI_Test: true once the request completed. */
+  test(req: MpiRequest): boolean;
+  abort(code: number): void;
+}
+
+/** Options for finding libmpi. */
+export interface LoadMpiOptions {
+  /** A path or file name of libmpi to load instead of the usual names. */
+  library?: string;
+  /** Families to try, in order. */
+  families: MpiFamily[];
+  /** koffi, when the caller already has it (lets bundlers and tests inject it). */
+  koffi?: unknown;
+}
+
+type Koffi = {
+  load(path: string, options?: { global?: boolean }): KoffiLibrary;
+};
+type KoffiLibrary = { func(definition: string): (...args: any[]) => any; symbol(name: string): unknown };
+
+/** Imports koffi by a name held in a variable, so bundlers do not try to include a native package. */
+export async function importKoffi(): Promise<Koffi> {
+  const name = "koffi";
+  try {
+    const mod = (await import(/* @vite-ignore */ name)) as { default?: Koffi } & Koffi;
+    return mod.default ?? mod;
+  } catch (cause) {
+    throw new DistributedUnavailableError(
+      "MPIBackend calls the system libmpi through the optional peer package koffi, which could not be " +
+        "imported. Install it with `npm i koffi` (it works on Node, Bun and Deno), or use ThreadsBackend " +
+        "for single-machine training.",
+      { cause },
+    );
+  }
+}
+
+/** Loads the first libmpi that opens, binds its functions, and resolves the family's handles. */
+export async function loadMpi(opts: LoadMpiOptions): Promise<MpiLibrary> {
+  const koffi = (opts.koffi as Koffi | undefined) ?? (await importKoffi());
+  const tried: string[] = [];
+  for (const family of opts.families) {
+    const abi = family === "openmpi" ? OPENMPI_ABI : MPICH_ABI;
+    for (const path of opts.library ? [opts.library] : abi.libraries) {
+      let lib: KoffiLibrary;
+      try {
+        // RTLD_GLOBAL: Open MPI's plugins (mca_*.so) resolve libmpi's symbols through the global namespace.
+        lib = koffi.load(path, { global: true });
+      } catch (e) {
+        tried.push(`${path} (${(e as Error).message.split("\n")[0]})`);
+        continue;
+      }
+      const isOpenMpi = hasSymbol(lib, OPENMPI_MARKER_SYMBOL);
+      if (isOpenMpi !== (family === "openmpi")) {
+        tried.push(`${path} (not ${family})`);
+        continue;
+      }
+      return bind(lib, abi, path);
+    }
+  }
+  throw new DistributedUnavailableError(
+    `could not load the system MPI library; tried ${tried.join(", ")}. Install Open MPI or MPICH ` +
+      "(e.g. `apt install openmpi-bin`), or name the library with `initialize(MPIBackend, { library: " +
+      '"/path/to/libmpi.so" })` or FLUX_MPI_LIBRARY.',
+  );
+}
+
+function hasSymbol(lib: KoffiLibrary, name: string): boolean {
+  try {
+    return lib.symbol(name) != null;
+  } catch {
+    return false;
+  }
+}
+
+function bind(lib: KoffiLibrary, abi: MpiAbi, path: string): MpiLibrary {
+  const H = abi.handleType;
+  const fn = (decl: string) => lib.func(decl);
+  const initialized = fn("int MPI_Initialized(_Out_ int *flag)");
+  const finalized = fn("int MPI_Finalized(_Out_ int *flag)");
+  const init = fn("int MPI_Init(void *argc, void *argv)");
+  const finalize = fn("int MPI_Finalize()");
+  const commRank = fn(`int MPI_Comm_rank(${H} comm, _Out_ int *rank)`);
+  const commSize = fn(`int MPI_Comm_size(${H} comm, _Out_ int *size)`);
+  const iallreduce = fn(
+    `int MPI_Iallreduce(void *send, void *recv, int count, ${H} dtype, ${H} op, ${H} comm, void *req)`,
+  );
+  const ibcast = fn(`int MPI_Ibcast(void *buf, int count, ${H} dtype, int root, ${H} comm, void *req)`);
+  const ireduce = fn(
+    `int MPI_Ireduce(void *send, void *recv, int count, ${H} dtype, ${H} op, int root, ${H} comm, void *req)`,
+  );
+  const test = fn("int MPI_Test(void *req, void *flag, void *status)");
+  const abort = fn(`int MPI_Abort(${H} comm, int code)`);
+
+  const handle = (spec: HandleSpec): unknown => ("value" in spec ? spec.value : lib.symbol(spec.symbol));
+  const world = handle(abi.commWorld);
+  const dtypes = Object.fromEntries(Object.entries(abi.datatypes).map(([k, v]) => [k, handle(v)])) as Record<
+    CollectiveDtype,
+    unknown
+  >;
+  const ops = Object.fromEntries(Object.entries(abi.ops).map(([k, v]) => [k, handle(v)])) as Record<
+    WireOp,
+    unknown
+  >;
+  const flag = new Int32Array(1);
+  // MPI_Status is 24 bytes in Open MPI and 20 in MPICH; a roomy buffer serves both and avoids passing
+  // the families' different MPI_STATUS_IGNORE sentinels.
+  const status = new Uint8Array(64);
+
+  const check = (what: string, rc: number) => {
+    if (rc !== 0)
+      throw new DistributedError(
+        "ERR_MPI",
+        `${what} returned MPI error code ${rc} (${abi.family}, ${path}). See the MPI output above.`,
+      );
+  };
+  const out = (what: string, f: (...a: any[]) => number, ...args: unknown[]) => {
+    const v = [0];
+    check(what, f(...args, v));
+    return v[0];
+  };
+  const request = (what: string, call: (req: BigUint64Array) => number): MpiRequest => {
+    const req = new BigUint64Array(1);
+    check(what, call(req));
+    return { handle: req };
+  };
+
+  return {
+    family: abi.family,
+    path,
+    isInitialized: () => out("MPI_Initialized", initialized) !== 0,
+    isFinalized: () => out("MPI_Finalized", finalized) !== 0,
+    init: () => check("MPI_Init", init(null, null)),
+    finalize: () => check("MPI_Finalize", finalize()),
+    commRank: () => out("MPI_Comm_rank", commRank, world),
+    commSize: () => out("MPI_Comm_size", commSize, world),
+    iallreduce: (send, recv, dtype, op) =>
+      request("MPI_Iallreduce", (r) => iallreduce(send, recv, send.length, dtypes[dtype], ops[op], world, r)),
+    ibcast: (buf, dtype, root) =>
+      request("MPI_Ibcast", (r) => ibcast(buf, buf.length, dtypes[dtype], root, world, r)),
+    ireduce: (send, recv, dtype, op, root) =>
+      request("MPI_Ireduce", (r) => ireduce(send, recv, send.length, dtypes[dtype], ops[op], root, world, r)),
+    test: (req) => {
+      flag[0] = 0;
+      check("MPI_Test", test(req.handle, flag, status));
+      return flag[0] !== 0;
+    },
+    abort: (code) => {
+      abort(world, code);
+    },
+  };
+}

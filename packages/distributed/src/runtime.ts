@@ -1,0 +1,78 @@
+// The few runtime services we need, reached the same way on Node, Bun and Deno (and absent in browsers).
+
+interface ProcessLike {
+  env: Record<string, string | undefined>;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  exit(code?: number): never;
+  stderr?: { write(s: string): unknown };
+}
+
+function processLike(): ProcessLike | undefined {
+  return (globalThis as { process?: ProcessLike }).process;
+}
+
+/** Reads an environment variable; `undefined` where there is no environment (browsers, Deno without -A). */
+export function readEnv(name: string): string | undefined {
+  try {
+    const p = processLike();
+    if (p?.env) return p.env[name];
+    const deno = (globalThis as { Deno?: { env: { get(n: string): string | undefined } } }).Deno;
+    return deno?.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes one line to stderr (console.error where there is no stderr stream). */
+export function writeStderr(line: string): void {
+  const p = processLike();
+  if (p?.stderr) p.stderr.write(`${line}\n`);
+  else console.error(line);
+}
+
+/**
+ * Calls `handler` on an uncaught exception or unhandled rejection, before the runtime's default handling.
+ *
+ * Node and Bun (and Deno 2, which provides `process`) use process events; otherwise the web `error` and
+ * `unhandledrejection` events.
+ */
+export function onFatal(handler: (error: unknown) => void): void {
+  const p = processLike();
+  if (p?.on) {
+    p.on("uncaughtException", handler);
+    p.on("unhandledRejection", handler);
+    return;
+  }
+  const g = globalThis as unknown as { addEventListener?: (t: string, l: (e: any) => void) => void };
+  g.addEventListener?.("error", (e) => handler(e.error ?? e));
+  g.addEventListener?.("unhandledrejection", (e) => handler(e.reason));
+}
+
+/** Runs `handler` synchronously when the process exits normally. */
+export function onExit(handler: () => void): void {
+  const p = processLike();
+  if (p?.on) p.on("exit", handler);
+  else
+    (globalThis as unknown as { addEventListener?: (t: string, l: () => void) => void }).addEventListener?.(
+      "unload",
+      handler,
+    );
+}
+
+/** Ends the process with a code (used after a fatal error when no MPI_Abort is available). */
+export function exitProcess(code: number): void {
+  const p = processLike();
+  if (p?.exit) p.exit(code);
+  else (globalThis as { Deno?: { exit(c: number): never } }).Deno?.exit(code);
+}
+
+/** Waits one macrotask: lets timers, I/O and other promises run between polls of a pending collective. */
+export function nextTick(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Describes an error for a one-line log: its stack when it has one. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
+  return String(e);
+}

@@ -1,0 +1,26 @@
+// ThreadsBackend: single-machine data parallelism on worker threads and one SharedArrayBuffer.
+import { DistributedBackend } from "../backend";
+import { LocalTransport } from "../localTransport";
+import { ArenaTransport } from "./arena";
+import { getThreadsContext } from "./context";
+
+/**
+ * The worker-threads backend: N threads of one process, collectives through shared memory; no system
+ * package needed. Runs the same script as MPIBackend, started by `launchThreads(n, url)` or
+ * `flux-distributed --threads N train.js`. Outside a launched worker it is a one-rank job.
+ *
+ * @example
+ * // train.js, started with: npx flux-distributed --threads 4 train.js
+ * const b = await initialize(ThreadsBackend);
+ * const x = await allreduce(b, new Float32Array([1]), "sum"); // [4]
+ */
+export class ThreadsBackend extends DistributedBackend {
+  static readonly backendName = "ThreadsBackend";
+  readonly backendName = "ThreadsBackend";
+
+  /** Joins the arena of the launched worker this runs in; use `initialize(ThreadsBackend)` instead. */
+  static async create(): Promise<ThreadsBackend> {
+    const ctx = getThreadsContext();
+    return new ThreadsBackend(ctx ? new ArenaTransport(ctx) : new LocalTransport());
+  }
+}

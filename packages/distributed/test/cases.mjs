@@ -1,0 +1,224 @@
+// The multi-rank conformance cases (Flux's test/distributed cases), run by every backend and runtime:
+//   mpirun -n 4 node test/cases.mjs         (MPIBackend)
+//   node dist/cli.js --threads 4 test/cases.mjs   (ThreadsBackend)
+// Rank 0 prints one line per case, "ok <name>" or "FAIL <name>: <why>", then "cases: P passed, F failed".
+// A case passes only if it passed on every rank (the verdicts are combined with an allreduce "min").
+import {
+  allreduce,
+  barrier,
+  bcast,
+  DistributedDataContainer,
+  DistributedMismatchError,
+  DistributedOptimizer,
+  detectBackend,
+  FluxDistributedModel,
+  getDistributedBackend,
+  initialize,
+  localRank,
+  reduce,
+  synchronize,
+  totalWorkers,
+} from "../dist/index.js";
+
+const Backend = detectBackend();
+const b = await initialize(Backend, { timeoutMs: 20_000 });
+const rank = localRank(b);
+const n = totalWorkers(b);
+const cases = [];
+const test = (name, fn) => cases.push({ name, fn });
+
+function check(cond, why) {
+  if (!cond) throw new Error(why);
+}
+function same(a, e, why, tol = 0) {
+  check(a.length === e.length, `${why}: length ${a.length} != ${e.length}`);
+  for (let i = 0; i < a.length; i++)
+    if (!(Math.abs(a[i] - e[i]) <= tol || (Number.isNaN(a[i]) && Number.isNaN(e[i]))))
+      throw new Error(`${why}: at ${i} got ${a[i]}, expected ${e[i]} (rank ${rank})`);
+}
+const ranks = Array.from({ length: n }, (_, r) => r);
+const sumOver = (f) => ranks.reduce((s, r) => s + f(r), 0);
+
+test("backend: rank and size match the launcher", async () => {
+  const expected = Number(globalThis.process?.env?.FLUX_EXPECT_N ?? n);
+  check(n === expected, `totalWorkers ${n}, launcher started ${expected}`);
+  check(getDistributedBackend(Backend) === b, "getDistributedBackend returns the initialized backend");
+  const s = await allreduce(b, new Float64Array([rank]), "sum");
+  check(s[0] === (n * (n - 1)) / 2, `ranks are not 0..${n - 1} (sum ${s[0]})`);
+});
+
+const local = (r) => [r + 1, -2 * (r + 1), r % 2, 10];
+for (const [dtype, Ctor] of [
+  ["f32", Float32Array],
+  ["f64", Float64Array],
+  ["i32", Int32Array],
+]) {
+  test(`allreduce ${dtype}: sum, avg, max, min`, async () => {
+    for (const op of ["sum", "avg", "max", "min"]) {
+      const x = Ctor.from(local(rank));
+      const out = await allreduce(b, x, op);
+      check(out === x, "a typed array is reduced in place and returned");
+      const cols = [0, 1, 2, 3].map((i) => ranks.map((r) => local(r)[i]));
+      const want = cols.map((c) =>
+        op === "sum"
+          ? c.reduce((s, v) => s + v)
+          : op === "avg"
+            ? c.reduce((s, v) => s + v) / n
+            : op === "max"
+              ? Math.max(...c)
+              : Math.min(...c),
+      );
+      same(x, Ctor.from(want), `${op}`, dtype === "f32" ? 1e-6 : 0);
+    }
+  });
+}
+
+test("allreduce: a buffer larger than the threads arena region (chunked) is summed exactly", async () => {
+  const len = 1_500_000 + 3; // 6 MB of f32: two chunks of the default 4 MiB region
+  const x = new Float32Array(len);
+  for (let i = 0; i < len; i++) x[i] = (i % 7) + rank;
+  await allreduce(b, x, "sum");
+  const extra = sumOver((r) => r);
+  for (let i = 0; i < len; i++) if (x[i] !== n * (i % 7) + extra) throw new Error(`at ${i} got ${x[i]}`);
+});
+
+test("bcast: every rank gets root's buffer (root 0 and the last rank)", async () => {
+  for (const root of [0, n - 1]) {
+    const x = new Float32Array([rank, rank * 2, 7]);
+    await bcast(b, x, { root });
+    same(x, [root, root * 2, 7], `bcast from ${root}`);
+  }
+});
+
+test("reduce: root gets the reduction, other ranks keep their buffer", async () => {
+  const root = 1 % n;
+  const x = new Float64Array([rank + 1, rank]);
+  await reduce(b, x, "sum", { root });
+  if (rank === root) same(x, [sumOver((r) => r + 1), sumOver((r) => r)], "reduce sum at root");
+  else same(x, [rank + 1, rank], "reduce leaves non-roots alone");
+  const y = new Float64Array([rank]);
+  await reduce(b, y, "avg", { root: 0 });
+  if (rank === 0) same(y, [sumOver((r) => r) / n], "reduce avg at root");
+  const z = new Int32Array([rank]);
+  await reduce(b, z, "max", { root: 0 });
+  if (rank === 0) same(z, [n - 1], "reduce max at root");
+});
+
+test("mismatched lengths throw DistributedMismatchError naming each rank's length", async () => {
+  let err;
+  try {
+    await allreduce(b, new Float32Array(3 + rank), "sum");
+  } catch (e) {
+    err = e;
+  }
+  if (n === 1) return check(err === undefined, "one rank cannot mismatch");
+  check(err instanceof DistributedMismatchError, `expected DistributedMismatchError, got ${err}`);
+  check(err.code === "ERR_DISTRIBUTED_MISMATCH", "stable code");
+  for (const r of ranks)
+    check(err.message.includes(`rank ${r}: length ${3 + r}`), `message names rank ${r}: ${err.message}`);
+  // The check moved no data: the communicator is still usable.
+  const ok = await allreduce(b, new Float32Array([1]), "sum");
+  same(ok, [n], "allreduce after a caught mismatch");
+});
+
+test("mismatched dtype, op and root are caught too", async () => {
+  if (n === 1) return;
+  const kinds = [
+    () => allreduce(b, rank === 0 ? new Float64Array(2) : new Float32Array(2), "sum"),
+    () => allreduce(b, new Float32Array(2), rank === 0 ? "max" : "sum"),
+    () => bcast(b, new Float32Array(2), { root: rank === 0 ? 0 : 1 }),
+  ];
+  for (const [i, k] of kinds.entries()) {
+    let err;
+    try {
+      await k();
+    } catch (e) {
+      err = e;
+    }
+    check(err instanceof DistributedMismatchError, `kind ${i}: expected a mismatch error, got ${err}`);
+  }
+  await barrier(b);
+});
+
+test("DistributedDataContainer: contiguous shares that cover the data exactly once", async () => {
+  for (const total of [10, n - 1, 3 * n + 1]) {
+    if (total < 0) continue;
+    const data = Array.from({ length: total }, (_, i) => i * 10);
+    const shard = new DistributedDataContainer(b, data);
+    const seen = new Int32Array(Math.max(total, 1));
+    const idx = shard.indices;
+    for (let k = 0; k < shard.numobs(); k++) {
+      check(shard.getobs(k) === data[idx[k]], "getobs maps to the share's indices");
+      seen[idx[k]] += 1;
+      if (k > 0) check(idx[k] === idx[k - 1] + 1, "share is contiguous");
+    }
+    await allreduce(b, seen, "sum");
+    for (let i = 0; i < total; i++) check(seen[i] === 1, `obs ${i} seen ${seen[i]} times (total ${total})`);
+    const counts = await allreduce(b, new Int32Array([shard.numobs()]), "max");
+    check(counts[0] - Math.floor(total / n) <= 1, "shares differ by at most one");
+  }
+});
+
+test("synchronize: a model tree takes root's values; tied weights stay tied", async () => {
+  const tied = new Float32Array([rank, rank + 0.5]);
+  const model = {
+    layers: [
+      { weight: new Float32Array([rank, 2 * rank, 3]), bias: new Float64Array([-rank]), act: "relu" },
+      { weight: tied, scale: 1 + rank },
+    ],
+    head: { weight: tied },
+  };
+  const out = await synchronize(b, new FluxDistributedModel(model), { root: 0 });
+  same(out.layers[0].weight, [0, 0, 3], "weight");
+  same(out.layers[0].bias, [-0], "bias");
+  same(out.layers[1].weight, [0, 0.5], "tied weight");
+  check(out.layers[1].scale === 1, `numbers are broadcast (got ${out.layers[1].scale})`);
+  check(out.layers[0].act === "relu", "strings are kept");
+  check(out.layers[1].weight === out.head.weight, "tied weights stay one array");
+});
+
+// Adam as Optimisers.jl writes it, on Float64Array (the test's own reference rule).
+const Adam = (eta = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8) => ({
+  init: (x) => ({ m: new Float64Array(x.length), v: new Float64Array(x.length), t: 0 }),
+  apply(s, _x, dx) {
+    const t = s.t + 1;
+    const m = s.m.map((mi, i) => b1 * mi + (1 - b1) * dx[i]);
+    const v = s.v.map((vi, i) => b2 * vi + (1 - b2) * dx[i] * dx[i]);
+    const step = m.map((mi, i) => (eta * (mi / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps));
+    return [{ m, v, t }, step];
+  },
+});
+
+test("DistributedOptimizer(Adam) equals Adam on the averaged gradient", async () => {
+  const grad = (r, k) => new Float64Array([r + 1 + k, -r * k, 0.5]);
+  const x = new Float64Array([1, 2, 3]);
+  const dist = new DistributedOptimizer(b, Adam());
+  const plain = Adam();
+  let ds = dist.init(x);
+  let ps = plain.init(x);
+  for (let k = 0; k < 3; k++) {
+    let dstep;
+    [ds, dstep] = await dist.apply(ds, x, grad(rank, k));
+    const avg = new Float64Array(3).map((_, i) => sumOver((r) => grad(r, k)[i]) / n);
+    let pstep;
+    [ps, pstep] = plain.apply(ps, x, avg);
+    same(dstep, pstep, `step ${k}`, 1e-12);
+  }
+});
+
+let passed = 0;
+let failed = 0;
+for (const c of cases) {
+  let why = "";
+  try {
+    await c.fn();
+  } catch (e) {
+    why = `${e?.message ?? e}`.split("\n")[0];
+  }
+  const verdict = await allreduce(b, new Int32Array([why ? 0 : 1]), "min");
+  if (why) console.error(`rank ${rank}: ${c.name}: ${why}`);
+  if (verdict[0] === 1) passed++;
+  else failed++;
+  if (rank === 0) console.log(`${verdict[0] === 1 ? "ok" : "FAIL"} ${c.name}${why ? `: ${why}` : ""}`);
+}
+if (rank === 0) console.log(`cases: ${passed} passed, ${failed} failed`);
