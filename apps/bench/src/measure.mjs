@@ -1,0 +1,79 @@
+// How every in-process cell is timed: warm-up, then medians of repeated samples within a time budget.
+// apps/bench/src/peers/numpy_bench.py mirrors this loop in Python so both sides are measured alike.
+
+/**
+ * @typedef {object} Measurement
+ * @property {number} medianS median seconds per call
+ * @property {number} reps samples taken (each sample is `inner` back-to-back calls)
+ * @property {number} inner calls per sample (more than 1 for calls too short to time alone)
+ * @property {number} minS
+ * @property {number} maxS
+ * @property {string} [note] e.g. "one run (slow)" when a single call exceeded twice the budget
+ */
+
+/**
+ * @typedef {object} MeasureOptions
+ * @property {number} budgetS seconds of sampling per cell after warm-up
+ * @property {number} [minSampleS] shortest sample worth timing; faster calls are repeated inside one sample
+ * @property {number} [maxReps] stop after this many samples even if time is left
+ */
+
+/** The median of a non-empty list of numbers. */
+export function median(values) {
+  const s = [...values].sort((x, y) => x - y);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Times `run` (sync, or async for GPU work that must be awaited) and returns the median seconds per call.
+ *
+ * One warm-up call always runs (compilation, allocation of pools); a second one when the first was quick.
+ * A call slower than twice the budget is reported from that single run: a 4 s tfjs-cpu matmul must not
+ * hold the whole bench for 20 s. At least 3 samples are taken otherwise.
+ *
+ * @param {() => unknown} run one call of the workload
+ * @param {MeasureOptions} options
+ * @returns {Promise<Measurement>}
+ * @example const m = await measure(() => a.matmul(b), { budgetS: 1 }); // m.medianS
+ */
+export async function measure(run, { budgetS, minSampleS = 0.002, maxReps = 200 }) {
+  // Only await real promises: an await per sync call would add microtask noise to sub-ms cells.
+  let isAsync = false;
+  const call = () => {
+    const r = /** @type {any} */ (run());
+    if (r && typeof r.then === "function") {
+      isAsync = true;
+      return r;
+    }
+    return undefined;
+  };
+  let t0 = performance.now();
+  await call();
+  let first = (performance.now() - t0) / 1e3;
+  if (first > 2 * budgetS)
+    return { medianS: first, reps: 1, inner: 1, minS: first, maxS: first, note: "one run (slow)" };
+  if (first < budgetS / 4) {
+    t0 = performance.now();
+    await call();
+    first = Math.min(first, (performance.now() - t0) / 1e3);
+  }
+  const inner = Math.max(1, Math.ceil(minSampleS / Math.max(first, 1e-7)));
+  /** @type {number[]} */
+  const samples = [];
+  const deadline = performance.now() + budgetS * 1e3;
+  while (samples.length < 3 || (performance.now() < deadline && samples.length < maxReps)) {
+    t0 = performance.now();
+    if (isAsync) for (let i = 0; i < inner; i++) await run();
+    else for (let i = 0; i < inner; i++) run();
+    samples.push((performance.now() - t0) / 1e3 / inner);
+    if (first > budgetS) break; // slow cell: one measured sample after warm-up is all the budget allows
+  }
+  return {
+    medianS: median(samples),
+    reps: samples.length,
+    inner,
+    minS: Math.min(...samples),
+    maxS: Math.max(...samples),
+  };
+}
