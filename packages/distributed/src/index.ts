@@ -7,7 +7,7 @@ export type { CollectiveArray, CollectiveDtype } from "./buffers";
 export type { TensorLike } from "./tensorLike";
 export { MPIBackend, type MPIBackendOptions } from "./mpi/mpiBackend";
 export type { MpiFamily } from "./mpi/abi";
-export { ThreadsBackend } from "./threads/threadsBackend";
+export { ThreadsBackend, type ThreadsBackendOptions } from "./threads/threadsBackend";
 export { launchThreads, type LaunchThreadsOptions } from "./threads/launch";
 export { detectBackend } from "./detectBackend";
 export { synchronize } from "./tree/synchronize";

@@ -11,7 +11,7 @@ export interface LaunchThreadsOptions {
   timeoutMs?: number;
   /** The worker entry module (default: the one shipped beside this file; set it when bundling). */
   workerUrl?: string | URL;
-  /** How long survivors get to stop by themselves after a rank failed, before they are terminated (ms). */
+  /** How long survivors get to stop by themselves after a rank failed, before they are terminated (ms, default 1000). */
   graceMs?: number;
 }
 
@@ -74,7 +74,9 @@ export async function launchThreads(
     throw new DistributedRankFailedError(bad.rank, (bad as { reason: string }).reason);
   }
   // Survivors wake from their barrier with an error and usually exit at once; stop any that do not.
-  await Promise.race([all, new Promise((r) => setTimeout(r, opts.graceMs ?? 2000))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([all, new Promise((r) => (timer = setTimeout(r, opts.graceMs ?? 1000)))]);
+  clearTimeout(timer); // a pending timer would keep the process alive for the whole grace period
   await Promise.all(workers.map((w) => w.terminate()));
   throw new DistributedRankFailedError(first.rank, (first as { reason: string }).reason);
 }

@@ -4,6 +4,12 @@ import { LocalTransport } from "../localTransport";
 import { ArenaTransport } from "./arena";
 import { getThreadsContext } from "./context";
 
+/** Options of `initialize(ThreadsBackend, opts)`. */
+export interface ThreadsBackendOptions {
+  /** Fail a collective that waits longer than this (ms); overrides launchThreads' `timeoutMs`. */
+  timeoutMs?: number;
+}
+
 /**
  * The worker-threads backend: N threads of one process, collectives through shared memory; no system
  * package needed. Runs the same script as MPIBackend, started by `launchThreads(n, url)` or
@@ -19,8 +25,9 @@ export class ThreadsBackend extends DistributedBackend {
   readonly backendName = "ThreadsBackend";
 
   /** Joins the arena of the launched worker this runs in; use `initialize(ThreadsBackend)` instead. */
-  static async create(): Promise<ThreadsBackend> {
+  static async create(options: ThreadsBackendOptions = {}): Promise<ThreadsBackend> {
     const ctx = getThreadsContext();
-    return new ThreadsBackend(ctx ? new ArenaTransport(ctx) : new LocalTransport());
+    if (!ctx) return new ThreadsBackend(new LocalTransport());
+    return new ThreadsBackend(new ArenaTransport({ ...ctx, timeoutMs: options.timeoutMs ?? ctx.timeoutMs }));
   }
 }

@@ -1,0 +1,20 @@
+// One fault per launch (the job is meant to die): FLUX_FAULT=throw | kill | timeout.
+// The launcher checks that the job ends non-zero, in under 10 s, with output naming the failing rank.
+import { allreduce, detectBackend, initialize, localRank } from "../dist/index.js";
+
+const fault = globalThis.process?.env?.FLUX_FAULT ?? "throw";
+const b = await initialize(detectBackend(), { timeoutMs: fault === "timeout" ? 1000 : undefined });
+const rank = localRank(b);
+await allreduce(b, new Float32Array([1]), "sum");
+
+if (rank === 1) {
+  if (fault === "throw") throw new Error("fault injected on purpose");
+  if (fault === "kill") {
+    // A killed process under MPI; in a worker thread process.exit ends only that thread.
+    if (globalThis.process?.env?.OMPI_COMM_WORLD_SIZE) process.kill(process.pid, "SIGKILL");
+    else process.exit(3);
+  }
+  if (fault === "timeout") await new Promise((r) => setTimeout(r, 3000)); // never joins the next collective
+}
+await allreduce(b, new Float32Array([2]), "sum");
+await allreduce(b, new Float32Array([3]), "sum");
