@@ -1,1 +1,125 @@
-export const VERSION = "0.1.0";
+// The public API of @flux/kernels: tensors, their ops, backends, memory tools and autodiff.
+
+export { VERSION } from "./version.js";
+export { Tensor, isTensor, type NestedArray } from "./tensor.js";
+export {
+  type DType,
+  DTYPES,
+  type TypedArray,
+  arrayCtor,
+  bytesPerElement,
+  isDType,
+  isFloat,
+  promoteTypes,
+} from "./dtype.js";
+export { type Shape, broadcastShapes, sizeOf, stridesOf } from "./shape.js";
+export { type Device, deviceOf, parseDevice } from "./device.js";
+export {
+  KernelsError,
+  DeviceMismatchError,
+  DisposedTensorError,
+  ShapeError,
+  DTypeError,
+  BackendNotFoundError,
+  ArgumentError,
+  GradientError,
+  SyncReadError,
+} from "./errors.js";
+export type {
+  Backend,
+  BackendMemoryInfo,
+  Conv2dGeometry,
+  MatmulOptions,
+  Pool2dGeometry,
+  TensorView,
+} from "./backend.js";
+export * from "./opNames.js";
+export {
+  type BackendProvider,
+  LAZY_BUILTIN_BACKENDS,
+  registerBackend,
+  getBackend,
+  getBackendSync,
+  isBackendLoaded,
+  listBackends,
+  loadBackendProvider,
+  peekBackend,
+} from "./registry.js";
+export { CpuBackend } from "./cpu/backend.js";
+export { cpuBackendProvider } from "./cpu/provider.js";
+export { type MemoryInfo, memory, tidy, keep, setDebugLeaks } from "./memory.js";
+export { Rng, rng, defaultRng, setDefaultRng } from "./rng.js";
+export {
+  type CreationOptions,
+  type RandomOptions,
+  type NestedData,
+  tensor,
+  zeros,
+  ones,
+  fill,
+  zerosLike,
+  onesLike,
+  arange,
+  rand,
+  randn,
+} from "./ops/creation.js";
+export {
+  type Operand,
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  where,
+} from "./ops/elementwise.js";
+export {
+  neg,
+  abs,
+  sign,
+  square,
+  exp,
+  log,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  log1p,
+  expm1,
+  sin,
+  cos,
+  floor,
+  ceil,
+  round,
+  tanh,
+  sigmoid,
+  σ,
+  relu,
+  leakyrelu,
+  elu,
+  gelu,
+  softplus,
+  swish,
+} from "./ops/unary.js";
+export { type ReduceOptions, sum, prod, max, min, mean, argmax, argmin } from "./ops/reduce.js";
+export { type MatmulOpts, matmul } from "./ops/matmul.js";
+export {
+  type Index,
+  reshape,
+  permutedims,
+  transpose,
+  selectdim,
+  selectobs,
+  cat,
+  vcat,
+  hcat,
+} from "./ops/shape.js";
+export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
+export { cast, clone, assign, toDevice } from "./ops/convert.js";
+export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";

@@ -1,0 +1,236 @@
+// `gradient` and `withgradient` (the role of Zygote): run f on a fresh tape, seed the scalar result with 1,
+// walk the tape backwards, and hand back one gradient tree per argument. Everything else created during the
+// call (forward intermediates, cotangents, temporaries) is freed before returning.
+import { GradientError } from "../errors.js";
+import { beginScope, endScope, type TrackedTensor } from "../memory.js";
+import { add } from "../ops/elementwise.js";
+import { isFloat } from "../dtype.js";
+import { type Tensor, isTensor } from "../tensor.js";
+import { wrap } from "../ops/core.js";
+import { Tape, withTape } from "./tape.js";
+
+const LEAF = Symbol.for("flux.leaf");
+const FUNCTOR = Symbol.for("flux.functor");
+
+/** A gradient tree: tensors where the argument had float tensors, `null` where nothing was differentiable. */
+export type Grad = Tensor | null | Grad[] | { [key: string]: Grad } | Map<unknown, Grad>;
+
+/** The result of `withgradient`: the value `f` returned and the gradients. */
+export interface WithGradient<T> {
+  /** What `f` returned (a scalar tensor, or the object whose `loss` field was differentiated). */
+  readonly val: T;
+  /** One gradient tree per argument of `f`. */
+  readonly grad: Grad[];
+}
+
+function collectInputs(x: unknown, out: Set<Tensor>, seen: Set<object>): void {
+  if (x === null || typeof x !== "object") return;
+  if (isTensor(x)) {
+    if (isFloat(x.dtype)) out.add(x);
+    return;
+  }
+  if (seen.has(x) || (x as Record<symbol, unknown>)[LEAF] === true || ArrayBuffer.isView(x)) return;
+  seen.add(x);
+  for (const child of childrenOf(x)) collectInputs(child[1], out, seen);
+}
+
+function childrenOf(x: object): [unknown, unknown][] {
+  if (Array.isArray(x)) return x.map((v, i) => [i, v]);
+  if (x instanceof Map) return [...x.entries()];
+  const fields = (x as Record<symbol, unknown>)[FUNCTOR];
+  const keys = Array.isArray(fields) ? (fields as string[]) : Object.keys(x);
+  return keys.map((k) => [k, (x as Record<string, unknown>)[k]]);
+}
+
+// Builds the gradient tree of one argument; `memo` keeps tied subtrees tied (one result object per node).
+function gradTree(x: unknown, grads: Map<Tensor, Tensor>, memo: Map<object, Grad>): Grad {
+  if (x === null || typeof x !== "object") return null;
+  if (isTensor(x)) return grads.get(x) ?? null;
+  if ((x as Record<symbol, unknown>)[LEAF] === true || ArrayBuffer.isView(x)) return null;
+  if (memo.has(x)) return memo.get(x)!;
+  memo.set(x, null); // cycles resolve to null
+  let result: Grad;
+  if (Array.isArray(x)) {
+    const arr = x.map((v) => gradTree(v, grads, memo));
+    result = arr.every((g) => g === null) ? null : arr;
+  } else if (x instanceof Map) {
+    const m = new Map<unknown, Grad>();
+    for (const [k, v] of x) m.set(k, gradTree(v, grads, memo));
+    result = [...m.values()].every((g) => g === null) ? null : m;
+  } else {
+    const obj: { [key: string]: Grad } = {};
+    for (const [k, v] of childrenOf(x)) obj[k as string] = gradTree(v, grads, memo);
+    result = Object.values(obj).every((g) => g === null) ? null : obj;
+  }
+  memo.set(x, result);
+  return result;
+}
+
+function lossOf(val: unknown): Tensor {
+  if (val instanceof Promise) {
+    throw new GradientError(
+      "gradient(f, ...): f returned a Promise; f must be synchronous (ops are sync to call).",
+    );
+  }
+  const t = isTensor(val) ? val : (val as { loss?: unknown } | null)?.loss;
+  if (!isTensor(t)) {
+    throw new GradientError(
+      "gradient(f, ...): f must return a scalar Tensor (e.g. a loss from sum/mean), or an object with a `loss` " +
+        `Tensor field; it returned ${val === null ? "null" : typeof val}.`,
+    );
+  }
+  if (t.size !== 1) {
+    throw new GradientError(
+      `gradient(f, ...): f returned a ${t.shape.join("×")} tensor (${t.size} elements); it must return a scalar ` +
+        "(size 1). Reduce it first, e.g. with sum or mean.",
+    );
+  }
+  if (!isFloat(t.dtype))
+    throw new GradientError(`gradient(f, ...): f returned a ${t.dtype} tensor; it must be a float.`);
+  return t;
+}
+
+/**
+ * Runs `f(...args)` and returns its value together with the gradient of its scalar result with respect to
+ * every float tensor found in `args`.
+ *
+ * `f` returns a scalar tensor, or an object with a `loss` tensor (Flux's `withgradient` with an auxiliary
+ * output: the whole object comes back as `val`). `val` is returned as-is (a Tensor you own: read it with
+ * `await val.item()` and dispose it). Every other tensor created during the call is freed.
+ *
+ * @example
+ * const { val, grad: [g] } = withgradient((w) => sum(square(w)), w);
+ * console.log(await val.item()); val.dispose();
+ */
+export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...args: A): WithGradient<T> {
+  const inputs = new Set<Tensor>();
+  const seen = new Set<object>();
+  for (const a of args) collectInputs(a, inputs, seen);
+  const tape = new Tape();
+  for (const t of inputs) tape.tracked.add(t);
+  beginScope();
+  let val: T;
+  const grads = new Map<Tensor, Tensor>();
+  let trees: Grad[];
+  try {
+    val = withTape(tape, () => f(...args));
+    const loss = lossOf(val);
+    withTape(null, () => backward(tape, loss, grads));
+    const finals = new Map<Tensor, Tensor>();
+    for (const t of inputs) {
+      const g = grads.get(t);
+      if (g !== undefined) finals.set(t, g);
+    }
+    const memo = new Map<object, Grad>();
+    trees = args.map((a) => gradTree(a, finals, memo));
+    const survivors = new Set<TrackedTensor>(finals.values());
+    for (const t of collectTensorsIn(val)) survivors.add(t);
+    endScope(survivors);
+  } catch (e) {
+    endScope(new Set());
+    throw e;
+  }
+  return { val, grad: trees };
+}
+
+function collectTensorsIn(x: unknown): Tensor[] {
+  if (isTensor(x)) return [x];
+  if (x !== null && typeof x === "object" && !ArrayBuffer.isView(x)) {
+    return Object.values(x).flatMap((v) => (isTensor(v) ? [v] : []));
+  }
+  return [];
+}
+
+/**
+ * The gradient of a scalar-valued `f` with respect to each argument (Zygote's `gradient`).
+ *
+ * One result per argument, shaped like it: a tensor for a tensor; for objects, arrays, Maps and class
+ * instances (own enumerable fields, or the `Symbol.for("flux.functor")` field list) a plain object /
+ * array / Map with the same keys; `null` where nothing was differentiable (non-float tensors, numbers,
+ * functions, tensors `f` did not use). A tensor reached twice (tied weights) gets ONE gradient, the sum,
+ * at both places. Ops are recorded only inside `f`; nested `gradient` (higher order) is not supported.
+ *
+ * @example
+ * const model = { W: randn([2, 3]), b: zeros([2]) };
+ * const [g] = gradient((m) => sum(add(matmul(m.W, x), m.b)), model);
+ * g.W; // 2×3 Tensor, g.b; // 2-element Tensor
+ */
+export function gradient<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): Grad[] {
+  const { val, grad } = withgradient(f, ...args);
+  for (const t of collectTensorsIn(val)) if (!args.includes(t as never) && !isInArgs(t, args)) t.dispose();
+  return grad;
+}
+
+function isInArgs(t: Tensor, args: unknown[]): boolean {
+  const found = new Set<Tensor>();
+  const seen = new Set<object>();
+  for (const a of args) collectInputs(a, found, seen);
+  return found.has(t);
+}
+
+function backward(tape: Tape, loss: Tensor, grads: Map<Tensor, Tensor>): void {
+  const b = loss.backend;
+  const seed = wrap(b, b.fill(1, 1, loss.dtype), loss.shape, loss.dtype);
+  grads.set(loss, seed);
+  // Reference counts let cotangents that are passed through unchanged (add's VJP returns g itself) be
+  // freed exactly once, as soon as no node needs them.
+  const refs = new Map<Tensor, number>([[seed, 1]]);
+  const hold = (t: Tensor) => refs.set(t, (refs.get(t) ?? 0) + 1);
+  const release = (t: Tensor) => {
+    const n = (refs.get(t) ?? 1) - 1;
+    if (n <= 0) {
+      refs.delete(t);
+      if (!isInput(t)) t.dispose();
+    } else refs.set(t, n);
+  };
+  const inputs = new Set<Tensor>();
+  const isInput = (t: Tensor) => inputs.has(t);
+  for (const node of tape.nodes) for (const t of node.inputs) if (tape.tracked.has(t)) inputs.add(t);
+  // Leaves are the watched inputs; everything else in tape.tracked is an op output.
+  for (const node of tape.nodes) inputs.delete(node.output);
+  for (let i = tape.nodes.length - 1; i >= 0; i--) {
+    const node = tape.nodes[i]!;
+    const g = grads.get(node.output);
+    if (g === undefined) continue;
+    grads.delete(node.output);
+    const needs = node.inputs.map((t) => tape.tracked.has(t));
+    const contributions = runVjp(node.backward, g, needs);
+    node.inputs.forEach((input, k) => {
+      const c = contributions[k];
+      if (!needs[k] || c === null || c === undefined) {
+        if (c && c !== g && !refs.has(c)) c.dispose();
+        return;
+      }
+      hold(c);
+      const existing = grads.get(input);
+      if (existing === undefined) grads.set(input, c);
+      else {
+        const s = add(existing, c);
+        hold(s);
+        release(existing);
+        release(c);
+        grads.set(input, s);
+      }
+    });
+    release(g);
+  }
+  // Cotangents of outputs that nothing consumed (e.g. the loss when it is also a leaf) stay in `grads`.
+}
+
+function runVjp(
+  vjp: (g: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[],
+  g: Tensor,
+  needs: boolean[],
+) {
+  // Temporaries made inside a VJP are freed at once; only its returned cotangents survive.
+  beginScope();
+  let out: readonly (Tensor | null)[];
+  try {
+    out = vjp(g, needs);
+  } catch (e) {
+    endScope(new Set());
+    throw e;
+  }
+  endScope(new Set(out.filter((t): t is Tensor => t !== null)));
+  return out;
+}

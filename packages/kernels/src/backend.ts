@@ -1,0 +1,152 @@
+// The Backend interface: the SMALL set of primitives every backend implements. The public ops (src/ops/)
+// check devices, shapes and dtypes, compute output shapes, and record gradients; a backend only computes.
+// Storage is opaque to everyone but its backend (a typed array on the CPU, a GPUBuffer on WebGPU).
+import type { Device } from "./device.js";
+import type { DType, TypedArray } from "./dtype.js";
+import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "./opNames.js";
+import type { Shape } from "./shape.js";
+
+/**
+ * What a backend primitive receives for each tensor operand: its storage plus shape and dtype.
+ * Storage is always contiguous column-major (no strided views exist).
+ */
+export interface TensorView<S = unknown> {
+  readonly storage: S;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** Options of the matmul primitive: multiply by the transpose of an operand without materialising it. */
+export interface MatmulOptions {
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+/**
+ * Resolved 2-D convolution geometry (all numbers, computed by the op layer). Layout is Flux's:
+ * input `[W, H, Cin, N]`, weight `[kW, kH, Cin, Cout]`, output `[outW, outH, Cout, N]`.
+ */
+export interface Conv2dGeometry {
+  /** `[strideW, strideH]`. */
+  readonly stride: readonly [number, number];
+  /** `[wLow, wHigh, hLow, hHigh]` zero padding. */
+  readonly pad: readonly [number, number, number, number];
+  /** `[dilationW, dilationH]`. */
+  readonly dilation: readonly [number, number];
+  /** `false` (NNlib's default): true convolution, the kernel is flipped. `true`: cross-correlation. */
+  readonly flipped: boolean;
+  readonly inShape: readonly [number, number, number, number];
+  readonly weightShape: readonly [number, number, number, number];
+  readonly outShape: readonly [number, number, number, number];
+}
+
+/** Resolved 2-D pooling geometry over `[W, H, C, N]`; padding counts towards `mean`'s divisor (NNlib). */
+export interface Pool2dGeometry {
+  readonly window: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly pad: readonly [number, number, number, number];
+  readonly inShape: readonly [number, number, number, number];
+  readonly outShape: readonly [number, number, number, number];
+}
+
+/** What a backend reports about its memory, beyond what the tensor layer counts itself. */
+export interface BackendMemoryInfo {
+  /** Bytes held in a reuse pool (freed by tensors but kept by the backend). */
+  readonly pooledBytes: number;
+}
+
+/**
+ * The primitives a backend implements. Every method returns NEW storage (never aliasing an input)
+ * unless it says otherwise; inputs are never modified except by `write`.
+ *
+ * Axes and indices here are 0-based (the public ops convert Julia's 1-based `dims`). Output shapes are
+ * computed by the op layer and passed where the backend needs them. Random numbers are generated on the
+ * host by the op layer (so a seed gives the same numbers on every backend) and arrive through `upload`.
+ *
+ * @example
+ * // a backend is obtained from the registry, never constructed by users:
+ * const cpu = getBackendSync("cpu");
+ * const s = cpu.upload(new Float32Array([1, 2]), "f32");
+ */
+export interface Backend<S = unknown> {
+  /** The backend's registry name (`"cpu"`, `"webgpu"`). */
+  readonly name: string;
+  /** The interned device descriptor of this backend instance. */
+  readonly device: Device;
+  /** The dtypes this backend can store; the op layer throws DTypeError for others. */
+  readonly dtypes: readonly DType[];
+
+  // ---- storage ----
+  /** Makes storage holding `data` (length = element count). The backend may keep `data`; callers don't reuse it. */
+  upload(data: TypedArray, dtype: DType): S;
+  /** Reads a copy of the values (the typed array of `dtypeArray(x.dtype)`). */
+  read(x: TensorView<S>): Promise<TypedArray>;
+  /** Synchronous read; absent where the device can only read asynchronously. */
+  readSync?(x: TensorView<S>): TypedArray;
+  /** Frees storage now (or returns it to a pool). Called exactly once per storage by the tensor layer. */
+  dispose(storage: S): void;
+  /** Pool and device memory facts. */
+  memoryInfo(): BackendMemoryInfo;
+  /** Releases pooled memory, if the backend pools. */
+  trimPool?(): void;
+
+  // ---- creation and copies ----
+  /** A tensor of `size` elements all equal to `value`. */
+  fill(size: number, value: number, dtype: DType): S;
+  /** `start, start + step, ...` (`size` elements). */
+  arange(start: number, step: number, size: number, dtype: DType): S;
+  /** Converts element type (float → int truncates toward zero; anything → bool is `!= 0`). */
+  cast(x: TensorView<S>, dtype: DType): S;
+  /** Copies `src`'s values into `dst`'s storage in place (same size and dtype). */
+  write(dst: TensorView<S>, src: TensorView<S>): void;
+
+  // ---- element-wise ----
+  /** `op` applied element-wise; `param` is leakyrelu's slope or elu's α. Output dtype = input dtype. */
+  unary(op: UnaryOp, x: TensorView<S>, param: number): S;
+  /** The VJP of `op`: `dy .* op'(x)`, given input `x`, forward output `y` and cotangent `dy` (same shapes). */
+  unaryGrad(op: UnaryOp, x: TensorView<S>, y: TensorView<S>, dy: TensorView<S>, param: number): S;
+  /** `op` broadcast (Julia rules) to `outShape`. Operands share one dtype; comparisons return bool. */
+  binary(op: BinaryOp, a: TensorView<S>, b: TensorView<S>, outShape: Shape): S;
+  /** `cond ? a : b` broadcast to `outShape`; `cond` is bool, `a` and `b` share a dtype. */
+  where(cond: TensorView<S>, a: TensorView<S>, b: TensorView<S>, outShape: Shape): S;
+  /** Broadcasts (copies) `x` to `outShape`. */
+  expand(x: TensorView<S>, outShape: Shape): S;
+
+  // ---- reductions ----
+  /** Reduces over `axes` (0-based, sorted); the output keeps them as size-1 dims. */
+  reduce(op: ReduceOp, x: TensorView<S>, axes: readonly number[]): S;
+  /** 0-based index of the max/min along `axis` (first one on ties), dtype i32, axis kept as size 1. */
+  argReduce(op: ArgReduceOp, x: TensorView<S>, axis: number): S;
+  /** Softmax (or log-softmax when `log`) along `axis`, computed stably (max subtracted). */
+  softmax(x: TensorView<S>, axis: number, log: boolean): S;
+  /** Its VJP from the forward output `y`: `y .* (dy .- sum(dy .* y))`, or `dy .- exp(y) .* sum(dy)` when `log`. */
+  softmaxGrad(y: TensorView<S>, dy: TensorView<S>, axis: number, log: boolean): S;
+
+  // ---- linear algebra and layout ----
+  /**
+   * Column-major batched matmul: `op(A)[m×k] * op(B)[k×n]` for each trailing batch index. Both operands
+   * are at least 2-D; batch dims (dims 3...) are equal, or one side has none and is reused for every batch.
+   * The output is `[m, n, batch...]`.
+   */
+  matmul(a: TensorView<S>, b: TensorView<S>, opts: MatmulOptions, outShape: Shape): S;
+  /** Permutes dims: output dim i is input dim `perm[i]` (0-based). */
+  permute(x: TensorView<S>, perm: readonly number[]): S;
+  /** Picks `indices` (0-based, in range) along `axis`; the output has `indices.length` there. */
+  gather(x: TensorView<S>, axis: number, indices: Int32Array): S;
+  /** Zeros of `outShape` with `dy`'s slices added at `indices` along `axis` (the VJP of gather). */
+  scatterAdd(dy: TensorView<S>, axis: number, indices: Int32Array, outShape: Shape): S;
+  /** Concatenates along `axis`; all other dims equal, one dtype. */
+  concat(xs: readonly TensorView<S>[], axis: number, outShape: Shape): S;
+  /** Columns of a `[nclasses, n]` one-hot matrix from 0-based class indices (-1 gives an all-zero column). */
+  onehot(indices: Int32Array, nclasses: number, dtype: DType): S;
+
+  // ---- convolution and pooling (Flux layout [W, H, C, N]) ----
+  conv2d(x: TensorView<S>, w: TensorView<S>, g: Conv2dGeometry): S;
+  /** d(conv)/dx: the input gradient of shape `g.inShape`. */
+  conv2dBackwardInput(dy: TensorView<S>, w: TensorView<S>, g: Conv2dGeometry): S;
+  /** d(conv)/dw: the weight gradient of shape `g.weightShape`. */
+  conv2dBackwardFilter(x: TensorView<S>, dy: TensorView<S>, g: Conv2dGeometry): S;
+  pool2d(op: PoolOp, x: TensorView<S>, g: Pool2dGeometry): S;
+  /** The input gradient of pooling (max: to the first max of each window). */
+  pool2dBackward(op: PoolOp, x: TensorView<S>, y: TensorView<S>, dy: TensorView<S>, g: Pool2dGeometry): S;
+}

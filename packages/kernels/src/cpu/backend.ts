@@ -1,0 +1,191 @@
+// The CPU backend: storage is a typed array of exactly `size` elements (bool as Uint8Array). It is the
+// numeric reference every other backend is tested against.
+import type {
+  Backend,
+  BackendMemoryInfo,
+  Conv2dGeometry,
+  MatmulOptions,
+  Pool2dGeometry,
+  TensorView,
+} from "../backend.js";
+import { type Device, deviceOf } from "../device.js";
+import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
+import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
+import { isComparison } from "../opNames.js";
+import { reducedShape, type Shape, sizeOf } from "../shape.js";
+import { binaryInto, expandInto, whereInto } from "./binary.js";
+import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
+import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
+import { matmulInto } from "./matmul.js";
+import { pool2dBackwardInto, pool2dInto } from "./pool.js";
+import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
+import { unaryGradInto, unaryInto } from "./unary.js";
+
+type V = TensorView<TypedArray>;
+
+function alloc(dtype: DType, n: number): TypedArray {
+  return new (arrayCtor(dtype))(n);
+}
+
+/**
+ * The CPU backend class. Obtain the instance with `getBackendSync("cpu")`; construct one yourself only to
+ * register a second CPU-backed device (tests do, to exercise DeviceMismatchError).
+ *
+ * @example
+ * registerBackend("cpu2", { create: (id) => new CpuBackend(deviceOf("cpu2", id)) });
+ */
+export class CpuBackend implements Backend<TypedArray> {
+  readonly name: string;
+  // f16 is not stored on the CPU: the op layer raises a DTypeError that suggests f32.
+  readonly dtypes: readonly DType[] = ["f32", "f64", "i32", "u32", "u8", "bool"];
+
+  constructor(readonly device: Device = deviceOf("cpu", 0)) {
+    this.name = device.backend;
+  }
+
+  upload(data: TypedArray, dtype: DType): TypedArray {
+    const Ctor = arrayCtor(dtype);
+    return data instanceof Ctor ? data : new Ctor(data);
+  }
+  async read(x: V): Promise<TypedArray> {
+    return x.storage.slice();
+  }
+  readSync(x: V): TypedArray {
+    return x.storage.slice();
+  }
+  dispose(_storage: TypedArray): void {
+    // Typed arrays are garbage-collected; accounting happens in the tensor layer.
+  }
+  memoryInfo(): BackendMemoryInfo {
+    return { pooledBytes: 0 };
+  }
+
+  fill(size: number, value: number, dtype: DType): TypedArray {
+    return alloc(dtype, size).fill(value);
+  }
+  arange(start: number, step: number, size: number, dtype: DType): TypedArray {
+    const out = alloc(dtype, size);
+    for (let i = 0; i < size; i++) out[i] = start + i * step;
+    return out;
+  }
+  cast(x: V, dtype: DType): TypedArray {
+    const out = alloc(dtype, x.storage.length);
+    const src = x.storage;
+    if (dtype === "bool") for (let i = 0; i < src.length; i++) out[i] = +(src[i] !== 0);
+    else if (dtype === "f32" || dtype === "f64") out.set(src);
+    else for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]!);
+    return out;
+  }
+  write(dst: V, src: V): void {
+    dst.storage.set(src.storage);
+  }
+
+  unary(op: UnaryOp, x: V, param: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length);
+    unaryInto(op, x.storage, out, param);
+    return out;
+  }
+  unaryGrad(op: UnaryOp, x: V, y: V, dy: V, param: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length);
+    unaryGradInto(op, x.storage, y.storage, dy.storage, out, param);
+    return out;
+  }
+  binary(op: BinaryOp, a: V, b: V, outShape: Shape): TypedArray {
+    const out = alloc(isComparison(op) ? "bool" : a.dtype, sizeOf(outShape));
+    binaryInto(op, a.storage, a.shape, b.storage, b.shape, out, outShape);
+    return out;
+  }
+  where(cond: V, a: V, b: V, outShape: Shape): TypedArray {
+    const out = alloc(a.dtype, sizeOf(outShape));
+    whereInto(cond.storage, cond.shape, a.storage, a.shape, b.storage, b.shape, out, outShape);
+    return out;
+  }
+  expand(x: V, outShape: Shape): TypedArray {
+    const out = alloc(x.dtype, sizeOf(outShape));
+    expandInto(x.storage, x.shape, out, outShape);
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: V, axes: readonly number[]): TypedArray {
+    const out = alloc(x.dtype, sizeOf(reducedShape(x.shape, axes)));
+    reduceInto(op, x.storage, x.shape, axes, out);
+    return out;
+  }
+  argReduce(op: ArgReduceOp, x: V, axis: number): TypedArray {
+    const out = new Int32Array(sizeOf(reducedShape(x.shape, [axis])));
+    argReduceInto(op, x.storage, x.shape, axis, out);
+    return out;
+  }
+  softmax(x: V, axis: number, log: boolean): TypedArray {
+    const out = alloc(x.dtype, x.storage.length);
+    softmaxInto(x.storage, x.shape, axis, log, out);
+    return out;
+  }
+  softmaxGrad(y: V, dy: V, axis: number, log: boolean): TypedArray {
+    const out = alloc(y.dtype, y.storage.length);
+    softmaxGradInto(y.storage, dy.storage, y.shape, axis, log, out);
+    return out;
+  }
+
+  matmul(a: V, b: V, opts: MatmulOptions, outShape: Shape): TypedArray {
+    const out = alloc(a.dtype, sizeOf(outShape));
+    matmulInto(a.storage, a.shape, b.storage, b.shape, opts, out, outShape, a.dtype);
+    return out;
+  }
+  permute(x: V, perm: readonly number[]): TypedArray {
+    const out = alloc(x.dtype, x.storage.length);
+    permuteInto(x.storage, x.shape, perm, out);
+    return out;
+  }
+  gather(x: V, axis: number, indices: Int32Array): TypedArray {
+    const out = alloc(x.dtype, (x.storage.length / (x.shape[axis] || 1)) * indices.length);
+    if (x.shape[axis] !== 0) gatherInto(x.storage, x.shape, axis, indices, out);
+    return out;
+  }
+  scatterAdd(dy: V, axis: number, indices: Int32Array, outShape: Shape): TypedArray {
+    const out = alloc(dy.dtype, sizeOf(outShape));
+    scatterAddInto(dy.storage, axis, indices, out, outShape);
+    return out;
+  }
+  concat(xs: readonly V[], axis: number, outShape: Shape): TypedArray {
+    const out = alloc(xs[0]!.dtype, sizeOf(outShape));
+    concatInto(
+      xs.map((x) => ({ data: x.storage, shape: x.shape })),
+      axis,
+      out,
+      outShape,
+    );
+    return out;
+  }
+  onehot(indices: Int32Array, nclasses: number, dtype: DType): TypedArray {
+    const out = alloc(dtype, nclasses * indices.length);
+    onehotInto(indices, nclasses, out);
+    return out;
+  }
+
+  conv2d(x: V, w: V, g: Conv2dGeometry): TypedArray {
+    const out = alloc(x.dtype, sizeOf(g.outShape));
+    conv2dInto(x.storage, w.storage, g, out, x.dtype);
+    return out;
+  }
+  conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): TypedArray {
+    const out = alloc(dy.dtype, sizeOf(g.inShape));
+    conv2dBackwardInputInto(dy.storage, w.storage, g, out, dy.dtype);
+    return out;
+  }
+  conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): TypedArray {
+    const out = alloc(x.dtype, sizeOf(g.weightShape));
+    conv2dBackwardFilterInto(x.storage, dy.storage, g, out, x.dtype);
+    return out;
+  }
+  pool2d(op: PoolOp, x: V, g: Pool2dGeometry): TypedArray {
+    const out = alloc(x.dtype, sizeOf(g.outShape));
+    pool2dInto(op, x.storage, g, out);
+    return out;
+  }
+  pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): TypedArray {
+    const out = alloc(x.dtype, sizeOf(g.inShape));
+    pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
+    return out;
+  }
+}

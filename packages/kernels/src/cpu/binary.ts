@@ -1,0 +1,104 @@
+// Binary element-wise kernels with Julia broadcasting. Each op has its own strided line loop; the same loop
+// serves the same-shape case (one line over everything, strides 1), scalar broadcast (stride 0) and the
+// general case (one call per line of the output).
+import type { TypedArray } from "../dtype.js";
+import type { BinaryOp } from "../opNames.js";
+import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
+import { forEachLine } from "./lines.js";
+
+type Line = (
+  a: TypedArray,
+  ia: number,
+  sa: number,
+  b: TypedArray,
+  ib: number,
+  sb: number,
+  o: TypedArray,
+  io: number,
+  n: number,
+) => void;
+
+// biome-ignore format: one line per op reads best
+const LINES: Record<BinaryOp, Line> = {
+  add: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = a[ia]! + b[ib]!; },
+  sub: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = a[ia]! - b[ib]!; },
+  mul: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = a[ia]! * b[ib]!; },
+  div: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = a[ia]! / b[ib]!; },
+  pow: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = a[ia]! ** b[ib]!; },
+  max: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = Math.max(a[ia]!, b[ib]!); },
+  min: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = Math.min(a[ia]!, b[ib]!); },
+  eq: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! === b[ib]!); },
+  ne: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! !== b[ib]!); },
+  lt: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! < b[ib]!); },
+  le: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! <= b[ib]!); },
+  gt: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! > b[ib]!); },
+  ge: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! >= b[ib]!); },
+};
+
+/** Writes `op.(a, b)` (broadcast to `outShape`) into `out`. */
+export function binaryInto(
+  op: BinaryOp,
+  a: TypedArray,
+  aShape: Shape,
+  b: TypedArray,
+  bShape: Shape,
+  out: TypedArray,
+  outShape: Shape,
+): void {
+  const line = LINES[op];
+  const n = sizeOf(outShape);
+  // Fast paths: same shape, or one operand a scalar (a size-n operand then has the output's layout).
+  if (a.length === n && (b.length === n || b.length === 1)) {
+    line(a, 0, 1, b, 0, b.length === n ? 1 : 0, out, 0, n);
+    return;
+  }
+  if (a.length === 1 && b.length === n) {
+    line(a, 0, 0, b, 0, 1, out, 0, n);
+    return;
+  }
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const a0 = sa[0] ?? 0;
+  const b0 = sb[0] ?? 0;
+  forEachLine(outShape, [sa, sb], (off, io, len) => line(a, off[0]!, a0, b, off[1]!, b0, out, io, len));
+}
+
+/** Writes `cond ? a : b` (broadcast to `outShape`) into `out`. */
+export function whereInto(
+  cond: TypedArray,
+  cShape: Shape,
+  a: TypedArray,
+  aShape: Shape,
+  b: TypedArray,
+  bShape: Shape,
+  out: TypedArray,
+  outShape: Shape,
+): void {
+  const sc = broadcastStrides(cShape, outShape);
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const c0 = sc[0] ?? 0;
+  const a0 = sa[0] ?? 0;
+  const b0 = sb[0] ?? 0;
+  forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
+    let ic = off[0]!;
+    let ia = off[1]!;
+    let ib = off[2]!;
+    for (let i = 0; i < n; i++, ic += c0, ia += a0, ib += b0) out[io + i] = cond[ic] ? a[ia]! : b[ib]!;
+  });
+}
+
+/** Writes `x` broadcast to `outShape` into `out`. */
+export function expandInto(x: TypedArray, xShape: Shape, out: TypedArray, outShape: Shape): void {
+  if (x.length === 1) {
+    out.fill(x[0]!);
+    return;
+  }
+  const sx = broadcastStrides(xShape, outShape);
+  const x0 = sx[0] ?? 0;
+  forEachLine(outShape, [sx], (off, io, n) => {
+    let ix = off[0]!;
+    if (x0 === 1) out.set(x.subarray(ix, ix + n), io);
+    else for (let i = 0; i < n; i++, ix += x0) out[io + i] = x[ix]!;
+  });
+}

@@ -1,0 +1,81 @@
+// Data movement: permute, gather/scatter along an axis, concat, one-hot.
+import type { TypedArray } from "../dtype.js";
+import { type Shape, stridesOf } from "../shape.js";
+import { forEachLine, splitAt } from "./lines.js";
+
+/** Output dim i is input dim `perm[i]`. */
+export function permuteInto(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void {
+  const xs = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const src = perm.map((p) => xs[p]!);
+  const s0 = src[0] ?? 0;
+  forEachLine(outShape, [src], (off, io, n) => {
+    let ix = off[0]!;
+    if (s0 === 1) out.set(x.subarray(ix, ix + n), io);
+    else for (let i = 0; i < n; i++, ix += s0) out[io + i] = x[ix]!;
+  });
+}
+
+/** `out` = x's slices `indices` along `axis`. */
+export function gatherInto(
+  x: TypedArray,
+  shape: Shape,
+  axis: number,
+  indices: Int32Array,
+  out: TypedArray,
+): void {
+  const [inner, len, outer] = splitAt(shape, axis);
+  const m = indices.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const from = inner * (indices[j]! + len * o);
+      out.set(x.subarray(from, from + inner), inner * (j + m * o));
+    }
+  }
+}
+
+/** `out` (zeros of `outShape`) gets dy's slices added at `indices` along `axis`. */
+export function scatterAddInto(
+  dy: TypedArray,
+  axis: number,
+  indices: Int32Array,
+  out: TypedArray,
+  outShape: Shape,
+): void {
+  const [inner, len, outer] = splitAt(outShape, axis);
+  const m = indices.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const to = inner * (indices[j]! + len * o);
+      const from = inner * (j + m * o);
+      for (let i = 0; i < inner; i++) out[to + i]! += dy[from + i]!;
+    }
+  }
+}
+
+/** Concatenates column-major blocks along `axis`. */
+export function concatInto(
+  xs: readonly { data: TypedArray; shape: Shape }[],
+  axis: number,
+  out: TypedArray,
+  outShape: Shape,
+): void {
+  const [inner, , outer] = splitAt(outShape, axis);
+  let at = 0;
+  for (let o = 0; o < outer; o++) {
+    for (const x of xs) {
+      const block = inner * (x.shape[axis] ?? 1);
+      out.set(x.data.subarray(block * o, block * (o + 1)), at);
+      at += block;
+    }
+  }
+}
+
+/** One-hot columns (`[nclasses, n]`) from 0-based class indices; -1 leaves a zero column. */
+export function onehotInto(indices: Int32Array, nclasses: number, out: TypedArray): void {
+  out.fill(0);
+  for (let j = 0; j < indices.length; j++) {
+    const c = indices[j]!;
+    if (c >= 0) out[c + nclasses * j] = 1;
+  }
+}

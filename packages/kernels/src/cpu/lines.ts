@@ -1,0 +1,46 @@
+// Iteration over a broadcast: the output is walked one LINE (along dim 1, the contiguous one) at a time
+// with an odometer over the other dims, so the per-element inner loops stay tight and allocation-free.
+import type { Shape } from "../shape.js";
+
+/**
+ * Calls `line(offsets, outOffset, n)` for each line of `outShape` along dim 0, where `offsets[k]` is the
+ * start of input k's line (reading it with `strides[k][0]` per step). `offsets` is reused between calls.
+ */
+export function forEachLine(
+  outShape: Shape,
+  strides: readonly (readonly number[])[],
+  line: (offsets: Int32Array, outOffset: number, n: number) => void,
+): void {
+  const rank = outShape.length;
+  const k = strides.length;
+  const offsets = new Int32Array(k);
+  if (rank === 0) {
+    line(offsets, 0, 1);
+    return;
+  }
+  const n = outShape[0]!;
+  let lines = 1;
+  for (let d = 1; d < rank; d++) lines *= outShape[d]!;
+  if (n === 0 || lines === 0) return;
+  const counter = new Int32Array(rank);
+  for (let l = 0, outOffset = 0; l < lines; l++, outOffset += n) {
+    line(offsets, outOffset, n);
+    // advance the odometer over dims 1..rank-1
+    for (let d = 1; d < rank; d++) {
+      counter[d]!++;
+      for (let s = 0; s < k; s++) offsets[s]! += strides[s]![d]!;
+      if (counter[d]! < outShape[d]!) break;
+      for (let s = 0; s < k; s++) offsets[s]! -= strides[s]![d]! * outShape[d]!;
+      counter[d] = 0;
+    }
+  }
+}
+
+/** Splits a shape around `axis` into `[inner, length, outer]` element counts (column-major). */
+export function splitAt(shape: Shape, axis: number): [number, number, number] {
+  let inner = 1;
+  let outer = 1;
+  for (let d = 0; d < axis; d++) inner *= shape[d]!;
+  for (let d = axis + 1; d < shape.length; d++) outer *= shape[d]!;
+  return [inner, shape[axis] ?? 1, outer];
+}

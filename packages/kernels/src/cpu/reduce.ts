@@ -1,0 +1,161 @@
+// Reductions, index reductions and softmax. Accumulation runs in f64 (then rounds once to the output
+// dtype), which makes f32 sums accurate and lets max/min start from ±Infinity for every dtype.
+import type { TypedArray } from "../dtype.js";
+import type { ArgReduceOp, ReduceOp } from "../opNames.js";
+import { reducedShape, type Shape, stridesOf } from "../shape.js";
+import { forEachLine, splitAt } from "./lines.js";
+
+const INIT: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
+
+/** Reduces `x` over `axes` into `out` (the reduced shape, axes kept as 1). */
+export function reduceInto(
+  op: ReduceOp,
+  x: TypedArray,
+  shape: Shape,
+  axes: readonly number[],
+  out: TypedArray,
+): void {
+  const acc = new Float64Array(out.length).fill(INIT[op]);
+  if (axes.length === shape.length || out.length === 1) {
+    acc[0] = reduceLine(op, x, 0, 1, x.length, INIT[op]);
+  } else {
+    // Read x line by line; the output offset of each input element uses strides that are 0 on reduced axes.
+    const rs = reducedShape(shape, axes);
+    const os = stridesOf(rs).map((s, d) => (axes.includes(d) ? 0 : s));
+    const xs = stridesOf(shape);
+    const o0 = os[0]!;
+    forEachLine(shape, [xs, os], (off, io, n) => {
+      const oo = off[1]!;
+      if (o0 === 0) acc[oo] = reduceLine(op, x, io, 1, n, acc[oo]!);
+      else accumulateLine(op, x, io, acc, oo, n);
+    });
+  }
+  for (let i = 0; i < out.length; i++) out[i] = acc[i]!;
+}
+
+function reduceLine(
+  op: ReduceOp,
+  x: TypedArray,
+  start: number,
+  step: number,
+  n: number,
+  init: number,
+): number {
+  let r = init;
+  const end = start + n * step;
+  switch (op) {
+    case "sum":
+      for (let i = start; i < end; i += step) r += x[i]!;
+      return r;
+    case "prod":
+      for (let i = start; i < end; i += step) r *= x[i]!;
+      return r;
+    case "max":
+      for (let i = start; i < end; i += step) r = Math.max(r, x[i]!);
+      return r;
+    case "min":
+      for (let i = start; i < end; i += step) r = Math.min(r, x[i]!);
+      return r;
+  }
+}
+
+function accumulateLine(
+  op: ReduceOp,
+  x: TypedArray,
+  ix: number,
+  acc: Float64Array,
+  io: number,
+  n: number,
+): void {
+  switch (op) {
+    case "sum":
+      for (let i = 0; i < n; i++) acc[io + i]! += x[ix + i]!;
+      return;
+    case "prod":
+      for (let i = 0; i < n; i++) acc[io + i]! *= x[ix + i]!;
+      return;
+    case "max":
+      for (let i = 0; i < n; i++) acc[io + i] = Math.max(acc[io + i]!, x[ix + i]!);
+      return;
+    case "min":
+      for (let i = 0; i < n; i++) acc[io + i] = Math.min(acc[io + i]!, x[ix + i]!);
+      return;
+  }
+}
+
+/** 0-based index of the first max (min) along `axis`, written into an Int32Array of the reduced shape. */
+export function argReduceInto(
+  op: ArgReduceOp,
+  x: TypedArray,
+  shape: Shape,
+  axis: number,
+  out: Int32Array,
+): void {
+  const [inner, len, outer] = splitAt(shape, axis);
+  const sign = op === "argmax" ? 1 : -1;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = i + inner * len * o;
+      let best = 0;
+      let bestV = sign * x[base]!;
+      for (let l = 1; l < len; l++) {
+        const v = sign * x[base + inner * l]!;
+        // NaN wins (Julia's argmax treats NaN as the maximum); ties keep the first index.
+        if (v > bestV || (Number.isNaN(v) && !Number.isNaN(bestV))) {
+          bestV = v;
+          best = l;
+        }
+      }
+      out[i + inner * o] = best;
+    }
+  }
+}
+
+/** Softmax (or log-softmax) along `axis`, max-subtracted for stability. */
+export function softmaxInto(x: TypedArray, shape: Shape, axis: number, log: boolean, out: TypedArray): void {
+  const [inner, len, outer] = splitAt(shape, axis);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = i + inner * len * o;
+      const end = base + inner * len;
+      let m = -Infinity;
+      for (let j = base; j < end; j += inner) m = Math.max(m, x[j]!);
+      if (m === -Infinity) m = 0; // all -Inf: keep NaN-free like NNlib's max-subtraction with a finite shift
+      let s = 0;
+      for (let j = base; j < end; j += inner) s += Math.exp(x[j]! - m);
+      if (log) {
+        const ls = Math.log(s) + m;
+        for (let j = base; j < end; j += inner) out[j] = x[j]! - ls;
+      } else {
+        const inv = 1 / s;
+        for (let j = base; j < end; j += inner) out[j] = Math.exp(x[j]! - m) * inv;
+      }
+    }
+  }
+}
+
+/** The VJP of softmax / log-softmax from the forward output `y`. */
+export function softmaxGradInto(
+  y: TypedArray,
+  dy: TypedArray,
+  shape: Shape,
+  axis: number,
+  log: boolean,
+  out: TypedArray,
+): void {
+  const [inner, len, outer] = splitAt(shape, axis);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = i + inner * len * o;
+      const end = base + inner * len;
+      let s = 0;
+      if (log) {
+        for (let j = base; j < end; j += inner) s += dy[j]!;
+        for (let j = base; j < end; j += inner) out[j] = dy[j]! - Math.exp(y[j]!) * s;
+      } else {
+        for (let j = base; j < end; j += inner) s += dy[j]! * y[j]!;
+        for (let j = base; j < end; j += inner) out[j] = y[j]! * (dy[j]! - s);
+      }
+    }
+  }
+}

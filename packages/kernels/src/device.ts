@@ -1,0 +1,56 @@
+// Device descriptors: tiny immutable records, interned so that `a.device === b.device` is the equality test.
+import { ArgumentError } from "./errors.js";
+
+/**
+ * Where a tensor lives: a backend name and a 0-based adapter id.
+ *
+ * Descriptors are interned, so two tensors on the same device have `===` devices. `toString()` gives
+ * `"cpu"` for the CPU and `"<backend>:<id>"` otherwise (`"webgpu:0"`).
+ *
+ * @example
+ * deviceOf("webgpu", 0) === deviceOf("webgpu", 0); // true
+ * String(deviceOf("cpu")); // "cpu"
+ */
+export interface Device {
+  readonly backend: string;
+  readonly id: number;
+  toString(): string;
+}
+
+const interned = new Map<string, Device>();
+
+/**
+ * The interned descriptor of device `id` of `backend`.
+ *
+ * @example
+ * const d = deviceOf("cpu"); d.backend; // "cpu"
+ */
+export function deviceOf(backend: string, id = 0): Device {
+  if (!Number.isInteger(id) || id < 0) {
+    throw new ArgumentError(
+      `device ids are 0-based non-negative integers, got ${id} for backend "${backend}".`,
+    );
+  }
+  const key = `${backend}:${id}`;
+  let d = interned.get(key);
+  if (d === undefined) {
+    const text = backend === "cpu" && id === 0 ? "cpu" : key;
+    d = Object.freeze({ backend, id, toString: () => text });
+    interned.set(key, d);
+  }
+  return d;
+}
+
+/**
+ * Parses `"cpu"`, `"webgpu"` or `"webgpu:1"` into a descriptor (a descriptor passes through).
+ *
+ * @example
+ * parseDevice("webgpu:1").id; // 1
+ */
+export function parseDevice(spec: string | Device): Device {
+  if (typeof spec !== "string") return spec;
+  const m = /^([A-Za-z0-9_.-]+)(?::(\d+))?$/.exec(spec);
+  if (m === null)
+    throw new ArgumentError(`cannot parse device "${spec}"; write "cpu", "webgpu" or "webgpu:1".`);
+  return deviceOf(m[1]!, m[2] === undefined ? 0 : Number(m[2]));
+}

@@ -1,0 +1,84 @@
+// Shared plumbing of the public ops: wrapping backend storage into tensors, device and dtype checks,
+// scalar operands, and un-broadcasting cotangents.
+import type { Backend } from "../backend.js";
+import { type DType, bytesPerElement, isFloat } from "../dtype.js";
+import { DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
+import { type Shape, shapesEqual, sizeOf } from "../shape.js";
+import { StorageHandle, Tensor, isTensor } from "../tensor.js";
+
+/** @internal Wraps new backend storage as a tensor. */
+export function wrap(backend: Backend, storage: unknown, shape: Shape, dtype: DType): Tensor {
+  return new Tensor(
+    new StorageHandle(backend, storage, sizeOf(shape) * bytesPerElement(dtype)),
+    shape,
+    dtype,
+  );
+}
+
+/** @internal A tensor sharing `x`'s storage with another shape (same size). */
+export function shareStorage(x: Tensor, shape: Shape, op: string): Tensor {
+  const h = x.handle(op);
+  h.refs++;
+  return new Tensor(h, shape, x.dtype);
+}
+
+/** @internal The one backend of the tensors (DeviceMismatchError naming both devices otherwise). */
+export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
+  const first = ts[0]!;
+  for (const t of ts) {
+    if (!isTensor(t)) throw new TypeError(`[@flux/kernels] ${op}: expected a Tensor, got ${describe(t)}.`);
+    if (t.device !== first.device) throw new DeviceMismatchError(op, String(first.device), String(t.device));
+  }
+  const b = first.backend;
+  for (const t of ts) t.view(op); // throws DisposedTensorError naming the op
+  return b;
+}
+
+/** @internal Throws unless `dtype` is a float type. */
+export function requireFloat(op: string, dtype: DType): void {
+  if (!isFloat(dtype)) {
+    throw new DTypeError(
+      `${op} needs a float tensor (f32/f64/f16), got ${dtype}. Convert with cast(x, "f32").`,
+    );
+  }
+}
+
+/** @internal Throws unless the backend stores `dtype`. */
+export function requireSupported(op: string, backend: Backend, dtype: DType): void {
+  if (!backend.dtypes.includes(dtype)) {
+    throw new DTypeError(
+      `${op}: ${dtype} is not supported on ${String(backend.device)} (it stores ${backend.dtypes.join(", ")}).` +
+        (dtype === "f16" ? ' f16 is not supported on cpu; use "f32" there.' : "") +
+        (dtype === "f64" ? ' Use "f32" on GPUs.' : ""),
+    );
+  }
+}
+
+/** @internal A 0-d tensor holding `value`, on `backend`. */
+export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor {
+  return wrap(backend, backend.fill(1, value, dtype), [], dtype);
+}
+
+/** @internal Converts storage dtype without autodiff (for temporaries). */
+export function castRaw(x: Tensor, dtype: DType, op: string): Tensor {
+  return wrap(x.backend, x.backend.cast(x.view(op), dtype), x.shape, dtype);
+}
+
+/** @internal `x` read as `shape` (same size; shares storage, no autodiff). */
+export function reshapeRaw(x: Tensor, shape: Shape, op: string): Tensor {
+  if (shapesEqual(x.shape, shape)) return x;
+  return shareStorage(x, shape, op);
+}
+
+/** @internal Describes a value for error messages. */
+export function describe(v: unknown): string {
+  if (isTensor(v)) return `a ${v.shape.join("×")} Tensor{${v.dtype}}`;
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `a ${typeof v}`;
+}
+
+/** @internal Asserts a condition with a KernelsError. */
+export function check(cond: boolean, code: string, message: () => string): asserts cond {
+  if (!cond) throw new KernelsError(code, message());
+}
