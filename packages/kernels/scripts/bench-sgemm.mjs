@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Measures the CPU GEMM kinds (js, wasm-simd, wasm-relaxed-simd; 1..SGEMM_THREADS threads) on Node, Node with
-// --experimental-wasm-relaxed-simd, Bun and Deno, and numpy's matmul in the same run, as GFLOPS.
+// --experimental-wasm-relaxed-simd, Bun and Deno, and tfjs-wasm and numpy's matmul in the same run, as GFLOPS.
 // A measurement script, not a timed test. Needs `npm run build:wasm -w @flux/kernels` first.
 // Usage: node scripts/bench-sgemm.mjs   (env: SGEMM_SIZES=128,256,512,1024 SGEMM_THREADS=2 SGEMM_SECONDS=0.4
-//        SGEMM_BLOCKING=mc,kc,nc SGEMM_RUNTIMES=node,node-relaxed,bun,deno,numpy)
+//        SGEMM_BLOCKING=mc,kc,nc SGEMM_RUNTIMES=node,node-relaxed,bun,deno,tfjs-wasm,numpy,numpy-1thread)
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +39,29 @@ for n in [${sizes}]:
         best = min(best, (time.perf_counter() - t) / reps)
     print(json.dumps({"runtime": "python", "kind": "numpy", "threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or "default", "n": n, "trans": "NN", "gflops": round(2 * n**3 / best / 1e9, 1)}))
 `;
+// tfjs-wasm (XNNPACK; one thread in Node), the peer PLATFORM.md compares against, with A' as well.
+const tfjsFile = join(outDir, "tfjs.mjs");
+writeFileSync(
+  tfjsFile,
+  `import * as tf from ${JSON.stringify(import.meta.resolve("@tensorflow/tfjs"))};
+import ${JSON.stringify(import.meta.resolve("@tensorflow/tfjs-backend-wasm"))};
+await tf.setBackend("wasm");
+await tf.ready();
+for (const n of [${sizes}]) for (const [ta, tb] of [[false, false], [true, false]]) {
+  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+  const run = () => { const c = tf.matMul(a, b, ta, tb); c.dataSync(); c.dispose(); };
+  run(); let best = 1e9; const stop = performance.now() + 400;
+  while (performance.now() < stop) {
+    const t = performance.now(); let r = 0;
+    do { run(); r++; } while (performance.now() - t < 130);
+    best = Math.min(best, (performance.now() - t) / r);
+  }
+  console.log(JSON.stringify({ kind: "tfjs-wasm", threads: 1, n, trans: (ta ? "T" : "N") + (tb ? "T" : "N"), gflops: +(2 * n ** 3 / best / 1e6).toFixed(1) }));
+}
+`,
+);
 const runtimes = {
+  "tfjs-wasm": ["node", [tfjsFile]],
   node: ["node", [entry]],
   "node-relaxed": ["node", ["--experimental-wasm-relaxed-simd", entry]],
   bun: [bin("bun"), [entry]],
