@@ -18,7 +18,17 @@ import { FluxDistributedModel } from "./fluxDistributedModel";
  * @example
  * model = await synchronize(b, model, { root: 0 }); // every rank now starts from rank 0's weights
  */
-export async function synchronize<T>(b: DistributedBackend, tree: T, opts: RootOptions = {}): Promise<T> {
+export async function synchronize<M>(
+  b: DistributedBackend,
+  tree: FluxDistributedModel<M>,
+  opts?: RootOptions,
+): Promise<M>;
+export async function synchronize<T>(b: DistributedBackend, tree: T, opts?: RootOptions): Promise<T>;
+export async function synchronize(
+  b: DistributedBackend,
+  tree: unknown,
+  opts: RootOptions = {},
+): Promise<unknown> {
   const target = (tree instanceof FluxDistributedModel ? tree.model : tree) as unknown;
   // Pass 1 records the leaves in the order fmap visits them (objects once, thanks to its identity cache);
   // pass 2 walks the same tree the same way and hands back each leaf's synchronized value in that order.
@@ -30,7 +40,7 @@ export async function synchronize<T>(b: DistributedBackend, tree: T, opts: RootO
   const synced: unknown[] = [];
   for (const leaf of leaves) synced.push(await synchronizeLeaf(b, leaf, opts));
   let next = 0;
-  return fmap(() => synced[next++], target) as T;
+  return fmap(() => synced[next++], target);
 }
 
 async function synchronizeLeaf(b: DistributedBackend, x: unknown, opts: RootOptions): Promise<unknown> {

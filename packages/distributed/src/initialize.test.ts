@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { allreduce } from "./collectives";
+import { DistributedNotInitializedError } from "./errors";
+import { getDistributedBackend, initialize, isInitialized, localRank, totalWorkers } from "./initialize";
+import { MPIBackend } from "./mpi/mpiBackend";
+import { ThreadsBackend } from "./threads/threadsBackend";
+
+describe("initialize", () => {
+  it("getDistributedBackend before initialize throws a named error", () => {
+    expect(isInitialized(MPIBackend)).toBe(false);
+    expect(() => getDistributedBackend(MPIBackend)).toThrow(DistributedNotInitializedError);
+    expect(() => getDistributedBackend(MPIBackend)).toThrow(/await initialize\(MPIBackend\)/);
+  });
+
+  it("ThreadsBackend outside launchThreads is a one-rank job, started once", async () => {
+    const b = await initialize(ThreadsBackend);
+    expect(await initialize(ThreadsBackend)).toBe(b);
+    expect(getDistributedBackend(ThreadsBackend)).toBe(b);
+    expect([localRank(b), totalWorkers(b)]).toEqual([0, 1]);
+    expect(String(b)).toBe("ThreadsBackend(rank 0 of 1)");
+    expect(Array.from(await allreduce(b, new Float32Array([3]), "avg"))).toEqual([3]);
+  });
+});
