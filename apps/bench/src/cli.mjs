@@ -1,0 +1,106 @@
+// Command-line flags of the bench (`npm run bench -- --only matmul --quick`).
+
+import { parseArgs } from "node:util";
+import { BenchError } from "./errors.mjs";
+import { selectCells } from "./workloads.mjs";
+
+/** Every peer the harness can run, in column order. */
+export const KNOWN_PEERS = ["tfjs-cpu", "tfjs-wasm", "tfjs-webgpu", "numpy"];
+
+/** The peers run when `--peers` is not given (tfjs-webgpu is slow on SwiftShader: ask for it). */
+export const DEFAULT_PEERS = ["tfjs-cpu", "tfjs-wasm", "numpy"];
+
+/** Seconds of sampling per cell and system: normal, and with `--quick`. */
+export const BUDGET_S = { normal: 1, quick: 0.25 };
+
+export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm run bench -- [options])
+
+  --only <list>        workloads: matmul, mlp (= forward + train), forward, train, elementwise,
+                       or cell ids such as matmul-512, mlp-train-b128, axpb-relu-1M
+  --peers <list>       ${KNOWN_PEERS.join(", ")} (default ${DEFAULT_PEERS.join(",")}; "none" for ours only)
+  --webgpu             also run our webgpu backend, next to tfjs-webgpu (Dawn; SwiftShader without a GPU)
+  --quick              ${BUDGET_S.quick} s per cell instead of ${BUDGET_S.normal} s
+  --budget <seconds>   sampling time per cell and system
+  --baseline <ref>     build packages/kernels at a git ref in a temporary worktree and compare with it
+  --keep-baseline      leave that worktree in place (it is reused by the next run with the same commit)
+  --out <dir>          where latest.json and latest.md go (default apps/bench/results)
+  -h, --help`;
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {import("./workloads.mjs").Cell[]} cells
+ * @property {string[]} peers
+ * @property {boolean} webgpu
+ * @property {boolean} quick
+ * @property {number} budgetS
+ * @property {string | undefined} baseline
+ * @property {boolean} keepBaseline
+ * @property {string | undefined} out
+ * @property {boolean} help
+ */
+
+/** Splits a comma list, dropping blanks: "a, b,," → ["a", "b"]. */
+function list(value) {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Parses the bench's flags; unknown flags, peers and workloads throw a `BenchError` ("BAD_FLAG").
+ *
+ * @param {string[]} argv arguments after the script name
+ * @returns {BenchOptions}
+ * @example parseCli(["--only", "matmul", "--peers", "numpy", "--quick"]).budgetS // 0.25
+ */
+export function parseCli(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        only: { type: "string" },
+        peers: { type: "string" },
+        webgpu: { type: "boolean", default: false },
+        quick: { type: "boolean", default: false },
+        budget: { type: "string" },
+        baseline: { type: "string" },
+        "keep-baseline": { type: "boolean", default: false },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (e) {
+    throw new BenchError("BAD_FLAG", `${/** @type {Error} */ (e).message}\n${USAGE}`, { cause: e });
+  }
+  const v = parsed.values;
+  let peers = v.peers === undefined ? [...DEFAULT_PEERS] : list(v.peers);
+  if (peers.length === 1 && peers[0] === "none") peers = [];
+  for (const p of peers) {
+    if (!KNOWN_PEERS.includes(p))
+      throw new BenchError("BAD_FLAG", `--peers: unknown peer '${p}'; choose from ${KNOWN_PEERS.join(", ")}`);
+  }
+  if (v.webgpu && !peers.includes("tfjs-webgpu")) peers.push("tfjs-webgpu");
+  peers = KNOWN_PEERS.filter((p) => peers.includes(p));
+  let budgetS = v.quick ? BUDGET_S.quick : BUDGET_S.normal;
+  if (v.budget !== undefined) {
+    budgetS = Number(v.budget);
+    if (!(budgetS > 0))
+      throw new BenchError("BAD_FLAG", `--budget: expected a positive number of seconds, got '${v.budget}'`);
+  }
+  if (v.baseline !== undefined && v.baseline.trim() === "")
+    throw new BenchError("BAD_FLAG", "--baseline: expected a git ref (a branch, tag or commit)");
+  return {
+    cells: selectCells(v.only === undefined ? undefined : list(v.only)),
+    peers,
+    webgpu: Boolean(v.webgpu),
+    quick: Boolean(v.quick),
+    budgetS,
+    baseline: v.baseline,
+    keepBaseline: Boolean(v["keep-baseline"]),
+    out: v.out,
+    help: Boolean(v.help),
+  };
+}

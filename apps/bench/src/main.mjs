@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// The bench's entry: `node apps/bench/src/main.mjs [flags]` (what `npm run bench` runs after building).
+// Runs our kernels and the peers in ONE process (numpy in a python3 child), prints the markdown table with
+// ratio columns and the issue's targets, and writes apps/bench/results/latest.{json,md}.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { prepareBaseline } from "./baseline.mjs";
+import { parseCli, USAGE } from "./cli.mjs";
+import { BenchError } from "./errors.mjs";
+import { machineInfo } from "./machine.mjs";
+import { runFlux } from "./peers/flux.mjs";
+import { runNumpy } from "./peers/numpy.mjs";
+import { runTfjs, tfjsVersion } from "./peers/tfjs.mjs";
+import { renderMarkdown } from "./report.mjs";
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const defaultOut = fileURLToPath(new URL("../results", import.meta.url));
+
+/** Progress goes to stderr so that stdout is the table alone. */
+const log = (/** @type {string} */ msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Loads the built @flux/kernels the way a user's program does (Node ignores the @flux/source condition). */
+async function loadOurKernels() {
+  try {
+    return await import("@flux/kernels");
+  } catch (e) {
+    throw new BenchError(
+      "PEER_FAILED",
+      `could not load the built @flux/kernels (${/** @type {Error} */ (e).message}); build it first: npx turbo run build --filter=@flux/kernels`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Runs one system, turning a failure to start into a recorded error instead of ending the whole run.
+ *
+ * @param {string} label
+ * @param {() => Promise<import("./peers/types.mjs").SystemRun>} start
+ * @returns {Promise<import("./report.mjs").SystemEntry>}
+ */
+async function runSystem(label, start) {
+  const t0 = performance.now();
+  try {
+    const r = await start();
+    log(`${label}: done in ${((performance.now() - t0) / 1e3).toFixed(1)} s`);
+    return { label, ...r };
+  } catch (e) {
+    log(`${label}: FAILED: ${/** @type {Error} */ (e).message}`);
+    return { label, info: { error: String(/** @type {Error} */ (e).message) }, results: {} };
+  }
+}
+
+async function main() {
+  const opts = parseCli(process.argv.slice(2));
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+  const started = new Date();
+  const machine = machineInfo(repoRoot);
+  const measureOpts = { budgetS: opts.budgetS };
+  const cells = opts.cells;
+  log(`${cells.length} cells, ${opts.budgetS} s each per system; peers: ${opts.peers.join(", ") || "none"}`);
+
+  const ours = await loadOurKernels();
+  const baseline = opts.baseline
+    ? await prepareBaseline(repoRoot, opts.baseline, { keep: opts.keepBaseline, log })
+    : null;
+  /** @type {Record<string, import("./report.mjs").SystemEntry>} */
+  const systems = {};
+  try {
+    systems["flux-cpu"] = await runSystem("flux", () => runFlux(ours, "cpu", cells, measureOpts, log));
+    let baseKernels = null;
+    if (baseline) {
+      baseKernels = await import(pathToFileURL(baseline.entry).href);
+      const label = `baseline ${opts.baseline}`;
+      systems["baseline-cpu"] = await runSystem(label, () =>
+        runFlux(baseKernels, "cpu", cells, measureOpts, log),
+      );
+    }
+    if (opts.webgpu) {
+      systems["flux-webgpu"] = await runSystem("flux webgpu", () =>
+        runFlux(ours, "webgpu", cells, measureOpts, log),
+      );
+      if (baseKernels) {
+        const label = `baseline ${opts.baseline} webgpu`;
+        systems["baseline-webgpu"] = await runSystem(label, () =>
+          runFlux(baseKernels, "webgpu", cells, measureOpts, log),
+        );
+      }
+    }
+    for (const peer of opts.peers) {
+      systems[peer] =
+        peer === "numpy"
+          ? await runSystem(peer, () => runNumpy(cells, measureOpts))
+          : await runSystem(peer, () => runTfjs(/** @type {any} */ (peer), cells, measureOpts, log));
+    }
+  } finally {
+    baseline?.cleanup();
+  }
+
+  const flux = systems["flux-cpu"];
+  const numpy = systems.numpy?.info;
+  const wasm = systems["tfjs-wasm"]?.info;
+  const header = [
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, ${machine.platform}, Node ${machine.node}`,
+    `@flux/kernels ${flux.info.version ?? "?"} at ${machine.commit}; CPU kernel: ${flux.info.cpuKernel || "unknown (cpuKernelInfo not exported)"}`,
+    `peers: tfjs ${tfjsVersion()}${wasm?.detail ? ` (wasm: ${wasm.detail})` : ""}` +
+      (numpy && !numpy.error ? `; numpy ${numpy.numpy} (${numpy.blas}), python ${numpy.python}` : ""),
+    `${opts.budgetS} s of samples per cell after warm-up; medians; training step on our side: gradient + a hand-written Adam in the harness (no @flux/optim yet); elementwise on our side: the op chain relu(add(mul(x, a), b)) (no fused path)`,
+  ];
+  if (baseline)
+    header.push(`baseline: ${opts.baseline} = ${baseline.sha.slice(0, 10)} (built in ${baseline.dir})`);
+  if (systems["flux-webgpu"]?.info.adapter || systems["tfjs-webgpu"]?.info.detail) {
+    header.push(
+      `webgpu adapter: ${systems["tfjs-webgpu"]?.info.detail ?? systems["flux-webgpu"].info.adapter}`,
+    );
+  }
+  /** @type {import("./report.mjs").TableSpec[]} */
+  const tables = [
+    {
+      title: "CPU",
+      subject: "flux-cpu",
+      others: ["tfjs-cpu", "tfjs-wasm", "numpy", "baseline-cpu"],
+      targets: true,
+    },
+  ];
+  if (opts.webgpu)
+    tables.push({
+      title: "WebGPU",
+      subject: "flux-webgpu",
+      others: ["tfjs-webgpu", "baseline-webgpu"],
+      targets: false,
+    });
+  else if (systems["tfjs-webgpu"]) tables[0].others.splice(2, 0, "tfjs-webgpu");
+  /** @type {import("./report.mjs").BenchRun} */
+  const run = {
+    date: started.toISOString(),
+    header,
+    cells,
+    systems,
+    tables,
+    targetContext: { kernelKind: String(flux.info.cpuKernel ?? "") },
+  };
+  const markdown = renderMarkdown(run);
+  process.stdout.write(`\n${markdown}`);
+  const out = opts.out ?? defaultOut;
+  mkdirSync(out, { recursive: true });
+  const json = {
+    ...run,
+    machine,
+    options: { ...opts, cells: cells.map((c) => c.id) },
+    baseline: baseline && { ref: baseline.ref, sha: baseline.sha },
+  };
+  writeFileSync(join(out, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(out, "latest.md"), markdown);
+  log(`wrote ${join(out, "latest.md")} and latest.json`);
+}
+
+main().then(
+  // Explicit exit: tfjs, Dawn and our worker threads may keep the event loop alive after the last cell.
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof BenchError ? e.message : e);
+    process.exit(e instanceof BenchError && e.code === "BAD_FLAG" ? 2 : 1);
+  },
+);
