@@ -39,7 +39,7 @@ function need(K, ...names) {
  * @param {Kernels} K
  * @param {any[]} params
  */
-function handAdam(K, params, { eta = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = {}) {
+export function handAdam(K, params, { eta = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = {}) {
   const [tidy, add, mul, sub, div, sqrt, assign, zerosLike] = [
     "tidy",
     "add",

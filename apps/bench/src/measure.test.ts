@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { measure, median } from "./measure.mjs";
+
+const spin = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+};
+
+describe("median", () => {
+  it("takes the middle value, or the mean of the two middle ones", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe("measure", () => {
+  it("reports about the time one call takes, repeating short calls inside a sample", async () => {
+    const m = await measure(() => spin(0.5), { budgetS: 0.05, minSampleS: 0.002 });
+    expect(m.medianS).toBeGreaterThan(0.0004);
+    expect(m.medianS).toBeLessThan(0.005);
+    expect(m.inner).toBeGreaterThan(1);
+    expect(m.reps).toBeGreaterThanOrEqual(3);
+  });
+
+  it("awaits async calls", async () => {
+    const m = await measure(() => new Promise((r) => setTimeout(r, 5)), { budgetS: 0.03 });
+    expect(m.medianS).toBeGreaterThan(0.004);
+  });
+
+  it("reports a call slower than twice the budget from that single run", async () => {
+    let calls = 0;
+    const m = await measure(
+      () => {
+        calls++;
+        spin(30);
+      },
+      { budgetS: 0.01 },
+    );
+    expect(calls).toBe(1);
+    expect(m.reps).toBe(1);
+    expect(m.note).toBe("one run (slow)");
+  });
+});
