@@ -153,6 +153,19 @@ const suites = [
     },
   })),
   {
+    // Multi-process suites need a launcher (mpirun) and real processes: they run outside vitest.
+    name: "mpi",
+    run: async () => {
+      const script = join(repoRoot, "packages/distributed/test/run-mpi-suite.mjs");
+      const r = await exec(process.execPath, [script], { env, timeoutMs: 900_000 });
+      const counts = parseSummaryLine(r.output, "MPI: ");
+      if (!counts)
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no MPI summary line" };
+      if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
+      return { ...counts, skipped: 0, output: r.output, label: "mpirun -n 2/4 and threads on node/bun/deno" };
+    },
+  },
+  {
     name: "pack+publint",
     run: async () => {
       const jsonFile = join(scratch, "pack.json");
