@@ -16,7 +16,13 @@ import { BenchError } from "./errors.mjs";
  * @property {() => void} cleanup removes the worktree (a no-op when it is kept)
  */
 
-/** Runs git in `cwd` and returns trimmed stdout, or null when git fails. */
+/**
+ * Runs git in `cwd` and returns trimmed stdout, or null when git fails.
+ *
+ * @param {string} cwd
+ * @param {string[]} args
+ * @returns {string | null}
+ */
 function git(cwd, args) {
   const r = spawnSync("git", args, { cwd, encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : null;
@@ -49,7 +55,12 @@ export function resolveBaselineRef(repoRoot, ref) {
   return sha;
 }
 
-/** The environment for the nested build: no npm_* variables of an outer `npm run` (they redirect npm). */
+/**
+ * The environment for the nested build: no npm_* variables of an outer `npm run` (they redirect npm).
+ *
+ * @param {string} repoRoot
+ * @returns {NodeJS.ProcessEnv}
+ */
 function buildEnv(repoRoot) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
   return {
@@ -59,7 +70,15 @@ function buildEnv(repoRoot) {
   };
 }
 
-/** Runs a command, resolving to its exit code and the tail of its output. */
+/**
+ * Runs a command, resolving to its exit code and the tail of its output.
+ *
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {string} cwd
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<{ code: number, out: string }>}
+ */
 function run(cmd, args, cwd, env) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -39,7 +39,12 @@ export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm r
  * @property {boolean} help
  */
 
-/** Splits a comma list, dropping blanks: "a, b,," → ["a", "b"]. */
+/**
+ * Splits a comma list, dropping blanks: "a, b,," → ["a", "b"].
+ *
+ * @param {string} value
+ * @returns {string[]}
+ */
 function list(value) {
   return value
     .split(",")

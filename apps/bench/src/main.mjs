@@ -73,6 +73,7 @@ async function main() {
   const systems = {};
   try {
     systems["flux-cpu"] = await runSystem("flux", () => runFlux(ours, "cpu", cells, measureOpts, log));
+    /** @type {any} */
     let baseKernels = null;
     if (baseline) {
       baseKernels = await import(pathToFileURL(baseline.entry).href);

@@ -18,7 +18,13 @@
  * @property {number} [maxReps] stop after this many samples even if time is left
  */
 
-/** The median of a non-empty list of numbers. */
+/**
+ * The median of a non-empty list of numbers.
+ *
+ * @param {number[]} values
+ * @returns {number}
+ * @example median([3, 1, 2]) // 2
+ */
 export function median(values) {
   const s = [...values].sort((x, y) => x - y);
   const mid = s.length >> 1;

@@ -29,7 +29,13 @@ import { evaluateTargets } from "./targets.mjs";
 
 const sig3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
 
-/** 3 significant digits with thousands separators: 12.3, 0.812, 75,500. */
+/**
+ * 3 significant digits with thousands separators: 12.3, 0.812, 75,500; "—" for NaN or infinity.
+ *
+ * @param {number} x
+ * @returns {string}
+ * @example formatNumber(75512.3) // "75,500"
+ */
 export function formatNumber(x) {
   return Number.isFinite(x) ? sig3.format(x) : "—";
 }

@@ -3,7 +3,7 @@ import { renderMarkdown } from "./report.mjs";
 import { evaluateTargets } from "./targets.mjs";
 import { allCells } from "./workloads.mjs";
 
-const cell = (id: string) => allCells().find((c: { id: string }) => c.id === id);
+const cell = (id: string) => allCells().find((c: { id: string }) => c.id === id)!;
 const timing = (medianS: number) => ({ medianS, reps: 3, inner: 1, minS: medianS, maxS: medianS });
 
 describe("evaluateTargets", () => {

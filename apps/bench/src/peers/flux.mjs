@@ -26,7 +26,13 @@ const disposeEach = (/** @type {any[]} */ ts) => {
   for (const t of ts) t.dispose();
 };
 
-/** The first of `names` that `K` exports, or a clear error naming what this version lacks. */
+/**
+ * The first of `names` that `K` exports, or a clear error naming what this version lacks.
+ *
+ * @param {Kernels} K
+ * @param {...string} names
+ * @returns {(...args: any[]) => any}
+ */
 function need(K, ...names) {
   for (const n of names) if (typeof K[n] === "function") return K[n];
   throw new Error(`this @flux/kernels has no ${names.join(" / ")}`);

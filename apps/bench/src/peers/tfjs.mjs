@@ -81,6 +81,7 @@ function prepare(tf, cell, mustAwait) {
   }
   const sizes = /** @type {number[]} */ (cell.sizes);
   const batch = /** @type {number} */ (cell.batch);
+  /** @type {import("@tensorflow/tfjs").Variable[]} */
   const params = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     const w = tf.randomNormal([sizes[i], sizes[i + 1]], 0, Math.sqrt(2 / sizes[i]), "float32", seed + i);
