@@ -1,13 +1,14 @@
 // What the numbers were measured on: printed in the table header and stored in latest.json.
 
 import { execFileSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 
 /**
- * The machine and runtime: CPU model, logical cores, memory, Node version, and the git commit measured.
+ * The machine and runtime: CPU model, logical cores, memory, Node version, the git commit measured, and the
+ * 1-minute load average at the start (other work on a shared 2-core machine skews every number).
  *
  * @param {string} repoRoot where to ask git for the commit
- * @returns {{ cpu: string, cores: number, memGiB: number, node: string, platform: string, commit: string }}
+ * @returns {{ cpu: string, cores: number, memGiB: number, node: string, platform: string, commit: string, load1: number }}
  * @example machineInfo(process.cwd()).cores
  */
 export function machineInfo(repoRoot) {
@@ -33,5 +34,6 @@ export function machineInfo(repoRoot) {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     commit,
+    load1: Math.round(loadavg()[0] * 100) / 100,
   };
 }

@@ -107,7 +107,7 @@ async function main() {
   const numpy = systems.numpy?.info;
   const wasm = systems["tfjs-wasm"]?.info;
   const header = [
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, ${machine.platform}, Node ${machine.node}`,
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, ${machine.platform}, Node ${machine.node}; load average at start ${machine.load1}`,
     `@flux/kernels ${flux.info.version ?? "?"} at ${machine.commit}; CPU kernel: ${flux.info.cpuKernel || "unknown (cpuKernelInfo not exported)"}`,
     `peers: tfjs ${tfjsVersion()}${wasm?.detail ? ` (wasm: ${wasm.detail})` : ""}` +
       (numpy && !numpy.error ? `; numpy ${numpy.numpy} (${numpy.blas}), python ${numpy.python}` : ""),

@@ -16,6 +16,7 @@
  * @property {number} budgetS seconds of sampling per cell after warm-up
  * @property {number} [minSampleS] shortest sample worth timing; faster calls are repeated inside one sample
  * @property {number} [maxReps] stop after this many samples even if time is left
+ * @property {number} [slowS] a warm-up call slower than this is the only run (default: 2 budgets, at least 3 s)
  */
 
 /**
@@ -35,15 +36,19 @@ export function median(values) {
  * Times `run` (sync, or async for GPU work that must be awaited) and returns the median seconds per call.
  *
  * One warm-up call always runs (compilation, allocation of pools); a second one when the first was quick.
- * A call slower than twice the budget is reported from that single run: a 4 s tfjs-cpu matmul must not
- * hold the whole bench for 20 s. At least 3 samples are taken otherwise.
+ * A warm-up slower than `slowS` is reported as the only run: a 4 s tfjs-cpu matmul must not hold the
+ * bench for 20 s. Slower than the budget: one measured call after it (so a GPU's first call, which compiles
+ * pipelines, is never the one reported). Otherwise at least 3 samples.
  *
  * @param {() => unknown} run one call of the workload
  * @param {MeasureOptions} options
  * @returns {Promise<Measurement>}
  * @example const m = await measure(() => a.matmul(b), { budgetS: 1 }); // m.medianS
  */
-export async function measure(run, { budgetS, minSampleS = 0.002, maxReps = 200 }) {
+export async function measure(
+  run,
+  { budgetS, minSampleS = 0.002, maxReps = 200, slowS = Math.max(2 * budgetS, 3) },
+) {
   // Only await real promises: an await per sync call would add microtask noise to sub-ms cells.
   let isAsync = false;
   const call = () => {
@@ -57,7 +62,7 @@ export async function measure(run, { budgetS, minSampleS = 0.002, maxReps = 200 
   let t0 = performance.now();
   await call();
   let first = (performance.now() - t0) / 1e3;
-  if (first > 2 * budgetS)
+  if (first > slowS)
     return { medianS: first, reps: 1, inner: 1, minS: first, maxS: first, note: "one run (slow)" };
   if (first < budgetS / 4) {
     t0 = performance.now();

@@ -27,17 +27,24 @@ describe("measure", () => {
     expect(m.medianS).toBeGreaterThan(0.004);
   });
 
-  it("reports a call slower than twice the budget from that single run", async () => {
+  it("reports a call slower than slowS from that single run", async () => {
     let calls = 0;
     const m = await measure(
       () => {
         calls++;
         spin(30);
       },
-      { budgetS: 0.01 },
+      { budgetS: 0.01, slowS: 0.02 },
     );
     expect(calls).toBe(1);
     expect(m.reps).toBe(1);
     expect(m.note).toBe("one run (slow)");
+  });
+
+  it("measures one call after a warm-up slower than the budget, never reporting the warm-up", async () => {
+    let calls = 0;
+    const m = await measure(() => spin(++calls === 1 ? 40 : 5), { budgetS: 0.01, slowS: 1 });
+    expect(calls).toBe(2);
+    expect(m.medianS).toBeLessThan(0.02);
   });
 });

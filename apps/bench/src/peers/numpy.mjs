@@ -33,6 +33,7 @@ export function runNumpy(cells, options, { python = process.env.PYTHON || "pytho
     budget_s: options.budgetS,
     min_sample_s: options.minSampleS ?? 0.002,
     max_reps: options.maxReps ?? 200,
+    slow_s: options.slowS ?? Math.max(2 * options.budgetS, 3),
   };
   return new Promise((resolve, reject) => {
     const child = spawn(python, [SCRIPT], { env: numpyEnv(process.env), stdio: ["pipe", "pipe", "pipe"] });
