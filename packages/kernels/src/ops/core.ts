@@ -28,10 +28,9 @@ export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
   for (const t of ts) {
     if (!isTensor(t)) throw new TypeError(`[@flux/kernels] ${op}: expected a Tensor, got ${describe(t)}.`);
     if (t.device !== first.device) throw new DeviceMismatchError(op, String(first.device), String(t.device));
+    t.view(op); // throws DisposedTensorError naming the op
   }
-  const b = first.backend;
-  for (const t of ts) t.view(op); // throws DisposedTensorError naming the op
-  return b;
+  return first.backend;
 }
 
 /** @internal Throws unless `dtype` is a float type. */
