@@ -27,6 +27,9 @@ import { evaluateTargets } from "./targets.mjs";
  * @property {import("./targets.mjs").TargetContext} targetContext
  */
 
+/** Slowest / fastest sample above which a cell is flagged as noisy in the notes. */
+const NOISY_SPREAD = 2;
+
 const sig3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
 
 /**
@@ -124,6 +127,13 @@ export function renderNotes(run) {
       if (!r) continue;
       if ("error" in r) notes.push(`- ${system.label} / ${cell.id}: error: ${r.error}`);
       else if (r.note) notes.push(`- ${system.label} / ${cell.id}: ${r.note}`);
+      // A wide spread means something else ran meanwhile (a shared machine): the median is less certain.
+      else if (r.reps >= 3 && r.maxS > NOISY_SPREAD * r.minS) {
+        const ms = (/** @type {number} */ s) => formatNumber(s * 1e3);
+        notes.push(
+          `- ${system.label} / ${cell.id}: noisy, samples from ${ms(r.minS)} to ${ms(r.maxS)} ms per call (median ${ms(r.medianS)})`,
+        );
+      }
     }
     if (system.info.error) notes.push(`- ${id}: ${system.info.error}`);
   }
