@@ -123,6 +123,14 @@ export {
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";
 export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";
-export { type Pair, type Padding, type ConvOptions, type PoolOptions, conv, maxpool, meanpool } from "./ops/conv.js";
+export {
+  type Pair,
+  type Padding,
+  type ConvOptions,
+  type PoolOptions,
+  conv,
+  maxpool,
+  meanpool,
+} from "./ops/conv.js";
 export { type OnehotOptions, onehotbatch, onecold } from "./ops/onehot.js";
 export { type DropoutOptions, dropout } from "./ops/dropout.js";

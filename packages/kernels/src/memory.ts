@@ -243,7 +243,7 @@ function watchForLeak(t: TrackedTensor): void {
 
 function creationSite(): string {
   const lines = (new Error().stack ?? "").split("\n").slice(1);
-  // The first frame outside this package's own files is the user's call site.
-  const user = lines.find((l) => !/[/\\]kernels[/\\](src|dist)[/\\]/.test(l));
+  // The first frame outside this package's own files (its tests count as users) is the call site.
+  const user = lines.find((l) => !/[/\\]kernels[/\\](src|dist)[/\\]/.test(l) || /\.test\.[cm]?[jt]s/.test(l));
   return (user ?? lines[lines.length - 1] ?? "unknown").trim();
 }

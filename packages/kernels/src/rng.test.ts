@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { rand, randn } from "./ops/creation.js";
+import { defaultRng, rng, setDefaultRng } from "./rng.js";
+
+describe("rng", () => {
+  it("reproduces a stream from a seed", () => {
+    const a = rng(42);
+    const b = rng(42);
+    const xs = Array.from({ length: 5 }, () => a.uniform());
+    expect(Array.from({ length: 5 }, () => b.uniform())).toEqual(xs);
+    expect(rng(43).uniform()).not.toBe(xs[0]);
+    expect(Array.from(rand([3], { rng: rng(1) }).dataSync())).toEqual(
+      Array.from(rand([3], { rng: rng(1) }).dataSync()),
+    );
+  });
+
+  it("splits into independent streams and clones state", () => {
+    const r = rng(5);
+    const child = r.split();
+    const c = r.clone();
+    expect(c.uniform()).toBe(r.uniform());
+    expect(child.uniform()).not.toBe(rng(5).uniform());
+  });
+
+  it("draws uniform in [0, 1) and standard normals", () => {
+    const r = rng(9);
+    const u = Array.from({ length: 20000 }, () => r.uniform());
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...u)).toBeLessThan(1);
+    expect(u.reduce((s, v) => s + v, 0) / u.length).toBeCloseTo(0.5, 1);
+    const z = randn([20000], { rng: rng(3), dtype: "f64" }).dataSync();
+    const mean = z.reduce((s, v) => s + v, 0) / z.length;
+    const variance = z.reduce((s, v) => s + (v - mean) ** 2, 0) / z.length;
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+    expect(variance).toBeGreaterThan(0.95);
+    expect(variance).toBeLessThan(1.05);
+  });
+
+  it("uses a replaceable default generator", () => {
+    setDefaultRng(rng(11));
+    const first = rand([2]).dataSync();
+    setDefaultRng(rng(11));
+    expect(Array.from(rand([2]).dataSync())).toEqual(Array.from(first));
+    expect(defaultRng()).toBeDefined();
+  });
+});
