@@ -49,7 +49,10 @@ describe("renderMarkdown", () => {
         "flux-cpu": {
           label: "flux",
           info: {},
-          results: { "matmul-512": timing(gflop / 40), "axpb-relu-1M": { error: "boom" } },
+          results: {
+            "matmul-512": { ...timing(gflop / 40), minS: 0.001, maxS: 0.005 },
+            "axpb-relu-1M": { error: "boom" },
+          },
         },
         "tfjs-wasm": {
           label: "tfjs-wasm",
@@ -66,5 +69,7 @@ describe("renderMarkdown", () => {
     );
     expect(md).toContain("| relu(a*x+b), 1M f32 | GB/s | — | 5 | — | ≥8 GB/s: **n/a** |");
     expect(md).toContain("- flux / axpb-relu-1M: error: boom");
+    expect(md).toContain("- flux / matmul-512: noisy, samples from 1 to 5 ms per call");
+    expect(md).not.toContain("tfjs-wasm / matmul-512: noisy");
   });
 });
