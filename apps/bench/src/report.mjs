@@ -27,8 +27,11 @@ import { evaluateTargets } from "./targets.mjs";
  * @property {import("./targets.mjs").TargetContext} targetContext
  */
 
-/** Slowest / fastest sample above which a cell is flagged as noisy in the notes. */
-const NOISY_SPREAD = 2;
+/**
+ * Median / fastest sample above which a cell is flagged as noisy in the notes. The median, not the slowest
+ * sample: one interrupted sample does not move a median, but a machine busy for the whole cell does.
+ */
+const NOISY_SPREAD = 1.25;
 
 const sig3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
 
