@@ -1,0 +1,107 @@
+import { add, matmul, reshape, type Tensor } from "@flux/kernels";
+import { type Activation, activationName } from "../activation";
+import { LayerArgumentError, LayerInputError } from "../errors";
+import { identityFn } from "../identity";
+import { type Init, glorotUniform, zeros32 } from "../init";
+import { layerConstructor } from "../layer";
+import { AbstractLayer } from "./base";
+
+/** Options of `Dense`. */
+export interface DenseOptions {
+  /** `true` (default: zeros), `false` (no bias, printed `; bias=false`), or a tensor of shape `[out]`. */
+  bias?: boolean | Tensor;
+  /** The weight initialiser; default `glorotUniform`. Called with `[out, in]`. */
+  init?: Init;
+}
+
+class DenseLayer extends AbstractLayer {
+  /** `[out, in]`, as in Flux. */
+  weight: Tensor;
+  /** `[out]`, or `false` for no bias. */
+  bias: Tensor | false;
+  /** The activation (Flux's field name). */
+  σ: Activation;
+
+  constructor(
+    inOrWeight: number | Tensor,
+    out?: number | Activation,
+    σ?: Activation,
+    opts: DenseOptions = {},
+  ) {
+    super();
+    if (typeof inOrWeight !== "number") {
+      // Dense(weight, bias?, σ?) in Flux takes a weight matrix directly.
+      this.weight = inOrWeight;
+      if (this.weight.rank !== 2)
+        throw new LayerArgumentError(
+          `Dense(weight): weight must be a matrix, got [${this.weight.shape.join(", ")}].`,
+        );
+      this.σ = (typeof out === "function" ? out : σ) ?? identityFn;
+      this.bias = makeBias(opts.bias, this.weight.shape[0]!);
+      return;
+    }
+    if (
+      !Number.isInteger(inOrWeight) ||
+      inOrWeight < 1 ||
+      typeof out !== "number" ||
+      !Number.isInteger(out) ||
+      out < 1
+    ) {
+      throw new LayerArgumentError(
+        `Dense(in, out): in and out must be positive integers, got ${inOrWeight} and ${String(out)}.`,
+      );
+    }
+    this.weight = (opts.init ?? glorotUniform)([out, inOrWeight]);
+    this.bias = makeBias(opts.bias, out);
+    this.σ = σ ?? identityFn;
+  }
+
+  /** `σ.(W * x .+ b)`; inputs with more than 2 dims are flattened to `[in, :]` and reshaped back. */
+  forward(x: Tensor): Tensor {
+    const [out, inn] = this.weight.shape as [number, number];
+    if (x.shape[0] !== inn) {
+      throw new LayerInputError(
+        `${this.showCompact()} expects size(input, 1) == ${inn}, but got a [${x.shape.join(", ")}] tensor.`,
+      );
+    }
+    const x2 = x.rank === 2 ? x : reshape(x, [inn, -1]);
+    let y = matmul(this.weight, x2);
+    if (this.bias !== false) y = add(y, this.bias);
+    if (this.σ !== identityFn) y = this.σ(y);
+    return x.rank === 2 ? y : reshape(y, [out, ...x.shape.slice(1)]);
+  }
+
+  showCompact(): string {
+    const [out, inn] = this.weight.shape;
+    const act = this.σ === identityFn ? "" : `, ${activationName(this.σ)}`;
+    return `Dense(${inn} => ${out}${act}${this.bias === false ? "; bias=false" : ""})`;
+  }
+}
+
+function makeBias(bias: boolean | Tensor | undefined, out: number): Tensor | false {
+  if (bias === false) return false;
+  if (bias === undefined || bias === true) return zeros32([out]);
+  if (bias.rank !== 1 || bias.shape[0] !== out) {
+    throw new LayerArgumentError(
+      `Dense: a bias tensor must have shape [${out}], got [${bias.shape.join(", ")}].`,
+    );
+  }
+  return bias;
+}
+
+/**
+ * Flux's `Dense(in => out, σ; bias, init)`: a fully connected layer, `y = σ.(W * x .+ b)`.
+ *
+ * `weight` has shape `[out, in]` (Julia order), initialised with `glorotUniform` on the CPU; `bias` is
+ * zeros, or `false` with `{ bias: false }`. `Dense(weight)` wraps an existing matrix. Inputs are
+ * `[in, batch...]`. Call with or without `new`.
+ *
+ * @example
+ * const d = Dense(10, 5, σ);
+ * d.weight.shape;            // [5, 10]
+ * d.forward(randn([10, 64])).shape; // [5, 64]
+ * String(d);                 // "Dense(10 => 5, σ)   # 55 parameters"
+ */
+export const Dense = layerConstructor(DenseLayer, ["weight", "bias", "σ"]);
+/** A Dense layer (see `Dense`). */
+export type Dense = DenseLayer;

@@ -1,0 +1,70 @@
+import { add, mean, mul, rsqrt, square, sub, type Tensor } from "@flux/kernels";
+import { type Activation, activationName } from "../activation";
+import { LayerArgumentError, LayerInputError } from "../errors";
+import { identityFn } from "../identity";
+import { layerConstructor } from "../layer";
+import { AbstractLayer } from "./base";
+import { Scale } from "./scale";
+
+class LayerNormLayer extends AbstractLayer {
+  λ: Activation;
+  /** The affine part (a `Scale` with `scale` and `bias` of shape `size`), or null with `affine: false`. */
+  diag: Scale | null;
+  eps: number;
+  size: readonly number[];
+  affine: boolean;
+
+  constructor(
+    size: number | readonly number[],
+    λ?: Activation,
+    opts: { affine?: boolean; eps?: number } = {},
+  ) {
+    super();
+    this.size = typeof size === "number" ? [size] : [...size];
+    if (this.size.length === 0 || this.size.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new LayerArgumentError(
+        `LayerNorm(size): size must be positive integers, got [${this.size.join(", ")}].`,
+      );
+    }
+    this.λ = λ ?? identityFn;
+    this.affine = opts.affine ?? true;
+    this.diag = this.affine ? Scale(this.size, this.λ) : null;
+    this.eps = opts.eps ?? 1e-5;
+  }
+
+  /** Normalises over the first `size.length` dims (mean 0, variance 1), then the affine part and λ. */
+  forward(x: Tensor): Tensor {
+    this.size.forEach((d, i) => {
+      if (x.shape[i] !== d) {
+        throw new LayerInputError(
+          `${this.showCompact()} expects size(input, ${i + 1}) == ${d}, but got a [${x.shape.join(", ")}] tensor.`,
+        );
+      }
+    });
+    const dims = this.size.map((_, i) => i + 1);
+    const μ = mean(x, { dims });
+    const centred = sub(x, μ);
+    const σ2 = mean(square(centred), { dims });
+    const y = mul(centred, rsqrt(add(σ2, this.eps)));
+    if (this.diag !== null) return this.diag.forward(y);
+    return this.λ === identityFn ? y : this.λ(y);
+  }
+
+  showCompact(): string {
+    const act = this.λ === identityFn ? "" : `, ${activationName(this.λ)}`;
+    return `LayerNorm(${this.size.join(", ")}${act}${this.affine ? "" : ", affine=false"})`;
+  }
+}
+
+/**
+ * Flux's `LayerNorm(size..., λ; affine, eps)`: normalises each observation over its first dims.
+ *
+ * With `affine` (default) a `Scale` holds the learnable `scale` and `bias` (key paths `diag.scale`,
+ * `diag.bias`, as in Flux).
+ *
+ * @example
+ * LayerNorm(5).forward(randn([5, 8])); // each column has mean 0 and variance 1
+ */
+export const LayerNorm = layerConstructor(LayerNormLayer, ["λ", "diag", "eps", "size", "affine"]);
+/** A LayerNorm layer (see `LayerNorm`). */
+export type LayerNorm = LayerNormLayer;

@@ -1,0 +1,47 @@
+import type { Tensor } from "@flux/kernels";
+import { apply, type LayerLike, layerConstructor } from "../layer";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
+import { showCompact } from "../show/show";
+import { AbstractLayer } from "./base";
+
+class SkipConnectionLayer extends AbstractLayer {
+  layers: LayerLike;
+  connection: (y: Tensor, x: Tensor) => Tensor;
+
+  constructor(layers: LayerLike, connection: (y: Tensor, x: Tensor) => Tensor) {
+    super();
+    this.layers = layers;
+    this.connection = connection;
+  }
+
+  /** `connection(layers(x), x)`. */
+  forward(x: Tensor): Tensor {
+    return this.connection(apply(this.layers, x), x);
+  }
+
+  showCompact(): string {
+    return `SkipConnection(${showCompact(this.layers)}, ${showCompact(this.connection)})`;
+  }
+
+  [SHOW_CHILDREN](): ShowChildren {
+    return {
+      pre: "SkipConnection(",
+      post: ")",
+      items: [
+        [null, this.layers],
+        [null, this.connection],
+      ],
+    };
+  }
+}
+
+/**
+ * Flux's `SkipConnection(layers, connection)`: `connection(layers(x), x)`, e.g. a residual block with `add`.
+ *
+ * @example
+ * const res = SkipConnection(Dense(4, 4, relu), add);
+ * res.forward(x); // relu.(W*x .+ b) .+ x
+ */
+export const SkipConnection = layerConstructor(SkipConnectionLayer, ["layers", "connection"]);
+/** A SkipConnection (see `SkipConnection`). */
+export type SkipConnection = SkipConnectionLayer;
