@@ -1,0 +1,60 @@
+// binary arithmetic with broadcasting: each operand has its own strides over the output shape (0 on a
+// broadcast dim). The op is a uniform code (ARITHMETIC_OPS order: add sub mul div pow max min).
+// @param dtype: f32 | i32 | u32
+// @param wg: 64u | 256u
+// @include strided.inc.wgsl
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  n: u32,
+  op: u32,
+  rank: u32,
+  _pad: u32,
+  shape: array<vec4<u32>, 2>,
+  sa: array<vec4<u32>, 2>,
+  sb: array<vec4<u32>, 2>,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> a: array<T>;
+@group(0) @binding(2) var<storage, read> b: array<T>;
+@group(0) @binding(3) var<storage, read_write> out: array<T>;
+
+// Julia's ^ on floats: a negative base with an integral exponent keeps its sign by parity.
+fn pow_f(x: f32, y: f32) -> f32 {
+  if (y == 0.0) {
+    return 1.0;
+  }
+  let m = pow(abs(x), y);
+  if (x < 0.0) {
+    if (y != trunc(y)) {
+      return bitcast<f32>(0x7fc00000u);
+    }
+    let odd = abs(y - 2.0 * floor(y * 0.5)) == 1.0;
+    return select(m, -m, odd);
+  }
+  return m;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flat_index(gid, nwg, WG);
+  if (i >= u.n) {
+    return;
+  }
+  let x = a[strided_offset(i, u.rank, u.shape, u.sa)];
+  let y = b[strided_offset(i, u.rank, u.shape, u.sb)];
+  var r: T;
+  switch u.op {
+    case 0u: { r = x + y; }
+    case 1u: { r = x - y; }
+    case 2u: { r = x * y; }
+    case 3u: { r = x / y; }
+    case 4u: { r = T(pow_f(f32(x), f32(y))); }
+    case 5u: { r = max(x, y); }
+    default: { r = min(x, y); }
+  }
+  out[i] = r;
+}

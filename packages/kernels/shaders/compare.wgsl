@@ -1,0 +1,42 @@
+// comparisons with broadcasting (COMPARISON_OPS order: eq ne lt le gt ge); the output is bool stored as u32.
+// @param dtype: f32 | i32 | u32
+// @param wg: 64u | 256u
+// @include strided.inc.wgsl
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  n: u32,
+  op: u32,
+  rank: u32,
+  _pad: u32,
+  shape: array<vec4<u32>, 2>,
+  sa: array<vec4<u32>, 2>,
+  sb: array<vec4<u32>, 2>,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> a: array<T>;
+@group(0) @binding(2) var<storage, read> b: array<T>;
+@group(0) @binding(3) var<storage, read_write> out: array<u32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flat_index(gid, nwg, WG);
+  if (i >= u.n) {
+    return;
+  }
+  let x = a[strided_offset(i, u.rank, u.shape, u.sa)];
+  let y = b[strided_offset(i, u.rank, u.shape, u.sb)];
+  var r: bool;
+  switch u.op {
+    case 0u: { r = x == y; }
+    case 1u: { r = x != y; }
+    case 2u: { r = x < y; }
+    case 3u: { r = x <= y; }
+    case 4u: { r = x > y; }
+    default: { r = x >= y; }
+  }
+  out[i] = select(0u, 1u, r);
+}

@@ -1,0 +1,29 @@
+// fill and arange: out[i] = start + i * step. The value travels as bits so one pipeline serves every dtype;
+// integer dtypes take the integer bits (exact beyond 2^24), floats the f32 bits.
+// @param dtype: f32 | i32 | u32
+// @param wg: 64u | 256u
+// @include strided.inc.wgsl
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  n: u32,
+  start: u32,
+  step: u32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read_write> out: array<T>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flat_index(gid, nwg, WG);
+  if (i >= u.n) {
+    return;
+  }
+  let start = bitcast<T>(u.start);
+  let step = bitcast<T>(u.step);
+  out[i] = start + T(i) * step;
+}

@@ -1,0 +1,47 @@
+// reduce for many outputs with few reduced elements each (e.g. summing a [2, 100000] matrix over dim 1):
+// one invocation per output element walks its reduced elements serially, so no invocations idle.
+// @param dtype: f32 | i32 | u32
+// @param wg: 64u | 256u
+// @include strided.inc.wgsl
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  nOut: u32,
+  nRed: u32,
+  op: u32,
+  init: u32,
+  keptRank: u32,
+  redRank: u32,
+  _p0: u32,
+  _p1: u32,
+  keptShape: array<vec4<u32>, 2>,
+  keptStrides: array<vec4<u32>, 2>,
+  redShape: array<vec4<u32>, 2>,
+  redStrides: array<vec4<u32>, 2>,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> x: array<T>;
+@group(0) @binding(2) var<storage, read_write> out: array<T>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let o = flat_index(gid, nwg, WG);
+  if (o >= u.nOut) {
+    return;
+  }
+  let base = strided_offset(o, u.keptRank, u.keptShape, u.keptStrides);
+  var acc = bitcast<T>(u.init);
+  for (var r = 0u; r < u.nRed; r++) {
+    let v = x[base + strided_offset(r, u.redRank, u.redShape, u.redStrides)];
+    switch u.op {
+      case 0u: { acc += v; }
+      case 1u: { acc *= v; }
+      case 2u: { acc = max(acc, v); }
+      default: { acc = min(acc, v); }
+    }
+  }
+  out[o] = acc;
+}

@@ -1,0 +1,69 @@
+// softmax / logsoftmax along one axis, stably: a workgroup per line; tree max, then tree sum of exp(x - max).
+// @param dtype: f32
+// @param wg: 64u | 256u
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  nLines: u32,
+  len: u32,
+  inner: u32,
+  log: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> x: array<T>;
+@group(0) @binding(2) var<storage, read_write> out: array<T>;
+
+var<workgroup> partial: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let line = wid.x + wid.y * nwg.x;
+  let live = line < u.nLines;
+  let base = (line / u.inner) * u.inner * u.len + line % u.inner;
+  var m = bitcast<f32>(0xff800000u);
+  if (live) {
+    for (var r = lid; r < u.len; r += WG) {
+      m = max(m, f32(x[base + r * u.inner]));
+    }
+  }
+  partial[lid] = m;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      partial[lid] = max(partial[lid], partial[lid + s]);
+    }
+    workgroupBarrier();
+  }
+  m = partial[0];
+  workgroupBarrier();
+  var acc = 0.0;
+  if (live) {
+    for (var r = lid; r < u.len; r += WG) {
+      acc += exp(f32(x[base + r * u.inner]) - m);
+    }
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      partial[lid] += partial[lid + s];
+    }
+    workgroupBarrier();
+  }
+  let total = partial[0];
+  if (live) {
+    let logTotal = log(total);
+    for (var r = lid; r < u.len; r += WG) {
+      let i = base + r * u.inner;
+      let z = f32(x[i]) - m;
+      out[i] = T(select(exp(z) / total, z - logTotal, u.log != 0u));
+    }
+  }
+}

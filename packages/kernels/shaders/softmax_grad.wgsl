@@ -1,0 +1,55 @@
+// The VJP of softmax from its output: y .* (dy .- sum(dy .* y)), or dy .- exp(y) .* sum(dy) for logsoftmax.
+// @param dtype: f32
+// @param wg: 64u | 256u
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  nLines: u32,
+  len: u32,
+  inner: u32,
+  log: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> y: array<T>;
+@group(0) @binding(2) var<storage, read> dy: array<T>;
+@group(0) @binding(3) var<storage, read_write> out: array<T>;
+
+var<workgroup> partial: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let line = wid.x + wid.y * nwg.x;
+  let live = line < u.nLines;
+  let base = (line / u.inner) * u.inner * u.len + line % u.inner;
+  let isLog = u.log != 0u;
+  var acc = 0.0;
+  if (live) {
+    for (var r = lid; r < u.len; r += WG) {
+      let i = base + r * u.inner;
+      acc += select(f32(dy[i]) * f32(y[i]), f32(dy[i]), isLog);
+    }
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      partial[lid] += partial[lid + s];
+    }
+    workgroupBarrier();
+  }
+  let total = partial[0];
+  if (live) {
+    for (var r = lid; r < u.len; r += WG) {
+      let i = base + r * u.inner;
+      let g = select(f32(y[i]) * (f32(dy[i]) - total), f32(dy[i]) - exp(f32(y[i])) * total, isLog);
+      out[i] = T(g);
+    }
+  }
+}

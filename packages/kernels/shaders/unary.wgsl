@@ -1,0 +1,37 @@
+// unary: one pipeline per dtype; the op is a uniform code (a uniform branch costs nothing next to a memory
+// access, and keeps the pipeline count small). Float math runs in f32; integer dtypes only reach the
+// integer-safe ops (neg, abs, sign, square), computed in their own type.
+// @param dtype: f32 | i32 | u32
+// @param wg: 64u | 256u
+// @include strided.inc.wgsl
+// @include unaryops.inc.wgsl
+
+alias T = /*@dtype*/f32;
+const WG: u32 = /*@wg*/64u;
+
+struct Params {
+  n: u32,
+  op: u32,
+  param: f32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> x: array<T>;
+@group(0) @binding(2) var<storage, read_write> out: array<T>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flat_index(gid, nwg, WG);
+  if (i >= u.n) {
+    return;
+  }
+  let v = x[i];
+  switch u.op {
+    case 0u: { out[i] = T(0) - v; }
+    case 1u: { out[i] = select(v, T(0) - v, v < T(0)); }
+    case 2u: { out[i] = select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)); }
+    case 3u: { out[i] = v * v; }
+    default: { out[i] = T(unary_float(u.op, f32(v), u.param)); }
+  }
+}
