@@ -117,7 +117,7 @@ export function renderTable(run, spec) {
 }
 
 /**
- * Errors and notes (slow single runs) of every system, one bullet each; empty when there are none.
+ * Errors, slow single runs and noisy cells of every system, then n/a targets; one bullet each (may be empty).
  *
  * @param {BenchRun} run
  * @returns {string[]}
@@ -130,11 +130,11 @@ export function renderNotes(run) {
       if (!r) continue;
       if ("error" in r) notes.push(`- ${system.label} / ${cell.id}: error: ${r.error}`);
       else if (r.note) notes.push(`- ${system.label} / ${cell.id}: ${r.note}`);
-      // A wide spread means something else ran meanwhile (a shared machine): the median is less certain.
-      else if (r.reps >= 3 && r.maxS > NOISY_SPREAD * r.minS) {
+      // Something else ran meanwhile (a shared machine): the median is less certain.
+      else if (r.reps >= 3 && r.medianS > NOISY_SPREAD * r.minS) {
         const ms = (/** @type {number} */ s) => formatNumber(s * 1e3);
         notes.push(
-          `- ${system.label} / ${cell.id}: noisy, samples from ${ms(r.minS)} to ${ms(r.maxS)} ms per call (median ${ms(r.medianS)})`,
+          `- ${system.label} / ${cell.id}: noisy, median ${ms(r.medianS)} ms per call but fastest ${ms(r.minS)} ms`,
         );
       }
     }
