@@ -1,0 +1,100 @@
+// DeviceIterator (MLDataDevices' `DeviceIterator`, CUDA.jl's `CuIterator`): moves each batch of a loader to a
+// device and frees the previous device batch when the next one is requested, so one epoch holds at most one
+// batch of device memory that the loop no longer uses.
+import type { Tensor } from "@flux/kernels";
+import type { Device } from "./device";
+import { DevicesError } from "./errors";
+import { isLoader } from "./isLoader";
+import { moveTree, type TransferOptions } from "./transfer";
+
+/**
+ * An async iterable that moves each item of `source` to `device` (like `await device(item)`).
+ *
+ * When the next item is requested (including the request that finds the source exhausted), the tensors
+ * created for the previous item are disposed; tensors that already lived on the device are never freed.
+ * Using a freed batch afterwards throws @flux/kernels' `DisposedTensorError`. Leaving the loop early
+ * (`break`) frees nothing, so a batch kept that way stays usable. Each `for await` iterates the source
+ * afresh (one epoch). `device` may be a Promise of a device (what `gpu(loader)` passes).
+ *
+ * @example
+ * const dev = await gpuDevice();
+ * for await (const [x, y] of new DeviceIterator(dev, loader)) {
+ *   // x, y live on dev; the previous batch was freed
+ * }
+ */
+export class DeviceIterator<T = unknown> implements AsyncIterable<T> {
+  /** The iterable whose items are moved. */
+  readonly source: Iterable<T> | AsyncIterable<T>;
+  readonly #device: Device | Promise<Device>;
+  readonly #options: TransferOptions | undefined;
+
+  constructor(
+    device: Device | Promise<Device>,
+    source: Iterable<T> | AsyncIterable<T>,
+    options?: TransferOptions,
+  ) {
+    const s = source as unknown as Record<symbol, unknown> | null;
+    if (
+      s === null ||
+      (typeof s !== "object" && typeof s !== "function") ||
+      (typeof s[Symbol.iterator] !== "function" && typeof s[Symbol.asyncIterator] !== "function")
+    ) {
+      throw new DevicesError(
+        "ERR_ARGUMENT",
+        `DeviceIterator(device, source): source must be iterable or async iterable, got ${describeValue(source)}.`,
+      );
+    }
+    this.#device = device;
+    this.source = source;
+    this.#options = options;
+  }
+
+  /** The target device (a Promise until `gpu(loader)`'s selection has finished). */
+  get device(): Device | Promise<Device> {
+    return this.#device;
+  }
+
+  /** The source's `length` when it has one (a DataLoader's number of batches), else `undefined`. */
+  get length(): number | undefined {
+    const n = (this.source as { length?: unknown }).length;
+    return typeof n === "number" ? n : undefined;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    const dev = await this.#device;
+    let previous: readonly Tensor[] = [];
+    for await (const item of this.source as AsyncIterable<T>) {
+      free(previous);
+      previous = [];
+      const moved = await moveTree(dev, item, this.#options);
+      previous = moved.created;
+      yield moved.value;
+    }
+    free(previous);
+  }
+
+  toString(): string {
+    const d = this.#device instanceof Promise ? "gpuDevice()" : String(this.#device);
+    return `DeviceIterator(${d}, ${describeValue(this.source)})`;
+  }
+}
+
+function free(tensors: readonly Tensor[]): void {
+  for (const t of tensors) t.dispose();
+}
+
+function describeValue(x: unknown): string {
+  if (x === null || (typeof x !== "object" && typeof x !== "function")) return String(x);
+  return (x as object).constructor?.name ?? "object";
+}
+
+/**
+ * @internal `new DeviceIterator(dev, x)` when `x` is a loader by the `isLoader` rule, else `undefined`.
+ */
+export function makeDeviceIterator(
+  dev: Device | Promise<Device>,
+  x: unknown,
+  options?: TransferOptions,
+): DeviceIterator | undefined {
+  return isLoader(x) ? new DeviceIterator(dev, x, options) : undefined;
+}

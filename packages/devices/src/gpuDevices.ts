@@ -1,0 +1,84 @@
+// `gpuDevices()`: the visible adapters of every loadable GPU backend (the role of `CUDA.devices()`).
+import { getBackend } from "@flux/kernels";
+import { loaded, supportedGpuBackends, visibleAdapters } from "./gpuBackends";
+import { warnOnce } from "./warnOnce";
+
+/** One visible adapter. */
+export interface GpuDeviceInfo {
+  /** The visible id to pass to `gpuDevice(id)`. */
+  readonly id: number;
+  /** The backend name (`"webgpu"`). */
+  readonly backend: string;
+  /** The adapter's index before FLUX_VISIBLE_DEVICES renumbering (what tensors' `device.id` shows). */
+  readonly physicalId: number;
+  /** A human-readable name (adapter description, or vendor and architecture). */
+  readonly name: string;
+  /** Numeric device limits the backend reports (WebGPU's `GPUSupportedLimits`), `{}` if none. */
+  readonly limits: Readonly<Record<string, number>>;
+}
+
+interface AdapterInfoLike {
+  description?: string;
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+}
+
+/**
+ * Lists the visible adapters of every supported GPU backend that loads, in selection order. Backends that
+ * fail to enumerate are skipped with a one-time warning. Creates each adapter's backend.
+ *
+ * @example
+ * for (const d of await gpuDevices()) console.log(d.id, d.name, d.limits.maxBufferSize);
+ */
+export async function gpuDevices(): Promise<GpuDeviceInfo[]> {
+  const out: GpuDeviceInfo[] = [];
+  for (const backend of supportedGpuBackends()) {
+    if (!(await loaded(backend))) continue;
+    try {
+      const ids = await visibleAdapters(backend);
+      for (const [id, physicalId] of ids.entries()) {
+        const b = (await getBackend(backend, physicalId)) as object & {
+          info?: AdapterInfoLike;
+          adapterInfo?: AdapterInfoLike;
+          limits?: object;
+        };
+        out.push({
+          id,
+          backend,
+          physicalId,
+          name: adapterName(b.info ?? b.adapterInfo, backend, physicalId),
+          limits: numericFields(b.limits),
+        });
+      }
+    } catch (e) {
+      warnOnce(
+        `enumerate:${backend}`,
+        `[@flux/devices] gpuDevices: backend "${backend}" could not list its adapters (${(e as Error)?.message ?? e}); skipping it.`,
+      );
+    }
+  }
+  return out;
+}
+
+function adapterName(info: AdapterInfoLike | undefined, backend: string, physical: number): string {
+  if (info?.description) return info.description;
+  const parts = [info?.vendor, info?.architecture, info?.device].filter(
+    (s) => typeof s === "string" && s !== "",
+  );
+  return parts.length > 0 ? parts.join(" ") : `${backend} adapter ${physical}`;
+}
+
+// GPUSupportedLimits keeps its values as prototype getters, so Object.keys would miss them: walk the chain.
+function numericFields(limits: object | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  let o: object | null = limits ?? null;
+  while (o !== null && o !== Object.prototype) {
+    for (const k of Object.getOwnPropertyNames(o)) {
+      const v = (limits as Record<string, unknown>)[k];
+      if (typeof v === "number" && !(k in out)) out[k] = v;
+    }
+    o = Object.getPrototypeOf(o);
+  }
+  return out;
+}

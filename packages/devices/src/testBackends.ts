@@ -1,0 +1,31 @@
+// Test fixtures (not exported, not published): GPU-like backends made of the CPU backend under other names,
+// so selection, transfers between distinct devices and mixed-device errors run on any machine. The CPU backend
+// is the fake (no mocks): tensors really live in another backend instance with its own device descriptor.
+import { type BackendProvider, CpuBackend, type DType, deviceOf } from "@flux/kernels";
+
+/** A CPU-backed backend that stores only what a WebGPU adapter stores (no f64). */
+class GpuLikeBackend extends CpuBackend {
+  override readonly dtypes: readonly DType[] = ["f32", "i32", "u32", "u8", "bool"];
+}
+
+/**
+ * A provider of `count` adapters named `name`. `probe: false` makes its probe fail (loaded, not functional).
+ *
+ * @example
+ * registerGpuBackend("fakegpu", fakeGpuProvider("fakegpu", 2));
+ */
+export function fakeGpuProvider(
+  name: string,
+  count = 1,
+  options: { probe?: boolean } = {},
+): BackendProvider & { probe?(id: number): boolean } {
+  const provider: BackendProvider & { probe?(id: number): boolean } = {
+    create: (id) => {
+      if (id >= count) throw new Error(`${name} has no adapter ${id}`);
+      return new GpuLikeBackend(deviceOf(name, id));
+    },
+    deviceCount: () => count,
+  };
+  if (options.probe === false) provider.probe = () => false;
+  return provider;
+}
