@@ -1,1 +1,33 @@
+// The public API of @flux/data: MLUtils' observation interface and DataLoader, a prefetching device
+// iterator, and local readers for IDX / (Fashion-)MNIST files.
+
 export const VERSION = "0.1.0";
+export {
+  DataError,
+  NotADataContainerError,
+  ObsCountMismatchError,
+  DataArgumentError,
+  IdxFormatError,
+  DatasetNotFoundError,
+} from "./errors.js";
+export type { ObsContainer, TypedArrayLike } from "./container.js";
+export { numobs, getobs, type ObsIndex } from "./observation.js";
+export { ObsView, obsview } from "./obsview.js";
+export { MappedData, mapobs } from "./mapobs.js";
+export { shuffleobs } from "./shuffleobs.js";
+export { splitobs, type SplitAt, type SplitOptions } from "./splitobs.js";
+export { batch } from "./batch.js";
+export {
+  DataLoader,
+  type DataLoaderConstructor,
+  type DataLoaderOptions,
+  type Collate,
+  isDataLoader,
+} from "./dataLoader.js";
+export {
+  prefetchToDevice,
+  DevicePrefetchIterator,
+  type DeviceFn,
+  type PrefetchOptions,
+} from "./prefetch.js";
+export { DEVICE_ITERATOR } from "./symbols.js";

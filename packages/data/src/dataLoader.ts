@@ -1,0 +1,292 @@
+// DataLoader: MLUtils' mini-batch iterator, sync and async, with per-epoch reshuffling from an Rng.
+import { defaultRng, type Rng, type Tensor } from "@flux/kernels";
+import { batch } from "./batch.js";
+import { DataArgumentError } from "./errors.js";
+import { getobs, numobs } from "./observation.js";
+import { type BatchSource, DevicePrefetchIterator, type PrefetchOptions } from "./prefetch.js";
+import { randperm } from "./shuffleobs.js";
+import { DEVICE_ITERATOR } from "./symbols.js";
+import { expandedSummary, showArg } from "./summary.js";
+import { freeTensors, tensorLeaves } from "./tensorLeaves.js";
+
+/**
+ * How a batch is assembled from its indices (MLUtils' `collate`): `null`/omitted → `getobs(data, indices)`;
+ * `false` → the array of single observations; `true` → `batch(observations)`; a function → applied to the
+ * array of single observations.
+ */
+export type Collate = null | boolean | ((observations: unknown[]) => unknown);
+
+/** Options of `DataLoader` (MLUtils' keywords). */
+export interface DataLoaderOptions {
+  /** Observations per batch (default 1, which KEEPS the observation dim); below 0: single observations. */
+  batchsize?: number;
+  /** Draw a new order from `rng` at the start of every epoch (default false). */
+  shuffle?: boolean;
+  /** Keep the short last batch (default true); `false` drops it. */
+  partial?: boolean;
+  /** The generator for `shuffle` (kernels' `defaultRng()` when omitted). */
+  rng?: Rng;
+  /** How a batch is assembled from its observations (default `null`: `getobs(data, indices)`). */
+  collate?: Collate;
+  /**
+   * Async iteration prepares the next batches ahead of the consumer, on the MAIN thread, while the
+   * consumer awaits (no worker threads: see the README). Sync iteration ignores it.
+   */
+  parallel?: boolean;
+  /**
+   * Reuse memory like MLUtils' `buffer=true`: each batch is valid only until the next one is requested
+   * (or the loop ends); then its tensors are freed (never the dataset's own tensors).
+   */
+  buffer?: boolean;
+}
+
+/** How many batches `parallel: true` keeps ready ahead of the consumer. */
+const PARALLEL_AHEAD = 2;
+
+/** The callable constructor type of `DataLoader` (works with and without `new`). */
+export interface DataLoaderConstructor {
+  new (data: unknown, opts?: DataLoaderOptions): DataLoader;
+  (data: unknown, opts?: DataLoaderOptions): DataLoader;
+  readonly prototype: DataLoader;
+}
+
+class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, BatchSource {
+  /** The original data container (MLUtils' `d.data`). */
+  readonly data: unknown;
+  readonly batchsize: number;
+  readonly shuffle: boolean;
+  readonly partial: boolean;
+  readonly rng: Rng;
+  readonly collate: Collate;
+  readonly parallel: boolean;
+  readonly buffer: boolean;
+  readonly #rngGiven: boolean;
+  #dataTensors: Set<Tensor> | null = null;
+
+  constructor(data: unknown, opts: DataLoaderOptions = {}) {
+    const bs = opts.batchsize ?? 1;
+    if (!Number.isInteger(bs) || bs === 0)
+      throw new DataArgumentError(
+        `DataLoader: batchsize must be a positive integer (or negative for single observations), got ${bs}.`,
+      );
+    const collate = opts.collate ?? null;
+    if (collate !== null && typeof collate !== "boolean" && typeof collate !== "function")
+      throw new DataArgumentError("DataLoader: collate must be null, true, false or a function.");
+    numobs(data); // fail now on a non-container or mismatched parts, not at the first batch
+    this.data = data;
+    this.batchsize = bs;
+    this.shuffle = opts.shuffle ?? false;
+    this.partial = opts.partial ?? true;
+    this.#rngGiven = opts.rng !== undefined;
+    this.rng = opts.rng ?? defaultRng();
+    this.collate = collate;
+    this.parallel = opts.parallel ?? false;
+    this.buffer = opts.buffer ?? false;
+  }
+
+  /** The number of batches per epoch (MLUtils' `length(d)`). */
+  get length(): number {
+    const n = numobs(this.data);
+    if (this.batchsize < 0) return n;
+    return this.partial ? Math.ceil(n / this.batchsize) : Math.floor(n / this.batchsize);
+  }
+
+  *epoch(rng: Rng = this.rng): Generator<unknown, void, undefined> {
+    const n = numobs(this.data);
+    const order = this.shuffle ? randperm(n, rng) : null;
+    const at = (i: number): number => (order === null ? i : order[i]!);
+    if (this.batchsize < 0) {
+      for (let i = 0; i < n; i++) yield getobs(this.data, at(i));
+      return;
+    }
+    for (let start = 0; start < n; start += this.batchsize) {
+      const stop = Math.min(n, start + this.batchsize);
+      if (stop - start < this.batchsize && !this.partial) return;
+      yield this.#collate(Array.from({ length: stop - start }, (_, k) => at(start + k)));
+    }
+  }
+
+  #collate(indices: number[]): unknown {
+    const c = this.collate;
+    if (c === null) return getobs(this.data, indices);
+    const obs = indices.map((i) => getobs(this.data, i));
+    if (c === false) return obs;
+    return c === true ? batch(obs) : c(obs);
+  }
+
+  isDataTensor(t: Tensor): boolean {
+    this.#dataTensors ??= tensorLeaves(this.data);
+    return this.#dataTensors.has(t);
+  }
+
+  #freeBatch = (b: unknown): void => freeTensors(b, (t) => !this.isDataTensor(t));
+
+  *[Symbol.iterator](): Iterator<unknown> {
+    if (!this.buffer) {
+      yield* this.epoch();
+      return;
+    }
+    let prev: unknown;
+    try {
+      for (const b of this.epoch()) {
+        if (prev !== undefined) this.#freeBatch(prev);
+        prev = b;
+        yield b;
+      }
+    } finally {
+      if (prev !== undefined) this.#freeBatch(prev);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<unknown> {
+    if (!this.parallel) {
+      yield* this[Symbol.iterator]() as Generator<unknown>;
+      return;
+    }
+    let prev: unknown;
+    const ahead = new AheadQueue(this.epoch(), PARALLEL_AHEAD);
+    try {
+      for (;;) {
+        const next = await ahead.take();
+        if (this.buffer && prev !== undefined) this.#freeBatch(prev);
+        if (next.done) return;
+        prev = next.value;
+        yield next.value;
+      }
+    } finally {
+      if (this.buffer && prev !== undefined) this.#freeBatch(prev);
+      for (const b of ahead.drain()) this.#freeBatch(b);
+    }
+  }
+
+  /** The move-to-device hook: `dev(loader)` from @flux/devices delegates here (see `prefetchToDevice`). */
+  [DEVICE_ITERATOR](dev: (x: unknown) => unknown, opts?: PrefetchOptions): AsyncIterable<unknown> {
+    return new DevicePrefetchIterator(dev, this, opts);
+  }
+
+  /** One line like MLUtils' `show`: `DataLoader(::Tensor{f32} 784×60000, batchsize=128)`. */
+  toString(): string {
+    const parts = [`::${showArg(this.data)}`];
+    if (this.buffer) parts.push("buffer=true");
+    if (this.parallel) parts.push("parallel=true");
+    if (this.shuffle) parts.push("shuffle=true");
+    if (this.batchsize !== 1) parts.push(`batchsize=${this.batchsize}`);
+    if (!this.partial) parts.push("partial=false");
+    if (this.collate !== null)
+      parts.push(
+        `collate=${typeof this.collate === "function" ? this.collate.name || "Function" : this.collate}`,
+      );
+    if (this.#rngGiven) parts.push("rng=Rng");
+    return `DataLoader(${parts.join(", ")})`;
+  }
+
+  /**
+   * MLUtils' text/plain display: `469-element DataLoader(...)` and the summary of the first batch. The
+   * first batch is drawn with a copy of `rng` (printing never changes the shuffle order) and then freed.
+   */
+  describe(): string {
+    const it = this.epoch(this.rng.clone());
+    const first = it.next();
+    const summary = first.done ? "nothing (no batches)" : expandedSummary(first.value);
+    if (!first.done) this.#freeBatch(first.value);
+    it.return();
+    return `${this.length}-element ${this.toString()}\n  with first element:\n  ${summary}`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.describe();
+  }
+}
+
+/**
+ * Keeps up to `depth` batches produced ahead of the consumer, one per macrotask, so that producing them
+ * interleaves with the consumer's awaits instead of blocking it.
+ */
+class AheadQueue {
+  readonly #ready: unknown[] = [];
+  #done = false;
+  #error: unknown = undefined;
+  #waiter: (() => void) | null = null;
+  #scheduled = false;
+
+  constructor(
+    readonly source: Iterator<unknown>,
+    readonly depth: number,
+  ) {
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#done || this.#ready.length >= this.depth) return;
+    this.#scheduled = true;
+    setTimeout(() => {
+      this.#scheduled = false;
+      try {
+        const r = this.source.next();
+        if (r.done) this.#done = true;
+        else this.#ready.push(r.value);
+      } catch (e) {
+        this.#error = e;
+        this.#done = true;
+      }
+      this.#waiter?.();
+      this.#schedule();
+    }, 0);
+  }
+
+  async take(): Promise<IteratorResult<unknown>> {
+    while (this.#ready.length === 0 && !this.#done) {
+      await new Promise<void>((resolve) => {
+        this.#waiter = resolve;
+      });
+      this.#waiter = null;
+    }
+    if (this.#ready.length > 0) {
+      const value = this.#ready.shift();
+      this.#schedule();
+      return { done: false, value };
+    }
+    if (this.#error !== undefined) throw this.#error;
+    return { done: true, value: undefined };
+  }
+
+  /** Stops producing and hands back what was made but never taken (for freeing). */
+  drain(): unknown[] {
+    this.#done = true;
+    this.source.return?.();
+    return this.#ready.splice(0);
+  }
+}
+
+/**
+ * An iterator over mini-batches of `data` (MLUtils' `DataLoader`); call with or without `new`.
+ *
+ * Each batch holds `batchsize` observations along the last dim (the default 1 keeps that dim: a `[784, 1]`
+ * batch); the short last batch is kept unless `partial: false`. `shuffle: true` draws a new order from
+ * `rng` at the start of every epoch, so two loaders with `rng(seed)` give the same batches. Iterate it
+ * with `for...of` (sync: tensors are sliced on their own device, no readback) or `for await` (with
+ * `parallel: true` the next batches are prepared ahead). `length` is the number of batches; printing is
+ * MLUtils'. `await gpu(loader)` / `prefetchToDevice(dev, loader)` moves each batch to a device.
+ *
+ * @example
+ * const loader = DataLoader({ x: X, y: Y }, { batchsize: 128, shuffle: true, rng: rng(1) });
+ * String(loader); // "DataLoader(::{x: Tensor{f32} 784×60000, y: Int32Array 60000}, shuffle=true, batchsize=128, rng=Rng)"
+ * for (const { x, y } of loader) { ... }   // x: 784×128 tensor, y: Int32Array(128)
+ */
+export const DataLoader = function DataLoader(data: unknown, opts?: DataLoaderOptions) {
+  return new DataLoaderImpl(data, opts);
+} as unknown as DataLoaderConstructor;
+(DataLoader as unknown as { prototype: object }).prototype = DataLoaderImpl.prototype;
+
+/** A DataLoader instance (see `DataLoader`). */
+export type DataLoader = DataLoaderImpl;
+
+/**
+ * Whether `x` is a DataLoader.
+ *
+ * @example
+ * isDataLoader(DataLoader(X)); // true
+ */
+export function isDataLoader(x: unknown): x is DataLoader {
+  return x instanceof DataLoaderImpl;
+}

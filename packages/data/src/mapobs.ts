@@ -1,0 +1,53 @@
+// mapobs: a lazy container whose observations are f applied to the observations of another.
+import type { ObsContainer } from "./container.js";
+import { getobs, numobs } from "./observation.js";
+
+/**
+ * A container whose observation i is `f(getobs(data, i))`, computed on access (MLUtils' `MappedData`).
+ *
+ * A batch is `f` applied to each observation, returned as an array, unless `batched: true` says that `f`
+ * takes and returns whole batches (then `f(getobs(data, indices))`, one call per batch).
+ *
+ * @example
+ * const scaled = new MappedData((x) => mul(x, 2), images);
+ */
+export class MappedData<O = unknown> implements ObsContainer<O> {
+  constructor(
+    readonly f: (obs: unknown) => O,
+    readonly data: unknown,
+    readonly batched = false,
+  ) {
+    numobs(data); // validate now, not at the first batch
+  }
+
+  numobs(): number {
+    return numobs(this.data);
+  }
+
+  getobs(i: number): O {
+    return this.f(getobs(this.data, i));
+  }
+
+  getobsBatch(indices: readonly number[]): unknown {
+    if (this.batched) return this.f(getobs(this.data, indices));
+    return indices.map((i) => this.getobs(i));
+  }
+}
+
+/**
+ * Lazily maps `f` over the observations of `data` (MLUtils' `mapobs`).
+ *
+ * With `{ batched: true }`, `f` receives whole batches (`getobs(data, indices)`) instead of single
+ * observations: use it when `f` is a tensor op, so that a batch costs one call.
+ *
+ * @example
+ * const flat = mapobs((x) => reshape(x, [784]), images);          // per observation
+ * const scaled = mapobs((b) => div(b, 255), images, { batched: true }); // per batch
+ */
+export function mapobs<O>(
+  f: (obs: unknown) => O,
+  data: unknown,
+  opts: { batched?: boolean } = {},
+): MappedData<O> {
+  return new MappedData(f, data, opts.batched ?? false);
+}

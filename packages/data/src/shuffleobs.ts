@@ -1,0 +1,34 @@
+// shuffleobs and the permutation it draws.
+import { defaultRng, type Rng } from "@flux/kernels";
+import { type ObsView, obsview } from "./obsview.js";
+import { numobs } from "./observation.js";
+
+/**
+ * @internal A uniformly random permutation of 0..n-1 (Fisher-Yates) drawn from `rng`.
+ *
+ * @example
+ * randperm(5, rng(1)); // e.g. [3, 0, 4, 1, 2]
+ */
+export function randperm(n: number, rng: Rng): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
+
+/**
+ * A lazy view of `data` with its observations in a random order (MLUtils' `shuffleobs`).
+ *
+ * The order is drawn once, now, from `rng` (kernels' `defaultRng()` when omitted). For a new order every
+ * epoch use `DataLoader(data, { shuffle: true })` instead.
+ *
+ * @example
+ * const shuffled = shuffleobs({ x: X, y: Y }, { rng: rng(42) });
+ */
+export function shuffleobs<D>(data: D, opts: { rng?: Rng } = {}): ObsView<D> {
+  return obsview(data, randperm(numobs(data), opts.rng ?? defaultRng()));
+}
