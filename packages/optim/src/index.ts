@@ -1,1 +1,33 @@
-export const VERSION = "0.1.0";
+// @flux/optim: optimisers for @flux, a port of Optimisers.jl 0.4 (rules, setup/update, adjust, freeze,
+// destructure) plus Flux's `train!` as `train`.
+export { VERSION } from "./version.js";
+export * from "./rules/index.js";
+export {
+  type Rule,
+  type RuleOf,
+  type RuleArgs,
+  type RuleFactory,
+  type RuleResult,
+  type RuleSpec,
+  type Pair,
+  defineRule,
+  isRule,
+  init,
+  apply,
+} from "./rule.js";
+export { Leaf, isOptimLeaf } from "./leaf.js";
+export type { StateTree } from "./tree.js";
+export { setup } from "./setup.js";
+export { update, updateInPlace } from "./update.js";
+export { type Adjustment, adjust, adjustInPlace } from "./adjust.js";
+export { freeze, thaw } from "./freeze.js";
+export { type Restructure, destructure } from "./destructure.js";
+export { type LossFn, type StepInfo, type TrainOptions, train } from "./train.js";
+export { ofDtype, epsOf } from "./scalars.js";
+export {
+  OptimError,
+  RuleArgumentError,
+  OptimStructureError,
+  NonFiniteGradientError,
+  NonFiniteLossError,
+} from "./errors.js";

@@ -1,0 +1,46 @@
+import { type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { type Pair, defineRule } from "../rule.js";
+import { epsOf, ofDtype } from "../scalars.js";
+import { betaPowers, nextPowers, updateMoments } from "./moments.js";
+
+/** Hyper-parameters of `Adam`. */
+export interface AdamHyper {
+  /** Learning rate η (default 0.001). */
+  readonly eta: number;
+  /** Decays (β₁, β₂) of the first and second moments (default [0.9, 0.999]). */
+  readonly beta: Pair;
+  /** ϵ added to the denominator (default 1e-8). */
+  readonly epsilon: number;
+}
+
+/** State of the Adam family: moments `mt`, `vt` and the running powers `betat` = βᵗ. */
+export interface AdamState {
+  readonly mt: Tensor;
+  readonly vt: Tensor;
+  readonly betat: Pair;
+}
+
+/**
+ * Adam (Optimisers.jl's `Adam(η = 0.001, β = (0.9, 0.999), ϵ = 1e-8)`): moments
+ * `m = β₁ m + (1-β₁) dx`, `v = β₂ v + (1-β₂) dx²`, then
+ * `dx' = m / (1-β₁ᵗ) / (sqrt(v / (1-β₂ᵗ)) + ϵ) * η`.
+ *
+ * Positional: `Adam(eta, beta, epsilon)`; or `Adam({ eta, beta, epsilon })`.
+ *
+ * @example
+ * const state = setup(Adam(1e-3), model);
+ */
+export const Adam = defineRule<AdamHyper, AdamState>({
+  kind: "Adam",
+  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
+  positional: ["eta", "beta", "epsilon"],
+  init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
+  apply: (h, { mt, vt, betat }, x, dx) => {
+    const T = x.dtype;
+    const [m, v] = updateMoments(h.beta, mt, vt, dx);
+    const mhat = div(m, ofDtype(T, 1 - betat[0]));
+    const denom = add(sqrt(div(v, ofDtype(T, 1 - betat[1]))), epsOf(T, h.epsilon));
+    const step = mul(div(mhat, denom), ofDtype(T, h.eta));
+    return [{ mt: m, vt: v, betat: nextPowers(T, betat, h.beta) }, step];
+  },
+});

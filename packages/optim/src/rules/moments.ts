@@ -1,0 +1,26 @@
+// The first and second moment averages shared by the Adam family (Adam, AdamW, RAdam, NAdam), kept in one
+// place so that every member updates them with the same formula and rounding.
+import { type DType, type Tensor, add, mul, square } from "@flux/kernels";
+import type { Pair } from "../rule.js";
+import { ofDtype } from "../scalars.js";
+
+/** `[β₁ m + (1-β₁) dx, β₂ v + (1-β₂) dx²]`, with the βs rounded to the parameter's dtype. */
+export function updateMoments(beta: Pair, mt: Tensor, vt: Tensor, dx: Tensor): [Tensor, Tensor] {
+  const T = dx.dtype;
+  const b1 = ofDtype(T, beta[0]);
+  const b2 = ofDtype(T, beta[1]);
+  const m = add(mul(mt, b1), mul(dx, ofDtype(T, 1 - b1)));
+  const v = add(mul(vt, b2), mul(square(dx), ofDtype(T, 1 - b2)));
+  return [m, v];
+}
+
+/** The running powers `βᵗ` as the dtype holds them (Optimisers.jl keeps `T.(β)` in the state). */
+export function betaPowers(dtype: DType, beta: Pair): Pair {
+  return [ofDtype(dtype, beta[0]), ofDtype(dtype, beta[1])];
+}
+
+/** `βᵗ⁺¹ = βᵗ .* β`, rounded to the dtype. */
+export function nextPowers(dtype: DType, betat: Pair, beta: Pair): Pair {
+  const b = betaPowers(dtype, beta);
+  return [ofDtype(dtype, betat[0] * b[0]), ofDtype(dtype, betat[1] * b[1])];
+}

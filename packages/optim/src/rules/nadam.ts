@@ -1,0 +1,36 @@
+import { add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { defineRule } from "../rule.js";
+import { epsOf, ofDtype } from "../scalars.js";
+import type { AdamHyper, AdamState } from "./adam.js";
+import { betaPowers, nextPowers, updateMoments } from "./moments.js";
+
+/** Hyper-parameters of `NAdam` (those of Adam). */
+export type NAdamHyper = AdamHyper;
+
+/**
+ * NAdam, Adam with Nesterov momentum (Optimisers.jl's `NAdam(η = 0.001, β = (0.9, 0.999), ϵ = 1e-8)`):
+ * `dx' = (β₁ m / (1 - β₁ β₁ᵗ) + (1-β₁) dx / (1-β₁ᵗ)) / (sqrt(v β₂ / (1-β₂ᵗ)) + ϵ) * η`.
+ *
+ * Positional: `NAdam(eta, beta, epsilon)`; or `NAdam({ eta, beta, epsilon })`.
+ *
+ * @example
+ * const state = setup(NAdam(), model);
+ */
+export const NAdam = defineRule<NAdamHyper, AdamState>({
+  kind: "NAdam",
+  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
+  positional: ["eta", "beta", "epsilon"],
+  init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
+  apply: (h, { mt, vt, betat }, x, dx) => {
+    const T = x.dtype;
+    const [b1, b2] = betaPowers(T, h.beta);
+    const [m, v] = updateMoments(h.beta, mt, vt, dx);
+    const num = add(
+      div(mul(m, b1), ofDtype(T, 1 - b1 * betat[0])),
+      div(mul(dx, ofDtype(T, 1 - b1)), ofDtype(T, 1 - betat[0])),
+    );
+    const denom = add(sqrt(div(mul(v, b2), ofDtype(T, 1 - betat[1]))), epsOf(T, h.epsilon));
+    const step = mul(div(num, denom), ofDtype(T, h.eta));
+    return [{ mt: m, vt: v, betat: nextPowers(T, betat, h.beta) }, step];
+  },
+});

@@ -1,0 +1,133 @@
+// `updateInPlace` (Optimisers.jl's `update!`) and the pure `update`. Two walks, as in Optimisers.jl: the
+// first gathers one gradient per Leaf (tied parameters: one Leaf, gradients summed), the second applies
+// each Leaf's rule once and writes the parameter in place with kernels' `assign`.
+import { fmap } from "@flux/functors";
+import { type Tensor, add, assign, cast, clone, isTensor, tidy } from "@flux/kernels";
+import { sub } from "@flux/kernels";
+import { OptimStructureError } from "./errors.js";
+import { type Leaf, isOptimLeaf } from "./leaf.js";
+import { type StateTree, childAt, entriesOf, modelChild, pathString, tensorsIn } from "./tree.js";
+
+function gatherGrads(t: unknown, x: unknown, g: unknown, grads: Map<Leaf, Tensor[]>, path: unknown[]): void {
+  if (g === null || g === undefined || t === null || t === undefined) return;
+  if (isOptimLeaf(t)) {
+    if (!isTensor(g)) {
+      throw new OptimStructureError(
+        pathString(path),
+        "update: the gradient has a container where the model has a tensor; pass the gradient of the model itself",
+      );
+    }
+    const list = grads.get(t) ?? [];
+    // kernels' `gradient` already sums a tied tensor's gradient and hands the same tensor at every place:
+    // count each gradient tensor once. Distinct tensors (a hand-built gradient) are summed, as in Julia.
+    if (!list.includes(g)) list.push(g);
+    grads.set(t, list);
+    return;
+  }
+  if (typeof t !== "object") return;
+  if (isTensor(g)) {
+    throw new OptimStructureError(
+      pathString(path),
+      "update: the gradient has a tensor where the state tree has a container; pass the gradient of the whole model",
+    );
+  }
+  for (const [k, tk] of entriesOf(t)) {
+    if (tk === null) continue;
+    gatherGrads(tk, modelChild(x, k, path), childAt(g, k), grads, [...path, k]);
+  }
+}
+
+function step(leaf: Leaf, x: Tensor, gs: readonly Tensor[], path: unknown[]): void {
+  for (const g of gs) {
+    if (g.shape.length !== x.shape.length || g.shape.some((d, i) => d !== x.shape[i])) {
+      throw new OptimStructureError(
+        pathString(path),
+        `update: the gradient is [${g.shape.join(", ")}] but the parameter is [${x.shape.join(", ")}]`,
+      );
+    }
+  }
+  const old = leaf.state;
+  const next = tidy(() => {
+    let g = gs[0]!;
+    for (const h of gs.slice(1)) g = add(g, h);
+    if (g.dtype !== x.dtype) g = cast(g, x.dtype); // the parameter keeps its dtype (Julia's subtract!)
+    const [s, d] = leaf.rule.apply(old, x, g);
+    if (d !== null) assign(x, sub(x, d));
+    return s;
+  });
+  leaf.state = next;
+  const kept = tensorsIn(next);
+  for (const t of tensorsIn(old)) if (!kept.has(t)) t.dispose();
+}
+
+function applyAll(
+  t: unknown,
+  x: unknown,
+  grads: Map<Leaf, Tensor[]>,
+  done: Map<Leaf, Set<Tensor>>,
+  path: unknown[],
+): void {
+  if (t === null || t === undefined || typeof t !== "object") return;
+  if (isOptimLeaf(t)) {
+    if (!isTensor(x)) {
+      throw new OptimStructureError(
+        pathString(path),
+        "update: the state tree has a Leaf where the model has no tensor",
+      );
+    }
+    const seen = done.get(t) ?? new Set<Tensor>();
+    if (seen.has(x)) return;
+    seen.add(x);
+    done.set(t, seen);
+    const gs = grads.get(t);
+    if (t.frozen || gs === undefined) return;
+    step(t, x, gs, path);
+    return;
+  }
+  for (const [k, tk] of entriesOf(t)) {
+    if (tk === null) continue;
+    applyAll(tk, modelChild(x, k, path), grads, done, [...path, k]);
+  }
+}
+
+/**
+ * One optimisation step that MUTATES (Flux's / Optimisers.jl's `update!`): every trainable tensor of
+ * `model` with a gradient is overwritten in place (kernels' `assign`, so every reference to it sees the new
+ * values) and each Leaf's state is replaced by the new state (the old state tensors are freed). Returns
+ * `[state, model]`, the same objects. This is what training loops use.
+ *
+ * `grad` is shaped like the model as kernels' `gradient` returns it (`null` or missing where there is
+ * nothing); branches without a gradient and frozen Leafs are skipped. A gradient of another float dtype
+ * is cast to the parameter's. The gradient tensors are not freed: they are the caller's.
+ *
+ * @example
+ * const [g] = gradient((m) => loss(m, x, y), model);
+ * updateInPlace(state, model, g); // model.weight now holds the new values
+ */
+export function updateInPlace<M>(state: StateTree, model: M, grad: unknown): [StateTree, M] {
+  const grads = new Map<Leaf, Tensor[]>();
+  gatherGrads(state, model, grad, grads, []);
+  applyAll(state, model, grads, new Map(), []);
+  return [state, model];
+}
+
+/**
+ * A copy of a model or state tree with every tensor cloned (ties kept: a tensor met twice is cloned once;
+ * Leafs are copied, with the same rule and frozen flag).
+ */
+function copyTree<T>(x: T): T {
+  return fmap((v: unknown) => (isTensor(v) ? clone(v) : v), x) as T;
+}
+
+/**
+ * One optimisation step without mutation (Optimisers.jl's `update`): returns `[newState, newModel]`, copies
+ * in which every tensor is new; `state` and `model` are left exactly as they were, so both generations can
+ * be kept or disposed independently. Costs a copy of the model and state; training loops use
+ * `updateInPlace`.
+ *
+ * @example
+ * const [state2, model2] = update(state, model, grad);
+ */
+export function update<M>(state: StateTree, model: M, grad: unknown): [StateTree, M] {
+  return updateInPlace(copyTree(state), copyTree(model), grad);
+}
