@@ -50,3 +50,10 @@ export {
   softmax,
   logsoftmax,
 } from "@flux/kernels";
+export { state } from "./io/state";
+export { loadmodel } from "./io/loadmodel";
+export { type TorchLayout, torchLayout } from "./io/torchLayout";
+export { saveBytes, METADATA_LAYOUT_KEY, METADATA_TIES_KEY } from "./io/saveBytes";
+export { loadBytes } from "./io/loadBytes";
+export { save, load } from "./io/files";
+export { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./io/safetensors/parse";

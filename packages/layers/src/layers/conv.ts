@@ -5,6 +5,7 @@ import { identityFn } from "../identity";
 import { type Init, glorotUniform, zeros32 } from "../init";
 import { layerConstructor } from "../layer";
 import { maybeTupleString, tupleString } from "../show/format";
+import { torchLayout } from "../io/torchLayout";
 import { AbstractLayer } from "./base";
 import { type PadSpec, type Pair, padArg, pair, resolvePad } from "./geometry";
 
@@ -78,6 +79,8 @@ class ConvLayer extends AbstractLayer {
     return `${s})`;
   }
 }
+
+torchLayout(ConvLayer, { weight: "conv" });
 
 /**
  * Flux's `Conv((kW, kH), cin => cout, σ; stride, pad, dilation, bias, init)`: a 2-D convolution layer.

@@ -4,6 +4,7 @@ import { LayerArgumentError, LayerInputError } from "../errors";
 import { identityFn } from "../identity";
 import { type Init, glorotUniform, zeros32 } from "../init";
 import { layerConstructor } from "../layer";
+import { torchLayout } from "../io/torchLayout";
 import { AbstractLayer } from "./base";
 
 /** Options of `Dense`. */
@@ -22,36 +23,30 @@ class DenseLayer extends AbstractLayer {
   /** The activation (Flux's field name). */
   σ: Activation;
 
-  constructor(
-    inOrWeight: number | Tensor,
-    out?: number | Activation,
-    σ?: Activation,
-    opts: DenseOptions = {},
-  ) {
+  constructor(inn: number, out: number, σ?: Activation, opts?: DenseOptions);
+  constructor(weight: Tensor, σ?: Activation, opts?: DenseOptions);
+  constructor(first: number | Tensor, ...rest: unknown[]) {
     super();
-    if (typeof inOrWeight !== "number") {
-      // Dense(weight, bias?, σ?) in Flux takes a weight matrix directly.
-      this.weight = inOrWeight;
-      if (this.weight.rank !== 2)
+    if (typeof first !== "number") {
+      // Flux's Dense(weight, bias, σ): wraps an existing [out, in] matrix.
+      const [σ, opts = {}] = rest as [Activation | undefined, DenseOptions | undefined];
+      if (first.rank !== 2) {
         throw new LayerArgumentError(
-          `Dense(weight): weight must be a matrix, got [${this.weight.shape.join(", ")}].`,
+          `Dense(weight): weight must be a matrix, got [${first.shape.join(", ")}].`,
         );
-      this.σ = (typeof out === "function" ? out : σ) ?? identityFn;
-      this.bias = makeBias(opts.bias, this.weight.shape[0]!);
+      }
+      this.weight = first;
+      this.bias = makeBias(opts.bias, first.shape[0]!);
+      this.σ = σ ?? identityFn;
       return;
     }
-    if (
-      !Number.isInteger(inOrWeight) ||
-      inOrWeight < 1 ||
-      typeof out !== "number" ||
-      !Number.isInteger(out) ||
-      out < 1
-    ) {
+    const [out, σ, opts = {}] = rest as [number, Activation | undefined, DenseOptions | undefined];
+    if (!Number.isInteger(first) || first < 1 || !Number.isInteger(out) || out < 1) {
       throw new LayerArgumentError(
-        `Dense(in, out): in and out must be positive integers, got ${inOrWeight} and ${String(out)}.`,
+        `Dense(in, out): in and out must be positive integers, got ${first} and ${String(out)}.`,
       );
     }
-    this.weight = (opts.init ?? glorotUniform)([out, inOrWeight]);
+    this.weight = (opts.init ?? glorotUniform)([out, first]);
     this.bias = makeBias(opts.bias, out);
     this.σ = σ ?? identityFn;
   }
@@ -89,6 +84,8 @@ function makeBias(bias: boolean | Tensor | undefined, out: number): Tensor | fal
   return bias;
 }
 
+torchLayout(DenseLayer, { weight: "linear" });
+
 /**
  * Flux's `Dense(in => out, σ; bias, init)`: a fully connected layer, `y = σ.(W * x .+ b)`.
  *
@@ -102,6 +99,9 @@ function makeBias(bias: boolean | Tensor | undefined, out: number): Tensor | fal
  * d.forward(randn([10, 64])).shape; // [5, 64]
  * String(d);                 // "Dense(10 => 5, σ)   # 55 parameters"
  */
-export const Dense = layerConstructor(DenseLayer, ["weight", "bias", "σ"]);
+export const Dense = layerConstructor(DenseLayer, ["weight", "bias", "σ"]) as typeof DenseLayer & {
+  (inn: number, out: number, σ?: Activation, opts?: DenseOptions): DenseLayer;
+  (weight: Tensor, σ?: Activation, opts?: DenseOptions): DenseLayer;
+};
 /** A Dense layer (see `Dense`). */
 export type Dense = DenseLayer;

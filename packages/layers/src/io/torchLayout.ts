@@ -1,0 +1,81 @@
+// How a tensor is laid out in a safetensors file so that PyTorch reads the same layer. Our tensors are
+// column-major; PyTorch's are row-major, so the same bytes read with the REVERSED shape give the same
+// tensor, element for element, with dims in reverse order. That is exactly PyTorch's convention for
+// Conv ([kW,kH,cin,cout] ↔ [cout,cin,kH,kW]), Embedding ([dim,vocab] ↔ [vocab,dim]) and vectors. Two
+// layers need more: a Dense weight is nn.Linear's weight itself (not its transpose), and Flux's Conv is a
+// true convolution where PyTorch cross-correlates, so its kernel is flipped spatially.
+
+/** Per-field file layouts a layer class declares. */
+export type TorchLayout = "linear" | "conv";
+
+/** @internal The prototype key holding `{ field: TorchLayout }`. */
+export const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
+
+/**
+ * Declares that fields of a layer class are saved in a PyTorch layer's layout (see README's table).
+ *
+ * `"linear"`: a `[out, in]` matrix stored as nn.Linear's `[out, in]` row-major weight. `"conv"`: a
+ * `[kW, kH, cin, cout]` kernel stored as nn.Conv2d's `[cout, cin, kH, kW]` weight, spatially flipped.
+ *
+ * @example
+ * torchLayout(MyDense, { weight: "linear" });
+ */
+// biome-ignore lint/complexity/noBannedTypes: any class
+export function torchLayout(cls: Function, fields: Readonly<Record<string, TorchLayout>>): void {
+  Object.defineProperty(cls.prototype, TORCH_LAYOUT, {
+    value: Object.freeze({ ...fields }),
+    enumerable: false,
+  });
+}
+
+/** @internal The layout of `field` of `parent` (undefined: reversed shape, bytes as they are). */
+export function layoutOf(parent: unknown, field: string): TorchLayout | undefined {
+  if (parent === null || typeof parent !== "object") return undefined;
+  const table = (parent as { [TORCH_LAYOUT]?: Record<string, TorchLayout> })[TORCH_LAYOUT];
+  return table?.[field];
+}
+
+/** The shape a tensor of `shape` has in the file. */
+export function fileShape(shape: readonly number[], layout: TorchLayout | undefined): number[] {
+  if (layout === "linear" && shape.length === 2) return [...shape];
+  return [...shape].reverse();
+}
+
+/**
+ * Our column-major element order → the file's element order (`toFile`), or back (`!toFile`).
+ * Returns a new array of the same type; `values` is not modified.
+ */
+export function relayout<A extends { length: number; [i: number]: number }>(
+  values: A,
+  shape: readonly number[],
+  layout: TorchLayout | undefined,
+  toFile: boolean,
+  make: (n: number) => A,
+): A {
+  if (layout === "linear" && shape.length === 2) {
+    const [rows, cols] = shape as [number, number];
+    const out = make(values.length);
+    // ours (r, c) at r + rows*c; file row-major (r, c) at r*cols + c.
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        if (toFile) out[r * cols + c] = values[r + rows * c]!;
+        else out[r + rows * c] = values[r * cols + c]!;
+      }
+    }
+    return out;
+  }
+  if (layout === "conv" && shape.length === 4) {
+    const [kW, kH] = shape as [number, number, number, number];
+    const plane = kW * kH;
+    const out = make(values.length);
+    // Flipping both spatial dims is its own inverse: the same loop serves both directions.
+    for (let base = 0; base < values.length; base += plane) {
+      for (let h = 0; h < kH; h++) {
+        for (let w = 0; w < kW; w++)
+          out[base + w + kW * h] = values[base + (kW - 1 - w) + kW * (kH - 1 - h)]!;
+      }
+    }
+    return out;
+  }
+  return values;
+}
