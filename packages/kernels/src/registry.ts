@@ -24,8 +24,9 @@ export interface BackendProvider {
  * always loaded. The WebGPU backend adds `webgpu: () => import("./webgpu/index.js")` (a module exporting
  * `provider`).
  */
-export const LAZY_BUILTIN_BACKENDS: Readonly<Record<string, () => Promise<{ provider: BackendProvider }>>> =
-  {};
+export const LAZY_BUILTIN_BACKENDS: Readonly<Record<string, () => Promise<{ provider: BackendProvider }>>> = {
+  webgpu: () => import("./webgpu/index.js"),
+};
 
 const providers = new Map<string, BackendProvider>([["cpu", cpuProvider]]);
 const instances = new Map<Device, Backend>();

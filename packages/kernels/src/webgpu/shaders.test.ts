@@ -1,10 +1,13 @@
 // Parses and reflects every variant of every WGSL kernel with wgsl_reflect: runs on machines without a GPU,
 // so a syntax error or a binding mismatch is caught before any adapter sees the shader.
 import { describe, expect, it } from "vitest";
-// The package's "main" is CommonJS inside a "type": "module" package; its ESM build is the module file.
-import { WgslReflect } from "wgsl_reflect/wgsl_reflect.module.js";
 import { SHADERS, type ShaderName } from "./generated/shaders.js";
 import { renderShader, shaderVariants } from "./shaderSource.js";
+
+// The package's "main" is CommonJS inside a "type": "module" package, so Node cannot load it; its ESM build
+// is the module file (typed by the package's own declarations).
+const esmBuild = "wgsl_reflect/wgsl_reflect.module.js";
+const { WgslReflect } = (await import(/* @vite-ignore */ esmBuild)) as typeof import("wgsl_reflect");
 
 const names = Object.keys(SHADERS) as ShaderName[];
 
