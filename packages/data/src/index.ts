@@ -31,3 +31,12 @@ export {
   type PrefetchOptions,
 } from "./prefetch.js";
 export { DEVICE_ITERATOR } from "./symbols.js";
+export { parseIdx, readIdx, type IdxArray } from "./datasets/idx.js";
+export { gunzip } from "./datasets/gunzip.js";
+export {
+  MNIST,
+  FashionMNIST,
+  FASHION_MNIST_CLASSES,
+  type MnistOptions,
+  type MnistData,
+} from "./datasets/mnist.js";
