@@ -11,6 +11,7 @@ import {
   tensor,
 } from "@flux/kernels";
 import { visiblePhysicalIds } from "./visibleDevices";
+import { loadWebGPUModule } from "./webgpuModule";
 
 /** Built-in GPU backends, in automatic-selection order. */
 const BUILTIN_GPU_BACKENDS: readonly string[] = ["webgpu"];
@@ -64,8 +65,9 @@ export async function loaded(name: string): Promise<boolean> {
 
 /**
  * Whether backend `name` works here: it loads, FLUX_VISIBLE_DEVICES leaves it an adapter, and a real probe
- * passes on its first visible adapter (the provider's `probe(id)` if it has one, else a tiny `add` kernel
- * whose result is read back and checked). `"cpu"` is always functional. Cached until `resetGpuDevice()`.
+ * passes on its first visible adapter: the provider's `probe(id)` if it has one, for `"webgpu"` the kernels
+ * WebGPU probe (`webgpuFunctional`: `neg` and `add` kernels and a readback), else a tiny `add` kernel whose
+ * result is read back and checked. `"cpu"` is always functional. Cached until `resetGpuDevice()`.
  *
  * @example
  * if (await functional("webgpu")) console.log("WebGPU works");
@@ -111,16 +113,24 @@ async function runProbe(name: string): Promise<boolean> {
     }
     const physical = ids[0]!;
     const provider = (await loadBackendProvider(name)) as BackendProvider & { probe?(id: number): unknown };
-    const ok =
-      provider.probe !== undefined
-        ? (await provider.probe(physical)) === true
-        : await addProbe(name, physical);
-    if (!ok) probeFailures.set(name, `the probe kernel on ${name}:${physical} returned wrong values`);
-    return ok;
+    if (provider.probe !== undefined)
+      return record(name, (await provider.probe(physical)) === true, physical);
+    const webgpu = name === "webgpu" ? await loadWebGPUModule() : null;
+    if (webgpu?.webgpuFunctional !== undefined) {
+      const r = await webgpu.webgpuFunctional(physical);
+      if (!r.ok) probeFailures.set(name, r.reason ?? "the WebGPU probe failed");
+      return r.ok;
+    }
+    return record(name, await addProbe(name, physical), physical);
   } catch (e) {
     probeFailures.set(name, (e as Error)?.message ?? String(e));
     return false;
   }
+}
+
+function record(name: string, ok: boolean, physical: number): boolean {
+  if (!ok) probeFailures.set(name, `the probe kernel on ${name}:${physical} returned wrong values`);
+  return ok;
 }
 
 // The generic probe: [1, 2, 3] + [1, 2, 3] computed on the device and read back.

@@ -2,6 +2,7 @@
 import { getBackend } from "@flux/kernels";
 import { loaded, supportedGpuBackends, visibleAdapters } from "./gpuBackends";
 import { warnOnce } from "./warnOnce";
+import { loadWebGPUModule } from "./webgpuModule";
 
 /** One visible adapter. */
 export interface GpuDeviceInfo {
@@ -37,19 +38,20 @@ export async function gpuDevices(): Promise<GpuDeviceInfo[]> {
     if (!(await loaded(backend))) continue;
     try {
       const ids = await visibleAdapters(backend);
+      const listed = backend === "webgpu" ? await (await loadWebGPUModule())?.listAdapters?.() : undefined;
       for (const [id, physicalId] of ids.entries()) {
+        const entry = listed?.find((a) => a.id === physicalId);
+        if (entry !== undefined) {
+          out.push({ id, backend, physicalId, name: entry.name, limits: numericFields(entry.limits) });
+          continue;
+        }
         const b = (await getBackend(backend, physicalId)) as object & {
+          adapter?: AdapterInfoLike;
           info?: AdapterInfoLike;
-          adapterInfo?: AdapterInfoLike;
           limits?: object;
         };
-        out.push({
-          id,
-          backend,
-          physicalId,
-          name: adapterName(b.info ?? b.adapterInfo, backend, physicalId),
-          limits: numericFields(b.limits),
-        });
+        const name = adapterName(b.adapter ?? b.info, backend, physicalId);
+        out.push({ id, backend, physicalId, name, limits: numericFields(b.limits) });
       }
     } catch (e) {
       warnOnce(
