@@ -14,7 +14,7 @@ function idx(type: number, dims: number[], payload: number[]): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + payload.length);
   const v = new DataView(out.buffer);
   out.set([0, 0, type, dims.length]);
-  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of dims.entries()) v.setUint32(4 + 4 * i, d, false);
   out.set(payload, 4 + 4 * dims.length);
   return out;
 }
