@@ -35,8 +35,11 @@ export interface Rule<S = unknown> {
   toString(): string;
 }
 
-/** A rule together with its hyper-parameter fields. */
-export type RuleOf<H, S> = Rule<S> & Readonly<H>;
+/** A rule together with its hyper-parameter fields (`adjust` keeps them typed). */
+export type RuleOf<H, S> = Omit<Rule<S>, "adjust"> &
+  Readonly<H> & {
+    adjust(changes: Readonly<Record<string, unknown>>): RuleOf<H, S>;
+  };
 
 /** Arguments of a rule factory: positional hyper-parameters, then optionally one options object. */
 export type RuleArgs<H> = readonly (number | boolean | Pair | Rule | Partial<H>)[];

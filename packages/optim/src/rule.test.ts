@@ -1,0 +1,79 @@
+import { tensor } from "@flux/kernels";
+import { describe, expect, it } from "vitest";
+import {
+  AccumGrad,
+  Adam,
+  AdamW,
+  ClipGrad,
+  ClipNorm,
+  Descent,
+  Momentum,
+  NonFiniteGradientError,
+  OptimiserChain,
+  RMSProp,
+  RuleArgumentError,
+  apply,
+  isRule,
+} from "./index.js";
+
+describe("rule constructors", () => {
+  it("take Optimisers.jl's defaults, positional arguments, or an options object", () => {
+    expect({ ...Adam() }).toEqual({ eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 });
+    expect({ ...Adam(0.01) }).toEqual({ eta: 0.01, beta: [0.9, 0.999], epsilon: 1e-8 });
+    expect({ ...Adam(0.01, [0.8, 0.9]) }).toEqual({ eta: 0.01, beta: [0.8, 0.9], epsilon: 1e-8 });
+    expect({ ...Adam({ epsilon: 1e-6 }) }).toEqual({ eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-6 });
+    expect(RMSProp(0.01, { centred: true }).centred).toBe(true);
+    expect(AdamW().couple).toBe(true);
+    expect(Descent().eta).toBe(0.1);
+    expect(Momentum.defaults).toEqual({ eta: 0.01, rho: 0.9 });
+  });
+
+  it("reject bad hyper-parameters with RuleArgumentError", () => {
+    expect(() => Adam(-1)).toThrow(RuleArgumentError);
+    expect(() => Adam({ beta: [0.9] as never })).toThrow(/beta must be an array of 2 numbers/);
+    expect(() => Adam({ etaa: 1 } as never)).toThrow(/unknown option "etaa"/);
+    expect(() => Descent(0.1, 0.2)).toThrow(/at most 1 positional/);
+    expect(() => AccumGrad()).toThrow(/n is required/);
+    expect(() => AccumGrad(1.5)).toThrow(/integer >= 1/);
+    expect(() => OptimiserChain(Adam(), 3 as never)).toThrow(/argument 1 is not a rule/);
+  });
+
+  it("are frozen records that print like Optimisers.jl", () => {
+    const r = OptimiserChain(ClipNorm(1), Adam(0.01));
+    expect(isRule(r)).toBe(true);
+    expect(Object.isFrozen(r)).toBe(true);
+    expect(String(r)).toBe(
+      "OptimiserChain(ClipNorm(omega=1, p=2, throw=true), Adam(eta=0.01, beta=[0.9, 0.999], epsilon=1e-8))",
+    );
+  });
+
+  it("adjust returns a changed copy, ignores names a rule lacks, refuses RMSProp's centred", () => {
+    const r = Adam();
+    expect(r.adjust({ eta: 0.1 }).eta).toBe(0.1);
+    expect(r.eta).toBe(0.001);
+    const c = OptimiserChain(ClipNorm(), Adam()).adjust({ eta: 0.5, omega: 2 });
+    expect((c.opts[0] as unknown as { omega: number }).omega).toBe(2);
+    expect((c.opts[1] as unknown as { eta: number }).eta).toBe(0.5);
+    expect(() => RMSProp().adjust({ centred: true })).toThrow(RuleArgumentError);
+    expect(() => r.adjust({})).toThrow(RuleArgumentError);
+    expect(() => r.adjust({ eta: -1 })).toThrow(/learning rate/);
+  });
+});
+
+describe("apply", () => {
+  it("is pure and returns the step (OptimiserChain clips before discounting, as in the Optimisers.jl docs)", () => {
+    const x = tensor([0, 0, 0], [3], { dtype: "f64" });
+    const g = tensor([0.3, 1, 7], [3], { dtype: "f64" });
+    const [, step] = apply(OptimiserChain(ClipGrad(1), Descent(0.1)), [null, null], x, g);
+    const got = Array.from(step!.dataSync());
+    for (const [i, v] of [0.03, 0.1, 0.1].entries()) expect(got[i]).toBeCloseTo(v, 15);
+    expect(Array.from(g.dataSync())).toEqual([0.3, 1, 7]);
+  });
+
+  it("ClipNorm throws on a non-finite norm unless throw: false", () => {
+    const x = tensor([1, 2], [2]);
+    const g = tensor([Number.POSITIVE_INFINITY, 1], [2]);
+    expect(() => apply(ClipNorm(), null, x, g)).toThrow(NonFiniteGradientError);
+    expect(() => apply(ClipNorm(10, 2, { throw: false }), null, x, g)).not.toThrow();
+  });
+});
