@@ -47,7 +47,8 @@ export {
 } from "./registry.js";
 export { CpuBackend } from "./cpu/backend.js";
 export { cpuBackendProvider } from "./cpu/provider.js";
-export { type MemoryInfo, memory, tidy, keep, setDebugLeaks } from "./memory.js";
+export { type CpuKernelKind, cpuKernelInfo, cpuKernelsReady, setCpuThreads } from "./cpu/wasm/index.js";
+export { type MemoryInfo, memory, trim, tidy, keep, setDebugLeaks } from "./memory.js";
 export { Rng, rng, defaultRng, setDefaultRng } from "./rng.js";
 export {
   type CreationOptions,

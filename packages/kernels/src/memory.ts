@@ -72,6 +72,24 @@ export function memory(device?: Device | string): MemoryInfo {
   return { liveTensors, liveBytes: totalLiveBytes, pooledBytes, peakBytes: totalPeakBytes };
 }
 
+/**
+ * Frees the buffers that backends keep for reuse (`pooledBytes`), on one device or on every loaded one.
+ *
+ * The CPU backend and the WebGPU backend pool freed buffers by size class so that a loop which allocates
+ * the same sizes every step does not pay for fresh (zero-filled) memory; `trim()` hands that memory back,
+ * e.g. after training and before something else needs it. Live tensors are untouched.
+ *
+ * @example
+ * tidy(() => relu(randn([1000, 1000])));
+ * memory().pooledBytes; // > 0: the freed buffers are kept
+ * trim();
+ * memory().pooledBytes; // 0
+ */
+export function trim(device?: Device | string): void {
+  const devices = device === undefined ? [...stats.keys()] : [parseDevice(device)];
+  for (const d of devices) peekBackend(d)?.trimPool?.();
+}
+
 /** @internal Called when storage is allocated. */
 export function trackAlloc(device: Device, bytes: number): void {
   const s = statsOf(device);

@@ -13,6 +13,7 @@ import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
 import { isComparison } from "../opNames.js";
 import { reducedShape, type Shape, sizeOf } from "../shape.js";
+import { CpuBufferPool } from "./bufferPool.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
@@ -23,8 +24,11 @@ import { unaryGradInto, unaryInto } from "./unary.js";
 
 type V = TensorView<TypedArray>;
 
-function alloc(dtype: DType, n: number): TypedArray {
-  return new (arrayCtor(dtype))(n);
+const pool = new CpuBufferPool();
+
+// `zeroed` = false only where the kernel writes every element of its output.
+function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
+  return pool.take(arrayCtor(dtype) as never, n, zeroed);
 }
 
 /**
@@ -53,23 +57,27 @@ export class CpuBackend implements Backend<TypedArray> {
   readSync(x: V): TypedArray {
     return x.storage.slice();
   }
-  dispose(_storage: TypedArray): void {
-    // Typed arrays are garbage-collected; accounting happens in the tensor layer.
+  dispose(storage: TypedArray): void {
+    // Back to the pool (only buffers it handed out); accounting happens in the tensor layer.
+    pool.give(storage);
   }
   memoryInfo(): BackendMemoryInfo {
-    return { pooledBytes: 0 };
+    return { pooledBytes: pool.pooledBytes };
+  }
+  trimPool(): void {
+    pool.trim();
   }
 
   fill(size: number, value: number, dtype: DType): TypedArray {
-    return alloc(dtype, size).fill(value);
+    return alloc(dtype, size, false).fill(value);
   }
   arange(start: number, step: number, size: number, dtype: DType): TypedArray {
-    const out = alloc(dtype, size);
+    const out = alloc(dtype, size, false);
     for (let i = 0; i < size; i++) out[i] = start + i * step;
     return out;
   }
   cast(x: V, dtype: DType): TypedArray {
-    const out = alloc(dtype, x.storage.length);
+    const out = alloc(dtype, x.storage.length, false);
     const src = x.storage;
     if (dtype === "bool") for (let i = 0; i < src.length; i++) out[i] = +(src[i] !== 0);
     else if (dtype === "f32" || dtype === "f64") out.set(src);
@@ -81,27 +89,27 @@ export class CpuBackend implements Backend<TypedArray> {
   }
 
   unary(op: UnaryOp, x: V, param: number): TypedArray {
-    const out = alloc(x.dtype, x.storage.length);
+    const out = alloc(x.dtype, x.storage.length, false);
     unaryInto(op, x.storage, out, param);
     return out;
   }
   unaryGrad(op: UnaryOp, x: V, y: V, dy: V, param: number): TypedArray {
-    const out = alloc(x.dtype, x.storage.length);
+    const out = alloc(x.dtype, x.storage.length, false);
     unaryGradInto(op, x.storage, y.storage, dy.storage, out, param);
     return out;
   }
   binary(op: BinaryOp, a: V, b: V, outShape: Shape): TypedArray {
-    const out = alloc(isComparison(op) ? "bool" : a.dtype, sizeOf(outShape));
+    const out = alloc(isComparison(op) ? "bool" : a.dtype, sizeOf(outShape), false);
     binaryInto(op, a.storage, a.shape, b.storage, b.shape, out, outShape);
     return out;
   }
   where(cond: V, a: V, b: V, outShape: Shape): TypedArray {
-    const out = alloc(a.dtype, sizeOf(outShape));
+    const out = alloc(a.dtype, sizeOf(outShape), false);
     whereInto(cond.storage, cond.shape, a.storage, a.shape, b.storage, b.shape, out, outShape);
     return out;
   }
   expand(x: V, outShape: Shape): TypedArray {
-    const out = alloc(x.dtype, sizeOf(outShape));
+    const out = alloc(x.dtype, sizeOf(outShape), false);
     expandInto(x.storage, x.shape, out, outShape);
     return out;
   }
@@ -117,12 +125,12 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   softmax(x: V, axis: number, log: boolean): TypedArray {
-    const out = alloc(x.dtype, x.storage.length);
+    const out = alloc(x.dtype, x.storage.length, false);
     softmaxInto(x.storage, x.shape, axis, log, out);
     return out;
   }
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): TypedArray {
-    const out = alloc(y.dtype, y.storage.length);
+    const out = alloc(y.dtype, y.storage.length, false);
     softmaxGradInto(y.storage, dy.storage, y.shape, axis, log, out);
     return out;
   }
@@ -133,7 +141,7 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   permute(x: V, perm: readonly number[]): TypedArray {
-    const out = alloc(x.dtype, x.storage.length);
+    const out = alloc(x.dtype, x.storage.length, false);
     permuteInto(x.storage, x.shape, perm, out);
     return out;
   }
@@ -148,7 +156,7 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   concat(xs: readonly V[], axis: number, outShape: Shape): TypedArray {
-    const out = alloc(xs[0]!.dtype, sizeOf(outShape));
+    const out = alloc(xs[0]!.dtype, sizeOf(outShape), false);
     concatInto(
       xs.map((x) => ({ data: x.storage, shape: x.shape })),
       axis,
