@@ -46,7 +46,14 @@ function sameValues(a: Tensor, b: Tensor, path: string): boolean {
   return true;
 }
 
-function plan(dst: unknown, src: unknown, path: string, loaded: Map<unknown, unknown>, copies: Copy[]): void {
+function plan(
+  dst: unknown,
+  src: unknown,
+  path: string,
+  loaded: Map<unknown, unknown>,
+  copies: Copy[],
+  stack: Set<unknown>,
+): void {
   const d = entries(dst);
   const s = entries(src);
   const dk = d.map(([k]) => k);
@@ -67,9 +74,11 @@ function plan(dst: unknown, src: unknown, path: string, loaded: Map<unknown, unk
     } else if (isLeaf(ldst)) {
       if (ldst !== null && typeof ldst === "object") loaded.set(ldst, lsrc);
       planLeaf(ldst, lsrc, here, copies);
-    } else {
-      loaded.set(ldst, lsrc);
-      plan(ldst, lsrc, here, loaded, copies);
+    } else if (!stack.has(ldst)) {
+      // Containers are walked again when shared, so that their tensors get the tie check (as Flux).
+      stack.add(ldst);
+      plan(ldst, lsrc, here, loaded, copies, stack);
+      stack.delete(ldst);
     }
   }
 }
@@ -143,7 +152,7 @@ function sourceOn(dst: Tensor, src: Tensor, path: string): Tensor {
  */
 export function loadmodel<T>(dst: T, src: unknown): T {
   const copies: Copy[] = [];
-  plan(dst, src, "", new Map(), copies);
+  plan(dst, src, "", new Map(), copies, new Set([dst]));
   const prepared = copies.map(({ dst, src, path }) => ({
     dst,
     src:

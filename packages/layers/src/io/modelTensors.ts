@@ -22,7 +22,7 @@ export function modelTensors(m: unknown): ModelTensors {
   const entries: NamedTensor[] = [];
   const aliases = new Map<string, string>();
   const first = new Map<Tensor, string>();
-  const seen = new Set<unknown>();
+  const onStack = new Set<unknown>();
   const visit = (x: unknown, parent: unknown, key: string, path: string): void => {
     if (isTensor(x)) {
       const had = first.get(x);
@@ -33,12 +33,15 @@ export function modelTensors(m: unknown): ModelTensors {
       }
       return;
     }
-    if (x === null || typeof x !== "object" || isLeaf(x) || seen.has(x)) return;
-    seen.add(x);
+    // A shared container is walked at each place (its tensors' later paths become aliases); only a
+    // container inside itself is skipped.
+    if (x === null || typeof x !== "object" || isLeaf(x) || onStack.has(x)) return;
+    onStack.add(x);
     const c = children(x);
     const kids =
       c instanceof Map ? [...c.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(c);
     for (const [k, v] of kids) visit(v, x, k, path === "" ? k : `${path}.${k}`);
+    onStack.delete(x);
   };
   visit(m, undefined, "", "");
   return { entries, aliases };
