@@ -8,7 +8,7 @@ describe("state and loadmodel (Flux's checks)", () => {
   test("state holds the model's own tensors and settings; functions become null", () => {
     const m = Chain(Dense(1, 2, tanh), BatchNorm(2));
     const s = state(m);
-    expect(s.layers[0].weight).toBe(m.get(0).weight);
+    expect(s.layers[0].weight).toBe((m.get(0) as Dense).weight);
     expect(s.layers[0].σ).toBeNull();
     expect(s.layers[1].mean).toBe((m.get(1) as BatchNorm).mean);
     expect(s.layers[1].momentum).toBe(0.1);
@@ -17,15 +17,15 @@ describe("state and loadmodel (Flux's checks)", () => {
   test("loads values into another model, in place", () => {
     const src = Chain(Dense(5, 2, relu), Dense(2, 1));
     const dst = Chain(Dense(5, 2, tanh), Dense(2, 1));
-    const w = dst.get(0).weight;
+    const w = (dst.get(0) as Dense).weight;
     expect(loadmodel(dst, state(src))).toBe(dst);
-    expect(dst.get(0).weight).toBe(w);
-    expect(vals(w)).toEqual(vals(src.get(0).weight));
+    expect((dst.get(0) as Dense).weight).toBe(w);
+    expect(vals(w)).toEqual(vals((src.get(0) as Dense).weight));
   });
 
   test("size and structure mismatches throw naming the key path, and change nothing", () => {
     const dst = Chain(Dense(2, 3), Dense(3, 1));
-    const before = vals(dst.get(0).weight);
+    const before = vals((dst.get(0) as Dense).weight);
     try {
       loadmodel(dst, state(Chain(Dense(2, 3), Dense(4, 1))));
       expect.unreachable();
@@ -34,7 +34,7 @@ describe("state and loadmodel (Flux's checks)", () => {
       expect((e as LoadModelError).code).toBe("ERR_LOAD_SIZE");
       expect((e as LoadModelError).path).toBe("layers.1.weight");
     }
-    expect(vals(dst.get(0).weight)).toEqual(before);
+    expect(vals((dst.get(0) as Dense).weight)).toEqual(before);
     expect(() => loadmodel(dst, state(Chain(Dense(2, 3))))).toThrow(/structures do not match/);
     expect(() => loadmodel(dst, { layers: [{ weight: 1, bias: 2, σ: null }, {}] })).toThrow(LoadModelError);
   });

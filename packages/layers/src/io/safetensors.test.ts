@@ -78,7 +78,7 @@ describe("safetensors files", () => {
 
   test("mismatches name the key and leave the model untouched", async () => {
     const dst = Chain(Dense(2, 3), Dense(3, 1));
-    const before = vals(dst.get(0).weight);
+    const before = vals((dst.get(0) as Dense).weight);
     const expectCode = async (src: unknown, code: string, key: string) => {
       try {
         loadBytes(await saveBytes(src), dst);
@@ -88,7 +88,7 @@ describe("safetensors files", () => {
         expect((err as SafetensorsError).code).toBe(code);
         expect((err as Error).message).toContain(key);
       }
-      expect(vals(dst.get(0).weight)).toEqual(before);
+      expect(vals((dst.get(0) as Dense).weight)).toEqual(before);
     };
     await expectCode(Chain(Dense(2, 3), Dense(4, 1)), "ERR_SAFETENSORS_SHAPE", "layers.1.weight");
     await expectCode(Chain(Dense(2, 3)), "ERR_SAFETENSORS_MISSING", "layers.1.weight");
@@ -99,7 +99,7 @@ describe("safetensors files", () => {
 const hasNumpy = spawnSync("python3", ["-c", "import numpy"]).status === 0;
 
 // An independent reader and writer (struct, json, numpy only): what PyTorch/HF tools would see.
-const PYTHON = String.raw`
+const PYTHON = `
 import json, struct, sys
 import numpy as np
 def read(path):
@@ -123,7 +123,6 @@ def write(path, tensors):
 src, dst, x_path = sys.argv[1], sys.argv[2], sys.argv[3]
 t = read(src)
 x = np.array(json.load(open(x_path)), dtype=np.float32)           # a [6] input, the same for both sides
-lin = t["layers.1.weight"] @ np.maximum(0, 0) if False else None
 W, b = t["layers.0.weight"], t["layers.0.bias"]                   # nn.Linear: y = W @ x + b
 conv_w = t["layers.1.weight"]                                     # nn.Conv2d weight [cout, cin, kH, kW]
 img = x.reshape(1, 1, 2, 3)                                       # NCHW: H=2, W=3
@@ -158,12 +157,12 @@ describe("interoperating with an independent numpy reader/writer", () => {
       expect(run.stderr).toBe("");
       const py = JSON.parse(run.stdout) as { linear: number[]; conv: number[]; shape: number[] };
       const ours = vals(dense.forward(tensor(x, [6, 1])));
-      py.linear.forEach((v, i) => expect(Math.abs(v - ours[i]!)).toBeLessThan(1e-5));
+      for (const [i, v] of py.linear.entries()) expect(Math.abs(v - ours[i]!)).toBeLessThan(1e-5);
       // Our image [W=3, H=2, C=1, N=1] holds the same bytes as PyTorch's NCHW [1, 1, 2, 3].
       const y = conv.forward(tensor(x, [3, 2, 1, 1]));
       expect([y.shape[2], y.shape[1], y.shape[0]]).toEqual(py.shape);
       const yv = vals(y); // column-major [W', H', C] = row-major [C, H', W']: the same order as py.conv
-      py.conv.forEach((v, i) => expect(Math.abs(v - yv[i]!)).toBeLessThan(1e-5));
+      for (const [i, v] of py.conv.entries()) expect(Math.abs(v - yv[i]!)).toBeLessThan(1e-5);
 
       const mine = Chain(Dense(6, 3), Conv([2, 1], 1, 2));
       await load(join(dir, "theirs.safetensors"), mine);
