@@ -177,6 +177,9 @@ describe("DataLoader batches (MLUtils test/dataloader.jl)", () => {
   it("works with and without new, and validates its arguments", () => {
     expect(isDataLoader(new DataLoader(Y2()))).toBe(true);
     expect(DataLoader(Y2()) instanceof DataLoader).toBe(true);
+    expect((DataLoader(Y2()) as unknown as Record<symbol, unknown>)[Symbol.for("flux.dataloader")]).toBe(
+      true,
+    );
     expect(() => DataLoader(Y2(), { batchsize: 0 })).toThrow(DataArgumentError);
     expect(() => DataLoader({ x: X2(), y: new Int32Array(3) })).toThrow(ObsCountMismatchError);
   });

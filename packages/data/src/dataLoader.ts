@@ -258,6 +258,10 @@ class AheadQueue {
   }
 }
 
+// The brand @flux/devices looks for (its isLoader): `dev(loader)` then iterates batch by batch instead of
+// walking the loader's fields as a model.
+Object.defineProperty(DataLoaderImpl.prototype, Symbol.for("flux.dataloader"), { value: true });
+
 /**
  * An iterator over mini-batches of `data` (MLUtils' `DataLoader`); call with or without `new`.
  *
