@@ -26,7 +26,7 @@ var<workgroup> idxs: array<u32, WG>;
 
 // Whether (v, i) beats (w, j): strictly better value, or equal value and a smaller index.
 fn better(v: T, i: u32, w: T, j: u32) -> bool {
-  let strict = select(v < w, v > w, u.op == 0u);
+  let strict = select((v < w), (v > w), u.op == 0u);
   return strict || (v == w && i < j);
 }
 

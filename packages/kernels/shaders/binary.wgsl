@@ -30,7 +30,7 @@ fn pow_f(x: f32, y: f32) -> f32 {
   let m = pow(abs(x), y);
   if (x < 0.0) {
     if (y != trunc(y)) {
-      return bitcast<f32>(0x7fc00000u);
+      return nan_f32();
     }
     let odd = abs(y - 2.0 * floor(y * 0.5)) == 1.0;
     return select(m, -m, odd);

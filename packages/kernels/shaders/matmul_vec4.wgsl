@@ -1,6 +1,6 @@
 // Register-blocked 4×4 matmul with vec4 loads along each operand's contiguous dim (no shared memory).
 // The host picks it only when those dims (and batch strides) are multiples of 4, so every vec4 is
-// aligned and a 4-row or 4-column group is entirely in or out of range. Per k-step of 4 it loads a 4×4
+// aligned and a 4-row group is entirely in or out of range (columns are clamped when N is not a multiple of 4). Per k-step of 4 it loads a 4×4
 // block of op(A) and of op(B) (8 vec4 loads) for 64 FMAs.
 // @param transA: false | true
 // @param transB: false | true
@@ -41,11 +41,13 @@ fn b_block(base: u32, p: u32, j0: u32) -> mat4x4<f32> {
     let r3 = b[(base + j0 + (p + 3u) * u.N) / 4u];
     return transpose(mat4x4<f32>(r0, r1, r2, r3));
   }
+  // N need not be a multiple of 4 here: columns past the edge re-read the last one and are never stored.
+  let last = u.N - 1u;
   return mat4x4<f32>(
     b[(base + p + j0 * u.K) / 4u],
-    b[(base + p + (j0 + 1u) * u.K) / 4u],
-    b[(base + p + (j0 + 2u) * u.K) / 4u],
-    b[(base + p + (j0 + 3u) * u.K) / 4u],
+    b[(base + p + min(j0 + 1u, last) * u.K) / 4u],
+    b[(base + p + min(j0 + 2u, last) * u.K) / 4u],
+    b[(base + p + min(j0 + 3u, last) * u.K) / 4u],
   );
 }
 
@@ -66,6 +68,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let cBase = batch * u.M * u.N;
   for (var cc = 0u; cc < 4u; cc++) {
-    c[(cBase + i0 + (j0 + cc) * u.M) / 4u] = acc[cc];
+    if (j0 + cc < u.N) {
+      c[(cBase + i0 + (j0 + cc) * u.M) / 4u] = acc[cc];
+    }
   }
 }

@@ -17,7 +17,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     return;
   }
   let win = window_of(o);
-  var acc = select(0.0, bitcast<f32>(0xff800000u), u.isMax != 0u);
+  var acc = select(0.0, neg_inf(), u.isMax != 0u);
   for (var h = win.y; h < win.w; h++) {
     for (var w = win.x; w < win.z; w++) {
       let v = f32(x[win_plane(o) + w + u.W * h]);

@@ -1,6 +1,7 @@
 // softmax / logsoftmax along one axis, stably: a workgroup per line; tree max, then tree sum of exp(x - max).
 // @param dtype: f32
 // @param wg: 64u | 256u
+// @include strided.inc.wgsl
 
 alias T = /*@dtype*/f32;
 const WG: u32 = /*@wg*/64u;
@@ -27,7 +28,7 @@ fn main(
   let line = wid.x + wid.y * nwg.x;
   let live = line < u.nLines;
   let base = (line / u.inner) * u.inner * u.len + line % u.inner;
-  var m = bitcast<f32>(0xff800000u);
+  var m = neg_inf();
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
       m = max(m, f32(x[base + r * u.inner]));
