@@ -1,6 +1,6 @@
 import { DisposedTensorError, type Tensor, tensor } from "@flux/kernels";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DeviceIterator } from "./deviceIterator";
+import { DEVICE_ITERATOR, DeviceIterator } from "./deviceIterator";
 import { registerGpuBackend } from "./gpuBackends";
 import { gpuDevice } from "./gpuDevice";
 import { gpu } from "./gpuCpu";
@@ -85,6 +85,25 @@ describe("gpu(loader)", () => {
     let n = 0;
     for (let epoch = 0; epoch < 2; epoch++) for await (const _ of loader) n++;
     expect(n).toBe(6);
+  });
+
+  it("lets a source with the DEVICE_ITERATOR hook move itself", async () => {
+    const dev = await gpuDevice();
+    const src = {
+      [DATALOADER]: true,
+      *[Symbol.iterator]() {
+        yield 1;
+      },
+      [DEVICE_ITERATOR](mover: unknown) {
+        expect(mover).toBe(dev);
+        return (async function* () {
+          yield "own";
+        })();
+      },
+    };
+    const out: unknown[] = [];
+    for await (const b of gpu(src) as unknown as DeviceIterator) out.push(b);
+    expect(out).toEqual(["own"]);
   });
 
   it("rejects a source that is not iterable", () => {

@@ -14,7 +14,8 @@ import { moveTree, type TransferOptions } from "./transfer";
  * created for the previous item are disposed; tensors that already lived on the device are never freed.
  * Using a freed batch afterwards throws @flux/kernels' `DisposedTensorError`. Leaving the loop early
  * (`break`) frees nothing, so a batch kept that way stays usable. Each `for await` iterates the source
- * afresh (one epoch). `device` may be a Promise of a device (what `gpu(loader)` passes).
+ * afresh (one epoch). `device` may be a Promise of a device (what `gpu(loader)` passes). A source with a
+ * `DEVICE_ITERATOR` hook moves itself (prefetching loaders).
  *
  * @example
  * const dev = await gpuDevice();
@@ -62,6 +63,14 @@ export class DeviceIterator<T = unknown> implements AsyncIterable<T> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     const dev = await this.#device;
+    const hook = (this.source as unknown as Record<symbol, unknown>)[DEVICE_ITERATOR];
+    if (typeof hook === "function") {
+      // The source moves itself (e.g. @flux/data's DataLoader, which prefetches and frees its own batches).
+      const opts = this.#options;
+      const mover = opts === undefined ? dev : (x: unknown) => dev(x, opts);
+      yield* hook.call(this.source, mover) as AsyncIterable<T>;
+      return;
+    }
     let previous: readonly Tensor[] = [];
     for await (const item of this.source as AsyncIterable<T>) {
       free(previous);
@@ -78,6 +87,16 @@ export class DeviceIterator<T = unknown> implements AsyncIterable<T> {
     return `DeviceIterator(${d}, ${describeValue(this.source)})`;
   }
 }
+
+/**
+ * The key of a source's own "move me to a device" hook (`Symbol.for("flux.deviceIterator")`): when a source
+ * has a function there, `DeviceIterator` iterates `source[DEVICE_ITERATOR](dev)` instead of moving items itself.
+ * `@flux/data`'s `DataLoader` uses it to add prefetching.
+ *
+ * @example
+ * Object.defineProperty(MyLoader.prototype, DEVICE_ITERATOR, { value(dev) { return myPrefetcher(dev, this); } });
+ */
+export const DEVICE_ITERATOR: unique symbol = Symbol.for("flux.deviceIterator") as never;
 
 function free(tensors: readonly Tensor[]): void {
   for (const t of tensors) t.dispose();

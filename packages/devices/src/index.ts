@@ -18,7 +18,7 @@ export { getDevice, getDeviceType } from "./getDevice";
 export { gpu, cpu } from "./gpuCpu";
 export { f32, f16, f64 } from "./precision";
 export { type Eltype, type FloatDType, targetDType } from "./eltype";
-export { DeviceIterator } from "./deviceIterator";
+export { DEVICE_ITERATOR, DeviceIterator } from "./deviceIterator";
 export { DATALOADER, isLoader } from "./isLoader";
 export type { TransferOptions } from "./transfer";
 export {
