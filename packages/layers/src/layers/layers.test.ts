@@ -34,6 +34,7 @@ import {
   testmode,
   trainables,
   trainmode,
+  withinGradient,
 } from "../index";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
@@ -179,6 +180,19 @@ describe("normalisation and dropout", () => {
     close(arr(yt), [0, 0], 1e-6);
     expect(trainables(bn)).toEqual([bn.beta, bn.gamma]);
     expect(() => trainmode(BatchNorm(2)).forward(zeros([2, 1]))).toThrow(/more than 1 value/);
+  });
+
+  test("BatchNorm inside gradient: running statistics survive the call and keep updating", () => {
+    const bn = trainmode(BatchNorm(2));
+    const x = tensor([
+      [1, 3, 5],
+      [2, 2, 2],
+    ]);
+    const [g] = gradient((m: typeof bn) => sum(m.forward(x)), bn) as [{ gamma: Tensor }];
+    expect(g.gamma.shape).toEqual([2]);
+    expect(bn.mean!.isDisposed).toBe(false);
+    close(arr(bn.mean!), [0.3, 0.2]);
+    expect(withinGradient()).toBe(false);
   });
 
   test("LayerNorm normalises each column", () => {
