@@ -55,7 +55,7 @@ export async function setGpuBackend(backend: string | Device): Promise<void> {
     env !== undefined && env !== name ? ` Note: FLUX_GPU_BACKEND="${env}" overrides it while set.` : "";
   info(
     `[@flux/devices] GPU backend preference set to "${name}" (${w.where}). It takes effect at the next ` +
-      `gpuDevice() call, in this process and later ones (no restart needed).${note}`,
+      `gpuDevice() call${w.persisted ? ", in this process and later ones (no restart needed)" : " of this process"}.${note}`,
   );
 }
 
