@@ -153,6 +153,19 @@ const suites = [
     },
   })),
   {
+    // The same smoke checks bundled for the browser and run in headless Chromium (WebGPU on SwiftShader).
+    name: "smoke chromium",
+    run: async () => {
+      const script = join(repoRoot, "apps/smoke/browser/run.mjs");
+      const r = await exec(process.execPath, [script], { env, timeoutMs: 300_000 });
+      const counts = parseSummaryLine(r.output, "SMOKE ");
+      if (!counts)
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no SMOKE summary line" };
+      if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
+      return { ...counts, skipped: 0, output: r.output, label: "apps/smoke in headless Chromium" };
+    },
+  },
+  {
     // Multi-process suites need a launcher (mpirun) and real processes: they run outside vitest.
     name: "mpi",
     run: async () => {
