@@ -124,6 +124,7 @@ export {
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";
 export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";
+export { withinGradient } from "./autodiff/withinGradient.js";
 export {
   type Pair,
   type Padding,

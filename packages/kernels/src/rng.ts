@@ -121,3 +121,7 @@ export function defaultRng(): Rng {
 export function setDefaultRng(r: Rng): void {
   defaultGenerator = r;
 }
+
+// An Rng keeps its state in private fields, which a structure walk cannot copy: mark it a leaf (the
+// cross-package functors protocol) so `fmap` and device transfers pass it through as one object.
+Object.defineProperty(Rng.prototype, Symbol.for("flux.leaf"), { value: true });
