@@ -3,6 +3,9 @@ import { DistributedArgumentError, DistributedRankFailedError } from "../errors"
 import { type ArenaInit, createArenaBuffer, markRankFailed } from "./arena";
 import type { RankMessage, StartMessage } from "./workerEntry";
 
+// A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
+const WORKER_THREADS = "node:worker_threads";
+
 /** Options of {@link launchThreads}. */
 export interface LaunchThreadsOptions {
   /** Bytes per rank region of the shared arena; larger buffers go through in chunks (default 4 MiB). */
@@ -149,7 +152,7 @@ function nodeWorkerThreads(): typeof import("node:worker_threads") | null {
 export async function preloadWorkerThreads(): Promise<void> {
   if (workerThreadsModule !== undefined) return;
   try {
-    workerThreadsModule = await import("node:worker_threads");
+    workerThreadsModule = await import(/* @vite-ignore */ WORKER_THREADS);
   } catch {
     workerThreadsModule = null;
   }

@@ -3,6 +3,9 @@
 import type { ArenaInit } from "./arena";
 import { setThreadsContext } from "./context";
 
+// A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
+const WORKER_THREADS = "node:worker_threads";
+
 /** The message a launcher sends to start a rank. */
 export interface StartMessage {
   type: "start";
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
   // Node, Bun and Deno start us through node:worker_threads (parentPort); browsers through a Web Worker.
   let port: import("node:worker_threads").MessagePort | null = null;
   try {
-    port = (await import("node:worker_threads")).parentPort;
+    port = (await import(/* @vite-ignore */ WORKER_THREADS)).parentPort;
   } catch {
     port = null;
   }

@@ -3,8 +3,11 @@
 import { loadBytes } from "./loadBytes";
 import { saveBytes } from "./saveBytes";
 
+// The module name sits in a variable so that browser bundlers do not try to resolve a Node built-in.
+const FS_PROMISES = "node:fs/promises";
+
 async function fs(): Promise<typeof import("node:fs/promises")> {
-  return import("node:fs/promises");
+  return import(/* @vite-ignore */ FS_PROMISES);
 }
 
 /**
