@@ -279,6 +279,52 @@ export const GRAD_CASES: readonly GradCase[] = [
     f: ([, p]: [number[], number], x) => k.dropout(x!, p, { rng: k.rng(7) }),
   },
   {
+    name: "muladd (three broadcast tensors)",
+    params: broadcastPair,
+    inputs: (p: { a: number[]; b: number[] }) => [{ shape: p.a }, { shape: p.b }, { shape: p.a }],
+    f: (_p, a, x, b) => k.muladd(a!, x!, b!),
+  },
+  {
+    name: "muladd with fused tanh (broadcast tensors)",
+    params: broadcastPair,
+    inputs: (p: { a: number[]; b: number[] }) => [{ shape: p.b }, { shape: p.a }, { shape: p.b }],
+    f: (_p, a, x, b) => k.muladd(a!, x!, b!, { activation: "tanh" }),
+  },
+  {
+    name: "muladd with fused relu, scalar a and b, both sides of the kink",
+    params: fc.tuple(shapeArb, fc.constantFrom(-20, 0.25)),
+    inputs: ([s]: [number[], number]) => [{ shape: s, domain: positive }],
+    f: ([, b]: [number[], number], x) => k.muladd(1.5, x!, b, { activation: "relu" }),
+  },
+  {
+    name: "muladd with an activation that is a custom function (applied after the fused add)",
+    params: shapeArb,
+    inputs: (s) => [{ shape: s }, { shape: s }],
+    f: (_s, x, b) => k.muladd(0.5, x!, b!, { activation: (z: Tensor) => k.mul(z, z) }),
+  },
+  {
+    name: "biasAct σ with a column bias",
+    params: fc.tuple(dim, dim),
+    inputs: ([h, n]: [number, number]) => [{ shape: [h, n] }, { shape: [h] }],
+    f: (_p, x, b) => k.biasAct(k.σ, x!, b!),
+  },
+  {
+    name: "biasAct leakyrelu, elu and gelu by name",
+    params: fc.tuple(dim, dim, fc.constantFrom("leakyrelu", "elu", "gelu", "softplus")),
+    inputs: ([h, n]: [number, number, string]) => [{ shape: [h, n], domain: awayFromZero }],
+    f: ([, , act]: [number, number, k.Activation], x) => k.biasAct(act, x!, 0),
+  },
+  {
+    name: "dense (W * x .+ b, σ): fused forward, recorded matmul + biasAct backward",
+    params: fc.tuple(dim, dim, dim, fc.boolean()),
+    inputs: ([i, h, n, vec]: [number, number, number, boolean]) => [
+      { shape: [h, i] },
+      { shape: vec ? [i] : [i, n] },
+      { shape: [h, 1] },
+    ],
+    f: (_p, w, x, b) => k.dense(x!, w!, b!, k.tanh),
+  },
+  {
     name: "a small MLP (matmul + bias + activations + logitcrossentropy-like loss)",
     params: fc.tuple(dim, dim, dim),
     inputs: ([i, h, n]: [number, number, number]) => [{ shape: [h, i] }, { shape: [h] }, { shape: [i, n] }],

@@ -388,5 +388,30 @@ export const VALUE_CASES: readonly ValueCase[] = [
     values: [0.5, 0.5],
     dtype: "f32",
   },
+  {
+    name: "muladd with fused relu (scalars)",
+    run: (t) => k.muladd(1.5, t([-1, 0, 2], [3]), -0.25, { activation: "relu" }),
+    shape: [3],
+    values: [0, 0, 2.75],
+  },
+  {
+    name: "muladd identity, column a and row b",
+    run: (t) => k.muladd(t([1, 2, 3], [3]), A(t), t([10, 20], [1, 2])),
+    shape: [3, 2],
+    values: [11, 14, 19, 24, 30, 38],
+  },
+  {
+    name: "biasAct relu with a column bias",
+    run: (t) => k.biasAct(k.relu, A(t), t([10, -20, 30], [3, 1])),
+    shape: [3, 2],
+    values: [11, 0, 33, 14, 0, 36],
+  },
+  {
+    name: "dense relu (W = [1 3 5; 2 4 6], x = ones, b = [-10, 1])",
+    run: (t) =>
+      k.dense(t([1, 1, 1, 2, 2, 2], [3, 2]), t([1, 2, 3, 4, 5, 6], [2, 3]), t([-10, 1], [2]), k.relu),
+    shape: [2, 2],
+    values: [0, 13, 8, 25],
+  },
   { name: "dropout p=1 zeroes", run: (t) => k.dropout(t([1, 2], [2]), 1), shape: [2], values: [0, 0] },
 ];

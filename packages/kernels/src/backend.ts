@@ -111,6 +111,30 @@ export interface Backend<S = unknown> {
   where(cond: TensorView<S>, a: TensorView<S>, b: TensorView<S>, outShape: Shape): S;
   /** Broadcasts (copies) `x` to `outShape`. */
   expand(x: TensorView<S>, outShape: Shape): S;
+  /**
+   * Optional fused `act.(a .* x .+ b)` broadcast to `outShape` in one pass (one dtype; `act` is a unary op
+   * or "identity", `param` as for `unary`). Where absent, the op layer composes `binary` and `unary`.
+   */
+  affineAct?(
+    act: UnaryOp | "identity",
+    param: number,
+    a: TensorView<S>,
+    x: TensorView<S>,
+    b: TensorView<S>,
+    outShape: Shape,
+  ): S;
+  /**
+   * Optional fused dense layer `act.(w * x .+ b)`: `w` is `[out, in]`, `x` is `[in, n]`, `b` is `[out, 1]`
+   * (or `[out]`) or null, the output `[out, n]`. Where absent, the op layer uses `matmul` + `affineAct`.
+   */
+  denseAct?(
+    act: UnaryOp | "identity",
+    param: number,
+    w: TensorView<S>,
+    x: TensorView<S>,
+    b: TensorView<S> | null,
+    outShape: Shape,
+  ): S;
 
   // ---- reductions ----
   /** Reduces over `axes` (0-based, sorted); the output keeps them as size-1 dims. */

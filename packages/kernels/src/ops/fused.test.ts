@@ -1,0 +1,75 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ArgumentError, ShapeError } from "../errors.js";
+import { memory, tidy } from "../memory.js";
+import { rng } from "../rng.js";
+import { randn, tensor } from "./creation.js";
+import { add, mul } from "./elementwise.js";
+import { biasAct, dense, muladd } from "./fused.js";
+import { matmul } from "./matmul.js";
+import { gelu, relu, tanh } from "./unary.js";
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i]!)));
+};
+
+describe("fused ops agree with their op chains", () => {
+  // The chain rounds a*x to f32 before adding b; the fused loop rounds once, so they agree to an ulp or so.
+  it("muladd with relu equals relu(add(mul(x, a), b)) over every broadcast path", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.constantFrom("scalar", "column", "row", "full"),
+        (m, n, pattern) => {
+          tidy(() => {
+            const g = rng(m * 1000 + n);
+            const x = randn([m, n], { rng: g });
+            const shapeOf = { scalar: [1], column: [m], row: [1, n], full: [m, n] }[pattern];
+            const a = randn(shapeOf, { rng: g });
+            const b = randn(shapeOf, { rng: g });
+            close(muladd(a, x, b, { activation: "relu" }).dataSync(), relu(add(mul(a, x), b)).dataSync());
+            close(
+              muladd(1.5, x, -0.25, { activation: relu }).dataSync(),
+              relu(add(mul(x, 1.5), -0.25)).dataSync(),
+            );
+          });
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("blocked activations (longer than one block) match the unfused ones", () => {
+    tidy(() => {
+      const x = randn([300, 40], { rng: rng(3) });
+      const b = randn([300], { rng: rng(4) });
+      close(biasAct(gelu, x, b).dataSync(), gelu(add(x, b)).dataSync());
+      close(biasAct("tanh", x, b).dataSync(), tanh(add(x, b)).dataSync());
+    });
+  });
+
+  it("dense equals the matmul + bias + activation chain and leaves no temporaries", () => {
+    const before = memory().liveTensors;
+    tidy(() => {
+      const W = randn([33, 20], { rng: rng(5) });
+      const x = randn([20, 17], { rng: rng(6) });
+      const b = randn([33, 1], { rng: rng(7) });
+      close(dense(x, W, b, relu).dataSync(), relu(add(matmul(W, x), b)).dataSync(), 1e-5);
+      close(dense(x, W).dataSync(), matmul(W, x).dataSync(), 1e-6);
+      close(dense(x, W, null, tanh).dataSync(), tanh(matmul(W, x)).dataSync(), 1e-5);
+    });
+    expect(memory().liveTensors).toBe(before);
+  });
+
+  it("says what is wrong with bad arguments", () => {
+    const x = tensor([1, 2], [2]);
+    expect(() => muladd(1, 2, 3)).toThrow(ArgumentError);
+    expect(() => muladd(1, x, 0, { activation: "nope" as never })).toThrow(/unknown activation "nope"/);
+    expect(() => dense(x, tensor([1, 2, 3], [1, 3]))).toThrow(ShapeError);
+    expect(() => dense(x, tensor([1, 2], [1, 2]), tensor([1, 2], [2]))).toThrow(/bias must be \[1\]/);
+    x.dispose();
+  });
+});
