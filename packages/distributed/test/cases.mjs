@@ -206,6 +206,75 @@ test("DistributedOptimizer(Adam) equals Adam on the averaged gradient", async ()
   }
 });
 
+// Flux's data-parallel promise, end to end: with a mean loss and equal shares, averaging the shares'
+// gradients IS the full-batch gradient, so N ranks running DistributedOptimizer(Adam) must land on the
+// parameters one process reaches with plain Adam on the concatenated batch. Every rank also computes that
+// one-process reference itself (no collectives), so the comparison needs no extra launch.
+test("N-rank training with DistributedOptimizer(Adam) equals one process on the whole batch", async () => {
+  // Imported here, not at the top, so a problem in these packages fails this case alone.
+  const { assign, gradient, sub, tensor } = await import("@flux/kernels");
+  const { Chain, Dense, logitcrossentropy, relu } = await import("@flux/layers");
+  const { Adam: OptimAdam } = await import("@flux/optim");
+  const [nin, nhid, nout, batch, steps, tol] = [5, 8, 3, 24, 4, 2e-5]; // 24: equal shares for 1,2,3,4 ranks
+  check(batch % n === 0, `batch ${batch} is not divisible by ${n} ranks`);
+  const xAll = Float32Array.from({ length: nin * batch }, (_, i) => Math.sin(0.37 * i + 0.1));
+  const label = (j) => (j * 7) % nout;
+  const init = (len, seed) => Float32Array.from({ length: len }, (_, i) => 0.4 * Math.sin(1.3 * i + seed));
+  const makeModel = () =>
+    Chain(
+      Dense(tensor(init(nhid * nin, 1), [nhid, nin]), relu, { bias: tensor(init(nhid, 2), [nhid]) }),
+      Dense(tensor(init(nout * nhid, 3), [nout, nhid]), undefined, { bias: tensor(init(nout, 4), [nout]) }),
+    );
+  const batchOf = (cols) => {
+    const x = new Float32Array(nin * cols.length);
+    const y = new Float32Array(nout * cols.length);
+    cols.forEach((j, k) => {
+      x.set(xAll.subarray(j * nin, (j + 1) * nin), k * nin);
+      y[k * nout + label(j)] = 1;
+    });
+    return [tensor(x, [nin, cols.length]), tensor(y, [nout, cols.length])];
+  };
+  const params = (m) => m.layers.flatMap((l) => [l.weight, l.bias]);
+  async function train(opt, cols) {
+    const model = makeModel();
+    const [x, y] = batchOf(cols);
+    const states = params(model).map((p) => opt.init(p));
+    for (let s = 0; s < steps; s++) {
+      const [g] = gradient((m) => logitcrossentropy(m.forward(x), y), model);
+      const grads = g.layers.flatMap((l) => [l.weight, l.bias]);
+      for (const [k, p] of params(model).entries()) {
+        let step;
+        [states[k], step] = await opt.apply(states[k], p, grads[k]);
+        assign(p, sub(p, step));
+      }
+    }
+    return Promise.all(params(model).map((p) => p.data()));
+  }
+  const shard = new DistributedDataContainer(
+    b,
+    Array.from({ length: batch }, (_, j) => j),
+  );
+  check(shard.numobs() === batch / n, `share of ${shard.numobs()}, expected ${batch / n}`);
+  const dist = await train(new DistributedOptimizer(b, OptimAdam(0.01)), [...shard.indices]);
+  const whole = await train(
+    OptimAdam(0.01),
+    Array.from({ length: batch }, (_, j) => j),
+  );
+  const start = params(makeModel());
+  let moved = 0;
+  for (const [k, w] of whole.entries()) {
+    same(dist[k], w, `parameter ${k} after ${steps} steps`, tol);
+    const w0 = await start[k].data();
+    for (let i = 0; i < w.length; i++) moved = Math.max(moved, Math.abs(w[i] - w0[i]));
+  }
+  // The tolerance must be far below how far training moved the weights, or the comparison says nothing.
+  check(moved > 100 * tol, `training barely moved the weights (max change ${moved})`);
+  // All ranks applied the same averaged gradient, so they must agree bit for bit.
+  const flat = Float32Array.from(dist.flatMap((d) => [...d]));
+  const hi = await allreduce(b, Float32Array.from(flat), "max");
+  same(await allreduce(b, flat, "min"), hi, "ranks disagree on the trained parameters");
+});
+
 let passed = 0;
 let failed = 0;
 for (const c of cases) {

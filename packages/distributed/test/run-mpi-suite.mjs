@@ -18,11 +18,15 @@ const fail = (what) => {
   console.log(`FAIL ${what}`);
 };
 
-// The cases import ../dist (Node cannot run our TypeScript), and dist imports @flux/functors' dist.
-for (const dir of [join(root, "packages/functors"), pkg]) {
+// The cases import ../dist (Node cannot run our TypeScript), and dist imports @flux/functors' dist; the
+// training case also imports kernels', optim's and layers' dist. Siblings are built (with their own build
+// script: kernels compiles its wasm first) only when their dist is missing; this package always.
+const siblings = ["functors", "kernels", "optim", "layers"].map((p) => join(root, "packages", p));
+for (const dir of [...siblings, pkg]) {
   const needsBuild = dir === pkg || !existsSync(join(dir, "dist/index.js"));
   if (!needsBuild) continue;
-  const r = spawnSync("npx", ["tsup", "--silent"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  const argv = dir === pkg ? ["npx", "tsup", "--silent"] : ["npm", "run", "--silent", "build"];
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
   if (r.status !== 0) {
     fail(`build of ${dir} (tsup exit ${r.status})`);
     console.log(`MPI: ${passed} passed, ${failed} failed`);
