@@ -35,6 +35,28 @@ const LINES: Record<BinaryOp, Line> = {
   ge: (a, ia, sa, b, ib, sb, o, io, n) => { for (let i = 0; i < n; i++, ia += sa, ib += sb) o[io + i] = +(a[ia]! >= b[ib]!); },
 };
 
+type Contiguous = (a: TypedArray, b: TypedArray, o: TypedArray, n: number) => void;
+type WithScalar = (a: TypedArray, s: number, o: TypedArray, n: number) => void;
+
+// The two hot layouts get loops without stride bookkeeping: same shape (one index for all three arrays),
+// and a scalar operand held in a register (the strided loop reloads it every element). Measured on 1M f32
+// here (Node 20, best of 9 on a loaded 2-core machine): mul by a scalar 2.3-2.9 ms strided, 1.3-1.4 ms so.
+// biome-ignore format: one line per op reads best
+const SAME: Partial<Record<BinaryOp, Contiguous>> = {
+  add: (a, b, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! + b[i]!; },
+  sub: (a, b, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! - b[i]!; },
+  mul: (a, b, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! * b[i]!; },
+  div: (a, b, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! / b[i]!; },
+};
+// `a op s` with a scalar on the right (add and mul commute, so a scalar on the left uses them too).
+// biome-ignore format: one line per op reads best
+const RIGHT_SCALAR: Partial<Record<BinaryOp, WithScalar>> = {
+  add: (a, s, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! + s; },
+  sub: (a, s, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! - s; },
+  mul: (a, s, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! * s; },
+  div: (a, s, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! / s; },
+};
+
 /** Writes `op.(a, b)` (broadcast to `outShape`) into `out`. */
 export function binaryInto(
   op: BinaryOp,
@@ -48,6 +70,18 @@ export function binaryInto(
   const line = LINES[op];
   const n = sizeOf(outShape);
   // Fast paths: same shape, or one operand a scalar (a size-n operand then has the output's layout).
+  if (a.length === n && b.length === n && SAME[op]) {
+    SAME[op](a, b, out, n);
+    return;
+  }
+  if (a.length === n && b.length === 1 && n > 1 && RIGHT_SCALAR[op]) {
+    RIGHT_SCALAR[op](a, b[0]!, out, n);
+    return;
+  }
+  if (a.length === 1 && b.length === n && n > 1 && (op === "add" || op === "mul")) {
+    RIGHT_SCALAR[op]!(b, a[0]!, out, n);
+    return;
+  }
   if (a.length === n && (b.length === n || b.length === 1)) {
     line(a, 0, 1, b, 0, b.length === n ? 1 : 0, out, 0, n);
     return;
