@@ -1,6 +1,7 @@
 // Command-line flags of the bench (`npm run bench -- --only matmul --quick`).
 
 import { parseArgs } from "node:util";
+import { DATA_DEFAULTS } from "./dataEpoch.mjs";
 import { BenchError } from "./errors.mjs";
 import { selectCells } from "./workloads.mjs";
 
@@ -16,7 +17,12 @@ export const BUDGET_S = { normal: 1, quick: 0.25 };
 export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm run bench -- [options])
 
   --only <list>        workloads: matmul, mlp (= forward + train), forward, train, elementwise,
-                       or cell ids such as matmul-512, mlp-train-b128, axpb-relu-1M
+                       or cell ids such as matmul-512, mlp-train-b128, axpb-relu-1M; "data" (only when named):
+                       Fashion-MNIST MLP epochs through @flux/data's device iterator, prefetch vs none
+  --data-train <n>     data: training samples per epoch (default ${DATA_DEFAULTS.train}; 60000 = the whole split)
+  --data-reps <n>      data: timed epochs per variant, interleaved (default ${DATA_DEFAULTS.reps})
+  --data-prefetch <n>  data: prefetch of the prefetching variant (default ${DATA_DEFAULTS.prefetch})
+  --data-device <d>    data: auto (webgpu when it starts, else cpu2), webgpu or cpu2 (default auto)
   --peers <list>       ${KNOWN_PEERS.join(", ")} (default ${DEFAULT_PEERS.join(",")}; "none" for ours only)
   --webgpu             also run our webgpu backend, next to tfjs-webgpu (Dawn; SwiftShader without a GPU)
   --quick              ${BUDGET_S.quick} s per cell instead of ${BUDGET_S.normal} s
@@ -37,6 +43,7 @@ export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm r
  * @property {boolean} keepBaseline
  * @property {string | undefined} out
  * @property {boolean} help
+ * @property {import("./dataEpoch.mjs").DataEpochOptions | null} data the data group's options, null when not asked
  */
 
 /**
@@ -74,6 +81,10 @@ export function parseCli(argv) {
         "keep-baseline": { type: "boolean", default: false },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        "data-train": { type: "string" },
+        "data-reps": { type: "string" },
+        "data-prefetch": { type: "string" },
+        "data-device": { type: "string" },
       },
       allowPositionals: false,
     });
@@ -97,8 +108,12 @@ export function parseCli(argv) {
   }
   if (v.baseline !== undefined && v.baseline.trim() === "")
     throw new BenchError("BAD_FLAG", "--baseline: expected a git ref (a branch, tag or commit)");
+  // "data" is its own group (not a cell of every system): run only when named, alone or beside cells.
+  const only = v.only === undefined ? undefined : list(v.only);
+  const data = only?.includes("data") ? dataOptions(v) : null;
+  const cellNames = only?.filter((n) => n !== "data");
   return {
-    cells: selectCells(v.only === undefined ? undefined : list(v.only)),
+    cells: data && cellNames?.length === 0 ? [] : selectCells(cellNames),
     peers,
     webgpu: Boolean(v.webgpu),
     quick: Boolean(v.quick),
@@ -107,5 +122,34 @@ export function parseCli(argv) {
     keepBaseline: Boolean(v["keep-baseline"]),
     out: v.out,
     help: Boolean(v.help),
+    data,
+  };
+}
+
+/**
+ * The data group's options from its `--data-*` flags.
+ *
+ * @param {Record<string, string | boolean | undefined>} v parsed flag values
+ * @returns {import("./dataEpoch.mjs").DataEpochOptions}
+ */
+function dataOptions(v) {
+  /** @param {string} flag @param {number} dflt @param {number} min */
+  const int = (flag, dflt, min) => {
+    const raw = v[flag];
+    if (raw === undefined) return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min)
+      throw new BenchError("BAD_FLAG", `--${flag}: expected an integer >= ${min}, got '${raw}'`);
+    return n;
+  };
+  const device = v["data-device"] ?? DATA_DEFAULTS.device;
+  if (device !== "auto" && device !== "webgpu" && device !== "cpu2")
+    throw new BenchError("BAD_FLAG", `--data-device: expected auto, webgpu or cpu2, got '${device}'`);
+  return {
+    train: int("data-train", DATA_DEFAULTS.train, 128),
+    reps: int("data-reps", DATA_DEFAULTS.reps, 1),
+    prefetch: int("data-prefetch", DATA_DEFAULTS.prefetch, 1),
+    device,
+    dir: DATA_DEFAULTS.dir,
   };
 }

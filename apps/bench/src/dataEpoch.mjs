@@ -17,13 +17,13 @@ import { installNodeWebGpu } from "./webgpuEnv.mjs";
  * @property {string} dir the Fashion-MNIST folder (the four IDX files)
  */
 
-/** Defaults: a short run (about 12k samples per epoch, 3 timed epochs per variant). */
+/** Defaults: a short run (12k samples per epoch, 3 timed epochs per variant); FLUX_FASHION_MNIST_DIR moves the data. */
 export const DATA_DEFAULTS = Object.freeze({
   train: 12000,
   reps: 3,
   prefetch: 2,
   device: /** @type {"auto"} */ ("auto"),
-  dir: "/work/shared/datasets/fashion-mnist",
+  dir: process.env.FLUX_FASHION_MNIST_DIR ?? "/work/shared/datasets/fashion-mnist",
 });
 
 /** The workload: Fashion-MNIST's classifier shape and the issue's batch size. */
@@ -313,4 +313,30 @@ export function renderDataTable(r) {
       ? "- live tensors on the device: unchanged by every epoch"
       : `- live tensors on the device changed in ${leaks.length} epochs (${leaks.map((e) => e.leakedTensors).join(", ")}): a leak`,
   ].join("\n");
+}
+
+/**
+ * Runs the data group with the BUILT packages (like a user: Node ignores the @flux/source condition) and
+ * renders its table.
+ *
+ * @param {DataEpochOptions} options
+ * @param {(msg: string) => void} log
+ * @returns {Promise<{ result: DataEpochResult, markdown: string }>}
+ * @example const { markdown } = await runDataGroup({ ...DATA_DEFAULTS }, console.error);
+ */
+export async function runDataGroup(options, log) {
+  /** @type {Module[]} */
+  let mods;
+  try {
+    mods = await Promise.all([import("@flux/kernels"), import("@flux/data"), import("@flux/optim")]);
+  } catch (e) {
+    throw new BenchError(
+      "PEER_FAILED",
+      `could not load the built @flux/kernels, @flux/data or @flux/optim (${/** @type {Error} */ (e).message}); build them first: npx turbo run build --filter=@flux-apps/bench...`,
+      { cause: e },
+    );
+  }
+  const [K, D, O] = mods;
+  const result = await runDataEpochs({ K, D, O }, options, log);
+  return { result, markdown: renderDataTable(result) };
 }

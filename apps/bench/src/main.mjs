@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { prepareBaseline } from "./baseline.mjs";
 import { parseCli, USAGE } from "./cli.mjs";
+import { runDataGroup } from "./dataEpoch.mjs";
 import { BenchError } from "./errors.mjs";
 import { machineInfo } from "./machine.mjs";
 import { runFlux } from "./peers/flux.mjs";
@@ -61,6 +62,23 @@ async function main() {
   }
   const started = new Date();
   const machine = machineInfo(repoRoot);
+  const out = opts.out ?? defaultOut;
+  /** Prints the report and writes latest.md / latest.json. @param {object} json @param {string} markdown */
+  const save = (json, markdown) => {
+    process.stdout.write(`\n${markdown}`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(join(out, "latest.md"), markdown);
+    log(`wrote ${join(out, "latest.md")} and latest.json`);
+  };
+  // The data group (--only data) runs first and alone when no kernel cell was asked for.
+  const data = opts.data ? await runDataGroup(opts.data, log) : null;
+  if (data && opts.cells.length === 0) {
+    const options = { ...opts, cells: [] };
+    const head = `## @flux bench (data), ${started.toISOString()}\n\n- machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average at start ${machine.load1}; commit ${machine.commit}\n\n`;
+    save({ date: started.toISOString(), machine, options, data: data.result }, `${head}${data.markdown}\n`);
+    return;
+  }
   const measureOpts = { budgetS: opts.budgetS };
   const cells = opts.cells;
   log(`${cells.length} cells, ${opts.budgetS} s each per system; peers: ${opts.peers.join(", ") || "none"}`);
@@ -146,19 +164,15 @@ async function main() {
     tables,
     targetContext: { kernelKind: String(flux.info.cpuKernel ?? "") },
   };
-  const markdown = renderMarkdown(run);
-  process.stdout.write(`\n${markdown}`);
-  const out = opts.out ?? defaultOut;
-  mkdirSync(out, { recursive: true });
+  const markdown = renderMarkdown(run) + (data ? `\n${data.markdown}\n` : "");
   const json = {
     ...run,
     machine,
     options: { ...opts, cells: cells.map((c) => c.id) },
     baseline: baseline && { ref: baseline.ref, sha: baseline.sha },
+    data: data?.result,
   };
-  writeFileSync(join(out, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(join(out, "latest.md"), markdown);
-  log(`wrote ${join(out, "latest.md")} and latest.json`);
+  save(json, markdown);
 }
 
 main().then(
