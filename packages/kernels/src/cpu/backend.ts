@@ -15,6 +15,7 @@ import { isComparison } from "../opNames.js";
 import { reducedShape, type Shape, sizeOf } from "../shape.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { affineActInto, type FusedAct } from "./affine.js";
+import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
@@ -26,10 +27,6 @@ import { unaryGradInto, unaryInto } from "./unary.js";
 type V = TensorView<TypedArray>;
 
 const pool = new CpuBufferPool();
-const NO_TRANSPOSE = { transA: false, transB: false };
-const ONE_F32 = Float32Array.of(1);
-const ONE_F64 = Float64Array.of(1);
-const ZERO = [Float32Array.of(0), Float64Array.of(0)];
 
 // `zeroed` = false only where the kernel writes every element of its output.
 function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
@@ -126,13 +123,7 @@ export class CpuBackend implements Backend<TypedArray> {
   }
   denseAct(act: FusedAct, param: number, w: V, x: V, b: V | null, outShape: Shape): TypedArray {
     const out = alloc(x.dtype, sizeOf(outShape), false);
-    matmulInto(w.storage, w.shape, x.storage, x.shape, NO_TRANSPOSE, out, outShape, x.dtype);
-    if (b === null && act === "identity") return out;
-    // The epilogue runs in place on the product while it is still in cache: out = act.(1 .* out .+ b).
-    const one = x.dtype === "f32" ? ONE_F32 : ONE_F64;
-    const bias = b === null ? ZERO[x.dtype === "f32" ? 0 : 1]! : b.storage;
-    const biasShape = b === null ? [] : [outShape[0]!, 1];
-    affineActInto(act, param, one, [], out, outShape, bias, biasShape, out, outShape);
+    denseInto(act, param, w.storage, w.shape, x.storage, x.shape, b?.storage ?? null, out, outShape);
     return out;
   }
 

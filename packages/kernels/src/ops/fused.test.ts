@@ -7,7 +7,9 @@ import { randn, tensor } from "./creation.js";
 import { add, mul } from "./elementwise.js";
 import { biasAct, dense, muladd } from "./fused.js";
 import { matmul } from "./matmul.js";
-import { gelu, relu, tanh } from "./unary.js";
+import { cpuKernelsReady } from "../cpu/wasm/index.js";
+import { cast } from "./convert.js";
+import { gelu, relu, sigmoid, tanh } from "./unary.js";
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
   expect(a.length).toBe(b.length);
@@ -62,6 +64,24 @@ describe("fused ops agree with their op chains", () => {
       close(dense(x, W, null, tanh).dataSync(), tanh(matmul(W, x)).dataSync(), 1e-5);
     });
     expect(memory().liveTensors).toBe(before);
+  });
+
+  it("dense on products large enough for worker threads (the epilogue rides on the threaded copy out)", async () => {
+    await cpuKernelsReady();
+    tidy(() => {
+      const W = randn([200, 180], { rng: rng(8) });
+      const x = randn([180, 160], { rng: rng(9) });
+      const b = randn([200], { rng: rng(10) });
+      close(dense(x, W, b, relu).dataSync(), relu(add(matmul(W, x), b)).dataSync(), 1e-5);
+      close(dense(x, W, b, "sigmoid").dataSync(), sigmoid(add(matmul(W, x), b)).dataSync(), 1e-5);
+      const w64 = cast(W, "f64");
+      const x64 = cast(x, "f64");
+      close(
+        dense(x64, w64, cast(b, "f64"), relu).dataSync(),
+        relu(add(matmul(w64, x64), cast(b, "f64"))).dataSync(),
+        1e-12,
+      );
+    });
   });
 
   it("says what is wrong with bad arguments", () => {

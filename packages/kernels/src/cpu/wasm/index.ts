@@ -1,11 +1,11 @@
 import { canBlockOnAtomics, hardwareThreads, relaxedSimdSupported, sharedMemorySupported } from "./features";
 import { jsSgemm } from "./jsSgemm";
-import { checkSgemmOperands, type SgemmOperands } from "./sgemmArgs";
+import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs";
 import { GemmThreadPool } from "./threadPool";
 import type { WasmBuildName } from "./wasmBinaries";
 import { WasmGemm } from "./wasmGemm";
 
-export { SgemmArgumentError } from "./sgemmArgs";
+export { SgemmArgumentError, type SgemmEpilogue } from "./sgemmArgs";
 
 /** Which implementation serves `sgemm`. */
 export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | "openblas" | "js";
@@ -71,7 +71,8 @@ function loadKernel(): WasmGemm | undefined {
  * (relaxed SIMD, else SIMD; see `cpuKernelInfo`), else computes in plain TypeScript. Large products are split
  * over worker threads that share the kernel's memory (`setCpuThreads`). Transposed operands cost the same
  * as plain ones. `a`, `b` and `c` may be subarrays; lda, ldb and ldc are the column strides in elements
- * (at least the row count of A, B, C as stored). beta = 0 overwrites C without reading it.
+ * (at least the row count of A, B, C as stored). beta = 0 overwrites C without reading it. An `epilogue`
+ * (contiguous C only) maps C on its way out of the kernel's memory, e.g. a dense layer's bias + activation.
  *
  * @example
  * // C (2×2) = A (2×3) * B' where B is 2×3: column-major data.
@@ -94,12 +95,18 @@ export function sgemm(
   beta: number,
   c: Float32Array,
   ldc: number,
+  epilogue?: SgemmEpilogue,
 ): void {
   const op: SgemmOperands = { transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc };
+  if (epilogue !== undefined) {
+    if (ldc !== m) throw new RangeError("[@flux/kernels] sgemm: an epilogue needs a contiguous C (ldc = m).");
+    op.epilogue = epilogue;
+  }
   checkSgemmOperands(op);
   const gemm = loadKernel();
   if (!gemm) {
     jsSgemm(op);
+    epilogue?.(c, 0, c, m * n);
     return;
   }
   const pool = state.pool;

@@ -13,7 +13,16 @@ export interface SgemmOperands {
   beta: number;
   c: Float32Array;
   ldc: number;
+  /**
+   * Replaces the final copy of C out of the kernel's memory (contiguous C only: ldc = m): writes
+   * `length` elements read from `src` at `srcAt` into `dst`, transformed (a bias and an activation, say).
+   * Kernels that compute in place call it with `src === dst`.
+   */
+  epilogue?: SgemmEpilogue;
 }
+
+/** See `SgemmOperands.epilogue`. */
+export type SgemmEpilogue = (src: Float32Array, srcAt: number, dst: Float32Array, length: number) => void;
 
 /**
  * Thrown by `sgemm` when its arguments cannot describe the product (negative sizes, a leading dimension

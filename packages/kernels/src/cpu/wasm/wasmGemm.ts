@@ -89,6 +89,7 @@ export class WasmGemm {
     if (m === 0 || n === 0) return;
     if (op.alpha === 0 || k === 0) {
       scaleC(op);
+      op.epilogue?.(op.c, 0, op.c, cSpanOf(op));
       return;
     }
     const aSpan = spanOf(op.transA ? k : m, op.transA ? m : k, op.lda);
@@ -132,7 +133,9 @@ export class WasmGemm {
         SCRATCH_BASE,
       );
     }
-    op.c.set(floats.subarray(cAt >> 2, (cAt >> 2) + cSpan));
+    // The epilogue (bias + activation) rides on the copy out: one pass over C instead of two.
+    if (op.epilogue) op.epilogue(floats, cAt >> 2, op.c, cSpan);
+    else op.c.set(floats.subarray(cAt >> 2, (cAt >> 2) + cSpan));
   }
 
   /** The kernel's exports, for the calling thread's share of a threaded job. */
@@ -187,6 +190,10 @@ export class WasmGemm {
       this.floats = new Float32Array(this.memory.buffer);
     }
   }
+}
+
+function cSpanOf(op: SgemmOperands): number {
+  return spanOf(op.m, op.n, op.ldc);
 }
 
 function align(value: number, unit: number): number {
