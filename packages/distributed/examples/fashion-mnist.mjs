@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Data-parallel Fashion-MNIST training with @flux/distributed (Flux's DistributedUtils tutorial, ported).
+// Every rank builds the model, takes rank 0's weights (synchronize), trains on its DistributedDataContainer
+// share of the training set with DistributedOptimizer(Adam) (gradients averaged over ranks before each
+// step), and rank 0 prints the test accuracy after each epoch.
+//
+//   mpirun -n 2 node examples/fashion-mnist.mjs --data ../../../shared/datasets/fashion-mnist --train 12000
+//   node examples/fashion-mnist.mjs --threads 2 --data ../../../shared/datasets/fashion-mnist --train 12000
+//   node examples/fashion-mnist.mjs --data ...          (no launcher: a one-rank job, the baseline)
+//
+// Options: --data DIR (the four IDX files), --train N (first N training images; default all 60000),
+// --epochs E (2), --batch B (global batch, 128; split evenly over the ranks), --lr (1e-3), --seed (1),
+// --threads N (run N worker threads of this process instead of under mpirun).
+// Run from packages/distributed after `npx turbo run build --filter=@flux/distributed... --filter=@flux/data...
+// --filter=@flux/layers...`: it imports the BUILT packages, as a user would.
+import { DataLoader, FashionMNIST, obsview } from "@flux/data";
+import {
+  allreduce,
+  DistributedDataContainer,
+  DistributedOptimizer,
+  detectBackend,
+  initialize,
+  launchThreads,
+  localRank,
+  synchronize,
+  totalWorkers,
+} from "@flux/distributed";
+import {
+  assign,
+  isTensor,
+  onecold,
+  onehotbatch,
+  rng,
+  setDefaultRng,
+  selectdim,
+  sub,
+  tidy,
+  withgradient,
+} from "@flux/kernels";
+import { Chain, Dense, logitcrossentropy, relu } from "@flux/layers";
+import { Adam } from "@flux/optim";
+
+// The threads launcher starts workers without our command line, so the options travel in the environment
+// (workers get a copy of process.env).
+const ARGS_ENV = "FLUX_FASHION_MNIST_ARGS";
+const argv = process.env[ARGS_ENV] ? JSON.parse(process.env[ARGS_ENV]) : process.argv.slice(2);
+const opts = { data: "", train: 60000, epochs: 2, batch: 128, lr: 1e-3, seed: 1, threads: 0 };
+for (let i = 0; i < argv.length; i++) {
+  const key = argv[i].replace(/^--/, "");
+  if (!(key in opts) || argv[i] === key) throw new Error(`fashion-mnist: unknown option ${argv[i]}`);
+  opts[key] = key === "data" ? argv[++i] : Number(argv[++i]);
+}
+if (!opts.data) throw new Error("fashion-mnist: pass --data DIR (the folder of the four IDX files)");
+
+if (opts.threads > 0 && !process.env[ARGS_ENV]) {
+  process.env[ARGS_ENV] = JSON.stringify(
+    argv.filter((a, i) => a !== "--threads" && argv[i - 1] !== "--threads"),
+  );
+  await launchThreads(opts.threads, new URL(import.meta.url));
+  process.exit(0);
+}
+
+const b = await initialize(detectBackend(), { timeoutMs: 300_000 });
+const rank = localRank(b);
+const n = totalWorkers(b);
+const log = (...a) => rank === 0 && console.log(...a);
+if (opts.batch % n !== 0)
+  throw new Error(`fashion-mnist: --batch ${opts.batch} is not divisible by ${n} ranks`);
+// Equal shares keep "average of the ranks' mean losses" equal to the mean loss of the global batch.
+const ntrain = opts.train - (opts.train % n);
+
+const train = await FashionMNIST({ dir: opts.data, split: "train", flatten: true });
+const test = await FashionMNIST({ dir: opts.data, split: "test", flatten: true });
+const trainX = selectdim(train.features, 2, { start: 0, stop: ntrain });
+const trainY = train.targets.subarray(0, ntrain);
+const classes = Array.from({ length: 10 }, (_, i) => i);
+
+// Each rank draws different initial weights on purpose: synchronize makes rank 0's the common start (and
+// rank 0 draws what a one-process run with the same seed draws).
+setDefaultRng(rng(opts.seed + rank));
+let model = Chain(Dense(784, 128, relu), Dense(128, 10));
+model = await synchronize(b, model, { root: 0 });
+const params = (m) => m.layers.flatMap((l) => [l.weight, l.bias]);
+
+// Adam whose temporaries and replaced moments are freed each step (optim's updateInPlace does this for
+// its own loop; here DistributedOptimizer calls the rule, so the rule does it).
+const freeing = (rule) => ({
+  init: (x) => rule.init(x),
+  apply(state, x, dx) {
+    const out = tidy(() => rule.apply(state, x, dx));
+    for (const t of Object.values(state)) if (isTensor(t)) t.dispose();
+    dx.dispose(); // the averaged gradient, a new tensor made by the allreduce
+    return out;
+  },
+});
+const opt = new DistributedOptimizer(b, freeing(Adam(opts.lr)));
+let states = params(model).map((p) => opt.init(p));
+
+const shard = new DistributedDataContainer(b, obsview({ x: trainX, y: trainY }));
+log(`${n} rank(s), ${ntrain} training images (${shard.numobs()} per rank), global batch ${opts.batch}`);
+
+async function testAccuracy() {
+  let correct = 0;
+  for (let start = 0; start < test.targets.length; start += 2000) {
+    const stop = Math.min(start + 2000, test.targets.length);
+    const guess = tidy(() => onecold(model.forward(selectdim(test.features, 2, { start, stop }))));
+    const g = await guess.data();
+    guess.dispose();
+    for (let i = 0; i < g.length; i++) if (g[i] === test.targets[start + i]) correct++;
+  }
+  return correct / test.targets.length;
+}
+
+for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+  const started = Date.now();
+  const loader = DataLoader(obsview({ x: trainX, y: trainY }, shard.indices), {
+    batchsize: opts.batch / n,
+    shuffle: true,
+    rng: rng(opts.seed * 1000 + epoch * 16 + rank),
+  });
+  let lossSum = 0;
+  let batches = 0;
+  for (const { x, y } of loader) {
+    const { val, grad } = tidy(() => {
+      const target = onehotbatch(y, classes);
+      return withgradient((m) => logitcrossentropy(m.forward(x), target), model);
+    });
+    lossSum += (await val.data())[0];
+    val.dispose();
+    x.dispose();
+    const grads = grad[0].layers.flatMap((l) => [l.weight, l.bias]);
+    const ps = params(model);
+    for (let k = 0; k < ps.length; k++) {
+      const [state, step] = await opt.apply(states[k], ps[k], grads[k]);
+      states[k] = state;
+      const next = sub(ps[k], step);
+      assign(ps[k], next);
+      for (const t of [next, step, grads[k]]) t.dispose();
+    }
+    batches++;
+  }
+  const loss = await allreduce(b, new Float64Array([lossSum / batches]), "avg");
+  if (rank === 0) {
+    const acc = await testAccuracy();
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `epoch ${epoch}: train loss ${loss[0].toFixed(4)}, test accuracy ${(100 * acc).toFixed(2)}% (${secs} s)`,
+    );
+  }
+}
+states = null;
