@@ -8,7 +8,7 @@ export { AbstractLayer } from "./layers/base";
 export { type Activation, activationName } from "./activation";
 export { identity } from "./identity";
 export { type Init, glorotUniform, glorotNormal, randn32, zeros32, ones32, nfan } from "./init";
-export { type Mode, trainmode, testmode, withinGradient } from "./mode";
+export { type Mode, trainmode, testmode } from "./mode";
 export { trainables } from "./trainables";
 export { Dense, type DenseOptions } from "./layers/dense";
 export { Chain, type NamedLayers } from "./layers/chain";

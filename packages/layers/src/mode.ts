@@ -1,6 +1,6 @@
 // Train/test mode (Flux's trainmode!/testmode!). Layers whose behaviour differs (Dropout, BatchNorm) keep
 // an `active` field: true, false, or null = automatic (active exactly while a gradient is being taken).
-import * as kernels from "@flux/kernels";
+import { withinGradient } from "@flux/kernels";
 import { children, isLeaf } from "@flux/functors";
 import { LayerArgumentError } from "./errors";
 
@@ -59,20 +59,6 @@ export function testmode<T>(m: T, mode: Mode = true): T {
   const t = tidyMode(mode, "testmode");
   walkModes(m, t === null ? null : !t);
   return m;
-}
-
-/**
- * NNlib's `within_gradient`: whether a `gradient` call is recording right now.
- *
- * Uses @flux/kernels' `withinGradient` when that version exports it; otherwise returns false, so automatic
- * mode behaves as test mode and training code must call `trainmode(m)` (documented in PARITY.md).
- *
- * @example
- * withinGradient(); // false at top level
- */
-export function withinGradient(): boolean {
-  const probe = (kernels as Record<string, unknown>).withinGradient;
-  return typeof probe === "function" ? Boolean((probe as () => unknown)()) : false;
 }
 
 /** @internal Resolves a layer's `active` field (null = automatic). */

@@ -34,8 +34,8 @@ import {
   testmode,
   trainables,
   trainmode,
-  withinGradient,
 } from "../index";
+import { withinGradient } from "@flux/kernels";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
 const close = (a: number[], b: number[], tol = 1e-5) => {
