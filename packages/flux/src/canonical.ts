@@ -25,4 +25,6 @@ export type Source = (typeof PACKAGES)[number] | "@flux/flux";
  */
 export const CANONICAL: Readonly<Record<string, Source>> = {
   VERSION: "@flux/flux",
+  apply: "@flux/layers",
+  DEVICE_ITERATOR: "@flux/devices",
 };

@@ -95,8 +95,7 @@ export const SPEC_SECTIONS: Readonly<Record<string, SpecSection>> = {
   },
   "§3 devices": {
     pkg: "@flux/devices",
-    present: [],
-    pending: [
+    present: [
       "cpuDevice",
       "gpuDevice",
       "resetGpuDevice",
@@ -117,11 +116,11 @@ export const SPEC_SECTIONS: Readonly<Record<string, SpecSection>> = {
       "DeviceIterator",
       "DeviceSelectionError",
     ],
+    pending: [],
   },
   "§4 layers": {
     pkg: "@flux/layers",
-    present: [],
-    pending: [
+    present: [
       "Dense",
       "Chain",
       "Dropout",
@@ -144,11 +143,11 @@ export const SPEC_SECTIONS: Readonly<Record<string, SpecSection>> = {
       "state",
       "loadmodel",
     ],
+    pending: [],
   },
   "§5 optim": {
     pkg: "@flux/optim",
-    present: [],
-    pending: [
+    present: [
       "Descent",
       "Momentum",
       "Nesterov",
@@ -177,11 +176,12 @@ export const SPEC_SECTIONS: Readonly<Record<string, SpecSection>> = {
       "destructure",
       "train",
     ],
+    pending: [],
   },
   "§6 data": {
     pkg: "@flux/data",
-    present: [],
-    pending: ["numobs", "getobs", "DataLoader", "mapobs", "splitobs", "shuffleobs"],
+    present: ["numobs", "getobs", "DataLoader", "mapobs", "splitobs", "shuffleobs"],
+    pending: [],
   },
   "§7 distributed": {
     pkg: "@flux/distributed",

@@ -1,0 +1,32 @@
+// SVG → PNG only where a converter is installed (rsvg-convert from librsvg, or ImageMagick's convert);
+// the demo never needs one, it just adds PNGs when it can.
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+
+const CONVERTERS = [
+  { name: "rsvg-convert", args: (svg, png) => ["-o", png, svg] },
+  { name: "magick", args: (svg, png) => [svg, png] },
+  { name: "convert", args: (svg, png) => [svg, png] },
+];
+
+function present(name) {
+  const r = spawnSync(name, ["--version"], { stdio: "ignore" });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * Converts `svgPath` to `pngPath` with the first converter found; returns its name, or null if none is.
+ *
+ * @example
+ * svgToPng("out/training.svg", "out/training.png"); // "rsvg-convert" or null
+ */
+export function svgToPng(svgPath, pngPath) {
+  for (const c of CONVERTERS) {
+    if (!present(c.name)) continue;
+    rmSync(pngPath, { force: true });
+    const r = spawnSync(c.name, c.args(svgPath, pngPath), { stdio: "ignore" });
+    // A stand-in that exits 0 without writing the file does not count.
+    if (!r.error && r.status === 0 && existsSync(pngPath)) return c.name;
+  }
+  return null;
+}
