@@ -6,7 +6,7 @@ import { DistributedError } from "./errors";
 import { launchThreads } from "./threads/launch";
 
 const USAGE =
-  "usage: flux-distributed --threads N [--timeout-ms MS] script.js\n" +
+  "usage: flux-distributed --threads N [--timeout-ms MS] script.js [script args...]\n" +
   "  Runs script.js on N worker threads as ranks 0..N-1 of a ThreadsBackend job.\n" +
   "  For MPI, use your MPI launcher instead: mpirun -n N node script.js";
 
@@ -14,6 +14,7 @@ async function main(argv: string[]): Promise<number> {
   let threads: number | undefined;
   let timeoutMs: number | undefined;
   let script: string | undefined;
+  let scriptArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--threads" || a === "-n") threads = Number(argv[++i]);
@@ -22,14 +23,19 @@ async function main(argv: string[]): Promise<number> {
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       return 0;
-    } else if (!script) script = a;
+    } else {
+      // Everything after the script belongs to the script, as with `mpirun -n N node script.js --flag`.
+      script = a;
+      scriptArgs = argv.slice(i + 1);
+      break;
+    }
   }
   if (!script || !threads || !Number.isInteger(threads) || threads < 1) {
     console.error(USAGE);
     return 2;
   }
   try {
-    await launchThreads(threads, pathToFileURL(resolve(script)), { timeoutMs });
+    await launchThreads(threads, pathToFileURL(resolve(script)), { timeoutMs, argv: scriptArgs });
     return 0;
   } catch (e) {
     console.error(e instanceof DistributedError ? e.message : e);

@@ -16,6 +16,8 @@ export interface LaunchThreadsOptions {
   workerUrl?: string | URL;
   /** How long survivors get to stop by themselves after a rank failed, before they are terminated (ms, default 1000). */
   graceMs?: number;
+  /** Command-line arguments every rank sees after its script (`process.argv.slice(2)`), as under `mpirun`. */
+  argv?: string[];
 }
 
 /** One started worker, whatever API started it. */
@@ -63,7 +65,7 @@ export async function launchThreads(
         }
         resolve(o);
       };
-      workers.push(spawn(workerUrl, rank, settle));
+      workers.push(spawn(workerUrl, rank, settle, opts.argv ?? []));
     });
     outcomes.push(outcome);
     workers[rank].start({ type: "start", init, scriptUrl });
@@ -92,7 +94,7 @@ function defaultWorkerUrl(): URL {
     : new URL("./flux-distributed-worker.js", import.meta.url);
 }
 
-function spawn(url: string | URL, rank: number, settle: (o: Outcome) => void): RankWorker {
+function spawn(url: string | URL, rank: number, settle: (o: Outcome) => void, argv: string[]): RankWorker {
   let done = false;
   let reported: Outcome | undefined;
   const finish = (o: Outcome) => {
@@ -115,7 +117,7 @@ function spawn(url: string | URL, rank: number, settle: (o: Outcome) => void): R
   const WebWorker = (globalThis as { Worker?: new (u: string | URL, o: object) => any }).Worker;
   const nodeWorkers = nodeWorkerThreads();
   if (nodeWorkers) {
-    const w = new nodeWorkers.Worker(url instanceof URL ? url : new URL(url));
+    const w = new nodeWorkers.Worker(url instanceof URL ? url : new URL(url), { argv });
     w.on("message", onMessage);
     w.on("error", onError);
     w.on("exit", onExit);
