@@ -1,6 +1,7 @@
 import { canBlockOnAtomics, hardwareThreads, relaxedSimdSupported, sharedMemorySupported } from "./features";
 import { jsSgemm } from "./jsSgemm";
 import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs";
+import { type SystemBlasKind, systemBlas } from "./systemBlas";
 import { GemmThreadPool } from "./threadPool";
 import type { WasmBuildName } from "./wasmBinaries";
 import { WasmGemm } from "./wasmGemm";
@@ -8,7 +9,7 @@ import { WasmGemm } from "./wasmGemm";
 export { SgemmArgumentError, type SgemmEpilogue } from "./sgemmArgs";
 
 /** Which implementation serves `sgemm`. */
-export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | "openblas" | "js";
+export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | SystemBlasKind | "js";
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: waking a worker costs 15-40 us here, and
@@ -16,6 +17,14 @@ export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | "openblas" | "js
  * Bun, 2 threads): two threads lose up to 128³ and win from 160³ on, so the split starts at 144³ ≈ 3 M.
  */
 const MIN_SPLIT_MULTIPLY_ADDS = 144 * 144 * 144;
+
+/**
+ * Products at least this big go to the system BLAS when one is loaded (`systemBlas.ts`). Measured through
+ * `matmul` (2-core Xeon, Node 20, OpenBLAS 0.3.21 via koffi vs the wasm-simd kernel, best of 7):
+ * 8³ 1.4-1.6 vs 1.5-1.7 us (a tie), 16³ 1.4-1.6 vs 1.9, 64³ 5 vs 16, 256x784 * 784x1 12 vs 94,
+ * 256x784 * 784x128 355-370 vs 1300-1900. It never lost, so it serves everything from 16³ on.
+ */
+const MIN_BLAS_MULTIPLY_ADDS = 16 * 16 * 16;
 
 interface CpuKernelState {
   gemm: WasmGemm | undefined;
@@ -103,6 +112,12 @@ export function sgemm(
     op.epilogue = epilogue;
   }
   checkSgemmOperands(op);
+  const blas = systemBlas();
+  if (blas && m * n * k >= MIN_BLAS_MULTIPLY_ADDS) {
+    blas.sgemm(op);
+    epilogue?.(c, 0, c, m * n);
+    return;
+  }
   const gemm = loadKernel();
   if (!gemm) {
     jsSgemm(op);
@@ -122,8 +137,9 @@ export function sgemm(
 /**
  * Which CPU kernel `sgemm` uses now, and how many threads a large product uses now.
  *
- * `kind` is `"js"` until the WebAssembly kernel is loaded (it loads on the first `sgemm` or
- * `cpuKernelsReady`). `threads` counts the calling thread plus the worker threads already running, capped by
+ * `kind` is the system BLAS (`"openblas"`, `"cblas"`, `"accelerate"`) when one is loaded through the optional
+ * peer `koffi` (not with `FLUX_CPU_BLAS=0`); else `"js"` until the WebAssembly kernel is loaded (it loads on
+ * the first `sgemm` or `cpuKernelsReady`). With a system BLAS, `threads` is the library's own thread count. `threads` counts the calling thread plus the worker threads already running, capped by
  * `setCpuThreads`; workers start with the first large product or with `cpuKernelsReady`.
  *
  * @example
@@ -131,6 +147,8 @@ export function sgemm(
  * console.log(cpuKernelInfo()); // { kind: "wasm-relaxed-simd", threads: 2 }
  */
 export function cpuKernelInfo(): { kind: CpuKernelKind; threads: number } {
+  const blas = systemBlas();
+  if (blas) return { kind: blas.kind, threads: blas.threads() ?? state.threads };
   const gemm = state.gemm;
   if (!gemm) return { kind: "js", threads: 1 };
   const kind = gemm.build.startsWith("relaxed") ? "wasm-relaxed-simd" : "wasm-simd";
@@ -172,4 +190,5 @@ export function setCpuThreads(n: number): void {
     throw new RangeError(`[@flux/kernels] setCpuThreads(${n}): pass a whole number of threads, at least 1.`);
   }
   state.threads = n;
+  systemBlas()?.setThreads(n);
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relaxedSimdSupported } from "./features";
 import { cpuKernelInfo, cpuKernelsReady, SgemmArgumentError, sgemm, setCpuThreads } from "./index";
 import { jsSgemm } from "./jsSgemm";
+import { systemBlas } from "./systemBlas";
 import type { SgemmOperands } from "./sgemmArgs";
 import { GemmThreadPool } from "./threadPool";
 import { WasmGemm } from "./wasmGemm";
@@ -25,6 +26,10 @@ if (relaxedSimdSupported()) {
   const relaxedGemm = WasmGemm.create("relaxed");
   KERNELS.push(["wasm-relaxed-simd", (op) => relaxedGemm.run(op)]);
 }
+
+// The system BLAS (OpenBLAS through koffi) runs the same properties where the library is installed.
+const blas = systemBlas();
+if (blas) KERNELS.push([`${blas.kind} (system cblas_sgemm)`, (op) => blas.sgemm(op)]);
 
 function sgemmFromRecord(op: SgemmOperands): void {
   sgemm(op.transA, op.transB, op.m, op.n, op.k, op.alpha, op.a, op.lda, op.b, op.ldb, op.beta, op.c, op.ldc);
@@ -216,11 +221,11 @@ describe.each(KERNELS)("sgemm kernel %s", (_name, kernel) => {
 describe("public sgemm", () => {
   afterAll(() => setCpuThreads(2));
 
-  it("loads a wasm kernel and splits large products over ready worker threads", async () => {
+  it("loads the system BLAS, else a wasm kernel, and splits large products over threads", async () => {
     setCpuThreads(2);
     await cpuKernelsReady();
     const info = cpuKernelInfo();
-    expect(info.kind).toBe(relaxedSimdSupported() ? "wasm-relaxed-simd" : "wasm-simd");
+    expect(info.kind).toBe(blas?.kind ?? (relaxedSimdSupported() ? "wasm-relaxed-simd" : "wasm-simd"));
     expect(info.threads).toBe(2);
     checkCase(sgemmFromRecord, {
       transA: true,
@@ -237,6 +242,32 @@ describe("public sgemm", () => {
     setCpuThreads(1);
     expect(cpuKernelInfo().threads).toBe(1);
   });
+
+  it("applies an epilogue to C on every path (tiny: wasm; large: BLAS when present, else threads)", () => {
+    for (const size of [3, 40, 180]) {
+      const a = filled(size * size, size);
+      const plain = new Float32Array(size * size);
+      const mapped = new Float32Array(size * size);
+      sgemm(false, false, size, size, size, 1, a, size, a, size, 0, plain, size);
+      const bias = filled(size, 99);
+      sgemm(false, false, size, size, size, 1, a, size, a, size, 0, mapped, size, (src, at, dst, length) => {
+        for (let i = 0; i < length; i++) dst[i] = Math.max(src[at + i]! + bias[i % size]!, 0);
+      });
+      for (let i = 0; i < plain.length; i++) {
+        expect(mapped[i]).toBeCloseTo(Math.max(Math.fround(plain[i]! + bias[i % size]!), 0), 5);
+      }
+    }
+    const x = new Float32Array(8);
+    expect(() => sgemm(false, false, 2, 2, 2, 1, x, 2, x, 2, 0, x, 3, () => {})).toThrow(/contiguous C/);
+  });
+
+  it.skipIf(blas === undefined)(
+    "reports the system BLAS as the kind (FLUX_CPU_BLAS=0 would turn it off)",
+    () => {
+      expect(cpuKernelInfo().kind).toBe(blas!.kind);
+      expect(["openblas", "cblas", "accelerate"]).toContain(blas!.kind);
+    },
+  );
 
   it("rejects sizes, leading dimensions and arrays that cannot hold the product", () => {
     const x = new Float32Array(4);
