@@ -284,6 +284,8 @@ export function renderDataTable(r) {
   const spread = (/** @type {typeof pf} */ v) =>
     `prefetch ${v.prefetch}: ${formatNumber(v.minS)}-${formatNumber(v.maxS)} s over ${r.options.reps} epochs`;
   const leaks = r.epochs.filter((e) => e.leakedTensors !== 0);
+  // The harness's noisy-cell rule (median > 1.25x the fastest sample): then a miss may be the machine.
+  const noisy = r.variants.filter((v) => v.medianS > 1.25 * v.minS).map((v) => `prefetch ${v.prefetch}`);
   return [
     "### Data (device iterator)",
     "",
@@ -312,6 +314,9 @@ export function renderDataTable(r) {
     leaks.length === 0
       ? "- live tensors on the device: unchanged by every epoch"
       : `- live tensors on the device changed in ${leaks.length} epochs (${leaks.map((e) => e.leakedTensors).join(", ")}): a leak`,
+    noisy.length === 0
+      ? "- spread within the harness's noise rule (median ≤ 1.25x fastest epoch) for both variants"
+      : `- noisy (median > 1.25x fastest epoch): ${noisy.join(", ")}; the machine was busy, rerun with more --data-reps`,
   ].join("\n");
 }
 
