@@ -19,9 +19,14 @@ const DEMO_PACKAGES = [
 const flags = process.argv.slice(2);
 // Chromium's SwiftShader (a CPU emulating a GPU) is pointed at only when WebGPU is insisted on: by default
 // the demo wants a real GPU, whose driver the user's system already provides.
-const env = childEnv(
-  flags.some((f) => /^--device(=webgpu)?$/.test(f)) && flags.join(" ").includes("webgpu") ? vulkanEnv() : {},
+const wantsWebgpu = flags.some(
+  (f, i) => f === "--device=webgpu" || (f === "--device" && flags[i + 1] === "webgpu"),
 );
+const env = childEnv({
+  // The Vulkan loader complains on stderr when this is unset (containers, CI); harmless, but noise.
+  XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? "/tmp",
+  ...(wantsWebgpu ? vulkanEnv() : {}),
+});
 
 if (!flags.includes("--help") && !flags.includes("-h")) {
   console.log(`demo: building ${DEMO_PACKAGES.join(", ")} (turbo)`);

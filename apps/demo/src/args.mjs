@@ -7,7 +7,7 @@ usage: npm run demo -- [options]      (or: node|bun|deno run -A apps/demo/src/ma
 
   --device cpu|gpu|webgpu  where to train: gpu (default) picks WebGPU when it works, else the CPU
                            with the reason; webgpu insists on WebGPU; cpu never tries a GPU
-  --epochs N               passes over the training set (default 8)
+  --epochs N               passes over the training set (default 10)
   --batchsize N            observations per step (default 64)
   --model mlp|cnn          mlp: Dense 784=>256 relu, Dense 256=>10 (default); cnn: a small Conv net
   --lr X                   Adam's learning rate (default 0.001)
@@ -26,7 +26,7 @@ export class DemoArgumentError extends Error {
 
 const DEFAULTS = {
   device: "gpu",
-  epochs: 8,
+  epochs: 10,
   batchsize: 64,
   model: "mlp",
   lr: 0.001,

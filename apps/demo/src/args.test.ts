@@ -5,7 +5,7 @@ describe("parseArgs", () => {
   it("fills in the defaults", () => {
     expect(parseArgs([])).toMatchObject({
       device: "gpu",
-      epochs: 8,
+      epochs: 10,
       batchsize: 64,
       model: "mlp",
       help: false,

@@ -5,14 +5,14 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { rng } from "@flux/kernels";
 import { DemoArgumentError, HELP, parseArgs } from "./args.mjs";
-import { seededRandom } from "./batches.mjs";
 import { trainingChartSvg } from "./chart.mjs";
 import { confusionMatrix, confusionSvg, confusionText } from "./confusion.mjs";
 import { pickDevice } from "./device.mjs";
 import { CLASSES, loadFashionMnist } from "./fashionMnist.mjs";
 import { buildModel } from "./model.mjs";
-import { canSaveModels, saveAndReload } from "./modelFile.mjs";
+import { saveAndReload } from "./modelFile.mjs";
 import { makeAdam } from "./optimiser.mjs";
 import { svgToPng } from "./png.mjs";
 import { epochProgress, formatDuration } from "./progress.mjs";
@@ -59,7 +59,7 @@ async function main(argv) {
   say(`optimiser: ${opt.name}, batch size ${opts.batchsize}, ${opts.epochs} epochs`);
   say();
 
-  const random = seededRandom(opts.seed);
+  const shuffleRng = rng(opts.seed);
   const history = [];
   const tty = Boolean(process.stdout.isTTY);
   let lastEval;
@@ -79,7 +79,7 @@ async function main(argv) {
       opt,
       data: train,
       batchsize: opts.batchsize,
-      random,
+      rng: shuffleRng,
       device,
       onBatch: (i, loss, n) => progress.update(i, loss, n),
     });
@@ -114,7 +114,7 @@ async function main(argv) {
   say(confusionText(matrix, CLASSES));
   say();
 
-  if (canSaveModels) {
+  {
     const file = join(outDir, `model-${opts.model}.safetensors`);
     const fresh = await device.move(buildModel(opts.model, opts.seed + 1000).model);
     const reloaded = await saveAndReload(model, fresh, file);
@@ -134,8 +134,6 @@ async function main(argv) {
     }
     if (again.accuracy !== lastEval.accuracy)
       throw new Error("[demo] the reloaded model predicts differently.");
-  } else {
-    say("model not saved: @flux/layers has no safetensors save/load in this build yet.");
   }
   say();
   say(`wrote ${written.map(shown).join(", ")}`);

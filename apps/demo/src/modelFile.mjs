@@ -1,9 +1,6 @@
 // Saving and reloading the trained model: safetensors through @flux/layers' `save`/`load` (weights only;
 // the architecture is code, as in Flux: build a fresh model, then load the state into it).
-import * as layers from "@flux/layers";
-
-/** True when @flux/layers provides safetensors `save` and `load`. */
-export const canSaveModels = typeof layers.save === "function" && typeof layers.load === "function";
+import { load, save } from "@flux/layers";
 
 /**
  * Writes `model` to `path` as safetensors, then loads the file into `fresh` (a newly built model of the
@@ -13,6 +10,6 @@ export const canSaveModels = typeof layers.save === "function" && typeof layers.
  * const reloaded = await saveAndReload(model, buildModel("mlp", 99).model, "out/model.safetensors");
  */
 export async function saveAndReload(model, fresh, path) {
-  await layers.save(path, model);
-  return await layers.load(path, fresh);
+  await save(path, model);
+  return await load(path, fresh);
 }

@@ -1,45 +1,38 @@
-// One training epoch and one evaluation pass, in Flux's style: `withgradient` of the loss with respect to
-// the model, then the optimiser's in-place update; the maths runs on whichever device the model lives on.
-import * as functors from "@flux/functors";
-import * as kernels from "@flux/kernels";
-import * as layers from "@flux/layers";
-import { batchCount, batches } from "./batches.mjs";
+// One training epoch and one evaluation pass, in Flux's style: a DataLoader over (images, labels),
+// `withgradient` of the loss with respect to the model, then the optimiser's in-place update. The maths
+// runs on whichever device the model was moved to; each batch is moved there too.
+import { DataLoader } from "@flux/data";
+import { fleaves } from "@flux/functors";
+import { isTensor, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
+import { logitcrossentropy } from "@flux/layers";
 
-const { logsoftmax, mean, mul, neg, onecold, onehotbatch, sum, tensor, tidy, withgradient, isTensor } =
-  kernels;
 const CLASS_IDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-/** Flux's `logitcrossentropy(ŷ, y)`: mean over the batch of `-sum(y .* logsoftmax(ŷ))`. */
-export const logitcrossentropy =
-  typeof layers.logitcrossentropy === "function"
-    ? layers.logitcrossentropy
-    : (logits, y) => neg(mean(sum(mul(y, logsoftmax(logits)), { dims: 1 })));
-
-function disposeTree(tree) {
-  for (const t of functors.fleaves(tree)) if (isTensor(t) && !t.isDisposed) t.dispose();
+function disposeAll(tree) {
+  for (const t of fleaves(tree)) if (isTensor(t) && !t.isDisposed) t.dispose();
 }
 
 /**
- * Trains for one epoch; calls `onBatch(batchIndex, loss, n)` after each step (1-based index).
+ * Trains for one epoch over `data` (`{ x, labels }`); calls `onBatch(batchIndex, loss, n)` after each step.
  *
  * @example
- * await trainEpoch({ model, forward, opt, data: train, batchsize: 64, random, device, onBatch });
+ * await trainEpoch({ model, forward, opt, data: train, batchsize: 64, rng: rng(1), device, onBatch });
  */
-export async function trainEpoch({ model, forward, opt, data, batchsize, random, device, onBatch }) {
+export async function trainEpoch({ model, forward, opt, data, batchsize, rng, device, onBatch }) {
+  const loader = DataLoader([data.x, data.labels], { batchsize, shuffle: true, rng });
   let i = 0;
-  for (const b of batches(data, batchsize, { shuffle: true, random })) {
-    const x = await device.move(tensor(b.x, [data.features, b.n]));
-    const y = await device.move(onehotbatch(b.labels, CLASS_IDS));
+  for (const [images, labels] of loader) {
+    const x = await device.move(images);
+    const y = await device.move(onehotbatch(labels, CLASS_IDS));
     const { val, grad } = tidy(() => withgradient((m) => logitcrossentropy(forward(m, x), y), model));
     opt.step(model, grad[0]);
     const loss = await val.item();
-    disposeTree([x, y, val, grad]);
-    if (!Number.isFinite(loss)) {
+    disposeAll([images === data.x ? null : images, x, y, val, grad]);
+    if (!Number.isFinite(loss))
       throw new Error(`[demo] the loss became ${loss} at step ${i + 1}; try a smaller --lr.`);
-    }
-    onBatch(++i, loss, b.n);
+    onBatch(++i, loss, labels.length);
   }
-  return batchCount(data.n, batchsize);
+  return i;
 }
 
 /**
@@ -49,14 +42,14 @@ export async function trainEpoch({ model, forward, opt, data, batchsize, random,
  * const { accuracy } = await evaluate({ model, forward, data: test, device });
  */
 export async function evaluate({ model, forward, data, device, batchsize = 1000 }) {
-  const predicted = new Uint8Array(data.n);
+  const predicted = new Int32Array(data.n);
   let offset = 0;
-  for (const b of batches(data, batchsize)) {
-    const x = await device.move(tensor(b.x, [data.features, b.n]));
+  for (const images of DataLoader(data.x, { batchsize })) {
+    const x = await device.move(images);
     const classes = tidy(() => onecold(forward(model, x)));
     predicted.set(await classes.data(), offset);
-    offset += b.n;
-    disposeTree([x, classes]);
+    offset += classes.size;
+    disposeAll([images === data.x ? null : images, x, classes]);
   }
   let right = 0;
   for (let i = 0; i < data.n; i++) if (predicted[i] === data.labels[i]) right++;
