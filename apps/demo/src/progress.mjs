@@ -1,5 +1,6 @@
 // The per-epoch progress line: batches done, running loss, samples/s and ETA. On a terminal one line is
-// redrawn with \r as a bar after every batch; otherwise (CI logs, pipes) one plain line ends each epoch.
+// redrawn with \r as a bar after every batch; otherwise (CI logs, pipes) one plain line ends each epoch, plus
+// one every 10 s while a slow epoch runs (so a log never looks stuck).
 
 /** Formats seconds as `m:ss` (or `h:mm:ss`). */
 export function formatDuration(seconds) {
@@ -38,6 +39,7 @@ export function epochProgress({ epoch, epochs, batches, write, tty, now = () => 
   let samples = 0;
   let lossSum = 0;
   let last = "";
+  let lastPlain = start;
   const text = (batch) => {
     const secs = (now() - start) / 1000;
     const rate = secs > 0 ? samples / secs : 0;
@@ -58,7 +60,10 @@ export function epochProgress({ epoch, epochs, batches, write, tty, now = () => 
       lossSum += loss;
       last = text(batch);
       if (tty) write(`\r${last}`);
-      else if (batch === batches) write(`${last}\n`);
+      else if (batch === batches || now() - lastPlain >= 10_000) {
+        lastPlain = now();
+        write(`${last}\n`);
+      }
     },
     /** Ends the line; returns `{ loss, samplesPerSec, seconds }` for the epoch. */
     done() {

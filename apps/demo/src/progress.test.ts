@@ -53,4 +53,22 @@ describe("progress", () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^epoch 1\/1 \[#+\] 3\/3 .*\n$/);
   });
+
+  it("adds a plain line every 10 s during a slow epoch", () => {
+    let clock = 0;
+    const out: string[] = [];
+    const p = epochProgress({
+      epoch: 1,
+      epochs: 1,
+      batches: 4,
+      tty: false,
+      write: (s: string) => out.push(s),
+      now: () => clock,
+    });
+    for (let i = 1; i <= 4; i++) {
+      clock += 6_000;
+      p.update(i, 1, 10);
+    }
+    expect(out.map((l) => l.split(" ")[3])).toEqual(["2/4", "4/4"]);
+  });
 });
