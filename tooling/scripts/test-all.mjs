@@ -165,6 +165,34 @@ const suites = [
       return { ...counts, skipped: 0, output: r.output, label: "apps/smoke in headless Chromium" };
     },
   },
+  // The op conformance suite (tooling/conformance) on WebGPU outside vitest: Bun and Deno run its .ts
+  // runner from the packages' source; Chromium runs the same runner bundled into a page (SwiftShader).
+  ...[
+    ["bun", bin("bun"), ["--no-install", "--conditions=@flux/source"]],
+    ["deno", bin("deno"), ["run", "-A", "--conditions=@flux/source"]],
+    ["chromium", process.execPath, []],
+  ].map(([runtime, cmd, pre]) => ({
+    name: `conformance ${runtime}`,
+    run: async () => {
+      const script =
+        runtime === "chromium" ? "apps/smoke/conformance/chromium.mjs" : "tooling/conformance/runtime/run.ts";
+      const r = await exec(cmd, [...pre, join(repoRoot, script), "webgpu"], { env, timeoutMs: 600_000 });
+      const counts = parseSummaryLine(r.output, "CONFORMANCE ");
+      if (!counts)
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no CONFORMANCE summary line" };
+      if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
+      // "1 skipped": no WebGPU adapter here; under FLUX_REQUIRE_WEBGPU=1 the runner fails instead.
+      const skipped = Number(
+        /(\d+) skipped/.exec(r.output.split("\n").findLast((l) => l.startsWith("CONFORMANCE ")))?.[1] ?? 0,
+      );
+      return {
+        ...counts,
+        skipped,
+        output: r.output,
+        label: `op conformance, webgpu f32 vs cpu, on ${runtime}`,
+      };
+    },
+  })),
   {
     // Multi-process suites need a launcher (mpirun) and real processes: they run outside vitest.
     name: "mpi",

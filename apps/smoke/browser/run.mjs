@@ -6,26 +6,14 @@
 //   node apps/smoke/browser/run.mjs [filter...]      (build the packages first: npx turbo run build)
 // Env: FLUX_REQUIRE_WEBGPU=1 is passed into the page; CHROMIUM_PATH overrides the browser binary.
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { runPageInChromium } from "./chromium.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const checksDir = join(here, "../checks");
 const TIMEOUT_MS = 240_000;
-// PLATFORM.md: these flags give headless Chromium a SwiftShader WebGPU adapter on a machine without a GPU.
-const CHROMIUM_ARGS = [
-  "--enable-unsafe-webgpu",
-  "--use-webgpu-adapter=swiftshader",
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const names = readdirSync(checksDir)
@@ -75,42 +63,14 @@ files.set(
   '<!doctype html><meta charset="utf-8"><title>flux smoke</title><script type="module" src="/page.js"></script>',
 );
 
-const server = createServer((req, res) => {
-  const body = files.get(new URL(req.url, "http://x").pathname);
-  if (body === undefined) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { "content-type": req.url === "/" ? "text/html" : "text/javascript" }).end(body);
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const url = `http://127.0.0.1:${server.address().port}/`;
-
 let failed = 1;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: CHROMIUM_ARGS,
-  headless: true,
-});
 try {
-  const page = await browser.newPage();
-  if (process.env.FLUX_REQUIRE_WEBGPU === "1")
-    await page.addInitScript(() => {
-      globalThis.FLUX_REQUIRE_WEBGPU = "1";
-    });
-  page.on("pageerror", (e) => console.log(`  page error: ${e.message}`));
-  console.log(`smoke: ${names.length} check file(s) on chromium ${browser.version()}`);
-  await page.goto(url);
-  // --dump-dom style snapshots return before async GPU work finishes: wait for the page to say it is done.
-  await page.waitForFunction(() => window.__smoke !== undefined, undefined, { timeout: TIMEOUT_MS });
-  const result = await page.evaluate(() => window.__smoke);
+  console.log(`smoke: ${names.length} check file(s)`);
+  const result = await runPageInChromium({ files, resultKey: "__smoke", timeoutMs: TIMEOUT_MS });
   for (const l of result.lines) console.log(l);
   failed = result.failed > 0 || result.passed === 0 ? 1 : 0;
 } catch (e) {
   console.log(`  FAIL chromium run: ${e.message}`);
   console.log("SMOKE chromium: 0 passed, 1 failed");
-} finally {
-  await browser.close();
-  server.close();
 }
 process.exit(failed);
