@@ -12,6 +12,7 @@ import { runDataGroup } from "./dataEpoch.mjs";
 import { BenchError } from "./errors.mjs";
 import { machineInfo } from "./machine.mjs";
 import { runFlux } from "./peers/flux.mjs";
+import { renderWebgpuTargets, runFluxWebgpu } from "./peers/fluxWebgpu.mjs";
 import { runNumpy } from "./peers/numpy.mjs";
 import { runTfjs, tfjsVersion } from "./peers/tfjs.mjs";
 import { renderMarkdown } from "./report.mjs";
@@ -102,12 +103,12 @@ async function main() {
     }
     if (opts.webgpu) {
       systems["flux-webgpu"] = await runSystem("flux webgpu", () =>
-        runFlux(ours, "webgpu", cells, measureOpts, log),
+        runFluxWebgpu(ours, cells, measureOpts, log),
       );
       if (baseKernels) {
         const label = `baseline ${opts.baseline} webgpu`;
         systems["baseline-webgpu"] = await runSystem(label, () =>
-          runFlux(baseKernels, "webgpu", cells, measureOpts, log),
+          runFluxWebgpu(baseKernels, cells, measureOpts, log),
         );
       }
     }
@@ -164,7 +165,9 @@ async function main() {
     tables,
     targetContext: { kernelKind: String(flux.info.cpuKernel ?? "") },
   };
-  const markdown = renderMarkdown(run) + (data ? `\n${data.markdown}\n` : "");
+  const webgpuTargets = opts.webgpu ? renderWebgpuTargets(run, "flux-webgpu") : "";
+  const markdown =
+    renderMarkdown(run) + (webgpuTargets ? `\n${webgpuTargets}` : "") + (data ? `\n${data.markdown}\n` : "");
   const json = {
     ...run,
     machine,
