@@ -194,6 +194,18 @@ const suites = [
     },
   })),
   {
+    // The playground page built, served and trained in headless Chromium (WebGPU on SwiftShader, then CPU).
+    name: "playground e2e",
+    run: async () => {
+      const script = join(repoRoot, "apps/playground/e2e/run.mjs");
+      const r = await exec(process.execPath, [script], { env, timeoutMs: 600_000 });
+      const counts = parseSummaryLine(r.output, "PLAYGROUND: ");
+      if (!counts) return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no PLAYGROUND line" };
+      if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
+      return { ...counts, skipped: 0, output: r.output, label: "apps/playground in headless Chromium" };
+    },
+  },
+  {
     // Multi-process suites need a launcher (mpirun) and real processes: they run outside vitest.
     name: "mpi",
     run: async () => {
