@@ -48,6 +48,11 @@ const f32 = new Float32Array(1);
 const f32Bits = new Uint32Array(f32.buffer);
 const i32 = new Int32Array(f32.buffer);
 
+/** The activation code of affine_act.wgsl / bias_act.wgsl: a UNARY_OPS index, or IDENTITY (all ones). */
+function fusedActCode(act: UnaryOp | "identity"): number {
+  return act === "identity" ? 0xffffffff : UNARY_OPS.indexOf(act);
+}
+
 function floatBits(v: number): number {
   f32[0] = v;
   return f32Bits[0]!;
@@ -419,6 +424,54 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       grid(nLines),
     );
     return out;
+  }
+
+  /**
+   * Fused `act.(a .* x .+ b)` in one pass (affine_act.wgsl). f32 only: the op layer sends only float
+   * tensors here, and f32 is this backend's only float dtype.
+   */
+  affineAct(act: UnaryOp | "identity", param: number, a: V, x: V, b: V, outShape: Shape): GpuStorage {
+    const n = sizeOf(outShape);
+    const out = this.#alloc(n);
+    if (n === 0) return out;
+    const space = coalesce(
+      outShape,
+      [a, x, b].map((v) => broadcastStrides(v.shape, outShape)),
+    );
+    const words = new Uint32Array(4 + 4 * MAX_RANK);
+    words.set([n, space.shape.length, fusedActCode(act), floatBits(param)]);
+    packDims(words, 4, space.shape);
+    for (let k = 0; k < 3; k++) packDims(words, 4 + (k + 1) * MAX_RANK, space.strides[k]!);
+    this.#dispatch1d(
+      "affine_act",
+      {},
+      words,
+      [a.storage.buffer, x.storage.buffer, b.storage.buffer, out.buffer],
+      n,
+    );
+    return out;
+  }
+
+  /**
+   * Fused dense layer `act.(w * x .+ b)`: the matmul, then ONE in-place epilogue pass (bias_act.wgsl)
+   * instead of an add and an activation with an allocation each. f32 only, as for `affineAct`.
+   */
+  denseAct(act: UnaryOp | "identity", param: number, w: V, x: V, b: V | null, outShape: Shape): GpuStorage {
+    const y = this.matmul(w, x, { transA: false, transB: false }, outShape);
+    const n = sizeOf(outShape);
+    if (n === 0) return y;
+    // Without a bias (has_bias = 0) the shader never reads binding 1, but something must be bound there: a
+    // 1-element stand-in (not y: one buffer may not be bound read-only and writable in one dispatch).
+    const noBias = b === null ? this.#alloc(1) : null;
+    this.#dispatch1d(
+      "bias_act",
+      {},
+      [n, outShape[0]!, fusedActCode(act), floatBits(param), b === null ? 0 : 1, 0, 0, 0],
+      [(b?.storage ?? noBias!).buffer, y.buffer],
+      n,
+    );
+    if (noBias) this.dispose(noBias);
+    return y;
   }
 
   // ---- linear algebra and layout ----
