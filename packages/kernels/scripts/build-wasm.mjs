@@ -90,9 +90,29 @@ await mkdir(outDir, { recursive: true });
 const entries = await Promise.all(
   Object.entries(variants).map(async ([name, options]) => [name, await compile(name, options)]),
 );
+// The element-wise SIMD kernel (assembly/affine.ts): its own 2-page memory (page 1 is its scratch block), no
+// threads, plain SIMD only.
+async function compileAffine() {
+  const args = ["assembly/affine.ts", "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", "2"];
+  args.push("--maximumMemory", "2", "--enable", "simd", "--outFile", "out.wasm");
+  let binary;
+  const stderr = asc.createMemoryStream();
+  const { error } = await asc.main(args, {
+    baseDir: packageRoot,
+    stderr,
+    writeFile(file, contents) {
+      if (file.endsWith(".wasm")) binary = contents;
+    },
+  });
+  if (error || !binary)
+    throw new Error(`[@flux/kernels] asc failed for assembly/affine.ts:\n${stderr.toString()}`);
+  return Buffer.from(binary).toString("base64");
+}
+entries.push(["affineSimd", await compileAffine()]);
 let modules = header;
 modules +=
-  "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory.\n";
+  "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
+  "// affineSimd: assembly/affine.ts (the fused element-wise kernel).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);
 const worker = await bundleWorker();

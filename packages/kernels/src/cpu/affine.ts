@@ -7,6 +7,7 @@ import type { UnaryOp } from "../opNames.js";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
 import { forEachLine } from "./lines.js";
 import { unaryInto } from "./unary.js";
+import { affineSimd } from "./wasm/affineSimd.js";
 
 /** An activation fused after the affine map: a unary op, or none. */
 export type FusedAct = UnaryOp | "identity";
@@ -71,6 +72,43 @@ function reluLine(
 
 type Line = typeof affineLine;
 
+// The common case, `act.(a .* x .+ b)` with scalar a and b over a whole contiguous x, as loops without
+// offsets: `x[i]`/`o[i]` with `i < o.length` let V8 drop the bounds checks that `x[ix + i]` keeps, and the
+// 4-way unroll overlaps the float conversions (1M f32 here: 1.2-1.4 ms against the line kernel's 1.5-1.7).
+function scalarAffine(a: number, x: TypedArray, b: number, o: TypedArray): void {
+  const n = o.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    o[i] = a * x[i]! + b;
+    o[i + 1] = a * x[i + 1]! + b;
+    o[i + 2] = a * x[i + 2]! + b;
+    o[i + 3] = a * x[i + 3]! + b;
+  }
+  for (; i < n; i++) o[i] = a * x[i]! + b;
+}
+
+// relu of the above, branch-free; the 0.5 of `0.5 * (v + |v|)` is folded into a and b (see reluLine).
+function scalarRelu(a: number, x: TypedArray, b: number, o: TypedArray): void {
+  const n = o.length;
+  const ha = 0.5 * a;
+  const hb = 0.5 * b;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v0 = ha * x[i]! + hb;
+    const v1 = ha * x[i + 1]! + hb;
+    const v2 = ha * x[i + 2]! + hb;
+    const v3 = ha * x[i + 3]! + hb;
+    o[i] = v0 + Math.abs(v0);
+    o[i + 1] = v1 + Math.abs(v1);
+    o[i + 2] = v2 + Math.abs(v2);
+    o[i + 3] = v3 + Math.abs(v3);
+  }
+  for (; i < n; i++) {
+    const v = ha * x[i]! + hb;
+    o[i] = v + Math.abs(v);
+  }
+}
+
 // Any other activation: the affine pass and then the activation in place, one block at a time.
 function blockedLine(act: UnaryOp, param: number): Line {
   return (a, ia, sa, x, ix, sx, b, ib, sb, o, io, n) => {
@@ -99,8 +137,13 @@ export function affineActInto(
   out: TypedArray,
   outShape: Shape,
 ): void {
-  const line: Line = act === "identity" ? affineLine : act === "relu" ? reluLine : blockedLine(act, param);
   const n = sizeOf(outShape);
+  if ((act === "identity" || act === "relu") && a.length === 1 && b.length === 1 && x.length === n) {
+    if (affineSimd(act, a[0]!, x, b[0]!, out)) return;
+    (act === "relu" ? scalarRelu : scalarAffine)(a[0]!, x, b[0]!, out);
+    return;
+  }
+  const line: Line = act === "identity" ? affineLine : act === "relu" ? reluLine : blockedLine(act, param);
   const whole = (t: TypedArray) => t.length === n || t.length === 1;
   if (whole(a) && whole(x) && whole(b)) {
     // Every operand is the output's layout or a scalar: one line over everything.

@@ -6,7 +6,7 @@
 // in about 3 s, and `npm run build` runs that first. A checkout that has not built it fails at import with
 // "Cannot find module './generated/wasmModules'": run that command (the repository's test and typecheck
 // runs build first for this reason).
-import { relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules";
+import { affineSimd, relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules";
 import { workerSource } from "./generated/workerSource";
 
 const builds = { relaxedShared, simdShared, relaxed, simd };
@@ -16,16 +16,26 @@ export type WasmBuildName = keyof typeof builds;
 
 const decoded = new Map<WasmBuildName, Uint8Array>();
 
+function fromBase64(base64: string): Uint8Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 /** The bytes of one build of the GEMM kernel (decoded once from base64). */
 export function wasmBuildBytes(name: WasmBuildName): Uint8Array {
   let bytes = decoded.get(name);
   if (!bytes) {
-    const text = atob(builds[name]);
-    bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    bytes = fromBase64(builds[name]);
     decoded.set(name, bytes);
   }
   return bytes;
+}
+
+/** The bytes of the fused element-wise SIMD kernel (assembly/affine.ts; a few hundred bytes). */
+export function affineSimdBytes(): Uint8Array {
+  return fromBase64(affineSimd);
 }
 
 /** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */
