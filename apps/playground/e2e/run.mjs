@@ -10,6 +10,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+// The SwiftShader WebGPU flags of PLATFORM.md, kept in one place for every headless-Chromium suite.
+import { CHROMIUM_ARGS } from "../../smoke/browser/chromium.mjs";
 import { appRoot, distDir } from "../scripts/build.mjs";
 import { serve } from "../scripts/serve.mjs";
 
@@ -18,17 +20,6 @@ const screenshot = join(repoRoot, "test-artifacts/playground.png");
 const RUN_TIMEOUT_MS = 240_000;
 const GPU_STEPS = Number(process.env.PLAYGROUND_STEPS ?? 40);
 const CPU_STEPS = 20;
-// PLATFORM.md: these flags give headless Chromium a SwiftShader WebGPU adapter on a machine without a GPU.
-const CHROMIUM_ARGS = [
-  "--enable-unsafe-webgpu",
-  "--use-webgpu-adapter=swiftshader",
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 let passed = 0;
 let failed = 0;
@@ -83,25 +74,40 @@ function lossFalls(losses, steps) {
   };
 }
 
-const skipBuild = process.argv.includes("--no-build");
-const t0 = performance.now();
-const built = skipBuild || buildAll();
-check(
-  "build (turbo: the @flux packages, then the playground bundle)",
-  built,
-  `${Math.round(performance.now() - t0)} ms`,
-);
-if (!built) {
-  console.log(`PLAYGROUND: ${passed} passed, ${failed} failed`);
-  process.exit(1);
+if (process.argv.includes("--no-build")) {
+  console.log("  (build skipped: --no-build; serving the existing dist/)");
+} else {
+  const t0 = performance.now();
+  const built = buildAll();
+  check(
+    "build (turbo: the @flux packages, then the playground bundle)",
+    built,
+    `${Math.round(performance.now() - t0)} ms`,
+  );
+  if (!built) {
+    console.log(`PLAYGROUND: ${passed} passed, ${failed} failed`);
+    process.exit(1);
+  }
 }
 
 const { server, url } = await serve(distDir, { port: 0 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: CHROMIUM_ARGS,
-  headless: true,
-});
+let browser;
+try {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+} catch (e) {
+  check(
+    "launch headless Chromium (set CHROMIUM_PATH if it is not /usr/bin/chromium)",
+    false,
+    e.message.split("\n")[0],
+  );
+  server.close();
+  console.log(`PLAYGROUND: ${passed} passed, ${failed} failed`);
+  process.exit(1);
+}
 console.log(`playground e2e: ${url} on chromium ${browser.version()}`);
 try {
   // 1. WebGPU, forced (?device=webgpu fails instead of falling back), so a silent CPU run cannot pass.

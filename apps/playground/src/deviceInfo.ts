@@ -29,7 +29,7 @@ export function renderDeviceInfo(panel: HTMLElement, noteBox: HTMLElement, chose
   }
   const note =
     a && isSoftwareAdapter(a)
-      ? "This adapter is a software rasteriser (its shaders run on the CPU), so training here is slower than on the CPU backend: add ?device=cpu to the address to compare."
+      ? "This adapter is a software rasteriser (its shaders run on the CPU), so training here is slower than on the CPU backend: add ?\u2060device=cpu to the address to compare."
       : chosen.reason
         ? `CPU fallback: ${chosen.reason}`
         : null;
