@@ -13,6 +13,7 @@ describe("parseCli", () => {
       "mlp-forward-b128",
       "mlp-train-b128",
       "axpb-relu-1M",
+      "axpb-relu-chain-1M",
     ]);
     expect(o.peers).toEqual(DEFAULT_PEERS);
     expect(o.budgetS).toBe(BUDGET_S.normal);
@@ -25,6 +26,7 @@ describe("parseCli", () => {
       "matmul-512",
       "mlp-train-b128",
       "axpb-relu-1M",
+      "axpb-relu-chain-1M",
     ]);
     expect(parseCli(["--only", "mlp"]).cells.map((c: { id: string }) => c.id)).toEqual([
       "mlp-forward-b1",

@@ -22,6 +22,8 @@ export const AXPB = { a: 1.5, b: -0.25 };
  * @property {number[]} [sizes]
  * @property {number} [a]
  * @property {number} [b]
+ * @property {"fused" | "chain"} [form] elementwise only: our side calls the fused op or the op chain (peers
+ *   run their usual form in both rows)
  */
 
 /** @returns {Cell[]} every cell, in table order */
@@ -71,6 +73,20 @@ export function allCells() {
     unit: "GB/s",
     work: (8 * n) / 1e9,
     n,
+    form: "fused",
+    ...AXPB,
+  });
+  // The same work as the op chain relu(add(mul(x, a), b)): three ops, three passes, two temporaries. Peers
+  // run the same code as above; this row shows what the fusion buys on our side.
+  cells.push({
+    id: "axpb-relu-chain-1M",
+    kind: "axpb-relu",
+    group: "elementwise",
+    label: "relu(a*x+b), 1M f32, op chain (3 ops)",
+    unit: "GB/s",
+    work: (8 * n) / 1e9,
+    n,
+    form: "chain",
     ...AXPB,
   });
   return cells;
