@@ -1,6 +1,7 @@
 // Command-line flags of the bench (`npm run bench -- --only matmul --quick`).
 
 import { parseArgs } from "node:util";
+import { ALLREDUCE_RUNTIMES } from "./allreduce/run.mjs";
 import { DATA_DEFAULTS } from "./dataEpoch.mjs";
 import { BenchError } from "./errors.mjs";
 import { selectCells } from "./workloads.mjs";
@@ -23,6 +24,9 @@ export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm r
   --data-reps <n>      data: timed epochs per variant, interleaved (default ${DATA_DEFAULTS.reps})
   --data-prefetch <n>  data: prefetch of the prefetching variant (default ${DATA_DEFAULTS.prefetch})
   --data-device <d>    data: auto (webgpu when it starts, else cpu2), webgpu or cpu2 (default auto)
+                       "allreduce" (only when named): @flux/distributed's allreduce bandwidth (MPI and threads
+                       backends, 1 MiB and 64 MiB, 2 and 4 ranks) against a C MPI program built in the run
+  --allreduce-runtimes <list>  allreduce: ${ALLREDUCE_RUNTIMES.join(", ")} (default all)
   --peers <list>       ${KNOWN_PEERS.join(", ")} (default ${DEFAULT_PEERS.join(",")}; "none" for ours only)
   --webgpu             also run our webgpu backend, next to tfjs-webgpu (Dawn; SwiftShader without a GPU)
   --quick              ${BUDGET_S.quick} s per cell instead of ${BUDGET_S.normal} s
@@ -44,6 +48,7 @@ export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm r
  * @property {string | undefined} out
  * @property {boolean} help
  * @property {import("./dataEpoch.mjs").DataEpochOptions | null} data the data group's options, null when not asked
+ * @property {import("./allreduce/run.mjs").AllreduceOptions | null} allreduce the allreduce group's options, null when not asked
  */
 
 /**
@@ -85,6 +90,7 @@ export function parseCli(argv) {
         "data-reps": { type: "string" },
         "data-prefetch": { type: "string" },
         "data-device": { type: "string" },
+        "allreduce-runtimes": { type: "string" },
       },
       allowPositionals: false,
     });
@@ -111,9 +117,10 @@ export function parseCli(argv) {
   // "data" is its own group (not a cell of every system): run only when named, alone or beside cells.
   const only = v.only === undefined ? undefined : list(v.only);
   const data = only?.includes("data") ? dataOptions(v) : null;
-  const cellNames = only?.filter((n) => n !== "data");
+  const allreduce = only?.includes("allreduce") ? allreduceOptions(v["allreduce-runtimes"]) : null;
+  const cellNames = only?.filter((n) => n !== "data" && n !== "allreduce");
   return {
-    cells: data && cellNames?.length === 0 ? [] : selectCells(cellNames),
+    cells: (data || allreduce) && cellNames?.length === 0 ? [] : selectCells(cellNames),
     peers,
     webgpu: Boolean(v.webgpu),
     quick: Boolean(v.quick),
@@ -123,7 +130,26 @@ export function parseCli(argv) {
     out: v.out,
     help: Boolean(v.help),
     data,
+    allreduce,
   };
+}
+
+/**
+ * The allreduce group's options from `--allreduce-runtimes`.
+ *
+ * @param {string | undefined} runtimes the flag's value
+ * @returns {import("./allreduce/run.mjs").AllreduceOptions}
+ */
+function allreduceOptions(runtimes) {
+  const names = runtimes === undefined ? [...ALLREDUCE_RUNTIMES] : list(runtimes);
+  for (const n of names) {
+    if (!ALLREDUCE_RUNTIMES.includes(n))
+      throw new BenchError(
+        "BAD_FLAG",
+        `--allreduce-runtimes: unknown runtime '${n}'; choose from ${ALLREDUCE_RUNTIMES.join(", ")}`,
+      );
+  }
+  return { runtimes: names };
 }
 
 /**

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runAllreduceGroup } from "./allreduce/run.mjs";
 import { prepareBaseline } from "./baseline.mjs";
 import { parseCli, USAGE } from "./cli.mjs";
 import { runDataGroup } from "./dataEpoch.mjs";
@@ -74,10 +75,18 @@ async function main() {
   };
   // The data group (--only data) runs first and alone when no kernel cell was asked for.
   const data = opts.data ? await runDataGroup(opts.data, log) : null;
-  if (data && opts.cells.length === 0) {
+  // The allreduce group (--only allreduce) likewise: its own processes (mpirun, threads), before any cell.
+  const allreduce = opts.allreduce ? await runAllreduceGroup(opts.allreduce, log) : null;
+  const groups = [data, allreduce].filter((g) => g !== null);
+  if (groups.length > 0 && opts.cells.length === 0) {
     const options = { ...opts, cells: [] };
-    const head = `## @flux bench (data), ${started.toISOString()}\n\n- machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average at start ${machine.load1}; commit ${machine.commit}\n\n`;
-    save({ date: started.toISOString(), machine, options, data: data.result }, `${head}${data.markdown}\n`);
+    const names = [data && "data", allreduce && "allreduce"].filter(Boolean).join(", ");
+    const head = `## @flux bench (${names}), ${started.toISOString()}\n\n- machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average at start ${machine.load1}; commit ${machine.commit}\n\n`;
+    const body = groups.map((g) => `${g.markdown}\n`).join("\n");
+    save(
+      { date: started.toISOString(), machine, options, data: data?.result, allreduce: allreduce?.result },
+      `${head}${body}`,
+    );
     return;
   }
   const measureOpts = { budgetS: opts.budgetS };
@@ -167,13 +176,17 @@ async function main() {
   };
   const webgpuTargets = opts.webgpu ? renderWebgpuTargets(run, "flux-webgpu") : "";
   const markdown =
-    renderMarkdown(run) + (webgpuTargets ? `\n${webgpuTargets}` : "") + (data ? `\n${data.markdown}\n` : "");
+    renderMarkdown(run) +
+    (webgpuTargets ? `\n${webgpuTargets}` : "") +
+    (data ? `\n${data.markdown}\n` : "") +
+    (allreduce ? `\n${allreduce.markdown}\n` : "");
   const json = {
     ...run,
     machine,
     options: { ...opts, cells: cells.map((c) => c.id) },
     baseline: baseline && { ref: baseline.ref, sha: baseline.sha },
     data: data?.result,
+    allreduce: allreduce?.result,
   };
   save(json, markdown);
 }
