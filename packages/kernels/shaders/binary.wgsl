@@ -1,6 +1,6 @@
 // binary arithmetic with broadcasting: each operand has its own strides over the output shape (0 on a
 // broadcast dim). The op is a uniform code (ARITHMETIC_OPS order: add sub mul div pow max min).
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 

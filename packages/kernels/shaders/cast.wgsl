@@ -1,7 +1,7 @@
 // cast: element type conversion. Float to integer truncates toward zero through i32, so a negative value
 // wraps into u32 as the CPU's typed arrays do; `mask` keeps u8 results in 0..255; `bool` is `x != 0`.
-// @param src: f32 | i32 | u32
-// @param dst: f32 | i32 | u32
+// @param src: f32 | i32 | u32 | f16
+// @param dst: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 

@@ -1,5 +1,5 @@
 // comparisons with broadcasting (COMPARISON_OPS order: eq ne lt le gt ge); the output is bool stored as u32.
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 

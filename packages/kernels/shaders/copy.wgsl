@@ -1,7 +1,7 @@
 // Strided copy: walks `shape` column-major and copies src[srcBase + idx·srcStrides] to
 // dst[dstBase + idx·dstStrides]. expand (stride 0 on broadcast dims), permute (permuted strides) and each
 // piece of a concatenation (an offset and the output's strides) are all this one kernel.
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 

@@ -1,10 +1,13 @@
 // fill and arange: out[i] = start + i * step. The value travels as bits so one pipeline serves every dtype;
 // integer dtypes take the integer bits (exact beyond 2^24), floats the f32 bits.
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
+// @param word: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 
 alias T = /*@dtype*/f32;
+// The type start/step travel in as uniform bits: T itself, or f32 for f16 (a u32 cannot bitcast to f16).
+alias W = /*@word*/f32;
 const WG: u32 = /*@wg*/64u;
 
 struct Params {
@@ -23,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= u.n) {
     return;
   }
-  let start = bitcast<T>(u.start);
-  let step = bitcast<T>(u.step);
-  out[i] = start + T(i) * step;
+  let start = bitcast<W>(u.start);
+  let step = bitcast<W>(u.step);
+  out[i] = T(start + W(i) * step);
 }

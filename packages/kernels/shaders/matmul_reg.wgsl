@@ -4,14 +4,17 @@
 // adapters (SwiftShader) this beats shared-memory tiling, whose barriers are expensive there.
 // @param transA: false | true
 // @param transB: false | true
+// @param dtype: f32 | f16
 // @include matmul.inc.wgsl
 
 const TRANS_A: bool = /*@transA*/false;
 const TRANS_B: bool = /*@transB*/false;
+// The storage type of A, B and C; products accumulate in f32 either way.
+alias T = /*@dtype*/f32;
 
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(1) var<storage, read> a: array<T>;
+@group(0) @binding(2) var<storage, read> b: array<T>;
+@group(0) @binding(3) var<storage, read_write> c: array<T>;
 
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -31,15 +34,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc3 = vec4<f32>(0.0);
   for (var p = 0u; p < u.K; p++) {
     let av = vec4<f32>(
-      a[aBase + a_index(rows.x, p)],
-      a[aBase + a_index(rows.y, p)],
-      a[aBase + a_index(rows.z, p)],
-      a[aBase + a_index(rows.w, p)],
+      f32(a[aBase + a_index(rows.x, p)]),
+      f32(a[aBase + a_index(rows.y, p)]),
+      f32(a[aBase + a_index(rows.z, p)]),
+      f32(a[aBase + a_index(rows.w, p)]),
     );
-    acc0 += av * b[bBase + b_index(p, cols.x)];
-    acc1 += av * b[bBase + b_index(p, cols.y)];
-    acc2 += av * b[bBase + b_index(p, cols.z)];
-    acc3 += av * b[bBase + b_index(p, cols.w)];
+    acc0 += av * f32(b[bBase + b_index(p, cols.x)]);
+    acc1 += av * f32(b[bBase + b_index(p, cols.y)]);
+    acc2 += av * f32(b[bBase + b_index(p, cols.z)]);
+    acc3 += av * f32(b[bBase + b_index(p, cols.w)]);
   }
   let cBase = batch * u.M * u.N;
   let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
@@ -49,7 +52,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       for (var r = 0u; r < 4u; r++) {
         let i = i0 + r;
         if (i < u.M) {
-          c[cBase + i + j * u.M] = accs[cc][r];
+          c[cBase + i + j * u.M] = T(accs[cc][r]);
         }
       }
     }

@@ -4,15 +4,18 @@
 // shared memory is on-chip; slow on SwiftShader, where barriers are costly.
 // @param transA: false | true
 // @param transB: false | true
+// @param dtype: f32 | f16
 // @include matmul.inc.wgsl
 
 const TRANS_A: bool = /*@transA*/false;
 const TRANS_B: bool = /*@transB*/false;
+// The storage type of A, B and C; products accumulate in f32 either way.
+alias T = /*@dtype*/f32;
 const TILE: u32 = 32u;
 
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(1) var<storage, read> a: array<T>;
+@group(0) @binding(2) var<storage, read> b: array<T>;
+@group(0) @binding(3) var<storage, read_write> c: array<T>;
 
 // tileA[k][i/4] holds op(A)(i0 + i, p + k); tileB[k][j/4] holds op(B)(p + k, j0 + j).
 var<workgroup> tileA: array<array<vec4<f32>, 8>, TILE>;
@@ -20,14 +23,14 @@ var<workgroup> tileB: array<array<vec4<f32>, 8>, TILE>;
 
 fn load_a(base: u32, i: u32, p: u32) -> f32 {
   if (i < u.M && p < u.K) {
-    return a[base + a_index(i, p)];
+    return f32(a[base + a_index(i, p)]);
   }
   return 0.0;
 }
 
 fn load_b(base: u32, p: u32, j: u32) -> f32 {
   if (p < u.K && j < u.N) {
-    return b[base + b_index(p, j)];
+    return f32(b[base + b_index(p, j)]);
   }
   return 0.0;
 }
@@ -88,7 +91,7 @@ fn main(
       for (var r = 0u; r < 4u; r++) {
         let i = i0 + r;
         if (i < u.M) {
-          c[cBase + i + j * u.M] = accs[cc][r];
+          c[cBase + i + j * u.M] = T(accs[cc][r]);
         }
       }
     }

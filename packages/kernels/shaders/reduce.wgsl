@@ -2,11 +2,14 @@
 // its invocations stride over the reduced elements, then combine in a shared-memory tree. The host merges
 // adjacent dims, so "all", "first dim" and "last dim" reductions walk a single stride. The identity travels
 // as bits in `init` (±Inf cannot be written as a WGSL constant).
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
+// @param acc: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 
 alias T = /*@dtype*/f32;
+// The accumulator type: T itself, or f32 for f16 tensors (sums of many halves lose every digit in f16).
+alias A = /*@acc*/f32;
 const WG: u32 = /*@wg*/64u;
 
 struct Params {
@@ -28,9 +31,9 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 
-var<workgroup> partial: array<T, WG>;
+var<workgroup> partial: array<A, WG>;
 
-fn combine(op: u32, a: T, b: T) -> T {
+fn combine(op: u32, a: A, b: A) -> A {
   switch op {
     case 0u: { return a + b; }
     case 1u: { return a * b; }
@@ -46,11 +49,11 @@ fn main(
   @builtin(local_invocation_index) lid: u32,
 ) {
   let o = wid.x + wid.y * nwg.x;
-  var acc = bitcast<T>(u.init);
+  var acc = bitcast<A>(u.init);
   if (o < u.nOut) {
     let base = strided_offset(o, u.keptRank, u.keptShape, u.keptStrides);
     for (var r = lid; r < u.nRed; r += WG) {
-      acc = combine(u.op, acc, x[base + strided_offset(r, u.redRank, u.redShape, u.redStrides)]);
+      acc = combine(u.op, acc, A(x[base + strided_offset(r, u.redRank, u.redShape, u.redStrides)]));
     }
   }
   partial[lid] = acc;
@@ -62,6 +65,6 @@ fn main(
     workgroupBarrier();
   }
   if (lid == 0u && o < u.nOut) {
-    out[o] = partial[0];
+    out[o] = T(partial[0]);
   }
 }

@@ -1,10 +1,13 @@
 // reduce for many outputs with few reduced elements each (e.g. summing a [2, 100000] matrix over dim 1):
 // one invocation per output element walks its reduced elements serially, so no invocations idle.
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
+// @param acc: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 
 alias T = /*@dtype*/f32;
+// The accumulator type: T itself, or f32 for f16 tensors (sums of many halves lose every digit in f16).
+alias A = /*@acc*/f32;
 const WG: u32 = /*@wg*/64u;
 
 struct Params {
@@ -33,9 +36,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     return;
   }
   let base = strided_offset(o, u.keptRank, u.keptShape, u.keptStrides);
-  var acc = bitcast<T>(u.init);
+  var acc = bitcast<A>(u.init);
   for (var r = 0u; r < u.nRed; r++) {
-    let v = x[base + strided_offset(r, u.redRank, u.redShape, u.redStrides)];
+    let v = A(x[base + strided_offset(r, u.redRank, u.redShape, u.redStrides)]);
     switch u.op {
       case 0u: { acc += v; }
       case 1u: { acc *= v; }
@@ -43,5 +46,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       default: { acc = min(acc, v); }
     }
   }
-  out[o] = acc;
+  out[o] = T(acc);
 }

@@ -1,5 +1,5 @@
 // softmax / logsoftmax along one axis, stably: a workgroup per line; tree max, then tree sum of exp(x - max).
-// @param dtype: f32
+// @param dtype: f32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 

@@ -1,5 +1,5 @@
 // The VJP of softmax from its output: y .* (dy .- sum(dy .* y)), or dy .- exp(y) .* sum(dy) for logsoftmax.
-// @param dtype: f32
+// @param dtype: f32 | f16
 // @param wg: 64u | 256u
 
 alias T = /*@dtype*/f32;

@@ -1,7 +1,7 @@
 // unary: one pipeline per dtype; the op is a uniform code (a uniform branch costs nothing next to a memory
 // access, and keeps the pipeline count small). Float math runs in f32; integer dtypes only reach the
 // integer-safe ops (neg, abs, sign, square), computed in their own type.
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl

@@ -1,5 +1,5 @@
 // unaryGrad: dy .* op'(x) for float dtypes (integer tensors are not differentiated).
-// @param dtype: f32
+// @param dtype: f32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl

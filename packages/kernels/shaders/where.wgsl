@@ -1,5 +1,5 @@
 // where: cond ? a : b with broadcasting of all three operands.
-// @param dtype: f32 | i32 | u32
+// @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 

@@ -1,6 +1,7 @@
 // Finding the runtime's GPU object and enumerating its adapters. Dawn (and browsers) answer one adapter
 // per request; asking with each power preference and with forceFallbackAdapter, then removing duplicates,
 // lists what the machine has (e.g. an integrated and a discrete GPU, plus the software fallback).
+import type { AutotuneCache } from "./autotuneCache.js";
 import { WebGPUUnavailableError } from "./errors.js";
 
 /** One adapter as `listAdapters()` reports it. */
@@ -32,6 +33,14 @@ export interface WebGPUOptions {
   readonly gpu?: GPU;
   /** Bytes of freed buffers kept for reuse per device (default 256 MiB). */
   readonly poolCapBytes?: number;
+  /**
+   * Time the matmul kernels per shape class and keep the fastest (true), or always use the adapter
+   * heuristic (false). Unset: the FLUX_WEBGPU_AUTOTUNE environment variable (1/0), else on for hardware
+   * adapters and off for CPU-backed ones. Applies to devices created afterwards.
+   */
+  readonly autotune?: boolean;
+  /** Where tuned kernels are kept (default: localStorage in browsers, a JSON file under the OS temp dir). */
+  readonly autotuneCache?: AutotuneCache;
 }
 
 let options: WebGPUOptions = {};

@@ -10,7 +10,8 @@ import type {
   TensorView,
 } from "../backend.js";
 import type { Device } from "../device.js";
-import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
+import { arrayCtor, type DType, floatToHalf, isFloat, type TypedArray } from "../dtype.js";
+import { DTypeError } from "../errors.js";
 import {
   ARITHMETIC_OPS,
   type ArgReduceOp,
@@ -26,8 +27,14 @@ import { broadcastStrides, type Shape, sizeOf, stridesOf } from "../shape.js";
 import type { BufferPool, PoolStats } from "./bufferPool.js";
 import { WebGPUDeviceLostError, WebGPUExecutionError } from "./errors.js";
 import { type Executor, grid } from "./executor.js";
-import { chooseMatmulKernel, type MatmulPreference } from "./matmulPlan.js";
-import { type GpuStorage, GPU_ELEMENT_BYTES, wgslType } from "./storage.js";
+import type { MatmulTuner } from "./autotune.js";
+import {
+  chooseMatmulKernel,
+  type MatmulKernel,
+  type MatmulPreference,
+  type MatmulProblem,
+} from "./matmulPlan.js";
+import { accumulatorType, type GpuStorage, storageBytes, wgslType } from "./storage.js";
 import { coalesce, MAX_RANK, packDims, prodRange } from "./strides.js";
 
 type V = TensorView<GpuStorage>;
@@ -38,6 +45,12 @@ export interface WebGPUAdapterSummary {
   readonly architecture: string;
   readonly description: string;
   readonly isFallbackAdapter: boolean;
+}
+
+/** Optional parts of a WebGPU backend. */
+export interface WebGPUBackendOptions {
+  /** Chooses matmul kernels from timings; without it the adapter heuristic (`matmulPreference`) decides. */
+  readonly tuner?: MatmulTuner;
 }
 
 /** Workgroup size of the 1-D kernels. 64 keeps SwiftShader's per-invocation cost low and fits every GPU. */
@@ -63,9 +76,12 @@ function intBits(v: number): number {
   return f32Bits[0]!;
 }
 
-/** A scalar's bits in a dtype's GPU representation (integers wrap like the CPU's typed arrays). */
+/**
+ * A scalar's bits as the 32-bit uniform word kernels read it (integers wrap like the CPU's typed arrays;
+ * f16 travels as f32 and is converted in the kernel).
+ */
 function scalarBits(v: number, dtype: DType): number {
-  switch (wgslType(dtype)) {
+  switch (accumulatorType(dtype)) {
     case "f32":
       return floatBits(v);
     case "i32":
@@ -77,7 +93,7 @@ function scalarBits(v: number, dtype: DType): number {
 
 /** The identity of a reduction in a dtype, as bits (±Inf cannot be a WGSL constant). */
 function reduceInit(op: ReduceOp | "lowest" | "highest", dtype: DType): number {
-  const t = wgslType(dtype);
+  const t = accumulatorType(dtype);
   switch (op) {
     case "sum":
       return 0;
@@ -103,7 +119,10 @@ function reduceInit(op: ReduceOp | "lowest" | "highest", dtype: DType): number {
  */
 export class WebGPUBackend implements Backend<GpuStorage> {
   readonly name: string;
-  readonly dtypes: readonly DType[] = ["f32", "i32", "u32", "u8", "bool"];
+  /** The dtypes it stores: f16 only on a device created with the `shader-f16` feature. */
+  readonly dtypes: readonly DType[];
+  /** The matmul autotuner, when autotuning is on (see README, "Matmul autotune"). */
+  readonly tuner: MatmulTuner | undefined;
   #lostReason: string | undefined;
   #executionError: string | undefined;
   readonly #lost: Promise<never>;
@@ -114,10 +133,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     readonly adapter: WebGPUAdapterSummary,
     private readonly exec: Executor,
     private readonly pool: BufferPool,
-    /** Which matmul kernel to use; replaceable by an autotune. */
+    /** Which matmul kernel to use when no autotune result applies (the adapter heuristic). */
     public matmulPreference: MatmulPreference,
+    options: WebGPUBackendOptions = {},
   ) {
     this.name = device.backend;
+    this.dtypes = gpu.features.has("shader-f16")
+      ? ["f32", "f16", "i32", "u32", "u8", "bool"]
+      : ["f32", "i32", "u32", "u8", "bool"];
+    this.tuner = options.tuner;
     // Never resolves unless the device is lost: reads race against it so nothing waits forever.
     this.#lost = new Promise<never>((_, reject) => {
       gpu.lost.then((info) => {
@@ -176,7 +200,16 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   upload(data: TypedArray, dtype: DType): GpuStorage {
     this.#alive();
-    const out = this.#alloc(data.length);
+    const out = this.#alloc(data.length, dtype);
+    if (dtype === "f16") {
+      // Halves arrive as their bits (Uint16Array); anything else holds values to round. An even length
+      // keeps the copy a multiple of 4 bytes.
+      const halves = new Uint16Array(data.length + (data.length % 2));
+      if (data instanceof Uint16Array) halves.set(data);
+      else for (let i = 0; i < data.length; i++) halves[i] = floatToHalf(data[i]!);
+      this.exec.upload(out.buffer, halves);
+      return out;
+    }
     const t = wgslType(dtype);
     // The GPU holds 4 bytes per element: widen bytes; keep the other arrays' bits as they are.
     const view =
@@ -187,11 +220,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   async read(x: V): Promise<TypedArray> {
     this.#alive();
-    const bytes = x.storage.length * GPU_ELEMENT_BYTES;
+    const bytes = storageBytes(x.storage.length, x.dtype);
     const raw = await this.exec.readBuffer(x.storage.buffer, bytes, this.#lost);
     if (this.#executionError !== undefined) {
       throw new WebGPUExecutionError(String(this.device), this.#executionError);
     }
+    if (x.dtype === "f16") return new Uint16Array(raw, 0, x.storage.length).slice();
     const Ctor = arrayCtor(x.dtype);
     if (Ctor.BYTES_PER_ELEMENT === 4)
       return new Ctor(raw as unknown as ArrayLike<number>).slice() as TypedArray;
@@ -219,8 +253,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   arange(start: number, step: number, size: number, dtype: DType): GpuStorage {
-    const t = wgslType(dtype);
-    if (t !== "f32" && (!Number.isInteger(start) || !Number.isInteger(step))) {
+    if (!isFloat(dtype) && (!Number.isInteger(start) || !Number.isInteger(step))) {
       // An integer dtype with fractional steps: compute on the host exactly as the CPU does.
       const host = new (arrayCtor(dtype))(size);
       for (let i = 0; i < size; i++) host[i] = start + i * step;
@@ -231,9 +264,9 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   cast(x: V, dtype: DType): GpuStorage {
     const n = x.storage.length;
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, dtype);
     if (n === 0) return out;
-    const mode = dtype === "bool" ? 2 : wgslType(dtype) === "f32" ? 0 : 1;
+    const mode = dtype === "bool" ? 2 : isFloat(dtype) ? 0 : 1;
     const mask = dtype === "u8" ? 0xff : 0xffffffff;
     this.#dispatch1d(
       "cast",
@@ -247,14 +280,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   write(dst: V, src: V): void {
     this.#alive();
-    this.exec.copy(src.storage.buffer, 0, dst.storage.buffer, 0, src.storage.length * GPU_ELEMENT_BYTES);
+    const bytes = storageBytes(src.storage.length, src.dtype);
+    this.exec.copy(src.storage.buffer, 0, dst.storage.buffer, 0, bytes);
   }
 
   // ---- element-wise ----
 
   unary(op: UnaryOp, x: V, param: number): GpuStorage {
     const n = x.storage.length;
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, x.dtype);
     if (n === 0) return out;
     const code = UNARY_OPS.indexOf(op);
     this.#dispatch1d(
@@ -269,11 +303,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   unaryGrad(op: UnaryOp, x: V, y: V, dy: V, param: number): GpuStorage {
     const n = x.storage.length;
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, x.dtype);
     if (n === 0) return out;
     this.#dispatch1d(
       "unary_grad",
-      { dtype: "f32" },
+      { dtype: wgslType(x.dtype) },
       [n, UNARY_OPS.indexOf(op), floatBits(param), 0],
       [x.storage.buffer, y.storage.buffer, dy.storage.buffer, out.buffer],
       n,
@@ -283,7 +317,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   binary(op: BinaryOp, a: V, b: V, outShape: Shape): GpuStorage {
     const n = sizeOf(outShape);
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, isComparison(op) ? "bool" : a.dtype);
     if (n === 0) return out;
     const space = coalesce(outShape, [
       broadcastStrides(a.shape, outShape),
@@ -312,7 +346,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   where(cond: V, a: V, b: V, outShape: Shape): GpuStorage {
     const n = sizeOf(outShape);
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, a.dtype);
     if (n === 0) return out;
     const space = coalesce(outShape, [
       broadcastStrides(cond.shape, outShape),
@@ -335,7 +369,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   expand(x: V, outShape: Shape): GpuStorage {
     const n = sizeOf(outShape);
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, x.dtype);
     this.#stridedCopy(
       x.storage.buffer,
       out.buffer,
@@ -358,7 +392,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const redShape = shape.map((d, i) => (axes.includes(i) ? d : 1));
     const nOut = sizeOf(keptShape);
     const nRed = sizeOf(redShape);
-    const out = this.#alloc(nOut);
+    const out = this.#alloc(nOut, x.dtype);
     if (nOut === 0) return out;
     const kept = coalesce(keptShape, [xs]);
     const red = coalesce(redShape, [xs]);
@@ -369,7 +403,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     packDims(words, 8 + MAX_RANK, kept.strides[0]!);
     packDims(words, 8 + 2 * MAX_RANK, red.shape);
     packDims(words, 8 + 3 * MAX_RANK, red.strides[0]!);
-    const variant = { dtype: wgslType(x.dtype), wg: WG_VARIANT };
+    const variant = { dtype: wgslType(x.dtype), acc: accumulatorType(x.dtype), wg: WG_VARIANT };
     const buffers = [x.storage.buffer, out.buffer];
     // Few reduced elements per output: one invocation each beats a mostly idle workgroup each.
     if (nRed <= 4 * WG && nOut >= WG) this.#dispatch1d("reduce_small", variant, words, buffers, nOut);
@@ -381,6 +415,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const len = x.shape[axis]!;
     const inner = prodRange(x.shape, 0, axis);
     const nLines = sizeOf(x.shape) / (len || 1);
+    this.#noF16(op, x.dtype);
     const out = this.#alloc(nLines);
     if (nLines === 0) return out;
     const init = reduceInit(op === "argmax" ? "lowest" : "highest", x.dtype);
@@ -396,13 +431,13 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   softmax(x: V, axis: number, log: boolean): GpuStorage {
     const n = x.storage.length;
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, x.dtype);
     if (n === 0) return out;
     const len = x.shape[axis]!;
     const nLines = n / len;
     this.exec.dispatch(
       "softmax",
-      { dtype: "f32", wg: WG_VARIANT },
+      { dtype: wgslType(x.dtype), wg: WG_VARIANT },
       new Uint32Array([nLines, len, prodRange(x.shape, 0, axis), log ? 1 : 0]).buffer,
       [x.storage.buffer, out.buffer],
       grid(nLines),
@@ -412,13 +447,13 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): GpuStorage {
     const n = y.storage.length;
-    const out = this.#alloc(n);
+    const out = this.#alloc(n, y.dtype);
     if (n === 0) return out;
     const len = y.shape[axis]!;
     const nLines = n / len;
     this.exec.dispatch(
       "softmax_grad",
-      { dtype: "f32", wg: WG_VARIANT },
+      { dtype: wgslType(y.dtype), wg: WG_VARIANT },
       new Uint32Array([nLines, len, prodRange(y.shape, 0, axis), log ? 1 : 0]).buffer,
       [y.storage.buffer, dy.storage.buffer, out.buffer],
       grid(nLines),
@@ -431,6 +466,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
    * tensors here, and f32 is this backend's only float dtype.
    */
   affineAct(act: UnaryOp | "identity", param: number, a: V, x: V, b: V, outShape: Shape): GpuStorage {
+    this.#noF16("affineAct", x.dtype);
     const n = sizeOf(outShape);
     const out = this.#alloc(n);
     if (n === 0) return out;
@@ -457,6 +493,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
    * instead of an add and an activation with an allocation each. f32 only, as for `affineAct`.
    */
   denseAct(act: UnaryOp | "identity", param: number, w: V, x: V, b: V | null, outShape: Shape): GpuStorage {
+    this.#noF16("denseAct", w.dtype);
     const y = this.matmul(w, x, { transA: false, transB: false }, outShape);
     const n = sizeOf(outShape);
     if (n === 0) return y;
@@ -484,7 +521,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const N = opts.transB ? br : bc;
     const total = sizeOf(outShape);
     const batches = total / (M * N || 1);
-    const out = this.#alloc(total);
+    const out = this.#alloc(total, a.dtype);
     if (total === 0) return out;
     if (K === 0) {
       this.#fillInto(out, total, 0, 0, a.dtype);
@@ -500,6 +537,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       batchA,
       batchB,
       batches,
+      a.dtype === "f16" ? "f16" : "f32",
     );
     return out;
   }
@@ -513,14 +551,37 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     batchA: number,
     batchB: number,
     batches: number,
+    dtype: "f32" | "f16" = "f32",
   ): void {
-    const kernel = chooseMatmulKernel(p, this.matmulPreference);
+    this.recordMatmul(this.matmulKernelFor(p, dtype), a, b, c, p, batchA, batchB, batches, dtype);
+  }
+
+  /**
+   * The kernel a problem runs with: the tuned one for its class when the autotuner has it, else the
+   * adapter heuristic (also while the class is still being tuned).
+   */
+  matmulKernelFor(p: MatmulProblem, dtype: "f32" | "f16" = "f32"): MatmulKernel {
+    return this.tuner?.kernelFor(p, dtype) ?? chooseMatmulKernel(p, this.matmulPreference);
+  }
+
+  /** Records one matmul with a given kernel (internal: the autotuner times candidates with it). */
+  recordMatmul(
+    kernel: MatmulKernel,
+    a: GPUBuffer,
+    b: GPUBuffer,
+    c: GPUBuffer,
+    p: MatmulProblem,
+    batchA: number,
+    batchB: number,
+    batches: number,
+    dtype: "f32" | "f16" = "f32",
+  ): void {
     if (kernel === "matmul_vec4" && (batchA % 4 !== 0 || batchB % 4 !== 0)) {
       throw new Error("[@flux/kernels] webgpu: internal error: vec4 matmul with unaligned batch strides");
     }
     this.exec.dispatch(
       kernel,
-      { transA: String(p.transA), transB: String(p.transB) },
+      { transA: String(p.transA), transB: String(p.transB), dtype },
       new Uint32Array([p.M, p.N, p.K, batchA, batchB, 0, 0, 0]).buffer,
       [a, b, c],
       [Math.ceil(p.M / 32), Math.ceil(p.N / 32), batches],
@@ -530,7 +591,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   permute(x: V, perm: readonly number[]): GpuStorage {
     const outShape = perm.map((p) => x.shape[p]!);
     const xs = stridesOf(x.shape);
-    const out = this.#alloc(x.storage.length);
+    const out = this.#alloc(x.storage.length, x.dtype);
     this.#stridedCopy(
       x.storage.buffer,
       out.buffer,
@@ -547,6 +608,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   gather(x: V, axis: number, indices: Int32Array): GpuStorage {
     const axisLen = x.shape[axis]!;
     const inner = prodRange(x.shape, 0, axis);
+    this.#noF16("gather", x.dtype);
     const n = (x.storage.length / (axisLen || 1)) * indices.length;
     const out = this.#alloc(n);
     if (n === 0) return out;
@@ -567,6 +629,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   scatterAdd(dy: V, axis: number, indices: Int32Array, outShape: Shape): GpuStorage {
+    this.#noF16("scatterAdd", dy.dtype);
     const n = sizeOf(outShape);
     const out = this.#alloc(n);
     if (n === 0) return out;
@@ -595,7 +658,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   concat(xs: readonly V[], axis: number, outShape: Shape): GpuStorage {
-    const out = this.#alloc(sizeOf(outShape));
+    const out = this.#alloc(sizeOf(outShape), xs[0]?.dtype ?? "f32");
     const os = stridesOf(outShape);
     let offset = 0;
     for (const x of xs) {
@@ -615,6 +678,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   onehot(indices: Int32Array, nclasses: number, dtype: DType): GpuStorage {
+    this.#noF16("onehot", dtype);
     const n = nclasses * indices.length;
     const out = this.#alloc(n);
     if (n === 0) return out;
@@ -627,6 +691,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   // ---- convolution and pooling ----
 
   conv2d(x: V, w: V, g: Conv2dGeometry): GpuStorage {
+    this.#noF16("conv2d", x.dtype);
     const { P, K, N, Cout } = convDims(g);
     const out = this.#alloc(P * Cout * N);
     if (P * Cout * N === 0) return out;
@@ -646,6 +711,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): GpuStorage {
+    this.#noF16("conv2d", dy.dtype);
     const { P, K, N, Cout } = convDims(g);
     const n = sizeOf(g.inShape);
     const out = this.#alloc(n);
@@ -667,6 +733,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): GpuStorage {
+    this.#noF16("conv2d", x.dtype);
     const { P, K, N, Cout } = convDims(g);
     const out = this.#alloc(K * Cout);
     if (K * Cout === 0) return out;
@@ -703,6 +770,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   pool2d(op: PoolOp, x: V, g: Pool2dGeometry): GpuStorage {
+    this.#noF16(`${op}pool`, x.dtype);
     const n = sizeOf(g.outShape);
     const out = this.#alloc(n);
     if (n === 0) return out;
@@ -711,6 +779,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): GpuStorage {
+    this.#noF16(`${op}pool`, x.dtype);
     const n = sizeOf(g.inShape);
     const out = this.#alloc(n);
     if (n === 0) return out;
@@ -731,9 +800,19 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       throw new WebGPUDeviceLostError(String(this.device), this.#lostReason);
   }
 
-  #alloc(length: number): GpuStorage {
+  #alloc(length: number, dtype: DType = "f32"): GpuStorage {
     this.#alive();
-    return { buffer: this.pool.acquire(length * GPU_ELEMENT_BYTES), length };
+    return { buffer: this.pool.acquire(storageBytes(length, dtype)), length };
+  }
+
+  /** f16 reaches only the elementwise, reduction, softmax, matmul and copy kernels; say so elsewhere. */
+  #noF16(op: string, dtype: DType): void {
+    if (dtype === "f16") {
+      throw new DTypeError(
+        `${op} has no f16 kernel on ${String(this.device)} (f16 covers elementwise ops, reductions, ` +
+          'softmax, matmul, cast and copies). Cast to f32 first: cast(x, "f32").',
+      );
+    }
   }
 
   #dispatch1d(
@@ -754,14 +833,20 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   #fillLike(size: number, startBits: number, stepBits: number, dtype: DType): GpuStorage {
-    const out = this.#alloc(size);
+    const out = this.#alloc(size, dtype);
     this.#fillInto(out, size, startBits, stepBits, dtype);
     return out;
   }
 
   #fillInto(out: GpuStorage, size: number, startBits: number, stepBits: number, dtype: DType): void {
     if (size === 0) return;
-    this.#dispatch1d("fill", { dtype: wgslType(dtype) }, [size, startBits, stepBits, 0], [out.buffer], size);
+    this.#dispatch1d(
+      "fill",
+      { dtype: wgslType(dtype), word: accumulatorType(dtype) },
+      [size, startBits, stepBits, 0],
+      [out.buffer],
+      size,
+    );
   }
 
   #stridedCopy(

@@ -5,3 +5,13 @@ export { type WebGPUAdapterSummary, WebGPUBackend } from "./backend.js";
 export { WebGPUDeviceLostError, WebGPUExecutionError, WebGPUUnavailableError } from "./errors.js";
 export { type WebGPUProbe, webgpuFunctional } from "./functional.js";
 export { createWebGPUBackend, provider } from "./provider.js";
+export { MatmulTuner, type MeasureMatmul, type ShapeClass, shapeClass, tuneKey } from "./autotune.js";
+export {
+  type AutotuneCache,
+  defaultAutotuneCache,
+  fileCache,
+  memoryCache,
+  type TunedKernels,
+  webStorageCache,
+} from "./autotuneCache.js";
+export type { WebGPUBackendOptions } from "./backend.js";

@@ -33,10 +33,25 @@ export function defaultPreference(
   info: { architecture?: string; vendor?: string; description?: string },
   isFallback: boolean,
 ): MatmulPreference {
-  const cpuBacked =
+  return isCpuBacked(info, isFallback)
+    ? { general: "matmul_reg", useVec4: true }
+    : { general: "matmul_tiled", useVec4: false };
+}
+
+/**
+ * Whether an adapter runs on the CPU (a fallback adapter, or a known software rasterizer).
+ *
+ * @example
+ * isCpuBacked({ architecture: "swiftshader" }, false); // true
+ */
+export function isCpuBacked(
+  info: { architecture?: string; vendor?: string; description?: string },
+  isFallback: boolean,
+): boolean {
+  return (
     isFallback ||
-    /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.vendor} ${info.description}`);
-  return cpuBacked ? { general: "matmul_reg", useVec4: true } : { general: "matmul_tiled", useVec4: false };
+    /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.vendor} ${info.description}`)
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ export type ShaderVariant = Readonly<Record<string, string | number | boolean>>;
  * The WGSL text of one variant of a generated shader.
  *
  * Values must be among the ones the `.wgsl` source declares with `// @param` (numbers are written as
- * `64u`), so every variant that can run is also one the reflection test compiles.
+ * `64u`), so every variant that can run is also one the reflection test compiles. A variant with any
+ * value `f16` starts with `enable f16;` (it needs a device with the `shader-f16` feature).
  *
  * @example
  * renderShader("unary", { dtype: "f32", wg: "64u" });
@@ -19,7 +20,8 @@ export function renderShader(name: ShaderName, variant: ShaderVariant = {}): str
   for (const key of Object.keys(variant)) {
     if (!(key in params)) throw new Error(`[@flux/kernels] shader ${name} has no parameter "${key}"`);
   }
-  return shader.source.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  let usesF16 = false;
+  const body = shader.source.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const allowed = params[key]!;
     const given = variant[key];
     const value = given === undefined ? allowed[0]! : String(given);
@@ -28,8 +30,12 @@ export function renderShader(name: ShaderName, variant: ShaderVariant = {}): str
         `[@flux/kernels] shader ${name}: ${key} = ${value} is not one of ${allowed.join(", ")}`,
       );
     }
+    if (value === "f16") usesF16 = true;
     return value;
   });
+  // WGSL wants the extension enabled before any declaration; only devices created with the
+  // `shader-f16` feature accept it, and the backend renders f16 variants only on those.
+  return usesF16 ? `enable f16;\n${body}` : body;
 }
 
 /**

@@ -27,6 +27,50 @@ describe("generated WGSL", () => {
       }
     });
   }
+  // The kernels an f16 tensor runs through on a shader-f16 device: each must have f16 variants (storage
+  // f16, accumulation f32 where the kernel sums), and those must enable the extension first.
+  const f16Kernels: ShaderName[] = [
+    "unary",
+    "binary",
+    "compare",
+    "where",
+    "copy",
+    "fill",
+    "cast",
+    "reduce",
+    "reduce_small",
+    "softmax",
+    "softmax_grad",
+    "matmul_reg",
+    "matmul_tiled",
+    "matmul_vec4",
+  ];
+  for (const name of f16Kernels) {
+    it(`${name}: has f16 variants that enable the extension and bind f16 storage`, () => {
+      const f16 = shaderVariants(name).filter((v) => Object.values(v).includes("f16"));
+      expect(f16.length).toBeGreaterThan(0);
+      for (const variant of f16) {
+        const code = renderShader(name, variant);
+        expect(code.startsWith("enable f16;\n")).toBe(true);
+        const r = new WgslReflect(code);
+        const formats = r.storage.map((s) => JSON.stringify(s.type));
+        expect(
+          formats.some((f) => f.includes('"f16"')),
+          `${name} ${JSON.stringify(variant)}`,
+        ).toBe(true);
+      }
+      for (const variant of shaderVariants(name).filter((v) => !Object.values(v).includes("f16"))) {
+        expect(renderShader(name, variant)).not.toMatch(/\bf16\b/);
+      }
+    });
+  }
+  it("accumulates f16 reductions and matmuls in f32", () => {
+    const red = renderShader("reduce", { dtype: "f16", acc: "f32" });
+    expect(red).toMatch(/var<workgroup> partial: array<A, WG>/);
+    expect(red).toMatch(/alias A = f32;/);
+    expect(renderShader("matmul_tiled", { dtype: "f16" })).toMatch(/var acc0 = vec4<f32>/);
+    expect(renderShader("matmul_vec4", { dtype: "f16" })).toMatch(/var acc = mat4x4<f32>/);
+  });
   it("rejects a value a shader does not declare", () => {
     expect(() => renderShader("unary", { dtype: "f64" })).toThrow(/not one of/);
   });
