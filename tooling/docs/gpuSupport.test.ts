@@ -1,0 +1,4 @@
+// docs/gpu-support.md, executed: every TypeScript block runs, in page order (see ./runMarkdownBlocks.ts).
+import { describeMarkdownBlocks } from "./runMarkdownBlocks";
+
+describeMarkdownBlocks("docs/gpu-support.md");
