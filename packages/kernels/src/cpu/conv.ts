@@ -1,9 +1,35 @@
 // 2-D convolution via im2col + GEMM (Flux layout: x [W,H,Cin,N], w [kW,kH,Cin,Cout], y [oW,oH,Cout,N]).
-// Per image, the im2col matrix is [P, K] with P = oW*oH output positions and K = kW*kH*Cin taps, and the
-// weight is ALREADY the [K, Cout] matrix in column-major order, so y_n = col * w is one GEMM.
+//
+// The im2col matrix of a CHUNK of B images is [R, K]: R = P*B rows (P = oW*oH output positions per image,
+// images one after the other) and K = kW*kH*Cin taps; the weight is ALREADY the [K, Cout] matrix in
+// column-major order. So one GEMM serves the whole chunk: y = col * w, dw = colᵀ * dy, dcol = dy * wᵀ
+// (the transposes are the GEMM's flags, never materialised). One GEMM per chunk instead of one per image
+// matters most for the first layer of a CNN (K = 9: a per-image product is too small for any kernel to run
+// at speed, and each call pays the dispatch to OpenBLAS or wasm).
+//
+// The GEMM sees the chunk's outputs as [R, Cout] (rows = positions of every image, columns = channels),
+// while Flux stores [P, Cout, B]; the two differ only in the order of P-long blocks, so they are converted
+// by block copies (`interleave` / `deinterleave`), which cost one pass over the output.
+//
+// The col matrix and that [R, Cout] staging buffer are taken from a private pool and given back after each
+// call: a training loop asks for the same sizes every step, so no call allocates (or zero-fills) them. A
+// chunk's col matrix is capped at `colBudget` elements, so a large evaluation batch runs in several chunks
+// instead of asking for one huge buffer.
 import type { Conv2dGeometry } from "../backend.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
+import { CpuBufferPool } from "./bufferPool.js";
 import { gemmFor } from "./gemm.js";
+
+/**
+ * @internal The most elements one chunk's im2col matrix may hold (16 MiB of f32): large enough for a
+ * 64-image batch of a LeNet-sized layer in one GEMM, small enough that a 1000-image evaluation batch
+ * does not ask for hundreds of megabytes.
+ */
+export const DEFAULT_COL_BUDGET = 4 * 1024 * 1024;
+
+// Scratch only: every buffer taken in a call is given back before it returns, so the pool holds at most
+// the few buffers of the largest recent call (the cap keeps a one-off huge geometry from pinning memory).
+const scratch = new CpuBufferPool(128 * 1024 * 1024);
 
 interface Dims {
   W: number;
@@ -15,7 +41,9 @@ interface Dims {
   oW: number;
   oH: number;
   Cout: number;
+  /** Output positions per image. */
   P: number;
+  /** Taps: rows of the weight matrix. */
   K: number;
 }
 
@@ -26,7 +54,25 @@ function dimsOf(g: Conv2dGeometry): Dims {
   return { W, H, C, N, kW, kH, oW, oH, Cout, P: oW * oH, K: kW * kH * C };
 }
 
-/** For the tap (kw, kh), the input offsets: NNlib's conv (flipped=false) flips the kernel. */
+/** Images per chunk: as many as fit `colBudget`, at least one. */
+function chunkSize(d: Dims, colBudget: number): number {
+  return Math.max(1, Math.min(d.N, Math.floor(colBudget / Math.max(1, d.P * d.K))));
+}
+
+/**
+ * For one tap: the input offset of output position 0, and the range [lo, hi) of output indices along one
+ * axis whose input index `o*stride + off` falls inside [0, size) (outside it the input is zero padding).
+ */
+function validRange(off: number, stride: number, outSize: number, size: number): [number, number] {
+  const lo = Math.min(outSize, off >= 0 ? 0 : Math.ceil(-off / stride));
+  const hi = Math.min(outSize, off > size - 1 ? 0 : Math.floor((size - 1 - off) / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+/**
+ * Calls `fn` once per tap q = kw + kW*(kh + kH*c) with the input offsets of that tap. NNlib's conv
+ * (flipped = false) is a true convolution: the kernel is flipped, so tap (kw, kh) reads (kW-1-kw, kH-1-kh).
+ */
 function forEachTap(
   g: Conv2dGeometry,
   d: Dims,
@@ -43,90 +89,176 @@ function forEachTap(
   }
 }
 
-function im2col(x: TypedArray, n: number, g: Conv2dGeometry, d: Dims, col: TypedArray): void {
+/**
+ * Fills col[r + R*q] (R = P*count; r = p + P*(n - n0)) for images n0 .. n0+count-1. Per tap and output row
+ * the in-range run is a strided read (a contiguous copy at stride 1) and only the padded ends are zeroed.
+ */
+function im2colChunk(
+  x: TypedArray,
+  n0: number,
+  count: number,
+  g: Conv2dGeometry,
+  d: Dims,
+  col: TypedArray,
+): void {
   const [sw, sh] = g.stride;
+  const R = d.P * count;
+  const { W, H, C, oW, oH } = d;
   forEachTap(g, d, (q, c, offW, offH) => {
-    const plane = d.W * d.H * (c + d.C * n);
-    let p = q * d.P;
-    for (let oh = 0; oh < d.oH; oh++) {
-      const ih = oh * sh + offH;
-      const rowOk = ih >= 0 && ih < d.H;
-      for (let ow = 0; ow < d.oW; ow++, p++) {
-        const iw = ow * sw + offW;
-        col[p] = rowOk && iw >= 0 && iw < d.W ? x[plane + iw + d.W * ih]! : 0;
+    const [w0, w1] = validRange(offW, sw, oW, W);
+    const [h0, h1] = validRange(offH, sh, oH, H);
+    for (let b = 0; b < count; b++) {
+      const plane = W * H * (c + C * (n0 + b));
+      const base = R * q + d.P * b;
+      if (h0 > 0) col.fill(0, base, base + h0 * oW);
+      if (h1 < oH) col.fill(0, base + h1 * oW, base + oH * oW);
+      for (let oh = h0; oh < h1; oh++) {
+        const row = base + oh * oW;
+        const src = plane + W * (oh * sh + offH) + offW;
+        if (w0 > 0) col.fill(0, row, row + w0);
+        if (sw === 1) col.set(x.subarray(src + w0, src + w1), row + w0);
+        else for (let ow = w0; ow < w1; ow++) col[row + ow] = x[src + ow * sw]!;
+        if (w1 < oW) col.fill(0, row + w1, row + oW);
       }
     }
   });
 }
 
-function col2imAdd(col: TypedArray, n: number, g: Conv2dGeometry, d: Dims, dx: TypedArray): void {
+/** The transpose of `im2colChunk`: dx[input] += col[r + R*q] over every in-range position. */
+function col2imAddChunk(
+  col: TypedArray,
+  n0: number,
+  count: number,
+  g: Conv2dGeometry,
+  d: Dims,
+  dx: TypedArray,
+): void {
   const [sw, sh] = g.stride;
+  const R = d.P * count;
+  const { W, H, C, oW, oH } = d;
   forEachTap(g, d, (q, c, offW, offH) => {
-    const plane = d.W * d.H * (c + d.C * n);
-    let p = q * d.P;
-    for (let oh = 0; oh < d.oH; oh++) {
-      const ih = oh * sh + offH;
-      const rowOk = ih >= 0 && ih < d.H;
-      for (let ow = 0; ow < d.oW; ow++, p++) {
-        const iw = ow * sw + offW;
-        if (rowOk && iw >= 0 && iw < d.W) dx[plane + iw + d.W * ih]! += col[p]!;
+    const [w0, w1] = validRange(offW, sw, oW, W);
+    const [h0, h1] = validRange(offH, sh, oH, H);
+    for (let b = 0; b < count; b++) {
+      const plane = W * H * (c + C * (n0 + b));
+      const base = R * q + d.P * b;
+      for (let oh = h0; oh < h1; oh++) {
+        const row = base + oh * oW;
+        const dst = plane + W * (oh * sh + offH) + offW;
+        if (sw === 1) for (let ow = w0; ow < w1; ow++) dx[dst + ow]! += col[row + ow]!;
+        else for (let ow = w0; ow < w1; ow++) dx[dst + ow * sw]! += col[row + ow]!;
       }
     }
   });
 }
 
-/** y = conv(x, w). */
+/** [R, Cout] (GEMM order) → Flux's [P, Cout, count] for the chunk's images, written into y at image n0. */
+function deinterleave(t: TypedArray, n0: number, count: number, d: Dims, y: TypedArray): void {
+  const R = d.P * count;
+  for (let b = 0; b < count; b++) {
+    for (let co = 0; co < d.Cout; co++) {
+      const from = d.P * b + R * co;
+      y.set(t.subarray(from, from + d.P), d.P * (co + d.Cout * (n0 + b)));
+    }
+  }
+}
+
+/** Flux's [P, Cout, count] from y at image n0 → [R, Cout] (GEMM order). */
+function interleave(y: TypedArray, n0: number, count: number, d: Dims, t: TypedArray): void {
+  const R = d.P * count;
+  for (let b = 0; b < count; b++) {
+    for (let co = 0; co < d.Cout; co++) {
+      const from = d.P * (co + d.Cout * (n0 + b));
+      t.set(y.subarray(from, from + d.P), d.P * b + R * co);
+    }
+  }
+}
+
+/** Runs `body(n0, count, col, staging)` per chunk with pooled scratch buffers sized for the largest chunk. */
+function inChunks(
+  d: Dims,
+  dtype: DType,
+  colBudget: number,
+  body: (n0: number, count: number, col: TypedArray, staging: TypedArray) => void,
+): void {
+  const B = chunkSize(d, colBudget);
+  const Ctor = arrayCtor(dtype) as never;
+  const col = scratch.take<TypedArray>(Ctor, d.P * B * d.K, false);
+  const staging = scratch.take<TypedArray>(Ctor, d.P * B * d.Cout, false);
+  try {
+    for (let n0 = 0; n0 < d.N; n0 += B) {
+      const count = Math.min(B, d.N - n0);
+      const R = d.P * count;
+      body(n0, count, col.subarray(0, R * d.K), staging.subarray(0, R * d.Cout));
+    }
+  } finally {
+    scratch.give(col);
+    scratch.give(staging);
+  }
+}
+
+/** y = conv(x, w): per chunk, y = col * w. `colBudget` caps a chunk's im2col matrix (elements). */
 export function conv2dInto(
   x: TypedArray,
   w: TypedArray,
   g: Conv2dGeometry,
   out: TypedArray,
   dtype: DType,
+  colBudget = DEFAULT_COL_BUDGET,
 ): void {
   const d = dimsOf(g);
   const gemm = gemmFor(dtype);
-  const col = new (arrayCtor(dtype))(d.P * d.K);
-  for (let n = 0; n < d.N; n++) {
-    im2col(x, n, g, d, col);
-    const yn = out.subarray(n * d.P * d.Cout, (n + 1) * d.P * d.Cout);
-    gemm(false, false, d.P, d.Cout, d.K, 1, col, d.P, w, d.K, 0, yn, d.P);
-  }
+  if (d.N === 0 || d.P === 0) return;
+  inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
+    const R = d.P * count;
+    im2colChunk(x, n0, count, g, d, col);
+    // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
+    const target = count === 1 ? out.subarray(n0 * d.P * d.Cout, (n0 + 1) * d.P * d.Cout) : staging;
+    gemm(false, false, R, d.Cout, d.K, 1, col, R, w, d.K, 0, target, R);
+    if (count > 1) deinterleave(staging, n0, count, d, out);
+  });
 }
 
-/** dx from dy: dcol = dy_n * wᵀ, then scatter-added back into image positions. */
+/** dx from dy: per chunk, dcol = dy * wᵀ, then scatter-added back into the image positions. */
 export function conv2dBackwardInputInto(
   dy: TypedArray,
   w: TypedArray,
   g: Conv2dGeometry,
   dx: TypedArray,
   dtype: DType,
+  colBudget = DEFAULT_COL_BUDGET,
 ): void {
   const d = dimsOf(g);
   const gemm = gemmFor(dtype);
-  const col = new (arrayCtor(dtype))(d.P * d.K);
   dx.fill(0);
-  for (let n = 0; n < d.N; n++) {
-    const dyn = dy.subarray(n * d.P * d.Cout, (n + 1) * d.P * d.Cout);
-    gemm(false, true, d.P, d.K, d.Cout, 1, dyn, d.P, w, d.K, 0, col, d.P);
-    col2imAdd(col, n, g, d, dx);
-  }
+  if (d.N === 0 || d.P === 0) return;
+  inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
+    const R = d.P * count;
+    interleave(dy, n0, count, d, staging);
+    gemm(false, true, R, d.K, d.Cout, 1, staging, R, w, d.K, 0, col, R);
+    col2imAddChunk(col, n0, count, g, d, dx);
+  });
 }
 
-/** dw from x and dy: dw += colᵀ * dy_n over the batch. */
+/** dw from x and dy: dw = Σ over chunks of colᵀ * dy (the first chunk overwrites, the rest accumulate). */
 export function conv2dBackwardFilterInto(
   x: TypedArray,
   dy: TypedArray,
   g: Conv2dGeometry,
   dw: TypedArray,
   dtype: DType,
+  colBudget = DEFAULT_COL_BUDGET,
 ): void {
   const d = dimsOf(g);
   const gemm = gemmFor(dtype);
-  const col = new (arrayCtor(dtype))(d.P * d.K);
-  dw.fill(0);
-  for (let n = 0; n < d.N; n++) {
-    im2col(x, n, g, d, col);
-    const dyn = dy.subarray(n * d.P * d.Cout, (n + 1) * d.P * d.Cout);
-    gemm(true, false, d.K, d.Cout, d.P, 1, col, d.P, dyn, d.P, 1, dw, d.K);
+  if (d.N === 0 || d.P === 0) {
+    dw.fill(0);
+    return;
   }
+  inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
+    const R = d.P * count;
+    im2colChunk(x, n0, count, g, d, col);
+    interleave(dy, n0, count, d, staging);
+    gemm(true, false, d.K, d.Cout, R, 1, col, R, staging, R, n0 === 0 ? 0 : 1, dw, d.K);
+  });
 }

@@ -1,27 +1,90 @@
 // 2-D max/mean pooling over [W, H, C, N] and their backward passes. Mean divides by the full window size
 // (padding included), as NNlib's meanpool does; max ignores padding.
+//
+// Plain nested loops, one function per op and direction: these run over every activation of a CNN each
+// step, and a callback per window (or an op test per element) costs several times the arithmetic.
 import type { Pool2dGeometry } from "../backend.js";
-import type { PoolOp } from "../opNames.js";
 import type { TypedArray } from "../dtype.js";
+import type { PoolOp } from "../opNames.js";
 
-function forEachWindow(
-  g: Pool2dGeometry,
-  fn: (outIndex: number, plane: number, w0: number, w1: number, h0: number, h1: number) => void,
-): void {
+/** The clipped window starts and ends along one axis, per output index: [start0, end0, start1, ...]. */
+function windowBounds(outSize: number, stride: number, pad: number, k: number, size: number): Int32Array {
+  const b = new Int32Array(2 * outSize);
+  for (let o = 0; o < outSize; o++) {
+    const s = o * stride - pad;
+    b[2 * o] = Math.max(s, 0);
+    b[2 * o + 1] = Math.min(s + k, size);
+  }
+  return b;
+}
+
+interface Windows {
+  W: number;
+  planes: number;
+  planeSize: number;
+  oW: number;
+  oH: number;
+  bw: Int32Array;
+  bh: Int32Array;
+}
+
+function windowsOf(g: Pool2dGeometry): Windows {
   const [W, H, C, N] = g.inShape;
   const [oW, oH] = g.outShape;
-  const [kw, kh] = g.window;
-  const [sw, sh] = g.stride;
+  return {
+    W,
+    planes: C * N,
+    planeSize: W * H,
+    oW,
+    oH,
+    bw: windowBounds(oW, g.stride[0], g.pad[0], g.window[0], W),
+    bh: windowBounds(oH, g.stride[1], g.pad[2], g.window[1], H),
+  };
+}
+
+function maxpoolInto(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
+  const { W, planes, planeSize, oW, oH, bw, bh } = windowsOf(g);
   let o = 0;
-  for (let cn = 0; cn < C * N; cn++) {
-    const plane = cn * W * H;
+  for (let cn = 0; cn < planes; cn++) {
+    const plane = cn * planeSize;
     for (let oh = 0; oh < oH; oh++) {
-      const hs = oh * sh - g.pad[2];
-      const h0 = Math.max(hs, 0);
-      const h1 = Math.min(hs + kh, H);
+      const h0 = bh[2 * oh]!;
+      const h1 = bh[2 * oh + 1]!;
       for (let ow = 0; ow < oW; ow++, o++) {
-        const ws = ow * sw - g.pad[0];
-        fn(o, plane, Math.max(ws, 0), Math.min(ws + kw, W), h0, h1);
+        const w0 = bw[2 * ow]!;
+        const w1 = bw[2 * ow + 1]!;
+        let acc = Number.NEGATIVE_INFINITY;
+        for (let h = h0; h < h1; h++) {
+          const row = plane + h * W;
+          for (let w = w0; w < w1; w++) {
+            const v = x[row + w]!;
+            if (v > acc || Number.isNaN(v)) acc = v; // NaN propagates, as Math.max would
+          }
+        }
+        out[o] = acc;
+      }
+    }
+  }
+}
+
+function meanpoolInto(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
+  const { W, planes, planeSize, oW, oH, bw, bh } = windowsOf(g);
+  const inv = 1 / (g.window[0] * g.window[1]);
+  let o = 0;
+  for (let cn = 0; cn < planes; cn++) {
+    const plane = cn * planeSize;
+    for (let oh = 0; oh < oH; oh++) {
+      const h0 = bh[2 * oh]!;
+      const h1 = bh[2 * oh + 1]!;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const w0 = bw[2 * ow]!;
+        const w1 = bw[2 * ow + 1]!;
+        let acc = 0;
+        for (let h = h0; h < h1; h++) {
+          const row = plane + h * W;
+          for (let w = w0; w < w1; w++) acc += x[row + w]!;
+        }
+        out[o] = acc * inv;
       }
     }
   }
@@ -29,17 +92,63 @@ function forEachWindow(
 
 /** y = pool(x). */
 export function pool2dInto(op: PoolOp, x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
-  const W = g.inShape[0];
-  const inv = 1 / (g.window[0] * g.window[1]);
-  forEachWindow(g, (o, plane, w0, w1, h0, h1) => {
-    let acc = op === "max" ? -Infinity : 0;
-    for (let h = h0; h < h1; h++) {
-      const row = plane + h * W;
-      if (op === "max") for (let w = w0; w < w1; w++) acc = Math.max(acc, x[row + w]!);
-      else for (let w = w0; w < w1; w++) acc += x[row + w]!;
+  if (op === "max") maxpoolInto(x, g, out);
+  else meanpoolInto(x, g, out);
+}
+
+function maxpoolBackwardInto(
+  x: TypedArray,
+  y: TypedArray,
+  dy: TypedArray,
+  g: Pool2dGeometry,
+  dx: TypedArray,
+): void {
+  const { W, planes, planeSize, oW, oH, bw, bh } = windowsOf(g);
+  let o = 0;
+  for (let cn = 0; cn < planes; cn++) {
+    const plane = cn * planeSize;
+    for (let oh = 0; oh < oH; oh++) {
+      const h0 = bh[2 * oh]!;
+      const h1 = bh[2 * oh + 1]!;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const w0 = bw[2 * ow]!;
+        const w1 = bw[2 * ow + 1]!;
+        const m = y[o]!;
+        // The first element equal to the window's max takes the whole gradient (row-major scan, as forward).
+        search: for (let h = h0; h < h1; h++) {
+          const row = plane + h * W;
+          for (let w = w0; w < w1; w++) {
+            if (x[row + w] === m) {
+              dx[row + w]! += dy[o]!;
+              break search;
+            }
+          }
+        }
+      }
     }
-    out[o] = op === "max" ? acc : acc * inv;
-  });
+  }
+}
+
+function meanpoolBackwardInto(dy: TypedArray, g: Pool2dGeometry, dx: TypedArray): void {
+  const { W, planes, planeSize, oW, oH, bw, bh } = windowsOf(g);
+  const inv = 1 / (g.window[0] * g.window[1]);
+  let o = 0;
+  for (let cn = 0; cn < planes; cn++) {
+    const plane = cn * planeSize;
+    for (let oh = 0; oh < oH; oh++) {
+      const h0 = bh[2 * oh]!;
+      const h1 = bh[2 * oh + 1]!;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const w0 = bw[2 * ow]!;
+        const w1 = bw[2 * ow + 1]!;
+        const v = dy[o]! * inv;
+        for (let h = h0; h < h1; h++) {
+          const row = plane + h * W;
+          for (let w = w0; w < w1; w++) dx[row + w]! += v;
+        }
+      }
+    }
+  }
 }
 
 /** dx from dy: max routes each window's gradient to its first maximum; mean spreads it evenly. */
@@ -51,24 +160,7 @@ export function pool2dBackwardInto(
   g: Pool2dGeometry,
   dx: TypedArray,
 ): void {
-  const W = g.inShape[0];
-  const inv = 1 / (g.window[0] * g.window[1]);
   dx.fill(0);
-  forEachWindow(g, (o, plane, w0, w1, h0, h1) => {
-    if (op === "mean") {
-      const v = dy[o]! * inv;
-      for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) dx[plane + h * W + w]! += v;
-      return;
-    }
-    const m = y[o]!;
-    for (let h = h0; h < h1; h++) {
-      for (let w = w0; w < w1; w++) {
-        const i = plane + h * W + w;
-        if (x[i] === m) {
-          dx[i]! += dy[o]!;
-          return;
-        }
-      }
-    }
-  });
+  if (op === "max") maxpoolBackwardInto(x, y, dy, g, dx);
+  else meanpoolBackwardInto(dy, g, dx);
 }

@@ -1,0 +1,159 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Conv2dGeometry } from "../backend.js";
+import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
+
+// The definition, one multiply-add at a time: y[ow,oh,co,n] = Σ x[iw,ih,c,n] * w[kw,kh,c,co] over the taps
+// whose input lies inside the image, with NNlib's flip unless `flipped`. The backward passes are the
+// adjoints of the same sum, so all three share this walk.
+function forEachTerm(g: Conv2dGeometry, fn: (xi: number, wi: number, yi: number) => void): void {
+  const [W, H, C, N] = g.inShape;
+  const [kW, kH, , Cout] = g.weightShape;
+  const [oW, oH] = g.outShape;
+  for (let n = 0; n < N; n++)
+    for (let co = 0; co < Cout; co++)
+      for (let oh = 0; oh < oH; oh++)
+        for (let ow = 0; ow < oW; ow++)
+          for (let c = 0; c < C; c++)
+            for (let kh = 0; kh < kH; kh++)
+              for (let kw = 0; kw < kW; kw++) {
+                const ew = g.flipped ? kw : kW - 1 - kw;
+                const eh = g.flipped ? kh : kH - 1 - kh;
+                const iw = ow * g.stride[0] + ew * g.dilation[0] - g.pad[0];
+                const ih = oh * g.stride[1] + eh * g.dilation[1] - g.pad[2];
+                if (iw < 0 || iw >= W || ih < 0 || ih >= H) continue;
+                fn(
+                  iw + W * (ih + H * (c + C * n)),
+                  kw + kW * (kh + kH * (c + C * co)),
+                  ow + oW * (oh + oH * (co + Cout * n)),
+                );
+              }
+}
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+// Deterministic values in [-1, 1) from a seed.
+function values(n: number, seed: number): Float64Array {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    v[i] = ((Math.sin((i + 1) * 12.9898 + seed * 78.233) * 43758.5453) % 1) as number;
+  return v;
+}
+
+const geometry = fc
+  .record({
+    W: fc.integer({ min: 1, max: 9 }),
+    H: fc.integer({ min: 1, max: 9 }),
+    C: fc.integer({ min: 1, max: 3 }),
+    N: fc.integer({ min: 1, max: 5 }),
+    Cout: fc.integer({ min: 1, max: 3 }),
+    kW: fc.integer({ min: 1, max: 3 }),
+    kH: fc.integer({ min: 1, max: 3 }),
+    sw: fc.integer({ min: 1, max: 3 }),
+    sh: fc.integer({ min: 1, max: 3 }),
+    pad: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: 0, max: 2 }))),
+    dw: fc.integer({ min: 1, max: 2 }),
+    dh: fc.integer({ min: 1, max: 2 }),
+    flipped: fc.boolean(),
+    // 1: one image per chunk (the GEMM writes in place); otherwise several chunks, the last one partial.
+    colBudget: fc.integer({ min: 1, max: 400 }),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  })
+  .map((p) => {
+    const oW = Math.floor((p.W + p.pad[0]! + p.pad[1]! - p.dw * (p.kW - 1) - 1) / p.sw) + 1;
+    const oH = Math.floor((p.H + p.pad[2]! + p.pad[3]! - p.dh * (p.kH - 1) - 1) / p.sh) + 1;
+    const g: Conv2dGeometry = {
+      stride: [p.sw, p.sh],
+      pad: p.pad as [number, number, number, number],
+      dilation: [p.dw, p.dh],
+      flipped: p.flipped,
+      inShape: [p.W, p.H, p.C, p.N],
+      weightShape: [p.kW, p.kH, p.C, p.Cout],
+      outShape: [oW, oH, p.Cout, p.N],
+    };
+    return { g, colBudget: p.colBudget, seed: p.seed };
+  })
+  .filter(({ g }) => g.outShape[0] >= 1 && g.outShape[1] >= 1);
+
+// f64 through the TypeScript dgemm: the chunked result must equal the definition to rounding.
+const close = (got: Float64Array, want: Float64Array) => {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 10);
+};
+
+describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", () => {
+  it("forward, for any stride, padding, dilation, flip and chunk size", () => {
+    fc.assert(
+      fc.property(geometry, ({ g, colBudget, seed }) => {
+        const x = values(size(g.inShape), seed);
+        const w = values(size(g.weightShape), seed + 1);
+        const want = new Float64Array(size(g.outShape));
+        forEachTerm(g, (xi, wi, yi) => {
+          want[yi]! += x[xi]! * w[wi]!;
+        });
+        const got = new Float64Array(want.length).fill(Number.NaN);
+        conv2dInto(x, w, g, got, "f64", colBudget);
+        close(got, want);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("backward input: dx[i] = Σ dy * w over the terms that read x[i]", () => {
+    fc.assert(
+      fc.property(geometry, ({ g, colBudget, seed }) => {
+        const dy = values(size(g.outShape), seed);
+        const w = values(size(g.weightShape), seed + 1);
+        const want = new Float64Array(size(g.inShape));
+        forEachTerm(g, (xi, wi, yi) => {
+          want[xi]! += dy[yi]! * w[wi]!;
+        });
+        const got = new Float64Array(want.length).fill(7); // stale values must be cleared
+        conv2dBackwardInputInto(dy, w, g, got, "f64", colBudget);
+        close(got, want);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("backward filter: dw[j] = Σ x * dy over the batch, however it is chunked", () => {
+    fc.assert(
+      fc.property(geometry, ({ g, colBudget, seed }) => {
+        const x = values(size(g.inShape), seed);
+        const dy = values(size(g.outShape), seed + 1);
+        const want = new Float64Array(size(g.weightShape));
+        forEachTerm(g, (xi, wi, yi) => {
+          want[wi]! += x[xi]! * dy[yi]!;
+        });
+        const got = new Float64Array(want.length).fill(7);
+        conv2dBackwardFilterInto(x, dy, g, got, "f64", colBudget);
+        close(got, want);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("f32 through sgemm: a LeNet-sized layer over a batch matches the definition", () => {
+    const g: Conv2dGeometry = {
+      stride: [1, 1],
+      pad: [0, 0, 0, 0],
+      dilation: [1, 1],
+      flipped: false,
+      inShape: [13, 13, 16, 6],
+      weightShape: [3, 3, 16, 32],
+      outShape: [11, 11, 32, 6],
+    };
+    const x = Float32Array.from(values(size(g.inShape), 3));
+    const w = Float32Array.from(values(size(g.weightShape), 4));
+    const want = new Float64Array(size(g.outShape));
+    forEachTerm(g, (xi, wi, yi) => {
+      want[yi]! += x[xi]! * w[wi]!;
+    });
+    // One chunk for the whole batch, then chunks of 2 images: the same values either way.
+    for (const budget of [undefined, 2 * 121 * 144]) {
+      const got = new Float32Array(want.length);
+      conv2dInto(x, w, g, got, "f32", budget);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
+    }
+  });
+});
