@@ -124,10 +124,10 @@ describe.skipIf(!available)("f16 on WebGPU", () => {
     const x32 = k.tensor(host, [4, 6], { device: gpu.device });
     const x16 = k.cast(x32, "f16");
     const back = async (t: k.Tensor) => Array.from(await k.cast(t, "f32").data());
-    const close = (got: number[], want: number[], tol: number) =>
-      got.forEach((g, i) =>
-        expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!))),
-      );
+    const close = (got: number[], want: number[], tol: number) => {
+      for (let i = 0; i < got.length; i++)
+        expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!)));
+    };
     close(await back(x16), Array.from(host), 1e-3);
     close(await back(k.exp(x16)), Array.from(await k.exp(x32).data()), 2e-3);
     close(await back(k.sum(x16, { dims: 1 })), Array.from(await k.sum(x32, { dims: 1 }).data()), 2e-3);
