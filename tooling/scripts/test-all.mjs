@@ -169,7 +169,8 @@ const suites = [
   // runner from the packages' source; Chromium runs the same runner bundled into a page (SwiftShader).
   ...[
     ["bun", bin("bun"), ["--no-install", "--conditions=@flux/source"]],
-    ["deno", bin("deno"), ["run", "-A", "--conditions=@flux/source"]],
+    // Deno maps `./x.js` to `./x.ts` (the TypeScript convention the sources use) only with --sloppy-imports.
+    ["deno", bin("deno"), ["run", "-A", "--sloppy-imports", "--conditions=@flux/source"]],
     ["chromium", process.execPath, []],
   ].map(([runtime, cmd, pre]) => ({
     name: `conformance ${runtime}`,

@@ -1,7 +1,7 @@
 // The op conformance suite outside vitest, on the runtime that runs this file:
 //
 //   npx bun --conditions=@flux/source tooling/conformance/runtime/run.ts webgpu
-//   npx deno run -A --conditions=@flux/source tooling/conformance/runtime/run.ts webgpu
+//   npx deno run -A --sloppy-imports --conditions=@flux/source tooling/conformance/runtime/run.ts webgpu
 //   (Chromium: apps/smoke/conformance/chromium.mjs bundles ./browserPage.ts)
 //
 // `--conditions=@flux/source` makes `@flux/kernels` resolve to packages/kernels/src (like vitest does), so
