@@ -4,8 +4,16 @@ import * as devicesModule from "@flux/devices";
 import { tensor } from "@flux/kernels";
 
 const devices = { ...devicesModule };
-const { cpuDevice, gpuDevice, getDevice, getDeviceType, f64, DeviceIterator, setGpuBackend, supportedGpuBackends } =
-  devices;
+const {
+  cpuDevice,
+  gpuDevice,
+  getDevice,
+  getDeviceType,
+  f64,
+  DeviceIterator,
+  setGpuBackend,
+  supportedGpuBackends,
+} = devices;
 
 export default function (t) {
   t.check("exports the SPEC names", () => {
