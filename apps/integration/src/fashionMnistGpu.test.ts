@@ -64,9 +64,11 @@ describe.skipIf(!gpuOk || !haveFashionMnist)("Fashion-MNIST MLP on WebGPU (real 
         `CPU ${cpuSeconds.toFixed(1)} s, GPU ${(seconds - cpuSeconds).toFixed(1)} s`,
     );
     expect(cpuLosses[31]!).toBeLessThan(cpuLosses[0]! * 0.6); // it really trained
-    // Measured on SwiftShader: ~1e-7 and ~1e-6 (f32 summation order only).
+    // Measured on SwiftShader: losses ~1e-7 apart (f32 summation order only). Weights drift up to ~3e-5:
+    // Adam's step m/√v is scale-free, so a weight whose gradient is near zero moves by up to eta (1e-3)
+    // per step in a direction set by rounding noise. Below one learning-rate step means no real divergence.
     expect(worst).toBeLessThan(1e-5);
-    expect(worstWeight).toBeLessThan(1e-4);
+    expect(worstWeight).toBeLessThan(1e-3);
     for (const t of fleaves(gpuModel).filter(isTensor) as Tensor[]) expect(String(t.device)).toBe("webgpu:0");
   }, 300_000);
 
