@@ -9,7 +9,8 @@
 //
 // The GEMM sees the chunk's outputs as [R, Cout] (rows = positions of every image, columns = channels),
 // while Flux stores [P, Cout, B]; the two differ only in the order of P-long blocks, so they are converted
-// by block copies (`interleave` / `deinterleave`), which cost one pass over the output.
+// by block copies (`interleave` / `deinterleave`), which cost one pass over the output (plain loops: the
+// blocks are short, and a subarray per block would cost more than its copy).
 //
 // The col matrix and that [R, Cout] staging buffer are taken from a private pool and given back after each
 // call: a training loop asks for the same sizes every step, so no call allocates (or zero-fills) them. A
@@ -116,7 +117,9 @@ function im2colChunk(
         const row = base + oh * oW;
         const src = plane + W * (oh * sh + offH) + offW;
         if (w0 > 0) col.fill(0, row, row + w0);
-        if (sw === 1) col.set(x.subarray(src + w0, src + w1), row + w0);
+        // A loop, not col.set(x.subarray(...)): rows are a few dozen elements, and a subarray per row
+        // costs more than the copy (it was a fifth of a LeNet training step).
+        if (sw === 1) for (let ow = w0; ow < w1; ow++) col[row + ow] = x[src + ow]!;
         else for (let ow = w0; ow < w1; ow++) col[row + ow] = x[src + ow * sw]!;
         if (w1 < oW) col.fill(0, row + w1, row + oW);
       }
@@ -158,7 +161,8 @@ function deinterleave(t: TypedArray, n0: number, count: number, d: Dims, y: Type
   for (let b = 0; b < count; b++) {
     for (let co = 0; co < d.Cout; co++) {
       const from = d.P * b + R * co;
-      y.set(t.subarray(from, from + d.P), d.P * (co + d.Cout * (n0 + b)));
+      const to = d.P * (co + d.Cout * (n0 + b));
+      for (let p = 0; p < d.P; p++) y[to + p] = t[from + p]!;
     }
   }
 }
@@ -169,7 +173,8 @@ function interleave(y: TypedArray, n0: number, count: number, d: Dims, t: TypedA
   for (let b = 0; b < count; b++) {
     for (let co = 0; co < d.Cout; co++) {
       const from = d.P * (co + d.Cout * (n0 + b));
-      t.set(y.subarray(from, from + d.P), d.P * b + R * co);
+      const to = d.P * b + R * co;
+      for (let p = 0; p < d.P; p++) t[to + p] = y[from + p]!;
     }
   }
 }

@@ -32,8 +32,11 @@ const geometry = fc
     ph: fc.integer({ min: 0, max: 1 }),
     // Few distinct values, so that windows often hold ties: the first maximum must win.
     levels: fc.integer({ min: 1, max: 4 }),
+    // Half the cases are Flux's MaxPool((2, 2)) (2×2, stride 2, no padding: pool.ts's unrolled path).
+    plain2x2: fc.boolean(),
   })
-  .map((p) => {
+  .map((q) => {
+    const p = q.plain2x2 ? { ...q, kw: 2, kh: 2, sw: 2, sh: 2, pw: 0, ph: 0, W: q.W + 1, H: q.H + 1 } : q;
     const oW = Math.floor((p.W + 2 * p.pw - p.kw) / p.sw) + 1;
     const oH = Math.floor((p.H + 2 * p.ph - p.kh) / p.sh) + 1;
     const g: Pool2dGeometry = {
@@ -94,20 +97,28 @@ describe("pool2d against the definition", () => {
     );
   });
 
-  it("a NaN in a window makes its max NaN and takes no gradient", () => {
-    const g: Pool2dGeometry = {
-      window: [2, 2],
-      stride: [2, 2],
-      pad: [0, 0, 0, 0],
-      inShape: [2, 2, 1, 1],
-      outShape: [1, 1, 1, 1],
-    };
-    const x = Float32Array.of(1, Number.NaN, 3, 2);
-    const y = new Float32Array(1);
-    pool2dInto("max", x, g, y);
-    expect(y[0]).toBeNaN();
-    const dx = new Float32Array(4);
-    pool2dBackwardInto("max", x, y, Float32Array.of(1), g, dx);
-    expect(Array.from(dx)).toEqual([0, 0, 0, 0]);
-  });
+  for (const [name, window, stride] of [
+    ["2×2 stride 2", 2, 2],
+    ["2×2 stride 1", 2, 1],
+  ] as const) {
+    it(`a NaN in a window makes its max NaN and takes no gradient (${name})`, () => {
+      const g: Pool2dGeometry = {
+        window: [window, window],
+        stride: [stride, stride],
+        pad: [0, 0, 0, 0],
+        inShape: [2, 2, 1, 1],
+        outShape: [1, 1, 1, 1],
+      };
+      for (let at = 0; at < 4; at++) {
+        const x = Float32Array.of(1, 4, 3, 2);
+        x[at] = Number.NaN;
+        const y = new Float32Array(1);
+        pool2dInto("max", x, g, y);
+        expect(y[0]).toBeNaN();
+        const dx = new Float32Array(4);
+        pool2dBackwardInto("max", x, y, Float32Array.of(1), g, dx);
+        expect(Array.from(dx)).toEqual([0, 0, 0, 0]);
+      }
+    });
+  }
 });

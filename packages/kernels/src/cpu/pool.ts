@@ -42,6 +42,78 @@ function windowsOf(g: Pool2dGeometry): Windows {
   };
 }
 
+/**
+ * Flux's MaxPool((2, 2)): 2×2 windows, stride 2, no padding. Every window lies inside the image, so the
+ * four reads need no bounds; this is most of the pooling work in a LeNet-style CNN.
+ */
+function isPlain2x2(g: Pool2dGeometry): boolean {
+  const [W, H] = g.inShape;
+  const [oW, oH] = g.outShape;
+  return (
+    g.window[0] === 2 &&
+    g.window[1] === 2 &&
+    g.stride[0] === 2 &&
+    g.stride[1] === 2 &&
+    g.pad.every((p) => p === 0) &&
+    2 * oW <= W &&
+    2 * oH <= H
+  );
+}
+
+/** The max of a, b, c, d; NaN when any is NaN (as Math.max). */
+function max4(a: number, b: number, c: number, d: number): number {
+  let m = a;
+  if (b > m || Number.isNaN(b)) m = b;
+  if (c > m || Number.isNaN(c)) m = c;
+  if (d > m || Number.isNaN(d)) m = d;
+  return m;
+}
+
+function maxpool2x2Into(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
+  const [W, H, C, N] = g.inShape;
+  const [oW, oH] = g.outShape;
+  let o = 0;
+  for (let cn = 0; cn < C * N; cn++) {
+    const plane = cn * W * H;
+    for (let oh = 0; oh < oH; oh++) {
+      const r0 = plane + 2 * oh * W;
+      const r1 = r0 + W;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const i = 2 * ow;
+        out[o] = max4(x[r0 + i]!, x[r0 + i + 1]!, x[r1 + i]!, x[r1 + i + 1]!);
+      }
+    }
+  }
+}
+
+function maxpool2x2BackwardInto(
+  x: TypedArray,
+  y: TypedArray,
+  dy: TypedArray,
+  g: Pool2dGeometry,
+  dx: TypedArray,
+): void {
+  const [W, H, C, N] = g.inShape;
+  const [oW, oH] = g.outShape;
+  let o = 0;
+  for (let cn = 0; cn < C * N; cn++) {
+    const plane = cn * W * H;
+    for (let oh = 0; oh < oH; oh++) {
+      const r0 = plane + 2 * oh * W;
+      const r1 = r0 + W;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const i = 2 * ow;
+        const m = y[o]!;
+        // The first maximum in the forward scan order (row 0 then row 1) takes the gradient.
+        if (x[r0 + i] === m) dx[r0 + i] = dy[o]!;
+        else if (x[r0 + i + 1] === m) dx[r0 + i + 1] = dy[o]!;
+        else if (x[r1 + i] === m) dx[r1 + i] = dy[o]!;
+        else if (x[r1 + i + 1] === m) dx[r1 + i + 1] = dy[o]!;
+      }
+    }
+  }
+}
+
 function maxpoolInto(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
   const { W, planes, planeSize, oW, oH, bw, bh } = windowsOf(g);
   let o = 0;
@@ -92,7 +164,7 @@ function meanpoolInto(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
 
 /** y = pool(x). */
 export function pool2dInto(op: PoolOp, x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
-  if (op === "max") maxpoolInto(x, g, out);
+  if (op === "max") (isPlain2x2(g) ? maxpool2x2Into : maxpoolInto)(x, g, out);
   else meanpoolInto(x, g, out);
 }
 
@@ -161,6 +233,6 @@ export function pool2dBackwardInto(
   dx: TypedArray,
 ): void {
   dx.fill(0);
-  if (op === "max") maxpoolBackwardInto(x, y, dy, g, dx);
+  if (op === "max") (isPlain2x2(g) ? maxpool2x2BackwardInto : maxpoolBackwardInto)(x, y, dy, g, dx);
   else meanpoolBackwardInto(dy, g, dx);
 }
