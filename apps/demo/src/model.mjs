@@ -28,7 +28,9 @@ export function buildModel(kind, seed) {
           Conv([3, 3], 16, 32, relu),
           MaxPool([2, 2]),
           flatten,
-          Dense(5 * 5 * 32, 10),
+          // LeNet's shape: a hidden Dense layer between the convolutional features and the classes.
+          Dense(5 * 5 * 32, 128, relu),
+          Dense(128, 10),
         )
       : Chain(Dense(784, 256, relu), Dense(256, 10));
   return { model, forward: (m, x) => apply(m, x), describe: (m) => show(m) };
