@@ -27,6 +27,15 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** The info-string word that marks a block which must compute on the GPU when one works. */
 export const GPU_TAG = "gpu";
 
+/** Options of `describeMarkdownBlocks`. */
+export interface MarkdownBlocksOptions {
+  /**
+   * Runs as one more test after the last block, in the same process and working directory: check what the
+   * blocks left behind (a saved file, say). `projectDir` is that directory.
+   */
+  readonly afterBlocks?: (projectDir: string) => Promise<void> | void;
+}
+
 /**
  * Registers one vitest test per ```ts / ```typescript block of the page at `pagePath` (relative to the
  * repository root), run in page order in one process. See the header of this file for the rules.
@@ -35,7 +44,7 @@ export const GPU_TAG = "gpu";
  * // tooling/docs/gpuSupport.test.ts
  * describeMarkdownBlocks("docs/gpu-support.md");
  */
-export function describeMarkdownBlocks(pagePath: string): void {
+export function describeMarkdownBlocks(pagePath: string, options: MarkdownBlocksOptions = {}): void {
   const page = readFileSync(join(repoRoot, pagePath), "utf8");
   const blocks = blocksOf(extractCodeBlocks(page), ["ts", "typescript"]);
   const outDir = join(repoRoot, "test-artifacts/docs-blocks", basename(pagePath, ".md"));
@@ -83,6 +92,9 @@ export function describeMarkdownBlocks(pagePath: string): void {
         }
       });
     });
+
+    const { afterBlocks } = options;
+    if (afterBlocks !== undefined) it("what the blocks left behind", () => afterBlocks(projectDir));
   });
 }
 
