@@ -82,7 +82,7 @@ class BatchNormLayer extends AbstractLayer {
     if (training || !this.trackStats) {
       μ = mean(x, { dims });
       σ2 = mean(square(sub(x, μ)), { dims });
-      if (training && this.trackStats) this.#track(μ, σ2, n);
+      if (training && this.trackStats) trackRunningStats(this, μ, σ2, n);
     } else {
       μ = reshape(this.mean!, statShape);
       σ2 = reshape(this.var!, statShape);
@@ -90,16 +90,6 @@ class BatchNormLayer extends AbstractLayer {
     let y = mul(sub(x, μ), rsqrt(add(σ2, this.eps)));
     if (this.affine) y = add(mul(y, reshape(this.gamma!, statShape)), reshape(this.beta!, statShape));
     return this.λ === identityFn ? y : this.λ(y);
-  }
-
-  // Running statistics are written in place: they live outside any gradient call, and writing (not
-  // replacing) keeps them valid after `gradient` frees its temporaries.
-  #track(μ: Tensor, σ2: Tensor, n: number): void {
-    const m = this.momentum;
-    const newMean = add(mul(this.mean!, 1 - m), mul(reshape(μ, [this.chs]), m));
-    const newVar = add(mul(this.var!, 1 - m), mul(reshape(σ2, [this.chs]), (m * n) / (n - 1)));
-    assign(this.mean!, newMean);
-    assign(this.var!, newVar);
   }
 
   [SET_ACTIVE](active: boolean | null): void {
@@ -110,6 +100,17 @@ class BatchNormLayer extends AbstractLayer {
     const act = this.λ === identityFn ? "" : `, ${activationName(this.λ)}`;
     return `BatchNorm(${this.chs}${act}${this.affine ? "" : ", affine=false"}${this.active === null ? "" : `, active=${this.active}`})`;
   }
+}
+
+// Running statistics are written in place: they live outside any gradient call, and writing (not
+// replacing) keeps them valid after `gradient` frees its temporaries. A function, not a `#private` method:
+// device moves rebuild layers with Object.create, and a rebuilt copy has no private brand.
+function trackRunningStats(bn: BatchNormLayer, μ: Tensor, σ2: Tensor, n: number): void {
+  const m = bn.momentum;
+  const newMean = add(mul(bn.mean!, 1 - m), mul(reshape(μ, [bn.chs]), m));
+  const newVar = add(mul(bn.var!, 1 - m), mul(reshape(σ2, [bn.chs]), (m * n) / (n - 1)));
+  assign(bn.mean!, newMean);
+  assign(bn.var!, newVar);
 }
 
 /**

@@ -182,6 +182,17 @@ describe("normalisation and dropout", () => {
     expect(() => trainmode(BatchNorm(2)).forward(zeros([2, 1]))).toThrow(/more than 1 value/);
   });
 
+  test("BatchNorm rebuilt by fmap (as a device move does) still trains and tracks statistics", () => {
+    const moved = fmap((t: unknown) => t, trainmode(BatchNorm(2, undefined, { momentum: 0.5 })));
+    moved.forward(
+      tensor([
+        [1, 3, 5],
+        [2, 2, 2],
+      ]),
+    );
+    close(arr(moved.mean!), [1.5, 1]);
+  });
+
   test("BatchNorm inside gradient: running statistics survive the call and keep updating", () => {
     const bn = trainmode(BatchNorm(2));
     const x = tensor([
