@@ -1,5 +1,5 @@
-// Plain-TypeScript column-major GEMM with the exact signature of the WebAssembly `sgemm` (./wasm/index.ts).
-// The CPU backend uses it for f64 (`dgemm`) and wherever the wasm one is not wired in. Loop orders keep the
+// Plain-TypeScript column-major GEMM with the signature of the WebAssembly `sgemm` (./wasm/index.ts).
+// The CPU backend uses it for f64 (`dgemm`); f32 always goes through ./wasm (which has its own JS fallback). Loop orders keep the
 // innermost loop on contiguous memory: axpy on A's columns when A is not transposed, a dot product otherwise.
 
 type FloatArray = Float32Array | Float64Array;
@@ -50,25 +50,6 @@ export function gemmLoop(
       }
     }
   }
-}
-
-/** f32 GEMM in TypeScript (the wasm `sgemm`'s signature). */
-export function sgemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: Float32Array,
-  lda: number,
-  b: Float32Array,
-  ldb: number,
-  beta: number,
-  c: Float32Array,
-  ldc: number,
-): void {
-  gemmLoop(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 /** f64 GEMM in TypeScript (same signature as `sgemm`). */
