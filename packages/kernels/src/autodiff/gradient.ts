@@ -12,15 +12,66 @@ import { Tape, withTape } from "./tape.js";
 const LEAF = Symbol.for("flux.leaf");
 const FUNCTOR = Symbol.for("flux.functor");
 
-/** A gradient tree: tensors where the argument had float tensors, `null` where nothing was differentiable. */
-export type Grad = Tensor | null | Grad[] | { [key: string]: Grad } | Map<unknown, Grad>;
+/**
+ * Any gradient tree: tensors where the argument had float tensors, `null` where nothing was differentiable.
+ *
+ * What `Grad<T>` is when nothing is known about `T`.
+ *
+ * @example
+ * const g: GradTree = gradient((w) => sum(w), w)[0];
+ */
+export type GradTree = Tensor | null | GradTree[] | { [key: string]: GradTree } | Map<unknown, GradTree>;
+
+// Leaves without a gradient: the gradient walk gives `null` for these (typed arrays are data, not weights).
+type NoGrad = number | string | boolean | bigint | symbol | null | undefined | ArrayBufferView;
+
+// The keys of T that can hold a gradient: methods (and other function-valued fields) never do.
+type GradKeys<T> = {
+  [K in keyof T]-?: K extends string ? (T[K] extends (...args: never[]) => unknown ? never : K) : never;
+}[keyof T];
+
+/**
+ * The gradient of an argument of type `T`, shaped like it (what `gradient` / `withgradient` return for it).
+ *
+ * A `Tensor` gives a `Tensor`; a number, string, typed array or function gives `null`; a Map a Map of
+ * gradients; an array or tuple the same array or tuple of gradients; any other object (a layer, a plain
+ * object) an object with the same non-method fields, each the gradient of that field. With `T` unknown it
+ * is the general `GradTree`.
+ *
+ * The types leave out one run-time case to keep the common access cast-free: a part that `f` did not use
+ * (or whose tensors are not float) is `null` at run time, where the type says `Tensor` or an object;
+ * check for `null` where a model has parts the loss may skip.
+ *
+ * @example
+ * const [g] = gradient((m) => sum(m.W), { W: randn([2, 3]), name: "w" });
+ * g.W;    // Tensor
+ * g.name; // null
+ */
+export type Grad<T = unknown> = unknown extends T
+  ? GradTree
+  : T extends Tensor
+    ? Tensor
+    : T extends NoGrad
+      ? null
+      : T extends (...args: never[]) => unknown
+        ? null
+        : T extends ReadonlyMap<infer K, infer V>
+          ? Map<K, Grad<V>>
+          : T extends readonly unknown[]
+            ? { -readonly [I in keyof T]: Grad<T[I]> }
+            : T extends object
+              ? { -readonly [K in GradKeys<T>]: Grad<T[K]> }
+              : GradTree;
+
+/** The gradients of the arguments `A` of `f`: one `Grad` per argument, in order. */
+export type Grads<A extends readonly unknown[]> = { -readonly [I in keyof A]: Grad<A[I]> };
 
 /** The result of `withgradient`: the value `f` returned and the gradients. */
-export interface WithGradient<T> {
+export interface WithGradient<T, A extends readonly unknown[] = unknown[]> {
   /** What `f` returned (a scalar tensor, or the object whose `loss` field was differentiated). */
   readonly val: T;
-  /** One gradient tree per argument of `f`. */
-  readonly grad: Grad[];
+  /** One gradient tree per argument of `f` (see `Grad`). */
+  readonly grad: Grads<A>;
 }
 
 function collectInputs(x: unknown, out: Set<Tensor>, seen: Set<object>): void {
@@ -43,22 +94,22 @@ function childrenOf(x: object): [unknown, unknown][] {
 }
 
 // Builds the gradient tree of one argument; `memo` keeps tied subtrees tied (one result object per node).
-function gradTree(x: unknown, grads: Map<Tensor, Tensor>, memo: Map<object, Grad>): Grad {
+function gradTree(x: unknown, grads: Map<Tensor, Tensor>, memo: Map<object, GradTree>): GradTree {
   if (x === null || typeof x !== "object") return null;
   if (isTensor(x)) return grads.get(x) ?? null;
   if ((x as Record<symbol, unknown>)[LEAF] === true || ArrayBuffer.isView(x)) return null;
   if (memo.has(x)) return memo.get(x)!;
   memo.set(x, null); // cycles resolve to null
-  let result: Grad;
+  let result: GradTree;
   if (Array.isArray(x)) {
     const arr = x.map((v) => gradTree(v, grads, memo));
     result = arr.every((g) => g === null) ? null : arr;
   } else if (x instanceof Map) {
-    const m = new Map<unknown, Grad>();
+    const m = new Map<unknown, GradTree>();
     for (const [k, v] of x) m.set(k, gradTree(v, grads, memo));
     result = [...m.values()].every((g) => g === null) ? null : m;
   } else {
-    const obj: { [key: string]: Grad } = {};
+    const obj: { [key: string]: GradTree } = {};
     for (const [k, v] of childrenOf(x)) obj[k as string] = gradTree(v, grads, memo);
     result = Object.values(obj).every((g) => g === null) ? null : obj;
   }
@@ -102,7 +153,7 @@ function lossOf(val: unknown): Tensor {
  * const { val, grad: [g] } = withgradient((w) => sum(square(w)), w);
  * console.log(await val.item()); val.dispose();
  */
-export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...args: A): WithGradient<T> {
+export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...args: A): WithGradient<T, A> {
   const inputs = new Set<Tensor>();
   const seen = new Set<object>();
   for (const a of args) collectInputs(a, inputs, seen);
@@ -111,7 +162,7 @@ export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...ar
   beginScope();
   let val: T;
   const grads = new Map<Tensor, Tensor>();
-  let trees: Grad[];
+  let trees: GradTree[];
   try {
     val = withTape(tape, () => f(...args));
     const loss = lossOf(val);
@@ -121,7 +172,7 @@ export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...ar
       const g = grads.get(t);
       if (g !== undefined) finals.set(t, g);
     }
-    const memo = new Map<object, Grad>();
+    const memo = new Map<object, GradTree>();
     trees = args.map((a) => gradTree(a, finals, memo));
     const survivors = new Set<TrackedTensor>(finals.values());
     for (const t of collectTensorsIn(val)) survivors.add(t);
@@ -130,7 +181,8 @@ export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...ar
     endScope(new Set());
     throw e;
   }
-  return { val, grad: trees };
+  // The trees follow the arguments' shapes, which is what Grads<A> states (see Grad for the null caveat).
+  return { val, grad: trees as Grads<A> };
 }
 
 function collectTensorsIn(x: unknown): Tensor[] {
@@ -155,7 +207,7 @@ function collectTensorsIn(x: unknown): Tensor[] {
  * const [g] = gradient((m) => sum(add(matmul(m.W, x), m.b)), model);
  * g.W; // 2×3 Tensor, g.b; // 2-element Tensor
  */
-export function gradient<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): Grad[] {
+export function gradient<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): Grads<A> {
   const { val, grad } = withgradient(f, ...args);
   for (const t of collectTensorsIn(val)) if (!args.includes(t as never) && !isInArgs(t, args)) t.dispose();
   return grad;
