@@ -9,7 +9,8 @@ usage: npm run demo -- [options]      (or: node|bun|deno run -A apps/demo/src/ma
                            with the reason; webgpu insists on WebGPU; cpu never tries a GPU
   --epochs N               passes over the training set (default 10)
   --batchsize N            observations per step (default 64)
-  --model mlp|cnn          mlp: Dense 784=>256 relu, Dense 256=>10 (default); cnn: a small Conv net
+  --model mlp|cnn          mlp: Dense 784=>256 relu, Dense 256=>10 (default); cnn: LeNet-style, two
+                           Conv 3x3 + MaxPool 2x2 (16, 32 channels), Dense 800=>128 relu, Dense 128=>10
   --lr X                   Adam's learning rate (default 0.001)
   --data DIR               a folder with the four Fashion-MNIST IDX files (.gz or plain); default: the
                            subset shipped in apps/demo/data (10,000 train, 1,000 test images)
