@@ -4,11 +4,27 @@ import { type Device as KernelsDevice, deviceOf } from "@flux/kernels";
 import type { DeviceIterator } from "./deviceIterator";
 import { type Eltype, eltypeText } from "./eltype";
 import { DevicesError } from "./errors";
+import type { DATALOADER } from "./isLoader";
 import { makeDeviceIterator } from "./deviceIterator";
 import { moveTree, type TransferOptions } from "./transfer";
 
-/** What `dev(x)` returns: a `DeviceIterator` for an iterator, else a Promise of the moved structure. */
-export type Moved<T> = T extends Iterator<infer I> | AsyncIterator<infer I> ? DeviceIterator<I> : Promise<T>;
+/**
+ * What `dev(x)` / `gpu(x)` return, as at run time (see `isLoader`): a loader (a value whose type carries the
+ * `DATALOADER` brand, as @flux/data's `DataLoader` does) or an iterator gives a `DeviceIterator` of its
+ * items at once; anything else a Promise of the moved structure, which keeps its type.
+ *
+ * @example
+ * const batches: DeviceIterator<[Tensor, Tensor]> = gpu(DataLoader([x, y], { batchsize: 4 }));
+ * const m: Promise<typeof model> = gpu(model);
+ */
+export type Moved<T> = T extends { readonly [DATALOADER]: true }
+  ? DeviceIterator<LoaderItem<T>>
+  : T extends Iterator<infer I> | AsyncIterator<infer I>
+    ? DeviceIterator<I>
+    : Promise<T>;
+
+// The item type of a loader: what `for await` over it gives (its sync items when it is only iterable).
+type LoaderItem<T> = T extends AsyncIterable<infer I> ? I : T extends Iterable<infer I> ? I : unknown;
 
 /**
  * A device: call it to move data there (`await dev(model)`), read where it is from its properties.
