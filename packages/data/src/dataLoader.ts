@@ -1,6 +1,8 @@
 // DataLoader: MLUtils' mini-batch iterator, sync and async, with per-epoch reshuffling from an Rng.
+import type { DATALOADER } from "@flux/devices";
 import { defaultRng, type Rng, type Tensor } from "@flux/kernels";
 import { batch } from "./batch.js";
+import type { LoaderBatch } from "./batchTypes.js";
 import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
 import { type BatchSource, DevicePrefetchIterator, type PrefetchOptions } from "./prefetch.js";
@@ -43,16 +45,23 @@ export interface DataLoaderOptions {
 /** How many batches `parallel: true` keeps ready ahead of the consumer. */
 const PARALLEL_AHEAD = 2;
 
-/** The callable constructor type of `DataLoader` (works with and without `new`). */
+/**
+ * The callable constructor type of `DataLoader` (works with and without `new`). The batch type follows the
+ * data and the options (`LoaderBatch`): a tensor gives tensor batches, `[X, Y]` gives `[Tensor, Tensor]`.
+ */
 export interface DataLoaderConstructor {
-  new (data: unknown, opts?: DataLoaderOptions): DataLoader;
-  (data: unknown, opts?: DataLoaderOptions): DataLoader;
+  new <const D, const Opts extends DataLoaderOptions>(
+    data: D,
+    opts?: Opts,
+  ): DataLoader<LoaderBatch<D, Opts>, D>;
+  <const D, const Opts extends DataLoaderOptions>(data: D, opts?: Opts): DataLoader<LoaderBatch<D, Opts>, D>;
   readonly prototype: DataLoader;
 }
 
-class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, BatchSource {
+// B is the batch type (what iteration yields), D the data's type; both only describe the run-time values.
+class DataLoaderImpl<B = unknown, D = unknown> implements Iterable<B>, AsyncIterable<B>, BatchSource {
   /** The original data container (MLUtils' `d.data`). */
-  readonly data: unknown;
+  readonly data: D;
   readonly batchsize: number;
   readonly shuffle: boolean;
   readonly partial: boolean;
@@ -63,7 +72,7 @@ class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, Batch
   readonly #rngGiven: boolean;
   #dataTensors: Set<Tensor> | null = null;
 
-  constructor(data: unknown, opts: DataLoaderOptions = {}) {
+  constructor(data: D, opts: DataLoaderOptions = {}) {
     const bs = opts.batchsize ?? 1;
     if (!Number.isInteger(bs) || bs === 0)
       throw new DataArgumentError(
@@ -91,12 +100,12 @@ class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, Batch
     return this.partial ? Math.ceil(n / this.batchsize) : Math.floor(n / this.batchsize);
   }
 
-  *epoch(rng: Rng = this.rng): Generator<unknown, void, undefined> {
+  *epoch(rng: Rng = this.rng): Generator<B, void, undefined> {
     const n = numobs(this.data);
     const order = this.shuffle ? randperm(n, rng) : null;
     const at = (i: number): number => (order === null ? i : order[i]!);
     if (this.batchsize < 0) {
-      for (let i = 0; i < n; i++) yield getobs(this.data, at(i));
+      for (let i = 0; i < n; i++) yield getobs(this.data, at(i)) as B;
       return;
     }
     for (let start = 0; start < n; start += this.batchsize) {
@@ -106,12 +115,13 @@ class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, Batch
     }
   }
 
-  #collate(indices: number[]): unknown {
+  #collate(indices: number[]): B {
     const c = this.collate;
-    if (c === null) return getobs(this.data, indices);
+    // The batch types (batchTypes.ts) describe what these run-time rules build.
+    if (c === null) return getobs(this.data, indices) as B;
     const obs = indices.map((i) => getobs(this.data, i));
-    if (c === false) return obs;
-    return c === true ? batch(obs) : c(obs);
+    if (c === false) return obs as B;
+    return (c === true ? batch(obs) : c(obs)) as B;
   }
 
   isDataTensor(t: Tensor): boolean {
@@ -121,12 +131,12 @@ class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, Batch
 
   #freeBatch = (b: unknown): void => freeTensors(b, (t) => !this.isDataTensor(t));
 
-  *[Symbol.iterator](): Iterator<unknown> {
+  *[Symbol.iterator](): Iterator<B> {
     if (!this.buffer) {
       yield* this.epoch();
       return;
     }
-    let prev: unknown;
+    let prev: B | undefined;
     try {
       for (const b of this.epoch()) {
         if (prev !== undefined) this.#freeBatch(prev);
@@ -138,20 +148,20 @@ class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, Batch
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<unknown> {
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
     if (!this.parallel) {
-      yield* this[Symbol.iterator]() as Generator<unknown>;
+      yield* this[Symbol.iterator]() as Generator<B>;
       return;
     }
-    let prev: unknown;
+    let prev: B | undefined;
     const ahead = new AheadQueue(this.epoch(), PARALLEL_AHEAD);
     try {
       for (;;) {
         const next = await ahead.take();
         if (this.buffer && prev !== undefined) this.#freeBatch(prev);
         if (next.done) return;
-        prev = next.value;
-        yield next.value;
+        prev = next.value as B;
+        yield next.value as B;
       }
     } finally {
       if (this.buffer && prev !== undefined) this.#freeBatch(prev);
@@ -160,9 +170,15 @@ class DataLoaderImpl implements Iterable<unknown>, AsyncIterable<unknown>, Batch
   }
 
   /** The move-to-device hook: `dev(loader)` from @flux/devices delegates here (see `prefetchToDevice`). */
-  [DEVICE_ITERATOR](dev: (x: unknown) => unknown, opts?: PrefetchOptions): AsyncIterable<unknown> {
-    return new DevicePrefetchIterator(dev, this, opts);
+  [DEVICE_ITERATOR](dev: (x: unknown) => unknown, opts?: PrefetchOptions): AsyncIterable<B> {
+    return new DevicePrefetchIterator(dev, this, opts) as AsyncIterable<B>;
   }
+
+  /**
+   * The brand @flux/devices' `isLoader` looks for, in the type too: `gpu(loader)` is then typed as the
+   * `DeviceIterator` of this loader's batches that it returns (set on the prototype below).
+   */
+  declare readonly [DATALOADER]: true;
 
   /** One line like MLUtils' `show`: `DataLoader(::Tensor{f32} 784×60000, batchsize=128)`. */
   toString(): string {
@@ -282,8 +298,13 @@ export const DataLoader = function DataLoader(data: unknown, opts?: DataLoaderOp
 } as unknown as DataLoaderConstructor;
 (DataLoader as unknown as { prototype: object }).prototype = DataLoaderImpl.prototype;
 
-/** A DataLoader instance (see `DataLoader`). */
-export type DataLoader = DataLoaderImpl;
+/**
+ * A DataLoader instance (see `DataLoader`) whose batches have type `B` and whose data has type `D`.
+ *
+ * @example
+ * const loader: DataLoader<[Tensor, Tensor]> = DataLoader([x, y], { batchsize: 32 });
+ */
+export type DataLoader<B = unknown, D = unknown> = DataLoaderImpl<B, D>;
 
 /**
  * Whether `x` is a DataLoader.

@@ -50,12 +50,13 @@ interface Moved {
  *   const g = gradient((m) => loss(m(x), y), model); // x, y live on the GPU; the next batch is uploading
  * }
  */
-export function prefetchToDevice(
+export function prefetchToDevice<T>(
   dev: DeviceFn,
-  source: Iterable<unknown> | AsyncIterable<unknown>,
+  source: Iterable<T> | AsyncIterable<T>,
   opts: PrefetchOptions = {},
-): AsyncIterable<unknown> {
-  return new DevicePrefetchIterator(dev, source, opts);
+): AsyncIterable<T> {
+  // A move keeps an item's structure (tensors stay tensors, on the device), so the items keep their type.
+  return new DevicePrefetchIterator(dev, source, opts) as AsyncIterable<T>;
 }
 
 /** The iterable `prefetchToDevice` returns; each `for await` over it is one pass over `source`. */
