@@ -63,8 +63,10 @@ export class DistributedDataContainer<O = unknown> implements ObsContainer, Iter
   }
 
   /** Observation `i` of this rank's share, or several for an index array (MLUtils' `getobs`). */
-  getobs(i: number): O;
   getobs(i: readonly number[]): O[];
+  // The single-index overload comes last: type inference reads the last overload (@flux/data's batch types
+  // take a container's observation type from `getobs(i: number)`).
+  getobs(i: number): O;
   getobs(i: number | readonly number[]): O | O[] {
     if (typeof i !== "number") return i.map((k) => this.getobs(k));
     if (!Number.isInteger(i) || i < 0 || i >= this.indices.length)
