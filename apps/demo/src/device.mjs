@@ -1,19 +1,32 @@
 // Picks where the demo trains, with Flux's `gpu_device()` from @flux/devices: WebGPU when it works, else
 // the CPU plus the one-line reason.
 import { cpuDevice, gpuDevice, gpuDevices } from "@flux/devices";
+import { cpuKernelInfo, cpuKernelsReady } from "@flux/kernels";
 
 // A software adapter (SwiftShader, lavapipe/llvmpipe) is a CPU pretending to be a GPU: training on it is
 // many times slower than the CPU backend, so the default choice skips it; `--device webgpu` still uses it.
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|fallback/i;
 
-function cpuAdapter() {
-  const cores = globalThis.navigator?.hardwareConcurrency;
-  return `CPU backend (WebAssembly SIMD GEMM)${cores ? `, ${cores} cores` : ""}`;
+// Names the GEMM the CPU backend really uses (a system BLAS through koffi, wasm relaxed SIMD, wasm SIMD, or
+// plain JS) and its thread count, once the kernels have loaded.
+const GEMM_NAMES = {
+  openblas: "OpenBLAS",
+  cblas: "system CBLAS",
+  accelerate: "Accelerate",
+  "wasm-relaxed-simd": "WebAssembly relaxed-SIMD GEMM",
+  "wasm-simd": "WebAssembly SIMD GEMM",
+  js: "TypeScript GEMM",
+};
+
+async function cpuAdapter() {
+  await cpuKernelsReady();
+  const { kind, threads } = cpuKernelInfo();
+  return `CPU backend (${GEMM_NAMES[kind] ?? kind}, ${threads} thread${threads === 1 ? "" : "s"})`;
 }
 
-function onCpu(reason) {
+async function onCpu(reason) {
   const dev = cpuDevice();
-  return { move: (x) => dev(x), name: String(dev), adapter: cpuAdapter(), reason };
+  return { move: (x) => dev(x), name: String(dev), adapter: await cpuAdapter(), reason };
 }
 
 /**
