@@ -9,6 +9,9 @@ import { fakeGpuProvider } from "./testBackends";
 
 beforeAll(() => {
   process.env.FLUX_SILENCE_WARN_NO_GPU = "1";
+  // Select the fake by preference: on a machine with a working WebGPU (CI's SwiftShader), automatic
+  // selection would otherwise pick webgpu first.
+  process.env.FLUX_GPU_BACKEND = "tfake";
   registerGpuBackend("tfake", fakeGpuProvider("tfake", 1));
 });
 
