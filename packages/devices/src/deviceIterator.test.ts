@@ -72,19 +72,86 @@ describe("gpu(loader)", () => {
     expect(seen.every((t) => !t.isDisposed)).toBe(true);
   });
 
-  it("keeps the batch a loop breaks out with, and iterates again per epoch", async () => {
+  it("frees the last batch at the normal end of the loop", async () => {
     const dev = await gpuDevice();
-    const it = dev(makeLoader()[Symbol.iterator]()) as unknown as DeviceIterator<{ x: Tensor }>;
-    let kept: Tensor | null = null;
+    const seen: Tensor[] = [];
+    for await (const b of new DeviceIterator(dev, makeLoader())) seen.push(b.x);
+    expect(seen).toHaveLength(3);
+    expect(seen.every((t) => t.isDisposed)).toBe(true);
+  });
+
+  it("frees the batch a loop breaks out with, and iterates again per epoch", async () => {
+    const dev = await gpuDevice();
+    const loader = makeLoader();
+    const it = dev(loader[Symbol.iterator]()) as unknown as DeviceIterator<{ x: Tensor; y: Tensor }>;
+    let kept: { x: Tensor; y: Tensor } | null = null;
     for await (const b of it) {
-      kept = b.x;
+      kept = b;
       break;
     }
-    expect(kept?.isDisposed).toBe(false);
-    const loader = new DeviceIterator(dev, makeLoader());
+    expect(kept?.x.isDisposed).toBe(true);
+    expect(kept?.y.isDisposed).toBe(true);
+    await expect(kept!.x.data()).rejects.toBeInstanceOf(DisposedTensorError);
+    expect(loader.batches.every((b) => !b.x.isDisposed)).toBe(true);
+    const again = new DeviceIterator(dev, makeLoader());
     let n = 0;
-    for (let epoch = 0; epoch < 2; epoch++) for await (const _ of loader) n++;
+    for (let epoch = 0; epoch < 2; epoch++) for await (const _ of again) n++;
     expect(n).toBe(6);
+  });
+
+  it("frees the current batch when a function returns from inside the loop", async () => {
+    const dev = await gpuDevice();
+    const firstBatch = async (): Promise<Tensor> => {
+      for await (const b of new DeviceIterator(dev, makeLoader())) return b.x;
+      throw new Error("the loader was empty");
+    };
+    expect((await firstBatch()).isDisposed).toBe(true);
+  });
+
+  it("frees the current batch when the loop body throws, and the error still reaches the caller", async () => {
+    const dev = await gpuDevice();
+    const seen: Tensor[] = [];
+    const boom = new Error("boom");
+    await expect(
+      (async () => {
+        for await (const b of new DeviceIterator(dev, makeLoader())) {
+          seen.push(b.x);
+          if (seen.length === 2) throw boom;
+        }
+      })(),
+    ).rejects.toBe(boom);
+    expect(seen).toHaveLength(2);
+    expect(seen.every((t) => t.isDisposed)).toBe(true);
+  });
+
+  it("closes the source when the loop leaves early", async () => {
+    const dev = await gpuDevice();
+    let closed = false;
+    const source = (function* () {
+      try {
+        yield tensor([1], [1]);
+        yield tensor([2], [1]);
+      } finally {
+        closed = true;
+      }
+    })();
+    for await (const _ of new DeviceIterator(dev, source)) break;
+    expect(closed).toBe(true);
+  });
+
+  it("never frees a batch that already lived on the device, also on break or throw", async () => {
+    const dev = await gpuDevice();
+    const onDev = await dev(makeLoader().batches);
+    for await (const b of new DeviceIterator(dev, onDev)) {
+      expect(b.x).toBe(onDev[0]!.x);
+      break;
+    }
+    await expect(
+      (async () => {
+        for await (const _ of new DeviceIterator(dev, onDev)) throw new Error("stop");
+      })(),
+    ).rejects.toThrow("stop");
+    expect(onDev.every((b) => !b.x.isDisposed && !b.y.isDisposed)).toBe(true);
   });
 
   it("lets a source with the DEVICE_ITERATOR hook move itself", async () => {
@@ -104,6 +171,26 @@ describe("gpu(loader)", () => {
     const out: unknown[] = [];
     for await (const b of gpu(src) as unknown as DeviceIterator) out.push(b);
     expect(out).toEqual(["own"]);
+  });
+
+  it("passes an early exit on to a source with the DEVICE_ITERATOR hook, which frees its own batches", async () => {
+    let closed = false;
+    const src = {
+      [DATALOADER]: true,
+      *[Symbol.iterator]() {},
+      [DEVICE_ITERATOR]() {
+        return (async function* () {
+          try {
+            yield "first";
+            yield "second";
+          } finally {
+            closed = true;
+          }
+        })();
+      },
+    };
+    for await (const _ of gpu(src) as unknown as DeviceIterator) break;
+    expect(closed).toBe(true);
   });
 
   it("rejects a source that is not iterable", () => {

@@ -1,6 +1,9 @@
 // DeviceIterator (MLDataDevices' `DeviceIterator`, CUDA.jl's `CuIterator`): moves each batch of a loader to a
-// device and frees the previous device batch when the next one is requested, so one epoch holds at most one
-// batch of device memory that the loop no longer uses.
+// device and frees the previous device batch when the next one is requested, and the last one when the loop
+// ends in any way, so one epoch holds at most one batch of device memory and a `break` leaks nothing.
+// @flux/data's prefetchToDevice keeps the same rule in its own code, on purpose: it accepts any `(x) => x`
+// device function (so it infers what it made by comparing tensor sets, where moveTree here reports it), it owns
+// the loader's sliced batches too, and it imports nothing from @flux/devices at run time.
 import type { Tensor } from "@flux/kernels";
 import type { Device } from "./device";
 import { DevicesError } from "./errors";
@@ -12,8 +15,10 @@ import { moveTree, type TransferOptions } from "./transfer";
  *
  * When the next item is requested (including the request that finds the source exhausted), the tensors
  * created for the previous item are disposed; tensors that already lived on the device are never freed.
- * Using a freed batch afterwards throws @flux/kernels' `DisposedTensorError`. Leaving the loop early
- * (`break`) frees nothing, so a batch kept that way stays usable. Each `for await` iterates the source
+ * Leaving the loop early (`break`, `return`, or an error thrown in the loop body: `for await` then calls the
+ * iterator's `return()`) frees the last yielded batch too, so copy what you need to keep (`await t.data()`,
+ * or `await cpu(t)`) before leaving. Using a freed batch afterwards throws @flux/kernels'
+ * `DisposedTensorError`. Each `for await` iterates the source
  * afresh (one epoch). `device` may be a Promise of a device (what `gpu(loader)` passes). A source with a
  * `DEVICE_ITERATOR` hook moves itself (prefetching loaders).
  *
@@ -72,14 +77,19 @@ export class DeviceIterator<T = unknown> implements AsyncIterable<T> {
       return;
     }
     let previous: readonly Tensor[] = [];
-    for await (const item of this.source as AsyncIterable<T>) {
+    try {
+      for await (const item of this.source as AsyncIterable<T>) {
+        free(previous);
+        previous = [];
+        const moved = await moveTree(dev, item, this.#options);
+        previous = moved.created;
+        yield moved.value;
+      }
+    } finally {
+      // Runs at exhaustion and when the consumer leaves early (its `return()` resumes the `yield` above as a
+      // return), and when the source throws: only the tensors this iterator created are freed.
       free(previous);
-      previous = [];
-      const moved = await moveTree(dev, item, this.#options);
-      previous = moved.created;
-      yield moved.value;
     }
-    free(previous);
   }
 
   toString(): string {
