@@ -8,18 +8,28 @@ import { AbstractLayer } from "./base";
 /** Named layers: `Chain({ enc: Dense(...), dec: Dense(...) })`. */
 export type NamedLayers = Readonly<Record<string, LayerLike>>;
 
+/** What a Chain holds: its layers in order (Flux's Tuple) or by name (Flux's NamedTuple). */
+export type ChainLayers = readonly LayerLike[] | NamedLayers;
+
 function isNamed(x: unknown): x is NamedLayers {
   return x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype;
 }
 
-class ChainLayer extends AbstractLayer {
+// `L` is the exact type of the layers the Chain was built from (a tuple, or the record of named layers), so
+// `chain.layers[0].weight` and `chain.layers.enc.weight` type-check; the default is the untyped union.
+// Array.isArray narrows a readonly array union to `any[]`; this keeps the element type.
+function isLayerList(x: ChainLayers): x is readonly LayerLike[] {
+  return Array.isArray(x);
+}
+
+class ChainLayer<L extends ChainLayers = ChainLayers> extends AbstractLayer {
   /** The layers in order: an array, or an object of named layers (Flux's Tuple / NamedTuple). */
-  layers: readonly LayerLike[] | NamedLayers;
+  layers: L;
 
   constructor(...layers: LayerLike[] | [NamedLayers]) {
     super();
     if (layers.length === 1 && isNamed(layers[0])) {
-      this.layers = { ...layers[0] };
+      this.layers = { ...layers[0] } as unknown as L;
     } else {
       for (const [i, l] of layers.entries()) {
         if (
@@ -31,13 +41,14 @@ class ChainLayer extends AbstractLayer {
           );
         }
       }
-      this.layers = [...(layers as LayerLike[])];
+      this.layers = [...(layers as LayerLike[])] as unknown as L;
     }
   }
 
   /** The layers in call order. */
   get list(): LayerLike[] {
-    return Array.isArray(this.layers) ? [...this.layers] : Object.values(this.layers);
+    const layers: ChainLayers = this.layers;
+    return isLayerList(layers) ? [...layers] : Object.values(layers);
   }
 
   /** Flux's `c[i]` (0-based) or `c[:name]`. @example chain.get(0); chain.get("enc") */
@@ -56,18 +67,20 @@ class ChainLayer extends AbstractLayer {
   }
 
   showCompact(): string {
-    const inner = Array.isArray(this.layers)
-      ? this.layers.map(showCompact).join(", ")
-      : Object.entries(this.layers)
+    const layers: ChainLayers = this.layers;
+    const inner = isLayerList(layers)
+      ? layers.map(showCompact).join(", ")
+      : Object.entries(layers)
           .map(([k, v]) => `${k} = ${showCompact(v)}`)
           .join(", ");
     return `Chain(${inner})`;
   }
 
   [SHOW_CHILDREN](): ShowChildren {
-    const items = Array.isArray(this.layers)
-      ? this.layers.map((l) => [null, l] as const)
-      : Object.entries(this.layers).map(([k, l]) => [k, l] as const);
+    const layers: ChainLayers = this.layers;
+    const items = isLayerList(layers)
+      ? layers.map((l) => [null, l] as const)
+      : Object.entries(layers).map(([k, l]) => [k, l] as const);
     return { pre: "Chain(", post: ")", items };
   }
 }
@@ -83,6 +96,26 @@ class ChainLayer extends AbstractLayer {
  * const m = Chain(Dense(784, 32, relu), Dense(32, 10), softmax);
  * m.forward(x).shape; // [10, batch]
  */
-export const Chain = layerConstructor(ChainLayer, ["layers"]);
-/** A Chain (see `Chain`). */
-export type Chain = ChainLayer;
+export const Chain = layerConstructor(ChainLayer, ["layers"]) as unknown as ChainConstructor;
+/** A Chain (see `Chain`); `Chain<[DenseLayer, ...]>` names the exact layers. */
+export type Chain<L extends ChainLayers = ChainLayers> = ChainLayer<L>;
+
+/**
+ * The type of `Chain`: callable with or without `new`, keeping the exact layer types it was given.
+ *
+ * Flux's `Chain` is parametric in its layers' Tuple / NamedTuple type; here the tuple of arguments (or the
+ * record of named layers) becomes the Chain's type argument, so indexing `layers` needs no cast.
+ *
+ * @example
+ * const m = Chain(Dense(2, 3), Dense(3, 1));
+ * m.layers[0].weight.shape; // [3, 2], typed as DenseLayer's weight
+ * const n = Chain({ enc: Dense(2, 3), dec: Dense(3, 2) });
+ * n.layers.enc.bias;        // typed
+ */
+export interface ChainConstructor {
+  <const L extends readonly LayerLike[]>(...layers: L): ChainLayer<L>;
+  <const N extends NamedLayers>(layers: N): ChainLayer<N>;
+  new <const L extends readonly LayerLike[]>(...layers: L): ChainLayer<L>;
+  new <const N extends NamedLayers>(layers: N): ChainLayer<N>;
+  readonly prototype: ChainLayer;
+}
