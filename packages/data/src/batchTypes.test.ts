@@ -40,7 +40,9 @@ describe("DataLoader batch types", () => {
     expectTypeOf(single!).toEqualTypeOf<number>();
     expect(typeof single).toBe("number");
     const [stacked] = [...DataLoader(obsview({ x: X(), n: [1, 2, 3, 4] }), { batchsize: 2, collate: true })];
-    expectTypeOf(stacked).toEqualTypeOf<unknown>(); // obsview's getobs is untyped: no guess
+    expectTypeOf(stacked!).toEqualTypeOf<{ x: Tensor; n: number[] }>(); // a view batches like its data
+    expect(stacked!.x.shape.at(-1)).toBe(2);
+    expect(stacked!.n).toEqual([1, 2]);
   });
 
   it("gpu(loader) is the DeviceIterator of the batches, returned at once", () => {

@@ -1,4 +1,5 @@
 // ObsView: a lazy subset (or reordering) of a container's observations. Nothing is sliced until getobs.
+import type { Obs, ObsBatch } from "./batchTypes.js";
 import type { ObsContainer } from "./container.js";
 import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
@@ -14,7 +15,9 @@ import { getobs, numobs } from "./observation.js";
  * v.numobs();     // 3
  * v.getobs(0);    // observation 4 of images
  */
-export class ObsView<D = unknown> implements ObsContainer {
+// Typed by the viewed data: `getobs(i)` is `Obs<D>` and a batch `ObsBatch<D>`, so a DataLoader (or a
+// DistributedDataContainer) over a view yields the same types as over the data itself.
+export class ObsView<D = unknown> implements ObsContainer<Obs<D>> {
   /** The underlying container (never a view: nested views are collapsed). */
   readonly data: D;
   /** The 0-based indices into `data`, in view order. */
@@ -40,15 +43,15 @@ export class ObsView<D = unknown> implements ObsContainer {
     return this.indices.length;
   }
 
-  getobs(i: number): unknown {
-    return getobs(this.data, this.#at(i));
+  getobs(i: number): Obs<D> {
+    return getobs(this.data, this.#at(i)) as Obs<D>;
   }
 
-  getobsBatch(indices: readonly number[]): unknown {
+  getobsBatch(indices: readonly number[]): ObsBatch<D> {
     return getobs(
       this.data,
       indices.map((i) => this.#at(i)),
-    );
+    ) as ObsBatch<D>;
   }
 
   #at(i: number): number {
