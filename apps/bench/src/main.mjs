@@ -139,7 +139,7 @@ async function main() {
     `@flux/kernels ${flux.info.version ?? "?"} at ${machine.commit}; CPU kernel: ${flux.info.cpuKernel || "unknown (cpuKernelInfo not exported)"}`,
     `peers: tfjs ${tfjsVersion()}${wasm?.detail ? ` (wasm: ${wasm.detail})` : ""}` +
       (numpy && !numpy.error ? `; numpy ${numpy.numpy} (${numpy.blas}), python ${numpy.python}` : ""),
-    `${opts.budgetS} s of samples per cell after warm-up; medians; training step on our side: gradient + a hand-written Adam in the harness (no @flux/optim yet); elementwise on our side: the fused muladd(a, x, b, { activation: "relu" }) in one row, the op chain relu(add(mul(x, a), b)) in the next`,
+    `${opts.budgetS} s of samples per cell after warm-up; medians; training step on our side: gradient + a hand-written Adam in the harness (Optimisers.jl's update without @flux/optim's tree walk, so a --baseline build of @flux/kernels runs the same code); elementwise on our side: the fused muladd(a, x, b, { activation: "relu" }) in one row, the op chain relu(add(mul(x, a), b)) in the next`,
   ];
   if (baseline)
     header.push(`baseline: ${opts.baseline} = ${baseline.sha.slice(0, 10)} (built in ${baseline.dir})`);

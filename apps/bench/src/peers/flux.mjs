@@ -41,7 +41,8 @@ function need(K, ...names) {
 
 /**
  * A hand-written Adam (Optimisers.jl's defaults, η = 1e-3) on @flux/kernels ops, updating in place with
- * `assign`. It lives here because @flux/optim does not exist yet; the table says so.
+ * `assign`. It lives here, not in @flux/optim, so that a `--baseline` build of @flux/kernels (loaded beside the
+ * current one) runs exactly the same update; the table says so.
  *
  * @param {Kernels} K
  * @param {any[]} params
