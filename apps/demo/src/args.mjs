@@ -1,3 +1,4 @@
+// @ts-check
 // The demo's command line: `--flag value` or `--flag=value`; unknown flags are errors that show the help.
 
 /** The text `--help` prints. */
@@ -21,10 +22,18 @@ usage: npm run demo -- [options]      (or: node|bun|deno run -A apps/demo/src/ma
 
 /** Raised for a bad command line; main prints the message and the help, and exits with 2. */
 export class DemoArgumentError extends Error {
+  /** @override */
   name = "DemoArgumentError";
   code = "DEMO_BAD_ARGUMENT";
 }
 
+/**
+ * The parsed command line (`data` and `out` undefined: main picks the shipped subset and apps/demo/out).
+ * @typedef {{ device: string, epochs: number, batchsize: number, model: string, lr: number,
+ *   data: string | undefined, out: string | undefined, seed: number, help: boolean }} DemoOptions
+ */
+
+/** @type {DemoOptions} */
 const DEFAULTS = {
   device: "gpu",
   epochs: 10,
@@ -36,6 +45,7 @@ const DEFAULTS = {
   seed: 1,
   help: false,
 };
+/** @type {Record<string, string[] | undefined>} */
 const CHOICES = { device: ["cpu", "gpu", "webgpu"], model: ["mlp", "cnn"] };
 const INTEGERS = ["epochs", "batchsize", "seed"];
 
@@ -44,6 +54,9 @@ const INTEGERS = ["epochs", "batchsize", "seed"];
  *
  * @example
  * parseArgs(["--epochs", "2", "--model=cnn"]); // { epochs: 2, model: "cnn", device: "gpu", ... }
+ *
+ * @param {readonly string[]} argv
+ * @returns {DemoOptions}
  */
 export function parseArgs(argv) {
   const opts = { ...DEFAULTS };
@@ -62,14 +75,20 @@ export function parseArgs(argv) {
     const name = m[1];
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new DemoArgumentError(`[demo] --${name} needs a value; see --help.`);
-    opts[name] = convert(name, value);
+    /** @type {Record<string, unknown>} */ (opts)[name] = convert(name, value);
   }
   return opts;
 }
 
+/**
+ * @param {string} name
+ * @param {string} value
+ * @returns {string | number}
+ */
 function convert(name, value) {
-  if (CHOICES[name] && !CHOICES[name].includes(value)) {
-    throw new DemoArgumentError(`[demo] --${name} must be one of ${CHOICES[name].join(", ")}; got ${value}.`);
+  const choices = CHOICES[name];
+  if (choices && !choices.includes(value)) {
+    throw new DemoArgumentError(`[demo] --${name} must be one of ${choices.join(", ")}; got ${value}.`);
   }
   if (INTEGERS.includes(name) || name === "lr") {
     const n = Number(value);

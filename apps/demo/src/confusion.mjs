@@ -1,3 +1,4 @@
+// @ts-check
 // The confusion matrix of the test set: rows are true classes, columns predicted ones; as text for the
 // terminal and as an SVG heat map.
 import { esc, num } from "./svg.mjs";
@@ -7,6 +8,11 @@ import { esc, num } from "./svg.mjs";
  *
  * @example
  * confusionMatrix(Uint8Array.of(0, 1, 1), Uint8Array.of(0, 1, 0), 2); // [[1, 0], [1, 1]]
+ *
+ * @param {ArrayLike<number>} labels
+ * @param {ArrayLike<number>} predicted
+ * @param {number} classes
+ * @returns {number[][]}
  */
 export function confusionMatrix(labels, predicted, classes) {
   const m = Array.from({ length: classes }, () => new Array(classes).fill(0));
@@ -19,6 +25,10 @@ export function confusionMatrix(labels, predicted, classes) {
  *
  * @example
  * console.log(confusionText(m, ["cat", "dog"]));
+ *
+ * @param {readonly (readonly number[])[]} m
+ * @param {readonly string[]} names
+ * @returns {string}
  */
 export function confusionText(m, names) {
   const short = names.map((n) => n.slice(0, 7));
@@ -37,6 +47,11 @@ export function confusionText(m, names) {
  *
  * @example
  * writeFileSync("out/confusion.svg", confusionSvg(m, CLASSES));
+ *
+ * @param {readonly (readonly number[])[]} m
+ * @param {readonly string[]} names
+ * @param {string} [title]
+ * @returns {string}
  */
 export function confusionSvg(m, names, title = "Confusion matrix (test set)") {
   const cell = 44;

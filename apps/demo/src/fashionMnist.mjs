@@ -1,3 +1,4 @@
+// @ts-check
 // The demo's data: Fashion-MNIST from a folder of the four IDX files through @flux/data's loader, images as
 // `[784, N]` f32 columns in [0, 1] (Julia order: features first, observations last), labels 0-9.
 import { FASHION_MNIST_CLASSES, FashionMNIST } from "@flux/data";
@@ -10,11 +11,14 @@ export const CLASSES = FASHION_MNIST_CLASSES;
  *
  * @example
  * const { train, test } = await loadFashionMnist("apps/demo/data"); // train.x.shape: [784, 10000]
+ *
+ * @param {string} dir
  */
 export async function loadFashionMnist(dir) {
   const [train, test] = await Promise.all(
-    ["train", "test"].map((split) => FashionMNIST({ dir, split, flatten: true })),
+    /** @type {const} */ (["train", "test"]).map((split) => FashionMNIST({ dir, split, flatten: true })),
   );
+  /** @param {Awaited<ReturnType<typeof FashionMNIST>>} s */
   const pack = (s) => ({ x: s.features, labels: s.targets, n: s.targets.length });
   return { train: pack(train), test: pack(test) };
 }

@@ -1,10 +1,14 @@
+// @ts-check
 // The demo's models, written as in Flux's model zoo: an MLP by default, a small CNN with `--model cnn`.
 import { reshape, rng, setDefaultRng } from "@flux/kernels";
+/** @import { Tensor } from "@flux/kernels" */
+/** @import { LayerLike } from "@flux/layers" */
 import { Chain, Conv, Dense, MaxPool, apply, flatten, relu, show } from "@flux/layers";
 
 // The loader gives [784, N] columns; Conv wants WHCN images.
+/** @param {Tensor} x */
 function toImages(x) {
-  return reshape(x, [28, 28, 1, x.shape.at(-1)]);
+  return reshape(x, [28, 28, 1, /** @type {number} */ (x.shape.at(-1))]); // a batch always has a last dim
 }
 
 /**
@@ -16,6 +20,9 @@ function toImages(x) {
  *
  * @example
  * const { model, forward } = buildModel("mlp", 1); const logits = forward(model, x);
+ *
+ * @param {string} kind
+ * @param {number} seed
  */
 export function buildModel(kind, seed) {
   setDefaultRng(rng(seed)); // Flux's layers draw their initial weights from the default generator
@@ -33,5 +40,9 @@ export function buildModel(kind, seed) {
           Dense(128, 10),
         )
       : Chain(Dense(784, 256, relu), Dense(256, 10));
-  return { model, forward: (m, x) => apply(m, x), describe: (m) => show(m) };
+  return {
+    model,
+    forward: (/** @type {LayerLike} */ m, /** @type {Tensor} */ x) => apply(m, x),
+    describe: (/** @type {unknown} */ m) => show(m),
+  };
 }

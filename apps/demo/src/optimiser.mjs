@@ -1,3 +1,4 @@
+// @ts-check
 // The optimiser: Optimisers.jl's Adam through @flux/optim, with the learning rate adjustable per epoch.
 import { Adam, adjustInPlace, setup, updateInPlace } from "@flux/optim";
 
@@ -7,12 +8,15 @@ import { Adam, adjustInPlace, setup, updateInPlace } from "@flux/optim";
  * @example
  * const opt = makeAdam(model, 1e-3); opt.step(model, grad); // Flux's update!(state, model, grad)
  * opt.setLearningRate(5e-4); // Optimisers.jl's adjust!(state, eta)
+ *
+ * @param {unknown} model
+ * @param {number} lr
  */
 export function makeAdam(model, lr) {
   const state = setup(Adam(lr), model);
   return {
     name: `Adam(${lr})`,
-    step: (m, g) => updateInPlace(state, m, g),
-    setLearningRate: (eta) => adjustInPlace(state, { eta }),
+    step: (/** @type {unknown} */ m, /** @type {unknown} */ g) => updateInPlace(state, m, g),
+    setLearningRate: (/** @type {number} */ eta) => adjustInPlace(state, { eta }),
   };
 }

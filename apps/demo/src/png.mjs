@@ -1,14 +1,17 @@
+// @ts-check
 // SVG → PNG only where a converter is installed (rsvg-convert from librsvg, or ImageMagick's convert);
 // the demo never needs one, it just adds PNGs when it can.
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 
+/** @type {{ name: string; args: (svg: string, png: string) => string[] }[]} */
 const CONVERTERS = [
   { name: "rsvg-convert", args: (svg, png) => ["-o", png, svg] },
   { name: "magick", args: (svg, png) => [svg, png] },
   { name: "convert", args: (svg, png) => [svg, png] },
 ];
 
+/** @param {string} name */
 function present(name) {
   const r = spawnSync(name, ["--version"], { stdio: "ignore" });
   return !r.error && r.status === 0;
@@ -19,6 +22,10 @@ function present(name) {
  *
  * @example
  * svgToPng("out/training.svg", "out/training.png"); // "rsvg-convert" or null
+ *
+ * @param {string} svgPath
+ * @param {string} pngPath
+ * @returns {string | null}
  */
 export function svgToPng(svgPath, pngPath) {
   for (const c of CONVERTERS) {
