@@ -20,8 +20,11 @@ const DEFAULT_SOURCE = join(here, "../../../../shared/datasets/fashion-mnist");
  *
  * @example
  * makeSubset({ source: "../shared/datasets/fashion-mnist", out: "data", train: 10_000, test: 1_000, maxBytes: 5e6 });
+ *
+ * @param {{ source: string, out: string, train: number, test: number, maxBytes: number }} options
  */
 export function makeSubset({ source, out, train, test, maxBytes }) {
+  /** @type {Record<string, number>} */
   const counts = { train, t10k: test };
   mkdirSync(out, { recursive: true });
   let total = 0;
@@ -48,9 +51,12 @@ export function makeSubset({ source, out, train, test, maxBytes }) {
  *
  * @example
  * makeSubsetCli(process.argv.slice(2), { out: "public/data", train: 3_000, test: 500, maxBytes: 2e6 });
+ *
+ * @param {readonly string[]} args
+ * @param {{ out: string, train: number, test: number, maxBytes: number }} defaults
  */
 export function makeSubsetCli(args, defaults) {
-  const flag = (name, fallback) => {
+  const flag = (/** @type {string} */ name, /** @type {number} */ fallback) => {
     const i = args.indexOf(name);
     return i >= 0 ? Number(args[i + 1]) : fallback;
   };
@@ -65,6 +71,10 @@ export function makeSubsetCli(args, defaults) {
 }
 
 // IDX: 2 zero bytes, a type byte (8 = u8), the rank, then one big-endian u32 per dim, then the data.
+/**
+ * @param {string} path
+ * @param {number} n
+ */
 function subsetIdx(path, n) {
   const bytes = gunzipSync(readFileSync(path));
   const rank = bytes[3];

@@ -1,4 +1,3 @@
-// @ts-check
 // The demo's command line: `--flag value` or `--flag=value`; unknown flags are errors that show the help.
 
 /** The text `--help` prints. */

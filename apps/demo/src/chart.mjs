@@ -1,4 +1,3 @@
-// @ts-check
 // The training chart: mean training loss (left axis) and test accuracy (right axis) per epoch, as an SVG
 // written by hand so that the demo needs no plotting library.
 import { esc, num } from "./svg.mjs";

@@ -1,4 +1,3 @@
-// @ts-check
 // The confusion matrix of the test set: rows are true classes, columns predicted ones; as text for the
 // terminal and as an SVG heat map.
 import { esc, num } from "./svg.mjs";

@@ -1,4 +1,3 @@
-// @ts-check
 // Picks where the demo trains, with Flux's `gpu_device()` from @flux/devices: WebGPU when it works, else
 // the CPU plus the one-line reason.
 import { cpuDevice, gpuDevice, gpuDevices } from "@flux/devices";

@@ -1,4 +1,3 @@
-// @ts-check
 // The demo's data: Fashion-MNIST from a folder of the four IDX files through @flux/data's loader, images as
 // `[784, N]` f32 columns in [0, 1] (Julia order: features first, observations last), labels 0-9.
 import { FASHION_MNIST_CLASSES, FashionMNIST } from "@flux/data";

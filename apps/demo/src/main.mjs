@@ -19,19 +19,23 @@ import { epochProgress, formatDuration } from "./progress.mjs";
 import { evaluate, trainEpoch } from "./train.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const say = (line = "") => process.stdout.write(`${line}\n`);
-const shown = (p) => relative(process.cwd(), p) || ".";
+const say = (/** @type {string} */ line = "") => process.stdout.write(`${line}\n`);
+const shown = (/** @type {string} */ p) => relative(process.cwd(), p) || ".";
 
 function runtime() {
-  if (typeof globalThis.Deno !== "undefined") return `deno ${globalThis.Deno.version.deno}`;
+  // Deno is a global only on Deno; typed here so the check needs no Deno type package.
+  const deno = /** @type {{ Deno?: { version: { deno: string } } }} */ (globalThis).Deno;
+  if (deno !== undefined) return `deno ${deno.version.deno}`;
   if (process.versions.bun) return `bun ${process.versions.bun}`;
   return `node ${process.versions.node}`;
 }
 
 // Adam's step size, decayed by 0.7 per epoch after the first three: the test accuracy then settles
 // instead of jumping by ±1% between epochs (measured on the shipped subset).
-const learningRate = (base, epoch) => base * 0.7 ** Math.max(0, epoch - 3);
+const learningRate = (/** @type {number} */ base, /** @type {number} */ epoch) =>
+  base * 0.7 ** Math.max(0, epoch - 3);
 
+/** @param {readonly string[]} argv */
 async function main(argv) {
   const opts = parseArgs(argv);
   if (opts.help) {
@@ -60,6 +64,7 @@ async function main(argv) {
   say();
 
   const shuffleRng = rng(opts.seed);
+  /** @type {{ epoch: number, loss: number, accuracy: number, samplesPerSec: number, seconds: number }[]} */
   const history = [];
   const tty = Boolean(process.stdout.isTTY);
   let lastEval;
@@ -71,7 +76,7 @@ async function main(argv) {
       epochs: opts.epochs,
       batches,
       tty,
-      write: (s) => process.stdout.write(s),
+      write: (/** @type {string} */ s) => process.stdout.write(s),
     });
     await trainEpoch({
       model,
@@ -81,7 +86,8 @@ async function main(argv) {
       batchsize: opts.batchsize,
       rng: shuffleRng,
       device,
-      onBatch: (i, loss, n) => progress.update(i, loss, n),
+      onBatch: (/** @type {number} */ i, /** @type {number} */ loss, /** @type {number} */ n) =>
+        progress.update(i, loss, n),
     });
     const { loss, samplesPerSec, seconds } = progress.done();
     lastEval = await evaluate({ model, forward: built.forward, data: test, device });
@@ -91,11 +97,14 @@ async function main(argv) {
         `(train loss ${loss.toFixed(4)}, ${Math.round(samplesPerSec).toLocaleString("en-US")} samples/s, ${seconds.toFixed(1)} s)`,
     );
   }
+  // parseArgs accepts only --epochs >= 1, so there is always a last evaluation.
+  if (lastEval === undefined) throw new Error("[demo] no epoch ran; pass --epochs 1 or more.");
   say();
 
   mkdirSync(outDir, { recursive: true });
+  /** @type {string[]} */
   const written = [];
-  const writeOut = (name, text) => {
+  const writeOut = (/** @type {string} */ name, /** @type {string} */ text) => {
     const path = join(outDir, name);
     writeFileSync(path, text);
     written.push(path);
@@ -152,6 +161,6 @@ try {
     process.stderr.write(`${e.message}\n\n${HELP}`);
     process.exit(2);
   }
-  process.stderr.write(`${e?.stack ?? e}\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e) : e}\n`);
   process.exit(1);
 }

@@ -1,4 +1,3 @@
-// @ts-check
 // The demo's models, written as in Flux's model zoo: an MLP by default, a small CNN with `--model cnn`.
 import { reshape, rng, setDefaultRng } from "@flux/kernels";
 /** @import { Tensor } from "@flux/kernels" */

@@ -1,4 +1,3 @@
-// @ts-check
 // Saving and reloading the trained model: safetensors through @flux/layers' `save`/`load` (weights only;
 // the architecture is code, as in Flux: build a fresh model, then load the state into it).
 import { load, save } from "@flux/layers";

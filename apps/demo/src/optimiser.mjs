@@ -1,4 +1,3 @@
-// @ts-check
 // The optimiser: Optimisers.jl's Adam through @flux/optim, with the learning rate adjustable per epoch.
 import { Adam, adjustInPlace, setup, updateInPlace } from "@flux/optim";
 

@@ -1,4 +1,3 @@
-// @ts-check
 // SVG → PNG only where a converter is installed (rsvg-convert from librsvg, or ImageMagick's convert);
 // the demo never needs one, it just adds PNGs when it can.
 import { spawnSync } from "node:child_process";

@@ -2,7 +2,11 @@
 // redrawn with \r as a bar after every batch; otherwise (CI logs, pipes) one plain line ends each epoch, plus
 // one every 10 s while a slow epoch runs (so a log never looks stuck).
 
-/** Formats seconds as `m:ss` (or `h:mm:ss`). */
+/**
+ * Formats seconds as `m:ss` (or `h:mm:ss`).
+ * @param {number} seconds
+ * @returns {string}
+ */
 export function formatDuration(seconds) {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
@@ -17,6 +21,11 @@ export function formatDuration(seconds) {
  * @example
  * progressText({ epoch: 1, epochs: 8, batch: 50, batches: 157, loss: 0.51, samplesPerSec: 4000, eta: 3 });
  * // "epoch 1/8 [#########.....................]  50/157 loss 0.5100  4,000 samples/s  ETA 0:03"
+ *
+ * @param {{ epoch: number, epochs: number, batch: number, batches: number, loss: number,
+ *   samplesPerSec: number, eta: number }} state
+ * @param {number} [width]
+ * @returns {string}
  */
 export function progressText({ epoch, epochs, batch, batches, loss, samplesPerSec, eta }, width = 30) {
   const filled = Math.round((width * batch) / batches);
@@ -33,6 +42,9 @@ export function progressText({ epoch, epochs, batch, batches, loss, samplesPerSe
  *
  * @example
  * const p = epochProgress({ epoch: 1, epochs: 8, batches: 157, write: (s) => process.stdout.write(s), tty: false });
+ *
+ * @param {{ epoch: number, epochs: number, batches: number, write: (text: string) => unknown, tty: boolean,
+ *   now?: () => number }} options
  */
 export function epochProgress({ epoch, epochs, batches, write, tty, now = () => performance.now() }) {
   const start = now();
@@ -40,7 +52,7 @@ export function epochProgress({ epoch, epochs, batches, write, tty, now = () => 
   let lossSum = 0;
   let last = "";
   let lastPlain = start;
-  const text = (batch) => {
+  const text = (/** @type {number} */ batch) => {
     const secs = (now() - start) / 1000;
     const rate = secs > 0 ? samples / secs : 0;
     const eta = batch > 0 ? (secs / batch) * (batches - batch) : 0;
@@ -55,6 +67,11 @@ export function epochProgress({ epoch, epochs, batches, write, tty, now = () => 
     });
   };
   return {
+    /**
+     * @param {number} batch
+     * @param {number} loss
+     * @param {number} n
+     */
     update(batch, loss, n) {
       samples += n;
       lossSum += loss;

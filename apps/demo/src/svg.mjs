@@ -1,4 +1,3 @@
-// @ts-check
 // Tiny helpers for writing SVG by hand (no dependency): escaping and number formatting.
 
 /**

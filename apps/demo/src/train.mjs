@@ -5,9 +5,16 @@ import { DataLoader } from "@flux/data";
 import { fleaves } from "@flux/functors";
 import { isTensor, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
 import { logitcrossentropy } from "@flux/layers";
+/** @import { Rng, Tensor } from "@flux/kernels" */
+/** @import { LayerLike } from "@flux/layers" */
+/** @import { PickedDevice } from "./device.mjs" */
+
+/** @typedef {{ x: Tensor, labels: Int32Array | Uint8Array, n: number }} Split */
+/** @typedef {(m: LayerLike, x: Tensor) => Tensor} Forward the model applied to a batch */
 
 const CLASS_IDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
+/** @param {unknown} tree */
 function disposeAll(tree) {
   for (const t of fleaves(tree)) if (isTensor(t) && !t.isDisposed) t.dispose();
 }
@@ -17,6 +24,11 @@ function disposeAll(tree) {
  *
  * @example
  * await trainEpoch({ model, forward, opt, data: train, batchsize: 64, rng: rng(1), device, onBatch });
+ *
+ * @param {{ model: LayerLike, forward: Forward, opt: { step(model: unknown, grad: unknown): unknown },
+ *   data: Split, batchsize: number, rng: Rng, device: PickedDevice,
+ *   onBatch: (batch: number, loss: number, n: number) => void }} options
+ * @returns {Promise<number>}
  */
 export async function trainEpoch({ model, forward, opt, data, batchsize, rng, device, onBatch }) {
   const loader = DataLoader([data.x, data.labels], { batchsize, shuffle: true, rng });
@@ -40,6 +52,8 @@ export async function trainEpoch({ model, forward, opt, data, batchsize, rng, de
  *
  * @example
  * const { accuracy } = await evaluate({ model, forward, data: test, device });
+ *
+ * @param {{ model: LayerLike, forward: Forward, data: Split, device: PickedDevice, batchsize?: number }} options
  */
 export async function evaluate({ model, forward, data, device, batchsize = 1000 }) {
   const predicted = new Int32Array(data.n);
