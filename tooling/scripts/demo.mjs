@@ -6,16 +6,7 @@ import { join } from "node:path";
 import { bin, childEnv, exec, repoRoot } from "./lib/exec.mjs";
 import { vulkanEnv } from "./vulkan-env.mjs";
 
-// apps/demo is not a workspace (it publishes nothing and needs no install): its @flux/* imports resolve
-// through the root node_modules links, so the build is asked for by package name.
-const DEMO_PACKAGES = [
-  "@flux/functors",
-  "@flux/kernels",
-  "@flux/devices",
-  "@flux/layers",
-  "@flux/optim",
-  "@flux/data",
-];
+// The demo is the private workspace @flux-apps/demo: turbo builds exactly the packages it depends on.
 const flags = process.argv.slice(2);
 // Chromium's SwiftShader (a CPU emulating a GPU) is pointed at only when WebGPU is insisted on: by default
 // the demo wants a real GPU, whose driver the user's system already provides.
@@ -29,8 +20,8 @@ const env = childEnv({
 });
 
 if (!flags.includes("--help") && !flags.includes("-h")) {
-  console.log(`demo: building ${DEMO_PACKAGES.join(", ")} (turbo)`);
-  const filters = DEMO_PACKAGES.map((p) => `--filter=${p}`);
+  console.log("demo: building the packages @flux-apps/demo depends on (turbo)");
+  const filters = ["--filter=@flux-apps/demo..."];
   const build = await exec(bin("turbo"), ["run", "build", "--output-logs=errors-only", ...filters], {
     env,
     echo: true,
