@@ -1,9 +1,11 @@
-// @flux/flux as a user meets it (SPEC §8): one import exposes every package's names, the same objects as
-// the packages themselves export, with the name collisions (VERSION) resolved to the umbrella's choice.
+// @flux/flux as a user meets it (SPEC §8): one import exposes every package's names (every SPEC §1-§7 name
+// among them), the same objects as the packages themselves export, with the name collisions (VERSION)
+// resolved to the umbrella's choice.
 import * as distributedModule from "@flux/distributed";
 import * as fluxModule from "@flux/flux";
 import * as functorsModule from "@flux/functors";
 import * as kernelsModule from "@flux/kernels";
+import { specExportProblems } from "../../../tooling/spec/names.mjs";
 
 const flux = { ...fluxModule };
 
@@ -23,6 +25,10 @@ export default function (t) {
     t.ok(flux.fmap === functorsModule.fmap, "fmap is functors' own");
     t.ok(flux.tensor === kernelsModule.tensor, "tensor is kernels' own");
     t.ok(flux.allreduce === distributedModule.allreduce, "allreduce is distributed's own");
+  });
+
+  t.check("exposes every SPEC name of §1-§7", () => {
+    t.deepEqual(specExportProblems(flux), [], "SPEC names through @flux/flux");
   });
 
   t.check("VERSION, exported by every package, resolves to the umbrella's", () => {
