@@ -2,7 +2,8 @@
 // The launcher checks that the job ends non-zero, in under 10 s, with output naming the failing rank.
 import { allreduce, detectBackend, initialize, localRank } from "../dist/index.js";
 
-const fault = globalThis.process?.env?.FLUX_FAULT ?? "throw";
+const env = globalThis.process?.env;
+const fault = env?.FLUX_FAULT ?? "throw";
 const b = await initialize(detectBackend(), { timeoutMs: fault === "timeout" ? 1000 : undefined });
 const rank = localRank(b);
 await allreduce(b, new Float32Array([1]), "sum");
@@ -10,8 +11,9 @@ await allreduce(b, new Float32Array([1]), "sum");
 if (rank === 1) {
   if (fault === "throw") throw new Error("fault injected on purpose");
   if (fault === "kill") {
-    // A killed process under MPI; in a worker thread process.exit ends only that thread.
-    if (globalThis.process?.env?.OMPI_COMM_WORLD_SIZE) process.kill(process.pid, "SIGKILL");
+    // A killed process under MPI (Open MPI's mpirun sets OMPI_COMM_WORLD_SIZE, MPICH's Hydra PMI_SIZE); in a
+    // worker thread process.exit ends only that thread.
+    if (env?.OMPI_COMM_WORLD_SIZE ?? env?.PMI_SIZE) process.kill(process.pid, "SIGKILL");
     else process.exit(3);
   }
   if (fault === "timeout") await new Promise((r) => setTimeout(r, 3000)); // never joins the next collective

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// The multi-rank suite of @flux/distributed: test/cases.mjs under mpirun (-n 2 and -n 4) and under the
-// threads backend (4 threads), on node, bun and deno; then test/faults.mjs (a rank that throws, is killed,
-// or never arrives) on both backends. Prints "MPI: N passed, N failed" last; exits 1 on any failure.
-// Without mpirun the MPI runs are skipped (FLUX_REQUIRE_MPI=1 makes that a failure).
+// The multi-rank suite of @flux/distributed: test/cases.mjs under Open MPI's mpirun (-n 2 and -n 4) and under
+// the threads backend (4 threads), on node, bun and deno; then test/faults.mjs (a rank that throws, is killed,
+// or never arrives) on both backends. Then a separate MPICH group: the cases under MPICH's Hydra launcher
+// (-n 2 and -n 4, every runtime), the faults on node, and the refusal of a library that does not match its
+// launcher (each way round). Prints "MPI: N passed, N failed" last; exits 1 on any failure.
+// Launchers are named explicitly (mpirun.openmpi, mpiexec.hydra) because Debian's alternatives decide what
+// plain `mpirun` means when both are installed. A missing family is skipped (FLUX_REQUIRE_MPI=1 makes that
+// a failure).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -35,6 +39,8 @@ for (const dir of [...siblings, pkg]) {
 }
 
 const env = { ...process.env, NO_COLOR: "1" };
+// A library named by the caller would override the family each launcher is meant to load.
+delete env.FLUX_MPI_LIBRARY;
 if (process.getuid?.() === 0)
   Object.assign(env, { OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" });
 
@@ -44,18 +50,37 @@ const runtimes = [
   { name: "deno", cmd: [bin("deno"), "run", "-A"], present: existsSync(bin("deno")) },
 ].filter((r) => r.present !== false);
 
-const version = spawnSync("mpirun", ["--version"], { encoding: "utf8" });
-const hasMpi = version.status === 0;
-const mpirun = (n) => [
-  "mpirun",
-  ...(/Open MPI/i.test(version.stdout) ? ["--oversubscribe"] : []),
-  "-n",
-  String(n),
-];
-if (!hasMpi) {
-  if (process.env.FLUX_REQUIRE_MPI === "1") fail("mpirun not found and FLUX_REQUIRE_MPI=1");
-  else console.log("skip MPI runs: mpirun not found (set FLUX_REQUIRE_MPI=1 to make this a failure)");
+/**
+ * The first of `names` whose `--version` output matches `family`, with the version it reports, or null.
+ * Debian installs `mpirun.openmpi` and `mpiexec.hydra` (= `mpirun.mpich`); elsewhere (Homebrew, a module
+ * system) there may be only a plain `mpirun`/`mpiexec`, which is kept if it is the right family.
+ */
+function findLauncher(names, family, versionPattern) {
+  for (const name of names) {
+    const r = spawnSync(name, ["--version"], { encoding: "utf8" });
+    const text = `${r.stdout}${r.stderr}`;
+    if (r.status === 0 && family.test(text))
+      return { name, version: text.match(versionPattern)?.[1] ?? "version unknown" };
+  }
+  return null;
 }
+// Open MPI's launcher names itself after argv[0]: "mpirun (Open MPI) 4.1.4", "mpirun.openmpi (OpenRTE) 4.1.4".
+const openmpi = findLauncher(
+  ["mpirun.openmpi", "mpirun"],
+  /Open MPI|OpenRTE/,
+  /\((?:Open MPI|OpenRTE)\) ([\d.]+)/,
+);
+const mpich = findLauncher(["mpiexec.hydra", "mpirun.mpich", "mpiexec"], /HYDRA/, /Version:\s+([\d.]+)/);
+for (const [family, found, hint] of [
+  ["Open MPI", openmpi, "mpirun.openmpi (apt install openmpi-bin libopenmpi-dev)"],
+  ["MPICH", mpich, "mpiexec.hydra (apt install mpich libmpich-dev)"],
+]) {
+  if (found) continue;
+  if (process.env.FLUX_REQUIRE_MPI === "1") fail(`${family} not found (${hint}) and FLUX_REQUIRE_MPI=1`);
+  else console.log(`skip ${family} runs: ${hint} not found (set FLUX_REQUIRE_MPI=1 to make this a failure)`);
+}
+const ompiRun = (n) => [openmpi.name, "--oversubscribe", "-n", String(n)];
+const hydraRun = (n) => [mpich.name, "-n", String(n)];
 
 function run(argv, extraEnv, timeoutMs = 60_000) {
   const started = Date.now();
@@ -90,6 +115,10 @@ const FAULTS = [
   { fault: "kill", expect: /rank 1/ },
   { fault: "timeout", expect: /rank 0[\s\S]*did not complete within 1000 ms/ },
 ];
+// Hydra reports a killed rank by PID and signal, not by rank.
+const HYDRA_FAULTS = FAULTS.map((f) =>
+  f.fault === "kill" ? { ...f, expect: /BAD TERMINATION[\s\S]*signal 9/ } : f,
+);
 
 function faultRun(label, argv, { fault, expect }) {
   const r = run(argv, { FLUX_FAULT: fault }, 30_000);
@@ -100,17 +129,51 @@ function faultRun(label, argv, { fault, expect }) {
   console.log(`${label} ${fault}: ${ok ? "ok" : "FAIL"} (ended with ${r.code} in ${r.seconds.toFixed(1)} s)`);
 }
 
+if (openmpi) console.log(`== Open MPI (${openmpi.name}, Open MPI ${openmpi.version}) and threads`);
 for (const rt of runtimes) {
   const cli = [...rt.cmd, "dist/cli.js", "--threads"];
-  if (hasMpi) {
+  if (openmpi) {
     for (const n of [2, 4])
-      casesRun(`${rt.name} mpi -n ${n}`, [...mpirun(n), ...rt.cmd, "test/cases.mjs"], n);
+      casesRun(`${rt.name} openmpi -n ${n}`, [...ompiRun(n), ...rt.cmd, "test/cases.mjs"], n);
   }
   casesRun(`${rt.name} threads 4`, [...cli, "4", "test/cases.mjs"], 4);
   for (const f of FAULTS) {
-    if (hasMpi) faultRun(`${rt.name} mpi -n 2`, [...mpirun(2), ...rt.cmd, "test/faults.mjs"], f);
+    if (openmpi) faultRun(`${rt.name} openmpi -n 2`, [...ompiRun(2), ...rt.cmd, "test/faults.mjs"], f);
     faultRun(`${rt.name} threads 2`, [...cli, "2", "test/faults.mjs"], f);
   }
+}
+
+/** A job whose library does not match its launcher must end with our refusal, not run N one-rank jobs. */
+function refusalRun(label, argv, library) {
+  const r = run(argv, { FLUX_MPI_LIBRARY: library }, 30_000);
+  const ok =
+    r.code !== 0 &&
+    /ERR_DISTRIBUTED_UNAVAILABLE/.test(r.out) &&
+    /MPI_COMM_WORLD has 1 rank\(s\) but the launcher set \w+=2/.test(r.out);
+  if (ok) passed++;
+  else fail(`${label}: exit ${r.code}, output:\n${r.out.slice(-1500)}`);
+  console.log(`${label}: ${ok ? "ok" : "FAIL"} (ended with ${r.code} in ${r.seconds.toFixed(1)} s)`);
+}
+
+if (mpich) {
+  console.log(`== MPICH (${mpich.name}, Hydra ${mpich.version})`);
+  for (const rt of runtimes)
+    for (const n of [2, 4])
+      casesRun(`${rt.name} mpich -n ${n}`, [...hydraRun(n), ...rt.cmd, "test/cases.mjs"], n);
+  // The faults exercise the launcher's teardown, not the runtime: node is enough here.
+  for (const f of HYDRA_FAULTS)
+    faultRun("node mpich -n 2", [...hydraRun(2), process.execPath, "test/faults.mjs"], f);
+  refusalRun(
+    "node mpich -n 2, Open MPI library: refused",
+    [...hydraRun(2), process.execPath, "test/cases.mjs"],
+    "libmpi.so.40",
+  );
+  if (openmpi)
+    refusalRun(
+      "node openmpi -n 2, MPICH library: refused",
+      [...ompiRun(2), process.execPath, "test/cases.mjs"],
+      "libmpich.so.12",
+    );
 }
 
 console.log(`MPI: ${passed} passed, ${failed} failed`);
