@@ -40,3 +40,4 @@ export {
   type MnistOptions,
   type MnistData,
 } from "./datasets/mnist.js";
+export type { Batched, LoaderBatch, Obs, ObsBatch } from "./batchTypes.js";

@@ -126,6 +126,8 @@ export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";
 export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";
 export { withinGradient } from "./autodiff/withinGradient.js";
+export { dispose } from "./dispose.js";
+export { tensorsIn } from "./tree.js";
 export {
   type Pair,
   type Padding,

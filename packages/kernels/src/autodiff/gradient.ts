@@ -8,9 +8,9 @@ import { isFloat } from "../dtype.js";
 import { type Tensor, isTensor } from "../tensor.js";
 import { wrap } from "../ops/core.js";
 import { Tape, withTape } from "./tape.js";
+import { childrenOf } from "../tree.js";
 
 const LEAF = Symbol.for("flux.leaf");
-const FUNCTOR = Symbol.for("flux.functor");
 
 /**
  * Any gradient tree: tensors where the argument had float tensors, `null` where nothing was differentiable.
@@ -83,14 +83,6 @@ function collectInputs(x: unknown, out: Set<Tensor>, seen: Set<object>): void {
   if (seen.has(x) || (x as Record<symbol, unknown>)[LEAF] === true || ArrayBuffer.isView(x)) return;
   seen.add(x);
   for (const child of childrenOf(x)) collectInputs(child[1], out, seen);
-}
-
-function childrenOf(x: object): [unknown, unknown][] {
-  if (Array.isArray(x)) return x.map((v, i) => [i, v]);
-  if (x instanceof Map) return [...x.entries()];
-  const fields = (x as Record<symbol, unknown>)[FUNCTOR];
-  const keys = Array.isArray(fields) ? (fields as string[]) : Object.keys(x);
-  return keys.map((k) => [k, (x as Record<string, unknown>)[k]]);
 }
 
 // Builds the gradient tree of one argument; `memo` keeps tied subtrees tied (one result object per node).
