@@ -40,10 +40,7 @@ import {
 import { Chain, Dense, logitcrossentropy, relu } from "@flux/layers";
 import { Adam } from "@flux/optim";
 
-// The threads launcher starts workers without our command line, so the options travel in the environment
-// (workers get a copy of process.env).
-const ARGS_ENV = "FLUX_FASHION_MNIST_ARGS";
-const argv = process.env[ARGS_ENV] ? JSON.parse(process.env[ARGS_ENV]) : process.argv.slice(2);
+const argv = process.argv.slice(2);
 const opts = { data: "", train: 60000, epochs: 2, batch: 128, lr: 1e-3, seed: 1, threads: 0 };
 for (let i = 0; i < argv.length; i++) {
   const key = argv[i].replace(/^--/, "");
@@ -52,11 +49,10 @@ for (let i = 0; i < argv.length; i++) {
 }
 if (!opts.data) throw new Error("fashion-mnist: pass --data DIR (the folder of the four IDX files)");
 
-if (opts.threads > 0 && !process.env[ARGS_ENV]) {
-  process.env[ARGS_ENV] = JSON.stringify(
-    argv.filter((a, i) => a !== "--threads" && argv[i - 1] !== "--threads"),
-  );
-  await launchThreads(opts.threads, new URL(import.meta.url));
+if (opts.threads > 0) {
+  // Every rank runs this file again with the same options minus --threads (so it does not launch again).
+  const rest = argv.filter((a, i) => a !== "--threads" && argv[i - 1] !== "--threads");
+  await launchThreads(opts.threads, new URL(import.meta.url), { argv: rest });
   process.exit(0);
 }
 
