@@ -67,6 +67,23 @@ export function exitProcess(code: number): void {
 }
 
 /**
+ * Blocks the calling thread for `ms` milliseconds (for fatal paths only, where nothing else should run).
+ *
+ * `Atomics.wait` on a private buffer sleeps without spinning on Node, Bun and Deno; where it is refused
+ * (a browser's main thread) the pause is skipped.
+ *
+ * @example
+ * pauseSync(200); // let the launcher forward what we just wrote to stderr
+ */
+export function pauseSync(ms: number): void {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  } catch {
+    // No blocking wait here: nothing to flush through a launcher either.
+  }
+}
+
+/**
  * Waits one macrotask: lets timers, I/O and other promises run between polls of a pending collective.
  *
  * `setImmediate` (Node, Bun, Deno) yields for microseconds; `setTimeout(0)` is clamped to about 1 ms, which
