@@ -49,13 +49,13 @@ export function onFatal(handler: (error: unknown) => void): void {
 }
 
 /** Runs `handler` synchronously when the process exits normally. */
-export function onExit(handler: () => void): void {
+export function onExit(handler: (code: number) => void): void {
   const p = processLike();
-  if (p?.on) p.on("exit", handler);
+  if (p?.on) p.on("exit", (code?: number) => handler(typeof code === "number" ? code : 0));
   else
     (globalThis as unknown as { addEventListener?: (t: string, l: () => void) => void }).addEventListener?.(
       "unload",
-      handler,
+      () => handler(0),
     );
 }
 

@@ -1,4 +1,4 @@
-// One fault per launch (the job is meant to die): FLUX_FAULT=throw | kill | timeout.
+// One fault per launch (the job is meant to die): FLUX_FAULT=throw | kill | exit | timeout.
 // The launcher checks that the job ends non-zero, in under 10 s, with output naming the failing rank.
 import { allreduce, detectBackend, initialize, localRank } from "../dist/index.js";
 
@@ -16,6 +16,7 @@ if (rank === 1) {
     if (env?.OMPI_COMM_WORLD_SIZE ?? env?.PMI_SIZE) process.kill(process.pid, "SIGKILL");
     else process.exit(3);
   }
+  if (fault === "exit") process.exit(3); // a rank that gives up with an error code, without throwing
   if (fault === "timeout") await new Promise((r) => setTimeout(r, 3000)); // never joins the next collective
 }
 await allreduce(b, new Float32Array([2]), "sum");

@@ -113,6 +113,7 @@ function casesRun(label, argv, n) {
 const FAULTS = [
   { fault: "throw", expect: /rank 1/ },
   { fault: "kill", expect: /rank 1/ },
+  { fault: "exit", expect: /rank 1[\s\S]*(exiting|exited) with code 3/ },
   { fault: "timeout", expect: /rank 0[\s\S]*did not complete within 1000 ms/ },
 ];
 // Hydra reports a killed rank by PID and signal, not by rank.

@@ -88,7 +88,9 @@ export class MpiTransport implements Transport {
   ) {
     this.family = lib.family;
     if (opts.abortOnUncaught !== false) onFatal((e) => this.abortJob(e));
-    onExit(() => this.finalizeQuietly());
+    // A rank that exits with an error code (process.exit(3), an unhandled rejection turned into exit 1) would
+    // finalize cleanly and leave the others waiting in their next collective forever: abort the job instead.
+    onExit((code) => (code === 0 ? this.finalizeQuietly() : this.abortOnExit(code)));
   }
 
   async allreduce(buf: CollectiveArray, op: WireOp, label: string): Promise<void> {
@@ -157,6 +159,17 @@ export class MpiTransport implements Transport {
     } finally {
       exitProcess(1);
     }
+  }
+
+  private abortOnExit(code: number): void {
+    if (this.closed) return; // abortJob already ran (it exits the process too)
+    writeStderr(
+      `[@flux/distributed] rank ${this.rank} of ${this.size} is exiting with code ${code} before the job ` +
+        "finished; calling MPI_Abort so the other ranks stop instead of hanging.",
+    );
+    this.closed = true;
+    pauseSync(ABORT_FLUSH_MS);
+    this.lib.abort(code);
   }
 
   private finalizeQuietly(): void {
