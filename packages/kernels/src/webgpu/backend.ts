@@ -1,6 +1,7 @@
 // The WebGPU backend: the same primitives as the CPU backend, as WGSL kernels recorded into few command
 // buffers. Storage is a pooled GPUBuffer (see storage.ts); reads are asynchronous only, so `dataSync()` on
-// a GPU tensor throws the core's SyncReadError.
+// a GPU tensor throws the core's SyncReadError. The kernels' host side lives in ops/, one family per file;
+// this class owns the device state and hands those functions a KernelContext over it.
 import type {
   Backend,
   BackendMemoryInfo,
@@ -10,32 +11,28 @@ import type {
   TensorView,
 } from "../backend.js";
 import type { Device } from "../device.js";
-import { arrayCtor, type DType, floatToHalf, isFloat, type TypedArray } from "../dtype.js";
-import { DTypeError } from "../errors.js";
-import {
-  ARITHMETIC_OPS,
-  type ArgReduceOp,
-  type BinaryOp,
-  COMPARISON_OPS,
-  isComparison,
-  type PoolOp,
-  type ReduceOp,
-  UNARY_OPS,
-  type UnaryOp,
-} from "../opNames.js";
-import { broadcastStrides, type Shape, sizeOf, stridesOf } from "../shape.js";
+import { arrayCtor, type DType, floatToHalf, type TypedArray } from "../dtype.js";
+import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
+import type { Shape } from "../shape.js";
+import type { MatmulTuner } from "./autotune.js";
 import type { BufferPool, PoolStats } from "./bufferPool.js";
 import { WebGPUDeviceLostError, WebGPUExecutionError } from "./errors.js";
-import { type Executor, grid } from "./executor.js";
-import type { MatmulTuner } from "./autotune.js";
+import type { Executor } from "./executor.js";
 import {
   chooseMatmulKernel,
   type MatmulKernel,
   type MatmulPreference,
   type MatmulProblem,
 } from "./matmulPlan.js";
-import { accumulatorType, type GpuStorage, storageBytes, wgslType } from "./storage.js";
-import { coalesce, MAX_RANK, packDims, prodRange } from "./strides.js";
+import type { KernelContext } from "./ops/context.js";
+import * as conv from "./ops/conv.js";
+import * as creation from "./ops/creation.js";
+import * as elementwise from "./ops/elementwise.js";
+import * as layout from "./ops/layout.js";
+import * as matmulOps from "./ops/matmul.js";
+import * as pool from "./ops/pool.js";
+import * as reduction from "./ops/reduce.js";
+import { type GpuStorage, storageBytes, wgslType } from "./storage.js";
 
 type V = TensorView<GpuStorage>;
 
@@ -51,60 +48,6 @@ export interface WebGPUAdapterSummary {
 export interface WebGPUBackendOptions {
   /** Chooses matmul kernels from timings; without it the adapter heuristic (`matmulPreference`) decides. */
   readonly tuner?: MatmulTuner;
-}
-
-/** Workgroup size of the 1-D kernels. 64 keeps SwiftShader's per-invocation cost low and fits every GPU. */
-const WG = 64;
-const WG_VARIANT = "64u";
-
-const f32 = new Float32Array(1);
-const f32Bits = new Uint32Array(f32.buffer);
-const i32 = new Int32Array(f32.buffer);
-
-/** The activation code of affine_act.wgsl / bias_act.wgsl: a UNARY_OPS index, or IDENTITY (all ones). */
-function fusedActCode(act: UnaryOp | "identity"): number {
-  return act === "identity" ? 0xffffffff : UNARY_OPS.indexOf(act);
-}
-
-function floatBits(v: number): number {
-  f32[0] = v;
-  return f32Bits[0]!;
-}
-
-function intBits(v: number): number {
-  i32[0] = v;
-  return f32Bits[0]!;
-}
-
-/**
- * A scalar's bits as the 32-bit uniform word kernels read it (integers wrap like the CPU's typed arrays;
- * f16 travels as f32 and is converted in the kernel).
- */
-function scalarBits(v: number, dtype: DType): number {
-  switch (accumulatorType(dtype)) {
-    case "f32":
-      return floatBits(v);
-    case "i32":
-      return intBits(Math.trunc(v) | 0);
-    default:
-      return dtype === "u32" ? Math.trunc(v) >>> 0 : (Math.trunc(v) & 255) >>> 0;
-  }
-}
-
-/** The identity of a reduction in a dtype, as bits (±Inf cannot be a WGSL constant). */
-function reduceInit(op: ReduceOp | "lowest" | "highest", dtype: DType): number {
-  const t = accumulatorType(dtype);
-  switch (op) {
-    case "sum":
-      return 0;
-    case "prod":
-      return t === "f32" ? floatBits(1) : 1;
-    case "max":
-    case "lowest":
-      return t === "f32" ? 0xff800000 : t === "i32" ? 0x80000000 : 0;
-    default:
-      return t === "f32" ? 0x7f800000 : t === "i32" ? 0x7fffffff : 0xffffffff;
-  }
 }
 
 /**
@@ -126,6 +69,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   #lostReason: string | undefined;
   #executionError: string | undefined;
   readonly #lost: Promise<never>;
+  /** What the ops/ functions record through; its methods call back into this instance. */
+  readonly #ctx: KernelContext;
 
   constructor(
     readonly device: Device,
@@ -142,6 +87,16 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       ? ["f32", "f16", "i32", "u32", "u8", "bool"]
       : ["f32", "i32", "u32", "u8", "bool"];
     this.tuner = options.tuner;
+    this.#ctx = {
+      exec,
+      device,
+      alloc: (length, dtype) => this.#alloc(length, dtype),
+      upload: (data, dtype) => this.upload(data, dtype),
+      dispose: (storage) => this.dispose(storage),
+      matmul: (a, b, opts, outShape) => this.matmul(a, b, opts, outShape),
+      matmulInto: (a, b, c, p, batchA, batchB, batches, dtype) =>
+        this.matmulInto(a, b, c, p, batchA, batchB, batches, dtype),
+    };
     // Never resolves unless the device is lost: reads race against it so nothing waits forever.
     this.#lost = new Promise<never>((_, reject) => {
       gpu.lost.then((info) => {
@@ -249,33 +204,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   // ---- creation and copies ----
 
   fill(size: number, value: number, dtype: DType): GpuStorage {
-    return this.#fillLike(size, scalarBits(value, dtype), 0, dtype);
+    return creation.fill(this.#ctx, size, value, dtype);
   }
 
   arange(start: number, step: number, size: number, dtype: DType): GpuStorage {
-    if (!isFloat(dtype) && (!Number.isInteger(start) || !Number.isInteger(step))) {
-      // An integer dtype with fractional steps: compute on the host exactly as the CPU does.
-      const host = new (arrayCtor(dtype))(size);
-      for (let i = 0; i < size; i++) host[i] = start + i * step;
-      return this.upload(host, dtype);
-    }
-    return this.#fillLike(size, scalarBits(start, dtype), scalarBits(step, dtype), dtype);
+    return creation.arange(this.#ctx, start, step, size, dtype);
   }
 
   cast(x: V, dtype: DType): GpuStorage {
-    const n = x.storage.length;
-    const out = this.#alloc(n, dtype);
-    if (n === 0) return out;
-    const mode = dtype === "bool" ? 2 : isFloat(dtype) ? 0 : 1;
-    const mask = dtype === "u8" ? 0xff : 0xffffffff;
-    this.#dispatch1d(
-      "cast",
-      { src: wgslType(x.dtype), dst: wgslType(dtype) },
-      [n, mode, mask, 0],
-      [x.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return creation.cast(this.#ctx, x, dtype);
   }
 
   write(dst: V, src: V): void {
@@ -287,178 +224,41 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   // ---- element-wise ----
 
   unary(op: UnaryOp, x: V, param: number): GpuStorage {
-    const n = x.storage.length;
-    const out = this.#alloc(n, x.dtype);
-    if (n === 0) return out;
-    const code = UNARY_OPS.indexOf(op);
-    this.#dispatch1d(
-      "unary",
-      { dtype: wgslType(x.dtype) },
-      [n, code, floatBits(param), 0],
-      [x.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return elementwise.unary(this.#ctx, op, x, param);
   }
 
   unaryGrad(op: UnaryOp, x: V, y: V, dy: V, param: number): GpuStorage {
-    const n = x.storage.length;
-    const out = this.#alloc(n, x.dtype);
-    if (n === 0) return out;
-    this.#dispatch1d(
-      "unary_grad",
-      { dtype: wgslType(x.dtype) },
-      [n, UNARY_OPS.indexOf(op), floatBits(param), 0],
-      [x.storage.buffer, y.storage.buffer, dy.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return elementwise.unaryGrad(this.#ctx, op, x, y, dy, param);
   }
 
   binary(op: BinaryOp, a: V, b: V, outShape: Shape): GpuStorage {
-    const n = sizeOf(outShape);
-    const out = this.#alloc(n, isComparison(op) ? "bool" : a.dtype);
-    if (n === 0) return out;
-    const space = coalesce(outShape, [
-      broadcastStrides(a.shape, outShape),
-      broadcastStrides(b.shape, outShape),
-    ]);
-    const words = new Uint32Array(4 + 3 * MAX_RANK);
-    const cmp = isComparison(op);
-    words.set([
-      n,
-      cmp ? COMPARISON_OPS.indexOf(op as never) : ARITHMETIC_OPS.indexOf(op as never),
-      space.shape.length,
-      0,
-    ]);
-    packDims(words, 4, space.shape);
-    packDims(words, 4 + MAX_RANK, space.strides[0]!);
-    packDims(words, 4 + 2 * MAX_RANK, space.strides[1]!);
-    this.#dispatch1d(
-      cmp ? "compare" : "binary",
-      { dtype: wgslType(a.dtype) },
-      words,
-      [a.storage.buffer, b.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return elementwise.binary(this.#ctx, op, a, b, outShape);
   }
 
   where(cond: V, a: V, b: V, outShape: Shape): GpuStorage {
-    const n = sizeOf(outShape);
-    const out = this.#alloc(n, a.dtype);
-    if (n === 0) return out;
-    const space = coalesce(outShape, [
-      broadcastStrides(cond.shape, outShape),
-      broadcastStrides(a.shape, outShape),
-      broadcastStrides(b.shape, outShape),
-    ]);
-    const words = new Uint32Array(4 + 4 * MAX_RANK);
-    words.set([n, space.shape.length, 0, 0]);
-    packDims(words, 4, space.shape);
-    for (let k = 0; k < 3; k++) packDims(words, 4 + (k + 1) * MAX_RANK, space.strides[k]!);
-    this.#dispatch1d(
-      "where",
-      { dtype: wgslType(a.dtype) },
-      words,
-      [cond.storage.buffer, a.storage.buffer, b.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return elementwise.where(this.#ctx, cond, a, b, outShape);
   }
 
   expand(x: V, outShape: Shape): GpuStorage {
-    const n = sizeOf(outShape);
-    const out = this.#alloc(n, x.dtype);
-    this.#stridedCopy(
-      x.storage.buffer,
-      out.buffer,
-      x.dtype,
-      outShape,
-      broadcastStrides(x.shape, outShape),
-      stridesOf(outShape),
-      0,
-      0,
-    );
-    return out;
+    return layout.expand(this.#ctx, x, outShape);
   }
 
   // ---- reductions ----
 
   reduce(op: ReduceOp, x: V, axes: readonly number[]): GpuStorage {
-    const shape = x.shape;
-    const xs = stridesOf(shape);
-    const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const redShape = shape.map((d, i) => (axes.includes(i) ? d : 1));
-    const nOut = sizeOf(keptShape);
-    const nRed = sizeOf(redShape);
-    const out = this.#alloc(nOut, x.dtype);
-    if (nOut === 0) return out;
-    const kept = coalesce(keptShape, [xs]);
-    const red = coalesce(redShape, [xs]);
-    const words = new Uint32Array(8 + 4 * MAX_RANK);
-    words.set([nOut, nRed, ["sum", "prod", "max", "min"].indexOf(op), reduceInit(op, x.dtype)]);
-    words.set([kept.shape.length, red.shape.length], 4);
-    packDims(words, 8, kept.shape);
-    packDims(words, 8 + MAX_RANK, kept.strides[0]!);
-    packDims(words, 8 + 2 * MAX_RANK, red.shape);
-    packDims(words, 8 + 3 * MAX_RANK, red.strides[0]!);
-    const variant = { dtype: wgslType(x.dtype), acc: accumulatorType(x.dtype), wg: WG_VARIANT };
-    const buffers = [x.storage.buffer, out.buffer];
-    // Few reduced elements per output: one invocation each beats a mostly idle workgroup each.
-    if (nRed <= 4 * WG && nOut >= WG) this.#dispatch1d("reduce_small", variant, words, buffers, nOut);
-    else this.exec.dispatch("reduce", variant, words.buffer, buffers, grid(nOut));
-    return out;
+    return reduction.reduce(this.#ctx, op, x, axes);
   }
 
   argReduce(op: ArgReduceOp, x: V, axis: number): GpuStorage {
-    const len = x.shape[axis]!;
-    const inner = prodRange(x.shape, 0, axis);
-    const nLines = sizeOf(x.shape) / (len || 1);
-    this.#noF16(op, x.dtype);
-    const out = this.#alloc(nLines);
-    if (nLines === 0) return out;
-    const init = reduceInit(op === "argmax" ? "lowest" : "highest", x.dtype);
-    this.exec.dispatch(
-      "arg_reduce",
-      { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-      new Uint32Array([nLines, len, inner, op === "argmax" ? 0 : 1, init, 0, 0, 0]).buffer,
-      [x.storage.buffer, out.buffer],
-      grid(nLines),
-    );
-    return out;
+    return reduction.argReduce(this.#ctx, op, x, axis);
   }
 
   softmax(x: V, axis: number, log: boolean): GpuStorage {
-    const n = x.storage.length;
-    const out = this.#alloc(n, x.dtype);
-    if (n === 0) return out;
-    const len = x.shape[axis]!;
-    const nLines = n / len;
-    this.exec.dispatch(
-      "softmax",
-      { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-      new Uint32Array([nLines, len, prodRange(x.shape, 0, axis), log ? 1 : 0]).buffer,
-      [x.storage.buffer, out.buffer],
-      grid(nLines),
-    );
-    return out;
+    return reduction.softmax(this.#ctx, x, axis, log);
   }
 
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): GpuStorage {
-    const n = y.storage.length;
-    const out = this.#alloc(n, y.dtype);
-    if (n === 0) return out;
-    const len = y.shape[axis]!;
-    const nLines = n / len;
-    this.exec.dispatch(
-      "softmax_grad",
-      { dtype: wgslType(y.dtype), wg: WG_VARIANT },
-      new Uint32Array([nLines, len, prodRange(y.shape, 0, axis), log ? 1 : 0]).buffer,
-      [y.storage.buffer, dy.storage.buffer, out.buffer],
-      grid(nLines),
-    );
-    return out;
+    return reduction.softmaxGrad(this.#ctx, y, dy, axis, log);
   }
 
   /**
@@ -466,26 +266,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
    * tensors here, and f32 is this backend's only float dtype.
    */
   affineAct(act: UnaryOp | "identity", param: number, a: V, x: V, b: V, outShape: Shape): GpuStorage {
-    this.#noF16("affineAct", x.dtype);
-    const n = sizeOf(outShape);
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    const space = coalesce(
-      outShape,
-      [a, x, b].map((v) => broadcastStrides(v.shape, outShape)),
-    );
-    const words = new Uint32Array(4 + 4 * MAX_RANK);
-    words.set([n, space.shape.length, fusedActCode(act), floatBits(param)]);
-    packDims(words, 4, space.shape);
-    for (let k = 0; k < 3; k++) packDims(words, 4 + (k + 1) * MAX_RANK, space.strides[k]!);
-    this.#dispatch1d(
-      "affine_act",
-      {},
-      words,
-      [a.storage.buffer, x.storage.buffer, b.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return elementwise.affineAct(this.#ctx, act, param, a, x, b, outShape);
   }
 
   /**
@@ -493,53 +274,13 @@ export class WebGPUBackend implements Backend<GpuStorage> {
    * instead of an add and an activation with an allocation each. f32 only, as for `affineAct`.
    */
   denseAct(act: UnaryOp | "identity", param: number, w: V, x: V, b: V | null, outShape: Shape): GpuStorage {
-    this.#noF16("denseAct", w.dtype);
-    const y = this.matmul(w, x, { transA: false, transB: false }, outShape);
-    const n = sizeOf(outShape);
-    if (n === 0) return y;
-    // Without a bias (has_bias = 0) the shader never reads binding 1, but something must be bound there: a
-    // 1-element stand-in (not y: one buffer may not be bound read-only and writable in one dispatch).
-    const noBias = b === null ? this.#alloc(1) : null;
-    this.#dispatch1d(
-      "bias_act",
-      {},
-      [n, outShape[0]!, fusedActCode(act), floatBits(param), b === null ? 0 : 1, 0, 0, 0],
-      [(b?.storage ?? noBias!).buffer, y.buffer],
-      n,
-    );
-    if (noBias) this.dispose(noBias);
-    return y;
+    return matmulOps.denseAct(this.#ctx, act, param, w, x, b, outShape);
   }
 
   // ---- linear algebra and layout ----
 
   matmul(a: V, b: V, opts: MatmulOptions, outShape: Shape): GpuStorage {
-    const [ar, ac] = [a.shape[0]!, a.shape[1]!];
-    const [br, bc] = [b.shape[0]!, b.shape[1]!];
-    const M = opts.transA ? ac : ar;
-    const K = opts.transA ? ar : ac;
-    const N = opts.transB ? br : bc;
-    const total = sizeOf(outShape);
-    const batches = total / (M * N || 1);
-    const out = this.#alloc(total, a.dtype);
-    if (total === 0) return out;
-    if (K === 0) {
-      this.#fillInto(out, total, 0, 0, a.dtype);
-      return out;
-    }
-    const batchA = a.storage.length > ar * ac ? ar * ac : 0;
-    const batchB = b.storage.length > br * bc ? br * bc : 0;
-    this.matmulInto(
-      a.storage.buffer,
-      b.storage.buffer,
-      out.buffer,
-      { M, N, K, ...opts },
-      batchA,
-      batchB,
-      batches,
-      a.dtype === "f16" ? "f16" : "f32",
-    );
-    return out;
+    return matmulOps.matmul(this.#ctx, a, b, opts, outShape);
   }
 
   /** Records C = op(A)·op(B) for `batches` batch indices into `c` (internal; conv uses it too). */
@@ -576,221 +317,49 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     batches: number,
     dtype: "f32" | "f16" = "f32",
   ): void {
-    if (kernel === "matmul_vec4" && (batchA % 4 !== 0 || batchB % 4 !== 0)) {
-      throw new Error("[@flux/kernels] webgpu: internal error: vec4 matmul with unaligned batch strides");
-    }
-    this.exec.dispatch(
-      kernel,
-      { transA: String(p.transA), transB: String(p.transB), dtype },
-      new Uint32Array([p.M, p.N, p.K, batchA, batchB, 0, 0, 0]).buffer,
-      [a, b, c],
-      [Math.ceil(p.M / 32), Math.ceil(p.N / 32), batches],
-    );
+    matmulOps.recordMatmul(this.exec, kernel, a, b, c, p, batchA, batchB, batches, dtype);
   }
 
   permute(x: V, perm: readonly number[]): GpuStorage {
-    const outShape = perm.map((p) => x.shape[p]!);
-    const xs = stridesOf(x.shape);
-    const out = this.#alloc(x.storage.length, x.dtype);
-    this.#stridedCopy(
-      x.storage.buffer,
-      out.buffer,
-      x.dtype,
-      outShape,
-      perm.map((p) => xs[p]!),
-      stridesOf(outShape),
-      0,
-      0,
-    );
-    return out;
+    return layout.permute(this.#ctx, x, perm);
   }
 
   gather(x: V, axis: number, indices: Int32Array): GpuStorage {
-    const axisLen = x.shape[axis]!;
-    const inner = prodRange(x.shape, 0, axis);
-    this.#noF16("gather", x.dtype);
-    const n = (x.storage.length / (axisLen || 1)) * indices.length;
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    if (axisLen === 0) {
-      this.#fillInto(out, n, 0, 0, x.dtype);
-      return out;
-    }
-    const idx = this.upload(indices, "i32");
-    this.#dispatch1d(
-      "gather",
-      { dtype: wgslType(x.dtype) },
-      [n, inner, indices.length, axisLen],
-      [x.storage.buffer, idx.buffer, out.buffer],
-      n,
-    );
-    this.dispose(idx);
-    return out;
+    return layout.gather(this.#ctx, x, axis, indices);
   }
 
   scatterAdd(dy: V, axis: number, indices: Int32Array, outShape: Shape): GpuStorage {
-    this.#noF16("scatterAdd", dy.dtype);
-    const n = sizeOf(outShape);
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    const axisLen = outShape[axis]!;
-    // CSR inverse of the index list: starts[t]..starts[t+1] are the j with indices[j] == t, in order.
-    const starts = new Uint32Array(axisLen + 1);
-    for (const t of indices) starts[t + 1]!++;
-    for (let t = 0; t < axisLen; t++) starts[t + 1]! += starts[t]!;
-    const fillAt = starts.slice(0, axisLen);
-    const sources = new Uint32Array(Math.max(indices.length, 1));
-    indices.forEach((t, j) => {
-      sources[fillAt[t]!++] = j;
-    });
-    const s = this.upload(starts, "u32");
-    const src = this.upload(sources, "u32");
-    this.#dispatch1d(
-      "scatter_add",
-      { dtype: wgslType(dy.dtype) },
-      [n, prodRange(outShape, 0, axis), indices.length, axisLen],
-      [dy.storage.buffer, s.buffer, src.buffer, out.buffer],
-      n,
-    );
-    this.dispose(s);
-    this.dispose(src);
-    return out;
+    return layout.scatterAdd(this.#ctx, dy, axis, indices, outShape);
   }
 
   concat(xs: readonly V[], axis: number, outShape: Shape): GpuStorage {
-    const out = this.#alloc(sizeOf(outShape), xs[0]?.dtype ?? "f32");
-    const os = stridesOf(outShape);
-    let offset = 0;
-    for (const x of xs) {
-      this.#stridedCopy(
-        x.storage.buffer,
-        out.buffer,
-        x.dtype,
-        x.shape,
-        stridesOf(x.shape),
-        os,
-        0,
-        offset * os[axis]!,
-      );
-      offset += x.shape[axis]!;
-    }
-    return out;
+    return layout.concat(this.#ctx, xs, axis, outShape);
   }
 
   onehot(indices: Int32Array, nclasses: number, dtype: DType): GpuStorage {
-    this.#noF16("onehot", dtype);
-    const n = nclasses * indices.length;
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    const idx = this.upload(indices, "i32");
-    this.#dispatch1d("onehot", { dtype: wgslType(dtype) }, [n, nclasses, 0, 0], [idx.buffer, out.buffer], n);
-    this.dispose(idx);
-    return out;
+    return layout.onehot(this.#ctx, indices, nclasses, dtype);
   }
 
   // ---- convolution and pooling ----
 
   conv2d(x: V, w: V, g: Conv2dGeometry): GpuStorage {
-    this.#noF16("conv2d", x.dtype);
-    const { P, K, N, Cout } = convDims(g);
-    const out = this.#alloc(P * Cout * N);
-    if (P * Cout * N === 0) return out;
-    const cols = this.#im2col(x.storage.buffer, g);
-    // y_n[P×Cout] = cols_n[P×K] · w[K×Cout] for every image n (w reused: batch stride 0).
-    this.matmulInto(
-      cols.buffer,
-      w.storage.buffer,
-      out.buffer,
-      { M: P, N: Cout, K, transA: false, transB: false },
-      P * K,
-      0,
-      N,
-    );
-    this.dispose(cols);
-    return out;
+    return conv.conv2d(this.#ctx, x, w, g);
   }
 
   conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): GpuStorage {
-    this.#noF16("conv2d", dy.dtype);
-    const { P, K, N, Cout } = convDims(g);
-    const n = sizeOf(g.inShape);
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    // dcols_n[P×K] = dy_n[P×Cout] · wᵀ, then each input element gathers the taps that read it.
-    const dcols = this.#alloc(P * K * N);
-    this.matmulInto(
-      dy.storage.buffer,
-      w.storage.buffer,
-      dcols.buffer,
-      { M: P, N: K, K: Cout, transA: false, transB: true },
-      P * Cout,
-      0,
-      N,
-    );
-    this.#dispatch1d("col2im", { dtype: "f32" }, convWords(g, n), [dcols.buffer, out.buffer], n);
-    this.dispose(dcols);
-    return out;
+    return conv.conv2dBackwardInput(this.#ctx, dy, w, g);
   }
 
   conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): GpuStorage {
-    this.#noF16("conv2d", x.dtype);
-    const { P, K, N, Cout } = convDims(g);
-    const out = this.#alloc(K * Cout);
-    if (K * Cout === 0) return out;
-    // dw[K×Cout] = Σ_n cols_nᵀ · dy_n = colsᵀ · dy once both are laid out as [P·N, ·].
-    const cols = this.#im2col(x.storage.buffer, g);
-    const colsPNK = this.#alloc(P * N * K);
-    this.#stridedCopy(cols.buffer, colsPNK.buffer, "f32", [P, N, K], [1, P * K, P], [1, P, P * N], 0, 0);
-    const dyPNC = this.#alloc(P * N * Cout);
-    this.#stridedCopy(
-      dy.storage.buffer,
-      dyPNC.buffer,
-      "f32",
-      [P, N, Cout],
-      [1, P * Cout, P],
-      [1, P, P * N],
-      0,
-      0,
-    );
-    if (P * N === 0) this.#fillInto(out, K * Cout, 0, 0, "f32");
-    else
-      this.matmulInto(
-        colsPNK.buffer,
-        dyPNC.buffer,
-        out.buffer,
-        { M: K, N: Cout, K: P * N, transA: true, transB: false },
-        0,
-        0,
-        1,
-      );
-    this.dispose(cols);
-    this.dispose(colsPNK);
-    this.dispose(dyPNC);
-    return out;
+    return conv.conv2dBackwardFilter(this.#ctx, x, dy, g);
   }
 
   pool2d(op: PoolOp, x: V, g: Pool2dGeometry): GpuStorage {
-    this.#noF16(`${op}pool`, x.dtype);
-    const n = sizeOf(g.outShape);
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    this.#dispatch1d("pool", { dtype: "f32" }, poolWords(op, g, n), [x.storage.buffer, out.buffer], n);
-    return out;
+    return pool.pool2d(this.#ctx, op, x, g);
   }
 
   pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): GpuStorage {
-    this.#noF16(`${op}pool`, x.dtype);
-    const n = sizeOf(g.inShape);
-    const out = this.#alloc(n);
-    if (n === 0) return out;
-    this.#dispatch1d(
-      "pool_grad",
-      { dtype: "f32" },
-      poolWords(op, g, n),
-      [x.storage.buffer, y.storage.buffer, dy.storage.buffer, out.buffer],
-      n,
-    );
-    return out;
+    return pool.pool2dBackward(this.#ctx, op, x, y, dy, g);
   }
 
   // ---- internals ----
@@ -804,125 +373,4 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.#alive();
     return { buffer: this.pool.acquire(storageBytes(length, dtype)), length };
   }
-
-  /** f16 reaches only the elementwise, reduction, softmax, matmul and copy kernels; say so elsewhere. */
-  #noF16(op: string, dtype: DType): void {
-    if (dtype === "f16") {
-      throw new DTypeError(
-        `${op} has no f16 kernel on ${String(this.device)} (f16 covers elementwise ops, reductions, ` +
-          'softmax, matmul, cast and copies). Cast to f32 first: cast(x, "f32").',
-      );
-    }
-  }
-
-  #dispatch1d(
-    name: Parameters<Executor["dispatch"]>[0],
-    variant: Record<string, string>,
-    words: readonly number[] | Uint32Array,
-    buffers: readonly GPUBuffer[],
-    n: number,
-  ): void {
-    const u = words instanceof Uint32Array ? words : new Uint32Array(words);
-    this.exec.dispatch(
-      name,
-      { ...variant, wg: WG_VARIANT },
-      u.buffer as ArrayBuffer,
-      buffers,
-      grid(Math.ceil(n / WG)),
-    );
-  }
-
-  #fillLike(size: number, startBits: number, stepBits: number, dtype: DType): GpuStorage {
-    const out = this.#alloc(size, dtype);
-    this.#fillInto(out, size, startBits, stepBits, dtype);
-    return out;
-  }
-
-  #fillInto(out: GpuStorage, size: number, startBits: number, stepBits: number, dtype: DType): void {
-    if (size === 0) return;
-    this.#dispatch1d(
-      "fill",
-      { dtype: wgslType(dtype), word: accumulatorType(dtype) },
-      [size, startBits, stepBits, 0],
-      [out.buffer],
-      size,
-    );
-  }
-
-  #stridedCopy(
-    src: GPUBuffer,
-    dst: GPUBuffer,
-    dtype: DType,
-    shape: Shape,
-    srcStrides: readonly number[],
-    dstStrides: readonly number[],
-    srcBase: number,
-    dstBase: number,
-  ): void {
-    const n = sizeOf(shape);
-    if (n === 0) return;
-    const space = coalesce(shape, [srcStrides, dstStrides]);
-    const words = new Uint32Array(4 + 3 * MAX_RANK);
-    words.set([n, space.shape.length, srcBase, dstBase]);
-    packDims(words, 4, space.shape);
-    packDims(words, 4 + MAX_RANK, space.strides[0]!);
-    packDims(words, 4 + 2 * MAX_RANK, space.strides[1]!);
-    this.#dispatch1d("copy", { dtype: wgslType(dtype) }, words, [src, dst], n);
-  }
-
-  #im2col(x: GPUBuffer, g: Conv2dGeometry): GpuStorage {
-    const { P, K, N } = convDims(g);
-    const n = P * K * N;
-    const cols = this.#alloc(n);
-    if (n > 0) this.#dispatch1d("im2col", { dtype: "f32" }, convWords(g, n), [x, cols.buffer], n);
-    return cols;
-  }
-}
-
-function convDims(g: Conv2dGeometry): { P: number; K: number; N: number; Cout: number } {
-  const [kW, kH, C, Cout] = g.weightShape;
-  return { P: g.outShape[0] * g.outShape[1], K: kW * kH * C, N: g.inShape[3], Cout };
-}
-
-function convWords(g: Conv2dGeometry, n: number): number[] {
-  const [W, H, C] = g.inShape;
-  const [kW, kH] = g.weightShape;
-  const [oW, oH] = g.outShape;
-  return [
-    n,
-    W,
-    H,
-    C,
-    kW,
-    kH,
-    oW,
-    oH,
-    g.stride[0],
-    g.stride[1],
-    g.dilation[0],
-    g.dilation[1],
-    g.pad[0],
-    g.pad[2],
-    g.flipped ? 1 : 0,
-    0,
-  ];
-}
-
-function poolWords(op: PoolOp, g: Pool2dGeometry, n: number): number[] {
-  const [W, H] = g.inShape;
-  const [oW, oH] = g.outShape;
-  return [
-    n,
-    W,
-    H,
-    oW,
-    oH,
-    g.window[0],
-    g.window[1],
-    g.stride[0],
-    g.stride[1],
-    g.pad[0],
-    g.pad[2],
-    op === "max" ? 1 : 0,
-  ];
 }

@@ -1,0 +1,89 @@
+// The recording helpers shared by the op families: 1-D dispatches, fills and strided copies.
+import type { DType } from "../../dtype.js";
+import { type Shape, sizeOf } from "../../shape.js";
+import { type Executor, grid } from "../executor.js";
+import { accumulatorType, type GpuStorage, wgslType } from "../storage.js";
+import { coalesce, MAX_RANK, packDims } from "../strides.js";
+import type { KernelContext } from "./context.js";
+
+/** Workgroup size of the 1-D kernels. 64 keeps SwiftShader's per-invocation cost low and fits every GPU. */
+export const WG = 64;
+/** The `wg` variant that selects {@link WG} in the shader templates. */
+export const WG_VARIANT = "64u";
+
+/**
+ * Records a 1-D kernel over `n` elements, `WG` per workgroup.
+ *
+ * @example
+ * dispatch1d(ctx, "unary", { dtype: "f32" }, [n, code, 0, 0], [x, out], n);
+ */
+export function dispatch1d(
+  ctx: KernelContext,
+  name: Parameters<Executor["dispatch"]>[0],
+  variant: Record<string, string>,
+  words: readonly number[] | Uint32Array,
+  buffers: readonly GPUBuffer[],
+  n: number,
+): void {
+  const u = words instanceof Uint32Array ? words : new Uint32Array(words);
+  ctx.exec.dispatch(
+    name,
+    { ...variant, wg: WG_VARIANT },
+    u.buffer as ArrayBuffer,
+    buffers,
+    grid(Math.ceil(n / WG)),
+  );
+}
+
+/**
+ * Records `out[i] = start + i * step` (given as bits) for `size` elements.
+ *
+ * @example
+ * fillInto(ctx, out, n, 0, 0, "f32"); // zeros
+ */
+export function fillInto(
+  ctx: KernelContext,
+  out: GpuStorage,
+  size: number,
+  startBits: number,
+  stepBits: number,
+  dtype: DType,
+): void {
+  if (size === 0) return;
+  dispatch1d(
+    ctx,
+    "fill",
+    { dtype: wgslType(dtype), word: accumulatorType(dtype) },
+    [size, startBits, stepBits, 0],
+    [out.buffer],
+    size,
+  );
+}
+
+/**
+ * Records a copy of a strided `shape` from `src` to `dst` (element strides and bases on each side).
+ *
+ * @example
+ * stridedCopy(ctx, x, out, "f32", shape, srcStrides, stridesOf(shape), 0, 0);
+ */
+export function stridedCopy(
+  ctx: KernelContext,
+  src: GPUBuffer,
+  dst: GPUBuffer,
+  dtype: DType,
+  shape: Shape,
+  srcStrides: readonly number[],
+  dstStrides: readonly number[],
+  srcBase: number,
+  dstBase: number,
+): void {
+  const n = sizeOf(shape);
+  if (n === 0) return;
+  const space = coalesce(shape, [srcStrides, dstStrides]);
+  const words = new Uint32Array(4 + 3 * MAX_RANK);
+  words.set([n, space.shape.length, srcBase, dstBase]);
+  packDims(words, 4, space.shape);
+  packDims(words, 4 + MAX_RANK, space.strides[0]!);
+  packDims(words, 4 + 2 * MAX_RANK, space.strides[1]!);
+  dispatch1d(ctx, "copy", { dtype: wgslType(dtype) }, words, [src, dst], n);
+}

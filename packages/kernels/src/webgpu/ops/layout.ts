@@ -1,0 +1,170 @@
+// Layout and indexing: broadcast expansion, permutation, gather/scatter-add, concatenation, one-hot.
+import type { DType } from "../../dtype.js";
+import { broadcastStrides, type Shape, sizeOf, stridesOf } from "../../shape.js";
+import { type GpuStorage, wgslType } from "../storage.js";
+import { prodRange } from "../strides.js";
+import { type KernelContext, noF16, type V } from "./context.js";
+import { dispatch1d, fillInto, stridedCopy } from "./dispatch.js";
+
+/**
+ * `x` broadcast into `outShape`, materialised.
+ *
+ * @example
+ * expand(ctx, x, [3, 4]);
+ */
+export function expand(ctx: KernelContext, x: V, outShape: Shape): GpuStorage {
+  const n = sizeOf(outShape);
+  const out = ctx.alloc(n, x.dtype);
+  stridedCopy(
+    ctx,
+    x.storage.buffer,
+    out.buffer,
+    x.dtype,
+    outShape,
+    broadcastStrides(x.shape, outShape),
+    stridesOf(outShape),
+    0,
+    0,
+  );
+  return out;
+}
+
+/**
+ * `x` with its dimensions reordered: output dimension i is input dimension `perm[i]`.
+ *
+ * @example
+ * permute(ctx, x, [1, 0]);
+ */
+export function permute(ctx: KernelContext, x: V, perm: readonly number[]): GpuStorage {
+  const outShape = perm.map((p) => x.shape[p]!);
+  const xs = stridesOf(x.shape);
+  const out = ctx.alloc(x.storage.length, x.dtype);
+  stridedCopy(
+    ctx,
+    x.storage.buffer,
+    out.buffer,
+    x.dtype,
+    outShape,
+    perm.map((p) => xs[p]!),
+    stridesOf(outShape),
+    0,
+    0,
+  );
+  return out;
+}
+
+/**
+ * The slices of `x` along `axis` at `indices` (0-based).
+ *
+ * @example
+ * gather(ctx, x, 1, new Int32Array([2, 0]));
+ */
+export function gather(ctx: KernelContext, x: V, axis: number, indices: Int32Array): GpuStorage {
+  const axisLen = x.shape[axis]!;
+  const inner = prodRange(x.shape, 0, axis);
+  noF16(ctx, "gather", x.dtype);
+  const n = (x.storage.length / (axisLen || 1)) * indices.length;
+  const out = ctx.alloc(n);
+  if (n === 0) return out;
+  if (axisLen === 0) {
+    fillInto(ctx, out, n, 0, 0, x.dtype);
+    return out;
+  }
+  const idx = ctx.upload(indices, "i32");
+  dispatch1d(
+    ctx,
+    "gather",
+    { dtype: wgslType(x.dtype) },
+    [n, inner, indices.length, axisLen],
+    [x.storage.buffer, idx.buffer, out.buffer],
+    n,
+  );
+  ctx.dispose(idx);
+  return out;
+}
+
+/**
+ * The adjoint of `gather`: slices of `dy` summed into `outShape` at `indices` along `axis`.
+ *
+ * @example
+ * scatterAdd(ctx, dy, 1, new Int32Array([2, 0]), [4, 3]);
+ */
+export function scatterAdd(
+  ctx: KernelContext,
+  dy: V,
+  axis: number,
+  indices: Int32Array,
+  outShape: Shape,
+): GpuStorage {
+  noF16(ctx, "scatterAdd", dy.dtype);
+  const n = sizeOf(outShape);
+  const out = ctx.alloc(n);
+  if (n === 0) return out;
+  const axisLen = outShape[axis]!;
+  // CSR inverse of the index list: starts[t]..starts[t+1] are the j with indices[j] == t, in order.
+  const starts = new Uint32Array(axisLen + 1);
+  for (const t of indices) starts[t + 1]!++;
+  for (let t = 0; t < axisLen; t++) starts[t + 1]! += starts[t]!;
+  const fillAt = starts.slice(0, axisLen);
+  const sources = new Uint32Array(Math.max(indices.length, 1));
+  indices.forEach((t, j) => {
+    sources[fillAt[t]!++] = j;
+  });
+  const s = ctx.upload(starts, "u32");
+  const src = ctx.upload(sources, "u32");
+  dispatch1d(
+    ctx,
+    "scatter_add",
+    { dtype: wgslType(dy.dtype) },
+    [n, prodRange(outShape, 0, axis), indices.length, axisLen],
+    [dy.storage.buffer, s.buffer, src.buffer, out.buffer],
+    n,
+  );
+  ctx.dispose(s);
+  ctx.dispose(src);
+  return out;
+}
+
+/**
+ * `xs` joined along `axis` into `outShape`.
+ *
+ * @example
+ * concat(ctx, [a, b], 1, [3, 5]);
+ */
+export function concat(ctx: KernelContext, xs: readonly V[], axis: number, outShape: Shape): GpuStorage {
+  const out = ctx.alloc(sizeOf(outShape), xs[0]?.dtype ?? "f32");
+  const os = stridesOf(outShape);
+  let offset = 0;
+  for (const x of xs) {
+    stridedCopy(
+      ctx,
+      x.storage.buffer,
+      out.buffer,
+      x.dtype,
+      x.shape,
+      stridesOf(x.shape),
+      os,
+      0,
+      offset * os[axis]!,
+    );
+    offset += x.shape[axis]!;
+  }
+  return out;
+}
+
+/**
+ * One-hot columns `[nclasses, indices.length]` for 0-based `indices`.
+ *
+ * @example
+ * onehot(ctx, new Int32Array([0, 2]), 3, "f32");
+ */
+export function onehot(ctx: KernelContext, indices: Int32Array, nclasses: number, dtype: DType): GpuStorage {
+  noF16(ctx, "onehot", dtype);
+  const n = nclasses * indices.length;
+  const out = ctx.alloc(n);
+  if (n === 0) return out;
+  const idx = ctx.upload(indices, "i32");
+  dispatch1d(ctx, "onehot", { dtype: wgslType(dtype) }, [n, nclasses, 0, 0], [idx.buffer, out.buffer], n);
+  ctx.dispose(idx);
+  return out;
+}
