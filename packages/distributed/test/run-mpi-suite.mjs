@@ -130,6 +130,16 @@ function faultRun(label, argv, { fault, expect }) {
   console.log(`${label} ${fault}: ${ok ? "ok" : "FAIL"} (ended with ${r.code} in ${r.seconds.toFixed(1)} s)`);
 }
 
+/** The threads launcher hands every rank the script's own arguments, as mpirun does. */
+function argvRun(label, argv) {
+  const r = run(argv, {});
+  const want = JSON.stringify(["--data", "x", "--epochs", "2"]);
+  const ok = r.code === 0 && [0, 1].every((k) => r.out.includes(`argv rank ${k}: ${want}`));
+  if (ok) passed++;
+  else fail(`${label}: exit ${r.code}, output:\n${r.out.slice(-1500)}`);
+  console.log(`${label}: ${ok ? "ok" : "FAIL"} (${r.seconds.toFixed(1)} s)`);
+}
+
 if (openmpi) console.log(`== Open MPI (${openmpi.name}, Open MPI ${openmpi.version}) and threads`);
 for (const rt of runtimes) {
   const cli = [...rt.cmd, "dist/cli.js", "--threads"];
@@ -138,6 +148,15 @@ for (const rt of runtimes) {
       casesRun(`${rt.name} openmpi -n ${n}`, [...ompiRun(n), ...rt.cmd, "test/cases.mjs"], n);
   }
   casesRun(`${rt.name} threads 4`, [...cli, "4", "test/cases.mjs"], 4);
+  argvRun(`${rt.name} threads 2 forwards the script's arguments`, [
+    ...cli,
+    "2",
+    "test/argv.mjs",
+    "--data",
+    "x",
+    "--epochs",
+    "2",
+  ]);
   for (const f of FAULTS) {
     if (openmpi) faultRun(`${rt.name} openmpi -n 2`, [...ompiRun(2), ...rt.cmd, "test/faults.mjs"], f);
     faultRun(`${rt.name} threads 2`, [...cli, "2", "test/faults.mjs"], f);
