@@ -1,0 +1,39 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeFileAtomic, writeFileAtomicSync } from "./writeFileAtomic";
+
+describe("writeFileAtomic", () => {
+  it("replaces the content and leaves no temporary file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flux-atomic-"));
+    const file = join(dir, "a.bin");
+    writeFileSync(file, "old");
+    await writeFileAtomic(file, new Uint8Array([1, 2, 3]));
+    expect([...readFileSync(file)]).toEqual([1, 2, 3]);
+    writeFileAtomicSync(file, "text");
+    expect(readFileSync(file, "utf8")).toBe("text");
+    expect(readdirSync(dir)).toEqual(["a.bin"]);
+  });
+
+  it("keeps an existing file's permission bits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flux-atomic-"));
+    const file = join(dir, "p.json");
+    writeFileSync(file, "{}");
+    chmodSync(file, 0o600);
+    await writeFileAtomic(file, "{}\n");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("keeps the old file when the write fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flux-atomic-"));
+    const file = join(dir, "missing-folder", "x.bin");
+    await expect(writeFileAtomic(file, "x")).rejects.toThrow();
+    const good = join(dir, "good.bin");
+    writeFileSync(good, "good");
+    // Renaming onto a folder fails after the temporary file was written: the target is untouched.
+    await expect(writeFileAtomic(dir, "x")).rejects.toThrow();
+    expect(readFileSync(good, "utf8")).toBe("good");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
