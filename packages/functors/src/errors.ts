@@ -102,3 +102,27 @@ export class KeyPathError extends FunctorsError {
 function describePath(path: KeyPath): string {
   return path.length === 0 ? "the root" : `path ${keyPathString(path)}`;
 }
+
+/**
+ * Thrown when a Promise is passed where a model, a tree or a tensor belongs: the commonest mistake in an
+ * async API (`setup(rule, gpu(model))` without `await`). Every entry point that takes a tree checks this
+ * through `checkNotPromise`.
+ *
+ * @example
+ * setup(Adam(), gpu(model)); // UnawaitedPromiseError: ... did you forget `await`?
+ */
+export class UnawaitedPromiseError extends FunctorsError {
+  /** The function that was called, e.g. `"setup"`. */
+  readonly fn: string;
+  /** The argument that held the Promise, e.g. `"model"`. */
+  readonly argument: string;
+  constructor(fn: string, argument: string) {
+    super(
+      "ERR_UNAWAITED_PROMISE",
+      `${fn}: \`${argument}\` is a Promise, not a value: did you forget \`await\`? ` +
+        `Device moves (\`gpu(x)\`, \`cpu(x)\`, \`dev(x)\`) are async: write \`${fn}(..., await gpu(${argument}))\`.`,
+    );
+    this.fn = fn;
+    this.argument = argument;
+  }
+}

@@ -5,6 +5,7 @@ export { functor, leaf, trainableFields, type FunctorOptions } from "./functor";
 export { isLeaf } from "./isLeaf";
 export { children, rebuild, type Children } from "./children";
 export { trainable } from "./trainable";
+export { checkNotPromise } from "./checkNotPromise";
 export { fmap } from "./fmap";
 export { fmapStructure } from "./fmapStructure";
 export { fmapWithPath } from "./fmapWithPath";
@@ -29,6 +30,7 @@ export {
   FunctorsError,
   FunctorStructureError,
   KeyPathError,
+  UnawaitedPromiseError,
 } from "./errors";
 
 /** The version of this package. */

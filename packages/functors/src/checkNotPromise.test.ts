@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { checkNotPromise } from "./checkNotPromise";
+import { UnawaitedPromiseError } from "./errors";
+
+describe("checkNotPromise", () => {
+  it("passes values through and names the function and argument of a Promise", () => {
+    const m = { w: 1 };
+    expect(checkNotPromise(m, "setup", "model")).toBe(m);
+    const p = Promise.resolve(m);
+    expect(() => checkNotPromise(p, "setup", "model")).toThrow(UnawaitedPromiseError);
+    expect(() => checkNotPromise(p, "setup", "model")).toThrow(/setup: `model` is a Promise.*forget `await`/);
+    expect(() => checkNotPromise({ then: () => {} }, "save", "m")).toThrow(/ERR_UNAWAITED_PROMISE|Promise/);
+    expect(checkNotPromise(null, "f", "x")).toBe(null);
+  });
+});
