@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Data-parallel Fashion-MNIST training with @flux/distributed (Flux's DistributedUtils tutorial, ported).
 // Every rank builds the model, takes rank 0's weights (synchronize), trains on its DistributedDataContainer
-// share of the training set with DistributedOptimizer(Adam) (gradients averaged over ranks before each
-// step), and rank 0 prints the test accuracy after each epoch.
+// share of the training set with @flux/optim's Adam, the gradient averaged over the ranks before each step
+// (`updateInPlace(state, model, await averageGradients(b, grad))`: one allreduce per step for the whole
+// model), and rank 0 prints the test accuracy after each epoch.
 //
 //   mpirun -n 2 node examples/fashion-mnist.mjs --data ../../../shared/datasets/fashion-mnist --train 12000
 //   node examples/fashion-mnist.mjs --threads 2 --data ../../../shared/datasets/fashion-mnist --train 12000
@@ -16,8 +17,8 @@
 import { DataLoader, FashionMNIST, obsview } from "@flux/data";
 import {
   allreduce,
+  averageGradients,
   DistributedDataContainer,
-  DistributedOptimizer,
   detectBackend,
   initialize,
   launchThreads,
@@ -26,19 +27,17 @@ import {
   totalWorkers,
 } from "@flux/distributed";
 import {
-  assign,
-  isTensor,
+  dispose,
   onecold,
   onehotbatch,
   rng,
   setDefaultRng,
   selectdim,
-  sub,
   tidy,
   withgradient,
 } from "@flux/kernels";
 import { Chain, Dense, logitcrossentropy, relu } from "@flux/layers";
-import { Adam } from "@flux/optim";
+import { Adam, setup, updateInPlace } from "@flux/optim";
 
 const argv = process.argv.slice(2);
 const opts = { data: "", train: 60000, epochs: 2, batch: 128, lr: 1e-3, seed: 1, threads: 0 };
@@ -76,21 +75,7 @@ const classes = Array.from({ length: 10 }, (_, i) => i);
 setDefaultRng(rng(opts.seed + rank));
 let model = Chain(Dense(784, 128, relu), Dense(128, 10));
 model = await synchronize(b, model, { root: 0 });
-const params = (m) => m.layers.flatMap((l) => [l.weight, l.bias]);
-
-// Adam whose temporaries and replaced moments are freed each step (optim's updateInPlace does this for
-// its own loop; here DistributedOptimizer calls the rule, so the rule does it).
-const freeing = (rule) => ({
-  init: (x) => rule.init(x),
-  apply(state, x, dx) {
-    const out = tidy(() => rule.apply(state, x, dx));
-    for (const t of Object.values(state)) if (isTensor(t)) t.dispose();
-    dx.dispose(); // the averaged gradient, a new tensor made by the allreduce
-    return out;
-  },
-});
-const opt = new DistributedOptimizer(b, freeing(Adam(opts.lr)));
-let states = params(model).map((p) => opt.init(p));
+const state = setup(Adam(opts.lr), model);
 
 const shard = new DistributedDataContainer(b, obsview({ x: trainX, y: trainY }));
 log(`${n} rank(s), ${ntrain} training images (${shard.numobs()} per rank), global batch ${opts.batch}`);
@@ -122,17 +107,11 @@ for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       return withgradient((m) => logitcrossentropy(m.forward(x), target), model);
     });
     lossSum += (await val.data())[0];
-    val.dispose();
-    x.dispose();
-    const grads = grad[0].layers.flatMap((l) => [l.weight, l.bias]);
-    const ps = params(model);
-    for (let k = 0; k < ps.length; k++) {
-      const [state, step] = await opt.apply(states[k], ps[k], grads[k]);
-      states[k] = state;
-      const next = sub(ps[k], step);
-      assign(ps[k], next);
-      for (const t of [next, step, grads[k]]) t.dispose();
-    }
+    // The data-parallel step: every rank gets the mean of all ranks' gradients (one allreduce for the whole
+    // model), then Adam updates the weights in place, identically on every rank.
+    const avg = await averageGradients(b, grad[0]);
+    updateInPlace(state, model, avg);
+    dispose([val, grad, avg, x]);
     batches++;
   }
   const loss = await allreduce(b, new Float64Array([lossSum / batches]), "avg");
@@ -144,4 +123,3 @@ for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     );
   }
 }
-states = null;

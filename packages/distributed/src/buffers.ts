@@ -17,24 +17,34 @@ const DTYPES: readonly { dtype: CollectiveDtype; code: number; ctor: new (n: num
     { dtype: "u8", code: 5, ctor: Uint8Array },
   ];
 
-/** The dtype of a typed array, or a clear error for one we cannot reduce (e.g. BigInt64Array). */
-export function dtypeOf(x: unknown): CollectiveDtype {
+/** The dtype of a typed array a collective can carry, or `null` (e.g. BigInt64Array, a plain array). */
+export function tryDtypeOf(x: unknown): CollectiveDtype | null {
   for (const d of DTYPES) if (x instanceof d.ctor) return d.dtype;
   // instanceof fails across realms (a worker's array handed over by structured clone keeps its realm's class).
-  const tag = Object.prototype.toString.call(x);
-  const byTag: Record<string, CollectiveDtype> = {
-    "[object Float32Array]": "f32",
-    "[object Float64Array]": "f64",
-    "[object Int32Array]": "i32",
-    "[object Uint32Array]": "u32",
-    "[object Uint8Array]": "u8",
-  };
-  const found = byTag[tag];
+  return BY_TAG[Object.prototype.toString.call(x)] ?? null;
+}
+
+const BY_TAG: Record<string, CollectiveDtype> = {
+  "[object Float32Array]": "f32",
+  "[object Float64Array]": "f64",
+  "[object Int32Array]": "i32",
+  "[object Uint32Array]": "u32",
+  "[object Uint8Array]": "u8",
+};
+
+/** The dtype of a typed array, or a clear error for one we cannot reduce (e.g. BigInt64Array). */
+export function dtypeOf(x: unknown): CollectiveDtype {
+  const found = tryDtypeOf(x);
   if (found) return found;
   throw new DistributedArgumentError(
-    `a collective got ${tag} but carries only Float32Array, Float64Array, Int32Array, Uint32Array and ` +
-      "Uint8Array (or tensors of those dtypes). Convert the buffer first.",
+    `a collective got ${Object.prototype.toString.call(x)} but carries only Float32Array, Float64Array, ` +
+      "Int32Array, Uint32Array and Uint8Array (or tensors of those dtypes). Convert the buffer first.",
   );
+}
+
+/** True for the integer dtypes, where `"avg"` would truncate. */
+export function isIntegerDtype(dtype: CollectiveDtype): boolean {
+  return dtype !== "f32" && dtype !== "f64";
 }
 
 /** The stable numeric code of a dtype (used in the cross-rank safety header). */
@@ -54,5 +64,5 @@ export function allocate(dtype: CollectiveDtype, length: number): CollectiveArra
 
 /** True for the typed arrays a collective accepts. */
 export function isCollectiveArray(x: unknown): x is CollectiveArray {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView) && DTYPES.some((d) => x instanceof d.ctor);
+  return ArrayBuffer.isView(x) && tryDtypeOf(x) !== null;
 }

@@ -8,6 +8,7 @@ import { launchThreads } from "./threads/launch";
 const USAGE =
   "usage: flux-distributed --threads N [--timeout-ms MS] script.js [script args...]\n" +
   "  Runs script.js on N worker threads as ranks 0..N-1 of a ThreadsBackend job.\n" +
+  "  --timeout-ms: every collective's deadline (default 300000, i.e. 5 minutes; Infinity waits forever).\n" +
   "  For MPI, use your MPI launcher instead: mpirun -n N node script.js";
 
 async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,9 @@
+import { UnawaitedPromiseError } from "@flux/functors";
 import { tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { allreduce, bcast, reduce } from "./collectives";
+import { allreduce, barrier, bcast, reduce } from "./collectives";
 import { DistributedArgumentError, DistributedMismatchError } from "./errors";
-import { onRanks } from "./testing/inProcessGroup";
+import { inProcessBackends, onRanks } from "./testing/inProcessGroup";
 
 describe("collectives (4 in-process ranks)", () => {
   it("allreduce avg mutates a typed array in place and returns it", async () => {
@@ -50,5 +51,67 @@ describe("collectives (4 in-process ranks)", () => {
     const [e] = await onRanks(1, (b) => allreduce(b, [1, 2] as never, "sum").catch((err) => err));
     expect(e).toBeInstanceOf(DistributedArgumentError);
     expect(String(e.message)).toMatch(/pass a typed array/);
+  });
+
+  it("compares shapes: [2, 4] on rank 0 and [4, 2] on rank 1 are not summed", async () => {
+    const out = await onRanks(2, (b, r) =>
+      allreduce(b, tensor(new Float32Array(8).fill(1), r === 0 ? [2, 4] : [4, 2]), "sum").catch((e) => e),
+    );
+    for (const e of out) {
+      expect(e).toBeInstanceOf(DistributedMismatchError);
+      expect(e.message).toMatch(/disagree on shape \(rank 0: shape \[2, 4\]; rank 1: shape \[4, 2\]\)/);
+    }
+  });
+
+  it("refuses avg on integer data on every rank (it would truncate 1.5 to 1); sum still works", async () => {
+    for (const make of [
+      (r: number) => new Int32Array([r + 1]),
+      (r: number) => tensor(new Int32Array([r + 1]), [1]),
+    ]) {
+      const out = await onRanks(2, (b, r) => allreduce(b, make(r), "avg").catch((e) => e));
+      for (const e of out) {
+        expect(e).toBeInstanceOf(DistributedArgumentError);
+        expect(e.message).toMatch(/"avg" on i32 data would truncate/);
+      }
+    }
+    const red = await onRanks(2, (b, r) => reduce(b, new Uint8Array([r]), "avg").catch((e) => e));
+    for (const e of red) expect(e).toBeInstanceOf(DistributedArgumentError);
+    const sums = await onRanks(2, (b, r) => allreduce(b, new Int32Array([r + 1]), "sum"));
+    for (const s of sums) expect(Array.from(s)).toEqual([3]);
+  });
+
+  it("a bad argument on ONE rank fails every rank, and the group stays usable", async () => {
+    const out = await onRanks(3, (b, r) =>
+      allreduce(b, r === 1 ? (new BigInt64Array(2) as never) : new Float32Array(2), "sum").catch((e) => e),
+    );
+    expect(out[1]).toBeInstanceOf(DistributedArgumentError);
+    for (const r of [0, 2]) {
+      expect(out[r]).toBeInstanceOf(DistributedMismatchError);
+      expect(out[r].message).toMatch(
+        /dtype unsupported[\s\S]*Rank 1 passed an argument a collective cannot carry/,
+      );
+    }
+    const after = await onRanks(3, (b) => allreduce(b, new Float32Array([1]), "sum"));
+    for (const a of after) expect(Array.from(a)).toEqual([3]);
+  });
+
+  it("a tensor whose dtype cannot travel is named", async () => {
+    const fake = { shape: [2], dtype: "f16", data: async () => new Uint16Array(2) };
+    const [e] = await onRanks(1, (b) => allreduce(b, fake, "sum").catch((err) => err));
+    expect(e).toBeInstanceOf(DistributedArgumentError);
+    expect(e.message).toMatch(/tensor of dtype f16/);
+  });
+
+  it("a Promise where a buffer belongs is refused at once: did you forget await?", async () => {
+    const [b] = inProcessBackends(1);
+    const p = Promise.resolve(new Float32Array(1));
+    for (const call of [
+      () => allreduce(b, p as never, "sum"),
+      () => bcast(b, p as never),
+      () => reduce(b, p as never, "sum"),
+    ])
+      expect(call).toThrow(UnawaitedPromiseError);
+    expect(() => allreduce(b, p as never, "sum")).toThrow(/did you forget `await`/);
+    await barrier(b);
   });
 });

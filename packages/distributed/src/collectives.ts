@@ -1,11 +1,11 @@
 // allreduce / bcast / reduce / barrier: the public collectives, on typed arrays and tensors.
+import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "./backend";
-import { dtypeCode, dtypeOf } from "./buffers";
-import { DistributedArgumentError } from "./errors";
-import { checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops";
-import { checkSignatures } from "./safety";
-import { onHost, type TensorLike } from "./tensorLike";
-import type { CollectiveArray } from "./buffers";
+import { type CollectiveArray, dtypeFromCode, type CollectiveDtype } from "./buffers";
+import { DistributedArgumentError, DistributedMismatchError } from "./errors";
+import { checkAverage, checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops";
+import { type CollectiveName, checkSignatures, checkThenAllreduce, type LocalSignature } from "./safety";
+import { type HostBuffer, type TensorLike, toHost } from "./tensorLike";
 
 /** What a collective carries: a typed array (mutated in place) or a tensor (a new tensor is returned). */
 export type Collectable = CollectiveArray | TensorLike;
@@ -19,22 +19,35 @@ export interface RootOptions {
 /**
  * Reduces `x` elementwise over all workers and gives every worker the result (Flux's `allreduce!`).
  *
- * `op` is `"sum"`, `"avg"` (sum / totalWorkers), `"max"` or `"min"`. A typed array is updated in place
- * and returned; a tensor (CPU or GPU) is read back and a new tensor is returned. Before any data moves
- * the ranks compare (length, dtype, op); a difference throws `DistributedMismatchError` on every rank.
+ * `op` is `"sum"`, `"avg"` (sum / totalWorkers; float data only: on integers it is refused, as it would
+ * truncate), `"max"` or `"min"`. A typed array is updated in place and returned; a tensor (CPU or GPU) is
+ * read back and a new tensor is returned. Before any data moves the ranks compare (shape, dtype, op);
+ * a difference throws `DistributedMismatchError` on every rank. To average a whole gradient tree in one
+ * transfer, use `averageGradients`.
  *
  * @example
  * const g = await allreduce(b, new Float32Array([localRank(b)]), "avg");
  */
 export function allreduce<T extends Collectable>(b: DistributedBackend, x: T, op: ReduceOp): Promise<T> {
+  checkNotPromise(x, "allreduce", "x");
   const o = checkOp(op);
-  return b.serialize(() =>
-    onHost(x, async (buf) => {
-      await checkSignatures(b.transport, signature("allreduce", buf, opCode(o), 0));
-      await b.transport.allreduce(buf, wireOp(o), "allreduce");
-      if (o === "avg") finishAverage(buf, b.size);
-    }),
-  );
+  return b.serialize(async () => {
+    const host = await toHost(x, "allreduce");
+    if (!host.buf) await exchange(b, host, "allreduce", opCode(o), 0); // throws this rank's argument error
+    const buf = host.buf!;
+    const dtype = dtypeFromCode(host.leaf.dtypeCode) as CollectiveDtype;
+    // The check and the reduction as one collective where the transport can (threads: one phase).
+    await checkThenAllreduce(
+      b.transport,
+      signatureOf(host, "allreduce", opCode(o), 0),
+      buf,
+      wireOp(o),
+      "allreduce",
+      () => checkAverage(o, dtype, "allreduce"),
+    );
+    if (o === "avg") finishAverage(buf, b.size);
+    return host.result() as T;
+  });
 }
 
 /**
@@ -50,14 +63,12 @@ export function bcast<T extends Collectable>(
   x: T,
   opts: RootOptions = {},
 ): Promise<T> {
+  checkNotPromise(x, "bcast", "x");
   const root = opts.root ?? 0;
-  return b.serialize(() =>
-    onHost(x, async (buf) => {
-      await checkSignatures(b.transport, signature("bcast", buf, 0, root));
-      checkRoot(b, root, "bcast");
-      await b.transport.bcast(buf, root, "bcast");
-    }),
-  );
+  return collective(b, x, "bcast", 0, root, async (buf) => {
+    checkRoot(b, root, "bcast");
+    await b.transport.bcast(buf, root, "bcast");
+  });
 }
 
 /**
@@ -72,16 +83,15 @@ export function reduce<T extends Collectable>(
   op: ReduceOp,
   opts: RootOptions = {},
 ): Promise<T> {
+  checkNotPromise(x, "reduce", "x");
   const o = checkOp(op);
   const root = opts.root ?? 0;
-  return b.serialize(() =>
-    onHost(x, async (buf) => {
-      await checkSignatures(b.transport, signature("reduce", buf, opCode(o), root));
-      checkRoot(b, root, "reduce");
-      await b.transport.reduce(buf, wireOp(o), root, "reduce");
-      if (o === "avg" && b.rank === root) finishAverage(buf, b.size);
-    }),
-  );
+  return collective(b, x, "reduce", opCode(o), root, async (buf, dtype) => {
+    checkRoot(b, root, "reduce");
+    checkAverage(o, dtype, "reduce");
+    await b.transport.reduce(buf, wireOp(o), root, "reduce");
+    if (o === "avg" && b.rank === root) finishAverage(buf, b.size);
+  });
 }
 
 /**
@@ -92,21 +102,59 @@ export function reduce<T extends Collectable>(
  */
 export function barrier(b: DistributedBackend): Promise<void> {
   return b.serialize(() =>
-    checkSignatures(b.transport, { collective: "barrier", length: 0, dtypeCode: 0, opCode: 0, root: 0 }),
+    checkSignatures(b.transport, { collective: "barrier", length: 0, opCode: 0, root: 0, leaves: [] }),
   );
 }
 
-function signature(
-  collective: "allreduce" | "bcast" | "reduce",
-  buf: CollectiveArray,
+/**
+ * The common steps of a one-buffer collective, one call at a time on this backend: bring `x` to the host,
+ * exchange signatures (an argument that cannot travel still takes part, so every rank fails together),
+ * run `transfer` on the buffer, and give the result back in `x`'s form.
+ */
+function collective<T>(
+  b: DistributedBackend,
+  x: T,
+  name: CollectiveName,
   op: number,
   root: number,
-) {
-  return { collective, length: buf.length, dtypeCode: dtypeCode(dtypeOf(buf)), opCode: op, root };
+  transfer: (buf: CollectiveArray, dtype: CollectiveDtype) => Promise<void>,
+): Promise<T> {
+  return b.serialize(async () => {
+    const host = await toHost(x, name);
+    await exchange(b, host, name, op, root);
+    await transfer(host.buf!, dtypeFromCode(host.leaf.dtypeCode) as CollectiveDtype);
+    return host.result() as T;
+  });
 }
 
-function checkRoot(b: DistributedBackend, root: number, what: string): void {
-  // Checked after the signature exchange, so every rank agrees on root and all of them throw together.
+async function exchange(
+  b: DistributedBackend,
+  host: HostBuffer,
+  collective: CollectiveName,
+  opCode: number,
+  root: number,
+): Promise<void> {
+  try {
+    await checkSignatures(b.transport, signatureOf(host, collective, opCode, root));
+  } catch (e) {
+    // This rank's own argument error says more than the mismatch it caused.
+    if (host.error && e instanceof DistributedMismatchError) throw host.error;
+    throw e;
+  }
+  if (host.error) throw host.error;
+}
+
+function signatureOf(
+  host: HostBuffer,
+  collective: CollectiveName,
+  opCode: number,
+  root: number,
+): LocalSignature {
+  return { collective, length: host.buf?.length ?? 0, opCode, root, leaves: [host.leaf] };
+}
+
+/** Refuses a root outside the job (call after the signature exchange: every rank then throws together). */
+export function checkRoot(b: DistributedBackend, root: number, what: string): void {
   if (!Number.isInteger(root) || root < 0 || root >= b.size)
     throw new DistributedArgumentError(
       `${what}: root ${root} is not a rank of this ${b.size}-worker job (0..${b.size - 1}).`,

@@ -2,6 +2,8 @@
 export { DistributedBackend, type BackendType } from "./backend";
 export { initialize, isInitialized, getDistributedBackend, totalWorkers, localRank } from "./initialize";
 export { allreduce, bcast, reduce, barrier, type Collectable, type RootOptions } from "./collectives";
+export { averageGradients } from "./tree/averageGradients";
+export { DEFAULT_TIMEOUT_MS } from "./deadline";
 export type { ReduceOp } from "./ops";
 export type { CollectiveArray, CollectiveDtype } from "./buffers";
 export type { TensorLike } from "./tensorLike";
@@ -13,7 +15,7 @@ export { detectBackend } from "./detectBackend";
 export { synchronize } from "./tree/synchronize";
 export { FluxDistributedModel } from "./tree/fluxDistributedModel";
 export { DistributedDataContainer, shareOf, type ObsContainer } from "./tree/distributedDataContainer";
-export { DistributedOptimizer, type OptimiserRule } from "./tree/distributedOptimizer";
+export { DistributedOptimizer } from "./tree/distributedOptimizer";
 export {
   DistributedError,
   DistributedMismatchError,
@@ -22,6 +24,8 @@ export {
   DistributedUnavailableError,
   DistributedRankFailedError,
   DistributedArgumentError,
+  DistributedPeerFinishedError,
+  DistributedMpiError,
   type CollectiveSignature,
 } from "./errors";
 

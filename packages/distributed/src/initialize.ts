@@ -9,7 +9,8 @@ const ready = new Map<BackendType, DistributedBackend>();
  * Starts a backend once per process (or worker thread) and returns it; later calls return the same one.
  *
  * `Backend` is the class, as Flux passes the type: `MPIBackend` or `ThreadsBackend`. Options go to the
- * backend (e.g. `{ timeoutMs }` to turn a stuck collective into an error).
+ * backend: `timeoutMs` (every collective's deadline: 5 minutes by default, `Infinity` waits forever) and, for
+ * MPI, `library`, `koffi`, `abortOnUncaught`; an unknown option is refused with `DistributedArgumentError`.
  *
  * @example
  * const b = await initialize(MPIBackend, { timeoutMs: 30_000 });

@@ -6,6 +6,7 @@ import type { Transport } from "./transport";
 export class LocalTransport implements Transport {
   readonly rank = 0;
   readonly size = 1;
+  async exchange(): Promise<void> {}
   async allreduce(): Promise<void> {}
   async bcast(): Promise<void> {}
   async reduce(): Promise<void> {}

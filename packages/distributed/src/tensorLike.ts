@@ -1,7 +1,9 @@
-// Tensors from @flux/kernels, seen structurally: the collectives need only shape, dtype, device and an async
-// readback, and build the result with kernels' `tensor`, imported on first use (kernels is a peer).
-import { type CollectiveArray, dtypeOf, isCollectiveArray } from "./buffers";
-import { DistributedArgumentError, DistributedUnavailableError } from "./errors";
+// Tensors from @flux/kernels, seen structurally (any copy of kernels will do): the collectives need only
+// shape, dtype, device and an async readback, and build results with kernels' `tensor`.
+import { tensor } from "@flux/kernels";
+import { type CollectiveArray, dtypeCode, isCollectiveArray, tryDtypeOf } from "./buffers";
+import { DistributedArgumentError } from "./errors";
+import { INVALID_DTYPE, type LeafSignature } from "./safety";
 
 /** What a collective needs from a tensor (a @flux/kernels `Tensor` has all of it). */
 export interface TensorLike {
@@ -11,14 +13,6 @@ export interface TensorLike {
   data(): Promise<ArrayLike<number>>;
 }
 
-type TensorFactory = (
-  data: ArrayLike<number>,
-  shape: readonly number[],
-  opts: { dtype: string; device?: unknown },
-) => TensorLike;
-
-let factory: TensorFactory | undefined;
-
 /** True for tensors (objects with `shape`, `dtype` and an async `data()`); typed arrays are not tensors. */
 export function isTensorLike(x: unknown): x is TensorLike {
   if (typeof x !== "object" || x === null || ArrayBuffer.isView(x)) return false;
@@ -27,49 +21,75 @@ export function isTensorLike(x: unknown): x is TensorLike {
 }
 
 /**
- * Runs `step` on a host buffer holding `x`'s elements and returns the result in `x`'s form.
- *
- * A typed array is the buffer itself: it is mutated in place and returned (Flux's `allreduce!`). A tensor
- * is read back (`await t.data()`: a copy, on CPU and GPU alike; WebGPU buffers cannot be handed to MPI), and
- * the result is a NEW tensor of the same shape, dtype and device; the input tensor is left untouched.
+ * One collective argument on the host: the buffer that travels, its signature, and how to hand the result
+ * back in the argument's form. An argument that cannot travel still gets a signature (dtype
+ * `INVALID_DTYPE`), so that the other ranks fail with a mismatch instead of waiting for this one.
  */
-export async function onHost<T>(x: T, step: (buf: CollectiveArray) => Promise<void>): Promise<T> {
+export interface HostBuffer {
+  /** The buffer that travels; `null` when the argument cannot (then `error` says why). */
+  readonly buf: CollectiveArray | null;
+  readonly leaf: LeafSignature;
+  readonly error: DistributedArgumentError | null;
+  /**
+   * Takes the values that came back when they did not arrive in `buf` itself (a tree's leaves travel in one
+   * flat buffer): a typed array copies them in; a tensor builds its result from them at once. Either way
+   * nothing keeps a reference to `values`, which may be reused.
+   */
+  take(values: CollectiveArray): void;
+  /** The typed array itself (updated in place), or a NEW tensor of the same shape, dtype and device. */
+  result(): unknown;
+}
+
+/**
+ * Brings `x` to the host. A typed array is the buffer itself (no copy: MPI and the threads arena read and
+ * write it in place). A tensor is read back once (`await t.data()` is already a copy, on CPU and GPU alike;
+ * WebGPU buffers cannot be handed to MPI) and its result is a new tensor; the input tensor is untouched.
+ */
+export async function toHost(x: unknown, fn: string): Promise<HostBuffer> {
   if (isCollectiveArray(x)) {
-    await step(x);
-    return x;
+    const leaf = { dtypeCode: dtypeCode(tryDtypeOf(x)!), shape: [x.length] };
+    return { buf: x, leaf, error: null, take: (v) => x.set(v), result: () => x };
   }
   if (isTensorLike(x)) {
     const data = await x.data();
-    dtypeOf(data); // a clear error for a dtype we cannot carry (e.g. f16 read back as Uint16Array)
-    const host = (data as CollectiveArray).slice();
-    await step(host);
-    const make = await tensorFactory();
-    return make(host, x.shape, { dtype: x.dtype, device: x.device }) as T;
+    const dtype = tryDtypeOf(data);
+    if (!dtype)
+      return invalid(
+        `${fn} got a tensor of dtype ${x.dtype}, which a collective cannot carry (it carries f32, f64, i32, ` +
+          'u32 and u8). Cast it first, e.g. cast(t, "f32").',
+      );
+    const buf = data as CollectiveArray;
+    const shape = [...x.shape];
+    // kernels' tensor copies the values, so it may be built from a view of a shared flat buffer.
+    const make = (values: CollectiveArray) =>
+      tensor(values, shape, { dtype: x.dtype as "f32", device: x.device as never });
+    let made: unknown;
+    return {
+      buf,
+      leaf: { dtypeCode: dtypeCode(dtype), shape },
+      error: null,
+      take: (v) => {
+        made = make(v); // at once: the flat buffer is reused by the next dtype's transfer
+      },
+      result: () => made ?? make(buf),
+    };
   }
-  throw new DistributedArgumentError(
-    `a collective got ${describe(x)}; pass a typed array (Float32Array, Float64Array, Int32Array, ` +
-      "Uint32Array, Uint8Array) or a @flux/kernels tensor. For whole models use synchronize(b, model).",
+  return invalid(
+    `${fn} got ${describe(x)}; pass a typed array (Float32Array, Float64Array, Int32Array, Uint32Array, ` +
+      "Uint8Array) or a @flux/kernels tensor. For a whole gradient tree use averageGradients(b, grad); for " +
+      "a model, synchronize(b, model).",
   );
 }
 
-async function tensorFactory(): Promise<TensorFactory> {
-  if (factory) return factory;
-  let mod: { tensor?: TensorFactory };
-  try {
-    mod = (await import("@flux/kernels")) as unknown as { tensor?: TensorFactory };
-  } catch (cause) {
-    throw new DistributedUnavailableError(
-      "collectives on tensors build their result with @flux/kernels, which could not be imported. " +
-        "Install it (`npm i @flux/kernels`) or pass typed arrays.",
-      { cause },
-    );
-  }
-  if (typeof mod.tensor !== "function")
-    throw new DistributedUnavailableError(
-      "the installed @flux/kernels has no `tensor` export; install a matching version (>=0.1.0 <1).",
-    );
-  factory = mod.tensor;
-  return factory;
+function invalid(message: string): HostBuffer {
+  const error = new DistributedArgumentError(message);
+  return {
+    buf: null,
+    leaf: { dtypeCode: INVALID_DTYPE, shape: [] },
+    error,
+    take: () => {},
+    result: () => undefined,
+  };
 }
 
 function describe(x: unknown): string {

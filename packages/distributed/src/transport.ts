@@ -7,12 +7,27 @@ export type WireOp = "sum" | "max" | "min";
 /**
  * One rank's end of a communicator (internal; backends implement it, the public API calls it).
  *
- * Every method is collective: all ranks call it in the same order with buffers of equal length and dtype.
- * The caller has already checked that with `checkSignatures`, so a transport may trust its inputs.
+ * Every method is collective: all ranks call it in the same order. `exchange` is the signature check, the
+ * one place a rank that never arrives is noticed: it waits under the deadline and watches for failed or
+ * finished peers. The payload methods are called only right after an exchange that every rank completed
+ * with an equal signature (same buffers, same order), so a transport may trust its inputs and may block.
  */
 export interface Transport {
   readonly rank: number;
   readonly size: number;
+  /** Replaces `table` on every rank with its elementwise sum over ranks, waiting under the deadline. */
+  exchange(table: Float64Array, label: string): Promise<void>;
+  /**
+   * Optional: `exchange(table)`, then, when `agreed(table)` (the same verdict on every rank), `allreduce(buf)`,
+   * as one collective where the transport can carry both at once. Resolves to whether `buf` was reduced.
+   */
+  exchangeThenAllreduce?(
+    table: Float64Array,
+    buf: CollectiveArray,
+    op: WireOp,
+    label: string,
+    agreed: (table: Float64Array) => boolean,
+  ): Promise<boolean>;
   /** Replaces `buf` on every rank with the elementwise reduction over ranks. */
   allreduce(buf: CollectiveArray, op: WireOp, label: string): Promise<void>;
   /** Replaces `buf` on every rank with root's `buf`. */

@@ -5,8 +5,10 @@
 // A case passes only if it passed on every rank (the verdicts are combined with an allreduce "min").
 import {
   allreduce,
+  averageGradients,
   barrier,
   bcast,
+  DistributedArgumentError,
   DistributedDataContainer,
   DistributedMismatchError,
   DistributedOptimizer,
@@ -53,8 +55,10 @@ for (const [dtype, Ctor] of [
   ["f64", Float64Array],
   ["i32", Int32Array],
 ]) {
-  test(`allreduce ${dtype}: sum, avg, max, min`, async () => {
-    for (const op of ["sum", "avg", "max", "min"]) {
+  // avg on integers is refused (it would truncate): see the case below.
+  const ops = dtype === "i32" ? ["sum", "max", "min"] : ["sum", "avg", "max", "min"];
+  test(`allreduce ${dtype}: ${ops.join(", ")}`, async () => {
+    for (const op of ops) {
       const x = Ctor.from(local(rank));
       const out = await allreduce(b, x, op);
       check(out === x, "a typed array is reduced in place and returned");
@@ -140,6 +144,60 @@ test("mismatched dtype, op and root are caught too", async () => {
   await barrier(b);
 });
 
+test("an argument that cannot travel on ONE rank fails every rank (no hang); the group stays usable", async () => {
+  let err;
+  try {
+    await allreduce(b, rank === n - 1 ? new BigInt64Array(4) : new Float32Array(4), "sum");
+  } catch (e) {
+    err = e;
+  }
+  if (rank === n - 1) check(err instanceof DistributedArgumentError, `the bad rank: got ${err}`);
+  else check(err instanceof DistributedMismatchError && /unsupported/.test(err.message), `got ${err}`);
+  same(await allreduce(b, new Float32Array([1, 2]), "sum"), [n, 2 * n], "allreduce afterwards");
+});
+
+test("avg on Int32 is refused on every rank (it would truncate); the group stays usable", async () => {
+  let err;
+  try {
+    await allreduce(b, new Int32Array([rank + 1, 1]), "avg");
+  } catch (e) {
+    err = e;
+  }
+  check(err instanceof DistributedArgumentError, `expected DistributedArgumentError, got ${err}`);
+  check(/would truncate/.test(err.message), err.message);
+  same(await allreduce(b, new Int32Array([1]), "sum"), [n], "sum after the refusal");
+});
+
+test("tensors of equal length but different shapes ([2, 4] and [4, 2]) are a mismatch, not summed", async () => {
+  const { tensor } = await import("@flux/kernels");
+  if (n === 1) return;
+  let err;
+  try {
+    await allreduce(b, tensor(new Float32Array(8).fill(1), rank % 2 === 0 ? [2, 4] : [4, 2]), "sum");
+  } catch (e) {
+    err = e;
+  }
+  check(err instanceof DistributedMismatchError, `expected a mismatch, got ${err}`);
+  check(/rank 0: shape \[2, 4\]; rank 1: shape \[4, 2\]/.test(err.message), err.message);
+});
+
+test("averageGradients: a tree averaged in one transfer, ties kept, inputs untouched", async () => {
+  const { tensor } = await import("@flux/kernels");
+  const tied = tensor(new Float32Array([rank, 1]), [2]);
+  const grad = {
+    layers: [{ weight: tensor(new Float32Array(6).fill(rank + 1), [2, 3]), bias: tied }, { weight: tied }],
+    scale: new Float64Array([2 * rank]),
+    none: null,
+  };
+  const avg = await averageGradients(b, grad);
+  same(await avg.layers[0].weight.data(), new Array(6).fill((n + 1) / 2), "weight", 1e-6);
+  same(await avg.layers[0].bias.data(), [(n - 1) / 2, 1], "tied bias", 1e-6);
+  check(avg.layers[0].bias === avg.layers[1].weight, "tied gradients stay one tensor");
+  same(avg.scale, [n - 1], "a typed array is averaged in place", 1e-12);
+  check(avg.none === null, "null stays null");
+  same(await grad.layers[0].bias.data(), [rank, 1], "the input tensor is left as it was");
+});
+
 test("DistributedDataContainer: contiguous shares that cover the data exactly once", async () => {
   for (const total of [10, n - 1, 3 * n + 1]) {
     if (total < 0) continue;
@@ -210,11 +268,11 @@ test("DistributedOptimizer(Adam) equals Adam on the averaged gradient", async ()
 // gradients IS the full-batch gradient, so N ranks running DistributedOptimizer(Adam) must land on the
 // parameters one process reaches with plain Adam on the concatenated batch. Every rank also computes that
 // one-process reference itself (no collectives), so the comparison needs no extra launch.
-test("N-rank training with DistributedOptimizer(Adam) equals one process on the whole batch", async () => {
+test("N-rank training (DistributedOptimizer(Adam), and updateInPlace + averageGradients) equals one process on the whole batch", async () => {
   // Imported here, not at the top, so a problem in these packages fails this case alone.
-  const { assign, gradient, sub, tensor } = await import("@flux/kernels");
+  const { assign, dispose, gradient, sub, tensor } = await import("@flux/kernels");
   const { Chain, Dense, logitcrossentropy, relu } = await import("@flux/layers");
-  const { Adam: OptimAdam } = await import("@flux/optim");
+  const { Adam: OptimAdam, setup, updateInPlace } = await import("@flux/optim");
   const [nin, nhid, nout, batch, steps, tol] = [5, 8, 3, 24, 4, 2e-5]; // 24: equal shares for 1,2,3,4 ranks
   check(batch % n === 0, `batch ${batch} is not divisible by ${n} ranks`);
   const xAll = Float32Array.from({ length: nin * batch }, (_, i) => Math.sin(0.37 * i + 0.1));
@@ -235,6 +293,20 @@ test("N-rank training with DistributedOptimizer(Adam) equals one process on the 
     return [tensor(x, [nin, cols.length]), tensor(y, [nout, cols.length])];
   };
   const params = (m) => m.layers.flatMap((l) => [l.weight, l.bias]);
+  // The README's loop: updateInPlace(state, model, await averageGradients(b, grad)); with one process
+  // (average: null) the same loop without the average.
+  async function trainTree(average, cols) {
+    const model = makeModel();
+    const [x, y] = batchOf(cols);
+    const state = setup(OptimAdam(0.01), model);
+    for (let s = 0; s < steps; s++) {
+      const [g] = gradient((m) => logitcrossentropy(m.forward(x), y), model);
+      const avg = average ? await averageGradients(b, g) : g;
+      updateInPlace(state, model, avg);
+      dispose([g, avg]);
+    }
+    return Promise.all(params(model).map((p) => p.data()));
+  }
   async function train(opt, cols) {
     const model = makeModel();
     const [x, y] = batchOf(cols);
@@ -260,10 +332,17 @@ test("N-rank training with DistributedOptimizer(Adam) equals one process on the 
     OptimAdam(0.01),
     Array.from({ length: batch }, (_, j) => j),
   );
+  const tree = await trainTree(true, [...shard.indices]);
+  const treeWhole = await trainTree(
+    false,
+    Array.from({ length: batch }, (_, j) => j),
+  );
   const start = params(makeModel());
   let moved = 0;
   for (const [k, w] of whole.entries()) {
     same(dist[k], w, `parameter ${k} after ${steps} steps`, tol);
+    same(treeWhole[k], w, `one-process updateInPlace vs per-parameter Adam, parameter ${k}`, tol);
+    same(tree[k], w, `averageGradients + updateInPlace, parameter ${k}`, tol);
     const w0 = await start[k].data();
     for (let i = 0; i < w.length; i++) moved = Math.max(moved, Math.abs(w[i] - w0[i]));
   }

@@ -1,5 +1,7 @@
-// One fault per launch (the job is meant to die): FLUX_FAULT=throw | kill | exit | timeout.
+// One fault per launch (the job is meant to die): FLUX_FAULT=throw | kill | exit | timeout | skip.
 // The launcher checks that the job ends non-zero, in under 10 s, with output naming the failing rank.
+// skip: rank 1 skips the remaining collectives and ends its script normally; the others must not wait for
+// it forever (no timeoutMs is set: the default deadline is 5 minutes) but fail at once, naming rank 1.
 import { allreduce, detectBackend, initialize, localRank } from "../dist/index.js";
 
 const env = globalThis.process?.env;
@@ -19,5 +21,7 @@ if (rank === 1) {
   if (fault === "exit") process.exit(3); // a rank that gives up with an error code, without throwing
   if (fault === "timeout") await new Promise((r) => setTimeout(r, 3000)); // never joins the next collective
 }
-await allreduce(b, new Float32Array([2]), "sum");
-await allreduce(b, new Float32Array([3]), "sum");
+if (!(rank === 1 && fault === "skip")) {
+  await allreduce(b, new Float32Array([2]), "sum");
+  await allreduce(b, new Float32Array([3]), "sum");
+}

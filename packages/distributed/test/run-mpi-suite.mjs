@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The multi-rank suite of @flux/distributed: test/cases.mjs under Open MPI's mpirun (-n 2 and -n 4) and under
 // the threads backend (4 threads), on node, bun and deno; then test/faults.mjs (a rank that throws, is killed,
-// or never arrives) on both backends. Then a separate MPICH group: the cases under MPICH's Hydra launcher
+// never arrives, or ends its script without joining the others' collective) on both backends. Then a separate MPICH group: the cases under MPICH's Hydra launcher
 // (-n 2 and -n 4, every runtime), the faults on node, and the refusal of a library that does not match its
 // launcher (each way round). Prints "MPI: N passed, N failed" last; exits 1 on any failure.
 // Launchers are named explicitly (mpirun.openmpi, mpiexec.hydra) because Debian's alternatives decide what
 // plain `mpirun` means when both are installed. A missing family is skipped (FLUX_REQUIRE_MPI=1 makes that
-// a failure).
+// a failure). FLUX_MPI_ONLY=<regex> runs only the runs whose label matches (e.g. "skip|mpich -n 2$").
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,9 +25,20 @@ const fail = (what) => {
 // The cases import ../dist (Node cannot run our TypeScript), and dist imports @flux/functors' dist; the
 // training case also imports kernels', optim's and layers' dist. Siblings are built (with their own build
 // script: kernels compiles its wasm first) only when their dist is missing; this package always.
+// A sibling is rebuilt when its dist is missing or older than any file of its src/ (a stale dist would
+// run yesterday's code, or lack an export this package now imports).
 const siblings = ["functors", "kernels", "optim", "layers"].map((p) => join(root, "packages", p));
+const newest = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+    const path = join(dir, e.name);
+    return Math.max(t, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }, 0);
+const stale = (dir) => {
+  const built = join(dir, "dist/index.js");
+  return !existsSync(built) || statSync(built).mtimeMs < newest(join(dir, "src"));
+};
 for (const dir of [...siblings, pkg]) {
-  const needsBuild = dir === pkg || !existsSync(join(dir, "dist/index.js"));
+  const needsBuild = dir === pkg || stale(dir);
   if (!needsBuild) continue;
   const argv = dir === pkg ? ["npx", "tsup", "--silent"] : ["npm", "run", "--silent", "build"];
   const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
@@ -82,6 +93,10 @@ for (const [family, found, hint] of [
 const ompiRun = (n) => [openmpi.name, "--oversubscribe", "-n", String(n)];
 const hydraRun = (n) => [mpich.name, "-n", String(n)];
 
+const only = process.env.FLUX_MPI_ONLY ? new RegExp(process.env.FLUX_MPI_ONLY) : null;
+/** Whether a run is selected by FLUX_MPI_ONLY (every run when it is unset). */
+const wanted = (label) => !only || only.test(label);
+
 function run(argv, extraEnv, timeoutMs = 60_000) {
   const started = Date.now();
   const r = spawnSync(argv[0], argv.slice(1), {
@@ -99,6 +114,7 @@ function run(argv, extraEnv, timeoutMs = 60_000) {
 }
 
 function casesRun(label, argv, n) {
+  if (!wanted(label)) return;
   const r = run(argv, { FLUX_EXPECT_N: String(n) });
   const lines = r.out.split("\n");
   const oks = lines.filter((l) => l.startsWith("ok ")).length;
@@ -110,11 +126,18 @@ function casesRun(label, argv, n) {
   console.log(`${label}: ${oks} ok, ${fails.length} failed (${r.seconds.toFixed(1)} s)`);
 }
 
+// skip: rank 1 ends normally without the last collectives; every other rank must fail at once (well within
+// the 5-minute default deadline), naming rank 1 and the collective it skipped.
+const SKIP = {
+  fault: "skip",
+  expect: /allreduce \(signature check\) on rank \d can never complete: rank 1 finished/,
+};
 const FAULTS = [
   { fault: "throw", expect: /rank 1/ },
   { fault: "kill", expect: /rank 1/ },
   { fault: "exit", expect: /rank 1[\s\S]*(exiting|exited) with code 3/ },
   { fault: "timeout", expect: /rank 0[\s\S]*did not complete within 1000 ms/ },
+  SKIP,
 ];
 // Hydra reports a killed rank by PID and signal, not by rank.
 const HYDRA_FAULTS = FAULTS.map((f) =>
@@ -122,6 +145,7 @@ const HYDRA_FAULTS = FAULTS.map((f) =>
 );
 
 function faultRun(label, argv, { fault, expect }) {
+  if (!wanted(`${label} ${fault}`)) return;
   const r = run(argv, { FLUX_FAULT: fault }, 30_000);
   const ok = r.code !== 0 && r.seconds < 10 && expect.test(r.out);
   if (ok) passed++;
@@ -132,6 +156,7 @@ function faultRun(label, argv, { fault, expect }) {
 
 /** The threads launcher hands every rank the script's own arguments, as mpirun does. */
 function argvRun(label, argv) {
+  if (!wanted(label)) return;
   const r = run(argv, {});
   const want = JSON.stringify(["--data", "x", "--epochs", "2"]);
   const ok = r.code === 0 && [0, 1].every((k) => r.out.includes(`argv rank ${k}: ${want}`));
@@ -162,9 +187,13 @@ for (const rt of runtimes) {
     faultRun(`${rt.name} threads 2`, [...cli, "2", "test/faults.mjs"], f);
   }
 }
+// Three ranks wait for the one that skipped: all must end, not only the first to notice.
+if (openmpi) faultRun("node openmpi -n 4", [...ompiRun(4), process.execPath, "test/faults.mjs"], SKIP);
+faultRun("node threads 4", [process.execPath, "dist/cli.js", "--threads", "4", "test/faults.mjs"], SKIP);
 
 /** A job whose library does not match its launcher must end with our refusal, not run N one-rank jobs. */
 function refusalRun(label, argv, library) {
+  if (!wanted(label)) return;
   const r = run(argv, { FLUX_MPI_LIBRARY: library }, 30_000);
   const ok =
     r.code !== 0 &&
@@ -183,6 +212,7 @@ if (mpich) {
   // The faults exercise the launcher's teardown, not the runtime: node is enough here.
   for (const f of HYDRA_FAULTS)
     faultRun("node mpich -n 2", [...hydraRun(2), process.execPath, "test/faults.mjs"], f);
+  faultRun("node mpich -n 4", [...hydraRun(4), process.execPath, "test/faults.mjs"], SKIP);
   refusalRun(
     "node mpich -n 2, Open MPI library: refused",
     [...hydraRun(2), process.execPath, "test/cases.mjs"],

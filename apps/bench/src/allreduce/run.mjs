@@ -31,6 +31,8 @@ const RANK_SCRIPT = fileURLToPath(new URL("./rank.mjs", import.meta.url));
 const THREADS_SCRIPT = fileURLToPath(new URL("./threadsMain.mjs", import.meta.url));
 /** One job (every size on one rank count) may take this long before it is stopped and noted. */
 const JOB_TIMEOUT_MS = 300_000;
+/** How many tensors the averageGradients rows split each buffer into (a small MLP's weights and biases). */
+const TREE_LEAVES = 8;
 
 /**
  * The built @flux/distributed's entry URL, as a user's program resolves it; a missing build is a BenchError.
@@ -131,22 +133,44 @@ export async function runAllreduceGroup(opts, log) {
   const mpirun = (n) => ["mpirun", ...(openMpi ? ["--oversubscribe"] : []), "-n", String(n)];
   const specs = ALLREDUCE_SIZES.map(formatSpec);
 
+  // The tree rows (one runtime: the first) time averageGradients on a gradient tree of TREE_LEAVES tensors
+  // holding the same bytes: what a data-parallel training step pays, readback and new tensors included.
+  const treeRuntime = runtimes[0];
   const systems = [
     { id: "c", label: "C MPI_Allreduce (mpicc -O2)" },
+    { id: "c-in-place", label: "C MPI_Allreduce, MPI_IN_PLACE" },
     { id: "c-nonblocking", label: "C MPI_Iallreduce + MPI_Test loop" },
     ...runtimes.flatMap((rt) => [
       { id: `${rt.name}-mpi`, label: `${rt.name} MPIBackend` },
       { id: `${rt.name}-threads`, label: `${rt.name} ThreadsBackend` },
     ]),
+    ...(treeRuntime
+      ? [
+          {
+            id: "tree-mpi",
+            label: `${treeRuntime.name} MPIBackend averageGradients, ${TREE_LEAVES} tensors`,
+          },
+          {
+            id: "tree-threads",
+            label: `${treeRuntime.name} ThreadsBackend averageGradients, ${TREE_LEAVES} tensors`,
+          },
+        ]
+      : []),
   ];
   /** @type {Record<string, string[]>} */
   const commands = {
     c: [exe, ...specs],
+    "c-in-place": [exe, "--in-place", ...specs],
     "c-nonblocking": [exe, "--nonblocking", ...specs],
   };
   for (const rt of runtimes) {
     commands[`${rt.name}-mpi`] = [...rt.cmd, RANK_SCRIPT, distUrl, ...specs];
     commands[`${rt.name}-threads`] = [...rt.cmd, THREADS_SCRIPT, "<n>", distUrl, ...specs];
+  }
+  if (treeRuntime) {
+    const tree = ["--tree", String(TREE_LEAVES)];
+    commands["tree-mpi"] = [...treeRuntime.cmd, RANK_SCRIPT, distUrl, ...tree, ...specs];
+    commands["tree-threads"] = [...treeRuntime.cmd, THREADS_SCRIPT, "<n>", distUrl, ...tree, ...specs];
   }
   const cells = allreduceCells(ALLREDUCE_SIZES, ALLREDUCE_RANKS);
   /** @type {Record<string, Record<string, import("./table.mjs").AllreduceResult>>} */
@@ -155,7 +179,7 @@ export async function runAllreduceGroup(opts, log) {
   for (const n of ALLREDUCE_RANKS) {
     for (const system of systems) {
       const base = commands[system.id];
-      const argv = system.id.endsWith("-threads")
+      const argv = commands[system.id].includes("<n>")
         ? base.map((a) => (a === "<n>" ? String(n) : a))
         : [...mpirun(n), ...base];
       const t0 = performance.now();
@@ -188,7 +212,9 @@ export async function runAllreduceGroup(opts, log) {
     "",
     table,
     "",
-    "`÷ c` is the row's GB/s divided by the C MPI_Allreduce row's, same size and rank count (above 1x: faster than C).",
+    "`÷ c` is the row's GB/s divided by the C MPI_Allreduce row's, same size and rank count (above 1x: faster than C). " +
+      "MPIBackend reduces the caller's array in place (MPI_IN_PLACE), as the `c-in-place` row does; the " +
+      `averageGradients rows average a tree of ${TREE_LEAVES} f32 tensors holding the same bytes (readback and new tensors included).`,
   ];
   if (notes.length) parts.push("", "Notes:", ...notes);
   return {

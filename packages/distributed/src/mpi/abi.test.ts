@@ -40,6 +40,12 @@ function defineOf(header: string, name: string): string | undefined {
   return new RegExp(`^#define\\s+${name}\\s+(.+)$`, "m").exec(header)?.[1]?.trim();
 }
 
+/** The integer in `#define MPI_IN_PLACE ((void *) 1)` / `(void *) -1`. */
+function inPlaceOf(header: string): number {
+  const define = defineOf(header, "MPI_IN_PLACE") ?? "";
+  return Number(/\(\s*void\s*\*\s*\)\s*(-?\d+)/.exec(define)?.[1]);
+}
+
 describe("MPI handle tables agree with the installed headers", () => {
   it.skipIf(!MPICH_HEADER)(`MPICH: integer handles equal mpi.h's (${MPICH_HEADER})`, () => {
     const header = readFileSync(MPICH_HEADER!, "utf8");
@@ -50,6 +56,7 @@ describe("MPI handle tables agree with the installed headers", () => {
       const hex = /0x[0-9a-fA-F]+/.exec(define ?? "")?.[0];
       expect({ key, value: "value" in spec ? spec.value : spec }).toEqual({ key, value: Number(hex) });
     }
+    expect(MPICH_ABI.inPlace).toBe(inPlaceOf(header));
   });
 
   it.skipIf(!OPENMPI_HEADER)(`Open MPI: handles are the globals mpi.h names (${OPENMPI_HEADER})`, () => {
@@ -60,5 +67,6 @@ describe("MPI handle tables agree with the installed headers", () => {
       const symbol = /OMPI_PREDEFINED_GLOBAL\(\s*\w+\s*,\s*(\w+)\s*\)/.exec(define ?? "")?.[1];
       expect({ key, symbol: "symbol" in spec ? spec.symbol : spec }).toEqual({ key, symbol });
     }
+    expect(OPENMPI_ABI.inPlace).toBe(inPlaceOf(header));
   });
 });

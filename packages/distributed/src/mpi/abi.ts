@@ -18,6 +18,8 @@ export interface MpiAbi {
   /** Library file names to try, most specific first. */
   libraries: readonly string[];
   commWorld: HandleSpec;
+  /** MPI_IN_PLACE: the sentinel address passed as the send buffer of an in-place collective. */
+  inPlace: number;
   datatypes: Record<CollectiveDtype, HandleSpec>;
   ops: Record<WireOp, HandleSpec>;
 }
@@ -28,6 +30,7 @@ export const OPENMPI_ABI: MpiAbi = {
   handleType: "void *",
   libraries: ["libmpi.so.40", "libmpi.so.12", "libmpi.so", "libmpi.40.dylib", "libmpi.dylib"],
   commWorld: { symbol: "ompi_mpi_comm_world" },
+  inPlace: 1,
   datatypes: {
     f32: { symbol: "ompi_mpi_float" },
     f64: { symbol: "ompi_mpi_double" },
@@ -48,6 +51,7 @@ export const MPICH_ABI: MpiAbi = {
   handleType: "int",
   libraries: ["libmpich.so.12", "libmpi.so.12", "libmpich.so", "libmpi.so", "libmpich.dylib", "libmpi.dylib"],
   commWorld: { value: 0x44000000 },
+  inPlace: -1,
   datatypes: {
     f32: { value: 0x4c00040a },
     f64: { value: 0x4c00080b },

@@ -32,3 +32,31 @@ export function detectLauncher(env: (name: string) => string | undefined = readE
 export function familyOrder(launcher: LauncherInfo): MpiFamily[] {
   return launcher.family === "mpich" ? ["mpich", "openmpi"] : ["openmpi", "mpich"];
 }
+
+/**
+ * How many ranks the launcher started on this node (`OMPI_COMM_WORLD_LOCAL_SIZE`, Hydra's
+ * `MPI_LOCALNRANKS`), or `null` when it did not say.
+ */
+export function localRanks(env: (name: string) => string | undefined = readEnv): number | null {
+  const n = Number(env("OMPI_COMM_WORLD_LOCAL_SIZE") ?? env("MPI_LOCALNRANKS"));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** The number of CPU cores this process may use, or `null` where the runtime does not say. */
+export async function coreCount(): Promise<number | null> {
+  const fromNavigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  if (fromNavigator) return fromNavigator;
+  try {
+    const os = (await import(/* @vite-ignore */ NODE_OS)) as {
+      availableParallelism?: () => number;
+      cpus(): unknown[];
+    };
+    return os.availableParallelism?.() ?? os.cpus().length;
+  } catch {
+    return null;
+  }
+}
+
+// A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
+const NODE_OS = "node:os";

@@ -1,6 +1,6 @@
 // The system libmpi, bound through koffi (an optional peer that works on Node, Bun and Deno).
 import type { CollectiveArray, CollectiveDtype } from "../buffers";
-import { DistributedError, DistributedUnavailableError } from "../errors";
+import { DistributedMpiError, DistributedUnavailableError } from "../errors";
 import type { WireOp } from "../transport";
 import {
   type HandleSpec,
@@ -26,17 +26,28 @@ export interface MpiLibrary {
   finalize(): void;
   commRank(): number;
   commSize(): number;
-  iallreduce(send: CollectiveArray, recv: CollectiveArray, dtype: CollectiveDtype, op: WireOp): MpiRequest;
-  ibcast(buf: CollectiveArray, dtype: CollectiveDtype, root: number): MpiRequest;
-  ireduce(
-    send: CollectiveArray,
-    recv: CollectiveArray,
-    dtype: CollectiveDtype,
-    op: WireOp,
-    root: number,
-  ): MpiRequest;
+  /**
+   * MPI_Iallreduce with MPI_IN_PLACE: `buf` is sent and receives the result. Nonblocking, so that the wait
+   * can be polled (deadline, finished peers): used for the signature exchange, where a missing rank shows.
+   */
+  iallreduce(buf: CollectiveArray, dtype: CollectiveDtype, op: WireOp): MpiRequest;
+  /** Blocking MPI_Allreduce with MPI_IN_PLACE on `buf` (only after an exchange proved every rank is here). */
+  allreduce(buf: CollectiveArray, dtype: CollectiveDtype, op: WireOp): void;
+  /** Blocking MPI_Bcast of `buf`. */
+  bcast(buf: CollectiveArray, dtype: CollectiveDtype, root: number): void;
+  /** Blocking MPI_Reduce: in place (MPI_IN_PLACE) on the root; elsewhere `buf` is only sent. */
+  reduce(buf: CollectiveArray, dtype: CollectiveDtype, op: WireOp, root: number, isRoot: boolean): void;
+  /** MPI_Isend of f64 values to `dest` with `tag` (the finish handshake's messages). */
+  isend(buf: Float64Array, dest: number, tag: number): MpiRequest;
+  /** MPI_Irecv of f64 values from `source` with `tag`. */
+  irecv(buf: Float64Array, source: number, tag: number): MpiRequest;
   /** MPI_Test: true once the request completed. */
   test(req: MpiRequest): boolean;
+  /**
+   * Gives this core to another runnable process (libc's `sched_yield`, what MPI's own waits call in an
+   * oversubscribed job); `false` where it could not be bound (then the caller sleeps instead).
+   */
+  yieldCore(): boolean;
   abort(code: number): void;
 }
 
@@ -91,7 +102,7 @@ export async function loadMpi(opts: LoadMpiOptions): Promise<MpiLibrary> {
         tried.push(`${path} (not ${family})`);
         continue;
       }
-      return bind(lib, abi, path);
+      return bind(lib, abi, path, bindSchedYield(koffi));
     }
   }
   throw new DistributedUnavailableError(
@@ -109,7 +120,19 @@ function hasSymbol(lib: KoffiLibrary, name: string): boolean {
   }
 }
 
-function bind(lib: KoffiLibrary, abi: MpiAbi, path: string): MpiLibrary {
+/** libc's sched_yield, or `null` (no libc by those names, e.g. Windows). */
+function bindSchedYield(koffi: Koffi): (() => number) | null {
+  for (const name of ["libc.so.6", "libc.so", "libSystem.B.dylib"]) {
+    try {
+      return koffi.load(name).func("int sched_yield()");
+    } catch {
+      // try the next name
+    }
+  }
+  return null;
+}
+
+function bind(lib: KoffiLibrary, abi: MpiAbi, path: string, schedYield: (() => number) | null): MpiLibrary {
   const H = abi.handleType;
   const fn = (decl: string) => lib.func(decl);
   const initialized = fn("int MPI_Initialized(_Out_ int *flag)");
@@ -118,12 +141,25 @@ function bind(lib: KoffiLibrary, abi: MpiAbi, path: string): MpiLibrary {
   const finalize = fn("int MPI_Finalize()");
   const commRank = fn(`int MPI_Comm_rank(${H} comm, _Out_ int *rank)`);
   const commSize = fn(`int MPI_Comm_size(${H} comm, _Out_ int *size)`);
-  const iallreduce = fn(
-    `int MPI_Iallreduce(void *send, void *recv, int count, ${H} dtype, ${H} op, ${H} comm, void *req)`,
+  // The in-place forms pass MPI_IN_PLACE, a sentinel address (1 in Open MPI, -1 in MPICH), as an integer.
+  const iallreduceInPlace = fn(
+    `int MPI_Iallreduce(intptr_t send, void *recv, int count, ${H} dtype, ${H} op, ${H} comm, void *req)`,
   );
-  const ibcast = fn(`int MPI_Ibcast(void *buf, int count, ${H} dtype, int root, ${H} comm, void *req)`);
-  const ireduce = fn(
-    `int MPI_Ireduce(void *send, void *recv, int count, ${H} dtype, ${H} op, int root, ${H} comm, void *req)`,
+  const allreduceInPlace = fn(
+    `int MPI_Allreduce(intptr_t send, void *recv, int count, ${H} dtype, ${H} op, ${H} comm)`,
+  );
+  const bcast = fn(`int MPI_Bcast(void *buf, int count, ${H} dtype, int root, ${H} comm)`);
+  const reduce = fn(
+    `int MPI_Reduce(void *send, void *recv, int count, ${H} dtype, ${H} op, int root, ${H} comm)`,
+  );
+  const reduceInPlace = fn(
+    `int MPI_Reduce(intptr_t send, void *recv, int count, ${H} dtype, ${H} op, int root, ${H} comm)`,
+  );
+  const isend = fn(
+    `int MPI_Isend(void *buf, int count, ${H} dtype, int dest, int tag, ${H} comm, void *req)`,
+  );
+  const irecv = fn(
+    `int MPI_Irecv(void *buf, int count, ${H} dtype, int source, int tag, ${H} comm, void *req)`,
   );
   const test = fn("int MPI_Test(void *req, void *flag, void *status)");
   const abort = fn(`int MPI_Abort(${H} comm, int code)`);
@@ -145,8 +181,7 @@ function bind(lib: KoffiLibrary, abi: MpiAbi, path: string): MpiLibrary {
 
   const check = (what: string, rc: number) => {
     if (rc !== 0)
-      throw new DistributedError(
-        "ERR_MPI",
+      throw new DistributedMpiError(
         `${what} returned MPI error code ${rc} (${abi.family}, ${path}). See the MPI output above.`,
       );
   };
@@ -170,16 +205,33 @@ function bind(lib: KoffiLibrary, abi: MpiAbi, path: string): MpiLibrary {
     finalize: () => check("MPI_Finalize", finalize()),
     commRank: () => out("MPI_Comm_rank", commRank, world),
     commSize: () => out("MPI_Comm_size", commSize, world),
-    iallreduce: (send, recv, dtype, op) =>
-      request("MPI_Iallreduce", (r) => iallreduce(send, recv, send.length, dtypes[dtype], ops[op], world, r)),
-    ibcast: (buf, dtype, root) =>
-      request("MPI_Ibcast", (r) => ibcast(buf, buf.length, dtypes[dtype], root, world, r)),
-    ireduce: (send, recv, dtype, op, root) =>
-      request("MPI_Ireduce", (r) => ireduce(send, recv, send.length, dtypes[dtype], ops[op], root, world, r)),
+    iallreduce: (buf, dtype, op) =>
+      request("MPI_Iallreduce", (r) =>
+        iallreduceInPlace(abi.inPlace, buf, buf.length, dtypes[dtype], ops[op], world, r),
+      ),
+    allreduce: (buf, dtype, op) =>
+      check("MPI_Allreduce", allreduceInPlace(abi.inPlace, buf, buf.length, dtypes[dtype], ops[op], world)),
+    bcast: (buf, dtype, root) => check("MPI_Bcast", bcast(buf, buf.length, dtypes[dtype], root, world)),
+    reduce: (buf, dtype, op, root, isRoot) =>
+      check(
+        "MPI_Reduce",
+        isRoot
+          ? reduceInPlace(abi.inPlace, buf, buf.length, dtypes[dtype], ops[op], root, world)
+          : reduce(buf, null, buf.length, dtypes[dtype], ops[op], root, world),
+      ),
+    isend: (buf, dest, tag) =>
+      request("MPI_Isend", (r) => isend(buf, buf.length, dtypes.f64, dest, tag, world, r)),
+    irecv: (buf, source, tag) =>
+      request("MPI_Irecv", (r) => irecv(buf, buf.length, dtypes.f64, source, tag, world, r)),
     test: (req) => {
       flag[0] = 0;
       check("MPI_Test", test(req.handle, flag, status));
       return flag[0] !== 0;
+    },
+    yieldCore: () => {
+      if (!schedYield) return false;
+      schedYield();
+      return true;
     },
     abort: (code) => {
       abort(world, code);

@@ -1,22 +1,19 @@
 // MPIBackend: Flux's MPI backend, on the system libmpi through koffi.
 import { DistributedBackend } from "../backend";
+import { checkBackendOptions } from "../options";
 import { type MpiTransportOptions, startMpiTransport } from "./mpiTransport";
 
 /** Options of `initialize(MPIBackend, opts)`. */
-export interface MPIBackendOptions extends MpiTransportOptions {
-  /**
-   * Accepted for parity with Flux's `FluxDistributedMPICUDAAware` preference, and recorded. WebGPU buffers
-   * cannot be handed to MPI, so GPU tensors are always staged through host memory whatever this says.
-   */
-  gpuAware?: boolean;
-}
+export type MPIBackendOptions = MpiTransportOptions;
 
 /**
  * The MPI backend: one process per rank, started with `mpirun -n N node|bun|deno train.js`.
  *
  * Works with Open MPI and MPICH (chosen from the launcher's environment and the library that loads). Needs
  * the optional peer `koffi`. An uncaught error in any rank calls MPI_Abort (the job ends, naming the rank);
- * a communicator size that disagrees with the launcher's is refused.
+ * a rank that ends while the others wait in a collective it skipped makes them fail, naming it; a
+ * collective waits at most `timeoutMs` (5 minutes by default); a communicator size that disagrees with the
+ * launcher's is refused. GPU tensors travel through host memory (WebGPU buffers cannot be handed to MPI).
  *
  * @example
  * const b = await initialize(MPIBackend, { timeoutMs: 60_000 });
@@ -25,19 +22,17 @@ export interface MPIBackendOptions extends MpiTransportOptions {
 export class MPIBackend extends DistributedBackend {
   static readonly backendName = "MPIBackend";
   readonly backendName = "MPIBackend";
-  /** Whether the user declared a GPU-aware MPI (has no effect: see {@link MPIBackendOptions.gpuAware}). */
-  readonly gpuAware: boolean;
   /** `"openmpi"` or `"mpich"`: the ABI family that was loaded. */
   readonly family: string;
 
-  private constructor(transport: Awaited<ReturnType<typeof startMpiTransport>>, gpuAware: boolean) {
+  private constructor(transport: Awaited<ReturnType<typeof startMpiTransport>>) {
     super(transport);
     this.family = transport.family;
-    this.gpuAware = gpuAware;
   }
 
   /** Starts MPI (MPI_Init once per process); use `initialize(MPIBackend, opts)` instead of calling this. */
   static async create(options: MPIBackendOptions = {}): Promise<MPIBackend> {
-    return new MPIBackend(await startMpiTransport(options), options.gpuAware ?? false);
+    checkBackendOptions(options, "initialize(MPIBackend)");
+    return new MPIBackend(await startMpiTransport(options));
   }
 }

@@ -32,6 +32,7 @@ export function inProcessTransports(n: number): Transport[] {
   return Array.from({ length: n }, (_, rank) => ({
     rank,
     size: n,
+    exchange: (buf: Float64Array) => arrive(rank, { buf, kind: "allreduce", op: "sum", root: 0 }),
     allreduce: (buf: CollectiveArray, op: WireOp) => arrive(rank, { buf, kind: "allreduce", op, root: 0 }),
     bcast: (buf: CollectiveArray, root: number) => arrive(rank, { buf, kind: "bcast", root }),
     reduce: (buf: CollectiveArray, op: WireOp, root: number) =>

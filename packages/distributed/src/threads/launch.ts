@@ -1,6 +1,7 @@
 // launchThreads: start N workers that each run the same script as one rank of a ThreadsBackend job.
+import { resolveTimeout } from "../deadline";
 import { DistributedArgumentError, DistributedRankFailedError } from "../errors";
-import { type ArenaInit, createArenaBuffer, markRankFailed } from "./arena";
+import { type ArenaInit, createArenaBuffer, markRankFailed, markRankFinished } from "./arena";
 import type { RankMessage, StartMessage } from "./workerEntry";
 
 // A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
@@ -10,7 +11,10 @@ const WORKER_THREADS = "node:worker_threads";
 export interface LaunchThreadsOptions {
   /** Bytes per rank region of the shared arena; larger buffers go through in chunks (default 4 MiB). */
   regionBytes?: number;
-  /** Fail a collective that waits longer than this many milliseconds (default: wait forever). */
+  /**
+   * Fail a collective that waits longer than this many milliseconds (default 300000: 5 minutes; `Infinity`
+   * waits forever). A rank's `initialize(ThreadsBackend, { timeoutMs })` overrides it for that rank.
+   */
   timeoutMs?: number;
   /** The worker entry module (default: the one shipped beside this file; set it when bundling). */
   workerUrl?: string | URL;
@@ -34,7 +38,8 @@ type Outcome = { rank: number; ok: true } | { rank: number; ok: false; reason: s
  *
  * The script is an ES module whose top-level code (top-level await included) is the rank's work; it calls
  * `await initialize(ThreadsBackend)` like an MPI script calls `initialize(MPIBackend)`. When a rank throws
- * or exits, the others are woken from their collectives with an error and stopped.
+ * or exits, the others are woken from their collectives with an error and stopped. When a rank ends
+ * normally while others wait in a collective it never called, they fail naming it (and so does the launch).
  *
  * @example
  * await launchThreads(4, new URL("./train.js", import.meta.url));
@@ -46,8 +51,9 @@ export async function launchThreads(
 ): Promise<void> {
   if (!Number.isInteger(n) || n < 1)
     throw new DistributedArgumentError(`launchThreads needs a positive integer count of ranks, got ${n}.`);
+  const timeoutMs = resolveTimeout(opts.timeoutMs, "launchThreads");
   await preloadWorkerThreads();
-  const { buffer, regionBytes } = createArenaBuffer(n, opts.regionBytes ?? 4 * 1024 * 1024);
+  const { buffer, memory, regionBytes } = createArenaBuffer(n, opts.regionBytes ?? 4 * 1024 * 1024);
   const scriptUrl = script instanceof URL ? script.href : script;
   const workerUrl = opts.workerUrl ?? defaultWorkerUrl();
   const outcomes: Promise<Outcome>[] = [];
@@ -56,13 +62,13 @@ export async function launchThreads(
   const failed = new Promise<Outcome>((resolve) => (firstFailure = resolve));
 
   for (let rank = 0; rank < n; rank++) {
-    const init: ArenaInit = { buffer, rank, size: n, regionBytes, timeoutMs: opts.timeoutMs };
+    const init: ArenaInit = { buffer, memory, rank, size: n, regionBytes, timeoutMs };
     const outcome = new Promise<Outcome>((resolve) => {
       const settle = (o: Outcome) => {
         if (!o.ok) {
           markRankFailed(buffer, o.rank);
           firstFailure!(o);
-        }
+        } else markRankFinished(buffer, o.rank); // the others must not wait for it in a collective
         resolve(o);
       };
       workers.push(spawn(workerUrl, rank, settle, opts.argv ?? []));
@@ -110,8 +116,13 @@ function spawn(url: string | URL, rank: number, settle: (o: Outcome) => void, ar
     finish({ rank, ok: false, reason: firstLine(e instanceof Error ? (e.stack ?? e.message) : String(e)) });
   const onExit = (code: number) => {
     if (reported?.ok && code === 0) finish(reported);
+    else if (reported && !reported.ok) finish(reported);
     else
-      finish(reported ?? { rank, ok: false, reason: `its thread exited with code ${code} before finishing` });
+      finish({
+        rank,
+        ok: false,
+        reason: `its thread exited with code ${code} ${reported ? "after" : "before"} finishing its script`,
+      });
   };
 
   const WebWorker = (globalThis as { Worker?: new (u: string | URL, o: object) => any }).Worker;

@@ -1,12 +1,17 @@
 // ThreadsBackend: single-machine data parallelism on worker threads and one SharedArrayBuffer.
 import { DistributedBackend } from "../backend";
+import { resolveTimeout } from "../deadline";
 import { LocalTransport } from "../localTransport";
+import { checkBackendOptions } from "../options";
 import { ArenaTransport } from "./arena";
 import { getThreadsContext } from "./context";
 
 /** Options of `initialize(ThreadsBackend, opts)`. */
 export interface ThreadsBackendOptions {
-  /** Fail a collective that waits longer than this (ms); overrides launchThreads' `timeoutMs`. */
+  /**
+   * Fail a collective that waits longer than this (ms; `Infinity` waits forever); overrides launchThreads'
+   * `timeoutMs` (whose default is 5 minutes).
+   */
   timeoutMs?: number;
 }
 
@@ -26,8 +31,13 @@ export class ThreadsBackend extends DistributedBackend {
 
   /** Joins the arena of the launched worker this runs in; use `initialize(ThreadsBackend)` instead. */
   static async create(options: ThreadsBackendOptions = {}): Promise<ThreadsBackend> {
+    checkBackendOptions(options, "initialize(ThreadsBackend)");
+    const timeoutMs =
+      options.timeoutMs === undefined
+        ? undefined
+        : resolveTimeout(options.timeoutMs, "initialize(ThreadsBackend)");
     const ctx = getThreadsContext();
     if (!ctx) return new ThreadsBackend(new LocalTransport());
-    return new ThreadsBackend(new ArenaTransport({ ...ctx, timeoutMs: options.timeoutMs ?? ctx.timeoutMs }));
+    return new ThreadsBackend(new ArenaTransport({ ...ctx, timeoutMs: timeoutMs ?? ctx.timeoutMs }));
   }
 }

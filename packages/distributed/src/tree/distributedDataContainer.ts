@@ -1,4 +1,5 @@
 // DistributedDataContainer: this rank's contiguous share of a dataset (Flux's DistributedDataContainer).
+import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "../backend";
 import { DistributedArgumentError } from "../errors";
 import { isTensorLike } from "../tensorLike";
@@ -48,6 +49,7 @@ export class DistributedDataContainer<O = unknown> implements ObsContainer, Iter
     /** The whole dataset (every rank passes the same). */
     readonly data: unknown,
   ) {
+    checkNotPromise(data, "DistributedDataContainer", "data"); // e.g. an un-awaited FashionMNIST(...)
     const [start, stop] = shareOf(numobsOf(data), b.size, b.rank);
     this.indices = Array.from({ length: stop - start }, (_, k) => start + k);
   }

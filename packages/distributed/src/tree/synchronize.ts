@@ -1,9 +1,9 @@
-// synchronize: broadcast every leaf of a model (or optimiser state, or any tree) from root.
-import { fmap } from "@flux/functors";
+// synchronize: broadcast every leaf of a model (or optimiser state, or any tree) from root, as one flat
+// buffer per dtype after one signature check for the whole tree.
+import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "../backend";
-import { isCollectiveArray } from "../buffers";
-import { bcast, type RootOptions } from "../collectives";
-import { isTensorLike } from "../tensorLike";
+import { checkRoot, type RootOptions } from "../collectives";
+import { flatTreeCollective } from "./flatTree";
 import { FluxDistributedModel } from "./fluxDistributedModel";
 
 /**
@@ -12,8 +12,10 @@ import { FluxDistributedModel } from "./fluxDistributedModel";
  * Walks the tree with @flux/functors (plain objects, arrays, Maps, class instances; tensors are leaves).
  * Typed arrays are overwritten in place; tensors are replaced by new tensors; numbers are broadcast too
  * (Flux broadcasts bits scalars); other leaves (strings, functions...) are kept. Containers are rebuilt
- * where a leaf was replaced, and tied leaves stay tied. Every rank must pass a tree of the same structure.
- * A {@link FluxDistributedModel} is unwrapped (the result is the synchronized model).
+ * where a leaf was replaced, and tied leaves stay tied. Every rank must pass a tree with the same leaves
+ * (shapes and dtypes, in the same order; checked once for the whole tree, `DistributedMismatchError`
+ * otherwise); the leaves of each dtype travel as one buffer. A {@link FluxDistributedModel} is unwrapped
+ * (the result is the synchronized model).
  *
  * @example
  * model = await synchronize(b, model, { root: 0 }); // every rank now starts from rank 0's weights
@@ -29,22 +31,19 @@ export async function synchronize(
   tree: unknown,
   opts: RootOptions = {},
 ): Promise<unknown> {
-  const target = (tree instanceof FluxDistributedModel ? tree.model : tree) as unknown;
-  // Pass 1 records the leaves in the order fmap visits them (objects once, thanks to its identity cache);
-  // pass 2 walks the same tree the same way and hands back each leaf's synchronized value in that order.
-  const leaves: unknown[] = [];
-  fmap((x: unknown) => {
-    leaves.push(x);
-    return x;
-  }, target);
-  const synced: unknown[] = [];
-  for (const leaf of leaves) synced.push(await synchronizeLeaf(b, leaf, opts));
-  let next = 0;
-  return fmap(() => synced[next++], target);
-}
-
-async function synchronizeLeaf(b: DistributedBackend, x: unknown, opts: RootOptions): Promise<unknown> {
-  if (isCollectiveArray(x) || isTensorLike(x)) return bcast(b, x, opts);
-  if (typeof x === "number") return (await bcast(b, new Float64Array([x]), opts))[0];
-  return x;
+  checkNotPromise(tree, "synchronize", "tree");
+  const target = tree instanceof FluxDistributedModel ? tree.model : tree;
+  checkNotPromise(target, "synchronize", "tree.model");
+  const root = opts.root ?? 0;
+  return b.serialize(() =>
+    flatTreeCollective(b, target, {
+      collective: "bcast",
+      fn: "synchronize",
+      opCode: 0,
+      root,
+      numbers: true,
+      afterCheck: () => checkRoot(b, root, "synchronize"),
+      transfer: (flat) => b.transport.bcast(flat, root, "synchronize"),
+    }),
+  );
 }
