@@ -45,10 +45,16 @@ function distance(a: string, b: string): number {
 }
 
 /** @internal Throws `LayerArgumentError` for a non-object, an unknown key or a value out of its set. */
-export function checkOptions<T extends object>(fn: string, opts: unknown, keys: readonly (keyof T & string)[]): T {
+export function checkOptions<T extends object>(
+  fn: string,
+  opts: unknown,
+  keys: readonly (keyof T & string)[],
+): T {
   if (opts === undefined) return {} as T;
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw new LayerArgumentError(`${fn}: options must be an object like { names: "pytorch" }, got ${String(opts)}.`);
+    throw new LayerArgumentError(
+      `${fn}: options must be an object like { names: "pytorch" }, got ${String(opts)}.`,
+    );
   }
   for (const [k, v] of Object.entries(opts)) {
     if (!keys.includes(k as keyof T & string)) {
