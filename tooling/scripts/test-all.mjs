@@ -124,11 +124,11 @@ const suites = [
       const required = skippedTests.filter((t) => !/\[optional: [^\]]+\]/.test(t.fullName));
       if (requireAll.length > 0 && required.length > 0) {
         skipped -= required.length;
-        const list = required
-          .map((t) => `    ${t.file.replace(repoRoot, "")} > ${t.fullName}`)
-          .join("\n");
+        const list = required.map((t) => `    ${t.file.replace(repoRoot, "")} > ${t.fullName}`).join("\n");
         output += `\n${requireAll.join(" + ")} set: ${required.length} skipped test(s) count as failures:\n${list}\n`;
-        console.log(`    ${required.length} skipped test(s) count as failures (${requireAll.join(", ")}):\n${list}`);
+        console.log(
+          `    ${required.length} skipped test(s) count as failures (${requireAll.join(", ")}):\n${list}`,
+        );
         failed += required.length;
       }
       return {

@@ -75,13 +75,15 @@ if mode == "export":
     with torch.no_grad():
         print(json.dumps({"conv": conv(x).flatten().tolist(), "embed": embed(tokens).flatten().tolist()}))
 else:
-    conv, embed = conv_net(), embed_net()
+    conv, embed, again = conv_net(), embed_net(), conv_net()
     conv.load_state_dict(read(folder + "/ours-conv.safetensors"), strict=True)
     embed.load_state_dict(read(folder + "/ours-embed.safetensors"), strict=True)
-    conv.eval(); embed.eval()
+    again.load_state_dict(read(folder + "/again-conv.safetensors"), strict=True)
+    conv.eval(); embed.eval(); again.eval()
     with torch.no_grad():
         print(json.dumps({"conv": conv(x).flatten().tolist(), "embed": embed(tokens).flatten().tolist(),
-                          "batches": int(conv[1].num_batches_tracked)}))
+                          "batches": int(conv[1].num_batches_tracked), "again": again(x).flatten().tolist(),
+                          "again_batches": int(again[1].num_batches_tracked)}))
 `;
 
 // The same networks in our layers: Conv's kernel is [kW, kH], images are [W, H, C, N] (NCHW's bytes).
@@ -118,7 +120,7 @@ describe("PyTorch state dicts (names: pytorch)", () => {
       const x = Array.from(randn([4, 5, 2, 2], { rng: rng(3) }).dataSync() as Float32Array);
       writeFileSync(join(dir, "x.json"), JSON.stringify(x));
       const xs = tensor(x, [4, 5, 2, 2]);
-      const tokens = new Int32Array([1, 4, 9, 0]);
+      const tokens = tensor(new Int32Array([1, 4, 9, 0]), [4], { dtype: "i32" });
 
       // PyTorch → ours: no renaming by hand, BatchNorm statistics and counter included.
       const theirs = python("export", dir) as { conv: number[]; embed: number[] };
@@ -134,17 +136,20 @@ describe("PyTorch state dicts (names: pytorch)", () => {
       const mineEmbed = embedNet();
       await save(join(dir, "ours-conv.safetensors"), mine, { names: "pytorch" });
       await save(join(dir, "ours-embed.safetensors"), mineEmbed, { names: "pytorch" });
-      const back = python("import", dir) as { conv: number[]; embed: number[]; batches: number };
+      // And the model PyTorch wrote, saved back: its counter (3) survives the round trip.
+      await save(join(dir, "again-conv.safetensors"), conv, { names: "pytorch" });
+      const back = python("import", dir) as {
+        conv: number[];
+        embed: number[];
+        batches: number;
+        again: number[];
+        again_batches: number;
+      };
       expectClose(values(mine.forward(xs) as Tensor), back.conv);
       expectClose(values(mineEmbed.forward(tokens) as Tensor), back.embed);
-      expect(back.batches).toBe(0); // we do not count batches; a loaded counter would be written back
-
-      // The counter PyTorch wrote (3) survives a round trip through our model.
-      await save(join(dir, "ours-conv.safetensors"), conv, { names: "pytorch" });
-      await save(join(dir, "ours-embed.safetensors"), embed, { names: "pytorch" });
-      const again = python("import", dir) as { conv: number[]; batches: number };
-      expect(again.batches).toBe(3);
-      expectClose(again.conv, theirs.conv);
+      expect(back.batches).toBe(0); // we do not count batches; a loaded counter is written back
+      expect(back.again_batches).toBe(3);
+      expectClose(back.again, theirs.conv);
     },
   );
 });
