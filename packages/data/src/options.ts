@@ -43,7 +43,7 @@ export function checkOptionKeys<T extends object>(fn: string, opts: unknown, kno
     if (known.includes(key)) continue;
     const near = closest(key, known);
     throw new DataArgumentError(
-      `${fn}: unknown option "${key}"${near === undefined ? "" : `; did you mean "${near}"?`} Known options: ${known.join(", ")}.`,
+      `${fn}: unknown option "${key}"${near === undefined ? "." : `; did you mean "${near}"?`} Known options: ${known.join(", ")}.`,
     );
   }
   return opts as T;

@@ -148,12 +148,8 @@ export async function inflateIdx(gz: Uint8Array, maxBytes: number): Promise<Uint
       try {
         header = readHeader(joined);
       } catch (e) {
-        failure = new IdxFormatError(
-          `the decompressed data ${(e as Error).message.replace(/^\[@flux\/data\] /, "")}`,
-          {
-            cause: e,
-          },
-        );
+        const why = (e as Error).message.replace(/^\[@flux\/data\] /, "");
+        failure = new IdxFormatError(`the gzip data does not hold an IDX file: ${why}`, { cause: e });
         return STOP;
       }
       if (header === undefined) {

@@ -60,7 +60,7 @@ export function checkOptions<T extends object>(
     if (!keys.includes(k as keyof T & string)) {
       const near = [...keys].sort((a, b) => distance(k.toLowerCase(), a) - distance(k.toLowerCase(), b))[0];
       throw new LayerArgumentError(
-        `${fn}: unknown option "${k}"${near !== undefined && distance(k.toLowerCase(), near) <= 3 ? `; did you mean "${near}"?` : ""} Known options: ${keys.join(", ")}.`,
+        `${fn}: unknown option "${k}"${near !== undefined && distance(k.toLowerCase(), near) <= 3 ? `; did you mean "${near}"?` : "."} Known options: ${keys.join(", ")}.`,
       );
     }
     const allowed = ALLOWED[k];
