@@ -26,6 +26,24 @@ export type { PoolOptions } from "./layers/pool";
 export { flatten } from "./layers/flatten";
 export { SkipConnection } from "./layers/skipConnection";
 export { Parallel } from "./layers/parallel";
+export {
+  RNNCell,
+  LSTMCell,
+  GRUCell,
+  GRUv3Cell,
+  type LSTMState,
+  type CellOutput,
+  type RecurrentCellOptions,
+} from "./layers/recurrentCells";
+export {
+  RNN,
+  LSTM,
+  GRU,
+  GRUv3,
+  Recurrence,
+  initialstates,
+  type RecurrentOptions,
+} from "./layers/recurrent";
 export { show, showCompact } from "./show/show";
 export { underscorise, formatBytes } from "./show/format";
 export type { Aggregate, LossOptions, ClassLossOptions } from "./losses/options";

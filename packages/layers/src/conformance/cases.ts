@@ -1,0 +1,204 @@
+// The layer and loss cases of the conformance suite (./suite.ts). Each case names the deterministic tensors
+// it needs (./det.ts: parameters and inputs alike) and builds its output from them, using no other tensor
+// data, so that the same case runs on any device and dtype. Reference values are in ./fixtures.ts, written
+// by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
+// carry `expected` values worked out by hand.
+import { relu as reluFn, type Tensor } from "@flux/kernels";
+import type { Init } from "../init";
+import { GRU, GRUv3, LSTM, RNN } from "../layers/recurrent";
+import { GRUCell, LSTMCell, RNNCell } from "../layers/recurrentCells";
+import type { DetSpec } from "./det";
+
+/** One conformance case. */
+export interface LayerCase {
+  readonly name: string;
+  /** The named tensors the case is built from (created on the device under test). */
+  readonly tensors: Readonly<Record<string, DetSpec>>;
+  /** The output, from the named tensors only. */
+  readonly run: (t: Readonly<Record<string, Tensor>>) => Tensor;
+  /** Tensors not differentiated (labels, masks). */
+  readonly noGrad?: readonly string[];
+  /** `false`: no gradient check (a non-differentiable output). */
+  readonly grad?: boolean;
+  /** Hand-worked reference values (else ./fixtures.ts under the case's name). */
+  readonly expected?: { readonly shape: readonly number[]; readonly values: readonly number[] };
+}
+
+// An initialiser that hands out given tensors by shape (a layer's constructor calls it once per weight).
+function given(...ts: Tensor[]): Init {
+  return (shape) => {
+    const t = ts.find((x) => x.shape.join() === shape.join());
+    if (t === undefined) throw new Error(`conformance case: no given tensor of shape [${shape.join(", ")}]`);
+    return t;
+  };
+}
+
+const I = 3; // input features
+const H = 4; // hidden size
+const L = 5; // sequence length
+const B = 2; // batch
+
+const recurrent: LayerCase[] = [
+  {
+    name: "RNNCell one step (torch nn.RNNCell)",
+    tensors: {
+      x: { shape: [I, B], seed: 1 },
+      h: { shape: [H, B], seed: 2 },
+      Wi: { shape: [H, I], seed: 3, scale: 1.5 },
+      Wh: { shape: [H, H], seed: 4, scale: 1.5 },
+      b: { shape: [H], seed: 5 },
+    },
+    run: (t) =>
+      RNNCell(I, H, undefined, {
+        initKernel: given(t.Wi!),
+        initRecurrentKernel: given(t.Wh!),
+        bias: t.b!,
+      }).forward(t.x!, t.h!)[0],
+  },
+  {
+    name: "RNN over a sequence, initial state given (torch nn.RNN)",
+    tensors: {
+      x: { shape: [I, L, B], seed: 6 },
+      h: { shape: [H, B], seed: 7 },
+      Wi: { shape: [H, I], seed: 8, scale: 1.5 },
+      Wh: { shape: [H, H], seed: 9, scale: 1.5 },
+      b: { shape: [H], seed: 10 },
+    },
+    run: (t) =>
+      RNN(I, H, undefined, {
+        initKernel: given(t.Wi!),
+        initRecurrentKernel: given(t.Wh!),
+        bias: t.b!,
+      }).forward(t.x!, t.h!),
+  },
+  {
+    name: "LSTMCell one step (torch nn.LSTMCell)",
+    tensors: {
+      x: { shape: [I, B], seed: 11 },
+      h: { shape: [H, B], seed: 12 },
+      c: { shape: [H, B], seed: 13 },
+      Wi: { shape: [4 * H, I], seed: 14, scale: 1.5 },
+      Wh: { shape: [4 * H, H], seed: 15, scale: 1.5 },
+      b: { shape: [4 * H], seed: 16 },
+    },
+    run: (t) => {
+      const cell = LSTMCell(I, H, {
+        initKernel: given(t.Wi!),
+        initRecurrentKernel: given(t.Wh!),
+        bias: t.b!,
+      });
+      const [, [, c]] = cell.forward(t.x!, [t.h!, t.c!]);
+      return c; // the cell state (the output h' is checked by the sequence cases)
+    },
+  },
+  {
+    name: "LSTM over a sequence, initial state given (torch nn.LSTM)",
+    tensors: {
+      x: { shape: [I, L, B], seed: 17 },
+      h: { shape: [H, B], seed: 18 },
+      c: { shape: [H, B], seed: 19 },
+      Wi: { shape: [4 * H, I], seed: 20, scale: 1.5 },
+      Wh: { shape: [4 * H, H], seed: 21, scale: 1.5 },
+      b: { shape: [4 * H], seed: 22 },
+    },
+    run: (t) =>
+      LSTM(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(t.x!, [
+        t.h!,
+        t.c!,
+      ]),
+  },
+  {
+    name: "LSTM last cell state with returnState (torch nn.LSTM c_n)",
+    tensors: {
+      x: { shape: [I, L, B], seed: 17 },
+      h: { shape: [H, B], seed: 18 },
+      c: { shape: [H, B], seed: 19 },
+      Wi: { shape: [4 * H, I], seed: 20, scale: 1.5 },
+      Wh: { shape: [4 * H, H], seed: 21, scale: 1.5 },
+      b: { shape: [4 * H], seed: 22 },
+    },
+    run: (t) => {
+      const lstm = LSTM(I, H, {
+        initKernel: given(t.Wi!),
+        initRecurrentKernel: given(t.Wh!),
+        bias: t.b!,
+        returnState: true,
+      });
+      const [, [, c]] = lstm.forward(t.x!, [t.h!, t.c!]) as unknown as [Tensor, [Tensor, Tensor]];
+      return c;
+    },
+  },
+  {
+    name: "LSTM unbatched [in, len] from the zero state (torch nn.LSTM)",
+    tensors: {
+      x: { shape: [I, L], seed: 23 },
+      Wi: { shape: [4 * H, I], seed: 24, scale: 1.5 },
+      Wh: { shape: [4 * H, H], seed: 25, scale: 1.5 },
+      b: { shape: [4 * H], seed: 26 },
+    },
+    run: (t) =>
+      LSTM(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(t.x!),
+  },
+  {
+    name: "GRUCell one step (torch nn.GRUCell, bias_hh = 0)",
+    tensors: {
+      x: { shape: [I, B], seed: 27 },
+      h: { shape: [H, B], seed: 28 },
+      Wi: { shape: [3 * H, I], seed: 29, scale: 1.5 },
+      Wh: { shape: [3 * H, H], seed: 30, scale: 1.5 },
+      b: { shape: [3 * H], seed: 31 },
+    },
+    run: (t) =>
+      GRUCell(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(
+        t.x!,
+        t.h!,
+      )[0],
+  },
+  {
+    name: "GRU over a sequence, initial state given (torch nn.GRU, bias_hh = 0)",
+    tensors: {
+      x: { shape: [I, L, B], seed: 32 },
+      h: { shape: [H, B], seed: 33 },
+      Wi: { shape: [3 * H, I], seed: 34, scale: 1.5 },
+      Wh: { shape: [3 * H, H], seed: 35, scale: 1.5 },
+      b: { shape: [3 * H], seed: 36 },
+    },
+    run: (t) =>
+      GRU(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(
+        t.x!,
+        t.h!,
+      ),
+  },
+  {
+    name: "GRUv3 over a sequence, initial state given (numpy, Flux's formula)",
+    tensors: {
+      x: { shape: [I, L, B], seed: 37 },
+      h: { shape: [H, B], seed: 38 },
+      Wi: { shape: [3 * H, I], seed: 39, scale: 1.5 },
+      Wh: { shape: [3 * H, H], seed: 40, scale: 1.5 },
+      b: { shape: [3 * H], seed: 41 },
+      Whh: { shape: [H, H], seed: 42, scale: 1.5 },
+    },
+    run: (t) =>
+      GRUv3(I, H, {
+        initKernel: given(t.Wi!),
+        initRecurrentKernel: given(t.Wh!, t.Whh!),
+        bias: t.b!,
+      }).forward(t.x!, t.h!),
+  },
+  {
+    name: "RNN relu without bias, unbatched, zero state (torch nn.RNN relu)",
+    tensors: {
+      x: { shape: [I, L], seed: 43 },
+      Wi: { shape: [H, I], seed: 44, scale: 1.5 },
+      Wh: { shape: [H, H], seed: 45, scale: 1.2 },
+    },
+    run: (t) =>
+      RNN(I, H, reluFn, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: false }).forward(
+        t.x!,
+      ),
+  },
+];
+
+/** Every case, in suite order. */
+export const LAYER_CASES: readonly LayerCase[] = [...recurrent];

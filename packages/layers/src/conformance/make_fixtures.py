@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Reference values for the layer conformance suite (./fixtures.ts), in float64.
+
+Run from the repository root (PyTorch 2.x CPU and numpy):
+
+    npx bun --conditions=@flux/source packages/layers/src/conformance/dumpSpecs.ts \\
+      | python3 packages/layers/src/conformance/make_fixtures.py > packages/layers/src/conformance/fixtures.ts \\
+      && npx biome format --write packages/layers/src/conformance/fixtures.ts
+
+The case specs come from ./cases.ts (through ./dumpSpecs.ts); every tensor is rebuilt here with the same
+formula as ./det.ts. Arrays are numpy arrays indexed like Julia (a[i, j, k] is Julia's a[i+1, j+1, k+1]):
+column-major data is read with order="F", and outputs are written back the same way. Where PyTorch has the
+layer it computes the reference (with Flux's weights put where torch keeps them); otherwise the case's
+function here is the formula from Flux/NNlib's source written out in numpy.
+"""
+import json
+import math
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+torch.set_default_dtype(torch.float64)
+
+
+def det(spec):
+    shape = spec["shape"]
+    n = int(np.prod(shape)) if shape else 1
+    s = np.sin(0.9 * np.arange(n) + 1.7 * spec["seed"] + 0.3)
+    kind = spec.get("kind", "real")
+    if kind == "real":
+        v = spec.get("scale", 1) * s / 2
+    elif kind == "unit":
+        v = 0.5 + 0.45 * s
+    elif kind == "positive":
+        v = 1 + 0.5 * s
+    elif kind == "binary":
+        v = (s >= 0).astype(np.float64)
+    elif kind == "sign":
+        v = np.where(s >= 0, 1.0, -1.0)
+    else:
+        raise ValueError(kind)
+    return np.reshape(v, shape, order="F")
+
+
+def T(a):
+    return torch.tensor(np.ascontiguousarray(a))
+
+
+def sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+# ---- recurrent: torch takes (len, batch, in) and states (1, batch, hidden); Flux [in, len, batch] -------
+
+
+def torch_seq(mod, t, state_keys, nonbias_hh=True):
+    with torch.no_grad():
+        mod.weight_ih_l0.copy_(T(t["Wi"]))
+        mod.weight_hh_l0.copy_(T(t["Wh"]))
+        if "b" in t:
+            mod.bias_ih_l0.copy_(T(t["b"]))
+            mod.bias_hh_l0.zero_()
+    x = t["x"]
+    unbatched = x.ndim == 2
+    X = T(x).permute(1, 0) if unbatched else T(x).permute(1, 2, 0)
+    states = [T(t[k]).T.unsqueeze(0) for k in state_keys]
+    if not states:
+        out, _ = mod(X)
+    elif len(states) == 1:
+        out, _ = mod(X, states[0])
+    else:
+        out, (hn, cn) = mod(X, tuple(states))
+    out = out.detach().numpy()
+    return out.transpose(1, 0) if unbatched else out.transpose(2, 0, 1)
+
+
+def lstm_last_c(t):
+    mod = nn.LSTM(t["x"].shape[0], t["h"].shape[0])
+    with torch.no_grad():
+        mod.weight_ih_l0.copy_(T(t["Wi"]))
+        mod.weight_hh_l0.copy_(T(t["Wh"]))
+        mod.bias_ih_l0.copy_(T(t["b"]))
+        mod.bias_hh_l0.zero_()
+    X = T(t["x"]).permute(1, 2, 0)
+    _, (hn, cn) = mod(X, (T(t["h"]).T.unsqueeze(0), T(t["c"]).T.unsqueeze(0)))
+    return cn[0].detach().numpy().T
+
+
+def cell(mod, t, state_keys, pick=0):
+    with torch.no_grad():
+        mod.weight_ih.copy_(T(t["Wi"]))
+        mod.weight_hh.copy_(T(t["Wh"]))
+        mod.bias_ih.copy_(T(t["b"]))
+        mod.bias_hh.zero_()
+    states = [T(t[k]).T for k in state_keys]
+    out = mod(T(t["x"]).T, states[0] if len(states) == 1 else tuple(states))
+    if isinstance(out, tuple):
+        out = out[pick]
+    return out.detach().numpy().T
+
+
+def gruv3(t):
+    x, h, Wi, Wh, b, Whh = t["x"], t["h"], t["Wi"], t["Wh"], t["b"], t["Whh"]
+    H = h.shape[0]
+    ys = []
+    for s in range(x.shape[1]):
+        gx = Wi @ x[:, s, :] + b[:, None]
+        gh = Wh @ h
+        r = sig(gx[0:H] + gh[0:H])
+        z = sig(gx[H : 2 * H] + gh[H : 2 * H])
+        ht = np.tanh(gx[2 * H :] + Whh @ (r * h))
+        h = (1 - z) * ht + z * h
+        ys.append(h)
+    return np.stack(ys, axis=1)
+
+
+def dims(t):
+    return t["x"].shape[0], t["Wh"].shape[1]
+
+
+CASES = {
+    "RNNCell one step (torch nn.RNNCell)": lambda t: cell(nn.RNNCell(*dims(t)), t, ["h"]),
+    "RNN over a sequence, initial state given (torch nn.RNN)": lambda t: torch_seq(nn.RNN(*dims(t)), t, ["h"]),
+    "LSTMCell one step (torch nn.LSTMCell)": lambda t: cell(nn.LSTMCell(*dims(t)), t, ["h", "c"], pick=1),
+    "LSTM over a sequence, initial state given (torch nn.LSTM)": lambda t: torch_seq(
+        nn.LSTM(*dims(t)), t, ["h", "c"]
+    ),
+    "LSTM last cell state with returnState (torch nn.LSTM c_n)": lstm_last_c,
+    "LSTM unbatched [in, len] from the zero state (torch nn.LSTM)": lambda t: torch_seq(nn.LSTM(*dims(t)), t, []),
+    "GRUCell one step (torch nn.GRUCell, bias_hh = 0)": lambda t: cell(nn.GRUCell(*dims(t)), t, ["h"]),
+    "GRU over a sequence, initial state given (torch nn.GRU, bias_hh = 0)": lambda t: torch_seq(
+        nn.GRU(*dims(t)), t, ["h"]
+    ),
+    "GRUv3 over a sequence, initial state given (numpy, Flux's formula)": gruv3,
+    "RNN relu without bias, unbatched, zero state (torch nn.RNN relu)": lambda t: torch_seq(
+        nn.RNN(*dims(t), nonlinearity="relu", bias=False), t, []
+    ),
+}
+
+
+def main():
+    specs = json.load(sys.stdin)
+    out = [
+        "// GENERATED by make_fixtures.py from the specs in cases.ts (see that script's docstring); do not edit.",
+        "// Float64 reference outputs, column-major (Julia order), keyed by case name.",
+        "export const FIXTURES: Readonly<Record<string, { readonly shape: readonly number[]; readonly values: readonly number[] }>> = {",
+    ]
+    missing = []
+    for case in specs:
+        name = case["name"]
+        fn = CASES.get(name)
+        if fn is None:
+            missing.append(name)
+            continue
+        t = {k: det(v) for k, v in case["tensors"].items()}
+        y = np.asarray(fn(t), dtype=np.float64)
+        shape = list(y.shape)
+        values = ", ".join(repr(float(v)) for v in y.flatten(order="F"))
+        out.append(f"  {json.dumps(name)}: {{ shape: {json.dumps(shape)}, values: [{values}] }},")
+    out.append("};")
+    if missing:
+        sys.exit("make_fixtures.py: no reference function for: " + "; ".join(missing))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
