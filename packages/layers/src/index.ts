@@ -44,6 +44,13 @@ export {
   initialstates,
   type RecurrentOptions,
 } from "./layers/recurrent";
+export {
+  MultiHeadAttention,
+  type MHADims,
+  type MHAForwardOptions,
+  type MultiHeadAttentionOptions,
+} from "./layers/attention";
+export { dotProductAttention, makeCausalMask, type AttentionOptions } from "./layers/dotProductAttention";
 export { show, showCompact } from "./show/show";
 export { underscorise, formatBytes } from "./show/format";
 export type { Aggregate, LossOptions, ClassLossOptions } from "./losses/options";

@@ -3,7 +3,13 @@
 // data, so that the same case runs on any device and dtype. Reference values are in ./fixtures.ts, written
 // by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
 // carry `expected` values worked out by hand.
-import { relu as reluFn, type Tensor } from "@flux/kernels";
+import { add, gelu, relu as reluFn, reshape, type Tensor } from "@flux/kernels";
+import { type MHADims, MultiHeadAttention } from "../layers/attention";
+import { Chain } from "../layers/chain";
+import { Dense } from "../layers/dense";
+import { dotProductAttention } from "../layers/dotProductAttention";
+import { Embedding } from "../layers/embedding";
+import { LayerNorm } from "../layers/layerNorm";
 import type { Init } from "../init";
 import { GRU, GRUv3, LSTM, RNN } from "../layers/recurrent";
 import { GRUCell, LSTMCell, RNNCell } from "../layers/recurrentCells";
@@ -200,5 +206,124 @@ const recurrent: LayerCase[] = [
   },
 ];
 
+// An initialiser that hands out given tensors in call order (for equal shapes).
+function inOrder(...ts: Tensor[]): Init {
+  let i = 0;
+  return () => ts[i++]!;
+}
+
+const D = 8; // model width
+const NH = 2; // heads
+
+function mha(t: Readonly<Record<string, Tensor>>, dims: MHADims = D, withBias = true) {
+  const m = MultiHeadAttention(dims, {
+    nheads: NH,
+    bias: withBias,
+    init: inOrder(t.Wq!, t.Wk!, t.Wv!, t.Wo!),
+  });
+  if (withBias) {
+    m.q_proj.bias = t.bq!;
+    m.k_proj.bias = t.bk!;
+    m.v_proj.bias = t.bv!;
+    m.out_proj.bias = t.bo!;
+  }
+  return m;
+}
+
+const projections = (seed: number, dq = D, dk = D, dv = D, qk = D, v = D, out = D) => ({
+  Wq: { shape: [qk, dq], seed, scale: 1.2 },
+  Wk: { shape: [qk, dk], seed: seed + 1, scale: 1.2 },
+  Wv: { shape: [v, dv], seed: seed + 2, scale: 1.2 },
+  Wo: { shape: [out, v], seed: seed + 3, scale: 1.2 },
+});
+const projBiases = (seed: number, qk = D, v = D, out = D) => ({
+  bq: { shape: [qk], seed },
+  bk: { shape: [qk], seed: seed + 1 },
+  bv: { shape: [v], seed: seed + 2 },
+  bo: { shape: [out], seed: seed + 3 },
+});
+
+const attention: LayerCase[] = [
+  {
+    name: "dotProductAttention, 2 heads, causal mask: output (torch scaled_dot_product_attention)",
+    tensors: {
+      q: { shape: [D, L, B], seed: 50, scale: 2 },
+      k: { shape: [D, L, B], seed: 51, scale: 2 },
+      v: { shape: [D, L, B], seed: 52, scale: 2 },
+    },
+    run: (t) => dotProductAttention(t.q!, t.k!, t.v!, { nheads: NH, mask: "causal" })[0],
+  },
+  {
+    name: "dotProductAttention, 2 heads, causal mask: weights α (torch softmax(q kᵀ/√d))",
+    tensors: {
+      q: { shape: [D, L, B], seed: 50, scale: 2 },
+      k: { shape: [D, L, B], seed: 51, scale: 2 },
+      v: { shape: [D, L, B], seed: 52, scale: 2 },
+    },
+    noGrad: ["v"],
+    run: (t) => dotProductAttention(t.q!, t.k!, t.v!, { nheads: NH, mask: "causal" })[1],
+  },
+  {
+    name: "MultiHeadAttention self-attention with biases, causal (torch Linear + scaled_dot_product_attention)",
+    tensors: { x: { shape: [D, L, B], seed: 53, scale: 2 }, ...projections(54), ...projBiases(58) },
+    run: (t) => mha(t).forward(t.x!, { mask: "causal" })[0],
+  },
+  {
+    name: "MultiHeadAttention cross-attention (3, 4, 5) => (6, 4) => 8 with an additive bias (torch)",
+    tensors: {
+      q: { shape: [3, 4, B], seed: 62 },
+      k: { shape: [4, L, B], seed: 63 },
+      v: { shape: [5, L, B], seed: 64 },
+      bias: { shape: [L, 4], seed: 65 },
+      ...projections(66, 3, 4, 5, 6, 4, 8),
+    },
+    run: (t) => mha(t, [[3, 4, 5], [6, 4], 8], false).forward(t.q!, t.k!, t.v!, { bias: t.bias! })[0],
+  },
+  {
+    name: "pre-norm decoder block: embeddings + positions, LayerNorm, causal MHA, gelu MLP, residuals (torch)",
+    tensors: {
+      tok: { shape: [D, 11], seed: 70 },
+      pos: { shape: [D, L], seed: 71 },
+      ln1s: { shape: [D], seed: 72, kind: "positive" },
+      ln1b: { shape: [D], seed: 73 },
+      ln2s: { shape: [D], seed: 74, kind: "positive" },
+      ln2b: { shape: [D], seed: 75 },
+      ...projections(76),
+      W1: { shape: [2 * D, D], seed: 80 },
+      b1: { shape: [2 * D], seed: 81 },
+      W2: { shape: [D, 2 * D], seed: 82 },
+      b2: { shape: [D], seed: 83 },
+    },
+    run: (t) => decoderBlock(t).forward(TOKENS),
+  },
+];
+
+/** Token ids of the decoder-block case: [L, B], 0-based. */
+const TOKENS = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3]);
+
+// A minimal decoder-only transformer block built from the library's pieces, as a user would write one.
+function decoderBlock(t: Readonly<Record<string, Tensor>>) {
+  const tok = Embedding(11, D, { init: () => t.tok! });
+  const pos = Embedding(L, D, { init: () => t.pos! });
+  const ln1 = LayerNorm(D);
+  ln1.diag!.scale = t.ln1s!;
+  ln1.diag!.bias = t.ln1b!;
+  const ln2 = LayerNorm(D);
+  ln2.diag!.scale = t.ln2s!;
+  ln2.diag!.bias = t.ln2b!;
+  const att = mha(t, D, false);
+  const mlp = Chain(Dense(t.W1!, gelu, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! }));
+  return {
+    forward(ids: Int32Array): Tensor {
+      const e = add(
+        reshape(tok.forward(ids), [D, L, B]),
+        pos.forward(Array.from({ length: L }, (_, i) => i)),
+      );
+      const h = add(e, att.forward(ln1.forward(e), { mask: "causal" })[0]);
+      return add(h, mlp.forward(ln2.forward(h)));
+    },
+  };
+}
+
 /** Every case, in suite order. */
-export const LAYER_CASES: readonly LayerCase[] = [...recurrent];
+export const LAYER_CASES: readonly LayerCase[] = [...recurrent, ...attention];

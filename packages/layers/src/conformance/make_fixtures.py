@@ -117,6 +117,69 @@ def gruv3(t):
     return np.stack(ys, axis=1)
 
 
+# ---- attention: our [features, len, batch] with heads split as [d/nheads, nheads, ...] (NNlib's
+# split_heads); torch's scaled_dot_product_attention takes (batch, heads, len, d/nheads). ------------------
+
+
+def heads(a, nh):
+    D, L, B = a.shape
+    return T(a.reshape((D // nh, nh, L, B), order="F").transpose(3, 1, 2, 0))
+
+
+def unheads(y):
+    # (batch, heads, len, dh) -> [dh * heads, len, batch]
+    a = y.detach().numpy().transpose(3, 1, 2, 0)
+    dh, nh, L, B = a.shape
+    return a.reshape((dh * nh, L, B), order="F")
+
+
+def sdpa(q, k, v, nh, causal=False, bias=None):
+    mask = None if bias is None else T(bias.T)  # ours [kvLen, qLen] -> torch [qLen, kvLen]
+    y = F.scaled_dot_product_attention(heads(q, nh), heads(k, nh), heads(v, nh), attn_mask=mask, is_causal=causal)
+    return unheads(y)
+
+
+def attention_weights(q, k, nh, causal=False):
+    Q, K = heads(q, nh), heads(k, nh)
+    s = Q @ K.transpose(-1, -2) / math.sqrt(Q.shape[-1])
+    if causal:
+        Lq, Lk = s.shape[-2], s.shape[-1]
+        s = s.masked_fill(torch.ones(Lq, Lk, dtype=torch.bool).tril().logical_not(), float("-inf"))
+    a = torch.softmax(s, dim=-1).numpy()  # (B, nh, Lq, Lk) -> ours [Lk, Lq, nh, B]
+    return a.transpose(3, 2, 1, 0)
+
+
+def linear(W, x, b=None):
+    y = np.einsum("oi,i...->o...", W, x)
+    return y if b is None else y + b.reshape((-1,) + (1,) * (x.ndim - 1))
+
+
+def mha(t, x_q, x_k, x_v, nh=2, bias=True, causal=False, attn_bias=None):
+    g = (lambda k: t[k]) if bias else (lambda k: None)
+    q = linear(t["Wq"], x_q, g("bq"))
+    k = linear(t["Wk"], x_k, g("bk"))
+    v = linear(t["Wv"], x_v, g("bv"))
+    return linear(t["Wo"], sdpa(q, k, v, nh, causal, attn_bias), g("bo"))
+
+
+def layernorm(x, s, b):
+    mu = x.mean(axis=0, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=0, keepdims=True)
+    return (x - mu) / np.sqrt(var + 1e-5) * s[:, None, None] + b[:, None, None]
+
+
+TOKENS = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3]
+
+
+def decoder_block(t):
+    D, L, B = t["pos"].shape[0], t["pos"].shape[1], 2
+    e = t["tok"][:, TOKENS].reshape((D, L, B), order="F") + t["pos"][:, :, None]
+    h = e + mha(t, *(layernorm(e, t["ln1s"], t["ln1b"]),) * 3, bias=False, causal=True)
+    z = layernorm(h, t["ln2s"], t["ln2b"])
+    hidden = F.gelu(T(linear(t["W1"], z, t["b1"])), approximate="tanh").numpy()
+    return h + linear(t["W2"], hidden, t["b2"])
+
+
 def dims(t):
     return t["x"].shape[0], t["Wh"].shape[1]
 
@@ -138,6 +201,19 @@ CASES = {
     "RNN relu without bias, unbatched, zero state (torch nn.RNN relu)": lambda t: torch_seq(
         nn.RNN(*dims(t), nonlinearity="relu", bias=False), t, []
     ),
+    "dotProductAttention, 2 heads, causal mask: output (torch scaled_dot_product_attention)": lambda t: sdpa(
+        t["q"], t["k"], t["v"], 2, causal=True
+    ),
+    "dotProductAttention, 2 heads, causal mask: weights α (torch softmax(q kᵀ/√d))": lambda t: attention_weights(
+        t["q"], t["k"], 2, causal=True
+    ),
+    "MultiHeadAttention self-attention with biases, causal (torch Linear + scaled_dot_product_attention)": lambda t: mha(
+        t, t["x"], t["x"], t["x"], causal=True
+    ),
+    "MultiHeadAttention cross-attention (3, 4, 5) => (6, 4) => 8 with an additive bias (torch)": lambda t: mha(
+        t, t["q"], t["k"], t["v"], bias=False, attn_bias=t["bias"]
+    ),
+    "pre-norm decoder block: embeddings + positions, LayerNorm, causal MHA, gelu MLP, residuals (torch)": decoder_block,
 }
 
 
