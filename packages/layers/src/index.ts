@@ -61,6 +61,19 @@ export { crossentropy } from "./losses/crossentropy";
 export { logitcrossentropy } from "./losses/logitcrossentropy";
 export { binarycrossentropy } from "./losses/binarycrossentropy";
 export { logitbinarycrossentropy } from "./losses/logitbinarycrossentropy";
+export { xlogx } from "./losses/xlogx";
+export { msle } from "./losses/msle";
+export { huberLoss } from "./losses/huberLoss";
+export { kldivergence } from "./losses/kldivergence";
+export { poissonLoss } from "./losses/poissonLoss";
+export { hingeLoss } from "./losses/hingeLoss";
+export { squaredHingeLoss } from "./losses/squaredHingeLoss";
+export { diceCoeffLoss } from "./losses/diceCoeffLoss";
+export { tverskyLoss } from "./losses/tverskyLoss";
+export { binaryFocalLoss } from "./losses/binaryFocalLoss";
+export { focalLoss } from "./losses/focalLoss";
+export { siameseContrastiveLoss } from "./losses/siameseContrastiveLoss";
+export { labelSmoothing } from "./losses/labelSmoothing";
 // Activations and softmax come from @flux/kernels, re-exported so `import { relu } from "@flux/layers"` works.
 export {
   relu,

@@ -3,7 +3,18 @@
 // data, so that the same case runs on any device and dtype. Reference values are in ./fixtures.ts, written
 // by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
 // carry `expected` values worked out by hand.
-import { add, gelu, relu as reluFn, reshape, type Tensor } from "@flux/kernels";
+import { add, gelu, relu as reluFn, reshape, sum, type Tensor } from "@flux/kernels";
+import { binaryFocalLoss } from "../losses/binaryFocalLoss";
+import { diceCoeffLoss } from "../losses/diceCoeffLoss";
+import { focalLoss } from "../losses/focalLoss";
+import { hingeLoss } from "../losses/hingeLoss";
+import { huberLoss } from "../losses/huberLoss";
+import { kldivergence } from "../losses/kldivergence";
+import { msle } from "../losses/msle";
+import { poissonLoss } from "../losses/poissonLoss";
+import { siameseContrastiveLoss } from "../losses/siameseContrastiveLoss";
+import { squaredHingeLoss } from "../losses/squaredHingeLoss";
+import { tverskyLoss } from "../losses/tverskyLoss";
 import { type MHADims, MultiHeadAttention } from "../layers/attention";
 import { Chain } from "../layers/chain";
 import { Dense } from "../layers/dense";
@@ -325,5 +336,81 @@ function decoderBlock(t: Readonly<Record<string, Tensor>>) {
   };
 }
 
+const P = { shape: [3, 4], seed: 90, kind: "unit" } as const; // probabilities
+const Yb = { shape: [3, 4], seed: 91, kind: "binary" } as const; // 0/1 labels
+const sumAgg = { agg: (x: Tensor) => sum(x) };
+// Flux's default eps is eps(eltype(ŷ)); the cases fix Float32's so that f64 and f32 runs share references.
+const EPS32 = 1.1920928955078125e-7;
+
+const losses: LayerCase[] = [
+  {
+    name: "msle (numpy, Flux's formula)",
+    tensors: { ŷ: { ...P, kind: "positive" }, y: { shape: [3, 4], seed: 92, kind: "positive" } },
+    run: (t) => msle(t.ŷ!, t.y!, { eps: EPS32 }),
+  },
+  {
+    name: "huberLoss delta 1, mean (torch huber_loss)",
+    tensors: { ŷ: { shape: [3, 4], seed: 93, scale: 4 }, y: { shape: [3, 4], seed: 94 } },
+    run: (t) => huberLoss(t.ŷ!, t.y!),
+  },
+  {
+    name: "huberLoss delta 0.5, agg sum (torch huber_loss)",
+    tensors: { ŷ: { shape: [3, 4], seed: 93, scale: 4 }, y: { shape: [3, 4], seed: 94 } },
+    run: (t) => huberLoss(t.ŷ!, t.y!, { delta: 0.5, ...sumAgg }),
+  },
+  {
+    name: "kldivergence (numpy, Flux's formula)",
+    tensors: { ŷ: P, y: { shape: [3, 4], seed: 95, kind: "unit" } },
+    run: (t) => kldivergence(t.ŷ!, t.y!, { eps: EPS32 }),
+  },
+  {
+    name: "poissonLoss (numpy, Flux's formula)",
+    tensors: { ŷ: { ...P, kind: "positive" }, y: { shape: [3, 4], seed: 96, kind: "positive" } },
+    run: (t) => poissonLoss(t.ŷ!, t.y!),
+  },
+  {
+    name: "hingeLoss (numpy, Flux's formula)",
+    tensors: { ŷ: { shape: [3, 4], seed: 97, scale: 3 }, y: { shape: [3, 4], seed: 98, kind: "sign" } },
+    noGrad: ["y"],
+    run: (t) => hingeLoss(t.ŷ!, t.y!),
+  },
+  {
+    name: "squaredHingeLoss, agg sum (numpy, Flux's formula)",
+    tensors: { ŷ: { shape: [3, 4], seed: 97, scale: 3 }, y: { shape: [3, 4], seed: 98, kind: "sign" } },
+    noGrad: ["y"],
+    run: (t) => squaredHingeLoss(t.ŷ!, t.y!, sumAgg),
+  },
+  {
+    name: "diceCoeffLoss (numpy, Flux's formula)",
+    tensors: { ŷ: P, y: Yb },
+    noGrad: ["y"],
+    run: (t) => diceCoeffLoss(t.ŷ!, t.y!),
+  },
+  {
+    name: "tverskyLoss beta 0.7 (numpy, Flux's formula)",
+    tensors: { ŷ: P, y: Yb },
+    noGrad: ["y"],
+    run: (t) => tverskyLoss(t.ŷ!, t.y!),
+  },
+  {
+    name: "binaryFocalLoss gamma 2 (numpy, Flux's formula)",
+    tensors: { ŷ: P, y: Yb },
+    noGrad: ["y"],
+    run: (t) => binaryFocalLoss(t.ŷ!, t.y!, { eps: EPS32 }),
+  },
+  {
+    name: "focalLoss gamma 2, dims 1 (numpy, Flux's formula)",
+    tensors: { ŷ: P, y: Yb },
+    noGrad: ["y"],
+    run: (t) => focalLoss(t.ŷ!, t.y!, { eps: EPS32 }),
+  },
+  {
+    name: "siameseContrastiveLoss margin 1 (numpy, Flux's formula)",
+    tensors: { ŷ: { ...P, kind: "positive" }, y: Yb },
+    noGrad: ["y"],
+    run: (t) => siameseContrastiveLoss(t.ŷ!, t.y!),
+  },
+];
+
 /** Every case, in suite order. */
-export const LAYER_CASES: readonly LayerCase[] = [...recurrent, ...attention];
+export const LAYER_CASES: readonly LayerCase[] = [...recurrent, ...attention, ...losses];

@@ -1,7 +1,7 @@
 // The layer conformance suite (./suite.ts) on WebGPU in f32: values against PyTorch's float64 numbers,
 // gradients against the CPU's f64 autodiff. Runs for real on SwiftShader
 // (node tooling/scripts/with-vulkan.mjs npx vitest run packages/layers).
-import { describe, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { webgpuAvailableForTests } from "../../../kernels/src/webgpu/testing";
 import { layerConformanceSuite } from "./suite";
 
@@ -10,7 +10,7 @@ const available = await webgpuAvailableForTests();
 describe.skipIf(!available)("webgpu", () => {
   const suite = layerConformanceSuite("webgpu", { dtype: "f32" });
   describe(suite.title, () => {
-    it("setup", suite.setup);
+    beforeAll(suite.setup);
     for (const group of ["values", "gradients"] as const) {
       describe(group, () => {
         for (const c of suite.checks.filter((x) => x.group === group)) it(c.name, c.run);

@@ -180,6 +180,38 @@ def decoder_block(t):
     return h + linear(t["W2"], hidden, t["b2"])
 
 
+# ---- losses: Flux's formulas (src/losses/functions.jl), eps = eps(Float32) as Flux's default for f32 ----
+
+EPS = float(np.finfo(np.float32).eps)
+
+
+def xlogy(x, y):
+    return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))
+
+
+def kl(yh, y):
+    ent = np.mean(np.sum(xlogy(y, y), axis=0))
+    ce = np.mean(-np.sum(xlogy(y, yh + EPS), axis=0))
+    return ent + ce
+
+
+def binary_focal(yh, y, g=2):
+    e = yh + EPS
+    pt = y * e + (1 - y) * (1 - e)
+    return np.mean((1 - pt) ** g * -np.log(pt))
+
+
+def focal(yh, y, g=2):
+    e = yh + EPS
+    return np.mean(np.sum(-y * (1 - e) ** g * np.log(e), axis=0))
+
+
+def tversky(yh, y, b=0.7):
+    num = np.sum(y * yh) + 1
+    den = np.sum(y * yh + b * (1 - y) * yh + (1 - b) * y * (1 - yh)) + 1
+    return 1 - num / den
+
+
 def dims(t):
     return t["x"].shape[0], t["Wh"].shape[1]
 
@@ -214,6 +246,23 @@ CASES = {
         t, t["q"], t["k"], t["v"], bias=False, attn_bias=t["bias"]
     ),
     "pre-norm decoder block: embeddings + positions, LayerNorm, causal MHA, gelu MLP, residuals (torch)": decoder_block,
+    "msle (numpy, Flux's formula)": lambda t: np.mean(np.log((t["ŷ"] + EPS) / (t["y"] + EPS)) ** 2),
+    "huberLoss delta 1, mean (torch huber_loss)": lambda t: F.huber_loss(T(t["ŷ"]), T(t["y"]), delta=1.0).numpy(),
+    "huberLoss delta 0.5, agg sum (torch huber_loss)": lambda t: F.huber_loss(
+        T(t["ŷ"]), T(t["y"]), delta=0.5, reduction="sum"
+    ).numpy(),
+    "kldivergence (numpy, Flux's formula)": lambda t: kl(t["ŷ"], t["y"]),
+    "poissonLoss (numpy, Flux's formula)": lambda t: np.mean(t["ŷ"] - xlogy(t["y"], t["ŷ"])),
+    "hingeLoss (numpy, Flux's formula)": lambda t: np.mean(np.maximum(0, 1 - t["ŷ"] * t["y"])),
+    "squaredHingeLoss, agg sum (numpy, Flux's formula)": lambda t: np.sum(np.maximum(0, 1 - t["ŷ"] * t["y"]) ** 2),
+    "diceCoeffLoss (numpy, Flux's formula)": lambda t: 1
+    - (2 * np.sum(t["y"] * t["ŷ"]) + 1) / (np.sum(t["y"] ** 2) + np.sum(t["ŷ"] ** 2) + 1),
+    "tverskyLoss beta 0.7 (numpy, Flux's formula)": lambda t: tversky(t["ŷ"], t["y"]),
+    "binaryFocalLoss gamma 2 (numpy, Flux's formula)": lambda t: binary_focal(t["ŷ"], t["y"]),
+    "focalLoss gamma 2, dims 1 (numpy, Flux's formula)": lambda t: focal(t["ŷ"], t["y"]),
+    "siameseContrastiveLoss margin 1 (numpy, Flux's formula)": lambda t: np.mean(
+        (1 - t["y"]) * t["ŷ"] ** 2 + t["y"] * np.maximum(0, 1 - t["ŷ"]) ** 2
+    ),
 }
 
 
