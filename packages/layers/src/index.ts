@@ -26,6 +26,11 @@ export type { PoolOptions } from "./layers/pool";
 export { flatten } from "./layers/flatten";
 export { SkipConnection } from "./layers/skipConnection";
 export { Parallel } from "./layers/parallel";
+export { GroupNorm, type GroupNormOptions } from "./layers/groupNorm";
+export { InstanceNorm, type InstanceNormOptions } from "./layers/instanceNorm";
+export { AlphaDropout, type AlphaDropoutOptions } from "./layers/alphaDropout";
+export { Maxout } from "./layers/maxout";
+export { Bilinear, type BilinearOptions } from "./layers/bilinear";
 export {
   RNNCell,
   LSTMCell,

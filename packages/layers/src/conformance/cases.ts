@@ -3,7 +3,12 @@
 // data, so that the same case runs on any device and dtype. Reference values are in ./fixtures.ts, written
 // by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
 // carry `expected` values worked out by hand.
-import { add, gelu, relu as reluFn, reshape, sum, type Tensor } from "@flux/kernels";
+import { add, gelu, relu as reluFn, reshape, rng, sum, type Tensor, tanh } from "@flux/kernels";
+import { AlphaDropout } from "../layers/alphaDropout";
+import { Bilinear } from "../layers/bilinear";
+import { GroupNorm } from "../layers/groupNorm";
+import { InstanceNorm } from "../layers/instanceNorm";
+import { Maxout } from "../layers/maxout";
 import { binaryFocalLoss } from "../losses/binaryFocalLoss";
 import { diceCoeffLoss } from "../losses/diceCoeffLoss";
 import { focalLoss } from "../losses/focalLoss";
@@ -37,8 +42,17 @@ export interface LayerCase {
   readonly noGrad?: readonly string[];
   /** `false`: no gradient check (a non-differentiable output). */
   readonly grad?: boolean;
-  /** Hand-worked reference values (else ./fixtures.ts under the case's name). */
-  readonly expected?: { readonly shape: readonly number[]; readonly values: readonly number[] };
+  /**
+   * Reference values worked out here (else ./fixtures.ts under the case's name): fixed numbers, or computed
+   * from the host values of the case's tensors.
+   */
+  readonly expected?: Reference | ((hosts: Readonly<Record<string, Float64Array>>) => Reference);
+}
+
+/** Reference values, column-major. */
+export interface Reference {
+  readonly shape: readonly number[];
+  readonly values: readonly number[];
 }
 
 // An initialiser that hands out given tensors by shape (a layer's constructor calls it once per weight).
@@ -412,5 +426,84 @@ const losses: LayerCase[] = [
   },
 ];
 
+const img = (seed: number, c = 4) => ({ shape: [3, 3, c, 2], seed, scale: 2 }) as const;
+
+const normalisation: LayerCase[] = [
+  {
+    name: "GroupNorm(4, 2) with affine parameters (torch group_norm)",
+    tensors: { x: img(100), γ: { shape: [4], seed: 101, kind: "positive" }, β: { shape: [4], seed: 102 } },
+    run: (t) => {
+      const m = GroupNorm(4, 2, undefined, { initγ: () => t.γ!, initβ: () => t.β! });
+      return m.forward(t.x!);
+    },
+  },
+  {
+    name: "InstanceNorm(4) affine, instance statistics (torch instance_norm)",
+    tensors: { x: img(103), γ: { shape: [4], seed: 104, kind: "positive" }, β: { shape: [4], seed: 105 } },
+    run: (t) =>
+      InstanceNorm(4, undefined, { affine: true, initγ: () => t.γ!, initβ: () => t.β! }).forward(t.x!),
+  },
+  {
+    name: "InstanceNorm(4) in test mode with running statistics (torch instance_norm)",
+    tensors: {
+      x: img(106),
+      γ: { shape: [4], seed: 107, kind: "positive" },
+      β: { shape: [4], seed: 108 },
+      μ: { shape: [4], seed: 109 },
+      σ2: { shape: [4], seed: 110, kind: "positive" },
+    },
+    noGrad: ["μ", "σ2"],
+    run: (t) => {
+      const m = InstanceNorm(4, undefined, {
+        affine: true,
+        trackStats: true,
+        active: false,
+        initγ: () => t.γ!,
+        initβ: () => t.β!,
+      });
+      m.mean = t.μ!;
+      m.var = t.σ2!;
+      return m.forward(t.x!);
+    },
+  },
+  {
+    name: "Maxout of two Dense layers (numpy)",
+    tensors: {
+      x: { shape: [3, B], seed: 111, scale: 2 },
+      W1: { shape: [4, 3], seed: 112 },
+      b1: { shape: [4], seed: 113 },
+      W2: { shape: [4, 3], seed: 114 },
+      b2: { shape: [4], seed: 115 },
+    },
+    run: (t) =>
+      Maxout(Dense(t.W1!, undefined, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! })).forward(
+        t.x!,
+      ),
+  },
+  {
+    name: "Bilinear((5, 4) => 3, tanh) with bias (torch bilinear)",
+    tensors: {
+      x: { shape: [5, B], seed: 116, scale: 2 },
+      y: { shape: [4, B], seed: 117, scale: 2 },
+      W: { shape: [3, 5, 4], seed: 118 },
+      b: { shape: [3], seed: 119 },
+    },
+    run: (t) => Bilinear(t.W!, tanh, { bias: t.b! }).forward(t.x!, t.y!),
+  },
+  {
+    name: "AlphaDropout(0.3) in training with a seeded generator (Flux's formula, same draws)",
+    tensors: { x: { shape: [6, 4], seed: 120, scale: 3 } },
+    run: (t) => AlphaDropout(0.3, { active: true, rng: rng(7) }).forward(t.x!),
+    expected: (h) => {
+      const r = rng(7);
+      const p = 0.3;
+      const αp = -1.7580993408473766;
+      const A = 1 / Math.sqrt((1 - p) * (1 + p * αp * αp));
+      const Bc = -A * αp * p;
+      return { shape: [6, 4], values: Array.from(h.x!, (v) => A * (r.uniform() > p ? v : αp) + Bc) };
+    },
+  },
+];
+
 /** Every case, in suite order. */
-export const LAYER_CASES: readonly LayerCase[] = [...recurrent, ...attention, ...losses];
+export const LAYER_CASES: readonly LayerCase[] = [...recurrent, ...attention, ...losses, ...normalisation];

@@ -212,6 +212,17 @@ def tversky(yh, y, b=0.7):
     return 1 - num / den
 
 
+# ---- normalisation: ours [W, H, C, N] is torch's (N, C, H, W) with the dims reversed ----------------
+
+
+def nchw(a):
+    return T(a.transpose(3, 2, 1, 0))
+
+
+def back(y):
+    return y.detach().numpy().transpose(3, 2, 1, 0)
+
+
 def dims(t):
     return t["x"].shape[0], t["Wh"].shape[1]
 
@@ -260,6 +271,23 @@ CASES = {
     "tverskyLoss beta 0.7 (numpy, Flux's formula)": lambda t: tversky(t["ŷ"], t["y"]),
     "binaryFocalLoss gamma 2 (numpy, Flux's formula)": lambda t: binary_focal(t["ŷ"], t["y"]),
     "focalLoss gamma 2, dims 1 (numpy, Flux's formula)": lambda t: focal(t["ŷ"], t["y"]),
+    "GroupNorm(4, 2) with affine parameters (torch group_norm)": lambda t: back(
+        F.group_norm(nchw(t["x"]), 2, T(t["γ"]), T(t["β"]), eps=1e-5)
+    ),
+    "InstanceNorm(4) affine, instance statistics (torch instance_norm)": lambda t: back(
+        F.instance_norm(nchw(t["x"]), weight=T(t["γ"]), bias=T(t["β"]), eps=1e-5)
+    ),
+    "InstanceNorm(4) in test mode with running statistics (torch instance_norm)": lambda t: back(
+        F.instance_norm(
+            nchw(t["x"]), T(t["μ"]), T(t["σ2"]), T(t["γ"]), T(t["β"]), use_input_stats=False, eps=1e-5
+        )
+    ),
+    "Maxout of two Dense layers (numpy)": lambda t: np.maximum(
+        linear(t["W1"], t["x"], t["b1"]), linear(t["W2"], t["x"], t["b2"])
+    ),
+    "Bilinear((5, 4) => 3, tanh) with bias (torch bilinear)": lambda t: torch.tanh(
+        F.bilinear(T(t["x"].T), T(t["y"].T), T(t["W"]), T(t["b"]))
+    ).numpy().T,
     "siameseContrastiveLoss margin 1 (numpy, Flux's formula)": lambda t: np.mean(
         (1 - t["y"]) * t["ŷ"] ** 2 + t["y"] * np.maximum(0, 1 - t["ŷ"]) ** 2
     ),
