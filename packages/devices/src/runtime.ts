@@ -44,24 +44,13 @@ export function denoGranted(desc: { name: string; path?: string; variable?: stri
 }
 
 /**
- * Reads an environment variable; `undefined` where there is none, no access (Deno without `--allow-env`),
- * or no environment at all (browsers). An empty string counts as unset.
+ * Reads an environment variable: @flux/kernels' shared `readEnv` (`undefined` where unset, empty, or not
+ * readable without a permission the user did not grant, e.g. Deno without `--allow-env`; never prompts).
  *
  * @example
  * readEnv("FLUX_GPU_BACKEND"); // "webgpu" or undefined
  */
-export function readEnv(name: string): string | undefined {
-  let v: string | undefined;
-  try {
-    if (g.Deno !== undefined) {
-      if (!denoGranted({ name: "env", variable: name })) return undefined;
-      v = g.Deno.env.get(name);
-    } else v = g.process?.env?.[name];
-  } catch {
-    return undefined;
-  }
-  return v === undefined || v === "" ? undefined : v;
-}
+export { readEnv } from "@flux/kernels";
 
 /** The subset of `node:fs` we use. */
 export interface FsLike {
