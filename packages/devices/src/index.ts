@@ -18,7 +18,7 @@ export {
   functional,
   type AdapterDescription,
 } from "./gpuBackends";
-export { setGpuBackend, GPU_BACKEND } from "./setGpuBackend";
+export { setGpuBackend, gpuBackend, GPU_BACKEND } from "./setGpuBackend";
 export {
   PREFERENCES_FILE,
   PREFERENCE_KEY,
@@ -40,6 +40,7 @@ export {
   DeviceIdError,
   MixedDevicesError,
   InvalidBackendError,
+  PreferencesFileError,
   DeviceDTypeError,
 } from "./errors";
 

@@ -1,5 +1,6 @@
 // Runtime detection and runtime-neutral access to the environment and to `node:fs`, so that the package
 // stays importable in browsers (no static `node:` import) and never triggers a Deno permission prompt.
+import type { PrefsFs } from "./preferencesFile";
 
 /** The JavaScript runtime we are in. */
 export type RuntimeName = "node" | "bun" | "deno" | "browser" | "other";
@@ -52,13 +53,8 @@ export function denoGranted(desc: { name: string; path?: string; variable?: stri
  */
 export { readEnv } from "@flux/kernels";
 
-/** The subset of `node:fs` we use. */
-export interface FsLike {
-  readFileSync(path: string, encoding: "utf8"): string;
-  writeFileSync(path: string, data: string): void;
-  existsSync(path: string): boolean;
-  unlinkSync(path: string): void;
-}
+/** The subset of `node:fs` we use (the preference file's needs, see ./preferencesFile.ts). */
+export interface FsLike extends PrefsFs {}
 
 /**
  * `node:fs` where the runtime has it (Node, Bun, Deno), else `null` (browsers). Synchronous where the

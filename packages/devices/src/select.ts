@@ -1,4 +1,4 @@
-// Automatic device selection (SPEC §3, MLDataDevices' `get_gpu_device`): the preference if it is a valid,
+// Automatic device selection (MLDataDevices' `get_gpu_device`): the preference if it is a valid,
 // loaded and working backend (else one warning and on); then every supported backend in order; then the CPU
 // with one warning, or DeviceSelectionError under `force`. Software adapters (SwiftShader, llvmpipe, WARP...)
 // are passed over unless allowed. Every selection leaves a structured report (./report.ts).

@@ -1,4 +1,4 @@
-// The device choice as a user's process meets it (issue 14, items 2, 4, 5): on a machine without a Vulkan
+// The device choice as a user's process meets it: on a machine without a Vulkan
 // driver Dawn is never loaded, so nothing of its native stderr reaches the terminal, and the report names
 // what is missing; FLUX_VISIBLE_DEVICES=-1 loads nothing; Node without the `webgpu` package is told to
 // install it (and only then); Deno runs without `-A` (no environment permission needed for a randn).

@@ -1,4 +1,4 @@
-// Selection and its report (issue 14, items 3 and 4; issue 13, items 9 and 10): software adapters are passed
+// Selection and its report: software adapters are passed
 // over unless allowed (environment variable or option) and it is said once; the structured report names the
 // adapters seen, the choice and the reason; bad options and un-awaited Promises get named errors.
 // WebGPU here is an injected GPU object whose one adapter is a SwiftShader fallback adapter, so the result
