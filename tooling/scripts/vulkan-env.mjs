@@ -2,7 +2,7 @@
 //
 // Why: Dawn (npm `webgpu`) and Deno need a Vulkan driver. Mesa's lavapipe is refused by Dawn (it lacks
 // shaderUniform*ArrayDynamicIndexing); Chromium's SwiftShader works. A machine with a real GPU needs none
-// of this, so its driver is left alone. See /work/shared/guide/PLATFORM.md, "WebGPU runs here without a GPU".
+// of this, so its driver is left alone.
 //
 // Usage as a module:   import { vulkanEnv } from "./vulkan-env.mjs"; spawn(cmd, { env: { ...process.env, ...vulkanEnv() } })
 // Usage as a script:   node tooling/scripts/vulkan-env.mjs [--probe]   (prints the additions; --probe asks Dawn for an adapter)

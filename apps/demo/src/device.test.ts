@@ -1,4 +1,4 @@
-// The demo's device line (issue 14, items 2 and 3): `pickDevice` takes the reason from @flux/devices'
+// The demo's device line: `pickDevice` takes the reason from @flux/devices'
 // selection report, never from a patched console.warn, and on a machine without a Vulkan driver nothing is
 // printed at all (Dawn is not even loaded). Run in a child process (bundled with esbuild) so that stderr, which
 // native code would write to, can be checked.

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { cpuDevice } from "./cpuDevice";
 import { DeviceIdError } from "./errors";
 import { getDevice } from "./getDevice";
-import { functional, registerGpuBackend, supportedGpuBackends } from "./gpuBackends";
+import { functional, registerGpuBackend } from "./gpuBackends";
 import { gpuDevice, resetGpuDevice } from "./gpuDevice";
 import { gpuDevices } from "./gpuDevices";
 import { lastSelection } from "./report";

@@ -1,4 +1,4 @@
-// The one environment reader (issue 14.5): never needs a permission that was not granted, never prompts.
+// The one environment reader: never needs a permission that was not granted, never prompts.
 import { afterEach, describe, expect, it } from "vitest";
 import { readEnv } from "./env";
 

@@ -1,4 +1,4 @@
-// The Vulkan survey behind "do not load Dawn without a driver" (issue 14.2), on a file system made of a
+// The Vulkan survey behind "do not load Dawn without a driver", on a file system made of a
 // Map: no manifest, no loader, a driver for a GPU that is not there, software-only, VK_ICD_FILENAMES.
 import { describe, expect, it } from "vitest";
 import { type SurveyFs, surveyVulkan, vulkanCheck, vulkanSearchFolders } from "./vulkan";

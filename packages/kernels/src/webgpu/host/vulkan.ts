@@ -93,7 +93,7 @@ function jsonFiles(fs: SurveyFs, dir: string): string[] {
   }
 }
 
-/** The manifest folders the Vulkan loader searches on Linux, in its order (LoaderDriverInterface.md). */
+/** The manifest folders the Vulkan loader searches on Linux, in its order (the Vulkan loader documentation, "Driver Discovery on Linux"). */
 export function vulkanSearchFolders(env: (name: string) => string | undefined): string[] {
   const home = envOf(env, "HOME");
   const configHome = envOf(env, "XDG_CONFIG_HOME") ?? (home ? `${home}/.config` : undefined);
