@@ -17,6 +17,7 @@
  * @property {number} [minSampleS] shortest sample worth timing; faster calls are repeated inside one sample
  * @property {number} [maxReps] stop after this many samples even if time is left
  * @property {number} [slowS] a warm-up call slower than this is the only run (default: 2 budgets, at least 3 s)
+ * @property {() => void} [beforeSamples] called once after the warm-up, right before the timed samples
  */
 
 /**
@@ -47,7 +48,7 @@ export function median(values) {
  */
 export async function measure(
   run,
-  { budgetS, minSampleS = 0.002, maxReps = 200, slowS = Math.max(2 * budgetS, 3) },
+  { budgetS, minSampleS = 0.002, maxReps = 200, slowS = Math.max(2 * budgetS, 3), beforeSamples },
 ) {
   // Only await real promises: an await per sync call would add microtask noise to sub-ms cells.
   let isAsync = false;
@@ -70,6 +71,7 @@ export async function measure(
     first = Math.min(first, (performance.now() - t0) / 1e3);
   }
   const inner = Math.max(1, Math.ceil(minSampleS / Math.max(first, 1e-7)));
+  beforeSamples?.();
   /** @type {number[]} */
   const samples = [];
   const deadline = performance.now() + budgetS * 1e3;
