@@ -3,7 +3,7 @@
 // once per cell and thread count, in a rotating order, so that a busy minute on a shared machine slows all
 // of them alike). Ours runs in this process (and, when it uses a system BLAS, again in a child process with
 // FLUX_CPU_BLAS=0: the wasm-GEMM path); PyTorch in a python3 child (peers/torch_bench.py). Ratios are the
-// median over rounds of each round's ratio. Issue 12's targets are checked under the table.
+// median over rounds of each round's ratio. The CPU performance targets of the training hot path are checked under the table.
 
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -38,7 +38,7 @@ const SETTLE_MS = 150;
  * @property {number} min
  */
 
-/** Issue 12's CPU targets (benchmarks, not tests). */
+/** The CPU targets of the training hot path (benchmarks, not tests). */
 /** @type {ModelTarget[]} */
 export const MODEL_TARGETS = [
   {
@@ -316,7 +316,7 @@ export function modelRatio(run, cell, a, b) {
 }
 
 /**
- * Checks issue 12's targets against a run.
+ * Checks the targets against a run.
  *
  * @param {ModelRun} run
  * @returns {{ target: ModelTarget, cell: string, status: "pass" | "miss" | "n/a", value: number | null, range: string }[]}
@@ -425,7 +425,7 @@ export function renderModelTable(run) {
   }
   const verdicts = evaluateModelTargets(run);
   if (verdicts.length) {
-    lines.push("", "Targets (issue 12):", "");
+    lines.push("", "Targets:", "");
     for (const v of verdicts) {
       const cell = run.cells.find((c) => c.id === v.cell);
       const value = v.value === null ? "" : ` (${formatNumber(v.value)}x; ${v.range})`;

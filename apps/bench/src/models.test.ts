@@ -55,7 +55,7 @@ describe("model table", () => {
     expect(modelRatio(r, "train-mlp-b64", ["flux-wasm", 2], ["flux", 2])!.ratio).toBeCloseTo(0.8);
   });
 
-  it("checks issue 12's targets", () => {
+  it("checks the performance targets", () => {
     const v = evaluateModelTargets(run());
     const find = (cell: string, text: string) =>
       v.find((x: any) => x.cell === cell && x.target.text === text)!;

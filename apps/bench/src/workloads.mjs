@@ -105,7 +105,7 @@ export function allCells() {
 }
 
 /**
- * The model table's rows (issue 12): training steps and inference of the 784-256-10 MLP and the LeNet-style
+ * The model table's rows: training steps and inference of the 784-256-10 MLP and the LeNet-style
  * CNN, run by models.mjs against PyTorch with 1 and 2 threads, not by the per-system loop.
  *
  * @returns {Cell[]}
