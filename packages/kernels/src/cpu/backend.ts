@@ -17,7 +17,7 @@ import { CpuBufferPool } from "./bufferPool.js";
 import { affineActInto, type FusedAct } from "./affine.js";
 import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
-import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
+import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
 import { matmulInto } from "./matmul.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
@@ -60,6 +60,9 @@ export class CpuBackend implements Backend<TypedArray> {
     return x.storage.slice();
   }
   dispose(storage: TypedArray): void {
+    // A conv forward pass may have kept its col matrix for this input; the pool may hand the storage out
+    // again with other values, so that entry must go first.
+    forgetConvInput(storage);
     // Back to the pool (only buffers it handed out); accounting happens in the tensor layer.
     pool.give(storage);
   }
@@ -87,6 +90,7 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   write(dst: V, src: V): void {
+    forgetConvInput(dst.storage); // new values: a col matrix cached for the old ones is stale
     dst.storage.set(src.storage);
   }
 

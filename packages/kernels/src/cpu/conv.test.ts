@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conv2dGeometry } from "../backend.js";
-import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
+import { CpuBackend } from "./backend.js";
+import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 
 // The definition, one multiply-add at a time: y[ow,oh,co,n] = Σ x[iw,ih,c,n] * w[kw,kh,c,co] over the taps
 // whose input lies inside the image, with NNlib's flip unless `flipped`. The backward passes are the
@@ -155,5 +156,56 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
       conv2dInto(x, w, g, got, "f32", budget);
       for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
     }
+  });
+});
+
+describe("the col matrix kept from the forward pass for the weight gradient", () => {
+  const g: Conv2dGeometry = {
+    stride: [1, 1],
+    pad: [1, 0, 1, 1],
+    dilation: [1, 1],
+    flipped: false,
+    inShape: [7, 6, 2, 3],
+    weightShape: [3, 3, 2, 4],
+    outShape: [7, 4, 4, 3],
+  };
+  const reference = (x: Float64Array, dy: Float64Array) => {
+    const want = new Float64Array(size(g.weightShape));
+    forEachTerm(g, (xi, wi, yi) => {
+      want[wi]! += x[xi]! * dy[yi]!;
+    });
+    return want;
+  };
+  const filter = (x: Float64Array, dy: Float64Array) => {
+    const got = new Float64Array(size(g.weightShape)).fill(7);
+    conv2dBackwardFilterInto(x, dy, g, got, "f64");
+    return got;
+  };
+
+  it("gives the same weight gradient as building it again, and is used once", () => {
+    const x = values(size(g.inShape), 11);
+    const dy = values(size(g.outShape), 12);
+    conv2dInto(x, values(size(g.weightShape), 13), g, new Float64Array(size(g.outShape)), "f64");
+    close(filter(x, dy), reference(x, dy)); // from the cache
+    close(filter(x, dy), reference(x, dy)); // built again
+  });
+
+  it("is dropped when the input's storage is written in place or disposed", () => {
+    const backend = new CpuBackend();
+    const x = values(size(g.inShape), 21);
+    const dy = values(size(g.outShape), 22);
+    const w = values(size(g.weightShape), 23);
+    const fresh = values(size(g.inShape), 24);
+    conv2dInto(x, w, g, new Float64Array(size(g.outShape)), "f64");
+    // `assign` writes new values into the same storage: the col matrix of the old values must not be used.
+    backend.write(
+      { storage: x, shape: g.inShape, dtype: "f64" },
+      { storage: fresh, shape: g.inShape, dtype: "f64" },
+    );
+    close(filter(x, dy), reference(fresh, dy));
+    conv2dInto(x, w, g, new Float64Array(size(g.outShape)), "f64");
+    forgetConvInput(x); // what dispose does before the pool may hand the storage out again
+    x.set(values(size(g.inShape), 25));
+    close(filter(x, dy), reference(x, dy));
   });
 });
