@@ -24,7 +24,7 @@ export function coalesce(
       continue;
     }
     outShape.push(shape[d]!);
-    strides.forEach((s, k) => outStrides[k]!.push(s[d]!));
+    for (let k = 0; k < strides.length; k++) outStrides[k]!.push(strides[k]![d]!);
   }
   return { shape: outShape, strides: outStrides };
 }
