@@ -5,6 +5,7 @@ import type { TypedArray } from "../dtype.js";
 import type { BinaryOp } from "../opNames.js";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
 import { forEachLine } from "./lines.js";
+import { binarySimd } from "./wasm/elementwiseSimd.js";
 
 type Line = (
   a: TypedArray,
@@ -100,6 +101,16 @@ export function binaryInto(
   const line = LINES[op];
   const n = sizeOf(outShape);
   // Fast paths: same shape, or one operand a scalar (a size-n operand then has the output's layout).
+  // Large f32 operands: the same two layouts with wasm SIMD (bit-identical; see elementwiseSimd.ts).
+  if (a.length === n && b.length === n && binarySimd(op, a, 0, b, 0, false, out, 0, n)) return;
+  if (a.length === n && b.length === 1 && binarySimd(op, a, 0, b, 0, true, out, 0, n)) return;
+  if (
+    a.length === 1 &&
+    b.length === n &&
+    (op === "add" || op === "mul") &&
+    binarySimd(op, b, 0, a, 0, true, out, 0, n)
+  )
+    return;
   if (a.length === n && b.length === n && SAME[op]) {
     SAME[op](a, b, out, n);
     return;
