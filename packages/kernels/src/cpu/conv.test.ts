@@ -190,6 +190,20 @@ describe("the col matrix kept from the forward pass for the weight gradient", ()
     close(filter(x, dy), reference(x, dy)); // built again
   });
 
+  it("dy interleaved by the input gradient serves the weight gradient, and only for that dy", () => {
+    const x = values(size(g.inShape), 31);
+    const dy = values(size(g.outShape), 32);
+    const w = values(size(g.weightShape), 33);
+    conv2dBackwardInputInto(dy, w, g, new Float64Array(size(g.inShape)), "f64");
+    close(filter(x, dy), reference(x, dy)); // uses the kept interleave
+    conv2dBackwardInputInto(dy, w, g, new Float64Array(size(g.inShape)), "f64");
+    forgetConvInput(dy); // dy disposed: its storage may come back with other values
+    dy.set(values(size(g.outShape), 34));
+    close(filter(x, dy), reference(x, dy));
+    const other = values(size(g.outShape), 35);
+    close(filter(x, other), reference(x, other));
+  });
+
   it("is dropped when the input's storage is written in place or disposed", () => {
     const backend = new CpuBackend();
     const x = values(size(g.inShape), 21);

@@ -21,7 +21,8 @@
 // geometry). When the whole batch fits one chunk, the forward pass keeps its col matrix in a small cache
 // keyed by x's storage and geometry, and the weight gradient takes it from there instead of building it a
 // second time (im2col was a fifth of a LeNet training step). The CPU backend drops an entry when that
-// storage is disposed (and may be reused) or written in place (`forgetConvInput`).
+// storage is disposed (and may be reused) or written in place (`forgetConvInput`). Likewise the input
+// gradient keeps dy in GEMM order for the weight gradient that the same VJP asks for next.
 import type { Conv2dGeometry } from "../backend.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import { CpuBufferPool } from "./bufferPool.js";
@@ -256,12 +257,35 @@ function takeCol(x: TypedArray, key: string): TypedArray | undefined {
 }
 
 /**
- * @internal Drops the col matrix cached for `storage`: the CPU backend calls it when that storage is
- * disposed (the pool may hand it out again with other values) or overwritten in place.
+ * dy in GEMM order ([R, Cout]), kept by the input gradient for the weight gradient that follows it (the
+ * op's VJP asks for both, in that order, with the same dy): one interleave instead of two.
+ */
+let interleavedDy: CachedCol | null = null;
+
+function takeInterleaved(dy: TypedArray, key: string): TypedArray | undefined {
+  const e = interleavedDy;
+  if (e === null || e.x !== dy || e.key !== key) return undefined;
+  interleavedDy = null;
+  return e.col;
+}
+
+function keepInterleaved(dy: TypedArray, key: string, t: TypedArray): void {
+  if (interleavedDy !== null) scratch.give(interleavedDy.col);
+  interleavedDy = { x: dy, key, col: t };
+}
+
+/**
+ * @internal Drops what is cached for `storage` (a forward pass's col matrix, an interleaved dy): the CPU
+ * backend calls it when that storage is disposed (the pool may hand it out again with other values) or
+ * overwritten in place.
  */
 export function forgetConvInput(storage: TypedArray): void {
   for (let i = colCache.length - 1; i >= 0; i--) {
     if (colCache[i]!.x === storage) scratch.give(colCache.splice(i, 1)[0]!.col);
+  }
+  if (interleavedDy?.x === storage) {
+    scratch.give(interleavedDy.col);
+    interleavedDy = null;
   }
 }
 
@@ -328,11 +352,15 @@ export function conv2dBackwardInputInto(
   const gemm = gemmFor(dtype);
   dx.fill(0);
   if (d.N === 0 || d.P === 0) return;
+  const whole = chunkSize(d, colBudget) >= d.N;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
-    interleave(dy, n0, count, d, staging);
-    gemm(false, true, R, d.K, d.Cout, 1, staging, R, w, d.K, 0, col, R);
+    // The whole batch in one chunk: interleave into a buffer of its own and keep it for the weight gradient.
+    const t = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.Cout, false) : staging;
+    interleave(dy, n0, count, d, t);
+    gemm(false, true, R, d.K, d.Cout, 1, t, R, w, d.K, 0, col, R);
     col2imAddChunk(col, n0, count, g, d, dx);
+    if (whole) keepInterleaved(dy, geometryKey(g), t);
   });
 }
 
@@ -351,13 +379,18 @@ export function conv2dBackwardFilterInto(
     dw.fill(0);
     return;
   }
-  const cached = chunkSize(d, colBudget) >= d.N ? takeCol(x, geometryKey(g)) : undefined;
+  const whole = chunkSize(d, colBudget) >= d.N;
+  const key = geometryKey(g);
+  const cached = whole ? takeCol(x, key) : undefined;
+  const dyT = whole ? takeInterleaved(dy, key) : undefined;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
     const c = cached ?? col;
     if (cached === undefined) im2colChunk(x, n0, count, g, d, c);
-    interleave(dy, n0, count, d, staging);
-    gemm(true, false, d.K, d.Cout, R, 1, c, R, staging, R, n0 === 0 ? 0 : 1, dw, d.K);
+    const t = dyT ?? staging;
+    if (dyT === undefined) interleave(dy, n0, count, d, t);
+    gemm(true, false, d.K, d.Cout, R, 1, c, R, t, R, n0 === 0 ? 0 : 1, dw, d.K);
   });
   if (cached !== undefined) scratch.give(cached);
+  if (dyT !== undefined) scratch.give(dyT);
 }
