@@ -8,6 +8,8 @@
  * @property {number} inner calls per sample (more than 1 for calls too short to time alone)
  * @property {number} minS
  * @property {number} maxS
+ * @property {number} [cpuMedianS] median process CPU seconds per call (user + system, every thread of the
+ *   process): on a busy machine a one-thread workload's CPU time moves far less than its wall time
  * @property {string} [note] e.g. "one run (slow)" when a single call exceeded twice the budget
  */
 
@@ -74,12 +76,17 @@ export async function measure(
   beforeSamples?.();
   /** @type {number[]} */
   const samples = [];
+  /** @type {number[]} */
+  const cpu = [];
   const deadline = performance.now() + budgetS * 1e3;
   while (samples.length < 3 || (performance.now() < deadline && samples.length < maxReps)) {
+    const c0 = process.cpuUsage();
     t0 = performance.now();
     if (isAsync) for (let i = 0; i < inner; i++) await run();
     else for (let i = 0; i < inner; i++) run();
     samples.push((performance.now() - t0) / 1e3 / inner);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6 / inner);
     if (first > budgetS) break; // slow cell: one measured sample after warm-up is all the budget allows
   }
   return {
@@ -88,5 +95,6 @@ export async function measure(
     inner,
     minS: Math.min(...samples),
     maxS: Math.max(...samples),
+    cpuMedianS: median(cpu),
   };
 }

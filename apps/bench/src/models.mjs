@@ -160,7 +160,15 @@ function childSystem(id, label, child, options, python) {
       if (r.error) return { error: String(r.error) };
       const m = r.result;
       return python
-        ? { medianS: m.median_s, reps: m.reps, inner: m.inner, minS: m.min_s, maxS: m.max_s, note: m.note }
+        ? {
+            medianS: m.median_s,
+            reps: m.reps,
+            inner: m.inner,
+            minS: m.min_s,
+            maxS: m.max_s,
+            cpuMedianS: m.cpu_median_s,
+            note: m.note,
+          }
         : m;
     },
     close: () => child.close(),
@@ -298,19 +306,23 @@ export function modelSpeed(run, cell, system, threads) {
 
 /**
  * The median over rounds of (a's speed ÷ b's speed) in the same round; null when no round has both.
+ * `clock: "cpu"` compares process CPU time per call instead of wall time (one-thread rows on a busy
+ * machine: see `Measurement.cpuMedianS`).
  *
  * @param {ModelRun} run
  * @param {string} cell
  * @param {[string, number]} a system and threads
  * @param {[string, number]} b
+ * @param {"wall" | "cpu"} [clock]
  * @returns {{ ratio: number, min: number, max: number } | null}
  */
-export function modelRatio(run, cell, a, b) {
+export function modelRatio(run, cell, a, b, clock = "wall") {
   const ra = okRounds(run, a[0], cell, a[1]);
   const rb = okRounds(run, b[0], cell, b[1]);
+  const key = clock === "cpu" ? "cpuMedianS" : "medianS";
   const ratios = [];
   for (let i = 0; i < Math.min(ra.length, rb.length); i++)
-    if (ra[i] && rb[i]) ratios.push(rb[i].medianS / ra[i].medianS);
+    if (ra[i]?.[key] > 0 && rb[i]?.[key] > 0) ratios.push(rb[i][key] / ra[i][key]);
   if (ratios.length === 0) return null;
   return { ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
@@ -372,7 +384,7 @@ export function renderModelTable(run) {
   const sys = run.systems.map((s) => s.id);
   const label = (/** @type {string} */ id) => run.systems.find((s) => s.id === id)?.label ?? id;
   const head = ["workload", "threads", ...sys.map(label)];
-  if (sys.includes("torch")) head.push("÷ PyTorch");
+  if (sys.includes("torch")) head.push("÷ PyTorch", "÷ PyTorch, CPU time");
   if (sys.includes("flux-wasm")) head.push("wasm GEMM ÷ BLAS");
   if (sys.includes("baseline")) head.push(`÷ ${label("baseline")}`);
   const lines = [
@@ -384,7 +396,11 @@ export function renderModelTable(run) {
   for (const cell of run.cells) {
     for (const t of run.threads) {
       const cols = [cell.label, String(t), ...sys.map((s) => show(modelSpeed(run, cell, s, t)))];
-      if (sys.includes("torch")) cols.push(showRatio(modelRatio(run, cell.id, ["flux", t], ["torch", t])));
+      if (sys.includes("torch")) {
+        cols.push(showRatio(modelRatio(run, cell.id, ["flux", t], ["torch", t])));
+        // CPU time says the same thing as wall time only for one thread (two threads share the cores).
+        cols.push(t === 1 ? showRatio(modelRatio(run, cell.id, ["flux", t], ["torch", t], "cpu")) : "—");
+      }
       if (sys.includes("flux-wasm"))
         cols.push(showRatio(modelRatio(run, cell.id, ["flux-wasm", t], ["flux", t])));
       if (sys.includes("baseline"))
@@ -394,7 +410,9 @@ export function renderModelTable(run) {
   }
   lines.push(
     "",
-    "Samples/s, medians over rounds (higher is better); ratios are the median of the rounds' ratios.",
+    "Samples/s, medians over rounds (higher is better); ratios are the median of the rounds' ratios. The CPU-time",
+    "ratio (one thread) divides the processes' CPU seconds per call instead: on a busy machine it moves far less",
+    "than wall time, since time spent waiting for a core is not counted.",
     "",
     "Our training step, ms per step (means over the timed steps, median over rounds): `forward` is the loss",
     "function under `withgradient` (model + loss, recorded), `backward` the rest of `withgradient`, `update`",

@@ -8,6 +8,7 @@ const m = (medianS: number, extra = {}) => ({
   inner: 1,
   minS: medianS,
   maxS: medianS,
+  cpuMedianS: medianS / 2,
   ...extra,
 });
 const cells = modelCells();
@@ -51,6 +52,7 @@ describe("model table", () => {
       min: 0.8,
       max: 0.8,
     });
+    expect(modelRatio(r, "train-mlp-b64", ["flux", 1], ["torch", 1], "cpu")!.ratio).toBeCloseTo(0.8);
     // A failed round is left out of the ratio.
     expect(modelRatio(r, "train-mlp-b64", ["flux-wasm", 2], ["flux", 2])!.ratio).toBeCloseTo(0.8);
   });
@@ -74,7 +76,7 @@ describe("model table", () => {
   it("renders the table, the step profile, the targets and the failed rounds", () => {
     const md = renderModelTable(run());
     expect(md).toContain(
-      "| MLP 784-256-10 train step (logit CE + Adam), batch 64 | 1 | 6,400 | 3,200 | 8,000 | 0.8x | 0.5x |",
+      "| MLP 784-256-10 train step (logit CE + Adam), batch 64 | 1 | 6,400 | 3,200 | 8,000 | 0.8x | 0.8x | 0.5x |",
     );
     expect(md).toContain(
       "| MLP 784-256-10 train step (logit CE + Adam), batch 64 | 1 | 2 | 3 | 4 | 0.1 | 10 | 11 |",

@@ -9,7 +9,8 @@ It exits at the end of its input.
 PyTorch eager on the CPU, float32, row-major (x is [batch, 784] or [batch, 1, 28, 28]). A training step is
 `zero_grad(); cross_entropy(model(x), y).backward(); step()` with torch.optim.Adam(lr=1e-3) (PyTorch's
 default implementation for CPU tensors, foreach); inference is `model(x)` under torch.inference_mode().
-Timing mirrors apps/bench/src/measure.mjs (numpy_bench.py has the same loop).
+Timing mirrors apps/bench/src/measure.mjs (numpy_bench.py has the same loop), with the process CPU time
+per call beside the wall time.
 """
 
 import json
@@ -37,12 +38,15 @@ def measure(run, budget_s, min_sample_s, max_reps, slow_s):
     inner = max(1, -(-min_sample_s // max(first, 1e-7)))
     inner = int(inner)
     samples = []
+    cpu = []
     deadline = time.perf_counter() + budget_s
     while len(samples) < 3 or (time.perf_counter() < deadline and len(samples) < max_reps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for _ in range(inner):
             run()
         samples.append((time.perf_counter() - t0) / inner)
+        cpu.append((time.process_time() - c0) / inner)
         if first > budget_s:
             break
     return {
@@ -51,6 +55,7 @@ def measure(run, budget_s, min_sample_s, max_reps, slow_s):
         "inner": inner,
         "min_s": min(samples),
         "max_s": max(samples),
+        "cpu_median_s": statistics.median(cpu),
     }
 
 
