@@ -159,6 +159,39 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
   });
 });
 
+describe("im2col's 3-wide fast path (stride 1, no padding along W)", () => {
+  for (const flipped of [false, true]) {
+    it(`forward and weight gradient match the definition (flipped: ${flipped}, padding along H)`, () => {
+      const g: Conv2dGeometry = {
+        stride: [1, 1],
+        pad: [0, 0, 1, 2],
+        dilation: [1, 2],
+        flipped,
+        inShape: [8, 5, 3, 2],
+        weightShape: [3, 2, 3, 4],
+        outShape: [6, 6, 4, 2],
+      };
+      const x = values(size(g.inShape), 41);
+      const w = values(size(g.weightShape), 42);
+      const dy = values(size(g.outShape), 43);
+      const y = new Float64Array(size(g.outShape));
+      const dw = new Float64Array(size(g.weightShape));
+      forEachTerm(g, (xi, wi, yi) => {
+        y[yi]! += x[xi]! * w[wi]!;
+        dw[wi]! += x[xi]! * dy[yi]!;
+      });
+      const got = new Float64Array(y.length).fill(Number.NaN);
+      conv2dInto(x, w, g, got, "f64", 1); // one image per chunk
+      close(got, y);
+      conv2dInto(x, w, g, got, "f64"); // the whole batch, col matrix kept
+      close(got, y);
+      const gw = new Float64Array(dw.length).fill(7);
+      conv2dBackwardFilterInto(x, dy, g, gw, "f64");
+      close(gw, dw);
+    });
+  }
+});
+
 describe("the col matrix kept from the forward pass for the weight gradient", () => {
   const g: Conv2dGeometry = {
     stride: [1, 1],
