@@ -161,7 +161,7 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
 
 describe("im2col's 3-wide fast path (stride 1, no padding along W)", () => {
   for (const flipped of [false, true]) {
-    it(`forward and weight gradient match the definition (flipped: ${flipped}, padding along H)`, () => {
+    it(`forward and both gradients match the definition (flipped: ${flipped}, padding along H)`, () => {
       const g: Conv2dGeometry = {
         stride: [1, 1],
         pad: [0, 0, 1, 2],
@@ -188,6 +188,13 @@ describe("im2col's 3-wide fast path (stride 1, no padding along W)", () => {
       const gw = new Float64Array(dw.length).fill(7);
       conv2dBackwardFilterInto(x, dy, g, gw, "f64");
       close(gw, dw);
+      const dx = new Float64Array(size(g.inShape));
+      forEachTerm(g, (xi, wi, yi) => {
+        dx[xi]! += dy[yi]! * w[wi]!;
+      });
+      const gx = new Float64Array(dx.length).fill(7);
+      conv2dBackwardInputInto(dy, w, g, gx, "f64");
+      close(gx, dx);
     });
   }
 });
