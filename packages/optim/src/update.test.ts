@@ -1,5 +1,6 @@
 import { type Tensor, gradient, memory, mul, randn, sum, tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
+import { setFusedSteps } from "./fused.js";
 import { Descent, Momentum, OptimStructureError, setup, update, updateInPlace } from "./index.js";
 
 const vals = (t: Tensor) => Array.from(t.dataSync());
@@ -54,18 +55,29 @@ describe("updateInPlace", () => {
     expect(vals(w)).toEqual([0.25, 1]);
   });
 
-  it("skips branches without a gradient, casts a gradient of another dtype, frees replaced state", () => {
-    const model = { w: tensor([1, 2], [2]), v: tensor([5], [1]) };
-    const state = setup(Momentum(0.5), model) as any;
-    const oldVelocity = state.w.state as Tensor;
-    const before = memory().liveTensors;
-    const g = tensor([2, 2], [2], { dtype: "f64" });
-    updateInPlace(state, model, { w: g });
-    expect(model.w.dtype).toBe("f32");
-    expect(vals(model.w)).toEqual([0, 1]);
-    expect(vals(model.v)).toEqual([5]);
-    expect(oldVelocity.isDisposed).toBe(true);
-    expect(memory().liveTensors).toBe(before + 1); // only the gradient we made
+  it.each([
+    ["fused (state updated in place)", true],
+    ["reference (replaced state freed)", false],
+  ])("skips branches without a gradient, casts a gradient of another dtype: %s", (_name, fused) => {
+    setFusedSteps(fused);
+    try {
+      const model = { w: tensor([1, 2], [2]), v: tensor([5], [1]) };
+      const state = setup(Momentum(0.5), model) as any;
+      const oldVelocity = state.w.state as Tensor;
+      const before = memory().liveTensors;
+      const g = tensor([2, 2], [2], { dtype: "f64" });
+      updateInPlace(state, model, { w: g });
+      expect(model.w.dtype).toBe("f32");
+      expect(vals(model.w)).toEqual([0, 1]);
+      expect(vals(model.v)).toEqual([5]);
+      expect(vals(state.w.state)).toEqual([1, 1]);
+      // Fused: the same velocity tensor holds the new values; reference: a new one, the old one freed.
+      expect(state.w.state === oldVelocity).toBe(fused);
+      expect(oldVelocity.isDisposed).toBe(!fused);
+      expect(memory().liveTensors).toBe(before + 1); // only the gradient we made
+    } finally {
+      setFusedSteps(undefined);
+    }
   });
 
   it("throws OptimStructureError on mismatched gradient shapes or structure", () => {
