@@ -1,7 +1,8 @@
 import { type Tensor, gradient, memory, mul, randn, sum, tensor } from "@flux/kernels";
+import { UnawaitedPromiseError } from "@flux/functors";
 import { describe, expect, it } from "vitest";
 import { setFusedSteps } from "./fused.js";
-import { Descent, Momentum, OptimStructureError, setup, update, updateInPlace } from "./index.js";
+import { Descent, Momentum, OptimStructureError, setup, train, update, updateInPlace } from "./index.js";
 
 const vals = (t: Tensor) => Array.from(t.dataSync());
 
@@ -87,6 +88,49 @@ describe("updateInPlace", () => {
     expect(() => updateInPlace(state, model, { w: { x: tensor([1], [1]) } })).toThrow(
       /container where the model has a tensor/,
     );
+  });
+
+  it("refuses a gradient that names children the model lacks (it would train nothing), with the key path", () => {
+    const x = tensor([1, 2], [2]);
+    const state = setup(Descent(), { x });
+    let error: unknown;
+    try {
+      updateInPlace(state, { x }, { y: tensor([1, 1], [2]) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OptimStructureError);
+    expect((error as OptimStructureError).path).toBe("y");
+    expect((error as Error).message).toMatch(/gradient has a child "y" that the model does not have .*"x"/);
+    expect(Array.from(x.dataSync())).toEqual([1, 2]);
+    // Deeper, and in an array: the path names the place.
+    const model = { layers: [{ w: tensor([1], [1]) }] };
+    const st = setup(Descent(), model);
+    expect(() => updateInPlace(st, model, { layers: [{ v: tensor([1], [1]) }] })).toThrow(/at "layers.0.v"/);
+    expect(() => updateInPlace(st, model, { layers: [null, { w: tensor([1], [1]) }] })).toThrow(
+      /at "layers.1"/,
+    );
+    expect(() => updateInPlace(st, model, 3)).toThrow(
+      /the gradient has a number where the model has a container/,
+    );
+    // Null entries and missing keys are still "no gradient here".
+    updateInPlace(st, model, { layers: [{ w: null }] });
+    updateInPlace(st, model, {});
+  });
+
+  it("refuses a Promise (a missing await) for the model, the state or the gradient", async () => {
+    const model = { w: tensor([1, 2], [2]) };
+    const state = setup(Descent(), model);
+    const g = { w: tensor([1, 1], [2]) };
+    const later = Promise.resolve(model);
+    expect(() => setup(Descent(), later)).toThrow(UnawaitedPromiseError);
+    expect(() => updateInPlace(state, later, g)).toThrow(/updateInPlace: `model` is a Promise.*await/);
+    expect(() => updateInPlace(state, model, Promise.resolve(g))).toThrow(UnawaitedPromiseError);
+    expect(() => update(Promise.resolve(state) as never, model, g)).toThrow(/update: `state` is a Promise/);
+    await expect(train(() => sum(model.w), later, [[]], state)).rejects.toThrow(
+      /train: `model` is a Promise/,
+    );
+    await later;
   });
 
   it("does not leak across many steps", () => {
