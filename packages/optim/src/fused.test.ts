@@ -112,7 +112,7 @@ interface Run {
 /** Trains one parameter for `steps` steps on `device`, fused or reference, with `pure` (update) or in place. */
 async function trainOnce(
   rule: Rule,
-  dims: number[],
+  dims: readonly number[],
   dtype: DType,
   device: string,
   fused: boolean,

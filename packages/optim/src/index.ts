@@ -25,7 +25,7 @@ export { freeze, thaw } from "./freeze.js";
 export { type Restructure, destructure } from "./destructure.js";
 export { type LossFn, type StepInfo, type TrainOptions, train } from "./train.js";
 export { ofDtype, epsOf } from "./scalars.js";
-export { type Range, LEARNING_RATE, DECAY, UNIT, POSITIVE, NON_NEGATIVE, describeRange } from "./ranges.js";
+export type { Range } from "./ranges.js";
 export {
   OptimError,
   RuleArgumentError,
