@@ -83,28 +83,32 @@ function mlpRow(batch) {
       [...Array(10).keys()],
     );
     const state = setup(Adam(), model);
+    const phases = { gradient: [], update: [] };
     const step = () => {
+      const t0 = performance.now();
       const { val, grad } = withgradient((m) => logitcrossentropy(apply(m, x), y), model);
+      const t1 = performance.now();
       updateInPlace(state, model, grad[0]);
+      phases.gradient.push(t1 - t0);
+      phases.update.push(performance.now() - t1);
       dispose([val, grad]);
     };
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: [] };
+    return { fused, step, times: [], phases };
   });
   return { label: `MLP 784-256-10 train step, batch ${batch}`, paths, unit: "ms/step" };
 }
 
 setCpuThreads(1);
 await cpuKernelsReady();
-const mlpSizes = [
-  [256, 784],
-  [256],
-  [10, 256],
-  [10],
+const mlpSizes = [[256, 784], [256], [10, 256], [10]];
+const rows = [
+  adamRow("adam-update, 1M f32", [[1 << 20]]),
+  adamRow("adam-update, MLP 784-256-10 (203,530 f32)", mlpSizes),
+  mlpRow(64),
 ];
-const rows = [adamRow("adam-update, 1M f32", [[1 << 20]]), adamRow("adam-update, MLP 784-256-10 (203,530 f32)", mlpSizes), mlpRow(64)];
 for (let r = 0; r < rounds; r++) {
   for (const row of rows) {
     // Alternate which path goes first so drift in machine load hits both alike.
@@ -114,7 +118,9 @@ for (let r = 0; r < rounds; r++) {
 }
 
 const kernel = cpuKernelInfo();
-console.log(`optimiser update, fused vs reference, ${rounds} interleaved rounds, medians; CPU kernel ${kernel.kind}, ${kernel.threads} thread`);
+console.log(
+  `optimiser update, fused vs reference, ${rounds} interleaved rounds, medians; CPU kernel ${kernel.kind}, ${kernel.threads} thread`,
+);
 console.log("| row | fused | reference (FLUX_FUSED_OPTIM=0) | speed-up |");
 console.log("| --- | --- | --- | --- |");
 for (const row of rows) {
@@ -125,3 +131,10 @@ for (const row of rows) {
       : `${(s * 1e3).toFixed(2)} ms`;
   console.log(`| ${row.label} | ${show(fused)} | ${show(ref)} | ${(ref / fused).toFixed(2)}x |`);
 }
+const mlp = rows[rows.length - 1];
+const [f, r] = mlp.paths.map((p) => p.phases);
+const ms = (v) => `${median(v).toFixed(2)} ms`;
+console.log(
+  `\nMLP step profile (medians over all calls): forward + backward ${ms(f.gradient)} fused / ${ms(r.gradient)} reference; ` +
+    `update ${ms(f.update)} fused / ${ms(r.update)} reference.`,
+);
