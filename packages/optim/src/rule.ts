@@ -1,6 +1,9 @@
 // A rule is a frozen record of hyper-parameters (its own enumerable fields) whose prototype carries the two
-// functions of Optimisers.jl's interface, `init` and `apply`. `defineRule` turns a small spec into the
-// public factory (`Adam()`, `Adam(0.01)`, `Adam({ eta: 0.01 })`), so each file under rules/ is one spec.
+// functions of Optimisers.jl's interface, `init` and `apply`, plus `fused`: the same step as one call of
+// kernels' in-place `optimiserStep`, which update/updateInPlace/train prefer (`apply` stays the reference and
+// the tests' oracle). `defineRule` turns a small spec into the public factory (`Adam()`, `Adam(0.01)`,
+// `Adam({ eta: 0.01 })`), checks hyper-parameters against the spec's `ranges`, so each file under rules/ is
+// one spec.
 import { type OptimiserStepOp, type Tensor, tidy } from "@flux/kernels";
 import { RuleArgumentError } from "./errors.js";
 import { type Range, describeRange, inRange } from "./ranges.js";
