@@ -27,8 +27,12 @@ export function setFusedSteps(on: boolean | undefined): void {
 /** Whether fused steps are on: `setFusedSteps`, else FLUX_FUSED_OPTIM (anything but "0" means on). */
 export function fusedStepsEnabled(): boolean {
   if (forced !== undefined) return forced;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.FLUX_FUSED_OPTIM !== "0";
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    return env?.FLUX_FUSED_OPTIM !== "0";
+  } catch {
+    return true; // no access to the environment (Deno without --allow-env): the default
+  }
 }
 
 /**
