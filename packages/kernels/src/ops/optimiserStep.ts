@@ -94,8 +94,13 @@ export function optimiserStep(
         "check optimiserStepSupported(x) and apply the rule as element-wise ops otherwise.",
     );
   }
-  if (g.dtype !== x.dtype || !shapesEqual(g.shape, x.shape)) {
+  if (!shapesEqual(g.shape, x.shape)) {
     throw new ShapeError(`${OP}: the gradient is ${shapeText(g)} but the parameter is ${shapeText(x)}.`);
+  }
+  if (g.dtype !== x.dtype) {
+    throw new DTypeError(
+      `${OP}: the gradient is ${g.dtype} but the parameter is ${x.dtype}; cast the gradient first: cast(g, "${x.dtype}").`,
+    );
   }
   const packed = pack(ops);
   if (!optimiserStepSupported(x, ops)) {
