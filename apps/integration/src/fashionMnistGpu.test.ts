@@ -1,4 +1,4 @@
-// Issue 6, WebGPU half: the Fashion-MNIST MLP trained on the GPU follows the CPU run step by step (same
+// Fashion-MNIST, WebGPU half: the Fashion-MNIST MLP trained on the GPU follows the CPU run step by step (same
 // initial weights, moved with `await gpu(model)`; same batches, in order), and a model saved from the GPU
 // loads on the CPU with the same weights and the same predictions.
 import { DataLoader } from "@flux/data";

@@ -1,23 +1,20 @@
 // Shared fixtures of the integration suite: where the real Fashion-MNIST files live, the model every test
 // trains, and the WebGPU gate that turns "no adapter" into a FAILURE under FLUX_REQUIRE_WEBGPU=1.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { type DataLoader, FashionMNIST } from "@flux/data";
 import { getDevice, gpu, gpuDevice } from "@flux/devices";
 import { onecold, onehotbatch, rng, setDefaultRng, type Tensor, tensor, tidy } from "@flux/kernels";
 import { webgpuFunctional } from "@flux/kernels/webgpu";
 import { Chain, Dense, relu } from "@flux/layers";
+import { fashionMnistDir, haveFashionMnist as haveFashionMnistIn } from "../../../tooling/fixtures.mjs";
 
 /**
- * The four Fashion-MNIST IDX files, `../shared/datasets/fashion-mnist` from the repo root (three levels
- * above this folder). Nothing is downloaded.
+ * The four Fashion-MNIST IDX files: `$FLUX_FASHION_MNIST_DIR`, else `shared/datasets/fashion-mnist` next to
+ * the repository (tooling/fixtures.mjs, the one place that knows). Nothing is downloaded.
  */
-export const FASHION_MNIST_DIR = fileURLToPath(
-  new URL("../../../../shared/datasets/fashion-mnist", import.meta.url),
-);
+export const FASHION_MNIST_DIR = fashionMnistDir();
 
 /** Whether the real data set is on this machine (tests that need it skip, with a warning, when not). */
-export const haveFashionMnist = existsSync(`${FASHION_MNIST_DIR}/train-labels-idx1-ubyte.gz`);
+export const haveFashionMnist = haveFashionMnistIn(FASHION_MNIST_DIR);
 if (!haveFashionMnist) console.warn(`[integration] Fashion-MNIST not found in ${FASHION_MNIST_DIR}: skipped`);
 
 /** The ten classes as the label files number them. */
@@ -53,7 +50,7 @@ function tensorPrefix(t: Tensor, n: number): Tensor {
   return tensor(t.dataSync().slice(0, d * n), [d, n]);
 }
 
-/** The MLP of issue 6: 784 → 256 (relu) → 10 logits. */
+/** The Fashion-MNIST MLP of Flux's model zoo: 784 → 256 (relu) → 10 logits. */
 export type Mlp = ReturnType<typeof buildMlp>;
 
 /**

@@ -1,6 +1,6 @@
 // End-to-end test of the playground: builds it (and the @flux packages it bundles, through turbo's cache),
 // serves dist/ on 127.0.0.1 at a random port, and drives headless Chromium (WebGPU on SwiftShader, the
-// flags of PLATFORM.md) through a short training run on WebGPU and one on the CPU. Checks that the page is
+// flags of ../../smoke/browser/chromium.mjs) through a short training run on WebGPU and one on the CPU. Checks that the page is
 // cross-origin isolated, shows the webgpu device and its adapter, that the loss falls, and that the test
 // grid gets predictions; saves a screenshot of the WebGPU run to test-artifacts/playground.png.
 // SwiftShader is a software adapter, which @flux/devices passes over unless asked: the WebGPU run asks with
@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-// The SwiftShader WebGPU flags of PLATFORM.md, kept in one place for every headless-Chromium suite.
+// The SwiftShader WebGPU flags, kept in one place for every headless-Chromium suite.
 import { CHROMIUM_ARGS } from "../../smoke/browser/chromium.mjs";
 import { appRoot, distDir } from "../scripts/build.mjs";
 import { serve } from "../scripts/serve.mjs";

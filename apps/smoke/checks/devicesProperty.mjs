@@ -1,4 +1,4 @@
-// The round-trip PROPERTY of @flux/devices (issue 5) on every runtime the smoke app runs on, against the BUILT
+// The round-trip PROPERTY of @flux/devices (its README's transfer contract) on every runtime the smoke app runs on, against the BUILT
 // packages: for random nested structures of tensors (random shapes, dtypes, sharing) and other leaves,
 // `cpu(dev(x))` equals x leaf by leaf after the README's eltype conversion, the sharing pattern is identical,
 // non-tensor leaves pass through as the same values, `getDevice(dev(x))` is the device, and nothing leaks.

@@ -1,5 +1,5 @@
 // Named error classes with stable `code`s. Messages start with "[@flux/devices]", say what was tried and what
-// to do next (SPEC §0), so a user can act on them without reading our source.
+// to do next (the error rule of every @flux package, docs/ARCHITECTURE.md), so a user can act on them without reading our source.
 
 /**
  * Base class of the errors thrown by `@flux/devices` (except `DeviceIdError`, which is a `RangeError`).

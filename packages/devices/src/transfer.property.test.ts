@@ -1,4 +1,4 @@
-// Property (SPEC §3, issue "Done when"): for random nested structures of tensors (random shapes, dtypes,
+// Property (the README's transfer contract): for random nested structures of tensors (random shapes, dtypes,
 // sharing) and other leaves, cpu(dev(x)) equals x leaf by leaf after the documented eltype conversion, the
 // sharing pattern is identical, and getDevice of the moved structure is dev. Runs against a CPU-backed second
 // backend (always) and the WebGPU backend when it is registered and functional (FLUX_REQUIRE_WEBGPU=1 turns

@@ -208,7 +208,7 @@ export async function inflateIdx(gz: Uint8Array, maxBytes: number): Promise<Uint
  * further, and inflation stops at the declared size (more data or less is an IdxFormatError saying which).
  *
  * @example
- * const labels = await readIdx("../shared/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz");
+ * const labels = await readIdx("data/fashion-mnist/t10k-labels-idx1-ubyte.gz");
  * labels.shape; // [10000]
  */
 export async function readIdx(

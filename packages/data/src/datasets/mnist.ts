@@ -134,7 +134,7 @@ export function MNIST(opts: MnistOptions): Promise<MnistData> {
  * as `MNIST`. Class names are in `FASHION_MNIST_CLASSES`.
  *
  * @example
- * const train = await FashionMNIST({ dir: "../shared/datasets/fashion-mnist", flatten: true });
+ * const train = await FashionMNIST({ dir: "data/fashion-mnist", flatten: true });
  * train.features.shape; // [784, 60000]
  */
 export function FashionMNIST(opts: MnistOptions): Promise<MnistData> {

@@ -1,5 +1,5 @@
 // Unary element-wise kernels. One tight loop per op (a shared loop with a callback would go megamorphic and
-// run several times slower). Activations are branch-free: PLATFORM.md measured `v > 0 ? v : 0` 9x slower on
+// run several times slower). Activations are branch-free: we measured `v > 0 ? v : 0` 9x slower on
 // random signs, and here (Node 20, 1M f32) Math.max(v, 0) and Math.sign ran 5x slower than the forms used
 // below, `0.5 * (v + |v|)` for max(v, 0) and `+(v > 0)` for the step function (6.8 ms vs 1.4-1.9 ms).
 import type { TypedArray } from "../dtype.js";

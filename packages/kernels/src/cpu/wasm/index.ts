@@ -13,7 +13,7 @@ export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | SystemBlasKind |
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: waking a worker costs 15-40 us here, and
- * at 64³ two threads were 2x slower than one (PLATFORM.md). Measured with scripts/bench-sgemm.mjs (Node 20 and
+ * at 64³ two threads were 2x slower than one. Measured with scripts/bench-sgemm.mjs (Node 20 and
  * Bun, 2 threads): two threads lose up to 128³ and win from 160³ on, so the split starts at 144³ ≈ 3 M.
  */
 const MIN_SPLIT_MULTIPLY_ADDS = 144 * 144 * 144;
