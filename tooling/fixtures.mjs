@@ -38,7 +38,10 @@ export function fashionMnistDir(env = process.env) {
  * @returns {boolean}
  */
 export function haveFashionMnist(dir = fashionMnistDir()) {
-  return ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"].every(
-    (f) => existsSync(join(dir, `${f}.gz`)) || existsSync(join(dir, f)),
-  );
+  return [
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+  ].every((f) => existsSync(join(dir, `${f}.gz`)) || existsSync(join(dir, f)));
 }

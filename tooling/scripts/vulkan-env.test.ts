@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveVulkanEnv } from "./vulkan-env.mjs";
+// The raw `webgpu` package, below kernels: only the env reading is shared with kernels' test gate.
+import { webgpuRequired } from "../../packages/kernels/src/webgpu/testing";
 
 describe("resolveVulkanEnv", () => {
   it("respects a VK_ICD_FILENAMES the user set", () => {
@@ -49,7 +51,7 @@ describe("WebGPU under the Vulkan env (npm test runs vitest with it)", () => {
       why = `the webgpu package did not load: ${(e as Error).message}`;
     }
     if (!adapter) {
-      if (process.env.FLUX_REQUIRE_WEBGPU === "1") throw new Error(`FLUX_REQUIRE_WEBGPU=1 but ${why}`);
+      if (webgpuRequired()) throw new Error(`FLUX_REQUIRE_WEBGPU=1 but ${why}`);
       ctx.skip(why);
     }
     expect(typeof adapter!.info?.vendor).toBe("string");

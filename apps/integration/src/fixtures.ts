@@ -1,10 +1,11 @@
 // Shared fixtures of the integration suite: where the real Fashion-MNIST files live, the model every test
-// trains, and the WebGPU gate that turns "no adapter" into a FAILURE under FLUX_REQUIRE_WEBGPU=1.
+// trains, and kernels' WebGPU test gate (plus a @flux/devices selection check), which turns "no adapter"
+// into a FAILURE under FLUX_REQUIRE_WEBGPU=1.
 import { type DataLoader, FashionMNIST } from "@flux/data";
 import { getDevice, gpu, gpuDevice } from "@flux/devices";
 import { onecold, onehotbatch, rng, setDefaultRng, type Tensor, tensor, tidy } from "@flux/kernels";
-import { webgpuFunctional } from "@flux/kernels/webgpu";
 import { Chain, Dense, relu } from "@flux/layers";
+import { webgpuAvailableForTests } from "../../../packages/kernels/src/webgpu/testing";
 import { fashionMnistDir, haveFashionMnist as haveFashionMnistIn } from "../../../tooling/fixtures.mjs";
 
 /**
@@ -88,19 +89,14 @@ export async function accuracy(model: Mlp, x: Tensor, labels: Int32Array): Promi
  * @example
  * const gpuOk = await webgpuForTests(); describe.skipIf(!gpuOk)("on the GPU", () => { ... });
  */
-export async function webgpuForTests(): Promise<boolean> {
-  const probe = await webgpuFunctional();
-  let problem = probe.ok ? null : probe.reason;
-  if (problem === null) {
-    const dev = await gpuDevice();
-    if (dev.kind !== "webgpu") problem = `gpuDevice() chose ${String(dev)} although the probe passed`;
-  }
-  if (problem === null) return true;
-  if (process.env.FLUX_REQUIRE_WEBGPU === "1") {
-    throw new Error(`[integration] FLUX_REQUIRE_WEBGPU=1 but WebGPU is not usable here: ${problem}`);
-  }
-  console.warn(`[integration] WebGPU tests skipped: ${problem}`);
-  return false;
+export function webgpuForTests(): Promise<boolean> {
+  return webgpuAvailableForTests({
+    label: "[integration]",
+    also: async () => {
+      const dev = await gpuDevice();
+      return dev.kind === "webgpu" ? null : `gpuDevice() chose ${String(dev)} although the probe passed`;
+    },
+  });
 }
 
 /** `getDevice(x)` as a string (`"CPUDevice()"`, `"GPUDevice(webgpu:0)"`) for readable assertions. */

@@ -15,9 +15,7 @@ const X = () =>
 
 export default function (t) {
   t.check("exports its public names (the README's API) from the built package", () => {
-    for (const name of [
-      "numobs", "getobs", "DataLoader", "mapobs", "splitobs", "shuffleobs",
-    ])
+    for (const name of ["numobs", "getobs", "DataLoader", "mapobs", "splitobs", "shuffleobs"])
       t.equal(typeof data[name], "function", `export ${name}`);
     for (const name of ["obsview", "readIdx", "parseIdx", "MNIST", "FashionMNIST", "prefetchToDevice"])
       t.equal(typeof data[name], "function", `export ${name}`);

@@ -18,9 +18,24 @@ const {
 export default function (t) {
   t.check("exports its public names (the README's API) from the built package", () => {
     for (const name of [
-      "cpuDevice", "gpuDevice", "resetGpuDevice", "supportedGpuBackends", "functional", "loaded",
-      "setGpuBackend", "getDevice", "getDeviceType", "UnknownDevice", "gpuDevices", "gpu", "cpu",
-      "f32", "f16", "f64", "DeviceIterator", "DeviceSelectionError",
+      "cpuDevice",
+      "gpuDevice",
+      "resetGpuDevice",
+      "supportedGpuBackends",
+      "functional",
+      "loaded",
+      "setGpuBackend",
+      "getDevice",
+      "getDeviceType",
+      "UnknownDevice",
+      "gpuDevices",
+      "gpu",
+      "cpu",
+      "f32",
+      "f16",
+      "f64",
+      "DeviceIterator",
+      "DeviceSelectionError",
     ])
       t.equal(typeof devices[name], "function", `export ${name}`);
     t.ok("GPU_BACKEND" in devices, "export GPU_BACKEND (a constant: the preference read at start)");

@@ -10,8 +10,17 @@ const double = (x) => (typeof x === "number" ? 2 * x : x);
 export default function (t) {
   t.check("exports its public names (the README's API) from the built package", () => {
     for (const name of [
-      "fmap", "fmapStructure", "fmapWithPath", "fleaves", "fcollect", "children", "isLeaf",
-      "trainable", "functor", "leaf", "getKeyPath",
+      "fmap",
+      "fmapStructure",
+      "fmapWithPath",
+      "fleaves",
+      "fcollect",
+      "children",
+      "isLeaf",
+      "trainable",
+      "functor",
+      "leaf",
+      "getKeyPath",
     ])
       t.equal(typeof functors[name], "function", `export ${name}`);
   });

@@ -22,9 +22,26 @@ const {
 export default function (t) {
   t.check("exports its public names (the README's API) from the built package", () => {
     for (const name of [
-      "Dense", "Chain", "Dropout", "BatchNorm", "LayerNorm", "Embedding", "Conv", "MaxPool",
-      "MeanPool", "flatten", "SkipConnection", "Parallel", "mse", "mae", "crossentropy",
-      "logitcrossentropy", "binarycrossentropy", "logitbinarycrossentropy", "trainables", "state",
+      "Dense",
+      "Chain",
+      "Dropout",
+      "BatchNorm",
+      "LayerNorm",
+      "Embedding",
+      "Conv",
+      "MaxPool",
+      "MeanPool",
+      "flatten",
+      "SkipConnection",
+      "Parallel",
+      "mse",
+      "mae",
+      "crossentropy",
+      "logitcrossentropy",
+      "binarycrossentropy",
+      "logitbinarycrossentropy",
+      "trainables",
+      "state",
       "loadmodel",
     ])
       t.equal(typeof layers[name], "function", `export ${name}`);

@@ -10,10 +10,33 @@ const values = (t) => Array.from(t.dataSync());
 export default function (t) {
   t.check("exports its public names (the README's API) from the built package", () => {
     for (const name of [
-      "Descent", "Momentum", "Nesterov", "RMSProp", "Adam", "AdamW", "RAdam", "AdaGrad",
-      "AdaDelta", "AdaMax", "NAdam", "Lion", "OptimiserChain", "ClipGrad", "ClipNorm",
-      "WeightDecay", "SignDecay", "AccumGrad", "setup", "update", "updateInPlace", "adjust",
-      "adjustInPlace", "freeze", "thaw", "destructure", "train",
+      "Descent",
+      "Momentum",
+      "Nesterov",
+      "RMSProp",
+      "Adam",
+      "AdamW",
+      "RAdam",
+      "AdaGrad",
+      "AdaDelta",
+      "AdaMax",
+      "NAdam",
+      "Lion",
+      "OptimiserChain",
+      "ClipGrad",
+      "ClipNorm",
+      "WeightDecay",
+      "SignDecay",
+      "AccumGrad",
+      "setup",
+      "update",
+      "updateInPlace",
+      "adjust",
+      "adjustInPlace",
+      "freeze",
+      "thaw",
+      "destructure",
+      "train",
     ])
       t.equal(typeof optim[name], "function", `export ${name}`);
   });

@@ -3,9 +3,9 @@
 // hyper-parameters, gradients and chains (fast-check, seeded). Also: that the fused path really runs (the
 // state tensors are updated in place) and where it steps aside for the reference path.
 import { type DType, type Tensor, getBackend, memory, tensor } from "@flux/kernels";
-import { webgpuFunctional } from "@flux/kernels/webgpu";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { webgpuAvailableForTests } from "../../kernels/src/webgpu/testing.js";
 import { setFusedSteps } from "./fused.js";
 import {
   AccumGrad,
@@ -33,10 +33,7 @@ import {
 } from "./index.js";
 import { tensorsIn } from "./tree.js";
 
-const probe = await webgpuFunctional();
-if (!probe.ok && process.env.FLUX_REQUIRE_WEBGPU === "1") {
-  throw new Error(`FLUX_REQUIRE_WEBGPU=1 but WebGPU is not usable here: ${probe.reason}`);
-}
+const webgpuOk = await webgpuAvailableForTests();
 
 const eta = fc.double({ min: 1e-4, max: 0.5, noNaN: true });
 const decay = fc.double({ min: 0, max: 0.999, noNaN: true });
@@ -217,7 +214,7 @@ describe("the fused path", () => {
   });
 });
 
-describe.skipIf(!probe.ok)("fused steps on WebGPU", () => {
+describe.skipIf(!webgpuOk)("fused steps on WebGPU", () => {
   it.each(Object.entries(RULES))("%s equals the reference path to float32 rounding", async (_name, rules) => {
     const gpu = await getBackend("webgpu");
     await fc.assert(
