@@ -1,6 +1,6 @@
 import { biasAct, isTensor, matmul, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
 import { identityFn } from "../identity";
 import { type Init, glorotUniform, zeros32 } from "../init";
 import { layerConstructor } from "../layer";
@@ -34,6 +34,10 @@ class BilinearLayer extends AbstractLayer {
       this.σ = (rest[0] as Activation | undefined) ?? identityFn;
       opts = (rest[1] as BilinearOptions | undefined) ?? {};
     } else {
+      if (typeof first !== "number" && !Array.isArray(first))
+        throw new LayerArgumentError(
+          `Bilinear: call it as Bilinear(in, out), Bilinear([in1, in2], out) or Bilinear(weight), got ${describeArg(first)}.`,
+        );
       const [in1, in2] = typeof first === "number" ? [first, first] : first;
       const out = rest[0] as number;
       if (![in1, in2, out].every((d) => Number.isInteger(d) && d >= 1))

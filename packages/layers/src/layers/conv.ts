@@ -1,6 +1,6 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
 import { identityFn } from "../identity";
 import { type Init, glorotUniform, zeros32 } from "../init";
 import { torchLayout } from "../io/torchLayout";
@@ -36,6 +36,10 @@ export interface ConvTransposeOptions extends ConvOptions {
 // A kernel size: one number is a square 2-D kernel (as this package's `Conv(3, ...)` always was); an array's
 // length is the number of spatial dims (Flux's tuple: `[3]` is 1-D, `[3, 3, 3]` 3-D).
 function kernelDims(kernel: Dims, what: string): number[] {
+  if (typeof kernel !== "number" && !Array.isArray(kernel))
+    throw new LayerArgumentError(
+      `${what}: call it as ${what}(kernel, in, out, σ?, opts?) with kernel a number or 1 to 3 numbers, got ${describeArg(kernel)}.`,
+    );
   const k = typeof kernel === "number" ? [kernel, kernel] : [...kernel];
   if (k.length < 1 || k.length > 3 || k.some((v) => !Number.isInteger(v) || v < 1))
     throw new LayerArgumentError(

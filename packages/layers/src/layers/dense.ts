@@ -3,6 +3,7 @@ import {
   dense,
   elu,
   gelu,
+  isTensor,
   leakyrelu,
   matmul,
   relu,
@@ -14,7 +15,7 @@ import {
   tanh,
 } from "@flux/kernels";
 import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
 import { identityFn } from "../identity";
 import { type Init, glorotUniform, zeros32 } from "../init";
 import { layerConstructor } from "../layer";
@@ -46,6 +47,11 @@ class DenseLayer extends AbstractLayer {
   constructor(weight: Tensor, σ?: Activation, opts?: DenseOptions);
   constructor(first: number | Tensor, ...rest: unknown[]) {
     super();
+    if (typeof first !== "number" && !isTensor(first)) {
+      throw new LayerArgumentError(
+        `Dense: call it as Dense(in, out, σ?, opts?) or Dense(weight, σ?, opts?), got ${describeArg(first)} first.`,
+      );
+    }
     if (typeof first !== "number") {
       // Flux's Dense(weight, bias, σ): wraps an existing [out, in] matrix.
       const [σ, opts = {}] = rest as [Activation | undefined, DenseOptions | undefined];

@@ -1,5 +1,5 @@
 import { maximum, type Tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
+import { describeArg, LayerArgumentError } from "../errors";
 import { apply, type LayerLike, layerConstructor } from "../layer";
 import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
 import { showCompact } from "../show/show";
@@ -19,6 +19,15 @@ class MaxoutLayer extends AbstractLayer {
       this.layers = Array.from({ length: n }, () => f());
     } else {
       if (args.length === 0) throw new LayerArgumentError("Maxout needs at least one layer.");
+      const bad = args.findIndex(
+        (l) =>
+          typeof l !== "function" &&
+          (l === null || typeof l !== "object" || typeof (l as { forward?: unknown }).forward !== "function"),
+      );
+      if (bad >= 0)
+        throw new LayerArgumentError(
+          `Maxout: call it as Maxout(layers...) or Maxout(f, n); argument ${bad} is not a layer or a function (got ${describeArg(args[bad])}).`,
+        );
       this.layers = [...(args as LayerLike[])];
     }
   }

@@ -1,7 +1,7 @@
 // The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op), over 1, 2 or
 // 3 spatial dims (see ./convNd.ts for how 1-D and 3-D pools are composed from the 2-D kernels).
 import type { Tensor } from "@flux/kernels";
-import { LayerInputError } from "../errors";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
 import { maybeTupleString, tupleString } from "../show/format";
 import { AbstractLayer } from "./base";
 import { poolNd } from "./convNd";
@@ -18,6 +18,10 @@ export interface PoolOptions {
 // A window: one number is a square 2-D window (as this package always had); an array's length is the number
 // of spatial dims (Flux's tuple).
 function windowDims(window: Dims): number[] {
+  if (typeof window !== "number" && !Array.isArray(window))
+    throw new LayerArgumentError(
+      `pool: call it as MaxPool(window, opts?) / MeanPool(window, opts?) with window a number or 1 to 3 numbers, got ${describeArg(window)}.`,
+    );
   return typeof window === "number"
     ? tupleN(window, 2, "pool window", 1)
     : tupleN(window, Math.min(Math.max(window.length, 1), 3), "pool window (1 to 3 dims)", 1);
