@@ -193,8 +193,9 @@ export function biasAct(σ: Activation, x: Tensor, b: Tensor | number | null | f
  *
  * On the CPU, outside `gradient`, it is one GEMM followed by the bias and activation applied in place
  * while the product is still in cache (no second tensor, no extra pass). Under `gradient` it records a
- * `matmul` and a `biasAct`, so the gradients are those of the unfused expression. `@flux/layers`' `Dense`
- * can call it directly.
+ * `matmul` and a `biasAct`, so the gradients are those of the unfused expression. Any activation works: a
+ * kernels activation or unary op name is fused, any other function of a tensor is applied after the bias.
+ * `@flux/layers`' `Dense` always calls it.
  *
  * @example
  * const y = dense(x, W, b, relu); // relu.(W * x .+ b)
@@ -226,6 +227,13 @@ export function dense(x: Tensor, W: Tensor, b: Tensor | null = null, σ: Activat
     );
   }
   const z = matmul(W, x);
+  // Nothing to add: the product itself, or a custom activation of it (a fused add of 0 would only copy).
+  if (b === null && act === "identity") return z;
+  if (b === null && typeof act === "function") {
+    const y = act(z);
+    if (y !== z) releaseTemp(z);
+    return y;
+  }
   // A vector x gives a vector z: the bias then goes as a vector too (reshape is recorded, so b keeps its gradient).
   const bias = b !== null && x.rank === 1 && b.rank !== 1 ? reshape(b, [out]) : b;
   const y = biasAct(σ, z, bias);
