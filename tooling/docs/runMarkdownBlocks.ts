@@ -19,8 +19,8 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDevice, peekBackend } from "@flux/kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webgpuAvailableForTests } from "../../packages/kernels/src/webgpu/testing";
-import { blocksOf, extractCodeBlocks } from "./codeBlocks";
+import { webgpuAvailableForTests } from "../../packages/kernels/src/webgpu/testing.js";
+import { blocksOf, extractCodeBlocks } from "./codeBlocks.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveVulkanEnv } from "./vulkan-env.mjs";
 // The raw `webgpu` package, below kernels: only the env reading is shared with kernels' test gate.
-import { webgpuRequired } from "../../packages/kernels/src/webgpu/testing";
+import { webgpuRequired } from "../../packages/kernels/src/webgpu/testing.js";
 
 describe("resolveVulkanEnv", () => {
   it("respects a VK_ICD_FILENAMES the user set", () => {

@@ -17,7 +17,7 @@ import {
 import { Chain, Dense, mse, relu } from "@flux/layers";
 import { Adam, setup, train } from "@flux/optim";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { gpuBatches, webgpuForTests } from "./fixtures";
+import { gpuBatches, webgpuForTests } from "./fixtures.js";
 
 const gpuOk = await webgpuForTests();
 

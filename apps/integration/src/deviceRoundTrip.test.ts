@@ -17,7 +17,7 @@ import {
 import { Chain, Dense, glorotUniform, mse, relu } from "@flux/layers";
 import { Adam, Leaf, type StateTree, setup, train } from "@flux/optim";
 import { describe, expect, it } from "vitest";
-import { gpuBatches, webgpuForTests } from "./fixtures";
+import { gpuBatches, webgpuForTests } from "./fixtures.js";
 
 const gpuOk = await webgpuForTests();
 

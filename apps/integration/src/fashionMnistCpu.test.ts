@@ -11,7 +11,7 @@ import { DataLoader } from "@flux/data";
 import { logitcrossentropy } from "@flux/layers";
 import { Adam, adjustInPlace, setup, train } from "@flux/optim";
 import { describe, expect, it } from "vitest";
-import { type Mlp, accuracy, buildMlp, haveFashionMnist, loadSplit } from "./fixtures";
+import { type Mlp, accuracy, buildMlp, haveFashionMnist, loadSplit } from "./fixtures.js";
 
 describe.skipIf(!haveFashionMnist)("Fashion-MNIST MLP on the CPU (real data)", () => {
   it("reaches ≥ 0.87 test accuracy in 3 epochs (784-256-10, relu, Adam, batch 128)", async () => {

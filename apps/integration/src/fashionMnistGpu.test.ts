@@ -8,7 +8,7 @@ import { type Tensor, isTensor, memory, onecold, tidy } from "@flux/kernels";
 import { loadBytes, logitcrossentropy, saveBytes } from "@flux/layers";
 import { Adam, setup, train } from "@flux/optim";
 import { describe, expect, it } from "vitest";
-import { type Mlp, buildMlp, gpuBatches, haveFashionMnist, loadSplit, webgpuForTests } from "./fixtures";
+import { type Mlp, buildMlp, gpuBatches, haveFashionMnist, loadSplit, webgpuForTests } from "./fixtures.js";
 
 const gpuOk = await webgpuForTests();
 

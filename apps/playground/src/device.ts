@@ -2,7 +2,7 @@
 // with the CPU as the fallback. What was seen and why this device was chosen come from @flux/devices'
 // selection report (`lastSelection()`): adapters marked hardware or software, the reason and the advice.
 import { type AdapterReport, type Device, cpuDevice, gpuDevice, lastSelection } from "@flux/devices";
-import type { DeviceChoice } from "./options";
+import type { DeviceChoice } from "./options.js";
 
 /** What the page shows about the hardware. */
 export interface AdapterSummary {

@@ -1,7 +1,7 @@
 import { cpuDevice } from "@flux/devices";
 import { describe, expect, it } from "vitest";
-import type { ChosenDevice } from "./device";
-import { deviceNote } from "./deviceInfo";
+import type { ChosenDevice } from "./device.js";
+import { deviceNote } from "./deviceInfo.js";
 
 const cpu = cpuDevice();
 const base: ChosenDevice = {

@@ -1,5 +1,5 @@
 // The device panel: which @flux device trains, on what adapter, and why the CPU when it is the CPU.
-import type { ChosenDevice } from "./device";
+import type { ChosenDevice } from "./device.js";
 
 function row(term: string, value: string): HTMLElement[] {
   const dt = document.createElement("dt");

@@ -1,11 +1,11 @@
 // `getDevice(x)` / `getDeviceType(x)` (MLDataDevices): the one device all tensor leaves of `x` sit on.
 import { checkNotPromise, fleavesWithPath, keyPathString } from "@flux/functors";
 import type { Device as KernelsDevice } from "@flux/kernels";
-import { cpuDevice } from "./cpuDevice";
-import { type Device, internDevice, UnknownDevice } from "./device";
-import { MixedDevicesError } from "./errors";
-import { isDeviceAgnostic, isOpaqueLeaf, isTensorLeaf } from "./leaves";
-import { visibleIdOf } from "./visibleDevices";
+import { cpuDevice } from "./cpuDevice.js";
+import { type Device, internDevice, UnknownDevice } from "./device.js";
+import { MixedDevicesError } from "./errors.js";
+import { isDeviceAgnostic, isOpaqueLeaf, isTensorLeaf } from "./leaves.js";
+import { visibleIdOf } from "./visibleDevices.js";
 
 /**
  * The device of every tensor leaf of `x`, as a (callable) device object with the default eltype.

@@ -13,9 +13,9 @@ import {
   registerBackend,
   tensor,
 } from "@flux/kernels";
-import type { AdapterReport, SelectionCode } from "./report";
-import { visibleList, visiblePhysicalIds } from "./visibleDevices";
-import { type HostCheckLike, loadWebGPUModule } from "./webgpuModule";
+import type { AdapterReport, SelectionCode } from "./report.js";
+import { visibleList, visiblePhysicalIds } from "./visibleDevices.js";
+import { type HostCheckLike, loadWebGPUModule } from "./webgpuModule.js";
 
 /** Built-in GPU backends, in automatic-selection order. */
 const BUILTIN_GPU_BACKENDS: readonly string[] = ["webgpu"];

@@ -1,10 +1,10 @@
 // Flux's conveniences: `gpu(x) = gpu_device()(x)` and `cpu(x) = cpu_device()(x)`.
 import { checkNotPromise } from "@flux/functors";
-import { cpuDevice } from "./cpuDevice";
-import type { Moved } from "./device";
-import { makeDeviceIterator } from "./deviceIterator";
-import { gpuDevice } from "./gpuDevice";
-import type { TransferOptions } from "./transfer";
+import { cpuDevice } from "./cpuDevice.js";
+import type { Moved } from "./device.js";
+import { makeDeviceIterator } from "./deviceIterator.js";
+import { gpuDevice } from "./gpuDevice.js";
+import type { TransferOptions } from "./transfer.js";
 
 /**
  * Moves `x` to the GPU `gpuDevice()` selects (the CPU, with a one-time warning, when there is none): every

@@ -2,15 +2,15 @@
 // FLUX_VISIBLE_DEVICES, and a model moved between two adapters.
 import { tensor } from "@flux/kernels";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cpuDevice } from "./cpuDevice";
-import { DeviceIdError } from "./errors";
-import { getDevice } from "./getDevice";
-import { functional, registerGpuBackend } from "./gpuBackends";
-import { gpuDevice, resetGpuDevice } from "./gpuDevice";
-import { gpuDevices } from "./gpuDevices";
-import { lastSelection } from "./report";
-import { fakeGpuProvider } from "./testBackends";
-import { resetWarnings } from "./warnOnce";
+import { cpuDevice } from "./cpuDevice.js";
+import { DeviceIdError } from "./errors.js";
+import { getDevice } from "./getDevice.js";
+import { functional, registerGpuBackend } from "./gpuBackends.js";
+import { gpuDevice, resetGpuDevice } from "./gpuDevice.js";
+import { gpuDevices } from "./gpuDevices.js";
+import { lastSelection } from "./report.js";
+import { fakeGpuProvider } from "./testBackends.js";
+import { resetWarnings } from "./warnOnce.js";
 
 let warn: ReturnType<typeof vi.spyOn>;
 const warnings = (): string[] => warn.mock.calls.map((c: unknown[]) => String(c[0]));

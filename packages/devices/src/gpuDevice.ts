@@ -1,15 +1,15 @@
 // `gpuDevice(id?, { eltype, force, allowSoftware, warn })` (MLDataDevices' `gpu_device`), `resetGpuDevice()`
 // and `deviceReport()`. The choice is cached, CPU fallback included, until resetGpuDevice(); after
 // gpuDevice(k) a plain gpuDevice() returns k.
-import { cpuDevice } from "./cpuDevice";
-import { type Device, internDevice } from "./device";
-import { type Eltype, isEltype } from "./eltype";
-import { DeviceIdError, DeviceSelectionError, DevicesError } from "./errors";
-import { clearProbes } from "./gpuBackends";
-import { lastSelection, type SelectionReport, setLastSelection } from "./report";
-import { readEnv } from "./runtime";
-import { chooseDevice } from "./select";
-import { warnOnce } from "./warnOnce";
+import { cpuDevice } from "./cpuDevice.js";
+import { type Device, internDevice } from "./device.js";
+import { type Eltype, isEltype } from "./eltype.js";
+import { DeviceIdError, DeviceSelectionError, DevicesError } from "./errors.js";
+import { clearProbes } from "./gpuBackends.js";
+import { lastSelection, type SelectionReport, setLastSelection } from "./report.js";
+import { readEnv } from "./runtime.js";
+import { chooseDevice } from "./select.js";
+import { warnOnce } from "./warnOnce.js";
 
 /** Options of `gpuDevice`. */
 export interface GpuDeviceOptions {

@@ -1,8 +1,8 @@
 // `gpuDevices()`: the visible adapters of every loadable GPU backend (the role of `CUDA.devices()`).
 import { getBackend } from "@flux/kernels";
-import { inspectBackend, supportedGpuBackends } from "./gpuBackends";
-import { warnOnce } from "./warnOnce";
-import { loadWebGPUModule } from "./webgpuModule";
+import { inspectBackend, supportedGpuBackends } from "./gpuBackends.js";
+import { warnOnce } from "./warnOnce.js";
+import { loadWebGPUModule } from "./webgpuModule.js";
 
 /** One visible adapter. */
 export interface GpuDeviceInfo {

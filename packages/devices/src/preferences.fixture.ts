@@ -3,7 +3,7 @@
 // infos. Commands: `select`, `set=NAME`, `count=KEY:N` (N read-increment-write updates of KEY under the file
 // lock, as another tool sharing the file would), `flip=N` (N atomic overwrites of the file alternating
 // between two large contents, for the crash test: the parent kills it part way).
-import { loadFsSync } from "./runtime";
+import { loadFsSync } from "./runtime.js";
 import {
   gpuBackend,
   gpuDevice,
@@ -11,9 +11,9 @@ import {
   registerGpuBackend,
   resetGpuDevice,
   setGpuBackend,
-} from "./index";
-import { updatePreferencesFile } from "./preferencesFile";
-import { fakeGpuProvider } from "./testBackends";
+} from "./index.js";
+import { updatePreferencesFile } from "./preferencesFile.js";
+import { fakeGpuProvider } from "./testBackends.js";
 
 registerGpuBackend("fakeA", fakeGpuProvider("fakeA"));
 registerGpuBackend("fakeB", fakeGpuProvider("fakeB"));

@@ -14,10 +14,10 @@ import {
   loadFs,
   loadFsSync,
   runtimeName,
-} from "./runtime";
-import { PreferencesFileError } from "./errors";
-import { readPreferencesFile, updatePreferencesFile } from "./preferencesFile";
-import { warnOnce } from "./warnOnce";
+} from "./runtime.js";
+import { PreferencesFileError } from "./errors.js";
+import { readPreferencesFile, updatePreferencesFile } from "./preferencesFile.js";
+import { warnOnce } from "./warnOnce.js";
 
 /** The preference file's name. */
 export const PREFERENCES_FILE = "flux.config.json";

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { PreferencesFileError } from "./errors";
-import { type PrefsFs, readPreferencesFile, updatePreferencesFile } from "./preferencesFile";
+import { PreferencesFileError } from "./errors.js";
+import { type PrefsFs, readPreferencesFile, updatePreferencesFile } from "./preferencesFile.js";
 
 const fs = nodeFs as unknown as PrefsFs;
 const dir = mkdtempSync(join(tmpdir(), "flux-prefs-fuzz-"));

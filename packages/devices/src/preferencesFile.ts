@@ -9,7 +9,7 @@
 //   kernels' `writeFileAtomicSync` (temporary file, fsync, rename), so a reader or a killed writer sees the
 //   old content or the new, never a mix or nothing.
 import { writeFileAtomicSync } from "@flux/kernels";
-import { PreferencesFileError } from "./errors";
+import { PreferencesFileError } from "./errors.js";
 
 /** Files larger than this are refused (a preference file is a few bytes). */
 export const MAX_PREFERENCES_BYTES = 1024 * 1024;

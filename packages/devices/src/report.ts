@@ -1,7 +1,7 @@
 // The structured answer to "which device, and why?": what `gpuDevice()` saw (adapters, hardware or
 // software), what it chose, and the reason in words and as a stable code. Apps show it instead of parsing
 // the console warning.
-import type { RuntimeName } from "./runtime";
+import type { RuntimeName } from "./runtime.js";
 
 /**
  * Why `gpuDevice()` chose what it chose, as a stable code:

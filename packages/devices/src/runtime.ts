@@ -1,6 +1,6 @@
 // Runtime detection and runtime-neutral access to the environment and to `node:fs`, so that the package
 // stays importable in browsers (no static `node:` import) and never triggers a Deno permission prompt.
-import type { PrefsFs } from "./preferencesFile";
+import type { PrefsFs } from "./preferencesFile.js";
 
 /** The JavaScript runtime we are in. */
 export type RuntimeName = "node" | "bun" | "deno" | "browser" | "other";

@@ -2,7 +2,7 @@
 // loaded and working backend (else one warning and on); then every supported backend in order; then the CPU
 // with one warning, or DeviceSelectionError under `force`. Software adapters (SwiftShader, llvmpipe, WARP...)
 // are passed over unless allowed. Every selection leaves a structured report (./report.ts).
-import { DeviceIdError, DeviceSelectionError } from "./errors";
+import { DeviceIdError, DeviceSelectionError } from "./errors.js";
 import {
   type BackendProblem,
   backendProblem,
@@ -10,11 +10,11 @@ import {
   probeAdapter,
   SOFTWARE_HINT,
   supportedGpuBackends,
-} from "./gpuBackends";
-import { effectivePreference } from "./preferences";
-import type { AdapterReport, BackendAttempt, SelectionCode, SelectionReport } from "./report";
-import { type RuntimeName, readEnv, runtimeName } from "./runtime";
-import { warnOnce } from "./warnOnce";
+} from "./gpuBackends.js";
+import { effectivePreference } from "./preferences.js";
+import type { AdapterReport, BackendAttempt, SelectionCode, SelectionReport } from "./report.js";
+import { type RuntimeName, readEnv, runtimeName } from "./runtime.js";
+import { warnOnce } from "./warnOnce.js";
 
 /** What the selection was asked for. */
 export interface SelectionRequest {

@@ -2,7 +2,7 @@
 // random tensor (which reads FLUX_DEBUG_LEAKS), runs the gpuDevice() selection and prints one JSON line with
 // the report and, on Node, whether Dawn's native module was loaded. Arguments: `quiet` passes warn: false.
 import { randn, readEnv } from "@flux/kernels";
-import { gpuDevice, lastSelection } from "./index";
+import { gpuDevice, lastSelection } from "./index.js";
 
 const g = globalThis as {
   Deno?: { args: string[] };

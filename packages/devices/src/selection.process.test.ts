@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SelectionReport } from "./report";
+import type { SelectionReport } from "./report.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = (name: string) => join(repo, "node_modules/.bin", name);

@@ -7,16 +7,16 @@ import { UnawaitedPromiseError } from "@flux/functors";
 import { tensor } from "@flux/kernels";
 import { registerWebGPU } from "@flux/kernels/webgpu";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cpuDevice } from "./cpuDevice";
-import { DevicesError, DeviceSelectionError } from "./errors";
-import { getDevice, getDeviceType } from "./getDevice";
-import { registerGpuBackend } from "./gpuBackends";
-import { cpu, gpu } from "./gpuCpu";
-import { deviceReport, gpuDevice, resetGpuDevice } from "./gpuDevice";
-import { gpuDevices } from "./gpuDevices";
-import { lastSelection } from "./report";
-import { fakeGpuProvider } from "./testBackends";
-import { resetWarnings } from "./warnOnce";
+import { cpuDevice } from "./cpuDevice.js";
+import { DevicesError, DeviceSelectionError } from "./errors.js";
+import { getDevice, getDeviceType } from "./getDevice.js";
+import { registerGpuBackend } from "./gpuBackends.js";
+import { cpu, gpu } from "./gpuCpu.js";
+import { deviceReport, gpuDevice, resetGpuDevice } from "./gpuDevice.js";
+import { gpuDevices } from "./gpuDevices.js";
+import { lastSelection } from "./report.js";
+import { fakeGpuProvider } from "./testBackends.js";
+import { resetWarnings } from "./warnOnce.js";
 
 let requests = 0;
 const swiftShader = {

@@ -1,17 +1,17 @@
 // `setGpuBackend(name)` (MLDataDevices' `gpu_backend!`), `gpuBackend()` and `GPU_BACKEND` (Flux's constant). Unlike Julia,
 // the new preference holds from the next gpuDevice() call on, in this process and later ones: no restart.
-import type { Device } from "./device";
-import { InvalidBackendError } from "./errors";
-import { resetGpuDevice } from "./gpuDevice";
-import { supportedGpuBackends } from "./gpuBackends";
+import type { Device } from "./device.js";
+import { InvalidBackendError } from "./errors.js";
+import { resetGpuDevice } from "./gpuDevice.js";
+import { supportedGpuBackends } from "./gpuBackends.js";
 import {
   memoryPreference,
   readStoredPreference,
   readStoredPreferenceSync,
   writePreference,
-} from "./preferences";
-import { readEnv } from "./runtime";
-import { info } from "./warnOnce";
+} from "./preferences.js";
+import { readEnv } from "./runtime.js";
+import { info } from "./warnOnce.js";
 
 /**
  * Persists the GPU backend preference (`""` deletes it). Valid names are `supportedGpuBackends()`; an

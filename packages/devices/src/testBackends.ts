@@ -2,7 +2,7 @@
 // so selection, transfers between distinct devices and mixed-device errors run on any machine. The CPU backend
 // is the fake (no mocks): tensors really live in another backend instance with its own device descriptor.
 import { type BackendProvider, CpuBackend, type DType, deviceOf } from "@flux/kernels";
-import type { AdapterDescription } from "./gpuBackends";
+import type { AdapterDescription } from "./gpuBackends.js";
 
 /** A CPU-backed backend that stores only what a WebGPU adapter stores (no f64). */
 class GpuLikeBackend extends CpuBackend {

@@ -6,14 +6,14 @@
 import { type DType, getBackend, isTensor, type Tensor, tensor } from "@flux/kernels";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuDevice } from "./cpuDevice";
-import type { Device } from "./device";
-import { targetDType } from "./eltype";
-import { getDevice } from "./getDevice";
-import { functional, loaded, probeFailure, registerGpuBackend } from "./gpuBackends";
-import { gpuDevice, resetGpuDevice } from "./gpuDevice";
-import { fakeGpuProvider } from "./testBackends";
-import { webgpuAvailableForTests } from "../../kernels/src/webgpu/testing";
+import { cpuDevice } from "./cpuDevice.js";
+import type { Device } from "./device.js";
+import { targetDType } from "./eltype.js";
+import { getDevice } from "./getDevice.js";
+import { functional, loaded, probeFailure, registerGpuBackend } from "./gpuBackends.js";
+import { gpuDevice, resetGpuDevice } from "./gpuDevice.js";
+import { fakeGpuProvider } from "./testBackends.js";
+import { webgpuAvailableForTests } from "../../kernels/src/webgpu/testing.js";
 
 // kernels' one WebGPU test gate, plus @flux/devices' own view (loaded and functional), so a backend that
 // kernels can run but devices cannot select reads as unusable (a failure under FLUX_REQUIRE_WEBGPU=1).

@@ -2,10 +2,10 @@
 // rule, then one `fmap` rebuild. Tensors are moved concurrently; on failure the copies already made are freed.
 import { type FmapOptions, fleaves, fmap, fmapOptions } from "@flux/functors";
 import { cast, type DType, getBackend, type Tensor, tensor, toDevice } from "@flux/kernels";
-import type { Device } from "./device";
-import { targetDType } from "./eltype";
-import { DeviceDTypeError, DevicesError } from "./errors";
-import { isOpaqueLeaf, isTensorLeaf } from "./leaves";
+import type { Device } from "./device.js";
+import { targetDType } from "./eltype.js";
+import { DeviceDTypeError, DevicesError } from "./errors.js";
+import { isOpaqueLeaf, isTensorLeaf } from "./leaves.js";
 
 /** Options of a transfer, `dev(x, options)`. */
 export interface TransferOptions {

@@ -1,8 +1,8 @@
 import { tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { allreduce, bcast, reduce } from "./collectives";
-import { DistributedArgumentError, DistributedMismatchError } from "./errors";
-import { onRanks } from "./testing/inProcessGroup";
+import { allreduce, bcast, reduce } from "./collectives.js";
+import { DistributedArgumentError, DistributedMismatchError } from "./errors.js";
+import { onRanks } from "./testing/inProcessGroup.js";
 
 describe("collectives (4 in-process ranks)", () => {
   it("allreduce avg mutates a typed array in place and returns it", async () => {

@@ -1,11 +1,11 @@
 // allreduce / bcast / reduce / barrier: the public collectives, on typed arrays and tensors.
-import type { DistributedBackend } from "./backend";
-import { dtypeCode, dtypeOf } from "./buffers";
-import { DistributedArgumentError } from "./errors";
-import { checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops";
-import { checkSignatures } from "./safety";
-import { onHost, type TensorLike } from "./tensorLike";
-import type { CollectiveArray } from "./buffers";
+import type { DistributedBackend } from "./backend.js";
+import { dtypeCode, dtypeOf } from "./buffers.js";
+import { DistributedArgumentError } from "./errors.js";
+import { checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops.js";
+import { checkSignatures } from "./safety.js";
+import { onHost, type TensorLike } from "./tensorLike.js";
+import type { CollectiveArray } from "./buffers.js";
 
 /** What a collective carries: a typed array (mutated in place) or a tensor (a new tensor is returned). */
 export type Collectable = CollectiveArray | TensorLike;

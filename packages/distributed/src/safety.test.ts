@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DistributedMismatchError } from "./errors";
-import { checkSignatures, findMismatch } from "./safety";
-import { inProcessTransports } from "./testing/inProcessGroup";
+import { DistributedMismatchError } from "./errors.js";
+import { checkSignatures, findMismatch } from "./safety.js";
+import { inProcessTransports } from "./testing/inProcessGroup.js";
 
 const sig = (length: number, op = 1, root = 0) =>
   ({ collective: "allreduce", length, dtypeCode: 1, opCode: op, root }) as const;

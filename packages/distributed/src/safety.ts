@@ -1,9 +1,9 @@
 // The check every collective runs first: the ranks exchange (collective, length, dtype, op, root) through a
 // fixed-size allreduce, so a mismatch becomes our error on every rank instead of MPI_ERR_TRUNCATE or garbage.
-import { dtypeFromCode } from "./buffers";
-import { type CollectiveSignature, DistributedMismatchError } from "./errors";
-import { opFromCode } from "./ops";
-import type { Transport } from "./transport";
+import { dtypeFromCode } from "./buffers.js";
+import { type CollectiveSignature, DistributedMismatchError } from "./errors.js";
+import { opFromCode } from "./ops.js";
+import type { Transport } from "./transport.js";
 
 const COLLECTIVES = ["allreduce", "bcast", "reduce", "barrier"] as const;
 /** The collectives a header can name. */

@@ -1,7 +1,7 @@
 // Tensors from @flux/kernels, seen structurally: the collectives need only shape, dtype, device and an async
 // readback, and build the result with kernels' `tensor`, imported on first use (kernels is a peer).
-import { type CollectiveArray, dtypeOf, isCollectiveArray } from "./buffers";
-import { DistributedArgumentError, DistributedUnavailableError } from "./errors";
+import { type CollectiveArray, dtypeOf, isCollectiveArray } from "./buffers.js";
+import { DistributedArgumentError, DistributedUnavailableError } from "./errors.js";
 
 /** What a collective needs from a tensor (a @flux/kernels `Tensor` has all of it). */
 export interface TensorLike {

@@ -7,8 +7,8 @@ import * as kernels from "@flux/kernels";
 import * as layers from "@flux/layers";
 import * as optim from "@flux/optim";
 import { describe, expect, it } from "vitest";
-import { CANONICAL, PACKAGES } from "./canonical";
-import { VERSION } from "./version";
+import { CANONICAL, PACKAGES } from "./canonical.js";
+import { VERSION } from "./version.js";
 
 const modules: Record<(typeof PACKAGES)[number], Record<string, unknown>> = {
   "@flux/functors": functors,

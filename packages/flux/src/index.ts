@@ -14,7 +14,7 @@ export * from "@flux/data";
 export * from "@flux/distributed";
 
 // Collisions, resolved (see ./canonical.ts and README.md).
-export { VERSION } from "./version";
+export { VERSION } from "./version.js";
 // Calling a layer (Flux's `m(x)`) is the user-facing meaning; optim's `apply` (a rule's step, for rule
 // authors, Optimisers.jl's unexported `apply!`) stays on `@flux/optim`.
 export { apply } from "@flux/layers";

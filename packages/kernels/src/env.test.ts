@@ -1,6 +1,6 @@
 // The one environment reader: never needs a permission that was not granted, never prompts.
 import { afterEach, describe, expect, it } from "vitest";
-import { readEnv } from "./env";
+import { readEnv } from "./env.js";
 
 const g = globalThis as { Deno?: unknown };
 afterEach(() => {

@@ -3,7 +3,7 @@
 import { cpuDevice, gpuDevice } from "@flux/devices";
 import { rng, setDefaultRng } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { webgpuAvailableForTests } from "../../../../packages/kernels/src/webgpu/testing";
+import { webgpuAvailableForTests } from "../../../../packages/kernels/src/webgpu/testing.js";
 import { evaluationBatches, sampleBatch } from "./batches.mjs";
 import { decode, encode } from "./corpus.mjs";
 import { generate } from "./generate.mjs";

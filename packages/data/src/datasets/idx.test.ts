@@ -4,6 +4,7 @@ import { gunzip } from "./gunzip.js";
 import { parseIdx, readIdx } from "./idx.js";
 import { FashionMNIST } from "./mnist.js";
 // Test-only: the repo's one Fashion-MNIST locator (FLUX_FASHION_MNIST_DIR or the documented default).
+// biome-ignore lint/correctness/useImportExtensions: it has the extension; biome resolves to fixtures.d.mts and asks for .mjs.js
 import { fashionMnistDir, haveFashionMnist } from "../../../../tooling/fixtures.mjs";
 
 const DIR = fashionMnistDir();

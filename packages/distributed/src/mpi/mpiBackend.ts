@@ -1,6 +1,6 @@
 // MPIBackend: Flux's MPI backend, on the system libmpi through koffi.
-import { DistributedBackend } from "../backend";
-import { type MpiTransportOptions, startMpiTransport } from "./mpiTransport";
+import { DistributedBackend } from "../backend.js";
+import { type MpiTransportOptions, startMpiTransport } from "./mpiTransport.js";
 
 /** Options of `initialize(MPIBackend, opts)`. */
 export interface MPIBackendOptions extends MpiTransportOptions {

@@ -1,7 +1,7 @@
 // The MPI transport: nonblocking collectives on staged copies, polled with MPI_Test so a deadline can be
 // enforced and the JS event loop keeps running while a collective is in flight.
-import { type CollectiveArray, type CollectiveDtype, dtypeOf } from "../buffers";
-import { DistributedTimeoutError, DistributedUnavailableError } from "../errors";
+import { type CollectiveArray, type CollectiveDtype, dtypeOf } from "../buffers.js";
+import { DistributedTimeoutError, DistributedUnavailableError } from "../errors.js";
 import {
   describeError,
   exitProcess,
@@ -11,10 +11,10 @@ import {
   pauseSync,
   readEnv,
   writeStderr,
-} from "../runtime";
-import type { Transport, WireOp } from "../transport";
-import { detectLauncher, familyOrder, type LauncherInfo } from "./launcher";
-import { loadMpi, type MpiLibrary, type MpiRequest } from "./library";
+} from "../runtime.js";
+import type { Transport, WireOp } from "../transport.js";
+import { detectLauncher, familyOrder, type LauncherInfo } from "./launcher.js";
+import { loadMpi, type MpiLibrary, type MpiRequest } from "./library.js";
 
 /** Options of `initialize(MPIBackend, opts)` that reach the transport. */
 export interface MpiTransportOptions {

@@ -1,10 +1,10 @@
 // Collectives between worker threads through one SharedArrayBuffer: a control block (barrier + failure
 // flag) and N + 1 equal regions (one per rank, plus a result region). Buffers larger than a region are
 // processed in chunks, so the arena's size is fixed at launch.
-import type { CollectiveArray } from "../buffers";
-import { DistributedRankFailedError, DistributedTimeoutError } from "../errors";
-import { combineInto } from "../ops";
-import type { Transport, WireOp } from "../transport";
+import type { CollectiveArray } from "../buffers.js";
+import { DistributedRankFailedError, DistributedTimeoutError } from "../errors.js";
+import { combineInto } from "../ops.js";
+import type { Transport, WireOp } from "../transport.js";
 
 const CONTROL_BYTES = 64;
 const ARRIVED = 0; // ranks arrived at the current barrier

@@ -1,7 +1,7 @@
 // launchThreads: start N workers that each run the same script as one rank of a ThreadsBackend job.
-import { DistributedArgumentError, DistributedRankFailedError } from "../errors";
-import { type ArenaInit, createArenaBuffer, markRankFailed } from "./arena";
-import type { RankMessage, StartMessage } from "./workerEntry";
+import { DistributedArgumentError, DistributedRankFailedError } from "../errors.js";
+import { type ArenaInit, createArenaBuffer, markRankFailed } from "./arena.js";
+import type { RankMessage, StartMessage } from "./workerEntry.js";
 
 // A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
 const WORKER_THREADS = "node:worker_threads";

@@ -1,8 +1,8 @@
 // ThreadsBackend: single-machine data parallelism on worker threads and one SharedArrayBuffer.
-import { DistributedBackend } from "../backend";
-import { LocalTransport } from "../localTransport";
-import { ArenaTransport } from "./arena";
-import { getThreadsContext } from "./context";
+import { DistributedBackend } from "../backend.js";
+import { LocalTransport } from "../localTransport.js";
+import { ArenaTransport } from "./arena.js";
+import { getThreadsContext } from "./context.js";
 
 /** Options of `initialize(ThreadsBackend, opts)`. */
 export interface ThreadsBackendOptions {

@@ -1,7 +1,7 @@
 // DistributedDataContainer: this rank's contiguous share of a dataset (Flux's DistributedDataContainer).
-import type { DistributedBackend } from "../backend";
-import { DistributedArgumentError } from "../errors";
-import { isTensorLike } from "../tensorLike";
+import type { DistributedBackend } from "../backend.js";
+import { DistributedArgumentError } from "../errors.js";
+import { isTensorLike } from "../tensorLike.js";
 
 /** Anything with the observation interface as methods (MLUtils' `numobs` / `getobs`). */
 export interface ObsContainer {

@@ -1,6 +1,6 @@
 // DistributedOptimizer: average gradients over workers, then apply the wrapped rule (Flux's DistributedOptimizer).
-import type { DistributedBackend } from "../backend";
-import { allreduce, type Collectable } from "../collectives";
+import type { DistributedBackend } from "../backend.js";
+import { allreduce, type Collectable } from "../collectives.js";
 
 /**
  * What a rule's `apply` returns: the new state and the step to subtract. Read-only, as @flux/optim's rules

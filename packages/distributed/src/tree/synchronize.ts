@@ -1,10 +1,10 @@
 // synchronize: broadcast every leaf of a model (or optimiser state, or any tree) from root.
 import { fmap } from "@flux/functors";
-import type { DistributedBackend } from "../backend";
-import { isCollectiveArray } from "../buffers";
-import { bcast, type RootOptions } from "../collectives";
-import { isTensorLike } from "../tensorLike";
-import { FluxDistributedModel } from "./fluxDistributedModel";
+import type { DistributedBackend } from "../backend.js";
+import { isCollectiveArray } from "../buffers.js";
+import { bcast, type RootOptions } from "../collectives.js";
+import { isTensorLike } from "../tensorLike.js";
+import { FluxDistributedModel } from "./fluxDistributedModel.js";
 
 /**
  * Makes every worker's copy of `tree` equal to root's (Flux's `synchronize!!`), and returns it.

@@ -1,11 +1,11 @@
 import { tensor } from "@flux/kernels";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { onRanks } from "../testing/inProcessGroup";
-import { DistributedDataContainer, shareOf } from "./distributedDataContainer";
-import { DistributedOptimizer } from "./distributedOptimizer";
-import { FluxDistributedModel } from "./fluxDistributedModel";
-import { synchronize } from "./synchronize";
+import { onRanks } from "../testing/inProcessGroup.js";
+import { DistributedDataContainer, shareOf } from "./distributedDataContainer.js";
+import { DistributedOptimizer } from "./distributedOptimizer.js";
+import { FluxDistributedModel } from "./fluxDistributedModel.js";
+import { synchronize } from "./synchronize.js";
 
 class Dense {
   constructor(

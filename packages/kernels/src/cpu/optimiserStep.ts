@@ -18,7 +18,7 @@ import {
   type OptimiserStepKind,
   type PackedOptimiserOp,
 } from "../optimiserOps.js";
-import { optimiserSimd } from "./wasm/generated/wasmModules";
+import { optimiserSimd } from "./wasm/generated/wasmModules.js";
 
 type Scalars = readonly number[];
 type Round = (v: number) => number;

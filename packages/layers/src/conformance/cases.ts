@@ -4,37 +4,37 @@
 // by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
 // carry `expected` values worked out by hand.
 import { add, gelu, relu as reluFn, reshape, rng, sum, type Tensor, tanh } from "@flux/kernels";
-import { AdaptiveMaxPool, AdaptiveMeanPool, GlobalMaxPool, GlobalMeanPool } from "../layers/adaptivePool";
-import { AlphaDropout } from "../layers/alphaDropout";
-import { Conv, ConvTranspose, CrossCor, DepthwiseConv } from "../layers/conv";
-import { MaxPool } from "../layers/maxPool";
-import { MeanPool } from "../layers/meanPool";
-import { PixelShuffle, Upsample } from "../layers/upsample";
-import { Bilinear } from "../layers/bilinear";
-import { GroupNorm } from "../layers/groupNorm";
-import { InstanceNorm } from "../layers/instanceNorm";
-import { Maxout } from "../layers/maxout";
-import { binaryFocalLoss } from "../losses/binaryFocalLoss";
-import { diceCoeffLoss } from "../losses/diceCoeffLoss";
-import { focalLoss } from "../losses/focalLoss";
-import { hingeLoss } from "../losses/hingeLoss";
-import { huberLoss } from "../losses/huberLoss";
-import { kldivergence } from "../losses/kldivergence";
-import { msle } from "../losses/msle";
-import { poissonLoss } from "../losses/poissonLoss";
-import { siameseContrastiveLoss } from "../losses/siameseContrastiveLoss";
-import { squaredHingeLoss } from "../losses/squaredHingeLoss";
-import { tverskyLoss } from "../losses/tverskyLoss";
-import { type MHADims, MultiHeadAttention } from "../layers/attention";
-import { Chain } from "../layers/chain";
-import { Dense } from "../layers/dense";
-import { dotProductAttention } from "../layers/dotProductAttention";
-import { Embedding } from "../layers/embedding";
-import { LayerNorm } from "../layers/layerNorm";
-import type { Init } from "../init";
-import { GRU, GRUv3, LSTM, RNN } from "../layers/recurrent";
-import { GRUCell, LSTMCell, RNNCell } from "../layers/recurrentCells";
-import type { DetSpec } from "./det";
+import { AdaptiveMaxPool, AdaptiveMeanPool, GlobalMaxPool, GlobalMeanPool } from "../layers/adaptivePool.js";
+import { AlphaDropout } from "../layers/alphaDropout.js";
+import { Conv, ConvTranspose, CrossCor, DepthwiseConv } from "../layers/conv.js";
+import { MaxPool } from "../layers/maxPool.js";
+import { MeanPool } from "../layers/meanPool.js";
+import { PixelShuffle, Upsample } from "../layers/upsample.js";
+import { Bilinear } from "../layers/bilinear.js";
+import { GroupNorm } from "../layers/groupNorm.js";
+import { InstanceNorm } from "../layers/instanceNorm.js";
+import { Maxout } from "../layers/maxout.js";
+import { binaryFocalLoss } from "../losses/binaryFocalLoss.js";
+import { diceCoeffLoss } from "../losses/diceCoeffLoss.js";
+import { focalLoss } from "../losses/focalLoss.js";
+import { hingeLoss } from "../losses/hingeLoss.js";
+import { huberLoss } from "../losses/huberLoss.js";
+import { kldivergence } from "../losses/kldivergence.js";
+import { msle } from "../losses/msle.js";
+import { poissonLoss } from "../losses/poissonLoss.js";
+import { siameseContrastiveLoss } from "../losses/siameseContrastiveLoss.js";
+import { squaredHingeLoss } from "../losses/squaredHingeLoss.js";
+import { tverskyLoss } from "../losses/tverskyLoss.js";
+import { type MHADims, MultiHeadAttention } from "../layers/attention.js";
+import { Chain } from "../layers/chain.js";
+import { Dense } from "../layers/dense.js";
+import { dotProductAttention } from "../layers/dotProductAttention.js";
+import { Embedding } from "../layers/embedding.js";
+import { LayerNorm } from "../layers/layerNorm.js";
+import type { Init } from "../init.js";
+import { GRU, GRUv3, LSTM, RNN } from "../layers/recurrent.js";
+import { GRUCell, LSTMCell, RNNCell } from "../layers/recurrentCells.js";
+import type { DetSpec } from "./det.js";
 
 /** One conformance case. */
 export interface LayerCase {

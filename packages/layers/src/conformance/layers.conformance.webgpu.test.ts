@@ -2,8 +2,8 @@
 // gradients against the CPU's f64 autodiff. Runs for real on SwiftShader
 // (node tooling/scripts/with-vulkan.mjs npx vitest run packages/layers).
 import { beforeAll, describe, it } from "vitest";
-import { webgpuAvailableForTests } from "../../../kernels/src/webgpu/testing";
-import { layerConformanceSuite } from "./suite";
+import { webgpuAvailableForTests } from "../../../kernels/src/webgpu/testing.js";
+import { layerConformanceSuite } from "./suite.js";
 
 const available = await webgpuAvailableForTests();
 

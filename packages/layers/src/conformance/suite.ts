@@ -12,9 +12,9 @@
 //   leaks      no tensor left alive on the device after either check.
 import * as k from "@flux/kernels";
 import type { Backend, Device, DType, Tensor } from "@flux/kernels";
-import { type DetSpec, detValues } from "./det";
-import { FIXTURES } from "./fixtures";
-import { LAYER_CASES, type LayerCase } from "./cases";
+import { type DetSpec, detValues } from "./det.js";
+import { FIXTURES } from "./fixtures.js";
+import { LAYER_CASES, type LayerCase } from "./cases.js";
 
 /** Options of the layer conformance suite. */
 export interface LayerConformanceOptions {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UnawaitedPromiseError } from "@flux/functors";
 import { describe, expect, test } from "vitest";
-import { Dense, load, loadBytes, loadmodel, save, saveBytes, state } from "../index";
+import { Dense, load, loadBytes, loadmodel, save, saveBytes, state } from "../index.js";
 
 describe("unawaited Promises", () => {
   test("save, saveBytes, load, loadBytes, state and loadmodel name the argument", async () => {

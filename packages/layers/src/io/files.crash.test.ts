@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tensor } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { saveBytes } from "./saveBytes";
+import { saveBytes } from "./saveBytes.js";
 
 const IO_DIR = fileURLToPath(new URL(".", import.meta.url));
 const BUN = fileURLToPath(new URL("../../../../node_modules/.bin/bun", import.meta.url));
@@ -171,7 +171,7 @@ describe("save is atomic", () => {
       chmodSync(locked, 0o555);
     }
     const blocked = isRoot ? join(target, "inside-a-file.safetensors") : join(locked, "m.safetensors");
-    const { save } = await import("./files");
+    const { save } = await import("./files.js");
     await expect(save(blocked, { w: tensor([1, 2, 3], [3]) })).rejects.toThrow(/EACCES|ENOTDIR|EROFS/);
     if (!isRoot) {
       expect(sameBytes(new Uint8Array(readFileSync(join(locked, "m.safetensors"))), old)).toBe(true);

@@ -2,9 +2,9 @@
 // browsers (use saveBytes/loadBytes there).
 import { checkNotPromise } from "@flux/functors";
 import { writeFileAtomic } from "@flux/kernels";
-import { loadBytes } from "./loadBytes";
-import type { LoadOptions, SaveOptions } from "./options";
-import { saveBytes } from "./saveBytes";
+import { loadBytes } from "./loadBytes.js";
+import type { LoadOptions, SaveOptions } from "./options.js";
+import { saveBytes } from "./saveBytes.js";
 
 // The module name sits in a variable so that browser bundlers do not try to resolve a Node built-in.
 const FS_PROMISES = "node:fs/promises";

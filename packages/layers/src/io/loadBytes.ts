@@ -2,13 +2,13 @@
 // model tensor and decode it, and only then write into the model. Any failure leaves the model untouched.
 import { checkNotPromise } from "@flux/functors";
 import { arrayCtor, assign, type DType, isFloat, type Tensor, tensor, type TypedArray } from "@flux/kernels";
-import { SafetensorsError } from "../errors";
-import { type ModelTensors, modelTensors, type NamedTensor, requireLittleEndian } from "./modelTensors";
-import { checkOptions, type LoadOptions, type OverflowPolicy } from "./options";
-import { fromFileDType } from "./safetensors/dtypes";
-import { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./safetensors/parse";
-import { fileShape, relayout } from "./torchLayout";
-import { setBatchesTracked, type TensorNames } from "./torchNames";
+import { SafetensorsError } from "../errors.js";
+import { type ModelTensors, modelTensors, type NamedTensor, requireLittleEndian } from "./modelTensors.js";
+import { checkOptions, type LoadOptions, type OverflowPolicy } from "./options.js";
+import { fromFileDType } from "./safetensors/dtypes.js";
+import { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./safetensors/parse.js";
+import { fileShape, relayout } from "./torchLayout.js";
+import { setBatchesTracked, type TensorNames } from "./torchNames.js";
 
 function decode(entry: SafetensorsEntry, target: NamedTensor, overflow: OverflowPolicy): TypedArray {
   const { tensor: t, layout, name } = target;

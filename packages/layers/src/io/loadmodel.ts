@@ -2,7 +2,7 @@
 // check runs before the first copy, so a failed load leaves the destination untouched.
 import { checkNotPromise, children, isLeaf } from "@flux/functors";
 import { assign, cast, isTensor, type Tensor, tensor, zeros } from "@flux/kernels";
-import { LoadModelError } from "../errors";
+import { LoadModelError } from "../errors.js";
 
 type Copy = { dst: Tensor; src: Tensor | false; path: string };
 

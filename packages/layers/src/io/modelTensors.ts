@@ -3,9 +3,9 @@
 // cannot hold unambiguously are refused here, so a file is never written that cannot be loaded back.
 import { children, isLeaf } from "@flux/functors";
 import { isTensor, type Tensor } from "@flux/kernels";
-import { SafetensorsError } from "../errors";
-import { layoutOf, type TorchLayout } from "./torchLayout";
-import { NUM_BATCHES_TRACKED, segmentName, type TensorNames, tracksBatches } from "./torchNames";
+import { SafetensorsError } from "../errors.js";
+import { layoutOf, type TorchLayout } from "./torchLayout.js";
+import { NUM_BATCHES_TRACKED, segmentName, type TensorNames, tracksBatches } from "./torchNames.js";
 
 /** One named tensor of a model. */
 export interface NamedTensor {

@@ -3,8 +3,8 @@
 // Object.prototype's members.
 import { tensor } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { Chain, Dense, loadBytes, parseSafetensors, SafetensorsError, saveBytes } from "../index";
-import { encodeSafetensors } from "./safetensors/encode";
+import { Chain, Dense, loadBytes, parseSafetensors, SafetensorsError, saveBytes } from "../index.js";
+import { encodeSafetensors } from "./safetensors/encode.js";
 
 async function saveError(m: unknown): Promise<SafetensorsError> {
   try {

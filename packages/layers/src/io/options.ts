@@ -1,7 +1,7 @@
 // The options of save/load/saveBytes/loadBytes, checked strictly: a misspelt key (`{ name: "pytorch" }`)
 // would otherwise be ignored and the file written or read in the other naming, silently.
-import { LayerArgumentError } from "../errors";
-import type { TensorNames } from "./torchNames";
+import { LayerArgumentError } from "../errors.js";
+import type { TensorNames } from "./torchNames.js";
 
 /** What `load`/`loadBytes` do when an F64 value does not fit the model's f32 tensor (it would become ±Infinity). */
 export type OverflowPolicy = "error" | "warn" | "allow";

@@ -1,8 +1,8 @@
 // F64 values too large for an f32 model would load as Infinity: refused by default, or warned or allowed.
 import { tensor } from "@flux/kernels";
 import { describe, expect, test, vi } from "vitest";
-import { LayerArgumentError, loadBytes, SafetensorsError } from "../index";
-import { encodeSafetensors } from "./safetensors/encode";
+import { LayerArgumentError, loadBytes, SafetensorsError } from "../index.js";
+import { encodeSafetensors } from "./safetensors/encode.js";
 
 const f64File = (values: number[]) =>
   encodeSafetensors(

@@ -22,7 +22,7 @@ import {
   tanh,
   testmode,
   trainmode,
-} from "../index";
+} from "../index.js";
 
 const hasTorch = spawnSync("python3", ["-c", "import torch"]).status === 0;
 

@@ -4,8 +4,16 @@
 import fc from "fast-check";
 import type { Tensor } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { BatchNorm, Chain, Dense, loadBytes, parseSafetensors, SafetensorsError, saveBytes } from "../index";
-import type { TensorNames } from "./torchNames";
+import {
+  BatchNorm,
+  Chain,
+  Dense,
+  loadBytes,
+  parseSafetensors,
+  SafetensorsError,
+  saveBytes,
+} from "../index.js";
+import type { TensorNames } from "./torchNames.js";
 
 const model = () => Chain(Dense(3, 4), BatchNorm(4), Dense(4, 2));
 const snapshot = (m: ReturnType<typeof model>) => {

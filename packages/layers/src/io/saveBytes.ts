@@ -1,11 +1,11 @@
 import { checkNotPromise } from "@flux/functors";
 import type { TypedArray } from "@flux/kernels";
-import { modelTensors, requireLittleEndian } from "./modelTensors";
-import { checkOptions, type SaveOptions } from "./options";
-import { TO_FILE_DTYPE } from "./safetensors/dtypes";
-import { type EncodeEntry, encodeSafetensors } from "./safetensors/encode";
-import { fileShape, relayout } from "./torchLayout";
-import { batchesTrackedOf } from "./torchNames";
+import { modelTensors, requireLittleEndian } from "./modelTensors.js";
+import { checkOptions, type SaveOptions } from "./options.js";
+import { TO_FILE_DTYPE } from "./safetensors/dtypes.js";
+import { type EncodeEntry, encodeSafetensors } from "./safetensors/encode.js";
+import { fileShape, relayout } from "./torchLayout.js";
+import { batchesTrackedOf } from "./torchNames.js";
 
 /** The `__metadata__` keys this package writes. */
 export const METADATA_LAYOUT_KEY = "flux.layout";

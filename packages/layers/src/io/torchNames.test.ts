@@ -16,7 +16,7 @@ import {
   SafetensorsError,
   saveBytes,
   torchNames,
-} from "../index";
+} from "../index.js";
 
 const model = () =>
   Chain(
@@ -77,7 +77,7 @@ describe("names: pytorch", () => {
     const bytes = again.tensors.get("1.num_batches_tracked")!.bytes;
     expect(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0, true)).toBe(7n);
     // A state dict without counters loads too (they are optional); one with a float counter does not.
-    const { encodeSafetensors } = await import("./safetensors/encode");
+    const { encodeSafetensors } = await import("./safetensors/encode.js");
     const entries = [...file.tensors].map(([name, e]) =>
       name === "1.num_batches_tracked"
         ? { name, dtype: "F32", shape: [1], bytes: new Uint8Array(4) }

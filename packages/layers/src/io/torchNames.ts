@@ -1,11 +1,11 @@
 // PyTorch's names for our layers' tensors, so that a `state_dict` of an `nn.Sequential` loads into a Chain
 // (and ours into theirs with `strict=True`) without hand renaming. Shapes and byte order are already
 // PyTorch's (torchLayout.ts); this file only maps key paths: `layers.0.gamma` ↔ `0.weight`.
-import { LayerArgumentError } from "../errors";
-import { BatchNorm } from "../layers/batchNorm";
-import { Chain } from "../layers/chain";
-import { LayerNorm } from "../layers/layerNorm";
-import { Scale } from "../layers/scale";
+import { LayerArgumentError } from "../errors.js";
+import { BatchNorm } from "../layers/batchNorm.js";
+import { Chain } from "../layers/chain.js";
+import { LayerNorm } from "../layers/layerNorm.js";
+import { Scale } from "../layers/scale.js";
 
 /** How tensors are named in a file: ours (`layers.0.weight`, the default) or PyTorch's (`0.weight`). */
 export type TensorNames = "flux" | "pytorch";

@@ -1,11 +1,11 @@
 // Flux's AdaptiveMaxPool/AdaptiveMeanPool and GlobalMaxPool/GlobalMeanPool: pools whose window follows from
 // the input size.
 import { max, mean, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { layerConstructor } from "../layer";
-import { tupleString } from "../show/format";
-import { AbstractLayer } from "./base";
-import { poolNd } from "./convNd";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { layerConstructor } from "../layer.js";
+import { tupleString } from "../show/format.js";
+import { AbstractLayer } from "./base.js";
+import { poolNd } from "./convNd.js";
 
 abstract class AdaptivePoolLayer extends AbstractLayer {
   /** The output's spatial size. */

@@ -1,8 +1,8 @@
 import { defaultRng, muladd, mul, type Rng, sign, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
-import { layerConstructor } from "../layer";
-import { isActive, SET_ACTIVE } from "../mode";
-import { AbstractLayer } from "./base";
+import { LayerArgumentError } from "../errors.js";
+import { layerConstructor } from "../layer.js";
+import { isActive, SET_ACTIVE } from "../mode.js";
+import { AbstractLayer } from "./base.js";
 
 /** Options of `AlphaDropout`. */
 export interface AlphaDropoutOptions {

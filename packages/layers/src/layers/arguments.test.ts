@@ -1,8 +1,8 @@
 // Every layer that needs arguments, called without them (or with `undefined`), throws the package's named
 // LayerArgumentError naming the call form, never a raw TypeError from deep inside its constructor.
 import { describe, expect, it } from "vitest";
-import { LayerArgumentError } from "../errors";
-import * as layers from "../index";
+import { LayerArgumentError } from "../errors.js";
+import * as layers from "../index.js";
 
 // Layers with no required argument (Chain() is Flux's empty chain; pools without a window are global).
 const NO_ARGUMENTS_NEEDED = new Set(["Chain", "GlobalMaxPool", "GlobalMeanPool"]);

@@ -8,7 +8,7 @@ import {
   MultiHeadAttention,
   state,
   trainmode,
-} from "../index";
+} from "../index.js";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
 

@@ -1,13 +1,13 @@
 // Flux 0.16's MultiHeadAttention (src/layers/attention.jl): q/k/v/out `Dense` projections (no bias by
 // default) around NNlib's dot_product_attention, with attention dropout.
 import { isTensor, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { type Init, glorotUniform } from "../init";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
-import { Dense } from "./dense";
-import { type AttentionOptions, dotProductAttention } from "./dotProductAttention";
-import { Dropout } from "./dropout";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { type Init, glorotUniform } from "../init.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
+import { Dense } from "./dense.js";
+import { type AttentionOptions, dotProductAttention } from "./dotProductAttention.js";
+import { Dropout } from "./dropout.js";
 
 /**
  * MultiHeadAttention's dims, Flux's forms: `dims` (all equal), `[in, qkv, out]` (Flux's

@@ -1,15 +1,15 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { type Init, glorotUniform, zeros32 } from "../init";
-import { torchLayout } from "../io/torchLayout";
-import { layerConstructor } from "../layer";
-import { maybeTupleString, tupleString } from "../show/format";
-import { AbstractLayer } from "./base";
-import { convNd, convTransposeNd } from "./convNd";
-import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd";
-import { isSamePad } from "./samePad";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { type Init, glorotUniform, zeros32 } from "../init.js";
+import { torchLayout } from "../io/torchLayout.js";
+import { layerConstructor } from "../layer.js";
+import { maybeTupleString, tupleString } from "../show/format.js";
+import { AbstractLayer } from "./base.js";
+import { convNd, convTransposeNd } from "./convNd.js";
+import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
+import { isSamePad } from "./samePad.js";
 
 /** Options of `Conv`, `CrossCor` and `ConvTranspose` (Flux's keywords). */
 export interface ConvOptions {

@@ -20,7 +20,7 @@ import {
   SamePad,
   saveBytes,
   Upsample,
-} from "../index";
+} from "../index.js";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
 

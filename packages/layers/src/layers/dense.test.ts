@@ -14,8 +14,8 @@ import {
   tensor,
 } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { identityFn } from "../identity";
-import { Dense } from "./dense";
+import { identityFn } from "../identity.js";
+import { Dense } from "./dense.js";
 
 // The unfused reference: what Dense computed before it called kernels' fused dense.
 function reference(W: Tensor, b: Tensor | null, σ: (x: Tensor) => Tensor, x: Tensor): Tensor {

@@ -1,11 +1,11 @@
 import { dense, isTensor, reshape, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { type Init, glorotUniform, zeros32 } from "../init";
-import { layerConstructor } from "../layer";
-import { torchLayout } from "../io/torchLayout";
-import { AbstractLayer } from "./base";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { type Init, glorotUniform, zeros32 } from "../init.js";
+import { layerConstructor } from "../layer.js";
+import { torchLayout } from "../io/torchLayout.js";
+import { AbstractLayer } from "./base.js";
 
 /** Options of `Dense`. */
 export interface DenseOptions {

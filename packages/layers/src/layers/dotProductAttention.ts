@@ -13,7 +13,7 @@ import {
   where,
   add,
 } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 
 /** Options of `dotProductAttention` (NNlib's keywords). */
 export interface AttentionOptions {

@@ -1,8 +1,8 @@
 import { isFloat, isTensor, matmul, reshape, selectdim, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { type Init, randn32 } from "../init";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { type Init, randn32 } from "../init.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
 
 class EmbeddingLayer extends AbstractLayer {
   /** `[out, in]`: column i is the embedding of token i. */

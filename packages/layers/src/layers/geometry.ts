@@ -1,6 +1,6 @@
 // Normalising Flux's stride/pad/dilation arguments for 2-D layers.
-import { LayerArgumentError } from "../errors";
-import { isSamePad, type SamePadMarker, samePadding } from "./samePad";
+import { LayerArgumentError } from "../errors.js";
+import { isSamePad, type SamePadMarker, samePadding } from "./samePad.js";
 
 /** A number for both spatial dims, or `[w, h]`. */
 export type Pair = number | readonly [number, number];

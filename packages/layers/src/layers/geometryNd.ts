@@ -1,7 +1,7 @@
 // Flux's stride/pad/dilation arguments for convolutions and pools of any number N of spatial dims (1, 2 or
 // 3): a number applies to every dim, an N-tuple gives one per dim, a 2N-tuple gives (low, high) per dim.
-import { LayerArgumentError } from "../errors";
-import { isSamePad, type SamePadMarker } from "./samePad";
+import { LayerArgumentError } from "../errors.js";
+import { isSamePad, type SamePadMarker } from "./samePad.js";
 
 /** A size per spatial dim, or one number for all. */
 export type Dims = number | readonly number[];

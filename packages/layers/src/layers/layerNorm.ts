@@ -1,10 +1,10 @@
 import { add, mean, mul, rsqrt, square, sub, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
-import { Scale } from "./scale";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
+import { Scale } from "./scale.js";
 
 class LayerNormLayer extends AbstractLayer {
   λ: Activation;

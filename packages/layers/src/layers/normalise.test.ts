@@ -13,7 +13,7 @@ import {
   testmode,
   trainables,
   trainmode,
-} from "../index";
+} from "../index.js";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
 const std = (xs: number[]) => {

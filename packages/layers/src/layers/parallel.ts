@@ -1,10 +1,10 @@
 import type { Tensor } from "@flux/kernels";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
-import { apply, type LayerLike, layerConstructor } from "../layer";
-import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
-import { showCompact } from "../show/show";
-import { AbstractLayer } from "./base";
-import type { NamedLayers } from "./chain";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { apply, type LayerLike, layerConstructor } from "../layer.js";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
+import { showCompact } from "../show/show.js";
+import { AbstractLayer } from "./base.js";
+import type { NamedLayers } from "./chain.js";
 
 function isNamed(x: unknown): x is NamedLayers {
   return x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype;

@@ -1,11 +1,11 @@
 // The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op), over 1, 2 or
 // 3 spatial dims (see ./convNd.ts for how 1-D and 3-D pools are composed from the 2-D kernels).
 import type { Tensor } from "@flux/kernels";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors";
-import { maybeTupleString, tupleString } from "../show/format";
-import { AbstractLayer } from "./base";
-import { poolNd } from "./convNd";
-import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { maybeTupleString, tupleString } from "../show/format.js";
+import { AbstractLayer } from "./base.js";
+import { poolNd } from "./convNd.js";
+import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
 
 /** Options of `MaxPool` and `MeanPool`. */
 export interface PoolOptions {

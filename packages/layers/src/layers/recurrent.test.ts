@@ -35,7 +35,7 @@ import {
   save,
   state,
   trainables,
-} from "../index";
+} from "../index.js";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
 

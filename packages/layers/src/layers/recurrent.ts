@@ -8,12 +8,12 @@
 // whole sequence is queued GPU work with no readback inside the loop; temporaries of each step are freed
 // as it goes (kept only when a gradient tape needs them).
 import { cat, isTensor, reshape, selectdim, type Tensor, tidy } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { apply, type LayerLike, layerConstructor } from "../layer";
-import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
-import { showCompact } from "../show/show";
-import { AbstractLayer } from "./base";
+import { type Activation, activationName } from "../activation.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { apply, type LayerLike, layerConstructor } from "../layer.js";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
+import { showCompact } from "../show/show.js";
+import { AbstractLayer } from "./base.js";
 import {
   type CellOutput,
   GRUCell,
@@ -24,7 +24,7 @@ import {
   RNNCell,
   SCAN_STEP,
   type ScanStep,
-} from "./recurrentCells";
+} from "./recurrentCells.js";
 
 /** Options of the sequence layers: the cell's options plus Flux's `return_state`. */
 export interface RecurrentOptions extends RecurrentCellOptions {

@@ -2,8 +2,8 @@
 // stall the loop on a round trip to the host) is counted by wrapping the backend's read primitives.
 import { getBackend, gradient, randn, sum, type Tensor, zeros } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { webgpuAvailableForTests } from "../../../kernels/src/webgpu/testing";
-import { GRU, LSTM, RNN } from "../index";
+import { webgpuAvailableForTests } from "../../../kernels/src/webgpu/testing.js";
+import { GRU, LSTM, RNN } from "../index.js";
 
 const available = await webgpuAvailableForTests();
 

@@ -21,13 +21,13 @@ import {
   tanh,
   zeros,
 } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { type Init, glorotUniform, zeros32 } from "../init";
-import { layerConstructor } from "../layer";
-import { torchLayout } from "../io/torchLayout";
-import { AbstractLayer } from "./base";
+import { type Activation, activationName } from "../activation.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { type Init, glorotUniform, zeros32 } from "../init.js";
+import { layerConstructor } from "../layer.js";
+import { torchLayout } from "../io/torchLayout.js";
+import { AbstractLayer } from "./base.js";
 
 /** Options of the recurrent cells and layers (Flux's keywords, camelCase). */
 export interface RecurrentCellOptions {

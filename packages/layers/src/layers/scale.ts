@@ -1,10 +1,10 @@
 import { add, mul, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { describeArg, LayerArgumentError } from "../errors";
-import { type Init, ones32, zeros32 } from "../init";
-import { identityFn } from "../identity";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError } from "../errors.js";
+import { type Init, ones32, zeros32 } from "../init.js";
+import { identityFn } from "../identity.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
 
 class ScaleLayer extends AbstractLayer {
   scale: Tensor;

@@ -3,9 +3,9 @@
 // from kernels ops: nearest is a gather per spatial dim, the linear modes one small interpolation matmul
 // per spatial dim, pixel_shuffle a reshape and a permutedims.
 import { matmul, permutedims, reshape, selectdim, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
 
 /** Upsample's modes (Flux's symbols). */
 export type UpsampleMode = "nearest" | "bilinear" | "trilinear";

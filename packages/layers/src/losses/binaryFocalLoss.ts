@@ -1,5 +1,5 @@
 import { add, log, mul, neg, pow, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, epsFor, type LossOptions } from "./options";
+import { aggOf, checkSizes, epsFor, type LossOptions } from "./options.js";
 
 /**
  * Flux's `binary_focal_loss(ŷ, y; agg = mean, gamma = 2, eps)`: `agg((1 .- p_t) .^ γ .* -log.(p_t))` with

@@ -1,5 +1,5 @@
 import { add, div, mul, square, sub, sum, type Tensor } from "@flux/kernels";
-import { checkSizes } from "./options";
+import { checkSizes } from "./options.js";
 
 /**
  * Flux's `dice_coeff_loss(ŷ, y; smooth = 1)`: `1 - (2 sum(y .* ŷ) + s) / (sum(y .^ 2) + sum(ŷ .^ 2) + s)`,

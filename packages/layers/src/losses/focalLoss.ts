@@ -1,5 +1,5 @@
 import { add, log, mul, neg, pow, sub, sum, type Tensor } from "@flux/kernels";
-import { aggOf, type ClassLossOptions, checkSizes, epsFor } from "./options";
+import { aggOf, type ClassLossOptions, checkSizes, epsFor } from "./options.js";
 
 /**
  * Flux's `focal_loss(ŷ, y; dims = 1, agg = mean, gamma = 2, eps)`:

@@ -1,5 +1,5 @@
 import { mul, relu, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `hinge_loss(ŷ, y; agg = mean)`: `agg(max.(0, 1 .- ŷ .* y))` for labels `y` in {-1, 1} (SVMs).

@@ -1,6 +1,6 @@
 import { abs, lt, mul, square, sub, type Tensor, where } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { LayerArgumentError } from "../errors.js";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `huber_loss(ŷ, y; agg = mean, delta = 1)`: `0.5 |ŷ - y|²` where `|ŷ - y| < δ`, else

@@ -1,7 +1,7 @@
 import { add, sum, type Tensor } from "@flux/kernels";
-import { crossentropy } from "./crossentropy";
-import { aggOf, type ClassLossOptions, checkSizes } from "./options";
-import { xlogx } from "./xlogx";
+import { crossentropy } from "./crossentropy.js";
+import { aggOf, type ClassLossOptions, checkSizes } from "./options.js";
+import { xlogx } from "./xlogx.js";
 
 /**
  * Flux's `kldivergence(ŷ, y; dims = 1, agg = mean, eps)`: the Kullback-Leibler divergence of the predicted

@@ -1,5 +1,5 @@
 import { add, mul, type Tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
+import { LayerArgumentError } from "../errors.js";
 
 /**
  * Flux's `label_smoothing(y, α; dims = 1)`: one-hot labels relaxed to `y .* (1 - α) .+ α / size(y, 1)`, or

@@ -1,5 +1,5 @@
 import { add, div, log, square, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, epsFor, type LossOptions } from "./options";
+import { aggOf, checkSizes, epsFor, type LossOptions } from "./options.js";
 
 /**
  * Flux's `msle(ŷ, y; agg = mean, eps)`: the mean squared logarithmic error,

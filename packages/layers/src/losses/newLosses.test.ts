@@ -20,7 +20,7 @@ import {
   squaredHingeLoss,
   tverskyLoss,
   xlogx,
-} from "../index";
+} from "../index.js";
 
 const v = (t: Tensor) => t.itemSync();
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);

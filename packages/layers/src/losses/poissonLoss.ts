@@ -1,6 +1,6 @@
 import { sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, type LossOptions } from "./options";
-import { xlogy } from "./xlogy";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
+import { xlogy } from "./xlogy.js";
 
 /**
  * Flux's `poisson_loss(ŷ, y; agg = mean)`: how far the predicted rates `ŷ` are from Poisson-distributed

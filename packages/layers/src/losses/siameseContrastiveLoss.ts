@@ -1,6 +1,6 @@
 import { add, mul, relu, square, sub, type Tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { LayerArgumentError } from "../errors.js";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `siamese_contrastive_loss(ŷ, y; agg = mean, margin = 1)`:

@@ -1,5 +1,5 @@
 import { mul, relu, square, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `squared_hinge_loss(ŷ, y; agg = mean)`: `agg(max.(0, 1 .- ŷ .* y) .^ 2)` for labels in {-1, 1}.

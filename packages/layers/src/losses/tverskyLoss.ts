@@ -1,5 +1,5 @@
 import { add, div, mul, sub, sum, type Tensor } from "@flux/kernels";
-import { checkSizes } from "./options";
+import { checkSizes } from "./options.js";
 
 /**
  * Flux's `tversky_loss(ŷ, y; beta = 0.7)`: `1 - (sum(y .* ŷ) + 1) / (sum(y .* ŷ + β (1 .- y) .* ŷ +

@@ -1,12 +1,17 @@
-import { canBlockOnAtomics, hardwareThreads, relaxedSimdSupported, sharedMemorySupported } from "./features";
-import { jsSgemm } from "./jsSgemm";
-import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs";
-import { type SystemBlasKind, systemBlas } from "./systemBlas";
-import { GemmThreadPool } from "./threadPool";
-import type { WasmBuildName } from "./wasmBinaries";
-import { WasmGemm } from "./wasmGemm";
+import {
+  canBlockOnAtomics,
+  hardwareThreads,
+  relaxedSimdSupported,
+  sharedMemorySupported,
+} from "./features.js";
+import { jsSgemm } from "./jsSgemm.js";
+import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs.js";
+import { type SystemBlasKind, systemBlas } from "./systemBlas.js";
+import { GemmThreadPool } from "./threadPool.js";
+import type { WasmBuildName } from "./wasmBinaries.js";
+import { WasmGemm } from "./wasmGemm.js";
 
-export { SgemmArgumentError, type SgemmEpilogue } from "./sgemmArgs";
+export { SgemmArgumentError, type SgemmEpilogue } from "./sgemmArgs.js";
 
 /** Which implementation serves `sgemm`. */
 export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | SystemBlasKind | "js";

@@ -2,8 +2,8 @@
 // Apple's Accelerate, called through the optional peer package `koffi` (a foreign-function interface for
 // Node and Bun). Nothing here is required: without koffi, without the library, in a browser, or with
 // FLUX_CPU_BLAS=0, `systemBlas()` is undefined and the WebAssembly GEMM serves every product.
-import { nodeBuiltin } from "./features";
-import type { SgemmOperands } from "./sgemmArgs";
+import { nodeBuiltin } from "./features.js";
+import type { SgemmOperands } from "./sgemmArgs.js";
 import { readEnv } from "../../env.js";
 
 /** Which system library serves `sgemm`. */

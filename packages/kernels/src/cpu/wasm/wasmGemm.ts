@@ -1,6 +1,6 @@
-import { CONTROL_BYTE_OFFSET, CONTROL_SLOTS, type SgemmExports, Slot } from "./controlBlock";
-import { type SgemmOperands, scaleC, spanOf } from "./sgemmArgs";
-import { type WasmBuildName, wasmBuildBytes } from "./wasmBinaries";
+import { CONTROL_BYTE_OFFSET, CONTROL_SLOTS, type SgemmExports, Slot } from "./controlBlock.js";
+import { type SgemmOperands, scaleC, spanOf } from "./sgemmArgs.js";
+import { type WasmBuildName, wasmBuildBytes } from "./wasmBinaries.js";
 
 /** Cache blocking measured best on this project's machine (2-core EPYC, 512 KiB L2): mc, kc, nc. */
 export const DEFAULT_BLOCKING: [mc: number, kc: number, nc: number] = [128, 256, 1024];

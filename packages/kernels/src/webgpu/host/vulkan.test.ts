@@ -1,7 +1,7 @@
 // The Vulkan survey behind "do not load Dawn without a driver", on a file system made of a
 // Map: no manifest, no loader, a driver for a GPU that is not there, software-only, VK_ICD_FILENAMES.
 import { describe, expect, it } from "vitest";
-import { type SurveyFs, surveyVulkan, vulkanCheck, vulkanSearchFolders } from "./vulkan";
+import { type SurveyFs, surveyVulkan, vulkanCheck, vulkanSearchFolders } from "./vulkan.js";
 
 /** A file system of `files` (path → content); folders are implied by the paths; `nodes` are device files. */
 function fakeFs(files: Record<string, string>, nodes: string[] = []): SurveyFs {

@@ -1,7 +1,7 @@
 // A strict safetensors reader: everything is validated before anything is returned. Nothing in the file
 // is executed; the header is JSON and the data is raw little-endian bytes.
-import { SafetensorsError } from "../../errors";
-import { fileDTypeBytes } from "./dtypes";
+import { SafetensorsError } from "../../errors.js";
+import { fileDTypeBytes } from "./dtypes.js";
 
 /** One tensor entry of a safetensors file. */
 export interface SafetensorsEntry {
