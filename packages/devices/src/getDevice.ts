@@ -83,7 +83,7 @@ function leafDevice(leaf: unknown): Device | null {
  * @internal The device object for a kernels descriptor (visible ids under FLUX_VISIBLE_DEVICES; a hidden
  * adapter gives UnknownDevice).
  */
-export function deviceOfTensor(d: KernelsDevice): Device {
+function deviceOfTensor(d: KernelsDevice): Device {
   if (d.backend === "cpu") return cpuDevice();
   const id = visibleIdOf(d.backend, d.id);
   if (id === null) return UnknownDevice;

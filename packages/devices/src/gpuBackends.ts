@@ -214,7 +214,7 @@ export function clearProbes(): void {
  * @internal The physical adapter ids of `name` that FLUX_VISIBLE_DEVICES leaves visible (visible id i is
  * element i). The backend must be loadable. `-1` answers `[]` without asking the backend (nothing loads).
  */
-export async function visibleAdapters(name: string): Promise<number[]> {
+async function visibleAdapters(name: string): Promise<number[]> {
   if (visibleList()?.length === 0) return [];
   const provider = await loadBackendProvider(name);
   const count = provider.deviceCount === undefined ? 1 : await provider.deviceCount();
@@ -232,10 +232,7 @@ export interface AdapterDescription {
 }
 
 /** @internal The visible adapters of `name` described for reports (names from kernels' listAdapters). */
-export async function describeAdapters(
-  name: string,
-  physicalIds: readonly number[],
-): Promise<AdapterReport[]> {
+async function describeAdapters(name: string, physicalIds: readonly number[]): Promise<AdapterReport[]> {
   const listed = name === "webgpu" ? await (await loadWebGPUModule())?.listAdapters?.() : undefined;
   const provider = (await loadBackendProvider(name)) as BackendProvider & {
     describe?(id: number): AdapterDescription | Promise<AdapterDescription>;

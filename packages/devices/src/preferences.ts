@@ -203,8 +203,3 @@ function noFileAccessReason(): string {
 export function memoryPreference(): string | null | undefined {
   return memory === null ? undefined : memory.value;
 }
-
-/** @internal Forgets the in-memory preference (tests). */
-export function resetMemoryPreference(): void {
-  memory = null;
-}

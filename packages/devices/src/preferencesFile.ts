@@ -12,7 +12,7 @@ import { writeFileAtomicSync } from "@flux/kernels";
 import { PreferencesFileError } from "./errors.js";
 
 /** Files larger than this are refused (a preference file is a few bytes). */
-export const MAX_PREFERENCES_BYTES = 1024 * 1024;
+const MAX_PREFERENCES_BYTES = 1024 * 1024;
 /** How long an update waits for another process's lock before giving up. */
 const LOCK_TIMEOUT_MS = 5000;
 /** A lock older than this is abandoned (its writer died without removing it). */
@@ -73,11 +73,8 @@ export function readPreferencesFile(fs: PrefsFs, path: string): PreferencesRead 
 /**
  * Parses the text of a preference file: a JSON object, or an `invalid` result whose error gives the line
  * and column of the first problem.
- *
- * @example
- * parsePreferences("flux.config.json", '{ "a": 1, }'); // invalid: line 1, column 11
  */
-export function parsePreferences(path: string, text: string): PreferencesRead {
+function parsePreferences(path: string, text: string): PreferencesRead {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not an error
   let json: unknown;
   try {

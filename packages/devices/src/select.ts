@@ -35,11 +35,8 @@ export interface SelectionOutcome {
 
 /**
  * How to get a GPU where this code runs (the tail of the no-GPU warning and of `DeviceSelectionError`).
- *
- * @example
- * howToGetAGpu("browser"); // "Use a browser with WebGPU ..."
  */
-export function howToGetAGpu(runtime: RuntimeName): string {
+function howToGetAGpu(runtime: RuntimeName): string {
   switch (runtime) {
     case "browser":
       return (

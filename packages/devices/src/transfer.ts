@@ -84,7 +84,7 @@ export async function moveTree<T>(dev: Device, x: T, options?: TransferOptions):
  * Converts on whichever side stores the target dtype (before upload when possible: fewer bytes, and a GPU
  * may not store the source dtype, e.g. f64).
  */
-export async function moveTensor(dev: Device, t: Tensor): Promise<Tensor> {
+async function moveTensor(dev: Device, t: Tensor): Promise<Tensor> {
   const to = dev.device;
   if (to === null) throw new DevicesError("ERR_UNKNOWN_DEVICE", "cannot move a tensor to UnknownDevice().");
   const dtype = targetDType(t.dtype, dev.eltype, dev.isGpu);

@@ -47,7 +47,7 @@ function collisions(): Map<string, string[]> {
 
 describe("@flux/flux re-exports every package", () => {
   it("lists the packages the umbrella depends on", async () => {
-    const { default: pkgJson } = await import("../package.json", { with: { type: "json" } });
+    const { default: pkgJson } = await import("../package.js", { with: { type: "json" } });
     expect(Object.keys(pkgJson.peerDependencies).sort()).toEqual([...PACKAGES].sort());
   });
 

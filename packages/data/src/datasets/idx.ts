@@ -130,7 +130,7 @@ export function parseIdx(source: Uint8Array | ArrayBuffer): IdxArray {
  * decompressed bytes, the declared size is checked against `maxBytes` and against what the compressed size
  * can hold at all, and inflation stops at the declared size; more data, or less, is an error.
  */
-export async function inflateIdx(gz: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+async function inflateIdx(gz: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   let head = new Uint8Array(0);
   let out: Uint8Array | undefined;
   let written = 0;

@@ -56,7 +56,7 @@ type Koffi = {
 type KoffiLibrary = { func(definition: string): (...args: any[]) => any; symbol(name: string): unknown };
 
 /** Imports koffi by a name held in a variable, so bundlers do not try to include a native package. */
-export async function importKoffi(): Promise<Koffi> {
+async function importKoffi(): Promise<Koffi> {
   const name = "koffi";
   try {
     const mod = (await import(/* @vite-ignore */ name)) as { default?: Koffi } & Koffi;

@@ -151,7 +151,7 @@ function nodeWorkerThreads(): typeof import("node:worker_threads") | null {
 }
 
 /** Loads node:worker_threads once (an async import, so browsers that lack it are not broken by it). */
-export async function preloadWorkerThreads(): Promise<void> {
+async function preloadWorkerThreads(): Promise<void> {
   if (workerThreadsModule !== undefined) return;
   try {
     workerThreadsModule = await import(/* @vite-ignore */ WORKER_THREADS);

@@ -33,7 +33,7 @@ import { gemmFor } from "./gemm.js";
  * 64-image batch of a LeNet-sized layer in one GEMM, small enough that a 1000-image evaluation batch
  * does not ask for hundreds of megabytes.
  */
-export const DEFAULT_COL_BUDGET = 4 * 1024 * 1024;
+const DEFAULT_COL_BUDGET = 4 * 1024 * 1024;
 
 // Scratch only: every buffer taken in a call is given back before it returns, so the pool holds at most
 // the few buffers of the largest recent call (the cap keeps a one-off huge geometry from pinning memory).

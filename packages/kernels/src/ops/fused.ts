@@ -42,7 +42,7 @@ BY_FUNCTION.set(unary.σ, "sigmoid");
 const DEFAULT_PARAM: Partial<Record<Act, number>> = { leakyrelu: 0.01, elu: 1 };
 
 /** @internal The unary op an activation names, or the function itself when it is someone else's. */
-export function resolveActivation(op: string, act: Activation | undefined): Act | ((x: Tensor) => Tensor) {
+function resolveActivation(op: string, act: Activation | undefined): Act | ((x: Tensor) => Tensor) {
   if (act === undefined || act === null || act === "identity") return "identity";
   if (typeof act === "string") {
     if (!(UNARY_OPS as readonly string[]).includes(act)) {

@@ -13,7 +13,7 @@ export interface MatmulOpts {
 }
 
 /** @internal The output shape of a (batched) matmul of ≥2-D operands, or a ShapeError. */
-export function matmulShape(a: Shape, b: Shape, transA: boolean, transB: boolean): number[] {
+function matmulShape(a: Shape, b: Shape, transA: boolean, transB: boolean): number[] {
   const m = transA ? a[1]! : a[0]!;
   const ka = transA ? a[0]! : a[1]!;
   const kb = transB ? b[1]! : b[0]!;

@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor.js";
 import { backendOf, wrap } from "./core.js";
 
 /** @internal Applies a unary primitive with its VJP recorded. */
-export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
+function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
   const b = backendOf(op, x);
   if (
     x.dtype === "bool" ||

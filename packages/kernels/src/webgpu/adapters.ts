@@ -117,11 +117,8 @@ export function isSoftwareAdapter(
 
 /**
  * The `GPU` object: injected, else `navigator.gpu`, else Dawn on Node/Bun.
- *
- * @example
- * const gpu = await findGpu();
  */
-export function findGpu(): Promise<GPU> {
+function findGpu(): Promise<GPU> {
   gpuPromise ??= import("#flux-webgpu-host").then((m) => m.hostGpu());
   // A failure is not cached: the user may install `webgpu` or inject a GPU and try again.
   gpuPromise.catch(() => {

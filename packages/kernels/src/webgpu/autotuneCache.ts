@@ -163,7 +163,7 @@ export function envVar(name: string): string | undefined {
 }
 
 /** The file store's default path: FLUX_WEBGPU_AUTOTUNE_CACHE, else `<os temp dir>/flux-webgpu/autotune-v1.json`. */
-export async function defaultCachePath(): Promise<string | undefined> {
+async function defaultCachePath(): Promise<string | undefined> {
   const override = envVar("FLUX_WEBGPU_AUTOTUNE_CACHE");
   if (override) return override;
   try {

@@ -9,7 +9,7 @@
 export type TorchLayout = "linear" | "conv";
 
 /** @internal The prototype key holding `{ field: TorchLayout }`. */
-export const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
+const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
 
 /**
  * Declares that fields of a layer class are saved in a PyTorch layer's layout (see README's table).

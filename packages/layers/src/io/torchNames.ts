@@ -11,7 +11,7 @@ import { Scale } from "../layers/scale.js";
 export type TensorNames = "flux" | "pytorch";
 
 /** @internal The prototype key holding `{ field: torchName }` ("" drops the field from the path). */
-export const TORCH_NAMES = Symbol.for("flux.layers.torchNames");
+const TORCH_NAMES = Symbol.for("flux.layers.torchNames");
 
 /**
  * Declares the PyTorch names of a layer class's fields, used by `save`/`load` with `{ names: "pytorch" }`.

@@ -45,7 +45,7 @@ function interpolation(inn: number, out: number, like: Tensor): Tensor {
 }
 
 /** @internal NNlib's `upsample_nearest`: each element repeated `scale[i]` times along spatial dim i. */
-export function upsampleNearest(x: Tensor, scale: readonly number[]): Tensor {
+function upsampleNearest(x: Tensor, scale: readonly number[]): Tensor {
   let y = x;
   scale.forEach((s, i) => {
     if (s === 1) return;

@@ -3,7 +3,7 @@ import { type SgemmOperands, scaleC, spanOf } from "./sgemmArgs.js";
 import { type WasmBuildName, wasmBuildBytes } from "./wasmBinaries.js";
 
 /** Cache blocking measured best on this project's machine (2-core EPYC, 512 KiB L2): mc, kc, nc. */
-export const DEFAULT_BLOCKING: [mc: number, kc: number, nc: number] = [128, 256, 1024];
+const DEFAULT_BLOCKING: [mc: number, kc: number, nc: number] = [128, 256, 1024];
 
 const PAGE = 65536;
 /** The maximum the builds declare (2 GiB); products that need more are split by columns. */

@@ -12,7 +12,7 @@ export const TO_FILE_DTYPE: Readonly<Record<DType, string>> = {
 };
 
 /** Element sizes of every dtype the safetensors format defines (we load the ones we have). */
-export const FILE_DTYPE_BYTES: Readonly<Record<string, number>> = {
+const FILE_DTYPE_BYTES: Readonly<Record<string, number>> = {
   BOOL: 1,
   U8: 1,
   I8: 1,

@@ -19,7 +19,7 @@ export interface SafetensorsFile {
 }
 
 /** The largest header accepted (the reference implementation's limit). */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 function fail(code: string, message: string, cause?: unknown): never {
   throw new SafetensorsError(code, message, cause === undefined ? undefined : { cause });
