@@ -4,9 +4,9 @@
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl
+// @include opcodes.inc.wgsl
 
 const WG: u32 = /*@wg*/64u;
-const IDENTITY: u32 = 0xffffffffu;
 
 struct Params {
   n: u32,
@@ -33,5 +33,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let av = a[strided_offset(i, u.rank, u.shape, u.sa)];
   let z = av * x[strided_offset(i, u.rank, u.shape, u.sx)] + b[strided_offset(i, u.rank, u.shape, u.sb)];
-  out[i] = select(unary_float(u.op, z, u.param), z, u.op == IDENTITY);
+  out[i] = select(unary_float(u.op, z, u.param), z, u.op == ACT_IDENTITY);
 }

@@ -6,6 +6,7 @@
 // @param acc: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include opcodes.inc.wgsl
 
 alias T = /*@dtype*/f32;
 // The accumulator type: T itself, or f32 for f16 tensors (sums of many halves lose every digit in f16).
@@ -35,10 +36,10 @@ var<workgroup> partial: array<A, WG>;
 
 fn combine(op: u32, a: A, b: A) -> A {
   switch op {
-    case 0u: { return a + b; }
-    case 1u: { return a * b; }
-    case 2u: { return max(a, b); }
-    default: { return min(a, b); }
+    case REDUCE_SUM: { return a + b; }
+    case REDUCE_PROD: { return a * b; }
+    case REDUCE_MAX: { return max(a, b); }
+    case REDUCE_MIN, default: { return min(a, b); }
   }
 }
 

@@ -28,10 +28,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let v = x[i];
   switch u.op {
-    case 0u: { out[i] = T(0) - v; }
-    case 1u: { out[i] = select(v, T(0) - v, v < T(0)); }
-    case 2u: { out[i] = select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)); }
-    case 3u: { out[i] = v * v; }
+    case UNARY_NEG: { out[i] = T(0) - v; }
+    case UNARY_ABS: { out[i] = select(v, T(0) - v, v < T(0)); }
+    case UNARY_SIGN: { out[i] = select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)); }
+    case UNARY_SQUARE: { out[i] = v * v; }
     default: { out[i] = T(unary_float(u.op, f32(v), u.param)); }
   }
 }

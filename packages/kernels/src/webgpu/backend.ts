@@ -17,7 +17,7 @@ import type { Shape } from "../shape.js";
 import type { MatmulTuner } from "./autotune.js";
 import type { BufferPool, PoolStats } from "./bufferPool.js";
 import { WebGPUDeviceLostError, WebGPUExecutionError } from "./errors.js";
-import type { Executor } from "./executor.js";
+import { type Executor, MAX_IN_FLIGHT } from "./executor.js";
 import {
   chooseMatmulKernel,
   type MatmulKernel,
@@ -123,19 +123,34 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     return this.#lostReason;
   }
 
-  /** Buffer counts and bytes (live = held by tensors or temporaries). */
-  stats(): PoolStats & { dispatches: number; submits: number; pipelines: number } {
+  /**
+   * Buffer counts and bytes (live = held by tensors or temporaries; pending = freed, destroyed after the
+   * next submit), recorded work, and submits not yet known to have finished (`inFlight`).
+   */
+  stats(): PoolStats & { dispatches: number; submits: number; pipelines: number; inFlight: number } {
     return {
       ...this.pool.stats(),
       dispatches: this.exec.dispatches,
       submits: this.exec.submits,
       pipelines: this.exec.pipelineCount,
+      inFlight: this.exec.inFlight,
     };
   }
 
   /** Submits recorded work now (reads do this themselves). */
   flush(): void {
     this.exec.flush();
+  }
+
+  /**
+   * Waits while more than `maxInFlight` submits are unfinished on the GPU (at once when fewer are), so a
+   * loop that moves data in every step but never reads anything back runs at the device's pace instead of
+   * queueing work (and the driver's memory for it) without bound. `toDevice` calls it.
+   */
+  async backpressure(maxInFlight = MAX_IN_FLIGHT): Promise<void> {
+    if (this.#lostReason !== undefined) return;
+    this.exec.flush();
+    await this.exec.backpressure(maxInFlight, this.#lost);
   }
 
   /** Waits until the GPU has finished everything submitted so far. */
@@ -193,7 +208,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   memoryInfo(): BackendMemoryInfo {
-    return { pooledBytes: this.pool.stats().pooledBytes };
+    const s = this.pool.stats();
+    return { pooledBytes: s.pooledBytes, pendingBuffers: s.pendingBuffers };
   }
 
   trimPool(): void {

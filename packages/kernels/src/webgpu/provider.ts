@@ -30,9 +30,7 @@ export async function createWebGPUBackend(id: number): Promise<WebGPUBackend> {
     },
   });
   const exec = new Executor(device);
-  const pool = new BufferPool(device, webgpuOptions().poolCapBytes ?? DEFAULT_POOL_CAP, () =>
-    exec.hasUnsubmittedWork(),
-  );
+  const pool = new BufferPool(device, webgpuOptions().poolCapBytes ?? DEFAULT_POOL_CAP, exec);
   exec.afterSubmit.push(() => pool.afterSubmit());
   const opts = webgpuOptions();
   const tune = autotuneEnabled(

@@ -65,7 +65,7 @@ export function cast(ctx: KernelContext, x: V, dtype: DType): GpuStorage {
     ctx,
     "cast",
     { src: wgslType(x.dtype), dst: wgslType(dtype) },
-    [n, mode, mask, 0],
+    { n, mode, mask },
     [x.storage.buffer, out.buffer],
     n,
   );
