@@ -18,7 +18,6 @@ export interface ValueCase {
   readonly dtype?: DType;
 }
 
-const E = Math.E;
 const A = (t: Make) => t([1, 2, 3, 4, 5, 6], [3, 2]);
 
 /** The public function of a declared unary op (`k.mish` for "mish"); throws when kernels lacks it. */

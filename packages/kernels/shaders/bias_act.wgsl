@@ -5,8 +5,8 @@
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl
 // @include opcodes.inc.wgsl
-
-const WG: u32 = /*@wg*/64u;
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 struct Params {
   n: u32,
@@ -19,7 +19,6 @@ struct Params {
   _p2: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> bias: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

@@ -3,9 +3,10 @@
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -17,7 +18,6 @@ struct Params {
   sb: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> a: array<T>;
 @group(0) @binding(2) var<storage, read> b: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<u32>;

@@ -7,11 +7,12 @@
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
 // The accumulator type: T itself, or f32 for f16 tensors (sums of many halves lose every digit in f16).
 alias A = /*@acc*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   nOut: u32,
@@ -28,7 +29,6 @@ struct Params {
   redStrides: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 

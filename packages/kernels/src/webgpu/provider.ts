@@ -7,8 +7,8 @@ import { BufferPool } from "./bufferPool.js";
 import { Executor } from "./executor.js";
 import { adapterKey, autotuneEnabled, MatmulTuner } from "./autotune.js";
 import { defaultAutotuneCache, envVar } from "./autotuneCache.js";
-import { defaultPreference, isCpuBacked } from "./matmulPlan.js";
-import { gpuMatmulTimer } from "./matmulTiming.js";
+import { defaultPreference, isCpuBacked } from "./matmul/plan.js";
+import { gpuMatmulTimer } from "./matmul/timing.js";
 
 const DEFAULT_POOL_CAP = 256 * 1024 * 1024;
 

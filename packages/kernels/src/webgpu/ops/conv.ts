@@ -141,3 +141,6 @@ export function conv2dBackwardFilter(ctx: KernelContext, x: V, dy: V, g: Conv2dG
   ctx.dispose(dyPNC);
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { conv2d, conv2dBackwardInput, conv2dBackwardFilter };

@@ -71,3 +71,6 @@ export function cast(ctx: KernelContext, x: V, dtype: DType): GpuStorage {
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { fill, arange, cast };

@@ -137,3 +137,6 @@ export function affineAct(
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { unary, unaryGrad, binary, where, affineAct };

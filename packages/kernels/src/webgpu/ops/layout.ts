@@ -168,3 +168,6 @@ export function onehot(ctx: KernelContext, indices: Int32Array, nclasses: number
   ctx.dispose(idx);
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { expand, permute, gather, scatterAdd, concat, onehot };

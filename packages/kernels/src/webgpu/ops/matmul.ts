@@ -3,7 +3,7 @@ import type { MatmulOptions } from "../../backend.js";
 import type { UnaryOp } from "../../opNames.js";
 import { type Shape, sizeOf } from "../../shape.js";
 import type { Executor } from "../executor.js";
-import type { MatmulKernel, MatmulProblem } from "../matmulPlan.js";
+import type { MatmulKernel, MatmulProblem } from "../matmul/plan.js";
 import type { GpuStorage } from "../storage.js";
 import { type KernelContext, noF16, type V } from "./context.js";
 import { dispatch1d, fillInto } from "./dispatch.js";
@@ -108,3 +108,6 @@ export function denseAct(
   if (noBias) ctx.dispose(noBias);
   return y;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { matmul, denseAct };

@@ -58,3 +58,6 @@ export function pool2dBackward(
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { pool2d, pool2dBackward };

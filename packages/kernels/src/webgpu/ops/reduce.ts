@@ -112,3 +112,6 @@ export function softmaxGrad(ctx: KernelContext, y: V, dy: V, axis: number, log: 
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { reduce, argReduce, softmax, softmaxGrad };
