@@ -27,15 +27,31 @@ const argv = process.argv.slice(2);
 const rounds = argv.includes("--rounds") ? Number(argv[argv.indexOf("--rounds") + 1]) : 7;
 const BYTES_PER_ELEMENT = 28;
 
-/** Median of a list. */
+/**
+ * @typedef {{ gradient: number[], update: number[] }} Phases ms per call of each part of a train step
+ * @typedef {{ fused: boolean, step: () => void, times: number[], phases?: Phases }} Path one side of a row
+ * @typedef {{ label: string, n: number, paths: Path[], unit: "GB/s" | "ms/step" }} Row
+ */
+
+/**
+ * Median of a list.
+ * @param {number[]} values
+ * @returns {number}
+ */
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Seconds per call of `fn`: as many calls as fit in `budgetMs` (at least 3), the median of their times. */
+/**
+ * Seconds per call of `fn`: as many calls as fit in `budgetMs` (at least 3), the median of their times.
+ * @param {() => void} fn
+ * @param {number} budgetMs
+ * @returns {number}
+ */
 function timeCalls(fn, budgetMs) {
+  /** @type {number[]} */
   const times = [];
   const end = performance.now() + budgetMs;
   while (times.length < 3 || performance.now() < end) {
@@ -46,6 +62,13 @@ function timeCalls(fn, budgetMs) {
   return median(times);
 }
 
+/**
+ * Runs `fn` with the fused path on or off (FLUX_FUSED_OPTIM, which updateInPlace reads at each call).
+ * @template T
+ * @param {boolean} fused
+ * @param {() => T} fn
+ * @returns {T}
+ */
 function withPath(fused, fn) {
   const before = process.env.FLUX_FUSED_OPTIM;
   process.env.FLUX_FUSED_OPTIM = fused ? "1" : "0";
@@ -57,7 +80,12 @@ function withPath(fused, fn) {
   }
 }
 
-/** An Adam update row: `sizes` parameters with fixed gradients; one state per path. */
+/**
+ * An Adam update row: `sizes` parameters with fixed gradients; one state per path.
+ * @param {string} label
+ * @param {number[][]} sizes
+ * @returns {Row}
+ */
 function adamRow(label, sizes) {
   const n = sizes.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
   const paths = [true, false].map((fused) => {
@@ -68,12 +96,16 @@ function adamRow(label, sizes) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: [] };
+    return { fused, step, times: /** @type {number[]} */ ([]) };
   });
   return { label, n, paths, unit: "GB/s" };
 }
 
-/** The MLP train step row. */
+/**
+ * The MLP train step row.
+ * @param {number} batch
+ * @returns {Row}
+ */
 function mlpRow(batch) {
   const paths = [true, false].map((fused) => {
     const model = Chain(Dense(784, 256, relu), Dense(256, 10));
@@ -83,6 +115,7 @@ function mlpRow(batch) {
       [...Array(10).keys()],
     );
     const state = setup(Adam(), model);
+    /** @type {Phases} */
     const phases = { gradient: [], update: [] };
     const step = () => {
       const t0 = performance.now();
@@ -96,9 +129,9 @@ function mlpRow(batch) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: [], phases };
+    return { fused, step, times: /** @type {number[]} */ ([]), phases };
   });
-  return { label: `MLP 784-256-10 train step, batch ${batch}`, paths, unit: "ms/step" };
+  return { label: `MLP 784-256-10 train step, batch ${batch}`, n: batch, paths, unit: "ms/step" };
 }
 
 setCpuThreads(1);
@@ -125,14 +158,17 @@ console.log("| row | fused | reference (FLUX_FUSED_OPTIM=0) | speed-up |");
 console.log("| --- | --- | --- | --- |");
 for (const row of rows) {
   const [fused, ref] = row.paths.map((p) => median(p.times));
+  /** @param {number} s */
   const show = (s) =>
     row.unit === "GB/s"
       ? `${((BYTES_PER_ELEMENT * row.n) / s / 1e9).toFixed(2)} GB/s (${(s * 1e3).toFixed(3)} ms)`
       : `${(s * 1e3).toFixed(2)} ms`;
-  console.log(`| ${row.label} | ${show(fused)} | ${show(ref)} | ${(ref / fused).toFixed(2)}x |`);
+  console.log(
+    `| ${row.label} | ${show(fused ?? 0)} | ${show(ref ?? 0)} | ${((ref ?? 0) / (fused ?? 1)).toFixed(2)}x |`,
+  );
 }
-const mlp = rows[rows.length - 1];
-const [f, r] = mlp.paths.map((p) => p.phases);
+const [f, r] = /** @type {Phases[]} */ (rows[rows.length - 1]?.paths.map((p) => p.phases) ?? []);
+/** @param {number[]} v */
 const ms = (v) => `${median(v).toFixed(2)} ms`;
 console.log(
   `\nMLP step profile (medians over all calls): forward + backward ${ms(f.gradient)} fused / ${ms(r.gradient)} reference; ` +
