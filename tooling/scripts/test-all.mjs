@@ -197,6 +197,30 @@ const suites = [
       };
     },
   })),
+  // The layer conformance suite (packages/layers/src/conformance) on WebGPU outside vitest, the same way.
+  ...[
+    ["bun", bin("bun"), ["--no-install", "--conditions=@flux/source"]],
+    ["deno", bin("deno"), ["run", "-A", "--sloppy-imports", "--conditions=@flux/source"]],
+  ].map(([runtime, cmd, pre]) => ({
+    name: `layer conformance ${runtime}`,
+    run: async () => {
+      const script = join(repoRoot, "tooling/conformance/runtime/runLayers.ts");
+      const r = await exec(cmd, [...pre, script, "webgpu"], { env, timeoutMs: 600_000 });
+      const counts = parseSummaryLine(r.output, "CONFORMANCE ");
+      if (!counts)
+        return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no CONFORMANCE summary line" };
+      if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
+      const skipped = Number(
+        /(\d+) skipped/.exec(r.output.split("\n").findLast((l) => l.startsWith("CONFORMANCE ")))?.[1] ?? 0,
+      );
+      return {
+        ...counts,
+        skipped,
+        output: r.output,
+        label: `layer conformance, webgpu f32 vs PyTorch and cpu, on ${runtime}`,
+      };
+    },
+  })),
   {
     // The playground page built, served and trained in headless Chromium (WebGPU on SwiftShader, then CPU).
     name: "playground e2e",

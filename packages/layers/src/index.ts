@@ -17,7 +17,23 @@ export { BatchNorm, type BatchNormOptions } from "./layers/batchNorm";
 export { Scale } from "./layers/scale";
 export { LayerNorm } from "./layers/layerNorm";
 export { Embedding } from "./layers/embedding";
-export { Conv, type ConvOptions } from "./layers/conv";
+export {
+  Conv,
+  CrossCor,
+  ConvTranspose,
+  DepthwiseConv,
+  type ConvOptions,
+  type ConvTransposeOptions,
+} from "./layers/conv";
+export type { Dims, PadSpecN } from "./layers/geometryNd";
+export { AdaptiveMaxPool, AdaptiveMeanPool, GlobalMaxPool, GlobalMeanPool } from "./layers/adaptivePool";
+export {
+  Upsample,
+  PixelShuffle,
+  pixelShuffle,
+  type UpsampleMode,
+  type UpsampleOptions,
+} from "./layers/upsample";
 export { SamePad, type SamePadMarker } from "./layers/samePad";
 export type { PadSpec, Pair } from "./layers/geometry";
 export { MaxPool } from "./layers/maxPool";

@@ -71,7 +71,7 @@ function options(argv) {
     throw new Error(`[demo] --device must be cpu, gpu or webgpu, got ${values.device}.`);
   return {
     help: values.help,
-    model,
+    model: /** @type {"transformer" | "lstm"} */ (model),
     seconds: num("minutes", values.minutes, false) * 60,
     steps: num("steps", values.steps, true),
     batchsize: Math.max(1, num("batchsize", values.batchsize, true)),
@@ -100,7 +100,7 @@ async function main(argv) {
     `data:    ${corpus.train.length.toLocaleString("en-US")} training and ${corpus.val.length.toLocaleString("en-US")} validation characters, ${corpus.chars.length} distinct (${relative(process.cwd(), o.data)})`,
   );
   const model = await device.move(buildTextModel(o.model, corpus.chars.length));
-  say(`model:   ${String(model).split("\n")[0]} ...`);
+  say(`model:   ${model.showCompact()}`);
   const params = paramCount(model);
   say(`         ${params.toLocaleString("en-US")} parameters, context ${context}, batch ${o.batchsize}`);
 

@@ -59,6 +59,7 @@ class CharTransformerLayer extends AbstractLayer {
   constructor({ vocab, context, width, depth, nheads }) {
     super();
     this.context = context;
+    this.nheads = nheads;
     this.token = Embedding(vocab, width);
     this.position = Embedding(context, width);
     this.blocks = Chain(...Array.from({ length: depth }, () => transformerBlock(width, nheads)));
@@ -77,6 +78,11 @@ class CharTransformerLayer extends AbstractLayer {
     const x = add(tokens, this.position.forward(positions(time)));
     const h = this.norm.forward(this.blocks.forward(x));
     return reshape(this.head.forward(h), [-1, time * batch]);
+  }
+
+  showCompact() {
+    const [width, vocab] = this.token.weight.shape;
+    return `CharTransformer(${vocab} => ${width}; depth=${this.blocks.layers.length}, nheads=${this.nheads}, context=${this.context})`;
   }
 }
 /** The transformer language model (see the file comment). */
@@ -101,18 +107,24 @@ class CharLSTMLayer extends AbstractLayer {
    * @param {Int32Array} ids `time * batch` token ids, time fastest
    * @param {number} time
    * @param {unknown} [state] the LSTM's initial `[h, c]` (zeros when absent)
+   * @returns {[Tensor, unknown]}
    */
   forwardWithState(ids, time, state) {
     const batch = ids.length / time;
     const width = this.token.weight.shape[0];
     const x = reshape(this.token.forward(ids), [width, time, batch]);
-    const [h, next] = this.lstm.forwardWithState(x, state);
+    const [h, next] = this.lstm.forwardWithState(x, /** @type {never} */ (state));
     return [reshape(this.head.forward(h), [-1, time * batch]), next];
   }
 
-  /** @param {Int32Array} ids @param {number} time */
+  /** @param {Int32Array} ids @param {number} time @returns {Tensor} */
   forward(ids, time) {
     return this.forwardWithState(ids, time)[0];
+  }
+
+  showCompact() {
+    const [width, vocab] = this.token.weight.shape;
+    return `CharLSTM(${vocab} => ${width} => ${this.lstm.cell.Wh.shape[1]} => ${vocab})`;
   }
 }
 /** The LSTM language model (see the file comment). */

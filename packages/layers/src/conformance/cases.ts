@@ -4,7 +4,12 @@
 // by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
 // carry `expected` values worked out by hand.
 import { add, gelu, relu as reluFn, reshape, rng, sum, type Tensor, tanh } from "@flux/kernels";
+import { AdaptiveMaxPool, AdaptiveMeanPool, GlobalMaxPool, GlobalMeanPool } from "../layers/adaptivePool";
 import { AlphaDropout } from "../layers/alphaDropout";
+import { Conv, ConvTranspose, CrossCor, DepthwiseConv } from "../layers/conv";
+import { MaxPool } from "../layers/maxPool";
+import { MeanPool } from "../layers/meanPool";
+import { PixelShuffle, Upsample } from "../layers/upsample";
 import { Bilinear } from "../layers/bilinear";
 import { GroupNorm } from "../layers/groupNorm";
 import { InstanceNorm } from "../layers/instanceNorm";
@@ -505,5 +510,171 @@ const normalisation: LayerCase[] = [
   },
 ];
 
+// Conv-family layers built with given weights and biases.
+const fixedInit =
+  (w: Tensor): Init =>
+  () =>
+    w;
+
+const convolutions: LayerCase[] = [
+  {
+    name: "Conv 1-D (3,), 2 => 3, stride 2, pad 1 (torch conv1d, kernel flipped)",
+    tensors: {
+      x: { shape: [9, 2, 2], seed: 130, scale: 2 },
+      w: { shape: [3, 2, 3], seed: 131 },
+      b: { shape: [3], seed: 132 },
+    },
+    run: (t) =>
+      Conv([3], 2, 3, undefined, { stride: 2, pad: 1, init: fixedInit(t.w!), bias: t.b! }).forward(t.x!),
+  },
+  {
+    name: "Conv 2-D groups 2, 4 => 6, pad (1, 0, 0, 1), relu (torch conv2d groups)",
+    tensors: {
+      x: { shape: [5, 4, 4, 2], seed: 133, scale: 2 },
+      w: { shape: [3, 2, 2, 6], seed: 134 },
+      b: { shape: [6], seed: 135 },
+    },
+    run: (t) =>
+      Conv([3, 2], 4, 6, reluFn, { groups: 2, pad: [1, 0, 0, 1], init: fixedInit(t.w!), bias: t.b! }).forward(
+        t.x!,
+      ),
+  },
+  {
+    name: "DepthwiseConv (3, 3), 3 => 6, no bias (torch conv2d groups = 3)",
+    tensors: { x: { shape: [5, 5, 3, 1], seed: 136, scale: 2 }, w: { shape: [3, 3, 1, 6], seed: 137 } },
+    run: (t) => DepthwiseConv([3, 3], 3, 6, undefined, { init: fixedInit(t.w!), bias: false }).forward(t.x!),
+  },
+  {
+    name: "Conv 3-D (2, 3, 2), 2 => 3, stride (1, 2, 1), asymmetric pad, dilation (1, 1, 2) (torch conv3d)",
+    tensors: {
+      x: { shape: [4, 5, 4, 2, 2], seed: 138, scale: 2 },
+      w: { shape: [2, 3, 2, 2, 3], seed: 139 },
+      b: { shape: [3], seed: 140 },
+    },
+    run: (t) =>
+      Conv([2, 3, 2], 2, 3, undefined, {
+        stride: [1, 2, 1],
+        pad: [1, 0, 1, 1, 0, 1],
+        dilation: [1, 1, 2],
+        init: fixedInit(t.w!),
+        bias: t.b!,
+      }).forward(t.x!),
+  },
+  {
+    name: "CrossCor (3, 3), 2 => 3, stride 2 (torch conv2d)",
+    tensors: {
+      x: { shape: [7, 6, 2, 2], seed: 141, scale: 2 },
+      w: { shape: [3, 3, 2, 3], seed: 142 },
+      b: { shape: [3], seed: 143 },
+    },
+    run: (t) =>
+      CrossCor([3, 3], 2, 3, undefined, { stride: 2, init: fixedInit(t.w!), bias: t.b! }).forward(t.x!),
+  },
+  {
+    name: "ConvTranspose (3, 3), 2 => 3, stride 2, pad 1, outpad 1 (torch conv_transpose2d)",
+    tensors: {
+      x: { shape: [4, 3, 2, 2], seed: 144, scale: 2 },
+      w: { shape: [3, 3, 3, 2], seed: 145 },
+      b: { shape: [3], seed: 146 },
+    },
+    run: (t) =>
+      ConvTranspose([3, 3], 2, 3, undefined, {
+        stride: 2,
+        pad: 1,
+        outpad: 1,
+        init: fixedInit(t.w!),
+        bias: t.b!,
+      }).forward(t.x!),
+  },
+  {
+    name: "ConvTranspose (2, 2), 2 => 2, stride 2, pad 2 > (k - 1) d: a cropped result (torch conv_transpose2d)",
+    tensors: { x: { shape: [4, 5, 2, 1], seed: 147, scale: 2 }, w: { shape: [2, 2, 2, 2], seed: 148 } },
+    run: (t) =>
+      ConvTranspose([2, 2], 2, 2, undefined, {
+        stride: 2,
+        pad: 2,
+        init: fixedInit(t.w!),
+        bias: false,
+      }).forward(t.x!),
+  },
+  {
+    name: "ConvTranspose 1-D (3,), 4 => 2, groups 2, stride 3, dilation 2 (torch conv_transpose1d)",
+    tensors: {
+      x: { shape: [4, 4, 2], seed: 149, scale: 2 },
+      w: { shape: [3, 1, 4], seed: 150 },
+      b: { shape: [2], seed: 151 },
+    },
+    run: (t) =>
+      ConvTranspose([3], 4, 2, undefined, {
+        groups: 2,
+        stride: 3,
+        dilation: 2,
+        init: fixedInit(t.w!),
+        bias: t.b!,
+      }).forward(t.x!),
+  },
+  {
+    name: "MaxPool 1-D (3,), stride 2, pad 1 (torch max_pool1d)",
+    tensors: { x: { shape: [8, 2, 2], seed: 152, scale: 2 } },
+    run: (t) => MaxPool([3], { stride: 2, pad: 1 }).forward(t.x!),
+  },
+  {
+    name: "MeanPool 3-D (2, 2, 2), pad 1 (torch avg_pool3d, padding counted)",
+    tensors: { x: { shape: [4, 3, 4, 2, 2], seed: 153, scale: 2 } },
+    run: (t) => MeanPool([2, 2, 2], { pad: 1 }).forward(t.x!),
+  },
+  {
+    name: "MaxPool 3-D (2, 2, 3), stride 2, pad 1 (torch max_pool3d)",
+    tensors: { x: { shape: [5, 4, 6, 2, 1], seed: 154, scale: 2 } },
+    run: (t) => MaxPool([2, 2, 3], { stride: 2, pad: 1 }).forward(t.x!),
+  },
+  {
+    name: "AdaptiveMaxPool (2, 3) of a 4 x 6 map (torch adaptive_max_pool2d)",
+    tensors: { x: { shape: [4, 6, 2, 2], seed: 155, scale: 2 } },
+    run: (t) => AdaptiveMaxPool([2, 3]).forward(t.x!),
+  },
+  {
+    name: "AdaptiveMeanPool (2,) of length 6 (torch adaptive_avg_pool1d)",
+    tensors: { x: { shape: [6, 3, 2], seed: 156, scale: 2 } },
+    run: (t) => AdaptiveMeanPool([2]).forward(t.x!),
+  },
+  {
+    name: "GlobalMaxPool of a 3-D map (torch amax)",
+    tensors: { x: { shape: [3, 2, 2, 3, 2], seed: 157, scale: 2 } },
+    run: (t) => GlobalMaxPool().forward(t.x!),
+  },
+  {
+    name: "GlobalMeanPool (torch mean)",
+    tensors: { x: { shape: [3, 4, 3, 2], seed: 158, scale: 2 } },
+    run: (t) => GlobalMeanPool().forward(t.x!),
+  },
+  {
+    name: "Upsample nearest, scale (2, 3) (torch interpolate nearest)",
+    tensors: { x: { shape: [3, 2, 2, 2], seed: 159, scale: 2 } },
+    run: (t) => Upsample("nearest", { scale: [2, 3] }).forward(t.x!),
+  },
+  {
+    name: "Upsample bilinear to size (5, 7) (torch interpolate bilinear, align_corners)",
+    tensors: { x: { shape: [3, 4, 2, 2], seed: 160, scale: 2 } },
+    run: (t) => Upsample("bilinear", { size: [5, 7] }).forward(t.x!),
+  },
+  {
+    name: "Upsample trilinear, scale 2 (torch interpolate trilinear, align_corners)",
+    tensors: { x: { shape: [2, 3, 2, 1, 2], seed: 161, scale: 2 } },
+    run: (t) => Upsample(2, "trilinear").forward(t.x!),
+  },
+  {
+    name: "PixelShuffle 2 (torch pixel_shuffle)",
+    tensors: { x: { shape: [3, 2, 8, 2], seed: 162, scale: 2 } },
+    run: (t) => PixelShuffle(2).forward(t.x!),
+  },
+];
+
 /** Every case, in suite order. */
-export const LAYER_CASES: readonly LayerCase[] = [...recurrent, ...attention, ...losses, ...normalisation];
+export const LAYER_CASES: readonly LayerCase[] = [
+  ...recurrent,
+  ...attention,
+  ...losses,
+  ...normalisation,
+  ...convolutions,
+];

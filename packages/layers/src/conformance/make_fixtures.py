@@ -223,6 +223,42 @@ def back(y):
     return y.detach().numpy().transpose(3, 2, 1, 0)
 
 
+# ---- convolutions and pools: ours [spatial..., C, N] is torch's (N, C, spatial reversed...), i.e. all dims
+# reversed; a weight [k..., cin, cout] reversed is torch's (cout, cin, k reversed...). Flux's Conv and
+# ConvTranspose are true convolutions: torch gets the kernel flipped in every spatial dim. ----------------
+
+
+def rev(a):
+    return T(a.transpose(tuple(range(a.ndim - 1, -1, -1))))
+
+
+def unrev(y):
+    y = y.detach().numpy()
+    return y.transpose(tuple(range(y.ndim - 1, -1, -1)))
+
+
+def flipw(w):
+    return rev(w).flip(tuple(range(2, w.ndim)))
+
+
+def conv_case(t, d, flip=True, stride=1, pad=None, dilation=1, groups=1):
+    x = rev(t["x"])
+    if pad is not None:
+        x = F.pad(x, pad)
+    w = flipw(t["w"]) if flip else rev(t["w"])
+    f = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[d]
+    b = T(t["b"]) if "b" in t else None
+    return unrev(f(x, w, b, stride=stride, dilation=dilation, groups=groups))
+
+
+def convT_case(t, d, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
+    f = {1: F.conv_transpose1d, 2: F.conv_transpose2d}[d]
+    b = T(t["b"]) if "b" in t else None
+    y = f(rev(t["x"]), flipw(t["w"]), b, stride=stride, padding=padding, output_padding=output_padding,
+          groups=groups, dilation=dilation)
+    return unrev(y)
+
+
 def dims(t):
     return t["x"].shape[0], t["Wh"].shape[1]
 
@@ -288,6 +324,53 @@ CASES = {
     "Bilinear((5, 4) => 3, tanh) with bias (torch bilinear)": lambda t: torch.tanh(
         F.bilinear(T(t["x"].T), T(t["y"].T), T(t["W"]), T(t["b"]))
     ).numpy().T,
+    "Conv 1-D (3,), 2 => 3, stride 2, pad 1 (torch conv1d, kernel flipped)": lambda t: conv_case(
+        t, 1, stride=2, pad=(1, 1)
+    ),
+    "Conv 2-D groups 2, 4 => 6, pad (1, 0, 0, 1), relu (torch conv2d groups)": lambda t: np.maximum(
+        conv_case(t, 2, pad=(1, 0, 0, 1), groups=2), 0
+    ),
+    "DepthwiseConv (3, 3), 3 => 6, no bias (torch conv2d groups = 3)": lambda t: conv_case(t, 2, groups=3),
+    "Conv 3-D (2, 3, 2), 2 => 3, stride (1, 2, 1), asymmetric pad, dilation (1, 1, 2) (torch conv3d)": lambda t: conv_case(
+        t, 3, stride=(1, 2, 1), pad=(1, 0, 1, 1, 0, 1), dilation=(2, 1, 1)
+    ),
+    "CrossCor (3, 3), 2 => 3, stride 2 (torch conv2d)": lambda t: conv_case(t, 2, flip=False, stride=2),
+    "ConvTranspose (3, 3), 2 => 3, stride 2, pad 1, outpad 1 (torch conv_transpose2d)": lambda t: convT_case(
+        t, 2, stride=2, padding=1, output_padding=1
+    ),
+    "ConvTranspose (2, 2), 2 => 2, stride 2, pad 2 > (k - 1) d: a cropped result (torch conv_transpose2d)": lambda t: convT_case(
+        t, 2, stride=2, padding=2
+    ),
+    "ConvTranspose 1-D (3,), 4 => 2, groups 2, stride 3, dilation 2 (torch conv_transpose1d)": lambda t: convT_case(
+        t, 1, stride=3, dilation=2, groups=2
+    ),
+    "MaxPool 1-D (3,), stride 2, pad 1 (torch max_pool1d)": lambda t: unrev(
+        F.max_pool1d(rev(t["x"]), 3, stride=2, padding=1)
+    ),
+    "MeanPool 3-D (2, 2, 2), pad 1 (torch avg_pool3d, padding counted)": lambda t: unrev(
+        F.avg_pool3d(rev(t["x"]), 2, padding=1, count_include_pad=True)
+    ),
+    "MaxPool 3-D (2, 2, 3), stride 2, pad 1 (torch max_pool3d)": lambda t: unrev(
+        F.max_pool3d(rev(t["x"]), (3, 2, 2), stride=2, padding=1)
+    ),
+    "AdaptiveMaxPool (2, 3) of a 4 x 6 map (torch adaptive_max_pool2d)": lambda t: unrev(
+        F.adaptive_max_pool2d(rev(t["x"]), (3, 2))
+    ),
+    "AdaptiveMeanPool (2,) of length 6 (torch adaptive_avg_pool1d)": lambda t: unrev(
+        F.adaptive_avg_pool1d(rev(t["x"]), 2)
+    ),
+    "GlobalMaxPool of a 3-D map (torch amax)": lambda t: unrev(torch.amax(rev(t["x"]), dim=(2, 3, 4), keepdim=True)),
+    "GlobalMeanPool (torch mean)": lambda t: unrev(torch.mean(rev(t["x"]), dim=(2, 3), keepdim=True)),
+    "Upsample nearest, scale (2, 3) (torch interpolate nearest)": lambda t: unrev(
+        F.interpolate(rev(t["x"]), scale_factor=(3, 2), mode="nearest")
+    ),
+    "Upsample bilinear to size (5, 7) (torch interpolate bilinear, align_corners)": lambda t: unrev(
+        F.interpolate(rev(t["x"]), size=(7, 5), mode="bilinear", align_corners=True)
+    ),
+    "Upsample trilinear, scale 2 (torch interpolate trilinear, align_corners)": lambda t: unrev(
+        F.interpolate(rev(t["x"]), scale_factor=2, mode="trilinear", align_corners=True)
+    ),
+    "PixelShuffle 2 (torch pixel_shuffle)": lambda t: unrev(F.pixel_shuffle(rev(t["x"]), 2)),
     "siameseContrastiveLoss margin 1 (numpy, Flux's formula)": lambda t: np.mean(
         (1 - t["y"]) * t["ŷ"] ** 2 + t["y"] * np.maximum(0, 1 - t["ŷ"]) ** 2
     ),

@@ -34,7 +34,11 @@ if (mode === "once") {
   await save(path, models[1]);
 } else {
   process.stdout.write("ready\\n");
-  for (let i = 0; ; i++) await save(path, models[i % 2]);
+  // Version 2 first: the file starts as version 1, so every completed save changes it.
+  for (let i = 1; ; i++) {
+    await save(path, models[i % 2]);
+    process.stdout.write("saved\\n");
+  }
 }
 `;
 
@@ -57,16 +61,36 @@ function childArgs(dir: string, target: string, mode: string, n = N): string[] {
   return ["--no-install", "--conditions=@flux/source", join(dir, "child.ts"), target, mode, String(n)];
 }
 
-function waitReady(child: ChildProcess): Promise<void> {
+/**
+ * Kills `child` part way through a save: after it has completed `saves` saves (1 or more), at a random point of
+ * the next one, timed from how long the previous save took (so it works on a slow or busy machine too).
+ */
+function killDuringSave(child: ChildProcess, saves: number, fraction: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let err = "";
+    let done = -1; // -1 until "ready"
+    let last = 0;
+    let duration = 20;
+    const strike = () => {
+      setTimeout(() => child.kill("SIGKILL"), fraction * duration * 1.2);
+    };
     child.stderr!.on("data", (d) => {
       err += String(d);
     });
     child.stdout!.on("data", (d) => {
-      if (String(d).includes("ready")) resolve();
+      for (const line of String(d).split("\n")) {
+        if (line !== "ready" && line !== "saved") continue;
+        const now = performance.now();
+        if (line === "saved") duration = now - last;
+        last = now;
+        done++;
+        if (done === saves) strike();
+      }
     });
-    child.on("exit", (code) => reject(new Error(`the writer exited (${code}) before it was ready: ${err}`)));
+    child.on("exit", (code, signal) => {
+      if (signal === "SIGKILL") resolve();
+      else reject(new Error(`the writer exited (${code}) before it was killed: ${err}`));
+    });
   });
 }
 
@@ -76,9 +100,9 @@ describe("save is atomic", () => {
   test("SIGKILL at random moments while overwriting a 4 MB model: the file is always the old or the new one", async () => {
     const dir = setup();
     const [v1, v2] = [await expectedFile(1), await expectedFile(2)];
-    // Four writers at a time, each on its own file, 12 rounds: 48 kills in a few seconds.
+    // Four writers at a time, each on its own file, 10 rounds: 40 kills in a few seconds.
     const writers = 4;
-    const rounds = 12;
+    const rounds = 10;
     const targets = Array.from({ length: writers }, (_, w) => join(dir, `m${w}.safetensors`));
     for (const t of targets) writeFileSync(t, v1);
     const previous = targets.map(() => v1);
@@ -93,11 +117,8 @@ describe("save is atomic", () => {
       await Promise.all(
         targets.map(async (target, w) => {
           const child = spawn(BUN, childArgs(dir, target, "loop"), { stdio: ["ignore", "pipe", "pipe"] });
-          const exited = new Promise((r) => child.on("exit", r));
-          await waitReady(child);
-          await new Promise((r) => setTimeout(r, 5 + random() * 100));
-          child.kill("SIGKILL");
-          await exited;
+          // Kill during the second or third save, timed from how long the one before it took.
+          await killDuringSave(child, 1 + Math.floor(random() * 2), random());
           const now = new Uint8Array(readFileSync(target));
           const ok = sameBytes(now, v1) || sameBytes(now, v2);
           expect(
