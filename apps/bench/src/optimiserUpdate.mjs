@@ -88,6 +88,7 @@ function withPath(fused, fn) {
  */
 function adamRow(label, sizes) {
   const n = sizes.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
+  /** @type {Path[]} */
   const paths = [true, false].map((fused) => {
     const model = sizes.map((s) => randn(s));
     const grad = sizes.map((s) => randn(s));
@@ -96,7 +97,9 @@ function adamRow(label, sizes) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: /** @type {number[]} */ ([]) };
+    /** @type {number[]} */
+    const times = [];
+    return { fused, step: () => void step(), times };
   });
   return { label, n, paths, unit: "GB/s" };
 }
@@ -107,6 +110,7 @@ function adamRow(label, sizes) {
  * @returns {Row}
  */
 function mlpRow(batch) {
+  /** @type {Path[]} */
   const paths = [true, false].map((fused) => {
     const model = Chain(Dense(784, 256, relu), Dense(256, 10));
     const x = randn([784, batch]);
@@ -129,7 +133,9 @@ function mlpRow(batch) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: /** @type {number[]} */ ([]), phases };
+    /** @type {number[]} */
+    const times = [];
+    return { fused, step, times, phases };
   });
   return { label: `MLP 784-256-10 train step, batch ${batch}`, n: batch, paths, unit: "ms/step" };
 }
@@ -137,6 +143,7 @@ function mlpRow(batch) {
 setCpuThreads(1);
 await cpuKernelsReady();
 const mlpSizes = [[256, 784], [256], [10, 256], [10]];
+/** @type {Row[]} */
 const rows = [
   adamRow("adam-update, 1M f32", [[1 << 20]]),
   adamRow("adam-update, MLP 784-256-10 (203,530 f32)", mlpSizes),
