@@ -141,3 +141,11 @@ export {
 } from "./ops/conv.js";
 export { type OnehotOptions, onehotbatch, onecold } from "./ops/onehot.js";
 export { type DropoutOptions, dropout } from "./ops/dropout.js";
+export { optimiserStep, optimiserStepSupported } from "./ops/optimiserStep.js";
+export {
+  OPTIMISER_STEP_OPS,
+  OPTIMISER_STEP_KINDS,
+  type OptimiserStepKind,
+  type OptimiserStepOp,
+  type PackedOptimiserOp,
+} from "./optimiserOps.js";
