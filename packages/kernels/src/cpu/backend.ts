@@ -11,6 +11,7 @@ import type {
 import { type Device, deviceOf } from "../device.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
+import type { PackedOptimiserOp } from "../optimiserOps.js";
 import { isComparison } from "../opNames.js";
 import { reducedShape, type Shape, sizeOf } from "../shape.js";
 import { CpuBufferPool } from "./bufferPool.js";
@@ -20,6 +21,7 @@ import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
 import { matmulInto } from "./matmul.js";
+import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
@@ -216,5 +218,13 @@ export class CpuBackend implements Backend<TypedArray> {
     const out = alloc(x.dtype, sizeOf(g.inShape), false);
     pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
     return out;
+  }
+  optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
+    optimiserStepInto(
+      ops,
+      x.storage,
+      g.storage,
+      state.map((s) => s.storage),
+    );
   }
 }
