@@ -28,16 +28,12 @@ const rounds = argv.includes("--rounds") ? Number(argv[argv.indexOf("--rounds") 
 const BYTES_PER_ELEMENT = 28;
 
 /**
- * @typedef {{ gradient: number[], update: number[] }} Phases ms per call of each part of a train step
- * @typedef {{ fused: boolean, step: () => void, times: number[], phases?: Phases }} Path one side of a row
- * @typedef {{ label: string, n: number, paths: Path[], unit: "GB/s" | "ms/step" }} Row
+ * @typedef {{ gradient: number[], update: number[] }} Phases
+ * @typedef {{ fused: boolean, step: () => unknown, times: number[], phases?: Phases }} Path
+ * @typedef {{ label: string, n?: number, unit: string, paths: Path[] }} Row
  */
 
-/**
- * Median of a list.
- * @param {number[]} values
- * @returns {number}
- */
+/** Median of a list. @param {number[]} values */
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -46,12 +42,11 @@ function median(values) {
 
 /**
  * Seconds per call of `fn`: as many calls as fit in `budgetMs` (at least 3), the median of their times.
- * @param {() => void} fn
+ *
+ * @param {() => unknown} fn
  * @param {number} budgetMs
- * @returns {number}
  */
 function timeCalls(fn, budgetMs) {
-  /** @type {number[]} */
   const times = [];
   const end = performance.now() + budgetMs;
   while (times.length < 3 || performance.now() < end) {
@@ -63,7 +58,8 @@ function timeCalls(fn, budgetMs) {
 }
 
 /**
- * Runs `fn` with the fused path on or off (FLUX_FUSED_OPTIM, which updateInPlace reads at each call).
+ * Runs `fn` with the fused optimiser path on or off.
+ *
  * @template T
  * @param {boolean} fused
  * @param {() => T} fn
@@ -82,13 +78,13 @@ function withPath(fused, fn) {
 
 /**
  * An Adam update row: `sizes` parameters with fixed gradients; one state per path.
+ *
  * @param {string} label
  * @param {number[][]} sizes
  * @returns {Row}
  */
 function adamRow(label, sizes) {
   const n = sizes.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
-  /** @type {Path[]} */
   const paths = [true, false].map((fused) => {
     const model = sizes.map((s) => randn(s));
     const grad = sizes.map((s) => randn(s));
@@ -97,20 +93,18 @@ function adamRow(label, sizes) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    /** @type {number[]} */
-    const times = [];
-    return { fused, step: () => void step(), times };
+    return { fused, step, times: /** @type {number[]} */ ([]) };
   });
   return { label, n, paths, unit: "GB/s" };
 }
 
 /**
  * The MLP train step row.
+ *
  * @param {number} batch
  * @returns {Row}
  */
 function mlpRow(batch) {
-  /** @type {Path[]} */
   const paths = [true, false].map((fused) => {
     const model = Chain(Dense(784, 256, relu), Dense(256, 10));
     const x = randn([784, batch]);
@@ -133,17 +127,14 @@ function mlpRow(batch) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    /** @type {number[]} */
-    const times = [];
-    return { fused, step, times, phases };
+    return { fused, step, times: /** @type {number[]} */ ([]), phases };
   });
-  return { label: `MLP 784-256-10 train step, batch ${batch}`, n: batch, paths, unit: "ms/step" };
+  return { label: `MLP 784-256-10 train step, batch ${batch}`, paths, unit: "ms/step" };
 }
 
 setCpuThreads(1);
 await cpuKernelsReady();
 const mlpSizes = [[256, 784], [256], [10, 256], [10]];
-/** @type {Row[]} */
 const rows = [
   adamRow("adam-update, 1M f32", [[1 << 20]]),
   adamRow("adam-update, MLP 784-256-10 (203,530 f32)", mlpSizes),
@@ -165,18 +156,15 @@ console.log("| row | fused | reference (FLUX_FUSED_OPTIM=0) | speed-up |");
 console.log("| --- | --- | --- | --- |");
 for (const row of rows) {
   const [fused, ref] = row.paths.map((p) => median(p.times));
-  /** @param {number} s */
-  const show = (s) =>
+  const show = (/** @type {number} */ s) =>
     row.unit === "GB/s"
-      ? `${((BYTES_PER_ELEMENT * row.n) / s / 1e9).toFixed(2)} GB/s (${(s * 1e3).toFixed(3)} ms)`
+      ? `${((BYTES_PER_ELEMENT * (row.n ?? 0)) / s / 1e9).toFixed(2)} GB/s (${(s * 1e3).toFixed(3)} ms)`
       : `${(s * 1e3).toFixed(2)} ms`;
-  console.log(
-    `| ${row.label} | ${show(fused ?? 0)} | ${show(ref ?? 0)} | ${((ref ?? 0) / (fused ?? 1)).toFixed(2)}x |`,
-  );
+  console.log(`| ${row.label} | ${show(fused)} | ${show(ref)} | ${(ref / fused).toFixed(2)}x |`);
 }
-const [f, r] = /** @type {Phases[]} */ (rows[rows.length - 1]?.paths.map((p) => p.phases) ?? []);
-/** @param {number[]} v */
-const ms = (v) => `${median(v).toFixed(2)} ms`;
+const mlp = rows[rows.length - 1];
+const [f, r] = mlp.paths.map((p) => /** @type {Phases} */ (p.phases));
+const ms = (/** @type {number[]} */ v) => `${median(v).toFixed(2)} ms`;
 console.log(
   `\nMLP step profile (medians over all calls): forward + backward ${ms(f.gradient)} fused / ${ms(r.gradient)} reference; ` +
     `update ${ms(f.update)} fused / ${ms(r.update)} reference.`,
