@@ -137,45 +137,34 @@ export function compileShader(file, files = wgslFiles()) {
     .trim();
   for (const name of Object.keys(params))
     if (!used.has(name)) throw new Error(`${file}: @param ${name} is declared but never used`);
-  return { params, source: `${source}\n`, uniforms: uniformLayout(file, source) };
+  return { params, source: `${source}\n`, uniforms: uniformLayout(file, source, params) };
 }
 
 const SCALARS = new Set(["u32", "i32", "f32"]);
+// The package's "main" is CommonJS inside a "type": "module" package; its ESM build is the module file.
+const { WgslReflect } = await import("wgsl_reflect/wgsl_reflect.module.js");
 
 /**
- * The word layout of a shader's `struct Params`: [name, word offset, type, words] per field, in declaration
- * order, with WGSL's uniform alignment (scalars 4 bytes; vec4 and arrays of vec4 16 bytes).
+ * The word layout of a shader's `struct Params` as wgsl_reflect reads it (default variant): [name, word
+ * offset, type, words] per field in declaration order. Types: a 32-bit scalar, the element type of a vec4 or
+ * an array of vec4 (filled from a number list), or "words" for anything else (an array of structs: the host
+ * passes its raw 32-bit words).
  */
-export function uniformLayout(file, source) {
-  const m = /struct Params \{([^}]*)\}/.exec(source);
-  if (m === null)
-    throw new Error(`${file}: no "struct Params" (every shader binds its uniforms at 0 as Params)`);
-  const fields = [];
-  let at = 0;
-  // One field per line (`name: type,`): commas also occur inside `array<vec4<u32>, 2>`.
-  for (const line of m[1].split("\n")) {
-    const decl = line
-      .replace(/\/\/.*$/, "")
-      .trim()
-      .replace(/,$/, "");
-    if (decl === "") continue;
-    const f = /^(\w+)\s*:\s*(.+)$/.exec(decl);
-    if (f === null) throw new Error(`${file}: cannot read Params field "${decl}"`);
-    const [, name, type] = f;
-    if (SCALARS.has(type)) {
-      fields.push([name, at, type, 1]);
-      at += 1;
-      continue;
-    }
-    const arr = /^array<vec4<(u32|i32|f32)>,\s*(\d+)>$/.exec(type) ?? /^vec4<(u32|i32|f32)>()$/.exec(type);
-    if (arr === null)
-      throw new Error(`${file}: Params field ${name}: ${type} is not a 32-bit scalar or vec4 array`);
-    at = Math.ceil(at / 4) * 4;
-    const words = 4 * Number(arr[2] || 1);
-    fields.push([name, at, arr[1], words]);
-    at += words;
-  }
-  return { fields, words: Math.ceil(at / 4) * 4 };
+export function uniformLayout(file, source, params) {
+  const code = source.replace(/\{\{(\w+)\}\}/g, (_, name) => params[name][0]);
+  const uniform = new WgslReflect(code).uniforms.find((u) => u.group === 0 && u.binding === 0);
+  if (uniform === undefined || uniform.type.name !== "Params")
+    throw new Error(`${file}: no uniform "struct Params" at @group(0) @binding(0) (see uniforms.inc.wgsl)`);
+  const fields = uniform.type.members.map((m) => {
+    const t = m.type;
+    let type = "words";
+    if (SCALARS.has(t.name)) type = t.name;
+    else if (t.name === "vec4" && SCALARS.has(t.format?.name)) type = t.format.name;
+    else if (t.name === "array" && t.format?.name === "vec4" && SCALARS.has(t.format.format?.name))
+      type = t.format.format.name;
+    return [m.name, m.offset / 4, type, m.size / 4];
+  });
+  return { fields, words: uniform.type.size / 4 };
 }
 
 /** The generated module's text. */
@@ -191,7 +180,7 @@ export function generate() {
   const types = compiled.map(({ name, uniforms }) => {
     const fields = uniforms.fields
       .filter(([field]) => !field.startsWith("_"))
-      .map(([field, , , words]) => `${field}: ${words === 1 ? "number" : "readonly number[]"}`);
+      .map(([field, , , words]) => `${field}: ${words === 1 ? "number" : "ArrayLike<number>"}`);
     return `  ${name}: { ${fields.join("; ")} };`;
   });
   return [

@@ -24,6 +24,7 @@ import * as elementwise from "./ops/elementwise.js";
 import { type Bound, bindFamilies } from "./ops/family.js";
 import * as layout from "./ops/layout.js";
 import * as matmulOps from "./ops/matmul.js";
+import * as optimiser from "./ops/optimiserStep.js";
 import * as pool from "./ops/pool.js";
 import * as reduction from "./ops/reduce.js";
 import { type GpuStorage, storageBytes, wgslType } from "./storage.js";
@@ -39,6 +40,7 @@ const FAMILIES = [
   matmulOps.ops,
   conv.ops,
   pool.ops,
+  optimiser.ops,
 ] as const;
 
 /** What a WebGPU backend knows about the adapter it runs on. */
@@ -62,7 +64,8 @@ type FamilyMethods = Bound<typeof creation.ops> &
   Bound<typeof reduction.ops> &
   Bound<typeof matmulOps.ops> &
   Bound<typeof conv.ops> &
-  Bound<typeof pool.ops>;
+  Bound<typeof pool.ops> &
+  Bound<typeof optimiser.ops>;
 
 // The class and this interface merge: the constructor defines the family methods (bindFamilies), the
 // interface tells the compiler they exist, so `implements Backend` is checked against both.
@@ -283,6 +286,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   ): void {
     matmulOps.recordMatmul(this.exec, kernel, a, b, c, p, batchA, batchB, batches, dtype);
   }
+
+  // ---- the fused optimiser step (ops/optimiserStep.ts; the method comes from its family) ----
+
+  /** What one optimiser-step dispatch takes at most (ops per step, state tensors). */
+  readonly optimiserStepLimits = optimiser.OPTIMISER_STEP_LIMITS;
 
   // ---- internals ----
 

@@ -15,7 +15,8 @@ export const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
  * Declares that fields of a layer class are saved in a PyTorch layer's layout (see README's table).
  *
  * `"linear"`: a `[out, in]` matrix stored as nn.Linear's `[out, in]` row-major weight. `"conv"`: a
- * `[kW, kH, cin, cout]` kernel stored as nn.Conv2d's `[cout, cin, kH, kW]` weight, spatially flipped.
+ * `[kW, kH, cin, cout]` kernel stored as nn.Conv2d's `[cout, cin, kH, kW]` weight, spatially flipped (1-D and
+ * 3-D kernels likewise: nn.Conv1d/Conv3d).
  *
  * @example
  * torchLayout(MyDense, { weight: "linear" });
@@ -64,16 +65,26 @@ export function relayout<A extends { length: number; [i: number]: number }>(
     }
     return out;
   }
-  if (layout === "conv" && shape.length === 4) {
-    const [kW, kH] = shape as [number, number, number, number];
-    const plane = kW * kH;
-    const out = make(values.length);
-    // Flipping both spatial dims is its own inverse: the same loop serves both directions.
-    for (let base = 0; base < values.length; base += plane) {
-      for (let h = 0; h < kH; h++) {
-        for (let w = 0; w < kW; w++)
-          out[base + w + kW * h] = values[base + (kW - 1 - w) + kW * (kH - 1 - h)]!;
+  if (layout === "conv" && shape.length >= 3) {
+    // Flipping every spatial dim (all but the two channel dims) is its own inverse: one loop serves both
+    // directions, for 1-, 2- and 3-D kernels alike.
+    const spatial = shape.slice(0, -2);
+    const plane = spatial.reduce((a, b) => a * b, 1);
+    const flip = new Int32Array(plane);
+    for (let i = 0; i < plane; i++) {
+      let rest = i;
+      let j = 0;
+      let stride = 1;
+      for (const k of spatial) {
+        j += (k - 1 - (rest % k)) * stride;
+        rest = Math.floor(rest / k);
+        stride *= k;
       }
+      flip[i] = j;
+    }
+    const out = make(values.length);
+    for (let base = 0; base < values.length; base += plane) {
+      for (let i = 0; i < plane; i++) out[base + i] = values[base + flip[i]!]!;
     }
     return out;
   }

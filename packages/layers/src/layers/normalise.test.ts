@@ -1,0 +1,101 @@
+import { mean, ones, randn, rng, setDefaultRng, sum, type Tensor, tanh, tensor, zeros } from "@flux/kernels";
+import { describe, expect, test } from "vitest";
+import {
+  AlphaDropout,
+  Bilinear,
+  Dense,
+  GroupNorm,
+  InstanceNorm,
+  LayerArgumentError,
+  LayerInputError,
+  Maxout,
+  state,
+  testmode,
+  trainables,
+  trainmode,
+} from "../index";
+
+const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
+const std = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+};
+
+describe("GroupNorm, InstanceNorm, AlphaDropout, Maxout, Bilinear (Flux 0.16)", () => {
+  test("printing and parameter counts as Flux", () => {
+    expect(String(GroupNorm(4, 2))).toBe("GroupNorm(4, 2)     # 8 parameters");
+    expect(String(InstanceNorm(3))).toBe("InstanceNorm(3, affine=false)");
+    expect(String(InstanceNorm(3, undefined, { affine: true, trackStats: true }))).toBe(
+      "InstanceNorm(3)     # 6 parameters, plus 6 non-trainable",
+    );
+    expect(String(AlphaDropout(0.2))).toBe("AlphaDropout(0.2)");
+    expect(String(Bilinear([5, 5], 7))).toBe("Bilinear(5 => 7)    # 182 parameters");
+    expect(String(Bilinear(randn([4, 8, 16]), tanh, { bias: false }))).toBe(
+      "Bilinear((8, 16) => 4, tanh; bias=false)  # 512 parameters",
+    );
+    expect(String(Maxout(() => Dense(5, 7, tanh), 3))).toBe(
+      [
+        "Maxout(",
+        "  Dense(5 => 7, tanh),                  # 42 parameters",
+        "  Dense(5 => 7, tanh),                  # 42 parameters",
+        "  Dense(5 => 7, tanh),                  # 42 parameters",
+        ")                   # Total: 6 arrays, 126 parameters, 504 bytes.",
+      ].join("\n"),
+    );
+    expect(() => GroupNorm(5, 2)).toThrow(LayerArgumentError);
+    expect(() => GroupNorm(4, 2).forward(randn([3, 3, 3, 2]))).toThrow(LayerInputError);
+    expect(() => InstanceNorm(3).forward(randn([3, 2]))).toThrow(LayerInputError);
+  });
+
+  test("GroupNorm normalises each group of each observation (Flux's docstring check)", () => {
+    setDefaultRng(rng(2));
+    const x = randn([3, 3, 4, 2]);
+    const y = arr(GroupNorm(4, 2).forward(x));
+    // group 2 of observation 2: channels 3 and 4 (0-based 2, 3), elements 9*2 + 36 .. 9*4 + 36
+    const g = y.slice(36 + 18, 36 + 36);
+    expect(Math.abs(g.reduce((a, b) => a + b, 0) / 18)).toBeLessThan(1e-5);
+    expect(std(g) * Math.sqrt(17 / 18)).toBeCloseTo(1, 3);
+    expect(trainables(GroupNorm(4, 2)).length).toBe(2);
+  });
+
+  test("InstanceNorm tracks running statistics in training and uses them in testing", () => {
+    const m = trainmode(InstanceNorm(2, undefined, { trackStats: true, momentum: 0.5 }));
+    // channel 0 holds [1, 3] in both observations, channel 1 [0, 4]: means 2 and 2, biased variances 1 and 4
+    const x = tensor([1, 3, 0, 4, 1, 3, 0, 4], [2, 2, 2]);
+    m.forward(x);
+    expect(arr(m.mean!)).toEqual([1, 1]); // 0.5 * 0 + 0.5 * 2
+    // 0.5 * 1 + 0.5 * (m/(m-1) = 2) * var
+    expect(arr(m.var!)).toEqual([0.5 + 0.5 * 2 * 1, 0.5 + 0.5 * 2 * 4]);
+    testmode(m);
+    const y = arr(m.forward(x));
+    expect(y[0]).toBeCloseTo((1 - 1) / Math.sqrt(1.5 + 1e-5), 5);
+    expect(Object.keys(state(m))).toContain("mean");
+  });
+
+  test("AlphaDropout keeps the mean and spread of selu activations, and is the identity in testing", () => {
+    const x = randn([1000, 1], { rng: rng(4) });
+    const d = AlphaDropout(0.2, { rng: rng(9) });
+    expect(d.forward(x)).toBe(x); // automatic mode outside gradient: testing
+    trainmode(d);
+    const y = arr(d.forward(x));
+    expect(Math.abs(std(y) - std(arr(x)))).toBeLessThan(0.2);
+    expect(arr(AlphaDropout(1, { active: true }).forward(ones([3])))).toEqual([0, 0, 0]);
+    expect(() => AlphaDropout(1.5)).toThrow(LayerArgumentError);
+  });
+
+  test("Maxout takes the element-wise maximum; Bilinear takes one or two inputs, or a pair", () => {
+    const m = Maxout(
+      (x: Tensor) => x,
+      (x: Tensor) => zeros([...x.shape]),
+    );
+    expect(arr(m.forward(tensor([-2, -1, 0, 1, 2], [1, 5])))).toEqual([0, 0, 0, 1, 2]);
+    const B = Bilinear([5, 5], 7);
+    const x = randn([5, 32]);
+    const y = randn([5, 32]);
+    expect(B.forward(x).shape).toEqual([7, 32]);
+    expect(arr(B.forward(x, y))).toEqual(arr(B.forward([x, y])));
+    expect(B.forward(randn([5]), randn([5])).shape).toEqual([7]);
+    expect(() => B.forward(x, randn([5, 3]))).toThrow(LayerInputError);
+    expect(arr(sum(mean(B.forward(zeros([5, 2])))))).toEqual([0]);
+  });
+});
