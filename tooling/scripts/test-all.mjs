@@ -119,14 +119,17 @@ const suites = [
       if (r.code !== 0 && failed === 0) failed = 1; // e.g. an unhandled error after all tests passed
       let skipped = skippedTests.length;
       let output = r.output;
-      if (requireAll.length > 0 && skipped > 0) {
-        const list = skippedTests
-          .map((t) => `    ${t.file.replace(repoRoot, "")} > ${t.fullName}`)
-          .join("\n");
-        output += `\n${requireAll.join(" + ")} set: ${skipped} skipped test(s) count as failures:\n${list}\n`;
-        console.log(`    ${skipped} skipped test(s) count as failures (${requireAll.join(", ")}):\n${list}`);
-        failed += skipped;
-        skipped = 0;
+      // A test titled "[optional: ...]" needs a tool CI does not install (python3 with torch); its skip is
+      // not a GPU or MPI skip, so it stays a skip.
+      const required = skippedTests.filter((t) => !/\[optional: [^\]]+\]/.test(t.fullName));
+      if (requireAll.length > 0 && required.length > 0) {
+        skipped -= required.length;
+        const list = required.map((t) => `    ${t.file.replace(repoRoot, "")} > ${t.fullName}`).join("\n");
+        output += `\n${requireAll.join(" + ")} set: ${required.length} skipped test(s) count as failures:\n${list}\n`;
+        console.log(
+          `    ${required.length} skipped test(s) count as failures (${requireAll.join(", ")}):\n${list}`,
+        );
+        failed += required.length;
       }
       return {
         passed,

@@ -112,7 +112,9 @@ export {
 export { state } from "./io/state";
 export { loadmodel } from "./io/loadmodel";
 export { type TorchLayout, torchLayout } from "./io/torchLayout";
-export { saveBytes, METADATA_LAYOUT_KEY, METADATA_TIES_KEY } from "./io/saveBytes";
+export { saveBytes, METADATA_LAYOUT_KEY, METADATA_NAMES_KEY, METADATA_TIES_KEY } from "./io/saveBytes";
+export { type TensorNames, torchNames } from "./io/torchNames";
+export type { LoadOptions, OverflowPolicy, SaveOptions } from "./io/options";
 export { loadBytes } from "./io/loadBytes";
 export { save, load } from "./io/files";
 export { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./io/safetensors/parse";

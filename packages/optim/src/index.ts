@@ -10,6 +10,7 @@ export {
   type RuleResult,
   type RuleSpec,
   type Pair,
+  type FusedStep,
   defineRule,
   isRule,
   init,
@@ -24,6 +25,7 @@ export { freeze, thaw } from "./freeze.js";
 export { type Restructure, destructure } from "./destructure.js";
 export { type LossFn, type StepInfo, type TrainOptions, train } from "./train.js";
 export { ofDtype, epsOf } from "./scalars.js";
+export type { Range } from "./ranges.js";
 export {
   OptimError,
   RuleArgumentError,
