@@ -4,6 +4,8 @@
 import { LayerArgumentError } from "../errors";
 import { BatchNorm } from "../layers/batchNorm";
 import { Chain } from "../layers/chain";
+import { GroupNorm } from "../layers/groupNorm";
+import { InstanceNorm } from "../layers/instanceNorm";
 import { LayerNorm } from "../layers/layerNorm";
 import { Scale } from "../layers/scale";
 
@@ -53,7 +55,9 @@ const SCALE_NAMES = Object.freeze({ scale: "weight" });
 function namesOf(parent: object): Readonly<Record<string, string>> | undefined {
   const declared = (parent as { [TORCH_NAMES]?: Record<string, string> })[TORCH_NAMES];
   if (declared !== undefined) return declared;
-  if (parent instanceof BatchNorm) return BATCHNORM_NAMES;
+  // nn.GroupNorm and nn.InstanceNorm*d name their affine and running tensors as nn.BatchNorm does.
+  if (parent instanceof BatchNorm || parent instanceof GroupNorm || parent instanceof InstanceNorm)
+    return BATCHNORM_NAMES;
   if (parent instanceof Chain) return CHAIN_NAMES;
   if (parent instanceof LayerNorm) return LAYERNORM_NAMES;
   if (parent instanceof Scale) return SCALE_NAMES;
