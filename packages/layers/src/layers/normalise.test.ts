@@ -183,7 +183,8 @@ print(json.dumps(torch.nn.functional.bilinear(x, y, t["weight"], t["bias"]).toli
       expect(run.stderr).toBe("");
       const theirs = JSON.parse(run.stdout) as number[][]; // [sample][out]
       const ours = arr(B.forward(x, y)); // [out, sample] column-major
-      theirs.forEach((row, s) => row.forEach((v, o) => expect(ours[o + 4 * s]).toBeCloseTo(v, 5)));
+      for (const [s, row] of theirs.entries())
+        for (const [o, v] of row.entries()) expect(ours[o + 4 * s]).toBeCloseTo(v, 5);
     },
   );
 });
