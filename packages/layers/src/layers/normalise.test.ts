@@ -1,4 +1,16 @@
-import { mean, ones, randn, rng, setDefaultRng, sum, type Tensor, tanh, tensor, zeros } from "@flux/kernels";
+import {
+  gradient,
+  mean,
+  ones,
+  randn,
+  rng,
+  setDefaultRng,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  zeros,
+} from "@flux/kernels";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +21,7 @@ import {
   Bilinear,
   Chain,
   Dense,
+  Embedding,
   GroupNorm,
   InstanceNorm,
   LayerArgumentError,
@@ -123,6 +136,23 @@ describe("GroupNorm, InstanceNorm, AlphaDropout, Maxout, Bilinear (Flux 0.16)", 
 
 const hasTorch = spawnSync("python3", ["-c", "import torch"]).status === 0;
 
+describe("Embedding's paddingIdx (Flux's padding_idx)", () => {
+  test("the padding token embeds to zeros, gets no gradient, and prints", () => {
+    const e = Embedding(5, 2, { paddingIdx: 0 });
+    expect(String(e)).toBe("Embedding(5 => 2, padding_idx=0)  # 10 parameters");
+    const zeroed = (t: Tensor) => arr(t).map((v) => v + 0); // -0 (a negative times the mask) reads as 0
+    expect(zeroed(e.weight).slice(0, 2)).toEqual([0, 0]);
+    e.weight = randn([2, 5]); // trained away from zero: the output is still masked
+    expect(zeroed(e.forward([0, 3])).slice(0, 2)).toEqual([0, 0]);
+    const [g] = gradient((m) => sum(m.forward([0, 0, 3])), e);
+    expect(zeroed(g.weight).slice(0, 2)).toEqual([0, 0]);
+    expect(arr(g.weight).slice(6, 8)).toEqual([1, 1]);
+    const onehot = tensor([1, 0, 0, 0, 0, 0, 0, 0, 1, 0], [5, 2]);
+    expect(zeroed(e.forward(onehot)).slice(0, 2)).toEqual([0, 0]);
+    expect(() => Embedding(5, 2, { paddingIdx: 5 })).toThrow(LayerArgumentError);
+  });
+});
+
 describe("PyTorch reads our Bilinear weight", () => {
   test.skipIf(!hasTorch)(
     "nn.functional.bilinear with the file's [out, in1, in2] weight gives our output",
@@ -153,7 +183,8 @@ print(json.dumps(torch.nn.functional.bilinear(x, y, t["weight"], t["bias"]).toli
       expect(run.stderr).toBe("");
       const theirs = JSON.parse(run.stdout) as number[][]; // [sample][out]
       const ours = arr(B.forward(x, y)); // [out, sample] column-major
-      theirs.forEach((row, s) => row.forEach((v, o) => expect(ours[o + 4 * s]).toBeCloseTo(v, 5)));
+      for (const [s, row] of theirs.entries())
+        for (const [o, v] of row.entries()) expect(ours[o + 4 * s]).toBeCloseTo(v, 5);
     },
   );
 });
