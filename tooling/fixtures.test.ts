@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-// biome-ignore lint/correctness/useImportExtensions: it has the extension; biome resolves to fixtures.d.mts and asks for .mjs.js
 import { DEFAULT_FASHION_MNIST_DIR, fashionMnistDir, haveFashionMnist, REPO_ROOT } from "./fixtures.mjs";
 
 describe("fashionMnistDir", () => {

@@ -9,7 +9,7 @@
 // with the line `npm run pack:local` prints, and the first program of docs/gpu-support.md ("Checking GPU
 // availability") type-checked under `strict` and run on node (compiled by tsc), bun and deno.
 //
-// Usage: node tooling/scripts/pack-check.mjs [--json out.json] [--keep] [package-dir-name...]
+// Usage: node tooling/scripts/pack-check.mjs [--json out.json] [--keep] [--guide-only] [package-dir-name...]
 // Each (package × runtime) and each publint run is one check. Exit code 1 if any check failed.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +29,7 @@ const argv = process.argv.slice(2);
 const jsonOut = argv.includes("--json") ? argv[argv.indexOf("--json") + 1] : undefined;
 const keep = argv.includes("--keep");
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--json");
+const guideOnly = argv.includes("--guide-only"); // just the install-and-run of the GPU guide program
 
 /** Publishable workspace packages: not private, built. */
 function publishablePackages() {
@@ -125,13 +126,13 @@ async function guideProgram() {
   );
   record("gpu guide: strict tsc", "guide", tsc.code === 0, tsc.ms, tsc.output);
   const runs = {
-    node: [process.execPath, ["out/main.js"]],
-    bun: [bin("bun"), ["--no-install", "main.ts"]],
-    deno: [bin("deno"), ["run", "--allow-env", "--allow-read", "main.ts"]],
+    node: [process.execPath, ["out/main.js"], project],
+    bun: [bin("bun"), ["--no-install", "main.ts"], project],
+    deno: [bin("deno"), ["run", "--allow-env", "--allow-read", "main.ts"], project],
   };
-  for (const [runtime, [c, a]] of Object.entries(runs)) {
+  for (const [runtime, [c, a, cwd]] of Object.entries(runs)) {
     if (runtime === "node" && tsc.code !== 0) continue;
-    const r = await exec(c, a, { cwd: project, env, timeoutMs: 180_000 });
+    const r = await exec(c, a, { cwd, env, timeoutMs: 180_000 });
     record(`gpu guide × ${runtime}`, "guide", r.code === 0 && r.output.includes("webgpu"), r.ms, r.output);
   }
 }
@@ -153,7 +154,7 @@ async function pool(items, limit, job) {
 // Every publishable package is packed (one npm call), so that a filtered run still has its peers' tarballs.
 const packages = publishablePackages();
 const byName = new Map(packages.map((p) => [p.manifest.name, p.manifest]));
-const checked = packages.filter((p) => only.length === 0 || only.includes(p.short));
+const checked = guideOnly ? [] : packages.filter((p) => only.length === 0 || only.includes(p.short));
 const work = mkdtempSync(join(tmpdir(), "flux-pack-check-"));
 const env = childEnv();
 console.log(`pack-check: ${checked.length} package(s), temp dir ${work}`);

@@ -40,8 +40,9 @@ export function installLines(paths) {
   return {
     npm: `npm i ${list}`,
     bun: `bun add ${list}`,
-    // Deno installs npm packages from a package.json: the npm line writes one, then `deno install` fills node_modules.
-    deno: `npm i ${list} && deno install`,
+    // Deno reads a project's package.json and node_modules; it cannot install a tarball itself ("file:"
+    // dependencies must be folders), so npm (or bun) puts them there and `deno run` finds them.
+    deno: `npm i ${list}   # then: deno run main.ts`,
   };
 }
 

@@ -5,7 +5,6 @@
 import { BenchError } from "./errors.mjs";
 import { formatNumber } from "./report.mjs";
 import { installNodeWebGpu } from "./webgpuEnv.mjs";
-// biome-ignore lint/correctness/useImportExtensions: it has the extension; biome resolves to fixtures.d.mts and asks for .mjs.js
 import { fashionMnistDir } from "../../../tooling/fixtures.mjs";
 
 /** @typedef {any} Module the namespace of a built @flux/* package */

@@ -27,14 +27,25 @@ const argv = process.argv.slice(2);
 const rounds = argv.includes("--rounds") ? Number(argv[argv.indexOf("--rounds") + 1]) : 7;
 const BYTES_PER_ELEMENT = 28;
 
-/** Median of a list. */
+/**
+ * @typedef {{ gradient: number[], update: number[] }} Phases
+ * @typedef {{ fused: boolean, step: () => unknown, times: number[], phases?: Phases }} Path
+ * @typedef {{ label: string, n?: number, unit: string, paths: Path[] }} Row
+ */
+
+/** Median of a list. @param {number[]} values */
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Seconds per call of `fn`: as many calls as fit in `budgetMs` (at least 3), the median of their times. */
+/**
+ * Seconds per call of `fn`: as many calls as fit in `budgetMs` (at least 3), the median of their times.
+ *
+ * @param {() => unknown} fn
+ * @param {number} budgetMs
+ */
 function timeCalls(fn, budgetMs) {
   const times = [];
   const end = performance.now() + budgetMs;
@@ -46,6 +57,14 @@ function timeCalls(fn, budgetMs) {
   return median(times);
 }
 
+/**
+ * Runs `fn` with the fused optimiser path on or off.
+ *
+ * @template T
+ * @param {boolean} fused
+ * @param {() => T} fn
+ * @returns {T}
+ */
 function withPath(fused, fn) {
   const before = process.env.FLUX_FUSED_OPTIM;
   process.env.FLUX_FUSED_OPTIM = fused ? "1" : "0";
@@ -57,7 +76,13 @@ function withPath(fused, fn) {
   }
 }
 
-/** An Adam update row: `sizes` parameters with fixed gradients; one state per path. */
+/**
+ * An Adam update row: `sizes` parameters with fixed gradients; one state per path.
+ *
+ * @param {string} label
+ * @param {number[][]} sizes
+ * @returns {Row}
+ */
 function adamRow(label, sizes) {
   const n = sizes.reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
   const paths = [true, false].map((fused) => {
@@ -68,12 +93,17 @@ function adamRow(label, sizes) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: [] };
+    return { fused, step, times: /** @type {number[]} */ ([]) };
   });
   return { label, n, paths, unit: "GB/s" };
 }
 
-/** The MLP train step row. */
+/**
+ * The MLP train step row.
+ *
+ * @param {number} batch
+ * @returns {Row}
+ */
 function mlpRow(batch) {
   const paths = [true, false].map((fused) => {
     const model = Chain(Dense(784, 256, relu), Dense(256, 10));
@@ -83,6 +113,7 @@ function mlpRow(batch) {
       [...Array(10).keys()],
     );
     const state = setup(Adam(), model);
+    /** @type {Phases} */
     const phases = { gradient: [], update: [] };
     const step = () => {
       const t0 = performance.now();
@@ -96,7 +127,7 @@ function mlpRow(batch) {
     withPath(fused, () => {
       for (let i = 0; i < 5; i++) step();
     });
-    return { fused, step, times: [], phases };
+    return { fused, step, times: /** @type {number[]} */ ([]), phases };
   });
   return { label: `MLP 784-256-10 train step, batch ${batch}`, paths, unit: "ms/step" };
 }
@@ -125,15 +156,15 @@ console.log("| row | fused | reference (FLUX_FUSED_OPTIM=0) | speed-up |");
 console.log("| --- | --- | --- | --- |");
 for (const row of rows) {
   const [fused, ref] = row.paths.map((p) => median(p.times));
-  const show = (s) =>
+  const show = (/** @type {number} */ s) =>
     row.unit === "GB/s"
-      ? `${((BYTES_PER_ELEMENT * row.n) / s / 1e9).toFixed(2)} GB/s (${(s * 1e3).toFixed(3)} ms)`
+      ? `${((BYTES_PER_ELEMENT * (row.n ?? 0)) / s / 1e9).toFixed(2)} GB/s (${(s * 1e3).toFixed(3)} ms)`
       : `${(s * 1e3).toFixed(2)} ms`;
   console.log(`| ${row.label} | ${show(fused)} | ${show(ref)} | ${(ref / fused).toFixed(2)}x |`);
 }
 const mlp = rows[rows.length - 1];
-const [f, r] = mlp.paths.map((p) => p.phases);
-const ms = (v) => `${median(v).toFixed(2)} ms`;
+const [f, r] = mlp.paths.map((p) => /** @type {Phases} */ (p.phases));
+const ms = (/** @type {number[]} */ v) => `${median(v).toFixed(2)} ms`;
 console.log(
   `\nMLP step profile (medians over all calls): forward + backward ${ms(f.gradient)} fused / ${ms(r.gradient)} reference; ` +
     `update ${ms(f.update)} fused / ${ms(r.update)} reference.`,

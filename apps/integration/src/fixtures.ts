@@ -6,7 +6,6 @@ import { getDevice, gpu, gpuDevice } from "@flux/devices";
 import { onecold, onehotbatch, rng, setDefaultRng, type Tensor, tensor, tidy } from "@flux/kernels";
 import { Chain, Dense, relu } from "@flux/layers";
 import { webgpuAvailableForTests } from "../../../packages/kernels/src/webgpu/testing.js";
-// biome-ignore lint/correctness/useImportExtensions: it has the extension; biome resolves to fixtures.d.mts and asks for .mjs.js
 import { fashionMnistDir, haveFashionMnist as haveFashionMnistIn } from "../../../tooling/fixtures.mjs";
 
 /**

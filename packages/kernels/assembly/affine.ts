@@ -108,8 +108,7 @@ export function relu1(n: i32): void {
   }
   for (; p < end; p += 4) {
     const v = load<f32>(p);
-    // biome-ignore lint/suspicious/noDoubleEquals: AssemblyScript, where == on f32 is the numeric compare
-    store<f32>(p, v == -Infinity ? NaN : max<f32>(v, 0));
+    store<f32>(p, v === -Infinity ? NaN : max<f32>(v, 0));
   }
 }
 

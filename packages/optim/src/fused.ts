@@ -9,6 +9,7 @@ import {
   cast,
   optimiserStep,
   optimiserStepSupported,
+  readEnv,
   tidy,
 } from "@flux/kernels";
 import type { Leaf } from "./leaf.js";
@@ -27,12 +28,7 @@ export function setFusedSteps(on: boolean | undefined): void {
 /** Whether fused steps are on: `setFusedSteps`, else FLUX_FUSED_OPTIM (anything but "0" means on). */
 export function fusedStepsEnabled(): boolean {
   if (forced !== undefined) return forced;
-  try {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    return env?.FLUX_FUSED_OPTIM !== "0";
-  } catch {
-    return true; // no access to the environment (Deno without --allow-env): the default
-  }
+  return readEnv("FLUX_FUSED_OPTIM") !== "0";
 }
 
 /**

@@ -1,6 +1,8 @@
 // `updateInPlace` (Optimisers.jl's `update!`) and the pure `update`. Two walks, as in Optimisers.jl: the
-// first gathers one gradient per Leaf (tied parameters: one Leaf, gradients summed), the second applies
-// each Leaf's rule once and writes the parameter in place with kernels' `assign`.
+// first gathers one gradient per Leaf (tied parameters: one Leaf, gradients summed) and checks that the
+// gradient tree fits the model, the second applies each Leaf's rule once: its fused step (fused.ts: one
+// kernel pass, parameter and state updated in place) where it has one, else its reference `apply` and
+// kernels' `assign`.
 import { checkNotPromise, children, fmap } from "@flux/functors";
 import { type Tensor, add, assign, cast, clone, isTensor, tidy } from "@flux/kernels";
 import { sub } from "@flux/kernels";

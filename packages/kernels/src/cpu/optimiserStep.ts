@@ -3,10 +3,12 @@
 // many temporaries).
 //
 // f32 runs in wasm SIMD (assembly/optimiser.ts): blocks of 4096 elements are copied into the module's slots,
-// transformed there and copied back, ~10-13 GB/s of parameter + state traffic for Adam on the 2-core dev
-// machine against ~2.5 GB/s for the element-wise chain. f64 (and f32 where wasm SIMD is missing) runs the
-// same formulas as JS loops. Both round every operation to the dtype (f32: `Math.fround` after each exact
-// double operation, which equals the f32 operation), so the result is bit-identical to the unfused ops.
+// transformed there and copied back: Adam over 200k parameters (in cache) moves 8-15 GB/s of parameter +
+// state traffic on the 2-core dev machine, the element-wise chain well under 1 GB/s (2.5 GB/s when quiet).
+// Beyond the cache it is bound by memory bandwidth like any other pass. f64 (and f32 where wasm SIMD is
+// missing) runs the same formulas as JS loops. Both round every operation to the dtype (f32: `Math.fround`
+// after each exact double operation, which equals the f32 operation), so the result is bit-identical to the
+// unfused ops.
 //
 // One thread only: the storage is ordinary (unshared) JS memory, so the copies into and out of a wasm memory
 // that workers could share would stay on the calling thread, and they are about a third of the step;

@@ -15,6 +15,8 @@ import {
   Dense,
   Embedding,
   flatten,
+  GroupNorm,
+  InstanceNorm,
   LayerNorm,
   load,
   relu,
@@ -38,6 +40,9 @@ def conv_net():
 
 def embed_net():
     return nn.Sequential(nn.Embedding(10, 6), nn.LayerNorm(6), nn.Linear(6, 3))
+
+def norm_net():
+    return nn.Sequential(nn.GroupNorm(1, 2), nn.InstanceNorm2d(2, affine=True, track_running_stats=True))
 
 DT = {torch.float32: "F32", torch.int64: "I64"}
 TD = {"F32": torch.float32, "I64": torch.int64}
@@ -66,19 +71,25 @@ x = torch.tensor(json.load(open(folder + "/x.json")), dtype=torch.float32).resha
 tokens = torch.tensor([1, 4, 9, 0])
 if mode == "export":
     torch.manual_seed(0)
-    conv, embed = conv_net(), embed_net()
-    conv.train()
+    conv, embed, norm = conv_net(), embed_net(), norm_net()
+    conv.train(); norm.train()
     for _ in range(3): conv(torch.randn(6, 2, 5, 4) * 2 + 1)   # running stats move; num_batches_tracked = 3
-    conv.eval(); embed.eval()
+    for _ in range(2): norm(torch.randn(6, 2, 5, 4) * 3 - 1)
+    with torch.no_grad():
+        for p in norm.parameters(): p.add_(torch.randn_like(p))    # affine parts away from 1 and 0
+    conv.eval(); embed.eval(); norm.eval()
     write(folder + "/conv.safetensors", conv.state_dict())
     write(folder + "/embed.safetensors", embed.state_dict())
+    write(folder + "/norm.safetensors", norm.state_dict())
     with torch.no_grad():
-        print(json.dumps({"conv": conv(x).flatten().tolist(), "embed": embed(tokens).flatten().tolist()}))
+        print(json.dumps({"conv": conv(x).flatten().tolist(), "embed": embed(tokens).flatten().tolist(),
+                          "norm": norm(x).flatten().tolist()}))
 else:
     conv, embed, again = conv_net(), embed_net(), conv_net()
     conv.load_state_dict(read(folder + "/ours-conv.safetensors"), strict=True)
     embed.load_state_dict(read(folder + "/ours-embed.safetensors"), strict=True)
     again.load_state_dict(read(folder + "/again-conv.safetensors"), strict=True)
+    norm_net().load_state_dict(read(folder + "/again-norm.safetensors"), strict=True)
     conv.eval(); embed.eval(); again.eval()
     with torch.no_grad():
         print(json.dumps({"conv": conv(x).flatten().tolist(), "embed": embed(tokens).flatten().tolist(),
@@ -99,6 +110,7 @@ const convNet = () =>
     Dense(5, 3),
   );
 const embedNet = () => Chain(Embedding(10, 6), LayerNorm(6), Dense(6, 3));
+const normNet = () => Chain(GroupNorm(2, 1), InstanceNorm(2, undefined, { affine: true, trackStats: true }));
 
 const values = (t: Tensor) => Array.from(t.dataSync() as Float32Array);
 function expectClose(ours: number[], theirs: number[]): void {
@@ -123,11 +135,13 @@ describe("PyTorch state dicts (names: pytorch)", () => {
       const tokens = tensor(new Int32Array([1, 4, 9, 0]), [4], { dtype: "i32" });
 
       // PyTorch → ours: no renaming by hand, BatchNorm statistics and counter included.
-      const theirs = python("export", dir) as { conv: number[]; embed: number[] };
+      const theirs = python("export", dir) as { conv: number[]; embed: number[]; norm: number[] };
       const conv = testmode(await load(join(dir, "conv.safetensors"), convNet(), { names: "pytorch" }));
       const embed = testmode(await load(join(dir, "embed.safetensors"), embedNet(), { names: "pytorch" }));
       expectClose(values(conv.forward(xs) as Tensor), theirs.conv);
       expectClose(values(embed.forward(tokens) as Tensor), theirs.embed);
+      const norm = testmode(await load(join(dir, "norm.safetensors"), normNet(), { names: "pytorch" }));
+      expectClose(values(norm.forward(xs) as Tensor), theirs.norm);
 
       // Ours → PyTorch: a model of our own, its BatchNorm statistics moved by training-mode passes.
       const mine = trainmode(convNet());
@@ -138,6 +152,7 @@ describe("PyTorch state dicts (names: pytorch)", () => {
       await save(join(dir, "ours-embed.safetensors"), mineEmbed, { names: "pytorch" });
       // And the model PyTorch wrote, saved back: its counter (3) survives the round trip.
       await save(join(dir, "again-conv.safetensors"), conv, { names: "pytorch" });
+      await save(join(dir, "again-norm.safetensors"), norm, { names: "pytorch" });
       const back = python("import", dir) as {
         conv: number[];
         embed: number[];

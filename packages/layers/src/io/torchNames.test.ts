@@ -9,6 +9,8 @@ import {
   Conv,
   Dense,
   Embedding,
+  GroupNorm,
+  InstanceNorm,
   LayerNorm,
   loadBytes,
   parseSafetensors,
@@ -106,6 +108,22 @@ describe("names: pytorch", () => {
     expect(() => loadBytes(theirs, model())).toThrow(/PyTorch's names.*pass \{ names: "pytorch" \}/);
     expect(() => loadBytes(ours, model(), { names: "pytorch" })).toThrow(/our names.*leave out/);
     expect(() => loadBytes(ours, model(), { names: "pytorch" })).toThrow(SafetensorsError);
+  });
+
+  test("GroupNorm and InstanceNorm take nn.GroupNorm's and nn.InstanceNorm2d's names", async () => {
+    const m = Chain(GroupNorm(4, 2), InstanceNorm(3, undefined, { affine: true, trackStats: true }));
+    const file = parseSafetensors(await saveBytes(m, { names: "pytorch" }));
+    expect([...file.tensors.keys()].sort()).toEqual(
+      [
+        "0.weight",
+        "0.bias",
+        "1.weight",
+        "1.bias",
+        "1.running_mean",
+        "1.running_var",
+        "1.num_batches_tracked",
+      ].sort(),
+    );
   });
 
   test("custom layers declare their PyTorch names with torchNames", async () => {

@@ -4,6 +4,8 @@
 import { LayerArgumentError } from "../errors.js";
 import { BatchNorm } from "../layers/batchNorm.js";
 import { Chain } from "../layers/chain.js";
+import { GroupNorm } from "../layers/groupNorm.js";
+import { InstanceNorm } from "../layers/instanceNorm.js";
 import { LayerNorm } from "../layers/layerNorm.js";
 import { Scale } from "../layers/scale.js";
 
@@ -46,6 +48,7 @@ const BATCHNORM_NAMES = Object.freeze({
   mean: "running_mean",
   var: "running_var",
 });
+const GROUPNORM_NAMES = Object.freeze({ gamma: "weight", beta: "bias" });
 const CHAIN_NAMES = Object.freeze({ layers: "" });
 const LAYERNORM_NAMES = Object.freeze({ diag: "" });
 const SCALE_NAMES = Object.freeze({ scale: "weight" });
@@ -53,7 +56,9 @@ const SCALE_NAMES = Object.freeze({ scale: "weight" });
 function namesOf(parent: object): Readonly<Record<string, string>> | undefined {
   const declared = (parent as { [TORCH_NAMES]?: Record<string, string> })[TORCH_NAMES];
   if (declared !== undefined) return declared;
-  if (parent instanceof BatchNorm) return BATCHNORM_NAMES;
+  // nn.InstanceNorm2d names its statistics as nn.BatchNorm2d does.
+  if (parent instanceof BatchNorm || parent instanceof InstanceNorm) return BATCHNORM_NAMES;
+  if (parent instanceof GroupNorm) return GROUPNORM_NAMES;
   if (parent instanceof Chain) return CHAIN_NAMES;
   if (parent instanceof LayerNorm) return LAYERNORM_NAMES;
   if (parent instanceof Scale) return SCALE_NAMES;
@@ -73,9 +78,12 @@ export const NUM_BATCHES_TRACKED = "num_batches_tracked";
 // The counter a loaded file held, per layer object, written back on save (0 when none was loaded).
 const batchesTracked = new WeakMap<object, bigint>();
 
-/** @internal Layers that carry PyTorch's `num_batches_tracked` (BatchNorm with running statistics). */
+/**
+ * @internal Layers that carry PyTorch's `num_batches_tracked`: BatchNorm and InstanceNorm with running
+ * statistics (PyTorch's `track_running_stats=True`).
+ */
 export function tracksBatches(layer: unknown): layer is object {
-  return layer instanceof BatchNorm && (layer as BatchNorm).mean !== null;
+  return (layer instanceof BatchNorm || layer instanceof InstanceNorm) && layer.mean !== null;
 }
 
 /** @internal The counter to write for `layer`. */

@@ -3,6 +3,7 @@ import { type Activation, activationName } from "../activation.js";
 import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
+import { torchLayout } from "../io/torchLayout.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 
@@ -94,6 +95,9 @@ class BilinearLayer extends AbstractLayer {
     return `${s})`;
   }
 }
+
+// nn.Bilinear keeps the same [out, in1, in2] weight, row-major.
+torchLayout(BilinearLayer, { weight: "linear" });
 
 /**
  * Flux's `Bilinear((in1, in2) => out, σ; bias, init)` or `Bilinear(W, σ?, { bias })`: a layer fully connected

@@ -7,7 +7,7 @@
 // `Wh * h` GEMM plus element-wise ops. Everything is kernels ops on the input's device, so on WebGPU the
 // whole sequence is queued GPU work with no readback inside the loop; temporaries of each step are freed
 // as it goes (kept only when a gradient tape needs them).
-import { cat, isTensor, reshape, selectdim, type Tensor, tidy } from "@flux/kernels";
+import { cat, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { apply, type LayerLike, layerConstructor } from "../layer.js";
@@ -79,8 +79,9 @@ export function scan(
       const xp2 = split.project(reshape(x, [inn, len * batch]));
       const xp = reshape(xp2, [xp2.shape[0]!, len, batch]);
       const step = split.prepare();
+      const xs = timeSlices(xp);
       for (let t = 0; t < len; t++) {
-        const [y, s] = step(selectdim(xp, 2, t), state) as CellOutput<unknown>;
+        const [y, s] = step(xs[t]!, state) as CellOutput<unknown>;
         state = s;
         ys.push(y);
       }
@@ -111,6 +112,28 @@ export function scan(
     }
     return [y, state] as [Tensor, unknown];
   });
+}
+
+// The time steps of `[G, len, batch]` as `[G, batch]` slices. Outside `gradient`, one gather each. Under
+// `gradient` each slice's cotangent is scattered into a tensor of the WHOLE input's size and summed, so
+// `len` direct slices would cost `len` full-size scatters and adds in the backward pass; halving the range
+// recursively instead costs about log2(len) full-size passes (each level's pieces add up to the input).
+function timeSlices(x: Tensor): Tensor[] {
+  const len = x.shape[1]!;
+  if (!withinGradient() || len <= 4) return Array.from({ length: len }, (_, t) => selectdim(x, 2, t));
+  const out: Tensor[] = [];
+  const split = (t: Tensor): void => {
+    const n = t.shape[1]!;
+    if (n <= 2) {
+      for (let i = 0; i < n; i++) out.push(selectdim(t, 2, i));
+      return;
+    }
+    const mid = n >> 1;
+    split(selectdim(t, 2, { start: 0, stop: mid }));
+    split(selectdim(t, 2, { start: mid, stop: n }));
+  };
+  split(x);
+  return out;
 }
 
 function initialStateOf(cell: unknown, who: string): unknown {

@@ -2,7 +2,7 @@
 // `isFallbackAdapter`) prefer register blocking without shared memory (measured on Dawn's
 // SwiftShader: 16x16 shared-memory tiles ran at 0.04-0.08 GFLOPS, a 4x4 register kernel at 0.6-0.9); real GPUs prefer shared-memory tiles. The vec4 register kernel needs aligned
 // dims and is used wherever they are.
-import type { ShaderName } from "./generated/shaders.js";
+import type { ShaderName } from "../generated/shaders.js";
 
 /** The matmul kernels this backend has. */
 export type MatmulKernel = "matmul_vec4" | "matmul_reg" | "matmul_tiled";
