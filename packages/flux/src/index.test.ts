@@ -47,7 +47,8 @@ function collisions(): Map<string, string[]> {
 
 describe("@flux/flux re-exports every package", () => {
   it("lists the packages the umbrella depends on", async () => {
-    const { default: pkgJson } = await import("../package.js", { with: { type: "json" } });
+    // biome-ignore lint/correctness/useImportExtensions: a JSON import; the rule's forced .js would break it
+    const { default: pkgJson } = await import("../package.json", { with: { type: "json" } });
     expect(Object.keys(pkgJson.peerDependencies).sort()).toEqual([...PACKAGES].sort());
   });
 
