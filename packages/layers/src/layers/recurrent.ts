@@ -7,7 +7,7 @@
 // `Wh * h` GEMM plus element-wise ops. Everything is kernels ops on the input's device, so on WebGPU the
 // whole sequence is queued GPU work with no readback inside the loop; temporaries of each step are freed
 // as it goes (kept only when a gradient tape needs them).
-import { cat, isTensor, reshape, selectdim, type Tensor, tidy } from "@flux/kernels";
+import { cat, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
 import { type Activation, activationName } from "../activation";
 import { LayerArgumentError, LayerInputError } from "../errors";
 import { apply, type LayerLike, layerConstructor } from "../layer";
@@ -79,8 +79,9 @@ export function scan(
       const xp2 = split.project(reshape(x, [inn, len * batch]));
       const xp = reshape(xp2, [xp2.shape[0]!, len, batch]);
       const step = split.prepare();
+      const xs = timeSlices(xp, len);
       for (let t = 0; t < len; t++) {
-        const [y, s] = step(selectdim(xp, 2, t), state) as CellOutput<unknown>;
+        const [y, s] = step(xs[t]!, state) as CellOutput<unknown>;
         state = s;
         ys.push(y);
       }
@@ -111,6 +112,30 @@ export function scan(
     }
     return [y, state] as [Tensor, unknown];
   });
+}
+
+/**
+ * The `len` time slices `[G, batch]` of `xp` (`[G, len, batch]`). Outside a gradient, one `selectdim` per
+ * step. Under a gradient, each slice's VJP scatters into a zero tensor the size of its SOURCE, and the tape
+ * adds those up: slicing `xp` directly would cost `len` full-size scatters and adds (quadratic in the
+ * sequence length: most of an LSTM's backward pass at 128 steps). Halving recursively instead makes every
+ * level of the tree cost two source-sized passes, `2 log2(len)` in all, for `log2(len)` extra copies in the
+ * forward pass. Values are identical either way (slices are copies).
+ */
+function timeSlices(xp: Tensor, len: number): Tensor[] {
+  if (!withinGradient() || len <= 4) return Array.from({ length: len }, (_, t) => selectdim(xp, 2, t));
+  const out: Tensor[] = [];
+  const split = (part: Tensor, n: number): void => {
+    if (n <= 2) {
+      for (let t = 0; t < n; t++) out.push(selectdim(part, 2, t));
+      return;
+    }
+    const half = n >> 1;
+    split(selectdim(part, 2, { start: 0, stop: half }), half);
+    split(selectdim(part, 2, { start: half, stop: n }), n - half);
+  };
+  split(xp, len);
+  return out;
 }
 
 function initialStateOf(cell: unknown, who: string): unknown {
