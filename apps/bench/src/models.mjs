@@ -422,17 +422,21 @@ export function renderModelTable(run) {
     "Samples/s, medians over rounds (higher is better); ratios are the median of the rounds' ratios. The CPU-time",
     "ratio (one thread) divides the processes' CPU seconds per call instead: on a busy machine it moves far less",
     "than wall time, since time spent waiting for a core is not counted.",
-    "",
-    "Our training step, ms per step (means over the timed steps, median over rounds): `forward` is the loss",
-    "function under `withgradient` (model + loss, recorded), `backward` the rest of `withgradient`, `update`",
-    "`updateInPlace` with Adam, `dispose` freeing the loss and gradients; `train()` is the same step through",
-    "`train(lossFn, model, [[x, y]], state)` (it also reads the loss back).",
-    "",
-    row(["workload", "threads", "forward", "backward", "update", "dispose", "step", "`train()`"]),
-    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
   );
+  const trainCells = run.cells.filter((c) => c.kind === "model-train");
+  if (trainCells.length)
+    lines.push(
+      "",
+      "Our training step, ms per step (means over the timed steps, median over rounds): `forward` is the loss",
+      "function under `withgradient` (model + loss, recorded), `backward` the rest of `withgradient`, `update`",
+      "`updateInPlace` with Adam, `dispose` freeing the loss and gradients; `train()` is the same step through",
+      "`train(lossFn, model, [[x, y]], state)` (it also reads the loss back).",
+      "",
+      row(["workload", "threads", "forward", "backward", "update", "dispose", "step", "`train()`"]),
+      row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    );
   const ms = (/** @type {number | null} */ x) => (x === null ? "—" : formatNumber(x));
-  for (const cell of run.cells.filter((c) => c.kind === "model-train")) {
+  for (const cell of trainCells) {
     for (const t of run.threads) {
       const rounds = okRounds(run, "flux", cell.id, t).filter((m) => m?.profile);
       const med = (/** @type {(m: any) => number} */ f) => (rounds.length ? median(rounds.map(f)) : null);

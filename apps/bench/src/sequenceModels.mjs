@@ -65,7 +65,8 @@ export const isSequenceCell = (cell) => cell.kind === "model-grad";
  */
 function sequenceModel(lib, cell) {
   const { K, L } = lib;
-  if (!L?.LSTM || !L?.MultiHeadAttention) throw new Error("this @flux/layers has no LSTM / MultiHeadAttention");
+  if (!L?.LSTM || !L?.MultiHeadAttention)
+    throw new Error("this @flux/layers has no LSTM / MultiHeadAttention");
   if (cell.model === "lstm") {
     const s = SEQ_LSTM;
     return { model: L.LSTM(s.input, s.hidden), x: K.randn([s.input, s.steps, s.batch]) };

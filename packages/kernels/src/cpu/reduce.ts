@@ -128,6 +128,7 @@ export function softmaxInto(x: TypedArray, shape: Shape, axis: number, log: bool
       let m = -Infinity;
       for (let j = base; j < end; j += inner) {
         const v = x[j]!;
+        // biome-ignore lint/complexity/useMathMinMax: the comparison is faster than Math.max here (see above)
         m = v > m ? v : m;
       }
       if (m === -Infinity) m = 0; // all -Inf: keep NaN-free like NNlib's max-subtraction with a finite shift

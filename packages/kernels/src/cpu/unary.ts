@@ -91,7 +91,7 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = Math.abs(v) < 1e-4 ? v - (v * v * v) / 3 : 1 - 2 / (1 + Math.exp(2 * v));
+      out[i] = Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v)); // v * (...) keeps -0
     }
   },
   sigmoid: (x: TypedArray, out: TypedArray) => {
