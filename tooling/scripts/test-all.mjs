@@ -203,11 +203,15 @@ const suites = [
   ...[
     ["bun", bin("bun"), ["--no-install", "--conditions=@flux/source"]],
     ["deno", bin("deno"), ["run", "-A", "--sloppy-imports", "--conditions=@flux/source"]],
+    ["chromium", process.execPath, []],
   ].map(([runtime, cmd, pre]) => ({
     name: `layer conformance ${runtime}`,
     run: async () => {
-      const script = join(repoRoot, "tooling/conformance/runtime/runLayers.ts");
-      const r = await exec(cmd, [...pre, script, "webgpu"], { env, timeoutMs: 600_000 });
+      const args =
+        runtime === "chromium"
+          ? [join(repoRoot, "apps/smoke/conformance/chromium.mjs"), "--layers", "webgpu"]
+          : [...pre, join(repoRoot, "tooling/conformance/runtime/runLayers.ts"), "webgpu"];
+      const r = await exec(cmd, args, { env, timeoutMs: 600_000 });
       const counts = parseSummaryLine(r.output, "CONFORMANCE ");
       if (!counts)
         return { passed: 0, failed: 1, skipped: 0, output: r.output, label: "no CONFORMANCE summary line" };

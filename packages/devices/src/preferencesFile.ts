@@ -207,9 +207,16 @@ function processId(): number {
 }
 
 // A synchronous pause (the preference API is synchronous underneath): Atomics.wait works on Node, Bun and
-// Deno main threads.
-const pause = new Int32Array(new SharedArrayBuffer(4));
+// Deno main threads. Made on first use, never at import: a browser page that is not cross-origin isolated
+// has no SharedArrayBuffer (and never writes this file anyway).
+let pause: Int32Array | undefined;
 function sleep(ms: number): void {
+  if (typeof SharedArrayBuffer === "undefined") {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {}
+    return;
+  }
+  pause ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(pause, 0, 0, ms);
 }
 

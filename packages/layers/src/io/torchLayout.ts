@@ -14,7 +14,8 @@ export const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
 /**
  * Declares that fields of a layer class are saved in a PyTorch layer's layout (see README's table).
  *
- * `"linear"`: a `[out, in]` matrix stored as nn.Linear's `[out, in]` row-major weight. `"conv"`: a
+ * `"linear"`: a `[out, in]` matrix stored as nn.Linear's `[out, in]` row-major weight (an array of more dims
+ * likewise, the same shape row-major: nn.Bilinear's `[out, in1, in2]`). `"conv"`: a
  * `[kW, kH, cin, cout]` kernel stored as nn.Conv2d's `[cout, cin, kH, kW]` weight, spatially flipped (1-D and
  * 3-D kernels likewise: nn.Conv1d/Conv3d).
  *
@@ -38,7 +39,7 @@ export function layoutOf(parent: unknown, field: string): TorchLayout | undefine
 
 /** The shape a tensor of `shape` has in the file. */
 export function fileShape(shape: readonly number[], layout: TorchLayout | undefined): number[] {
-  if (layout === "linear" && shape.length === 2) return [...shape];
+  if (layout === "linear" && shape.length >= 2) return [...shape];
   return [...shape].reverse();
 }
 
@@ -62,6 +63,26 @@ export function relayout<A extends { length: number; [i: number]: number }>(
         if (toFile) out[r * cols + c] = values[r + rows * c]!;
         else out[r + rows * c] = values[r * cols + c]!;
       }
+    }
+    return out;
+  }
+  if (layout === "linear" && shape.length > 2) {
+    // The same logical array row-major (nn.Bilinear's [out, in1, in2] weight): ours at the column-major
+    // index of (i1, i2, ...), the file's at its row-major one.
+    const out = make(values.length);
+    const n = shape.length;
+    for (let c = 0; c < values.length; c++) {
+      let rest = c;
+      let r = 0;
+      for (let d = 0; d < n; d++) {
+        const i = rest % shape[d]!;
+        rest = Math.floor(rest / shape[d]!);
+        let stride = 1;
+        for (let e = d + 1; e < n; e++) stride *= shape[e]!;
+        r += i * stride;
+      }
+      if (toFile) out[r] = values[c]!;
+      else out[c] = values[r]!;
     }
     return out;
   }

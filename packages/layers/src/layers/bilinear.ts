@@ -3,6 +3,7 @@ import { type Activation, activationName } from "../activation";
 import { LayerArgumentError, LayerInputError } from "../errors";
 import { identityFn } from "../identity";
 import { type Init, glorotUniform, zeros32 } from "../init";
+import { torchLayout } from "../io/torchLayout";
 import { layerConstructor } from "../layer";
 import { AbstractLayer } from "./base";
 
@@ -90,6 +91,9 @@ class BilinearLayer extends AbstractLayer {
     return `${s})`;
   }
 }
+
+// nn.Bilinear keeps the same [out, in1, in2] weight, row-major.
+torchLayout(BilinearLayer, { weight: "linear" });
 
 /**
  * Flux's `Bilinear((in1, in2) => out, σ; bias, init)` or `Bilinear(W, σ?, { bias })`: a layer fully connected

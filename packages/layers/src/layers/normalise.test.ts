@@ -1,14 +1,35 @@
-import { mean, ones, randn, rng, setDefaultRng, sum, type Tensor, tanh, tensor, zeros } from "@flux/kernels";
+import {
+  gradient,
+  mean,
+  ones,
+  randn,
+  rng,
+  setDefaultRng,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  zeros,
+} from "@flux/kernels";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import {
   AlphaDropout,
   Bilinear,
+  Chain,
   Dense,
+  Embedding,
   GroupNorm,
   InstanceNorm,
   LayerArgumentError,
   LayerInputError,
   Maxout,
+  parseSafetensors,
+  save,
+  saveBytes,
   state,
   testmode,
   trainables,
@@ -83,6 +104,19 @@ describe("GroupNorm, InstanceNorm, AlphaDropout, Maxout, Bilinear (Flux 0.16)", 
     expect(() => AlphaDropout(1.5)).toThrow(LayerArgumentError);
   });
 
+  test("GroupNorm and InstanceNorm carry nn.GroupNorm/nn.InstanceNorm's names in PyTorch naming", async () => {
+    const m = Chain(GroupNorm(4, 2), InstanceNorm(4, undefined, { affine: true, trackStats: true }));
+    const file = parseSafetensors(await saveBytes(m, { names: "pytorch" }));
+    expect([...file.tensors.keys()]).toEqual([
+      "0.bias",
+      "0.weight",
+      "1.bias",
+      "1.weight",
+      "1.running_mean",
+      "1.running_var",
+    ]);
+  });
+
   test("Maxout takes the element-wise maximum; Bilinear takes one or two inputs, or a pair", () => {
     const m = Maxout(
       (x: Tensor) => x,
@@ -98,4 +132,59 @@ describe("GroupNorm, InstanceNorm, AlphaDropout, Maxout, Bilinear (Flux 0.16)", 
     expect(() => B.forward(x, randn([5, 3]))).toThrow(LayerInputError);
     expect(arr(sum(mean(B.forward(zeros([5, 2])))))).toEqual([0]);
   });
+});
+
+const hasTorch = spawnSync("python3", ["-c", "import torch"]).status === 0;
+
+describe("Embedding's paddingIdx (Flux's padding_idx)", () => {
+  test("the padding token embeds to zeros, gets no gradient, and prints", () => {
+    const e = Embedding(5, 2, { paddingIdx: 0 });
+    expect(String(e)).toBe("Embedding(5 => 2, padding_idx=0)  # 10 parameters");
+    const zeroed = (t: Tensor) => arr(t).map((v) => v + 0); // -0 (a negative times the mask) reads as 0
+    expect(zeroed(e.weight).slice(0, 2)).toEqual([0, 0]);
+    e.weight = randn([2, 5]); // trained away from zero: the output is still masked
+    expect(zeroed(e.forward([0, 3])).slice(0, 2)).toEqual([0, 0]);
+    const [g] = gradient((m) => sum(m.forward([0, 0, 3])), e);
+    expect(zeroed(g.weight).slice(0, 2)).toEqual([0, 0]);
+    expect(arr(g.weight).slice(6, 8)).toEqual([1, 1]);
+    const onehot = tensor([1, 0, 0, 0, 0, 0, 0, 0, 1, 0], [5, 2]);
+    expect(zeroed(e.forward(onehot)).slice(0, 2)).toEqual([0, 0]);
+    expect(() => Embedding(5, 2, { paddingIdx: 5 })).toThrow(LayerArgumentError);
+  });
+});
+
+describe("PyTorch reads our Bilinear weight", () => {
+  test.skipIf(!hasTorch)(
+    "nn.functional.bilinear with the file's [out, in1, in2] weight gives our output",
+    async () => {
+      setDefaultRng(rng(12));
+      const B = Bilinear([3, 2], 4, undefined, { bias: randn([4]) });
+      const dir = mkdtempSync(join(tmpdir(), "flux-bilinear-py-"));
+      await save(join(dir, "b.safetensors"), B);
+      const x = randn([3, 5]);
+      const y = randn([2, 5]);
+      const rows = (t: Tensor, n: number) =>
+        Array.from({ length: 5 }, (_, s) => arr(t).slice(n * s, n * (s + 1)));
+      writeFileSync(join(dir, "xy.json"), JSON.stringify([rows(x, 3), rows(y, 2)]));
+      const py = `
+import json, struct, sys
+import numpy as np, torch
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+h = json.loads(b[8:8+n])
+t = {k: torch.tensor(np.frombuffer(b[8+n+v["data_offsets"][0]:8+n+v["data_offsets"][1]], dtype="<f4").reshape(v["shape"]).copy())
+     for k, v in h.items() if k != "__metadata__"}
+x, y = (torch.tensor(a) for a in json.load(open(sys.argv[2])))
+print(json.dumps(torch.nn.functional.bilinear(x, y, t["weight"], t["bias"]).tolist()))
+`;
+      const run = spawnSync("python3", ["-c", py, join(dir, "b.safetensors"), join(dir, "xy.json")], {
+        encoding: "utf8",
+      });
+      expect(run.stderr).toBe("");
+      const theirs = JSON.parse(run.stdout) as number[][]; // [sample][out]
+      const ours = arr(B.forward(x, y)); // [out, sample] column-major
+      for (const [s, row] of theirs.entries())
+        for (const [o, v] of row.entries()) expect(ours[o + 4 * s]).toBeCloseTo(v, 5);
+    },
+  );
 });

@@ -79,7 +79,7 @@ export function scan(
       const xp2 = split.project(reshape(x, [inn, len * batch]));
       const xp = reshape(xp2, [xp2.shape[0]!, len, batch]);
       const step = split.prepare();
-      const xs = timeSlices(xp, len);
+      const xs = timeSlices(xp);
       for (let t = 0; t < len; t++) {
         const [y, s] = step(xs[t]!, state) as CellOutput<unknown>;
         state = s;
@@ -114,27 +114,25 @@ export function scan(
   });
 }
 
-/**
- * The `len` time slices `[G, batch]` of `xp` (`[G, len, batch]`). Outside a gradient, one `selectdim` per
- * step. Under a gradient, each slice's VJP scatters into a zero tensor the size of its SOURCE, and the tape
- * adds those up: slicing `xp` directly would cost `len` full-size scatters and adds (quadratic in the
- * sequence length: most of an LSTM's backward pass at 128 steps). Halving recursively instead makes every
- * level of the tree cost two source-sized passes, `2 log2(len)` in all, for `log2(len)` extra copies in the
- * forward pass. Values are identical either way (slices are copies).
- */
-function timeSlices(xp: Tensor, len: number): Tensor[] {
-  if (!withinGradient() || len <= 4) return Array.from({ length: len }, (_, t) => selectdim(xp, 2, t));
+// The time steps of `[G, len, batch]` as `[G, batch]` slices. Outside `gradient`, one gather each. Under
+// `gradient` each slice's cotangent is scattered into a tensor of the WHOLE input's size and summed, so
+// `len` direct slices would cost `len` full-size scatters and adds in the backward pass; halving the range
+// recursively instead costs about log2(len) full-size passes (each level's pieces add up to the input).
+function timeSlices(x: Tensor): Tensor[] {
+  const len = x.shape[1]!;
+  if (!withinGradient() || len <= 4) return Array.from({ length: len }, (_, t) => selectdim(x, 2, t));
   const out: Tensor[] = [];
-  const split = (part: Tensor, n: number): void => {
+  const split = (t: Tensor): void => {
+    const n = t.shape[1]!;
     if (n <= 2) {
-      for (let t = 0; t < n; t++) out.push(selectdim(part, 2, t));
+      for (let i = 0; i < n; i++) out.push(selectdim(t, 2, i));
       return;
     }
-    const half = n >> 1;
-    split(selectdim(part, 2, { start: 0, stop: half }), half);
-    split(selectdim(part, 2, { start: half, stop: n }), n - half);
+    const mid = n >> 1;
+    split(selectdim(t, 2, { start: 0, stop: mid }));
+    split(selectdim(t, 2, { start: mid, stop: n }));
   };
-  split(xp, len);
+  split(x);
   return out;
 }
 

@@ -14,6 +14,7 @@ import {
   matmul,
   mul,
   muladd,
+  reshape,
   selectdim,
   sigmoid,
   sub,
@@ -86,9 +87,14 @@ function zeroState(w: Tensor, n: number): Tensor {
   return zeros([n], { device: w.device, dtype: w.dtype });
 }
 
-// The rows [k*n, (k+1)*n) of a stacked gate matrix (Flux's `chunk(g, K; dims = 1)[k+1]`).
-function chunk(g: Tensor, k: number, n: number): Tensor {
-  return selectdim(g, 1, { start: k * n, stop: (k + 1) * n });
+// The rows [k*n, (k+size)*n) of a stacked gate matrix `g` ([K*n, ...]): Flux's `chunk(g, K; dims = 1)[k+1]`
+// (size 1) or several neighbouring gates. Read as [n, K, ...] and sliced along dim 2, which is one strided
+// copy per gate; slicing a row range of dim 1 directly is a much slower gather on the CPU.
+function chunk(g: Tensor, k: number, n: number, size = 1): Tensor {
+  const K = g.shape[0]! / n;
+  const rest = g.shape.slice(1);
+  const picked = selectdim(reshape(g, [n, K, ...rest]), 2, { start: k, stop: k + size });
+  return reshape(picked, [size * n, ...rest]);
 }
 
 /** @internal Shared body of the cells: input checks and the split step's projection. */
@@ -243,7 +249,7 @@ class GRUCellLayer extends GRUBase {
     return (xp, h) => {
       const gh = matmul(Wh, h);
       // r and z from one add and one sigmoid over the first two gates.
-      const rz = sigmoid(muladd(1, chunk(gh, 0, 2 * n), chunk(xp, 0, 2 * n)));
+      const rz = sigmoid(muladd(1, chunk(gh, 0, n, 2), chunk(xp, 0, n, 2)));
       const r = chunk(rz, 0, n);
       const z = chunk(rz, 1, n);
       const cand = tanh(muladd(r, chunk(gh, 2, n), chunk(xp, 2, n))); // tanh(Wx x + r .* (Wh h) + b)
@@ -275,10 +281,10 @@ class GRUv3CellLayer extends GRUBase {
     const n = this.hiddenSize;
     // Flux computes `Wh * h` and ignores its third chunk; only the first 2n rows of Wh are used, so they are
     // sliced once per sequence (the third chunk's gradient is zero, as in Flux).
-    const Wrz = chunk(this.Wh, 0, 2 * n);
+    const Wrz = chunk(this.Wh, 0, n, 2);
     const Whh = this.Wh_htilde;
     return (xp, h) => {
-      const rz = sigmoid(muladd(1, matmul(Wrz, h), chunk(xp, 0, 2 * n)));
+      const rz = sigmoid(muladd(1, matmul(Wrz, h), chunk(xp, 0, n, 2)));
       const r = chunk(rz, 0, n);
       const z = chunk(rz, 1, n);
       const cand = tanh(muladd(1, matmul(Whh, mul(r, h)), chunk(xp, 2, n)));
