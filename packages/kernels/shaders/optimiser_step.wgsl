@@ -5,8 +5,9 @@
 // Formulas are @flux/optim's rules, operation for operation.
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
-const WG: u32 = /*@wg*/64u;
 const MAX_OPS: u32 = 6u;
 
 struct Op {
@@ -25,7 +26,6 @@ struct Params {
   ops: array<Op, MAX_OPS>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
 @group(0) @binding(2) var<storage, read> g: array<f32>;
 @group(0) @binding(3) var<storage, read_write> s0: array<f32>;

@@ -54,6 +54,8 @@ export interface Pool2dGeometry {
 export interface BackendMemoryInfo {
   /** Bytes held in a reuse pool (freed by tensors but kept by the backend). */
   readonly pooledBytes: number;
+  /** Freed buffers the device may still use, released once it has passed them (0 when absent). */
+  readonly pendingBuffers?: number;
 }
 
 /**
@@ -90,6 +92,11 @@ export interface Backend<S = unknown> {
   memoryInfo(): BackendMemoryInfo;
   /** Releases pooled memory, if the backend pools. */
   trimPool?(): void;
+  /**
+   * Resolves when the device's queue is not too far behind the host (WebGPU); absent where work runs
+   * synchronously. Async entry points (`toDevice`) await it, so loops that never read back stay bounded.
+   */
+  backpressure?(): Promise<void>;
 
   // ---- creation and copies ----
   /** A tensor of `size` elements all equal to `value`. */

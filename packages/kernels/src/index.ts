@@ -33,7 +33,29 @@ export type {
   Pool2dGeometry,
   TensorView,
 } from "./backend.js";
-export * from "./opNames.js";
+// The op declarations (opNames.ts): the lists and the unary table; the lookup helpers stay internal.
+export {
+  type ArgReduceOp,
+  type ArithmeticOp,
+  type BinaryOp,
+  type ComparisonOp,
+  type OpDomain,
+  type PoolOp,
+  type ReduceOp,
+  type UnaryOp,
+  type UnaryOpSpec,
+  ARG_REDUCE_OPS,
+  ARITHMETIC_OPS,
+  BINARY_OPS,
+  COMPARISON_OPS,
+  INTEGER_UNARY_OPS,
+  POOL_OPS,
+  REDUCE_OPS,
+  UNARY_OP_SPECS,
+  UNARY_OPS,
+  ZERO_GRADIENT_UNARY_OPS,
+  isComparison,
+} from "./opNames.js";
 export {
   type BackendProvider,
   LAZY_BUILTIN_BACKENDS,
@@ -83,33 +105,8 @@ export {
   ge,
   where,
 } from "./ops/elementwise.js";
-export {
-  neg,
-  abs,
-  sign,
-  square,
-  exp,
-  log,
-  sqrt,
-  rsqrt,
-  reciprocal,
-  log1p,
-  expm1,
-  sin,
-  cos,
-  floor,
-  ceil,
-  round,
-  tanh,
-  sigmoid,
-  σ,
-  relu,
-  leakyrelu,
-  elu,
-  gelu,
-  softplus,
-  swish,
-} from "./ops/unary.js";
+// Every unary op's public function (neg, abs, ..., relu, gelu, mish, σ): the module exports nothing else.
+export * from "./ops/unary.js";
 export { type ReduceOptions, sum, prod, max, min, mean, argmax, argmin } from "./ops/reduce.js";
 export { type MatmulOpts, matmul } from "./ops/matmul.js";
 export { type Activation, type MuladdOptions, muladd, biasAct, dense } from "./ops/fused.js";

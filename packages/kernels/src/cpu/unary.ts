@@ -145,6 +145,14 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
       out[i] = v / (1 + Math.exp(-v));
     }
   },
+  mish: (x: TypedArray, out: TypedArray) => {
+    const n = x.length;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      const av = Math.abs(v);
+      out[i] = v * Math.tanh(Math.log1p(Math.exp(-av)) + 0.5 * (v + av));
+    }
+  },
 };
 
 const BACKWARD: Record<
@@ -260,6 +268,16 @@ const BACKWARD: Record<
       const v = x[i]!;
       const s = 1 / (1 + Math.exp(-v));
       out[i] = dy[i]! * s * (1 + v * (1 - s));
+    }
+  },
+  // d/dx x tanh(sp(x)) = tanh(sp) + x (1 - tanh²(sp)) σ(x), with sp' = σ.
+  mish: (x: TypedArray, _y: TypedArray, dy: TypedArray, out: TypedArray) => {
+    const n = x.length;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      const av = Math.abs(v);
+      const t = Math.tanh(Math.log1p(Math.exp(-av)) + 0.5 * (v + av));
+      out[i] = dy[i]! * (t + (v * (1 - t * t)) / (1 + Math.exp(-v)));
     }
   },
 };

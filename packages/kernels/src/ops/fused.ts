@@ -5,7 +5,7 @@ import { isTracked, record, releaseTemp } from "../autodiff/tape.js";
 import type { Backend } from "../backend.js";
 import { promoteTypes } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
-import { UNARY_OPS, type UnaryOp } from "../opNames.js";
+import { defaultParam, UNARY_OPS, type UnaryOp } from "../opNames.js";
 import { broadcastShapes, type Shape } from "../shape.js";
 import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, castRaw, describe, requireFloat, requireSupported, scalarOn, wrap } from "./core.js";
@@ -39,7 +39,7 @@ const BY_FUNCTION = new Map<unknown, Act>(
 );
 BY_FUNCTION.set(unary.σ, "sigmoid");
 
-const DEFAULT_PARAM: Partial<Record<Act, number>> = { leakyrelu: 0.01, elu: 1 };
+const actParam = (act: Act): number => (act === "identity" ? 0 : defaultParam(act));
 
 /** @internal The unary op an activation names, or the function itself when it is someone else's. */
 export function resolveActivation(op: string, act: Activation | undefined): Act | ((x: Tensor) => Tensor) {
@@ -163,7 +163,7 @@ export function muladd(a: Operand, x: Operand, b: Operand, opts: MuladdOptions =
     const y = act(z);
     return finish(y, [...temps, z]);
   }
-  const y = affineAct(backend, act, opts.param ?? DEFAULT_PARAM[act] ?? 0, ta, tx, tb, unitA);
+  const y = affineAct(backend, act, opts.param ?? actParam(act), ta, tx, tb, unitA);
   return finish(y, temps);
 }
 
@@ -220,7 +220,7 @@ export function dense(x: Tensor, W: Tensor, b: Tensor | null = null, σ: Activat
     const bView = b === null ? null : b.view(op);
     return wrap(
       backend,
-      backend.denseAct(act, DEFAULT_PARAM[act] ?? 0, W.view(op), x.view(op), bView, shape),
+      backend.denseAct(act, actParam(act), W.view(op), x.view(op), bView, shape),
       shape,
       x.dtype,
     );

@@ -2,8 +2,8 @@
 // Deno (default `<os temp dir>/flux-webgpu/autotune-v1.json`, or the path in FLUX_WEBGPU_AUTOTUNE_CACHE),
 // and always a process-wide memory layer in front. A missing, unreadable or malformed store reads as
 // empty: the worst case is tuning again.
-import type { MatmulKernel } from "./matmulPlan.js";
 import { readEnv } from "../env.js";
+import type { MatmulKernel } from "./matmul/plan.js";
 
 /** Tuned kernels of one adapter, by tune key (see `tuneKey`). */
 export type TunedKernels = Record<string, MatmulKernel>;

@@ -19,7 +19,6 @@ import { describe, expect, test } from "vitest";
 import {
   AlphaDropout,
   Bilinear,
-  Chain,
   Dense,
   Embedding,
   GroupNorm,
@@ -27,9 +26,7 @@ import {
   LayerArgumentError,
   LayerInputError,
   Maxout,
-  parseSafetensors,
   save,
-  saveBytes,
   state,
   testmode,
   trainables,
@@ -102,19 +99,6 @@ describe("GroupNorm, InstanceNorm, AlphaDropout, Maxout, Bilinear (Flux 0.16)", 
     expect(Math.abs(std(y) - std(arr(x)))).toBeLessThan(0.2);
     expect(arr(AlphaDropout(1, { active: true }).forward(ones([3])))).toEqual([0, 0, 0]);
     expect(() => AlphaDropout(1.5)).toThrow(LayerArgumentError);
-  });
-
-  test("GroupNorm and InstanceNorm carry nn.GroupNorm/nn.InstanceNorm's names in PyTorch naming", async () => {
-    const m = Chain(GroupNorm(4, 2), InstanceNorm(4, undefined, { affine: true, trackStats: true }));
-    const file = parseSafetensors(await saveBytes(m, { names: "pytorch" }));
-    expect([...file.tensors.keys()]).toEqual([
-      "0.bias",
-      "0.weight",
-      "1.bias",
-      "1.weight",
-      "1.running_mean",
-      "1.running_var",
-    ]);
   });
 
   test("Maxout takes the element-wise maximum; Bilinear takes one or two inputs, or a pair", () => {

@@ -13,8 +13,7 @@ import { dispatch1d } from "./dispatch.js";
 /** What one dispatch takes: the shader's `MAX_OPS` and its state bindings s0..s3. */
 export const OPTIMISER_STEP_LIMITS = { ops: 6, state: 4 } as const;
 
-/** Uniform words: n, nops, 2 pad, then per op: kind, state, 2 pad, 12 scalars (16 words). */
-const HEADER_WORDS = 4;
+/** Words per op in the uniforms: kind, state, 2 pad, 12 scalars (16 words). */
 const OP_WORDS = 4 + OPTIMISER_STEP_MAX_SCALARS;
 
 /**
@@ -33,14 +32,13 @@ export function optimiserStep(
 ): void {
   const n = x.storage.length;
   if (n === 0) return;
-  const words = new Uint32Array(HEADER_WORDS + OPTIMISER_STEP_LIMITS.ops * OP_WORDS);
-  const floats = new Float32Array(words.buffer);
-  words[0] = n;
-  words[1] = ops.length;
+  // The shader's `ops: array<Op, MAX_OPS>` as raw words (kind, state, 2 pad, 12 f32 scalars per op).
+  const opWords = new Uint32Array(OPTIMISER_STEP_LIMITS.ops * OP_WORDS);
+  const floats = new Float32Array(opWords.buffer);
   ops.forEach((op, o) => {
-    const base = HEADER_WORDS + o * OP_WORDS;
-    words[base] = OPTIMISER_STEP_KINDS.indexOf(op.kind);
-    words[base + 1] = op.state;
+    const base = o * OP_WORDS;
+    opWords[base] = OPTIMISER_STEP_KINDS.indexOf(op.kind);
+    opWords[base + 1] = op.state;
     floats.set(op.scalars, base + 4);
   });
   // Read-only operands (the gradient, `scale`'s factor) that share a buffer with a written one are copied
@@ -70,6 +68,10 @@ export function optimiserStep(
     temps.push(dummy);
     stateBuffers.push(dummy.buffer);
   }
-  dispatch1d(ctx, "optimiser_step", {}, words, [x.storage.buffer, gBuffer, ...stateBuffers], n);
+  const uniforms = { n, nops: ops.length, ops: opWords };
+  dispatch1d(ctx, "optimiser_step", {}, uniforms, [x.storage.buffer, gBuffer, ...stateBuffers], n);
   for (const t of temps) ctx.dispose(t);
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { optimiserStep };

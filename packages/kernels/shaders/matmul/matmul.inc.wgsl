@@ -1,5 +1,6 @@
 // What every matmul variant shares: column-major C[m×n] = op(A)[m×k] · op(B)[k×n] per batch index
 // (workgroup z); a batch stride of 0 reuses one operand for every batch.
+// @include uniforms.inc.wgsl
 
 struct Params {
   M: u32,
@@ -11,8 +12,6 @@ struct Params {
   _p1: u32,
   _p2: u32,
 }
-
-@group(0) @binding(0) var<uniform> u: Params;
 
 // Linear offset of op(A)(i, p) and op(B)(p, j) inside one batch.
 fn a_index(i: u32, p: u32) -> u32 {

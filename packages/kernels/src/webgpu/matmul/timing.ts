@@ -4,8 +4,8 @@
 // for picking the fastest of 2-3 kernels the queue round trip (tens of µs) is small next to a matmul
 // worth tuning. The work runs on the tensor's own queue; work the program records meanwhile only adds
 // time, and each kernel's best sample counts.
-import type { MeasureMatmul } from "./autotune.js";
-import type { WebGPUBackend } from "./backend.js";
+import type { MeasureMatmul } from "../autotune.js";
+import type { WebGPUBackend } from "../backend.js";
 
 /**
  * A `MeasureMatmul` that times kernels on a backend's device with operands of the problem's size.

@@ -2,7 +2,7 @@
 // `isFallbackAdapter`) prefer register blocking without shared memory (PLATFORM.md: shared-memory tiles
 // were 10x slower there); real GPUs prefer shared-memory tiles. The vec4 register kernel needs aligned
 // dims and is used wherever they are.
-import type { ShaderName } from "./generated/shaders.js";
+import type { ShaderName } from "../generated/shaders.js";
 
 /** The matmul kernels this backend has. */
 export type MatmulKernel = "matmul_vec4" | "matmul_reg" | "matmul_tiled";
