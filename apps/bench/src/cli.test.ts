@@ -19,6 +19,8 @@ describe("parseCli", () => {
       "train-cnn-b64",
       "infer-mlp-b128",
       "infer-cnn-b64",
+      "grad-lstm-b32",
+      "grad-transformer-b16",
     ]);
     expect(o.peers).toEqual(DEFAULT_PEERS);
     expect(o.rounds).toBe(3);
@@ -42,7 +44,15 @@ describe("parseCli", () => {
   });
 
   it("selects the models table with --only models (or torch)", () => {
-    const ids = ["train-mlp-b64", "train-mlp-b128", "train-cnn-b64", "infer-mlp-b128", "infer-cnn-b64"];
+    const ids = [
+      "train-mlp-b64",
+      "train-mlp-b128",
+      "train-cnn-b64",
+      "infer-mlp-b128",
+      "infer-cnn-b64",
+      "grad-lstm-b32",
+      "grad-transformer-b16",
+    ];
     expect(parseCli(["--only", "models"]).cells.map((c: { id: string }) => c.id)).toEqual(ids);
     expect(parseCli(["--only", "torch"]).cells.map((c: { id: string }) => c.id)).toEqual(ids);
     expect(parseCli(["--only", "train-cnn-b64", "--rounds", "5"])).toMatchObject({ rounds: 5 });

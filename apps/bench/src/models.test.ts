@@ -84,4 +84,18 @@ describe("model table", () => {
     expect(md).toContain("≥1x PyTorch, 1 thread: **miss** (0.8x; 0.8-0.8x over 3 rounds)");
     expect(md).toContain("- flux, wasm GEMM / train-mlp-b64 / 2 thread(s): error: boom");
   });
+
+  it("renders one-thread-only rows (the sequence models) once, without a profile table of their own", () => {
+    const r = run();
+    const seq = cells.filter((c: { kind: string }) => c.kind === "model-grad");
+    expect(seq.map((c: { id: string }) => c.id)).toEqual(["grad-lstm-b32", "grad-transformer-b16"]);
+    const md = renderModelTable({ ...r, cells: seq });
+    const lstmRows = md.split("\n").filter((l) => l.startsWith("| LSTM 256 => 256"));
+    expect(lstmRows).toHaveLength(1);
+    expect(lstmRows[0]).toMatch(
+      /^\| LSTM 256 => 256 over 128 steps, forward \+ backward, batch 32 \| 1 \| 3,200 \|/,
+    );
+    expect(md).not.toContain("Our training step");
+    expect(md).toContain("≥0.8x PyTorch, 1 thread: **pass**");
+  });
 });

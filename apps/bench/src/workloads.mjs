@@ -2,6 +2,7 @@
 // (ours, each peer, the baseline) runs exactly these, so a ratio always compares like with like.
 
 import { BenchError } from "./errors.mjs";
+import { sequenceCells } from "./sequenceModels.mjs";
 
 /** Layer widths of the MLP benchmark: 784-256-128-10 (an MNIST-sized classifier), relu between layers. */
 export const MLP_SIZES = [784, 256, 128, 10];
@@ -21,8 +22,9 @@ export const AXPB = { a: 1.5, b: -0.25 };
 /**
  * @typedef {object} Cell
  * @property {string} id stable key used in flags, results and the JSON file
- * @property {"matmul" | "mlp-forward" | "mlp-train" | "axpb-relu" | "model-train" | "model-infer"} kind
- *   model-*: the model table (ours against PyTorch, interleaved, 1 and 2 threads; see models.mjs)
+ * @property {"matmul" | "mlp-forward" | "mlp-train" | "axpb-relu" | "model-train" | "model-infer" | "model-grad"} kind
+ *   model-*: the model table (ours against PyTorch, interleaved, 1 and 2 threads; see models.mjs);
+ *   model-grad: a sequence model's forward + backward (sequenceModels.mjs)
  * @property {string} group what `--only` selects by: matmul, forward, train, elementwise, models
  * @property {string} label the table's row name
  * @property {string} unit GFLOPS, samples/s or GB/s
@@ -34,7 +36,10 @@ export const AXPB = { a: 1.5, b: -0.25 };
  * @property {number} [b]
  * @property {"fused" | "chain"} [form] elementwise only: our side calls the fused op or the op chain (peers
  *   run their usual form in both rows)
- * @property {"mlp" | "cnn"} [model] model-* only: TORCH_MLP_SIZES or TORCH_CNN
+ * @property {"mlp" | "cnn" | "lstm" | "transformer"} [model] model-* only: TORCH_MLP_SIZES, TORCH_CNN, or
+ *   sequenceModels.mjs's SEQ_LSTM / SEQ_TRANSFORMER
+ * @property {number[]} [threads] model-* only: the thread counts this row runs with (default: all of
+ *   models.mjs's MODEL_THREADS)
  */
 
 /** @returns {Cell[]} every cell, in table order */
@@ -135,6 +140,7 @@ export function modelCells() {
   add("train", "cnn", 64);
   add("infer", "mlp", 128);
   add("infer", "cnn", 64);
+  cells.push(...sequenceCells());
   return cells;
 }
 

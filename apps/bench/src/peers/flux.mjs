@@ -6,6 +6,7 @@
 
 import { measure } from "../measure.mjs";
 import { formatNumber } from "../report.mjs";
+import { isSequenceCell, measureSequenceCell } from "../sequenceModels.mjs";
 import { TORCH_CNN, TORCH_MLP_SIZES } from "../workloads.mjs";
 
 /** @typedef {any} Kernels the namespace of a built @flux/kernels (any version: names are feature-tested) */
@@ -321,6 +322,7 @@ async function prepare(lib, cell, device) {
  * @example const m = await measureModelCell(lib, modelCells()[0], 1, { budgetS: 1 });
  */
 export async function measureModelCell(lib, cell, threads, options) {
+  if (isSequenceCell(cell)) return measureSequenceCell(lib, cell, threads, options);
   const K = lib.K;
   await cpuKernelDescription(K);
   need(K, "setCpuThreads")(threads);

