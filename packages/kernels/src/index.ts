@@ -50,7 +50,7 @@ export { cpuBackendProvider } from "./cpu/provider.js";
 export { type CpuKernelKind, cpuKernelInfo, cpuKernelsReady, setCpuThreads } from "./cpu/wasm/index.js";
 export { type MemoryInfo, memory, trim, tidy, keep, setDebugLeaks } from "./memory.js";
 export { writeFileAtomic, writeFileAtomicSync } from "./io/writeFileAtomic.js";
-export { Rng, rng, defaultRng, setDefaultRng } from "./rng.js";
+export { Rng, type RngState, rng, defaultRng, setDefaultRng } from "./rng.js";
 export {
   type CreationOptions,
   type RandomOptions,
