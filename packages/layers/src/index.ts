@@ -56,4 +56,16 @@ export { type TorchLayout, torchLayout } from "./io/torchLayout";
 export { saveBytes, METADATA_LAYOUT_KEY, METADATA_TIES_KEY } from "./io/saveBytes";
 export { loadBytes } from "./io/loadBytes";
 export { save, load } from "./io/files";
+export {
+  type Checkpoint,
+  type CheckpointContents,
+  type CheckpointTargets,
+  type JsonValue,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  checkpointBytes,
+  loadCheckpointBytes,
+  saveCheckpoint,
+  loadCheckpoint,
+} from "./io/checkpoint";
 export { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./io/safetensors/parse";
