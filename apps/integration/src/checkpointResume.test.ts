@@ -1,4 +1,4 @@
-// Issue 14.6: a run saved by `saveCheckpoint` after some epochs and resumed by `loadCheckpoint` into a
+// A run saved by `saveCheckpoint` after some epochs and resumed by `loadCheckpoint` into a
 // freshly built model, a fresh optimiser state and fresh generators continues EXACTLY as the uninterrupted
 // run: the same loss at every step, the same weights at the end (same seed). The run uses every source of
 // state a checkpoint must carry: Adam's moments and βᵗ, a learning-rate schedule, a shuffling DataLoader,
@@ -54,7 +54,7 @@ const weights = (m: LayerLike) =>
     l.weight ? Array.from(l.weight.dataSync()) : [],
   );
 
-describe("checkpoint and resume (issue 14.6)", () => {
+describe("checkpoint and resume", () => {
   it("continues exactly as the uninterrupted run: same losses, same weights", async () => {
     const whole = build(1);
     const wholeLosses: number[] = [];
