@@ -414,4 +414,58 @@ export const VALUE_CASES: readonly ValueCase[] = [
     values: [0, 13, 8, 25],
   },
   { name: "dropout p=1 zeroes", run: (t) => k.dropout(t([1, 2], [2]), 1), shape: [2], values: [0, 0] },
+  // the fused optimiser step (in place; returns the parameter): values chosen to be exact in binary
+  {
+    name: "optimiserStep momentum (v = 0.5 v + 0.5 g; x -= v)",
+    run: (t) =>
+      k.optimiserStep(
+        t([1, 2, 3], [3]),
+        t([1, 1, 2], [3]),
+        [{ kind: "momentum", rho: 0.5, eta: 0.5 }],
+        [t([1, 0, 0], [3])],
+      ),
+    shape: [3],
+    values: [0, 1.5, 2],
+  },
+  {
+    name: "optimiserStep weightdecay → clipgrad → descent",
+    run: (t) =>
+      k.optimiserStep(t([1, -2, 4], [3]), t([0.5, 3, -3], [3]), [
+        { kind: "weightdecay", lambda: 0.25 },
+        { kind: "clipgrad", delta: 1 },
+        { kind: "descent", eta: 0.5 },
+      ]),
+    shape: [3],
+    values: [0.625, -2.5, 4.5],
+  },
+  {
+    name: "optimiserStep adam, first step (β = 0.5, 0.75; ϵ = 0)",
+    run: (t) =>
+      k.optimiserStep(
+        t([1, 1], [2]),
+        t([2, -4], [2]),
+        [
+          {
+            kind: "adam",
+            beta1: 0.5,
+            oneMinusBeta1: 0.5,
+            beta2: 0.75,
+            oneMinusBeta2: 0.25,
+            correction1: 0.5,
+            correction2: 0.25,
+            epsilon: 0,
+            eta: 0.25,
+          },
+        ],
+        [t([0, 0], [2]), t([0, 0], [2])],
+      ),
+    shape: [2],
+    values: [0.75, 1.25],
+  },
+  {
+    name: "optimiserStep scale by a one-element factor (ClipNorm)",
+    run: (t) => k.optimiserStep(t([1, 2], [2]), t([2, 2], [2]), [{ kind: "scale" }], [t([0.5], [])]),
+    shape: [2],
+    values: [0, 1],
+  },
 ];

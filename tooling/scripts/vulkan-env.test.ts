@@ -11,6 +11,19 @@ describe("resolveVulkanEnv", () => {
     expect(reason).toContain("/x/icd.json");
   });
 
+  it("allows software adapters (FLUX_ALLOW_SOFTWARE_GPU=1) when the driver it points at is SwiftShader", () => {
+    const icd = "/usr/lib/chromium/vk_swiftshader_icd.json";
+    expect(resolveVulkanEnv({ VK_ICD_FILENAMES: icd, XDG_RUNTIME_DIR: "/tmp" }).vars).toEqual({
+      FLUX_ALLOW_SOFTWARE_GPU: "1",
+    });
+    // A value the user set wins.
+    const mine = { VK_ICD_FILENAMES: icd, XDG_RUNTIME_DIR: "/tmp", FLUX_ALLOW_SOFTWARE_GPU: "0" };
+    expect(resolveVulkanEnv(mine).vars).toEqual({});
+    const chosen = resolveVulkanEnv({ XDG_RUNTIME_DIR: "/tmp", PATH: "/usr/bin" });
+    if (chosen.vars.VK_ICD_FILENAMES?.includes("swiftshader"))
+      expect(chosen.vars.FLUX_ALLOW_SOFTWARE_GPU).toBe("1");
+  });
+
   it("sets XDG_RUNTIME_DIR only when it is missing", () => {
     expect(resolveVulkanEnv({ VK_ICD_FILENAMES: "/x" }).vars).toEqual({ XDG_RUNTIME_DIR: "/tmp" });
   });

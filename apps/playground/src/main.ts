@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     label: chosen.label,
     adapter: chosen.adapter,
     reason: chosen.reason,
+    skipped: [...chosen.skipped],
   };
   renderDeviceInfo(element("device"), element("device-note"), chosen);
 

@@ -31,8 +31,8 @@ export {
   type PrefetchOptions,
 } from "./prefetch.js";
 export { DEVICE_ITERATOR } from "./symbols.js";
-export { parseIdx, readIdx, type IdxArray } from "./datasets/idx.js";
-export { gunzip } from "./datasets/gunzip.js";
+export { parseIdx, readIdx, type IdxArray, type ReadIdxOptions } from "./datasets/idx.js";
+export { gunzip, type GunzipOptions } from "./datasets/gunzip.js";
 export {
   MNIST,
   FashionMNIST,

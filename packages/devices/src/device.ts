@@ -1,5 +1,6 @@
 // Device objects: a device IS the transfer function (MLDataDevices: `(dev::AbstractDevice)(x)`), a function
 // object with read-only properties. Devices are interned, so `getDevice(x) === dev` holds for default eltypes.
+import { checkNotPromise } from "@flux/functors";
 import { type Device as KernelsDevice, deviceOf } from "@flux/kernels";
 import type { DeviceIterator } from "./deviceIterator";
 import { type Eltype, eltypeText } from "./eltype";
@@ -121,6 +122,7 @@ export function internDevice(spec: DeviceSpec): Device {
 }
 
 function transferCall(dev: Device, x: unknown, options: TransferOptions | undefined): unknown {
+  checkNotPromise(x, "dev", "x");
   if (dev.backend === null) {
     return Promise.reject(
       new DevicesError(

@@ -1,5 +1,5 @@
 // `getDevice(x)` / `getDeviceType(x)` (MLDataDevices): the one device all tensor leaves of `x` sit on.
-import { fleavesWithPath, keyPathString } from "@flux/functors";
+import { checkNotPromise, fleavesWithPath, keyPathString } from "@flux/functors";
 import type { Device as KernelsDevice } from "@flux/kernels";
 import { cpuDevice } from "./cpuDevice";
 import { type Device, internDevice, UnknownDevice } from "./device";
@@ -19,6 +19,7 @@ import { visibleIdOf } from "./visibleDevices";
  * getDevice([1, "a"]);                               // null
  */
 export function getDevice(x: unknown): Device | null {
+  checkNotPromise(x, "getDevice", "x");
   let found: Device | null = null;
   let foundPath = "";
   for (const [path, leaf] of fleavesWithPath(x, { exclude: isOpaqueLeaf })) {
@@ -49,6 +50,7 @@ export function getDevice(x: unknown): Device | null {
  * getDeviceType({ w: zeros([2]) }); // "cpu"
  */
 export function getDeviceType(x: unknown): string | null {
+  checkNotPromise(x, "getDeviceType", "x");
   let found: string | null = null;
   let foundPath = "";
   for (const [path, leaf] of fleavesWithPath(x, { exclude: isOpaqueLeaf })) {

@@ -2,10 +2,23 @@
 // Flux's `gpu`/`cpu`. See README.md for the selection rules, the preference file and the eltype rules.
 export { type Device, type Moved, isDevice, UnknownDevice } from "./device";
 export { cpuDevice } from "./cpuDevice";
-export { gpuDevice, resetGpuDevice, type GpuDeviceOptions } from "./gpuDevice";
+export { gpuDevice, resetGpuDevice, deviceReport, type GpuDeviceOptions } from "./gpuDevice";
+export {
+  lastSelection,
+  type AdapterReport,
+  type BackendAttempt,
+  type SelectionCode,
+  type SelectionReport,
+} from "./report";
 export { gpuDevices, type GpuDeviceInfo } from "./gpuDevices";
-export { supportedGpuBackends, registerGpuBackend, loaded, functional } from "./gpuBackends";
-export { setGpuBackend, GPU_BACKEND } from "./setGpuBackend";
+export {
+  supportedGpuBackends,
+  registerGpuBackend,
+  loaded,
+  functional,
+  type AdapterDescription,
+} from "./gpuBackends";
+export { setGpuBackend, gpuBackend, GPU_BACKEND } from "./setGpuBackend";
 export {
   PREFERENCES_FILE,
   PREFERENCE_KEY,
@@ -27,6 +40,7 @@ export {
   DeviceIdError,
   MixedDevicesError,
   InvalidBackendError,
+  PreferencesFileError,
   DeviceDTypeError,
 } from "./errors";
 

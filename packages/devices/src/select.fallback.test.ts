@@ -32,7 +32,9 @@ describe("no functional GPU", () => {
     const w = warnings().filter((m) => m.includes("No functional GPU backend found"));
     expect(w).toHaveLength(1);
     expect(w[0]).toContain("FLUX_SILENCE_WARN_NO_GPU=1");
-    expect(w[0]).toContain("npm i webgpu");
+    // WebGPU is hidden here, so the advice is about FLUX_VISIBLE_DEVICES, not about installing anything.
+    expect(w[0]).toContain("Unset FLUX_VISIBLE_DEVICES");
+    expect(w[0]).not.toContain("npm i webgpu");
     expect(w[0]).toMatch(/^\[@flux\/devices\]/);
   });
 

@@ -163,7 +163,7 @@ describe("cpu(dev(x)) round trip", () => {
     }
     delete process.env.FLUX_GPU_BACKEND;
     resetGpuDevice();
-    const dev = await gpuDevice(0, { force: true });
+    const dev = await gpuDevice(0, { force: true, allowSoftware: true });
     expect(dev.kind).toBe("webgpu");
     const stored = (await getBackend(dev.device!)).dtypes;
     await checkRoundTrip(

@@ -9,6 +9,7 @@ describe("checkNotPromise", () => {
     const p = Promise.resolve(m);
     expect(() => checkNotPromise(p, "setup", "model")).toThrow(UnawaitedPromiseError);
     expect(() => checkNotPromise(p, "setup", "model")).toThrow(/setup: `model` is a Promise.*forget `await`/);
+    // biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is exactly what this case needs
     expect(() => checkNotPromise({ then: () => {} }, "save", "m")).toThrow(/ERR_UNAWAITED_PROMISE|Promise/);
     expect(checkNotPromise(null, "f", "x")).toBe(null);
   });

@@ -50,6 +50,7 @@ export { cpuBackendProvider } from "./cpu/provider.js";
 export { type CpuKernelKind, cpuKernelInfo, cpuKernelsReady, setCpuThreads } from "./cpu/wasm/index.js";
 export { type MemoryInfo, memory, trim, tidy, keep, setDebugLeaks } from "./memory.js";
 export { writeFileAtomic, writeFileAtomicSync } from "./io/writeFileAtomic.js";
+export { readEnv } from "./env.js";
 export { Rng, type RngState, rng, defaultRng, setDefaultRng } from "./rng.js";
 export {
   type CreationOptions,
@@ -140,3 +141,11 @@ export {
 } from "./ops/conv.js";
 export { type OnehotOptions, onehotbatch, onecold } from "./ops/onehot.js";
 export { type DropoutOptions, dropout } from "./ops/dropout.js";
+export { optimiserStep, optimiserStepSupported } from "./ops/optimiserStep.js";
+export {
+  OPTIMISER_STEP_OPS,
+  OPTIMISER_STEP_KINDS,
+  type OptimiserStepKind,
+  type OptimiserStepOp,
+  type PackedOptimiserOp,
+} from "./optimiserOps.js";

@@ -2,6 +2,7 @@
 // `track*` hooks; users call `memory`, `tidy`, `keep` and `setDebugLeaks`.
 import type { Device } from "./device.js";
 import { parseDevice } from "./device.js";
+import { readEnv } from "./env.js";
 import { peekBackend } from "./registry.js";
 
 /** What the memory hooks need from a tensor (kept structural to avoid an import cycle with tensor.ts). */
@@ -241,8 +242,7 @@ export function setDebugLeaks(on: boolean): void {
 
 function leakDetectionOn(): boolean {
   if (debugLeaks === undefined) {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    debugLeaks = env?.FLUX_DEBUG_LEAKS === "1";
+    debugLeaks = readEnv("FLUX_DEBUG_LEAKS") === "1";
   }
   return debugLeaks;
 }

@@ -10,6 +10,7 @@ export {
   type RuleResult,
   type RuleSpec,
   type Pair,
+  type FusedStep,
   defineRule,
   isRule,
   init,
@@ -34,6 +35,7 @@ export {
 } from "./train.js";
 export * from "./schedules/index.js";
 export { ofDtype, epsOf } from "./scalars.js";
+export type { Range } from "./ranges.js";
 export {
   OptimError,
   RuleArgumentError,

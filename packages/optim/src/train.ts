@@ -1,5 +1,5 @@
 // `train(lossFn, model, data, state)`: Flux's `train!` — one gradient and one in-place update per batch.
-import { fleaves } from "@flux/functors";
+import { checkNotPromise, fleaves } from "@flux/functors";
 import { type Tensor, isTensor, withgradient } from "@flux/kernels";
 import { adjustInPlace } from "./adjust.js";
 import { NonFiniteLossError, OptimError } from "./errors.js";
@@ -147,6 +147,7 @@ export async function train<M>(
   state: StateTree,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
+  checkNotPromise(model, "train", "model");
   if (isRule(state)) {
     throw new OptimError(
       "ERR_TRAIN_STATE",

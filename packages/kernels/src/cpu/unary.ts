@@ -4,6 +4,7 @@
 // below, `0.5 * (v + |v|)` for max(v, 0) and `+(v > 0)` for the step function (6.8 ms vs 1.4-1.9 ms).
 import type { TypedArray } from "../dtype.js";
 import type { UnaryOp } from "../opNames.js";
+import { reluGradSimd, reluSimd } from "./wasm/elementwiseSimd.js";
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_K = 0.044715;
@@ -255,6 +256,8 @@ const BACKWARD: Record<
 
 /** Writes `op(x)` into `out` (same length). */
 export function unaryInto(op: UnaryOp, x: TypedArray, out: TypedArray, a: number): void {
+  // relu over large f32 arrays: wasm SIMD, bit-identical to the loop below (see assembly/affine.ts relu1).
+  if (op === "relu" && reluSimd(x, out)) return;
   FORWARD[op](x, out, a);
 }
 
@@ -267,5 +270,6 @@ export function unaryGradInto(
   out: TypedArray,
   a: number,
 ): void {
+  if (op === "relu" && reluGradSimd(x, dy, out)) return;
   BACKWARD[op](x, y, dy, out, a);
 }

@@ -13,6 +13,7 @@ import type {
 import type { Device } from "../device.js";
 import { arrayCtor, type DType, floatToHalf, type TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
+import type { PackedOptimiserOp } from "../optimiserOps.js";
 import type { Shape } from "../shape.js";
 import type { MatmulTuner } from "./autotune.js";
 import type { BufferPool, PoolStats } from "./bufferPool.js";
@@ -30,6 +31,7 @@ import * as creation from "./ops/creation.js";
 import * as elementwise from "./ops/elementwise.js";
 import * as layout from "./ops/layout.js";
 import * as matmulOps from "./ops/matmul.js";
+import * as optimiser from "./ops/optimiserStep.js";
 import * as pool from "./ops/pool.js";
 import * as reduction from "./ops/reduce.js";
 import { type GpuStorage, storageBytes, wgslType } from "./storage.js";
@@ -360,6 +362,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): GpuStorage {
     return pool.pool2dBackward(this.#ctx, op, x, y, dy, g);
+  }
+
+  readonly optimiserStepLimits = optimiser.OPTIMISER_STEP_LIMITS;
+  optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
+    optimiser.optimiserStep(this.#ctx, ops, x, g, state);
   }
 
   // ---- internals ----

@@ -30,6 +30,14 @@ export const FILE_DTYPE_BYTES: Readonly<Record<string, number>> = {
   U64: 8,
 };
 
+/**
+ * @internal The element size of a file dtype, or undefined for a name the format does not define. Own
+ * keys only: `"constructor"` or `"__proto__"` are unknown dtypes, not Object.prototype's members.
+ */
+export function fileDTypeBytes(name: string): number | undefined {
+  return Object.hasOwn(FILE_DTYPE_BYTES, name) ? FILE_DTYPE_BYTES[name] : undefined;
+}
+
 /** @internal Our dtype for a file dtype, or undefined when we have none. */
 export function fromFileDType(name: string): DType | undefined {
   for (const [ours, file] of Object.entries(TO_FILE_DTYPE)) if (file === name) return ours as DType;

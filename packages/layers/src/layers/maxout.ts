@@ -1,0 +1,55 @@
+import { maximum, type Tensor } from "@flux/kernels";
+import { LayerArgumentError } from "../errors";
+import { apply, type LayerLike, layerConstructor } from "../layer";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
+import { showCompact } from "../show/show";
+import { AbstractLayer } from "./base";
+
+class MaxoutLayer extends AbstractLayer {
+  layers: LayerLike[];
+
+  constructor(...args: LayerLike[] | [() => LayerLike, number]) {
+    super();
+    if (args.length === 2 && typeof args[1] === "number") {
+      const [f, n] = args as [() => LayerLike, number];
+      if (typeof f !== "function" || !Number.isInteger(n) || n < 1)
+        throw new LayerArgumentError(
+          `Maxout(f, n): f must build a layer and n be a positive integer, got n = ${n}.`,
+        );
+      this.layers = Array.from({ length: n }, () => f());
+    } else {
+      if (args.length === 0) throw new LayerArgumentError("Maxout needs at least one layer.");
+      this.layers = [...(args as LayerLike[])];
+    }
+  }
+
+  /** Every layer gets the input; the output is their element-wise maximum. */
+  forward(x: Tensor): Tensor {
+    let acc = apply(this.layers[0]!, x);
+    for (const l of this.layers.slice(1)) acc = maximum(acc, apply(l, x));
+    return acc;
+  }
+
+  showCompact(): string {
+    return `Maxout(${this.layers.map(showCompact).join(", ")})`;
+  }
+
+  [SHOW_CHILDREN](): ShowChildren {
+    return { pre: "Maxout(", post: ")", items: this.layers.map((l) => [null, l] as const) };
+  }
+}
+
+/**
+ * Flux's `Maxout(layers...)` or `Maxout(f, n_alts)`: the element-wise maximum of several layers applied to
+ * the same input (with `f` a zero-argument function building each of the `n` layers).
+ *
+ * @example
+ * const m = Maxout(() => Dense(5, 7, tanh), 3);
+ * m.forward(randn([5, 11])).shape; // [7, 11]
+ */
+export const Maxout = layerConstructor(MaxoutLayer, ["layers"]) as typeof MaxoutLayer & {
+  (...layers: LayerLike[]): MaxoutLayer;
+  (f: () => LayerLike, n: number): MaxoutLayer;
+};
+/** A Maxout layer (see `Maxout`). */
+export type Maxout = MaxoutLayer;
