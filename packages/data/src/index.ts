@@ -41,3 +41,18 @@ export {
   type MnistData,
 } from "./datasets/mnist.js";
 export type { Batched, LoaderBatch, Obs, ObsBatch } from "./batchTypes.js";
+export {
+  type ImageTransformOptions,
+  type ImageTransform,
+  type RandomTransformOptions,
+  type RandomCropOptions,
+  type RandomFlipOptions,
+  type RandomErasingOptions,
+  type NormalizeOptions,
+  randomCrop,
+  randomFlip,
+  randomErasing,
+  normalize,
+  compose,
+  augment,
+} from "./transforms/index.js";

@@ -73,7 +73,7 @@ export { type CpuKernelKind, cpuKernelInfo, cpuKernelsReady, setCpuThreads } fro
 export { type MemoryInfo, memory, trim, tidy, keep, setDebugLeaks } from "./memory.js";
 export { writeFileAtomic, writeFileAtomicSync } from "./io/writeFileAtomic.js";
 export { readEnv } from "./env.js";
-export { Rng, rng, defaultRng, setDefaultRng } from "./rng.js";
+export { Rng, type RngState, rng, defaultRng, setDefaultRng } from "./rng.js";
 export {
   type CreationOptions,
   type RandomOptions,

@@ -123,4 +123,16 @@ export { type TensorNames, torchNames } from "./io/torchNames.js";
 export type { LoadOptions, OverflowPolicy, SaveOptions } from "./io/options.js";
 export { loadBytes } from "./io/loadBytes.js";
 export { save, load } from "./io/files.js";
+export {
+  type Checkpoint,
+  type CheckpointContents,
+  type CheckpointTargets,
+  type JsonValue,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  checkpointBytes,
+  loadCheckpointBytes,
+  saveCheckpoint,
+  loadCheckpoint,
+} from "./io/checkpoint.js";
 export { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./io/safetensors/parse.js";
