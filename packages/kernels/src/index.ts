@@ -22,6 +22,7 @@ export {
   DTypeError,
   BackendNotFoundError,
   ArgumentError,
+  AllocationError,
   GradientError,
   SyncReadError,
 } from "./errors.js";

@@ -9,7 +9,8 @@ import type {
   TensorView,
 } from "../backend.js";
 import { type Device, deviceOf } from "../device.js";
-import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
+import { arrayCtor, bytesPerElement, type DType, type TypedArray } from "../dtype.js";
+import { AllocationError } from "../errors.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
 import type { PackedOptimiserOp } from "../optimiserOps.js";
 import { isComparison } from "../opNames.js";
@@ -32,7 +33,22 @@ const pool = new CpuBufferPool();
 
 // `zeroed` = false only where the kernel writes every element of its output.
 function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
-  return pool.take(arrayCtor(dtype) as never, n, zeroed);
+  try {
+    return pool.take(arrayCtor(dtype) as never, n, zeroed);
+  } catch (err) {
+    // The runtime's own words ("Array buffer allocation failed", "Invalid array buffer length") name neither
+    // the size nor a way out.
+    if (!(err instanceof RangeError)) throw err;
+    const bytes = n * bytesPerElement(dtype);
+    throw new AllocationError(
+      `cannot allocate ${n.toLocaleString("en-US")} ${dtype} elements (${formatGiB(bytes)}) on the CPU: ${err.message}. ` +
+        "Use a smaller shape or batch, free tensors you no longer need (dispose, tidy), or raise the runtime's memory limit.",
+    );
+  }
+}
+
+function formatGiB(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /**

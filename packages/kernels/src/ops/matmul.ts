@@ -84,6 +84,11 @@ function sumBatches(g: Tensor, shape: Shape): Tensor {
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOpts = {}): Tensor {
   backendOf("matmul", a, b);
+  if (a.rank === 0 || b.rank === 0) {
+    throw new ShapeError(
+      `matmul: both operands must have at least one dim, got [${a.shape.join(", ")}] and [${b.shape.join(", ")}]; multiply by a scalar with mul.`,
+    );
+  }
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
   const vecB = b.rank === 1;
