@@ -1,4 +1,4 @@
-import { defineFluxPackage } from "../../tooling/tsup";
+import { defineFluxPackage } from "../../tooling/tsup.js";
 
 // Three entries: the library, the worker entry that launchThreads starts (found beside the library's
 // chunks at run time), and the `flux-distributed` CLI.

@@ -1,4 +1,4 @@
-import { defineFluxPackage } from "../../tooling/tsup";
+import { defineFluxPackage } from "../../tooling/tsup.js";
 
 // The WebGPU host modules are separate files reached through the package's "#flux-webgpu-host" import
 // (conditions pick Dawn on Node/Bun, navigator.gpu elsewhere), so they are entries and that import stays

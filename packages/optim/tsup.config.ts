@@ -1,3 +1,3 @@
-import { defineFluxPackage } from "../../tooling/tsup";
+import { defineFluxPackage } from "../../tooling/tsup.js";
 
 export default defineFluxPackage();

@@ -4,6 +4,7 @@
 import * as k from "@flux/kernels";
 import type { Tensor } from "@flux/kernels";
 import fc from "fast-check";
+import { unaryFunction } from "./valueCases.js";
 
 /** Maps a uniform sample in [-1, 1) into an op's valid, smooth domain. */
 export type Domain = (u: number) => number;
@@ -11,6 +12,8 @@ export type Domain = (u: number) => number;
 export const anyReal: Domain = (u) => 2 * u;
 export const positive: Domain = (u) => 0.5 + 1.5 * (u + 1);
 export const awayFromZero: Domain = (u) => Math.sign(u || 1) * (0.2 + 1.8 * Math.abs(u));
+/** The domains an op declaration names (UnaryOpSpec.domain). */
+export const DOMAINS: Record<k.OpDomain, Domain> = { real: anyReal, positive, awayFromZero };
 
 /** One input tensor of a case. */
 export interface InputSpec {
@@ -122,26 +125,12 @@ const poolParams = fc.record({
 });
 
 export const GRAD_CASES: readonly GradCase[] = [
-  unary("neg", k.neg),
-  unary("abs", k.abs, awayFromZero),
-  unary("square", k.square),
-  unary("exp", k.exp),
-  unary("log", k.log, positive),
-  unary("sqrt", k.sqrt, positive),
-  unary("rsqrt", k.rsqrt, positive),
-  unary("reciprocal", k.reciprocal, awayFromZero),
-  unary("log1p", k.log1p, positive),
-  unary("expm1", k.expm1),
-  unary("sin", k.sin),
-  unary("cos", k.cos),
-  unary("tanh", k.tanh),
-  unary("sigmoid", k.sigmoid),
-  unary("relu", k.relu, awayFromZero),
-  unary("leakyrelu", (x) => k.leakyrelu(x, 0.2), awayFromZero),
-  unary("elu", (x) => k.elu(x, 1.5), awayFromZero),
-  unary("gelu", k.gelu),
-  unary("softplus", k.softplus),
-  unary("swish", k.swish),
+  // every declared unary op with a gradient, sampled in its declared domain (opNames.ts), then parameters
+  ...k.UNARY_OPS.filter((op) => !k.UNARY_OP_SPECS[op].zeroGradient).map((op) =>
+    unary(op, unaryFunction(op), DOMAINS[k.UNARY_OP_SPECS[op].domain ?? "real"]),
+  ),
+  unary("leakyrelu a=0.2", (x) => k.leakyrelu(x, 0.2), awayFromZero),
+  unary("elu α=1.5", (x) => k.elu(x, 1.5), awayFromZero),
   binary("add", k.add),
   binary("sub", k.sub),
   binary("mul", k.mul),

@@ -4,7 +4,7 @@
 //   2 5
 //   3 6
 import * as k from "@flux/kernels";
-import type { DType, Tensor } from "@flux/kernels";
+import { type DType, type Tensor, UNARY_OPS, type UnaryOp } from "@flux/kernels";
 
 /** Makes tensors on the backend under test. */
 export type Make = (data: readonly (number | boolean)[], shape: readonly number[], dtype?: DType) => Tensor;
@@ -18,8 +18,22 @@ export interface ValueCase {
   readonly dtype?: DType;
 }
 
-const E = Math.E;
 const A = (t: Make) => t([1, 2, 3, 4, 5, 6], [3, 2]);
+
+/** The public function of a declared unary op (`k.mish` for "mish"); throws when kernels lacks it. */
+export function unaryFunction(op: UnaryOp): (x: Tensor) => Tensor {
+  const f = (k as unknown as Record<string, unknown>)[op];
+  if (typeof f !== "function") {
+    throw new Error(`@flux/kernels declares the unary op "${op}" (opNames.ts) but exports no function ${op}`);
+  }
+  return f as (x: Tensor) => Tensor;
+}
+
+/** A declared unary op's value case: its public function on its example (default parameter). */
+function unaryExampleCase(op: UnaryOp): ValueCase {
+  const { x, y } = k.UNARY_OP_SPECS[op].example;
+  return { name: op, run: (t) => unaryFunction(op)(t([...x], [x.length])), shape: [x.length], values: y };
+}
 
 export const VALUE_CASES: readonly ValueCase[] = [
   // broadcasting arithmetic
@@ -85,61 +99,12 @@ export const VALUE_CASES: readonly ValueCase[] = [
     shape: [4],
     values: [-1, 2, -1, 4],
   },
-  // unary math
-  { name: "neg", run: (t) => k.neg(t([1, -2], [2])), shape: [2], values: [-1, 2] },
-  { name: "abs", run: (t) => k.abs(t([-1.5, 2], [2])), shape: [2], values: [1.5, 2] },
-  { name: "sign", run: (t) => k.sign(t([-3, 0, 2], [3])), shape: [3], values: [-1, 0, 1] },
-  { name: "square", run: (t) => k.square(t([3, -2], [2])), shape: [2], values: [9, 4] },
-  { name: "exp", run: (t) => k.exp(t([0, 1], [2])), shape: [2], values: [1, E] },
-  { name: "log", run: (t) => k.log(t([1, E], [2])), shape: [2], values: [0, 1] },
-  { name: "sqrt", run: (t) => k.sqrt(t([4, 9], [2])), shape: [2], values: [2, 3] },
-  { name: "rsqrt", run: (t) => k.rsqrt(t([4], [1])), shape: [1], values: [0.5] },
-  { name: "reciprocal", run: (t) => k.reciprocal(t([4, -0.5], [2])), shape: [2], values: [0.25, -2] },
-  { name: "log1p", run: (t) => k.log1p(t([0, E - 1], [2])), shape: [2], values: [0, 1] },
-  { name: "expm1", run: (t) => k.expm1(t([0, 1], [2])), shape: [2], values: [0, E - 1] },
-  { name: "sin", run: (t) => k.sin(t([0, Math.PI / 2], [2])), shape: [2], values: [0, 1] },
-  { name: "cos", run: (t) => k.cos(t([0, Math.PI], [2])), shape: [2], values: [1, -1] },
-  { name: "floor", run: (t) => k.floor(t([1.5, -1.5], [2])), shape: [2], values: [1, -2] },
-  { name: "ceil", run: (t) => k.ceil(t([1.5, -1.5], [2])), shape: [2], values: [2, -1] },
-  {
-    name: "round half to even",
-    run: (t) => k.round(t([2.5, 3.5, -2.5, 1.2], [4])),
-    shape: [4],
-    values: [2, 4, -2, 1],
-  },
-  // activations (NNlib definitions)
-  { name: "tanh", run: (t) => k.tanh(t([0, 1], [2])), shape: [2], values: [0, Math.tanh(1)] },
-  {
-    name: "sigmoid",
-    run: (t) => k.sigmoid(t([0, 2], [2])),
-    shape: [2],
-    values: [0.5, 1 / (1 + Math.exp(-2))],
-  },
+  // unary math and activations: one case per declared op (the example in packages/kernels/src/opNames.ts),
+  // then the cases an example cannot show
+  ...UNARY_OPS.map(unaryExampleCase),
   { name: "sigmoid saturates", run: (t) => k.sigmoid(t([-100, 100], [2])), shape: [2], values: [0, 1] },
-  { name: "relu", run: (t) => k.relu(t([-1, 0, 2], [3])), shape: [3], values: [0, 0, 2] },
-  {
-    name: "leakyrelu default a=0.01",
-    run: (t) => k.leakyrelu(t([-1, 2], [2])),
-    shape: [2],
-    values: [-0.01, 2],
-  },
   { name: "leakyrelu a=0.1", run: (t) => k.leakyrelu(t([-1, 2], [2]), 0.1), shape: [2], values: [-0.1, 2] },
-  { name: "elu", run: (t) => k.elu(t([-1, 2], [2])), shape: [2], values: [Math.exp(-1) - 1, 2] },
   { name: "elu alpha=2", run: (t) => k.elu(t([-1], [1]), 2), shape: [1], values: [2 * (Math.exp(-1) - 1)] },
-  // NumPy: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) at ±1
-  {
-    name: "gelu (tanh approximation)",
-    run: (t) => k.gelu(t([1, -1, 0], [3])),
-    shape: [3],
-    values: [0.8411919906082768, -0.15880800939172324, 0],
-  },
-  {
-    name: "softplus",
-    run: (t) => k.softplus(t([0, 1, -50], [3])),
-    shape: [3],
-    values: [Math.LN2, Math.log(1 + E), Math.exp(-50)],
-  },
-  { name: "swish", run: (t) => k.swish(t([1, 0], [2])), shape: [2], values: [1 / (1 + Math.exp(-1)), 0] },
   // reductions (1-based dims, kept as size 1)
   { name: "sum all", run: (t) => k.sum(A(t)), shape: [], values: [21] },
   { name: "sum dims=1", run: (t) => k.sum(A(t), { dims: 1 }), shape: [1, 2], values: [6, 15] },
@@ -414,4 +379,58 @@ export const VALUE_CASES: readonly ValueCase[] = [
     values: [0, 13, 8, 25],
   },
   { name: "dropout p=1 zeroes", run: (t) => k.dropout(t([1, 2], [2]), 1), shape: [2], values: [0, 0] },
+  // the fused optimiser step (in place; returns the parameter): values chosen to be exact in binary
+  {
+    name: "optimiserStep momentum (v = 0.5 v + 0.5 g; x -= v)",
+    run: (t) =>
+      k.optimiserStep(
+        t([1, 2, 3], [3]),
+        t([1, 1, 2], [3]),
+        [{ kind: "momentum", rho: 0.5, eta: 0.5 }],
+        [t([1, 0, 0], [3])],
+      ),
+    shape: [3],
+    values: [0, 1.5, 2],
+  },
+  {
+    name: "optimiserStep weightdecay → clipgrad → descent",
+    run: (t) =>
+      k.optimiserStep(t([1, -2, 4], [3]), t([0.5, 3, -3], [3]), [
+        { kind: "weightdecay", lambda: 0.25 },
+        { kind: "clipgrad", delta: 1 },
+        { kind: "descent", eta: 0.5 },
+      ]),
+    shape: [3],
+    values: [0.625, -2.5, 4.5],
+  },
+  {
+    name: "optimiserStep adam, first step (β = 0.5, 0.75; ϵ = 0)",
+    run: (t) =>
+      k.optimiserStep(
+        t([1, 1], [2]),
+        t([2, -4], [2]),
+        [
+          {
+            kind: "adam",
+            beta1: 0.5,
+            oneMinusBeta1: 0.5,
+            beta2: 0.75,
+            oneMinusBeta2: 0.25,
+            correction1: 0.5,
+            correction2: 0.25,
+            epsilon: 0,
+            eta: 0.25,
+          },
+        ],
+        [t([0, 0], [2]), t([0, 0], [2])],
+      ),
+    shape: [2],
+    values: [0.75, 1.25],
+  },
+  {
+    name: "optimiserStep scale by a one-element factor (ClipNorm)",
+    run: (t) => k.optimiserStep(t([1, 2], [2]), t([2, 2], [2]), [{ kind: "scale" }], [t([0.5], [])]),
+    shape: [2],
+    values: [0, 1],
+  },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blocksOf, extractCodeBlocks } from "./codeBlocks";
+import { blocksOf, extractCodeBlocks } from "./codeBlocks.js";
 
 describe("extractCodeBlocks", () => {
   it("reads language, tags, line and code of each fence", () => {

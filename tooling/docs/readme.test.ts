@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { apply, Chain, Dense, load, onecold, rng, setDefaultRng, sigmoid, tensor } from "@flux/flux";
 import { expect } from "vitest";
-import { describeMarkdownBlocks } from "./runMarkdownBlocks";
+import { describeMarkdownBlocks } from "./runMarkdownBlocks.js";
 
 // The example draws its initial weights and its shuffles from the default RNG; a fixed seed makes the check
 // below deterministic (the README says "usually": a few seeds land in a local minimum, as in Flux).

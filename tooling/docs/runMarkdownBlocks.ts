@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDevice, peekBackend } from "@flux/kernels";
-import { webgpuFunctional } from "@flux/kernels/webgpu";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blocksOf, extractCodeBlocks } from "./codeBlocks";
+import { webgpuAvailableForTests } from "../../packages/kernels/src/webgpu/testing.js";
+import { blocksOf, extractCodeBlocks } from "./codeBlocks.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -73,7 +73,8 @@ export function describeMarkdownBlocks(pagePath: string, options: MarkdownBlocks
 
     // A test of its own (not a hook) so that a missing adapter under FLUX_REQUIRE_WEBGPU=1 reads as a failure.
     it("WebGPU works here, or may be missing (FLUX_REQUIRE_WEBGPU unset)", async () => {
-      webgpu = await webgpuUsable();
+      // Without WebGPU (and FLUX_REQUIRE_WEBGPU unset) "gpu" blocks still run, on the CPU fallback.
+      webgpu = await webgpuAvailableForTests({ label: "[docs]" });
     });
 
     blocks.forEach((block, k) => {
@@ -96,18 +97,6 @@ export function describeMarkdownBlocks(pagePath: string, options: MarkdownBlocks
     const { afterBlocks } = options;
     if (afterBlocks !== undefined) it("what the blocks left behind", () => afterBlocks(projectDir));
   });
-}
-
-// Whether WebGPU computes here. FLUX_REQUIRE_WEBGPU=1 turns "no" into a failure (CI must not go green
-// because the GPU blocks quietly ran on the CPU).
-async function webgpuUsable(): Promise<boolean> {
-  const probe = await webgpuFunctional();
-  if (probe.ok) return true;
-  if (process.env.FLUX_REQUIRE_WEBGPU === "1") {
-    throw new Error(`FLUX_REQUIRE_WEBGPU=1 but WebGPU is not usable here: ${probe.reason}`);
-  }
-  console.warn(`[docs] WebGPU is not usable (${probe.reason}): "gpu" blocks run on the CPU fallback.`);
-  return false;
 }
 
 // Kernel dispatches so far on the first WebGPU adapter (0 before the backend is created). Read through the

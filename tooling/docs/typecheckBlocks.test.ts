@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { typecheckMarkdownBlocks } from "./typecheckBlocks";
+import { typecheckMarkdownBlocks } from "./typecheckBlocks.js";
 
 const PAGES = ["README.md", "docs/gpu-support.md"];
 

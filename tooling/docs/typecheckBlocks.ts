@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { blocksOf, extractCodeBlocks } from "./codeBlocks";
+import { blocksOf, extractCodeBlocks } from "./codeBlocks.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 

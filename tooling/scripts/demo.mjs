@@ -31,7 +31,18 @@ if (!flags.includes("--help") && !flags.includes("-h")) {
     process.exit(build.code);
   }
 }
-const main = join(repoRoot, "apps/demo/src/main.mjs");
-const child = spawn(process.execPath, [main, ...flags], { cwd: repoRoot, env, stdio: "inherit" });
+// `--task text` (or `npm run demo:text`) runs the second job, the Tiny Shakespeare language model.
+const taskAt = flags.indexOf("--task");
+const task =
+  taskAt >= 0 ? flags[taskAt + 1] : (flags.find((f) => f.startsWith("--task="))?.slice(7) ?? "image");
+if (task !== "image" && task !== "text") {
+  console.error(`demo: --task must be image or text, got ${task}`);
+  process.exit(2);
+}
+const rest = flags.filter(
+  (f, i) => !(f.startsWith("--task=") || f === "--task" || (taskAt >= 0 && i === taskAt + 1)),
+);
+const main = join(repoRoot, task === "text" ? "apps/demo/src/text/main.mjs" : "apps/demo/src/main.mjs");
+const child = spawn(process.execPath, [main, ...rest], { cwd: repoRoot, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,7 +2,7 @@
 //
 // Why: Dawn (npm `webgpu`) and Deno need a Vulkan driver. Mesa's lavapipe is refused by Dawn (it lacks
 // shaderUniform*ArrayDynamicIndexing); Chromium's SwiftShader works. A machine with a real GPU needs none
-// of this, so its driver is left alone. See /work/shared/guide/PLATFORM.md, "WebGPU runs here without a GPU".
+// of this, so its driver is left alone.
 //
 // Usage as a module:   import { vulkanEnv } from "./vulkan-env.mjs"; spawn(cmd, { env: { ...process.env, ...vulkanEnv() } })
 // Usage as a script:   node tooling/scripts/vulkan-env.mjs [--probe]   (prints the additions; --probe asks Dawn for an adapter)
@@ -19,6 +19,9 @@ export const SWIFTSHADER_ICD_CANDIDATES = [
   "/opt/google/chrome/vk_swiftshader_icd.json", // Google Chrome
   "/snap/chromium/current/usr/lib/chromium-browser/vk_swiftshader_icd.json",
 ];
+
+/** ICD manifests of software renderers (a CPU running shaders), which @flux/devices skips unless allowed. */
+const SOFTWARE_ICD = /swiftshader|lvp_icd|lavapipe/i;
 
 /** Directories holding ICD manifests of real GPU drivers (NVIDIA's container toolkit uses the second). */
 const GPU_ICD_DIRS = ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/nvidia/share/vulkan/icd.d"];
@@ -58,7 +61,8 @@ export function findSwiftShaderIcd() {
  * The environment additions that make WebGPU find a Vulkan driver here.
  *
  * An existing `VK_ICD_FILENAMES` is respected; a machine with a real GPU keeps its own drivers; otherwise
- * SwiftShader is chosen. `XDG_RUNTIME_DIR` is set to /tmp when unset (Dawn warns and some loaders fail
+ * SwiftShader is chosen, with `FLUX_ALLOW_SOFTWARE_GPU=1` so that `gpuDevice()` uses it (it passes over
+ * software adapters unless asked; set the variable yourself to override). `XDG_RUNTIME_DIR` is set to /tmp when unset (Dawn warns and some loaders fail
  * without it). Returns only the variables to add, plus `reason` (not an env var: strip it) for logs.
  *
  * @param {NodeJS.ProcessEnv} [env]
@@ -67,13 +71,20 @@ export function findSwiftShaderIcd() {
 export function resolveVulkanEnv(env = process.env) {
   const vars = {};
   if (!env.XDG_RUNTIME_DIR) vars.XDG_RUNTIME_DIR = "/tmp";
-  if (env.VK_ICD_FILENAMES) return { vars, reason: `VK_ICD_FILENAMES already set (${env.VK_ICD_FILENAMES})` };
+  if (env.VK_ICD_FILENAMES) {
+    if (SOFTWARE_ICD.test(env.VK_ICD_FILENAMES) && !env.FLUX_ALLOW_SOFTWARE_GPU)
+      vars.FLUX_ALLOW_SOFTWARE_GPU = "1";
+    return { vars, reason: `VK_ICD_FILENAMES already set (${env.VK_ICD_FILENAMES})` };
+  }
   const gpu = realGpuIcds();
   if (gpu.length > 0) return { vars, reason: `real GPU driver found (${gpu.join(", ")}); left alone` };
   const swiftshader = findSwiftShaderIcd();
   if (swiftshader) {
     vars.VK_ICD_FILENAMES = swiftshader;
-    return { vars, reason: `no GPU; using SwiftShader (${swiftshader})` };
+    // @flux/devices passes over software adapters unless asked: the test runners ask, so that WebGPU is
+    // still tested (on SwiftShader) on machines without a GPU.
+    if (!env.FLUX_ALLOW_SOFTWARE_GPU) vars.FLUX_ALLOW_SOFTWARE_GPU = "1";
+    return { vars, reason: `no GPU; using SwiftShader (${swiftshader}) with FLUX_ALLOW_SOFTWARE_GPU=1` };
   }
   return {
     vars,

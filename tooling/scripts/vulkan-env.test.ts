@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveVulkanEnv } from "./vulkan-env.mjs";
+// The raw `webgpu` package, below kernels: only the env reading is shared with kernels' test gate.
+import { webgpuRequired } from "../../packages/kernels/src/webgpu/testing.js";
 
 describe("resolveVulkanEnv", () => {
   it("respects a VK_ICD_FILENAMES the user set", () => {
@@ -9,6 +11,19 @@ describe("resolveVulkanEnv", () => {
     });
     expect(vars).toEqual({});
     expect(reason).toContain("/x/icd.json");
+  });
+
+  it("allows software adapters (FLUX_ALLOW_SOFTWARE_GPU=1) when the driver it points at is SwiftShader", () => {
+    const icd = "/usr/lib/chromium/vk_swiftshader_icd.json";
+    expect(resolveVulkanEnv({ VK_ICD_FILENAMES: icd, XDG_RUNTIME_DIR: "/tmp" }).vars).toEqual({
+      FLUX_ALLOW_SOFTWARE_GPU: "1",
+    });
+    // A value the user set wins.
+    const mine = { VK_ICD_FILENAMES: icd, XDG_RUNTIME_DIR: "/tmp", FLUX_ALLOW_SOFTWARE_GPU: "0" };
+    expect(resolveVulkanEnv(mine).vars).toEqual({});
+    const chosen = resolveVulkanEnv({ XDG_RUNTIME_DIR: "/tmp", PATH: "/usr/bin" });
+    if (chosen.vars.VK_ICD_FILENAMES?.includes("swiftshader"))
+      expect(chosen.vars.FLUX_ALLOW_SOFTWARE_GPU).toBe("1");
   });
 
   it("sets XDG_RUNTIME_DIR only when it is missing", () => {
@@ -36,7 +51,7 @@ describe("WebGPU under the Vulkan env (npm test runs vitest with it)", () => {
       why = `the webgpu package did not load: ${(e as Error).message}`;
     }
     if (!adapter) {
-      if (process.env.FLUX_REQUIRE_WEBGPU === "1") throw new Error(`FLUX_REQUIRE_WEBGPU=1 but ${why}`);
+      if (webgpuRequired()) throw new Error(`FLUX_REQUIRE_WEBGPU=1 but ${why}`);
       ctx.skip(why);
     }
     expect(typeof adapter!.info?.vendor).toBe("string");

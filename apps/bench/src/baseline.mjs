@@ -1,8 +1,9 @@
-// `--baseline <ref>`: the previous version of @flux/kernels, built in a temporary git worktree and loaded
-// next to the current one, so "vs baseline" ratios come from the same process, machine and minute.
+// `--baseline <ref>`: the previous version of @flux/kernels (with its @flux/functors, layers and optim, which
+// the training cells use), built in a temporary git worktree and loaded next to the current one, so "vs
+// baseline" ratios come from the same process, machine and minute.
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { BenchError } from "./errors.mjs";
@@ -13,8 +14,16 @@ import { BenchError } from "./errors.mjs";
  * @property {string} sha the commit it names
  * @property {string} dir the worktree
  * @property {string} entry absolute path of its built packages/kernels/dist/index.js
+ * @property {Record<BaselinePackage, string>} entries each package's built dist/index.js (a package that
+ *   ref lacks or that failed to build is a path that does not exist: importing it fails, and the cells that
+ *   need it report that)
  * @property {() => void} cleanup removes the worktree (a no-op when it is kept)
  */
+
+/** @typedef {"functors" | "kernels" | "layers" | "optim"} BaselinePackage */
+
+/** The packages the bench imports from a baseline, in build order (kernels first: it is required). */
+export const BASELINE_PACKAGES = /** @type {const} */ (["kernels", "functors", "layers", "optim"]);
 
 /**
  * Runs git in `cwd` and returns trimmed stdout, or null when git fails.
@@ -92,8 +101,29 @@ function run(cmd, args, cwd, env) {
 }
 
 /**
- * Checks out `ref`'s tree into a worktree under the OS temp dir, links the repository's node_modules into
- * it (the build needs tsup, assemblyscript, ...) and runs packages/kernels' own `build` script there.
+ * A node_modules for the worktree: every entry of the repository's node_modules linked (tsup,
+ * assemblyscript, koffi, ...), except `@flux`, whose packages link to the WORKTREE's packages, so that the
+ * baseline's layers and optim import the baseline's kernels (not the current ones).
+ *
+ * @param {string} repoRoot
+ * @param {string} dir the worktree
+ */
+function linkNodeModules(repoRoot, dir) {
+  const from = join(repoRoot, "node_modules");
+  const to = join(dir, "node_modules");
+  mkdirSync(join(to, "@flux"), { recursive: true });
+  for (const name of readdirSync(from)) {
+    if (name !== "@flux") symlinkSync(join(from, name), join(to, name));
+  }
+  for (const pkg of readdirSync(join(dir, "packages"))) {
+    symlinkSync(join(dir, "packages", pkg), join(to, "@flux", pkg), "dir");
+  }
+}
+
+/**
+ * Checks out `ref`'s tree into a worktree under the OS temp dir, gives it a node_modules (see
+ * `linkNodeModules`) and runs the `build` script of its kernels, functors, layers and optim there (only
+ * kernels must build: without the others, the training cells report an error for the baseline).
  *
  * A worktree left by `--keep-baseline` for the same commit is reused when its dist exists.
  *
@@ -107,6 +137,9 @@ export async function prepareBaseline(repoRoot, ref, { keep = false, log = () =>
   const sha = resolveBaselineRef(repoRoot, ref);
   const dir = join(tmpdir(), `flux-bench-baseline-${sha.slice(0, 12)}`);
   const entry = join(dir, "packages/kernels/dist/index.js");
+  const entries = /** @type {Record<BaselinePackage, string>} */ (
+    Object.fromEntries(BASELINE_PACKAGES.map((p) => [p, join(dir, `packages/${p}/dist/index.js`)]))
+  );
   const removeWorktree = () => {
     git(repoRoot, ["worktree", "remove", "--force", dir]);
     rmSync(dir, { recursive: true, force: true });
@@ -117,7 +150,7 @@ export async function prepareBaseline(repoRoot, ref, { keep = false, log = () =>
   };
   if (existsSync(entry)) {
     log(`baseline: reusing ${dir}`);
-    return { ref, sha, dir, entry, cleanup };
+    return { ref, sha, dir, entry, entries, cleanup };
   }
   removeWorktree(); // a half-made worktree from an interrupted run: start again
   log(`baseline: git worktree add ${dir} ${sha.slice(0, 10)}`);
@@ -132,7 +165,7 @@ export async function prepareBaseline(repoRoot, ref, { keep = false, log = () =>
     );
   }
   try {
-    symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+    linkNodeModules(repoRoot, dir);
     log("baseline: building packages/kernels (npm run build)");
     const build = await run("npm", ["run", "build"], join(dir, "packages/kernels"), buildEnv(repoRoot));
     if (build.code !== 0 || !existsSync(entry)) {
@@ -141,9 +174,16 @@ export async function prepareBaseline(repoRoot, ref, { keep = false, log = () =>
         `--baseline: building packages/kernels at ${ref} (${sha.slice(0, 10)}) failed (exit ${build.code}); its output ends:\n${build.out.trim()}\nTry building it by hand in ${dir}, or pick another ref`,
       );
     }
+    for (const pkg of BASELINE_PACKAGES.filter((p) => p !== "kernels")) {
+      if (!existsSync(join(dir, `packages/${pkg}/package.json`))) continue;
+      log(`baseline: building packages/${pkg} (npm run build)`);
+      const r = await run("npm", ["run", "build"], join(dir, `packages/${pkg}`), buildEnv(repoRoot));
+      if (r.code !== 0)
+        log(`baseline: packages/${pkg} did not build (exit ${r.code}); its cells will report it`);
+    }
   } catch (e) {
     removeWorktree();
     throw e;
   }
-  return { ref, sha, dir, entry, cleanup };
+  return { ref, sha, dir, entry, entries, cleanup };
 }

@@ -4,21 +4,26 @@ import { parseArgs } from "node:util";
 import { ALLREDUCE_RUNTIMES } from "./allreduce/run.mjs";
 import { DATA_DEFAULTS } from "./dataEpoch.mjs";
 import { BenchError } from "./errors.mjs";
+import { MODEL_ROUNDS } from "./models.mjs";
 import { selectCells } from "./workloads.mjs";
 
 /** Every peer the harness can run, in column order. */
-export const KNOWN_PEERS = ["tfjs-cpu", "tfjs-wasm", "tfjs-webgpu", "numpy"];
+export const KNOWN_PEERS = ["tfjs-cpu", "tfjs-wasm", "tfjs-webgpu", "numpy", "torch"];
 
-/** The peers run when `--peers` is not given (tfjs-webgpu is slow on SwiftShader: ask for it). */
-export const DEFAULT_PEERS = ["tfjs-cpu", "tfjs-wasm", "numpy"];
+/**
+ * The peers run when `--peers` is not given (tfjs-webgpu is slow on SwiftShader: ask for it). `torch` is
+ * the model table's PyTorch column; it runs when `python3 -c "import torch"` works, else the table says so.
+ */
+export const DEFAULT_PEERS = ["tfjs-cpu", "tfjs-wasm", "numpy", "torch"];
 
 /** Seconds of sampling per cell and system: normal, and with `--quick`. */
 export const BUDGET_S = { normal: 1, quick: 0.25 };
 
 export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm run bench -- [options])
 
-  --only <list>        workloads: matmul, mlp (= forward + train), forward, train, elementwise,
-                       or cell ids such as matmul-512, mlp-train-b128, axpb-relu-1M; "data" (only when named):
+  --only <list>        workloads: matmul, mlp (= forward + train), forward, train, elementwise, models (the
+                       MLP and CNN training steps and inference against PyTorch, 1 and 2 threads, interleaved),
+                       or cell ids such as matmul-512, mlp-train-b128, train-cnn-b64; "data" (only when named):
                        Fashion-MNIST MLP epochs through @flux/data's device iterator, prefetch vs none
   --data-train <n>     data: training samples per epoch (default ${DATA_DEFAULTS.train}; 60000 = the whole split)
   --data-reps <n>      data: timed epochs per variant, interleaved (default ${DATA_DEFAULTS.reps})
@@ -27,7 +32,9 @@ export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm r
                        "allreduce" (only when named): @flux/distributed's allreduce bandwidth (MPI and threads
                        backends, 1 MiB and 64 MiB, 2 and 4 ranks) against a C MPI program built in the run
   --allreduce-runtimes <list>  allreduce: ${ALLREDUCE_RUNTIMES.join(", ")} (default all)
-  --peers <list>       ${KNOWN_PEERS.join(", ")} (default ${DEFAULT_PEERS.join(",")}; "none" for ours only)
+  --peers <list>       ${KNOWN_PEERS.join(", ")} (default ${DEFAULT_PEERS.join(",")}; "none" for ours only;
+                       torch is the models table's column)
+  --rounds <n>         models: interleaved rounds (default ${MODEL_ROUNDS.normal}, ${MODEL_ROUNDS.quick} with --quick)
   --webgpu             also run our webgpu backend, next to tfjs-webgpu (Dawn; SwiftShader without a GPU)
   --quick              ${BUDGET_S.quick} s per cell instead of ${BUDGET_S.normal} s
   --budget <seconds>   sampling time per cell and system
@@ -43,6 +50,7 @@ export const USAGE = `usage: node apps/bench/src/main.mjs [options]   (or: npm r
  * @property {boolean} webgpu
  * @property {boolean} quick
  * @property {number} budgetS
+ * @property {number} rounds the models table's interleaved rounds
  * @property {string | undefined} baseline
  * @property {boolean} keepBaseline
  * @property {string | undefined} out
@@ -91,6 +99,7 @@ export function parseCli(argv) {
         "data-prefetch": { type: "string" },
         "data-device": { type: "string" },
         "allreduce-runtimes": { type: "string" },
+        rounds: { type: "string" },
       },
       allowPositionals: false,
     });
@@ -112,6 +121,12 @@ export function parseCli(argv) {
     if (!(budgetS > 0))
       throw new BenchError("BAD_FLAG", `--budget: expected a positive number of seconds, got '${v.budget}'`);
   }
+  let rounds = v.quick ? MODEL_ROUNDS.quick : MODEL_ROUNDS.normal;
+  if (v.rounds !== undefined) {
+    rounds = Number(v.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new BenchError("BAD_FLAG", `--rounds: expected a whole number >= 1, got '${v.rounds}'`);
+  }
   if (v.baseline !== undefined && v.baseline.trim() === "")
     throw new BenchError("BAD_FLAG", "--baseline: expected a git ref (a branch, tag or commit)");
   // "data" is its own group (not a cell of every system): run only when named, alone or beside cells.
@@ -125,6 +140,7 @@ export function parseCli(argv) {
     webgpu: Boolean(v.webgpu),
     quick: Boolean(v.quick),
     budgetS,
+    rounds,
     baseline: v.baseline,
     keepBaseline: Boolean(v["keep-baseline"]),
     out: v.out,

@@ -14,8 +14,16 @@ describe("parseCli", () => {
       "mlp-train-b128",
       "axpb-relu-1M",
       "axpb-relu-chain-1M",
+      "train-mlp-b64",
+      "train-mlp-b128",
+      "train-cnn-b64",
+      "infer-mlp-b128",
+      "infer-cnn-b64",
+      "grad-lstm-b32",
+      "grad-transformer-b16",
     ]);
     expect(o.peers).toEqual(DEFAULT_PEERS);
+    expect(o.rounds).toBe(3);
     expect(o.budgetS).toBe(BUDGET_S.normal);
     expect(o.baseline).toBeUndefined();
   });
@@ -35,10 +43,27 @@ describe("parseCli", () => {
     ]);
   });
 
+  it("selects the models table with --only models (or torch)", () => {
+    const ids = [
+      "train-mlp-b64",
+      "train-mlp-b128",
+      "train-cnn-b64",
+      "infer-mlp-b128",
+      "infer-cnn-b64",
+      "grad-lstm-b32",
+      "grad-transformer-b16",
+    ];
+    expect(parseCli(["--only", "models"]).cells.map((c: { id: string }) => c.id)).toEqual(ids);
+    expect(parseCli(["--only", "torch"]).cells.map((c: { id: string }) => c.id)).toEqual(ids);
+    expect(parseCli(["--only", "train-cnn-b64", "--rounds", "5"])).toMatchObject({ rounds: 5 });
+    expect(parseCli(["--quick"]).rounds).toBe(2);
+  });
+
   it("orders peers by column, adds tfjs-webgpu with --webgpu, accepts none", () => {
     expect(parseCli(["--peers", "numpy,tfjs-wasm"]).peers).toEqual(["tfjs-wasm", "numpy"]);
     expect(parseCli(["--peers", "numpy", "--webgpu"]).peers).toEqual(["tfjs-webgpu", "numpy"]);
     expect(parseCli(["--peers", "none"]).peers).toEqual([]);
+    expect(parseCli(["--peers", "torch,numpy"]).peers).toEqual(["numpy", "torch"]);
   });
 
   it("--quick and --budget set the sampling time", () => {
@@ -49,7 +74,8 @@ describe("parseCli", () => {
   it("rejects unknown flags, peers, workloads and bad numbers with BAD_FLAG", () => {
     for (const argv of [
       ["--fast"],
-      ["--peers", "torch"],
+      ["--peers", "pytorch"],
+      ["--rounds", "0"],
       ["--only", "conv"],
       ["--budget", "-1"],
       ["--baseline", " "],

@@ -5,6 +5,7 @@
 import { BenchError } from "./errors.mjs";
 import { formatNumber } from "./report.mjs";
 import { installNodeWebGpu } from "./webgpuEnv.mjs";
+import { fashionMnistDir } from "../../../tooling/fixtures.mjs";
 
 /** @typedef {any} Module the namespace of a built @flux/* package */
 
@@ -17,13 +18,13 @@ import { installNodeWebGpu } from "./webgpuEnv.mjs";
  * @property {string} dir the Fashion-MNIST folder (the four IDX files)
  */
 
-/** Defaults: a short run (12k samples per epoch, 3 timed epochs per variant); FLUX_FASHION_MNIST_DIR moves the data. */
+/** Defaults: a short run (12k samples per epoch, 3 timed epochs per variant); FLUX_FASHION_MNIST_DIR moves the data (tooling/fixtures.mjs). */
 export const DATA_DEFAULTS = Object.freeze({
   train: 12000,
   reps: 3,
   prefetch: 2,
   device: /** @type {"auto"} */ ("auto"),
-  dir: process.env.FLUX_FASHION_MNIST_DIR ?? "/work/shared/datasets/fashion-mnist",
+  dir: fashionMnistDir(),
 });
 
 /** The workload: Fashion-MNIST's classifier shape and the batch size. */

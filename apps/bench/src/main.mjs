@@ -12,7 +12,8 @@ import { parseCli, USAGE } from "./cli.mjs";
 import { runDataGroup } from "./dataEpoch.mjs";
 import { BenchError } from "./errors.mjs";
 import { machineInfo } from "./machine.mjs";
-import { runFlux } from "./peers/flux.mjs";
+import { renderModelTable, runModelTable } from "./models.mjs";
+import { cpuKernelDescription, loadFluxLib, runFlux } from "./peers/flux.mjs";
 import { renderWebgpuTargets, runFluxWebgpu } from "./peers/fluxWebgpu.mjs";
 import { runNumpy } from "./peers/numpy.mjs";
 import { runTfjs, tfjsVersion } from "./peers/tfjs.mjs";
@@ -24,10 +25,13 @@ const defaultOut = fileURLToPath(new URL("../results", import.meta.url));
 /** Progress goes to stderr so that stdout is the table alone. */
 const log = (/** @type {string} */ msg) => process.stderr.write(`[bench] ${msg}\n`);
 
-/** Loads the built @flux/kernels the way a user's program does (Node ignores the @flux/source condition). */
-async function loadOurKernels() {
+/**
+ * Loads the built @flux/kernels, layers, optim and functors the way a user's program does (Node ignores the
+ * @flux/source condition).
+ */
+async function loadOurs() {
   try {
-    return await import("@flux/kernels");
+    return await loadFluxLib((n) => import(`@flux/${n}`));
   } catch (e) {
     throw new BenchError(
       "PEER_FAILED",
@@ -90,48 +94,77 @@ async function main() {
     return;
   }
   const measureOpts = { budgetS: opts.budgetS };
-  const cells = opts.cells;
-  log(`${cells.length} cells, ${opts.budgetS} s each per system; peers: ${opts.peers.join(", ") || "none"}`);
+  // The model table's cells run interleaved against PyTorch (models.mjs); the rest once per system.
+  const modelCells = opts.cells.filter((c) => c.group === "models");
+  const cells = opts.cells.filter((c) => c.group !== "models");
+  log(
+    `${opts.cells.length} cells, ${opts.budgetS} s each per system; peers: ${opts.peers.join(", ") || "none"}`,
+  );
 
-  const ours = await loadOurKernels();
+  const ours = await loadOurs();
   const baseline = opts.baseline
     ? await prepareBaseline(repoRoot, opts.baseline, { keep: opts.keepBaseline, log })
     : null;
   /** @type {Record<string, import("./report.mjs").SystemEntry>} */
   const systems = {};
+  /** @type {import("./models.mjs").ModelRun | null} */
+  let models = null;
+  const oursKernel = await cpuKernelDescription(ours.K);
   try {
-    systems["flux-cpu"] = await runSystem("flux", () => runFlux(ours, "cpu", cells, measureOpts, log));
-    /** @type {any} */
-    let baseKernels = null;
+    /** @type {import("./peers/flux.mjs").FluxLib | null} */
+    let baseLib = null;
     if (baseline) {
-      baseKernels = await import(pathToFileURL(baseline.entry).href);
-      const label = `baseline ${opts.baseline}`;
-      systems["baseline-cpu"] = await runSystem(label, () =>
-        runFlux(baseKernels, "cpu", cells, measureOpts, log),
-      );
+      baseLib = await loadFluxLib((n) => import(pathToFileURL(baseline.entries[n]).href));
     }
-    if (opts.webgpu) {
-      systems["flux-webgpu"] = await runSystem("flux webgpu", () =>
-        runFluxWebgpu(ours, cells, measureOpts, log),
-      );
-      if (baseKernels) {
-        const label = `baseline ${opts.baseline} webgpu`;
-        systems["baseline-webgpu"] = await runSystem(label, () =>
-          runFluxWebgpu(baseKernels, cells, measureOpts, log),
+    if (cells.length > 0) {
+      systems["flux-cpu"] = await runSystem("flux", () => runFlux(ours, "cpu", cells, measureOpts, log));
+      if (baseLib) {
+        const lib = baseLib;
+        const label = `baseline ${opts.baseline}`;
+        systems["baseline-cpu"] = await runSystem(label, () => runFlux(lib, "cpu", cells, measureOpts, log));
+      }
+      if (opts.webgpu) {
+        systems["flux-webgpu"] = await runSystem("flux webgpu", () =>
+          runFluxWebgpu(ours, cells, measureOpts, log),
         );
+        if (baseLib) {
+          const lib = baseLib;
+          const label = `baseline ${opts.baseline} webgpu`;
+          systems["baseline-webgpu"] = await runSystem(label, () =>
+            runFluxWebgpu(lib, cells, measureOpts, log),
+          );
+        }
+      }
+      for (const peer of opts.peers.filter((p) => p !== "torch")) {
+        systems[peer] =
+          peer === "numpy"
+            ? await runSystem(peer, () => runNumpy(cells, measureOpts))
+            : await runSystem(peer, () => runTfjs(/** @type {any} */ (peer), cells, measureOpts, log));
       }
     }
-    for (const peer of opts.peers) {
-      systems[peer] =
-        peer === "numpy"
-          ? await runSystem(peer, () => runNumpy(cells, measureOpts))
-          : await runSystem(peer, () => runTfjs(/** @type {any} */ (peer), cells, measureOpts, log));
+    if (modelCells.length > 0) {
+      const t0 = performance.now();
+      models = await runModelTable({
+        cells: modelCells,
+        ours,
+        oursKernel,
+        baseline: baseLib ? { lib: baseLib, label: `baseline ${opts.baseline}` } : null,
+        torch: opts.peers.includes("torch"),
+        rounds: opts.rounds,
+        options: measureOpts,
+        log,
+      });
+      log(`models: done in ${((performance.now() - t0) / 1e3).toFixed(1)} s`);
     }
   } finally {
     baseline?.cleanup();
   }
 
-  const flux = systems["flux-cpu"];
+  const flux = systems["flux-cpu"] ?? {
+    label: "flux",
+    info: { version: ours.K.VERSION, cpuKernel: oursKernel },
+    results: {},
+  };
   const numpy = systems.numpy?.info;
   const wasm = systems["tfjs-wasm"]?.info;
   const header = [
@@ -139,7 +172,7 @@ async function main() {
     `@flux/kernels ${flux.info.version ?? "?"} at ${machine.commit}; CPU kernel: ${flux.info.cpuKernel || "unknown (cpuKernelInfo not exported)"}`,
     `peers: tfjs ${tfjsVersion()}${wasm?.detail ? ` (wasm: ${wasm.detail})` : ""}` +
       (numpy && !numpy.error ? `; numpy ${numpy.numpy} (${numpy.blas}), python ${numpy.python}` : ""),
-    `${opts.budgetS} s of samples per cell after warm-up; medians; training step on our side: gradient + a hand-written Adam in the harness (Optimisers.jl's update without @flux/optim's tree walk, so a --baseline build of @flux/kernels runs the same code); elementwise on our side: the fused muladd(a, x, b, { activation: "relu" }) in one row, the op chain relu(add(mul(x, a), b)) in the next`,
+    `${opts.budgetS} s of samples per cell after warm-up; medians; training steps on our side: the public API as the README writes it (Chain/Dense/Conv, withgradient, logitcrossentropy, @flux/optim's Adam through setup + updateInPlace; train() in the notes); elementwise on our side: the fused muladd(a, x, b, { activation: "relu" }) in one row, the op chain relu(add(mul(x, a), b)) in the next`,
   ];
   if (baseline)
     header.push(`baseline: ${opts.baseline} = ${baseline.sha.slice(0, 10)} (built in ${baseline.dir})`);
@@ -149,14 +182,14 @@ async function main() {
     );
   }
   /** @type {import("./report.mjs").TableSpec[]} */
-  const tables = [
-    {
+  const tables = [];
+  if (cells.length > 0)
+    tables.push({
       title: "CPU",
       subject: "flux-cpu",
       others: ["tfjs-cpu", "tfjs-wasm", "numpy", "baseline-cpu"],
       targets: true,
-    },
-  ];
+    });
   if (opts.webgpu)
     tables.push({
       title: "WebGPU",
@@ -164,7 +197,7 @@ async function main() {
       others: ["tfjs-webgpu", "baseline-webgpu"],
       targets: false,
     });
-  else if (systems["tfjs-webgpu"]) tables[0].others.splice(2, 0, "tfjs-webgpu");
+  else if (systems["tfjs-webgpu"] && tables[0]) tables[0].others.splice(2, 0, "tfjs-webgpu");
   /** @type {import("./report.mjs").BenchRun} */
   const run = {
     date: started.toISOString(),
@@ -175,8 +208,16 @@ async function main() {
     targetContext: { kernelKind: String(flux.info.cpuKernel ?? "") },
   };
   const webgpuTargets = opts.webgpu ? renderWebgpuTargets(run, "flux-webgpu") : "";
+  if (models) {
+    const torch = models.systems.find((s) => s.id === "torch")?.info;
+    if (torch)
+      header.push(
+        `models table: PyTorch ${torch.torch} (eager, CPU; python ${torch.python}; mkldnn ${torch.mkldnn}, mkl ${torch.mkl})`,
+      );
+  }
   const markdown =
     renderMarkdown(run) +
+    (models ? `\n${renderModelTable(models)}` : "") +
     (webgpuTargets ? `\n${webgpuTargets}` : "") +
     (data ? `\n${data.markdown}\n` : "") +
     (allreduce ? `\n${allreduce.markdown}\n` : "");
@@ -187,6 +228,7 @@ async function main() {
     baseline: baseline && { ref: baseline.ref, sha: baseline.sha },
     data: data?.result,
     allreduce: allreduce?.result,
+    models,
   };
   save(json, markdown);
 }

@@ -8,6 +8,8 @@
  * @property {number} inner calls per sample (more than 1 for calls too short to time alone)
  * @property {number} minS
  * @property {number} maxS
+ * @property {number} [cpuMedianS] median process CPU seconds per call (user + system, every thread of the
+ *   process): on a busy machine a one-thread workload's CPU time moves far less than its wall time
  * @property {string} [note] e.g. "one run (slow)" when a single call exceeded twice the budget
  */
 
@@ -17,6 +19,7 @@
  * @property {number} [minSampleS] shortest sample worth timing; faster calls are repeated inside one sample
  * @property {number} [maxReps] stop after this many samples even if time is left
  * @property {number} [slowS] a warm-up call slower than this is the only run (default: 2 budgets, at least 3 s)
+ * @property {() => void} [beforeSamples] called once after the warm-up, right before the timed samples
  */
 
 /**
@@ -47,7 +50,7 @@ export function median(values) {
  */
 export async function measure(
   run,
-  { budgetS, minSampleS = 0.002, maxReps = 200, slowS = Math.max(2 * budgetS, 3) },
+  { budgetS, minSampleS = 0.002, maxReps = 200, slowS = Math.max(2 * budgetS, 3), beforeSamples },
 ) {
   // Only await real promises: an await per sync call would add microtask noise to sub-ms cells.
   let isAsync = false;
@@ -70,14 +73,20 @@ export async function measure(
     first = Math.min(first, (performance.now() - t0) / 1e3);
   }
   const inner = Math.max(1, Math.ceil(minSampleS / Math.max(first, 1e-7)));
+  beforeSamples?.();
   /** @type {number[]} */
   const samples = [];
+  /** @type {number[]} */
+  const cpu = [];
   const deadline = performance.now() + budgetS * 1e3;
   while (samples.length < 3 || (performance.now() < deadline && samples.length < maxReps)) {
+    const c0 = process.cpuUsage();
     t0 = performance.now();
     if (isAsync) for (let i = 0; i < inner; i++) await run();
     else for (let i = 0; i < inner; i++) run();
     samples.push((performance.now() - t0) / 1e3 / inner);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6 / inner);
     if (first > budgetS) break; // slow cell: one measured sample after warm-up is all the budget allows
   }
   return {
@@ -86,5 +95,6 @@ export async function measure(
     inner,
     minS: Math.min(...samples),
     maxS: Math.max(...samples),
+    cpuMedianS: median(cpu),
   };
 }

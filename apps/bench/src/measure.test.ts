@@ -15,9 +15,11 @@ describe("median", () => {
 
 describe("measure", () => {
   it("reports about the time one call takes, repeating short calls inside a sample", async () => {
-    const m = await measure(() => spin(0.5), { budgetS: 0.05, minSampleS: 0.002 });
-    expect(m.medianS).toBeGreaterThan(0.0004);
-    expect(m.medianS).toBeLessThan(0.005);
+    // A 0.2 ms call against a 20 ms sample: even a busy machine that stretches one call tenfold leaves
+    // room for several calls per sample, so the repetition logic is what this checks, not the clock.
+    const m = await measure(() => spin(0.2), { budgetS: 0.1, minSampleS: 0.02 });
+    expect(m.medianS).toBeGreaterThan(0.00015);
+    expect(m.medianS).toBeLessThan(0.02);
     expect(m.inner).toBeGreaterThan(1);
     expect(m.reps).toBeGreaterThanOrEqual(3);
   });

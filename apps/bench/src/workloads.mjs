@@ -2,9 +2,19 @@
 // (ours, each peer, the baseline) runs exactly these, so a ratio always compares like with like.
 
 import { BenchError } from "./errors.mjs";
+import { sequenceCells } from "./sequenceModels.mjs";
 
 /** Layer widths of the MLP benchmark: 784-256-128-10 (an MNIST-sized classifier), relu between layers. */
 export const MLP_SIZES = [784, 256, 128, 10];
+
+/** The model table's MLP (PyTorch comparison): 784-256-10, relu between the layers. */
+export const TORCH_MLP_SIZES = [784, 256, 10];
+
+/**
+ * The model table's CNN on 28x28x1 images: Flux's `Chain(Conv((3, 3), 1 => 16, relu), MaxPool((2, 2)),
+ * Conv((3, 3), 16 => 32, relu), MaxPool((2, 2)), flatten, Dense(800 => 128, relu), Dense(128 => 10))`.
+ */
+export const TORCH_CNN = Object.freeze({ image: [28, 28, 1], conv: [16, 32], hidden: 128, classes: 10 });
 
 /** Scalars of the elementwise workload relu(a*x + b). */
 export const AXPB = { a: 1.5, b: -0.25 };
@@ -12,8 +22,10 @@ export const AXPB = { a: 1.5, b: -0.25 };
 /**
  * @typedef {object} Cell
  * @property {string} id stable key used in flags, results and the JSON file
- * @property {"matmul" | "mlp-forward" | "mlp-train" | "axpb-relu"} kind
- * @property {string} group what `--only` selects by: matmul, forward, train, elementwise
+ * @property {"matmul" | "mlp-forward" | "mlp-train" | "axpb-relu" | "model-train" | "model-infer" | "model-grad"} kind
+ *   model-*: the model table (ours against PyTorch, interleaved, 1 and 2 threads; see models.mjs);
+ *   model-grad: a sequence model's forward + backward (sequenceModels.mjs)
+ * @property {string} group what `--only` selects by: matmul, forward, train, elementwise, models
  * @property {string} label the table's row name
  * @property {string} unit GFLOPS, samples/s or GB/s
  * @property {number} work units of work per call (flops, samples or bytes), so rate = work / seconds
@@ -24,6 +36,10 @@ export const AXPB = { a: 1.5, b: -0.25 };
  * @property {number} [b]
  * @property {"fused" | "chain"} [form] elementwise only: our side calls the fused op or the op chain (peers
  *   run their usual form in both rows)
+ * @property {"mlp" | "cnn" | "lstm" | "transformer"} [model] model-* only: TORCH_MLP_SIZES, TORCH_CNN, or
+ *   sequenceModels.mjs's SEQ_LSTM / SEQ_TRANSFORMER
+ * @property {number[]} [threads] model-* only: the thread counts this row runs with (default: all of
+ *   models.mjs's MODEL_THREADS)
  */
 
 /** @returns {Cell[]} every cell, in table order */
@@ -57,7 +73,7 @@ export function allCells() {
     id: "mlp-train-b128",
     kind: "mlp-train",
     group: "train",
-    label: "MLP train step (softmax CE + Adam), batch 128",
+    label: "MLP train step (logit CE + Adam), batch 128",
     unit: "samples/s",
     work: 128,
     batch: 128,
@@ -89,6 +105,42 @@ export function allCells() {
     form: "chain",
     ...AXPB,
   });
+  cells.push(...modelCells());
+  return cells;
+}
+
+/**
+ * The model table's rows: training steps and inference of the 784-256-10 MLP and the LeNet-style
+ * CNN, run by models.mjs against PyTorch with 1 and 2 threads, not by the per-system loop.
+ *
+ * @returns {Cell[]}
+ */
+export function modelCells() {
+  /** @type {Cell[]} */
+  const cells = [];
+  /** @param {"train" | "infer"} what @param {"mlp" | "cnn"} model @param {number} batch */
+  const add = (what, model, batch) => {
+    const name = model === "mlp" ? "MLP 784-256-10" : "CNN (LeNet-style, 28x28x1)";
+    cells.push({
+      id: `${what}-${model}-b${batch}`,
+      kind: what === "train" ? "model-train" : "model-infer",
+      group: "models",
+      label:
+        what === "train"
+          ? `${name} train step (logit CE + Adam), batch ${batch}`
+          : `${name} inference, batch ${batch}`,
+      unit: "samples/s",
+      work: batch,
+      batch,
+      model,
+    });
+  };
+  add("train", "mlp", 64);
+  add("train", "mlp", 128);
+  add("train", "cnn", 64);
+  add("infer", "mlp", 128);
+  add("infer", "cnn", 64);
+  cells.push(...sequenceCells());
   return cells;
 }
 
@@ -101,6 +153,9 @@ export const GROUP_ALIASES = {
   train: ["train"],
   elementwise: ["elementwise"],
   relu: ["elementwise"],
+  models: ["models"],
+  torch: ["models"],
+  pytorch: ["models"],
 };
 
 /**

@@ -1,25 +1,26 @@
 // Regenerates the small Fashion-MNIST subset shipped in apps/demo/data/ (the demo's out-of-the-box data):
 //   node apps/demo/scripts/make-subset.mjs [SOURCE_DIR] [--train N] [--test N]
-// SOURCE_DIR holds the four original IDX .gz files (default ../shared/datasets/fashion-mnist next to the
-// repository). It keeps the FIRST N images and labels of each split, in order, re-encoded as IDX .gz, and
-// copies the dataset's COPYRIGHT (MIT) beside them. 10,000 + 1,000 images keep the folder under 5 MB.
+// SOURCE_DIR holds the four original IDX .gz files (default: $FLUX_FASHION_MNIST_DIR, else
+// shared/datasets/fashion-mnist next to the repository; tooling/fixtures.mjs). It keeps the FIRST N images
+// and labels of each split, in order, re-encoded as IDX .gz, and copies the dataset's COPYRIGHT (MIT) beside them. 10,000 + 1,000 images keep the folder under 5 MB.
 // apps/playground/scripts/make-subset.mjs imports `makeSubsetCli` from here with its own folder, counts and
 // size cap, so the IDX re-encoding lives in this one file.
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { fashionMnistDir } from "../../../tooling/fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Where the original dataset sits when no SOURCE_DIR is given: ../shared next to the repository. */
-const DEFAULT_SOURCE = join(here, "../../../../shared/datasets/fashion-mnist");
+/** Where the original dataset sits when no SOURCE_DIR is given (the repo's one Fashion-MNIST locator). */
+const DEFAULT_SOURCE = fashionMnistDir();
 
 /**
  * Re-encodes the first `train` / `test` items of each Fashion-MNIST split from `source` into `out` (IDX .gz,
  * plus COPYRIGHT) and throws when the folder ends up over `maxBytes`.
  *
  * @example
- * makeSubset({ source: "../shared/datasets/fashion-mnist", out: "data", train: 10_000, test: 1_000, maxBytes: 5e6 });
+ * makeSubset({ source: fashionMnistDir(), out: "data", train: 10_000, test: 1_000, maxBytes: 5e6 });
  *
  * @param {{ source: string, out: string, train: number, test: number, maxBytes: number }} options
  */

@@ -20,7 +20,8 @@ export function confusionMatrix(labels, predicted, classes) {
 }
 
 /**
- * The matrix as aligned text, with short class names and each row's recall.
+ * The matrix as aligned text, with the full class names (each column as wide as its name) and each row's
+ * recall.
  *
  * @example
  * console.log(confusionText(m, ["cat", "dog"]));
@@ -30,13 +31,14 @@ export function confusionMatrix(labels, predicted, classes) {
  * @returns {string}
  */
 export function confusionText(m, names) {
-  const short = names.map((n) => n.slice(0, 7));
-  const width = Math.max(5, ...m.flat().map((v) => String(v).length)) + 1;
-  const head = `${"truth \\ predicted".padEnd(18)}${short.map((s) => s.padStart(Math.max(width, 8))).join("")}  recall`;
+  const counts = Math.max(5, ...m.flat().map((v) => String(v).length));
+  const widths = names.map((n) => Math.max(counts, n.length) + 2);
+  const first = Math.max("truth \\ predicted".length, ...names.map((n) => n.length)) + 1;
+  const head = `${"truth \\ predicted".padEnd(first)}${names.map((s, j) => s.padStart(widths[j])).join("")}  recall`;
   const rows = m.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     const recall = total > 0 ? (row[i] / total).toFixed(2) : "  - ";
-    return `${names[i].padEnd(18)}${row.map((v) => String(v).padStart(Math.max(width, 8))).join("")}  ${recall}`;
+    return `${names[i].padEnd(first)}${row.map((v, j) => String(v).padStart(widths[j])).join("")}  ${recall}`;
   });
   return [head, ...rows].join("\n");
 }

@@ -1,13 +1,10 @@
-// Picks where the demo trains, with Flux's `gpu_device()` from @flux/devices: WebGPU when it works, else
-// the CPU plus the one-line reason.
-import { cpuDevice, gpuDevice, gpuDevices } from "@flux/devices";
+// Picks where the demo trains, with Flux's `gpu_device()` from @flux/devices: WebGPU on a hardware GPU when
+// one works, else the CPU plus the one-line reason from @flux/devices' selection report (`lastSelection()`).
+// @flux/devices itself passes over software adapters (SwiftShader, llvmpipe/lavapipe: a CPU emulating a GPU,
+// many times slower than the CPU backend); `--device webgpu` insists, and accepts one.
+import { cpuDevice, gpuDevice, lastSelection } from "@flux/devices";
 /** @import { Moved } from "@flux/devices" */
 import { cpuKernelInfo, cpuKernelsReady } from "@flux/kernels";
-
-// A software adapter (SwiftShader, lavapipe/llvmpipe) is a CPU pretending to be a GPU: training on it is
-// many times slower than the CPU backend, so the default choice skips it; `--device webgpu` still uses it.
-// The adapter name already reads "vendor architecture" when the driver gives no description.
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|fallback/i;
 
 // Names the GEMM the CPU backend really uses (a system BLAS through koffi, wasm relaxed SIMD, wasm SIMD, or
 // plain JS) and its thread count, once the kernels have loaded.
@@ -56,31 +53,16 @@ async function onCpu(reason) {
  */
 export async function pickDevice(wanted) {
   if (wanted === "cpu") return onCpu("--device cpu");
-  /** @type {string | null} */
-  let reason = null;
-  const warn = console.warn;
-  // gpuDevice() explains a CPU fallback in a one-time warning; its first line is the reason to show.
-  console.warn = (...args) => {
-    const first = String(args[0])
-      .split("\n")[0]
-      .replace(/^\[@flux\/devices\]\s*/, "");
-    // "No functional GPU backend found! Defaulting to the CPU. Tried: webgpu (why)." -> "... tried webgpu (why)"
-    const tried = /Tried: (.*?)\.?$/.exec(first);
-    reason ??= tried ? `no functional GPU; tried ${tried[1]}` : first;
-  };
-  let dev;
-  try {
-    dev = await gpuDevice(undefined, { force: wanted === "webgpu" });
-  } finally {
-    console.warn = warn;
-  }
-  if (!dev.isGpu) return onCpu(reason);
-  const info = (await gpuDevices()).find((d) => d.id === dev.id);
-  const adapter = info?.name ?? "WebGPU adapter";
-  if (wanted === "gpu" && SOFTWARE_ADAPTER.test(adapter)) {
-    return onCpu(
-      `the only WebGPU adapter is ${adapter}, a software emulation slower than the CPU backend; --device webgpu uses it anyway`,
-    );
-  }
+  // `gpu` explains a CPU fallback here, from the report, instead of @flux/devices' console warning.
+  const dev = await gpuDevice(
+    undefined,
+    wanted === "webgpu" ? { force: true, allowSoftware: true } : { warn: false },
+  );
+  const report = lastSelection();
+  if (!dev.isGpu) return onCpu(report?.reason ?? "no usable GPU");
+  const chosen = report?.adapter;
+  const adapter = chosen
+    ? `${chosen.name}${chosen.kind === "software" ? " (a software renderer: shaders run on the CPU)" : ""}`
+    : "WebGPU adapter";
   return { move: (x) => dev(x), name: String(dev), adapter, reason: null };
 }

@@ -1,6 +1,8 @@
-// Saving and reloading the trained model: safetensors through @flux/layers' `save`/`load` (weights only;
-// the architecture is code, as in Flux: build a fresh model, then load the state into it).
-import { load, save } from "@flux/layers";
+// Saving and reloading the trained model: safetensors through @flux/layers' `saveBytes`/`load` (weights
+// only; the architecture is code, as in Flux: build a fresh model, then load the state into it). The file
+// is written atomically (`writeFileAtomic`): an interrupted run never leaves half a model file.
+import { writeFileAtomic } from "@flux/kernels";
+import { load, saveBytes } from "@flux/layers";
 
 /**
  * Writes `model` to `path` as safetensors, then loads the file into `fresh` (a newly built model of the
@@ -16,6 +18,6 @@ import { load, save } from "@flux/layers";
  * @returns {Promise<M>}
  */
 export async function saveAndReload(model, fresh, path) {
-  await save(path, model);
+  await writeFileAtomic(path, await saveBytes(model));
   return await load(path, fresh);
 }

@@ -1,4 +1,4 @@
-// The optimiser: Optimisers.jl's Adam through @flux/optim, with the learning rate adjustable per epoch.
+// The optimiser: Optimisers.jl's Adam through @flux/optim, its learning rate set per step from a schedule.
 import { Adam, adjustInPlace, setup, updateInPlace } from "@flux/optim";
 
 /**

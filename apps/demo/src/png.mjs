@@ -1,7 +1,9 @@
 // SVG → PNG only where a converter is installed (rsvg-convert from librsvg, or ImageMagick's convert);
 // the demo never needs one, it just adds PNGs when it can.
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import process from "node:process";
 
 /** @type {{ name: string; args: (svg: string, png: string) => string[] }[]} */
 const CONVERTERS = [
@@ -18,6 +20,7 @@ function present(name) {
 
 /**
  * Converts `svgPath` to `pngPath` with the first converter found; returns its name, or null if none is.
+ * The converter writes a temporary file beside `pngPath`, renamed over it once complete (atomic).
  *
  * @example
  * svgToPng("out/training.svg", "out/training.png"); // "rsvg-convert" or null
@@ -27,12 +30,17 @@ function present(name) {
  * @returns {string | null}
  */
 export function svgToPng(svgPath, pngPath) {
+  const tmp = join(dirname(pngPath), `.${basename(pngPath, ".png")}.${process.pid}.tmp.png`);
   for (const c of CONVERTERS) {
     if (!present(c.name)) continue;
-    rmSync(pngPath, { force: true });
-    const r = spawnSync(c.name, c.args(svgPath, pngPath), { stdio: "ignore" });
+    rmSync(tmp, { force: true });
+    const r = spawnSync(c.name, c.args(svgPath, tmp), { stdio: "ignore" });
     // A stand-in that exits 0 without writing the file does not count.
-    if (!r.error && r.status === 0 && existsSync(pngPath)) return c.name;
+    if (!r.error && r.status === 0 && existsSync(tmp)) {
+      renameSync(tmp, pngPath);
+      return c.name;
+    }
+    rmSync(tmp, { force: true });
   }
   return null;
 }

@@ -90,3 +90,17 @@ export function epochProgress({ epoch, epochs, batches, write, tty, now = () => 
     },
   };
 }
+
+/**
+ * `n` and the noun, pluralised in English: "1 epoch", "10 epochs".
+ *
+ * @example
+ * plural(1, "epoch"); // "1 epoch"
+ *
+ * @param {number} n
+ * @param {string} noun
+ * @returns {string}
+ */
+export function plural(n, noun) {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { epochProgress, formatDuration, progressText } from "./progress.mjs";
+import { epochProgress, formatDuration, plural, progressText } from "./progress.mjs";
 
 describe("progress", () => {
+  it("says 1 epoch, 2 epochs", () => {
+    expect([plural(1, "epoch"), plural(2, "epoch"), plural(0, "epoch"), plural(1000, "step")]).toEqual([
+      "1 epoch",
+      "2 epochs",
+      "0 epochs",
+      "1,000 steps",
+    ]);
+  });
+
   it("formats durations as m:ss and h:mm:ss", () => {
     expect(formatDuration(3)).toBe("0:03");
     expect(formatDuration(125)).toBe("2:05");

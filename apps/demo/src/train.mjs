@@ -5,7 +5,7 @@ import { DataLoader } from "@flux/data";
 import { fleaves } from "@flux/functors";
 import { isTensor, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
 import { logitcrossentropy } from "@flux/layers";
-/** @import { Rng, Tensor } from "@flux/kernels" */
+/** @import { Tensor } from "@flux/kernels" */
 /** @import { LayerLike } from "@flux/layers" */
 /** @import { PickedDevice } from "./device.mjs" */
 
@@ -20,28 +20,32 @@ function disposeAll(tree) {
 }
 
 /**
- * Trains for one epoch over `data` (`{ x, labels }`); calls `onBatch(batchIndex, loss, n)` after each step.
+ * Trains for one epoch over `loader` (a DataLoader of `[images, labels]`): before each step the learning
+ * rate becomes `schedule(t)` (t: the 1-based step over the whole run, `firstStep + 1` for the first batch
+ * of this epoch); `onBatch(batchIndex, loss, n)` follows each step. Returns the number of steps taken.
  *
  * @example
- * await trainEpoch({ model, forward, opt, data: train, batchsize: 64, rng: rng(1), device, onBatch });
+ * await trainEpoch({ model, forward, opt, loader, schedule, firstStep: 0, device, onBatch });
  *
- * @param {{ model: LayerLike, forward: Forward, opt: { step(model: unknown, grad: unknown): unknown },
- *   data: Split, batchsize: number, rng: Rng, device: PickedDevice,
- *   onBatch: (batch: number, loss: number, n: number) => void }} options
+ * @param {{ model: LayerLike, forward: Forward, opt: { step(model: unknown, grad: unknown): unknown,
+ *   setLearningRate(eta: number): void }, loader: Iterable<unknown>, schedule: (t: number) => number,
+ *   firstStep: number, device: PickedDevice, onBatch: (batch: number, loss: number, n: number) => void }} options
  * @returns {Promise<number>}
  */
-export async function trainEpoch({ model, forward, opt, data, batchsize, rng, device, onBatch }) {
-  const loader = DataLoader([data.x, data.labels], { batchsize, shuffle: true, rng });
+export async function trainEpoch({ model, forward, opt, loader, schedule, firstStep, device, onBatch }) {
   let i = 0;
-  for (const [images, labels] of loader) {
+  for (const batch of loader) {
+    const [images, labels] = /** @type {[Tensor, Int32Array]} */ (batch);
+    opt.setLearningRate(schedule(firstStep + i + 1)); // Optimisers.jl's adjust!(state, s(t))
     const x = await device.move(images);
     const y = await device.move(onehotbatch(labels, CLASS_IDS));
     const { val, grad } = tidy(() => withgradient((m) => logitcrossentropy(forward(m, x), y), model));
     opt.step(model, grad[0]);
     const loss = await val.item();
-    disposeAll([images === data.x ? null : images, x, y, val, grad]);
+    // The batch's images are the loader's own copy (sliced or augmented), never the dataset itself.
+    disposeAll([images, x, y, val, grad]);
     if (!Number.isFinite(loss))
-      throw new Error(`[demo] the loss became ${loss} at step ${i + 1}; try a smaller --lr.`);
+      throw new Error(`[demo] the loss became ${loss} at step ${firstStep + i + 1}; try a smaller --lr.`);
     onBatch(++i, loss, labels.length);
   }
   return i;

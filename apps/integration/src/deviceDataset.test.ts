@@ -1,4 +1,4 @@
-// Issue 7: a DataLoader over a data set that already lives on the GPU (`DataLoader(await gpu(X))`) slices
+// A DataLoader over a data set that already lives on the GPU (`DataLoader(await gpu(X))`) slices
 // its batches on the device: nothing is read back to the host and no batch is uploaded, through the loader
 // itself and through `gpu(loader)`; and epochs of training over it leak nothing.
 import { DataLoader } from "@flux/data";
@@ -17,7 +17,7 @@ import {
 import { Chain, Dense, mse, relu } from "@flux/layers";
 import { Adam, setup, train } from "@flux/optim";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { gpuBatches, webgpuForTests } from "./fixtures";
+import { gpuBatches, webgpuForTests } from "./fixtures.js";
 
 const gpuOk = await webgpuForTests();
 
@@ -39,7 +39,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe.skipIf(!gpuOk)("DataLoader over a data set on the GPU (issue 7)", () => {
+describe.skipIf(!gpuOk)("DataLoader over a data set on the GPU", () => {
   it("slices on the device: no reads back, no batch uploads, dataset kept, memory flat over 3 epochs", async () => {
     const started = performance.now();
     const dev = await gpuDevice();

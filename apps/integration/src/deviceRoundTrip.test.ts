@@ -1,4 +1,4 @@
-// Issues 5 and 7: a model and its optimiser state travel CPU → GPU → CPU with their ties, `getDevice`
+// A model and its optimiser state travel CPU → GPU → CPU with their ties, `getDevice`
 // answers for both, a DataLoader moved with `gpu(loader)` yields device batches and frees each one when the
 // next is requested, and three epochs of GPU training through it leave `memory()` where it started.
 import { DataLoader } from "@flux/data";
@@ -17,7 +17,7 @@ import {
 import { Chain, Dense, glorotUniform, mse, relu } from "@flux/layers";
 import { Adam, Leaf, type StateTree, setup, train } from "@flux/optim";
 import { describe, expect, it } from "vitest";
-import { gpuBatches, webgpuForTests } from "./fixtures";
+import { gpuBatches, webgpuForTests } from "./fixtures.js";
 
 const gpuOk = await webgpuForTests();
 
@@ -56,7 +56,7 @@ function expectClose(got: Float32Array[], want: Float32Array[], tol: number): vo
   }
 }
 
-describe.skipIf(!gpuOk)("model + optimiser state across devices (issue 5)", () => {
+describe.skipIf(!gpuOk)("model + optimiser state across devices", () => {
   it("moves CPU → GPU → CPU with ties intact, getDevice answers, and training agrees on both", async () => {
     const started = performance.now();
     const dev = await gpuDevice();
@@ -104,7 +104,7 @@ describe.skipIf(!gpuOk)("model + optimiser state across devices (issue 5)", () =
   });
 });
 
-describe.skipIf(!gpuOk)("gpu(loader): device batches (issues 5 and 7)", () => {
+describe.skipIf(!gpuOk)("gpu(loader): device batches", () => {
   it("yields batches on the device and frees the previous one when the next is requested", async () => {
     const dev = await gpuDevice();
     setDefaultRng(rng(31));

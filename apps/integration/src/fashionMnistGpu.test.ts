@@ -1,4 +1,4 @@
-// Issue 6, WebGPU half: the Fashion-MNIST MLP trained on the GPU follows the CPU run step by step (same
+// Fashion-MNIST, WebGPU half: the Fashion-MNIST MLP trained on the GPU follows the CPU run step by step (same
 // initial weights, moved with `await gpu(model)`; same batches, in order), and a model saved from the GPU
 // loads on the CPU with the same weights and the same predictions.
 import { DataLoader } from "@flux/data";
@@ -8,7 +8,7 @@ import { type Tensor, isTensor, memory, onecold, tidy } from "@flux/kernels";
 import { loadBytes, logitcrossentropy, saveBytes } from "@flux/layers";
 import { Adam, setup, train } from "@flux/optim";
 import { describe, expect, it } from "vitest";
-import { type Mlp, buildMlp, gpuBatches, haveFashionMnist, loadSplit, webgpuForTests } from "./fixtures";
+import { type Mlp, buildMlp, gpuBatches, haveFashionMnist, loadSplit, webgpuForTests } from "./fixtures.js";
 
 const gpuOk = await webgpuForTests();
 

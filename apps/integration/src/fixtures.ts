@@ -1,23 +1,21 @@
 // Shared fixtures of the integration suite: where the real Fashion-MNIST files live, the model every test
-// trains, and the WebGPU gate that turns "no adapter" into a FAILURE under FLUX_REQUIRE_WEBGPU=1.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// trains, and kernels' WebGPU test gate (plus a @flux/devices selection check), which turns "no adapter"
+// into a FAILURE under FLUX_REQUIRE_WEBGPU=1.
 import { type DataLoader, FashionMNIST } from "@flux/data";
 import { getDevice, gpu, gpuDevice } from "@flux/devices";
 import { onecold, onehotbatch, rng, setDefaultRng, type Tensor, tensor, tidy } from "@flux/kernels";
-import { webgpuFunctional } from "@flux/kernels/webgpu";
 import { Chain, Dense, relu } from "@flux/layers";
+import { webgpuAvailableForTests } from "../../../packages/kernels/src/webgpu/testing.js";
+import { fashionMnistDir, haveFashionMnist as haveFashionMnistIn } from "../../../tooling/fixtures.mjs";
 
 /**
- * The four Fashion-MNIST IDX files, `../shared/datasets/fashion-mnist` from the repo root (three levels
- * above this folder). Nothing is downloaded.
+ * The four Fashion-MNIST IDX files: `$FLUX_FASHION_MNIST_DIR`, else `shared/datasets/fashion-mnist` next to
+ * the repository (tooling/fixtures.mjs, the one place that knows). Nothing is downloaded.
  */
-export const FASHION_MNIST_DIR = fileURLToPath(
-  new URL("../../../../shared/datasets/fashion-mnist", import.meta.url),
-);
+export const FASHION_MNIST_DIR = fashionMnistDir();
 
 /** Whether the real data set is on this machine (tests that need it skip, with a warning, when not). */
-export const haveFashionMnist = existsSync(`${FASHION_MNIST_DIR}/train-labels-idx1-ubyte.gz`);
+export const haveFashionMnist = haveFashionMnistIn(FASHION_MNIST_DIR);
 if (!haveFashionMnist) console.warn(`[integration] Fashion-MNIST not found in ${FASHION_MNIST_DIR}: skipped`);
 
 /** The ten classes as the label files number them. */
@@ -53,7 +51,7 @@ function tensorPrefix(t: Tensor, n: number): Tensor {
   return tensor(t.dataSync().slice(0, d * n), [d, n]);
 }
 
-/** The MLP of issue 6: 784 → 256 (relu) → 10 logits. */
+/** The Fashion-MNIST MLP of Flux's model zoo: 784 → 256 (relu) → 10 logits. */
 export type Mlp = ReturnType<typeof buildMlp>;
 
 /**
@@ -91,19 +89,14 @@ export async function accuracy(model: Mlp, x: Tensor, labels: Int32Array): Promi
  * @example
  * const gpuOk = await webgpuForTests(); describe.skipIf(!gpuOk)("on the GPU", () => { ... });
  */
-export async function webgpuForTests(): Promise<boolean> {
-  const probe = await webgpuFunctional();
-  let problem = probe.ok ? null : probe.reason;
-  if (problem === null) {
-    const dev = await gpuDevice();
-    if (dev.kind !== "webgpu") problem = `gpuDevice() chose ${String(dev)} although the probe passed`;
-  }
-  if (problem === null) return true;
-  if (process.env.FLUX_REQUIRE_WEBGPU === "1") {
-    throw new Error(`[integration] FLUX_REQUIRE_WEBGPU=1 but WebGPU is not usable here: ${problem}`);
-  }
-  console.warn(`[integration] WebGPU tests skipped: ${problem}`);
-  return false;
+export function webgpuForTests(): Promise<boolean> {
+  return webgpuAvailableForTests({
+    label: "[integration]",
+    also: async () => {
+      const dev = await gpuDevice();
+      return dev.kind === "webgpu" ? null : `gpuDevice() chose ${String(dev)} although the probe passed`;
+    },
+  });
 }
 
 /** `getDevice(x)` as a string (`"CPUDevice()"`, `"GPUDevice(webgpu:0)"`) for readable assertions. */

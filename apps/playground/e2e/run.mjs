@@ -1,8 +1,11 @@
 // End-to-end test of the playground: builds it (and the @flux packages it bundles, through turbo's cache),
 // serves dist/ on 127.0.0.1 at a random port, and drives headless Chromium (WebGPU on SwiftShader, the
-// flags of PLATFORM.md) through a short training run on WebGPU and one on the CPU. Checks that the page is
+// flags of ../../smoke/browser/chromium.mjs) through a short training run on WebGPU and one on the CPU. Checks that the page is
 // cross-origin isolated, shows the webgpu device and its adapter, that the loss falls, and that the test
 // grid gets predictions; saves a screenshot of the WebGPU run to test-artifacts/playground.png.
+// SwiftShader is a software adapter, which @flux/devices passes over unless asked: the WebGPU run asks with
+// `?device=webgpu` (gpuDevice's `force` and `allowSoftware`, the browser's form of FLUX_ALLOW_SOFTWARE_GPU=1),
+// and a short `auto` run checks that it is passed over, with the reason shown.
 // Prints one closing line: `PLAYGROUND: N passed, N failed`.
 //   node apps/playground/e2e/run.mjs [--no-build]
 // Env: CHROMIUM_PATH overrides /usr/bin/chromium; PLAYGROUND_STEPS (default 40) sets the WebGPU run's steps.
@@ -10,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-// The SwiftShader WebGPU flags of PLATFORM.md, kept in one place for every headless-Chromium suite.
+// The SwiftShader WebGPU flags, kept in one place for every headless-Chromium suite.
 import { CHROMIUM_ARGS } from "../../smoke/browser/chromium.mjs";
 import { appRoot, distDir } from "../scripts/build.mjs";
 import { serve } from "../scripts/serve.mjs";
@@ -137,8 +140,8 @@ try {
       panel.replace(/\s+/g, " ").slice(0, 160),
     );
     check(
-      "adapter info is read from navigator.gpu",
-      Boolean(state.device?.adapter && (state.device.adapter.vendor || state.device.adapter.architecture)),
+      "adapter info comes from @flux/devices' selection report (name, vendor, hardware or software)",
+      Boolean(state.device?.adapter?.name && typeof state.device.adapter.isSoftware === "boolean"),
       JSON.stringify(state.device?.adapter),
     );
     const falls = lossFalls(state.losses, GPU_STEPS);
@@ -188,7 +191,26 @@ try {
     check("cpu run", false, e.message.split("\n")[0]);
   }
 
-  // 3. A bad link shows its error instead of training with other settings.
+  // 3. `auto` (the default) never trains on a software adapter unless asked: on SwiftShader it takes the
+  //    CPU and says why (the report's reason); on a machine with a real GPU it takes that GPU.
+  try {
+    const { state, problems, page } = await trainInPage(browser, url, "steps=3&autostart");
+    const d = state.device;
+    const note = (await page.locator("#device-note").textContent()) ?? "";
+    check(
+      "auto passes over a software adapter, saying why",
+      problems.length === 0 &&
+        (d?.kind === "webgpu"
+          ? d.adapter?.isSoftware === false
+          : d?.kind === "cpu" && /software/.test(d.reason ?? "") && /device=webgpu/.test(note)),
+      `${d?.name}: ${d?.reason ?? d?.adapter?.name}; note: ${note}`,
+    );
+    await page.close();
+  } catch (e) {
+    check("auto device", false, e.message.split("\n")[0]);
+  }
+
+  // 4. A bad link shows its error instead of training with other settings.
   try {
     const page = await browser.newPage();
     await page.goto(`${url}?device=tpu`);

@@ -1,16 +1,16 @@
 // Where the page trains: Flux's `gpu_device()` from @flux/devices (WebGPU from navigator.gpu in a browser),
-// with the CPU as the fallback, plus what the browser says about the adapter.
-import { type Device, cpuDevice, gpuDevice, gpuDevices } from "@flux/devices";
-import type { DeviceChoice } from "./options";
+// with the CPU as the fallback. What was seen and why this device was chosen come from @flux/devices'
+// selection report (`lastSelection()`): adapters marked hardware or software, the reason and the advice.
+import { type AdapterReport, type Device, cpuDevice, gpuDevice, lastSelection } from "@flux/devices";
+import type { DeviceChoice } from "./options.js";
 
 /** What the page shows about the hardware. */
 export interface AdapterSummary {
-  /** `adapter.info` fields the browser exposes (often only vendor and architecture). */
+  /** The adapter's name (description, else vendor and architecture, as the browser exposes them). */
+  readonly name: string;
   readonly vendor: string;
-  readonly architecture: string;
-  readonly description: string;
-  /** Whether the browser calls it a fallback (software) adapter. */
-  readonly isFallback: boolean;
+  /** A CPU renderer (SwiftShader, llvmpipe, WARP...): @flux/devices chooses it only when asked. */
+  readonly isSoftware: boolean;
 }
 
 /** The chosen device. */
@@ -21,33 +21,20 @@ export interface ChosenDevice {
   readonly kind: string;
   /** How @flux prints it, e.g. `GPUDevice(webgpu:0)`. */
   readonly name: string;
-  /** @flux's name for the adapter (gpuDevices), or a description of the CPU backend. */
+  /** The adapter's name, or a description of the CPU backend. */
   readonly label: string;
-  /** The WebGPU adapter's info, `null` on the CPU. */
+  /** The WebGPU adapter used, `null` on the CPU. */
   readonly adapter: AdapterSummary | null;
   /** Why the CPU was used, `null` when on a GPU or when the CPU was asked for. */
   readonly reason: string | null;
+  /** What to do to get a GPU (from the report), `null` when there is nothing to say. */
+  readonly hint: string | null;
+  /** Adapters that were seen but not used (e.g. a software adapter passed over). */
+  readonly skipped: readonly AdapterSummary[];
 }
 
-// A software adapter runs shaders on the CPU: the page still uses it (it is what `auto` finds), but says so.
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
-
-/** Whether an adapter is a CPU emulating a GPU (SwiftShader, lavapipe...). @example isSoftware(a) */
-export function isSoftwareAdapter(a: AdapterSummary): boolean {
-  return a.isFallback || SOFTWARE_ADAPTER.test(`${a.vendor} ${a.architecture} ${a.description}`);
-}
-
-async function adapterSummary(): Promise<AdapterSummary | null> {
-  const adapter = await globalThis.navigator?.gpu?.requestAdapter();
-  if (!adapter) return null;
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
-  return {
-    vendor: info.vendor ?? "",
-    architecture: info.architecture ?? "",
-    description: info.description ?? "",
-    isFallback: Boolean(info.isFallbackAdapter ?? legacy.isFallbackAdapter),
-  };
+function summary(a: AdapterReport): AdapterSummary {
+  return { name: a.name, vendor: a.vendor, isSoftware: a.kind === "software" };
 }
 
 function cpuLabel(): string {
@@ -56,8 +43,9 @@ function cpuLabel(): string {
 }
 
 /**
- * Picks the device for `choice`: `auto` is `gpuDevice()` (the CPU, with the reason, when no WebGPU adapter
- * works), `webgpu` fails instead of falling back, `cpu` is `cpuDevice()`.
+ * Picks the device for `choice`: `auto` is `gpuDevice()` (a hardware GPU, else the CPU with the reason;
+ * a software adapter such as SwiftShader is passed over), `webgpu` insists (no fallback, and a software
+ * adapter is accepted), `cpu` is `cpuDevice()`.
  *
  * @example
  * const chosen = await chooseDevice("auto"); chosen.name; // "GPUDevice(webgpu:0)"
@@ -65,34 +53,45 @@ function cpuLabel(): string {
 export async function chooseDevice(choice: DeviceChoice): Promise<ChosenDevice> {
   if (choice === "cpu") {
     const device = cpuDevice();
-    return { device, kind: "cpu", name: String(device), label: cpuLabel(), adapter: null, reason: null };
+    const label = cpuLabel();
+    return {
+      device,
+      kind: "cpu",
+      name: String(device),
+      label,
+      adapter: null,
+      reason: null,
+      hint: null,
+      skipped: [],
+    };
   }
-  // gpuDevice() explains a CPU fallback in a one-time console warning: keep its first line as the reason.
-  let reason: string | null = null;
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    reason ??= String(args[0])
-      .split("\n")[0]!
-      .replace(/^\[@flux\/devices\]\s*/, "");
-    warn(...args);
-  };
-  let device: Device;
-  try {
-    device = await gpuDevice(undefined, { force: choice === "webgpu" });
-  } finally {
-    console.warn = warn;
+  const device = await gpuDevice(
+    undefined,
+    choice === "webgpu" ? { force: true, allowSoftware: true } : { warn: false },
+  );
+  const report = lastSelection();
+  const chosen = report?.adapter ?? null;
+  const skipped = (report?.adapters ?? []).filter((a) => a !== chosen).map(summary);
+  if (!device.isGpu || chosen === null) {
+    return {
+      device,
+      kind: "cpu",
+      name: String(device),
+      label: cpuLabel(),
+      adapter: null,
+      reason: report?.reason ?? "no usable GPU",
+      hint: report?.hint ?? null,
+      skipped,
+    };
   }
-  if (!device.isGpu) {
-    const why = reason ?? (globalThis.navigator?.gpu ? "no WebGPU adapter" : "this browser has no WebGPU");
-    return { device, kind: "cpu", name: String(device), label: cpuLabel(), adapter: null, reason: why };
-  }
-  const listed = (await gpuDevices()).find((d) => d.id === device.id);
   return {
     device,
     kind: device.kind,
     name: String(device),
-    label: listed?.name ?? "WebGPU adapter",
-    adapter: await adapterSummary(),
+    label: chosen.name,
+    adapter: summary(chosen),
     reason: null,
+    hint: report?.hint ?? null,
+    skipped,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { niceAxis, smooth, toPoints } from "./lossChart";
+import { niceAxis, smooth, toPoints } from "./lossChart.js";
 
 describe("loss chart geometry", () => {
   it("smooth starts at the first value and follows a constant", () => {

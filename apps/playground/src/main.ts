@@ -3,15 +3,15 @@
 import { fleaves } from "@flux/functors";
 import { isTensor, rng } from "@flux/kernels";
 import type { Chain } from "@flux/layers";
-import { loadFashionMnist } from "./data";
-import { chooseDevice } from "./device";
-import { renderDeviceInfo } from "./deviceInfo";
-import { drawLossChart, smooth } from "./lossChart";
-import { buildMlp } from "./model";
-import { type PlaygroundOptions, parseOptions } from "./options";
-import { createPredictionGrid, renderPredictions } from "./predictionGrid";
-import { type PlaygroundState, publishState } from "./state";
-import { evaluate, trainSteps } from "./train";
+import { loadFashionMnist } from "./data.js";
+import { chooseDevice } from "./device.js";
+import { renderDeviceInfo } from "./deviceInfo.js";
+import { drawLossChart, smooth } from "./lossChart.js";
+import { buildMlp } from "./model.js";
+import { type PlaygroundOptions, parseOptions } from "./options.js";
+import { createPredictionGrid, renderPredictions } from "./predictionGrid.js";
+import { type PlaygroundState, publishState } from "./state.js";
+import { evaluate, trainSteps } from "./train.js";
 
 const GRID_IMAGES = 24;
 
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     label: chosen.label,
     adapter: chosen.adapter,
     reason: chosen.reason,
+    skipped: [...chosen.skipped],
   };
   renderDeviceInfo(element("device"), element("device-note"), chosen);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_OPTIONS, PlaygroundOptionError, parseOptions } from "./options";
+import { DEFAULT_OPTIONS, PlaygroundOptionError, parseOptions } from "./options.js";
 
 describe("parseOptions", () => {
   it("keeps the defaults for an empty query", () => {

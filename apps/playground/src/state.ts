@@ -11,8 +11,10 @@ export interface PlaygroundState {
     kind: string;
     name: string;
     label: string;
-    adapter: { vendor: string; architecture: string; description: string; isFallback: boolean } | null;
+    adapter: { name: string; vendor: string; isSoftware: boolean } | null;
     reason: string | null;
+    /** Adapters seen but not used (e.g. a software adapter `auto` passed over). */
+    skipped: { name: string; vendor: string; isSoftware: boolean }[];
   } | null;
   /** The per-step mini-batch losses of the current run. */
   losses: number[];

@@ -6,7 +6,7 @@ import { fleaves } from "@flux/functors";
 import { type Rng, type Tensor, isTensor, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
 import { type Chain, logitcrossentropy } from "@flux/layers";
 import { Adam, setup, updateInPlace } from "@flux/optim";
-import type { Split } from "./data";
+import type { Split } from "./data.js";
 
 const CLASS_IDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 

@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 
-// PLATFORM.md: these flags give headless Chromium a SwiftShader WebGPU adapter on a machine without a GPU.
+// These flags give headless Chromium a SwiftShader WebGPU adapter on a machine without a GPU.
 export const CHROMIUM_ARGS = [
   "--enable-unsafe-webgpu",
   "--use-webgpu-adapter=swiftshader",

@@ -1,9 +1,8 @@
-// @flux/data as a user meets it (SPEC §6): the observation interface, DataLoader batches/partial/shuffle
+// @flux/data as a user meets it: the observation interface, DataLoader batches/partial/shuffle
 // reproducibility/printing, the prefetching device iterator freeing its batches, and the IDX reader on
 // gzip bytes made with the runtime's own CompressionStream. No file system access: runs in a browser too.
 import * as dataModule from "@flux/data";
 import { memory, registerBackend, cpuBackendProvider, rng, tensor, toDevice } from "@flux/kernels";
-import { specExportProblems } from "../../../tooling/spec/names.mjs";
 
 const data = { ...dataModule };
 const { DataLoader, getobs, numobs, splitobs, prefetchToDevice, readIdx } = data;
@@ -15,8 +14,9 @@ const X = () =>
   );
 
 export default function (t) {
-  t.check("exports the SPEC names", () => {
-    t.deepEqual(specExportProblems(data, "@flux/data"), [], "SPEC §6 names");
+  t.check("exports its public names (the README's API) from the built package", () => {
+    for (const name of ["numobs", "getobs", "DataLoader", "mapobs", "splitobs", "shuffleobs"])
+      t.equal(typeof data[name], "function", `export ${name}`);
     for (const name of ["obsview", "readIdx", "parseIdx", "MNIST", "FashionMNIST", "prefetchToDevice"])
       t.equal(typeof data[name], "function", `export ${name}`);
   });

@@ -1,16 +1,44 @@
-// @flux/optim as a user meets it (SPEC §5): rules with Optimisers.jl defaults, setup → Leaf tree with ties
+// @flux/optim as a user meets it: rules with Optimisers.jl defaults, setup → Leaf tree with ties
 // shared, pure update vs updateInPlace, adjust/freeze, destructure, and train with a non-finite loss.
 import * as kernels from "@flux/kernels";
 import * as optimModule from "@flux/optim";
-import { specExportProblems } from "../../../tooling/spec/names.mjs";
 
 const optim = { ...optimModule };
 const { tensor, mean, square, sub, mul, memory } = kernels;
 const values = (t) => Array.from(t.dataSync());
 
 export default function (t) {
-  t.check("exports the SPEC names", () => {
-    t.deepEqual(specExportProblems(optim, "@flux/optim"), [], "SPEC §5 names");
+  t.check("exports its public names (the README's API) from the built package", () => {
+    for (const name of [
+      "Descent",
+      "Momentum",
+      "Nesterov",
+      "RMSProp",
+      "Adam",
+      "AdamW",
+      "RAdam",
+      "AdaGrad",
+      "AdaDelta",
+      "AdaMax",
+      "NAdam",
+      "Lion",
+      "OptimiserChain",
+      "ClipGrad",
+      "ClipNorm",
+      "WeightDecay",
+      "SignDecay",
+      "AccumGrad",
+      "setup",
+      "update",
+      "updateInPlace",
+      "adjust",
+      "adjustInPlace",
+      "freeze",
+      "thaw",
+      "destructure",
+      "train",
+    ])
+      t.equal(typeof optim[name], "function", `export ${name}`);
   });
 
   t.check("rules carry Optimisers.jl's defaults", () => {

@@ -4,6 +4,7 @@
 // SwiftShader, and prints the page's lines ending with `CONFORMANCE chromium: N passed, N failed`.
 //
 //   node apps/smoke/conformance/chromium.mjs [backend] [filter...]     (backend default: webgpu)
+//   node apps/smoke/conformance/chromium.mjs --layers [backend] ...   (the layer suite, packages/layers)
 // Env: FLUX_REQUIRE_WEBGPU=1 makes a missing adapter a failure; CHROMIUM_PATH overrides the browser binary.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,8 @@ import { build } from "esbuild";
 import { runPageInChromium } from "../browser/chromium.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const entry = join(here, "../../../tooling/conformance/runtime/browserPage.ts");
+const page = process.argv.includes("--layers") ? "browserLayersPage.ts" : "browserPage.ts";
+const entry = join(here, "../../../tooling/conformance/runtime", page);
 const TIMEOUT_MS = 480_000;
 const [backend = "webgpu", ...filters] = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 

@@ -1,6 +1,6 @@
 // What counts as a data container, and of which kind. One place decides, so numobs, getobs, printing and
 // the device iterator agree.
-import { isTensor, type Tensor } from "@flux/kernels";
+import { isTensor } from "@flux/kernels";
 
 /**
  * The observation interface a custom container implements (MLUtils' `numobs` / `getobs` methods).
@@ -75,9 +75,4 @@ export function containerKind(x: unknown): ContainerKind | null {
     return values.length > 0 && values.every((v) => containerKind(v) !== null) ? "named" : null;
   }
   return null;
-}
-
-/** @internal Narrowing helper for the tensor case. */
-export function asTensor(x: unknown): Tensor {
-  return x as Tensor;
 }

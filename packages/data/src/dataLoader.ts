@@ -1,10 +1,12 @@
 // DataLoader: MLUtils' mini-batch iterator, sync and async, with per-epoch reshuffling from an Rng.
 import type { DATALOADER } from "@flux/devices";
+import { checkNotPromise } from "@flux/functors";
 import { defaultRng, type Rng, type Tensor } from "@flux/kernels";
 import { batch } from "./batch.js";
 import type { LoaderBatch } from "./batchTypes.js";
 import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
+import { checkOptionKeys } from "./options.js";
 import { type BatchSource, DevicePrefetchIterator, type PrefetchOptions } from "./prefetch.js";
 import { randperm } from "./shuffleobs.js";
 import { DEVICE_ITERATOR } from "./symbols.js";
@@ -42,6 +44,17 @@ export interface DataLoaderOptions {
   buffer?: boolean;
 }
 
+/** The option keys `DataLoader` knows (MLUtils' keyword names, all lower case). */
+const OPTION_KEYS: readonly (keyof DataLoaderOptions)[] = [
+  "batchsize",
+  "shuffle",
+  "partial",
+  "rng",
+  "collate",
+  "parallel",
+  "buffer",
+];
+
 /** How many batches `parallel: true` keeps ready ahead of the consumer. */
 const PARALLEL_AHEAD = 2;
 
@@ -72,7 +85,9 @@ class DataLoaderImpl<B = unknown, D = unknown> implements Iterable<B>, AsyncIter
   readonly #rngGiven: boolean;
   #dataTensors: Set<Tensor> | null = null;
 
-  constructor(data: D, opts: DataLoaderOptions = {}) {
+  constructor(data: D, options?: DataLoaderOptions) {
+    checkNotPromise(data, "DataLoader", "data");
+    const opts = checkOptionKeys<DataLoaderOptions>("DataLoader", options, OPTION_KEYS);
     const bs = opts.batchsize ?? 1;
     if (!Number.isInteger(bs) || bs === 0)
       throw new DataArgumentError(

@@ -31,8 +31,8 @@ export {
   type PrefetchOptions,
 } from "./prefetch.js";
 export { DEVICE_ITERATOR } from "./symbols.js";
-export { parseIdx, readIdx, type IdxArray } from "./datasets/idx.js";
-export { gunzip } from "./datasets/gunzip.js";
+export { parseIdx, readIdx, type IdxArray, type ReadIdxOptions } from "./datasets/idx.js";
+export { gunzip, type GunzipOptions } from "./datasets/gunzip.js";
 export {
   MNIST,
   FashionMNIST,
@@ -41,3 +41,18 @@ export {
   type MnistData,
 } from "./datasets/mnist.js";
 export type { Batched, LoaderBatch, Obs, ObsBatch } from "./batchTypes.js";
+export {
+  type ImageTransformOptions,
+  type ImageTransform,
+  type RandomTransformOptions,
+  type RandomCropOptions,
+  type RandomFlipOptions,
+  type RandomErasingOptions,
+  type NormalizeOptions,
+  randomCrop,
+  randomFlip,
+  randomErasing,
+  normalize,
+  compose,
+  augment,
+} from "./transforms/index.js";

@@ -1,6 +1,9 @@
 // mapobs: a lazy container whose observations are f applied to the observations of another.
+import { checkNotPromise } from "@flux/functors";
 import type { ObsContainer } from "./container.js";
+import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
+import { checkOptionKeys } from "./options.js";
 
 /**
  * A container whose observation i is `f(getobs(data, i))`, computed on access (MLUtils' `MappedData`).
@@ -47,7 +50,13 @@ export class MappedData<O = unknown> implements ObsContainer<O> {
 export function mapobs<O>(
   f: (obs: unknown) => O,
   data: unknown,
-  opts: { batched?: boolean } = {},
+  opts?: { batched?: boolean },
 ): MappedData<O> {
-  return new MappedData(f, data, opts.batched ?? false);
+  if (typeof f !== "function")
+    throw new DataArgumentError(
+      `mapobs: the first argument must be a function (mapobs(f, data)), got ${typeof f}.`,
+    );
+  checkNotPromise(data, "mapobs", "data");
+  const { batched } = checkOptionKeys<{ batched?: boolean }>("mapobs", opts, ["batched"]);
+  return new MappedData(f, data, batched ?? false);
 }

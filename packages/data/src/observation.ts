@@ -1,5 +1,6 @@
 // numobs / getobs: MLUtils' observation interface over tensors, typed arrays, JS arrays, tuples/objects of
 // them and custom containers. Indices are 0-based (JavaScript), observations sit along the LAST dim.
+import { checkNotPromise } from "@flux/functors";
 import { selectobs, type Tensor } from "@flux/kernels";
 import { containerKind, type ObsContainer, type TypedArrayLike } from "./container.js";
 import { DataArgumentError, NotADataContainerError, ObsCountMismatchError } from "./errors.js";
@@ -25,6 +26,7 @@ function describe(x: unknown): string {
  * numobs({ x: zeros([4, 10]), y: new Int32Array(10) }); // 10
  */
 export function numobs(data: unknown): number {
+  checkNotPromise(data, "numobs", "data");
   switch (containerKind(data)) {
     case "tensor": {
       const t = data as Tensor;
@@ -71,6 +73,7 @@ function commonCount(parts: readonly (readonly [string, unknown])[]): number {
  * getobs({ x: xs, y: ys }, [5, 7]);        // { x: 4×2 tensor, y: the two labels }
  */
 export function getobs(data: unknown, index?: ObsIndex): unknown {
+  checkNotPromise(data, "getobs", "data");
   if (index === undefined) return data;
   const n = numobs(data);
   const many = typeof index !== "number";

@@ -5,9 +5,6 @@ import { numobs } from "./observation.js";
 
 /**
  * @internal A uniformly random permutation of 0..n-1 (Fisher-Yates) drawn from `rng`.
- *
- * @example
- * randperm(5, rng(1)); // e.g. [3, 0, 4, 1, 2]
  */
 export function randperm(n: number, rng: Rng): number[] {
   const p = Array.from({ length: n }, (_, i) => i);

@@ -1,30 +1,9 @@
 // Test fixtures: the devices the device-iterator suite runs on. "cpu2:0" is a real second device backed by
-// the CPU kernels (always there); "webgpu:0" joins when kernels has a working WebGPU backend. With
-// FLUX_REQUIRE_WEBGPU=1 a missing WebGPU adapter is a failure, not a skip.
-import {
-  getBackend,
-  isTensor,
-  listBackends,
-  registerBackend,
-  cpuBackendProvider,
-  type Tensor,
-  toDevice,
-} from "@flux/kernels";
+// the CPU kernels (always there); "webgpu:0" joins when kernels' WebGPU test gate
+// (packages/kernels/src/webgpu/testing.ts) says it works.
+import { isTensor, registerBackend, cpuBackendProvider, type Tensor, toDevice } from "@flux/kernels";
 
 registerBackend("cpu2", cpuBackendProvider("cpu2"));
-
-/** Why WebGPU is unavailable, or null when `webgpu:0` works. */
-export async function webgpuProblem(): Promise<string | null> {
-  if (!listBackends().includes("webgpu")) return "@flux/kernels has no webgpu backend registered";
-  try {
-    await getBackend("webgpu:0");
-    return null;
-  } catch (e) {
-    return `webgpu:0 failed to start: ${(e as Error).message}`;
-  }
-}
-
-export const requireWebgpu = process.env.FLUX_REQUIRE_WEBGPU === "1";
 
 /**
  * A device function like @flux/devices' device objects: moves every tensor leaf of arrays/objects to

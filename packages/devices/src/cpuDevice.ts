@@ -1,7 +1,7 @@
 // The CPU device (MLDataDevices' `cpu_device`).
-import { type Device, internDevice } from "./device";
-import { type Eltype, isEltype } from "./eltype";
-import { DevicesError } from "./errors";
+import { type Device, internDevice } from "./device.js";
+import { type Eltype, isEltype } from "./eltype.js";
+import { DevicesError } from "./errors.js";
 
 /**
  * The CPU device: `await cpuDevice()(x)` moves every tensor of `x` to the CPU.

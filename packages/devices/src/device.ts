@@ -1,12 +1,13 @@
 // Device objects: a device IS the transfer function (MLDataDevices: `(dev::AbstractDevice)(x)`), a function
 // object with read-only properties. Devices are interned, so `getDevice(x) === dev` holds for default eltypes.
+import { checkNotPromise } from "@flux/functors";
 import { type Device as KernelsDevice, deviceOf } from "@flux/kernels";
-import type { DeviceIterator } from "./deviceIterator";
-import { type Eltype, eltypeText } from "./eltype";
-import { DevicesError } from "./errors";
-import type { DATALOADER } from "./isLoader";
-import { makeDeviceIterator } from "./deviceIterator";
-import { moveTree, type TransferOptions } from "./transfer";
+import type { DeviceIterator } from "./deviceIterator.js";
+import { type Eltype, eltypeText } from "./eltype.js";
+import { DevicesError } from "./errors.js";
+import type { DATALOADER } from "./isLoader.js";
+import { makeDeviceIterator } from "./deviceIterator.js";
+import { moveTree, type TransferOptions } from "./transfer.js";
 
 /**
  * What `dev(x)` / `gpu(x)` return, as at run time (see `isLoader`): a loader (a value whose type carries the
@@ -121,6 +122,7 @@ export function internDevice(spec: DeviceSpec): Device {
 }
 
 function transferCall(dev: Device, x: unknown, options: TransferOptions | undefined): unknown {
+  checkNotPromise(x, "dev", "x");
   if (dev.backend === null) {
     return Promise.reject(
       new DevicesError(

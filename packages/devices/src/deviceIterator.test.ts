@@ -1,11 +1,11 @@
 import { DisposedTensorError, type Tensor, tensor } from "@flux/kernels";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEVICE_ITERATOR, DeviceIterator } from "./deviceIterator";
-import { registerGpuBackend } from "./gpuBackends";
-import { gpuDevice } from "./gpuDevice";
-import { gpu } from "./gpuCpu";
-import { DATALOADER, isLoader } from "./isLoader";
-import { fakeGpuProvider } from "./testBackends";
+import { DEVICE_ITERATOR, DeviceIterator } from "./deviceIterator.js";
+import { registerGpuBackend } from "./gpuBackends.js";
+import { gpuDevice } from "./gpuDevice.js";
+import { gpu } from "./gpuCpu.js";
+import { DATALOADER, isLoader } from "./isLoader.js";
+import { fakeGpuProvider } from "./testBackends.js";
 
 beforeAll(() => {
   registerGpuBackend("itgpu", fakeGpuProvider("itgpu", 1));

@@ -5,10 +5,10 @@
 // device function (so it infers what it made by comparing tensor sets, where moveTree here reports it), it owns
 // the loader's sliced batches too, and it imports nothing from @flux/devices at run time.
 import type { Tensor } from "@flux/kernels";
-import type { Device } from "./device";
-import { DevicesError } from "./errors";
-import { isLoader } from "./isLoader";
-import { moveTree, type TransferOptions } from "./transfer";
+import type { Device } from "./device.js";
+import { DevicesError } from "./errors.js";
+import { isLoader } from "./isLoader.js";
+import { moveTree, type TransferOptions } from "./transfer.js";
 
 /**
  * An async iterable that moves each item of `source` to `device` (like `await device(item)`).

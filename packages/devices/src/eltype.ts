@@ -1,4 +1,4 @@
-// Element-type rules of a transfer (SPEC §3, MLDataDevices' `eltype` argument): which dtype a tensor gets on
+// Element-type rules of a transfer (MLDataDevices' `eltype` argument; the README's "Element types" table): which dtype a tensor gets on
 // its way to a device. Only float tensors are ever converted; integers, bools and scalars are never touched.
 import { type DType, isFloat } from "@flux/kernels";
 

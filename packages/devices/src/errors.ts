@@ -1,5 +1,5 @@
 // Named error classes with stable `code`s. Messages start with "[@flux/devices]", say what was tried and what
-// to do next (SPEC §0), so a user can act on them without reading our source.
+// to do next (the error rule of every @flux package, docs/ARCHITECTURE.md), so a user can act on them without reading our source.
 
 /**
  * Base class of the errors thrown by `@flux/devices` (except `DeviceIdError`, which is a `RangeError`).
@@ -92,5 +92,36 @@ export class InvalidBackendError extends DevicesError {
 export class DeviceDTypeError extends DevicesError {
   constructor(message: string) {
     super("ERR_DEVICE_DTYPE", message);
+  }
+}
+
+/**
+ * Thrown when the preference file (`flux.config.json`) cannot be used: not valid JSON (`line` and `column`
+ * say where), not a JSON object, not a regular file, larger than 1 MiB, or locked by another process for
+ * too long. `setGpuBackend` throws it rather than overwrite or delete a file it cannot parse; selection only
+ * warns and selects automatically.
+ *
+ * @example
+ * await setGpuBackend("webgpu"); // PreferencesFileError: /app/flux.config.json: it is not valid JSON at line 3, column 1 ...
+ */
+export class PreferencesFileError extends DevicesError {
+  /** The file. */
+  readonly path: string;
+  /** What is wrong with it, e.g. "it is not valid JSON at line 3, column 1 (...)". */
+  readonly reason: string;
+  /** 1-based line of the JSON error, when it is one. */
+  readonly line?: number;
+  /** 1-based column of the JSON error, when it is one. */
+  readonly column?: number;
+  constructor(path: string, why: string, where: { line?: number; column?: number } = {}) {
+    super(
+      "ERR_PREFERENCES_FILE",
+      `${path}: ${why}. Fix the file by hand (or delete it); @flux/devices never overwrites or deletes a ` +
+        "preference file it cannot read.",
+    );
+    this.path = path;
+    this.reason = why;
+    if (where.line !== undefined) this.line = where.line;
+    if (where.column !== undefined) this.column = where.column;
   }
 }

@@ -1,12 +1,12 @@
 import { add, DeviceMismatchError, rng, tensor } from "@flux/kernels";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuDevice } from "./cpuDevice";
-import { UnknownDevice } from "./device";
-import { MixedDevicesError } from "./errors";
-import { getDevice, getDeviceType } from "./getDevice";
-import { registerGpuBackend } from "./gpuBackends";
-import { gpuDevice } from "./gpuDevice";
-import { fakeGpuProvider } from "./testBackends";
+import { cpuDevice } from "./cpuDevice.js";
+import { UnknownDevice } from "./device.js";
+import { MixedDevicesError } from "./errors.js";
+import { getDevice, getDeviceType } from "./getDevice.js";
+import { registerGpuBackend } from "./gpuBackends.js";
+import { gpuDevice } from "./gpuDevice.js";
+import { fakeGpuProvider } from "./testBackends.js";
 
 beforeAll(() => {
   registerGpuBackend("other", fakeGpuProvider("other", 2));

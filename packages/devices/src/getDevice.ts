@@ -1,11 +1,11 @@
 // `getDevice(x)` / `getDeviceType(x)` (MLDataDevices): the one device all tensor leaves of `x` sit on.
-import { fleavesWithPath, keyPathString } from "@flux/functors";
+import { checkNotPromise, fleavesWithPath, keyPathString } from "@flux/functors";
 import type { Device as KernelsDevice } from "@flux/kernels";
-import { cpuDevice } from "./cpuDevice";
-import { type Device, internDevice, UnknownDevice } from "./device";
-import { MixedDevicesError } from "./errors";
-import { isDeviceAgnostic, isOpaqueLeaf, isTensorLeaf } from "./leaves";
-import { visibleIdOf } from "./visibleDevices";
+import { cpuDevice } from "./cpuDevice.js";
+import { type Device, internDevice, UnknownDevice } from "./device.js";
+import { MixedDevicesError } from "./errors.js";
+import { isDeviceAgnostic, isOpaqueLeaf, isTensorLeaf } from "./leaves.js";
+import { visibleIdOf } from "./visibleDevices.js";
 
 /**
  * The device of every tensor leaf of `x`, as a (callable) device object with the default eltype.
@@ -19,6 +19,7 @@ import { visibleIdOf } from "./visibleDevices";
  * getDevice([1, "a"]);                               // null
  */
 export function getDevice(x: unknown): Device | null {
+  checkNotPromise(x, "getDevice", "x");
   let found: Device | null = null;
   let foundPath = "";
   for (const [path, leaf] of fleavesWithPath(x, { exclude: isOpaqueLeaf })) {
@@ -49,6 +50,7 @@ export function getDevice(x: unknown): Device | null {
  * getDeviceType({ w: zeros([2]) }); // "cpu"
  */
 export function getDeviceType(x: unknown): string | null {
+  checkNotPromise(x, "getDeviceType", "x");
   let found: string | null = null;
   let foundPath = "";
   for (const [path, leaf] of fleavesWithPath(x, { exclude: isOpaqueLeaf })) {
@@ -81,7 +83,7 @@ function leafDevice(leaf: unknown): Device | null {
  * @internal The device object for a kernels descriptor (visible ids under FLUX_VISIBLE_DEVICES; a hidden
  * adapter gives UnknownDevice).
  */
-export function deviceOfTensor(d: KernelsDevice): Device {
+function deviceOfTensor(d: KernelsDevice): Device {
   if (d.backend === "cpu") return cpuDevice();
   const id = visibleIdOf(d.backend, d.id);
   if (id === null) return UnknownDevice;

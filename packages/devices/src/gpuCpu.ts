@@ -1,9 +1,10 @@
 // Flux's conveniences: `gpu(x) = gpu_device()(x)` and `cpu(x) = cpu_device()(x)`.
-import { cpuDevice } from "./cpuDevice";
-import type { Moved } from "./device";
-import { makeDeviceIterator } from "./deviceIterator";
-import { gpuDevice } from "./gpuDevice";
-import type { TransferOptions } from "./transfer";
+import { checkNotPromise } from "@flux/functors";
+import { cpuDevice } from "./cpuDevice.js";
+import type { Moved } from "./device.js";
+import { makeDeviceIterator } from "./deviceIterator.js";
+import { gpuDevice } from "./gpuDevice.js";
+import type { TransferOptions } from "./transfer.js";
 
 /**
  * Moves `x` to the GPU `gpuDevice()` selects (the CPU, with a one-time warning, when there is none): every
@@ -15,6 +16,7 @@ import type { TransferOptions } from "./transfer";
  * for await (const [x, y] of gpu(loader)) { ... }
  */
 export function gpu<T>(x: T, options?: TransferOptions): Moved<T> {
+  checkNotPromise(x, "gpu", "x");
   const it = makeDeviceIterator(gpuDevice(), x, options);
   if (it !== undefined) return it as Moved<T>;
   return gpuDevice().then((dev) => dev(x, options) as Promise<unknown>) as Moved<T>;
@@ -27,5 +29,6 @@ export function gpu<T>(x: T, options?: TransferOptions): Moved<T> {
  * const hostModel = await cpu(gpuModel);
  */
 export function cpu<T>(x: T, options?: TransferOptions): Moved<T> {
+  checkNotPromise(x, "cpu", "x");
   return cpuDevice()(x, options);
 }

@@ -1,12 +1,15 @@
-// `gpuDevice(id?, { eltype, force })` (MLDataDevices' `gpu_device`) and `resetGpuDevice()`. The choice is
-// cached, CPU fallback included, until resetGpuDevice(); after gpuDevice(k) a plain gpuDevice() returns k.
-import { cpuDevice } from "./cpuDevice";
-import { type Device, internDevice } from "./device";
-import { type Eltype, isEltype } from "./eltype";
-import { DeviceIdError, DeviceSelectionError, DevicesError } from "./errors";
-import { clearProbes, visibleAdapters } from "./gpuBackends";
-import { chooseBackend } from "./select";
-import { warnOnce } from "./warnOnce";
+// `gpuDevice(id?, { eltype, force, allowSoftware, warn })` (MLDataDevices' `gpu_device`), `resetGpuDevice()`
+// and `deviceReport()`. The choice is cached, CPU fallback included, until resetGpuDevice(); after
+// gpuDevice(k) a plain gpuDevice() returns k.
+import { cpuDevice } from "./cpuDevice.js";
+import { type Device, internDevice } from "./device.js";
+import { type Eltype, isEltype } from "./eltype.js";
+import { DeviceIdError, DeviceSelectionError, DevicesError } from "./errors.js";
+import { clearProbes } from "./gpuBackends.js";
+import { lastSelection, type SelectionReport, setLastSelection } from "./report.js";
+import { readEnv } from "./runtime.js";
+import { chooseDevice } from "./select.js";
+import { warnOnce } from "./warnOnce.js";
 
 /** Options of `gpuDevice`. */
 export interface GpuDeviceOptions {
@@ -18,9 +21,23 @@ export interface GpuDeviceOptions {
   readonly eltype?: Eltype;
   /** Throw `DeviceSelectionError` instead of falling back to the CPU. */
   readonly force?: boolean;
+  /**
+   * Let a software adapter be chosen (SwiftShader, llvmpipe/lavapipe, WARP, a fallback adapter: a CPU
+   * running shaders, usually slower than the CPU backend). Default: the FLUX_ALLOW_SOFTWARE_GPU environment
+   * variable (`1`), else `false`.
+   */
+  readonly allowSoftware?: boolean;
+  /**
+   * Print the one-time warning when falling back to the CPU (default `true`; FLUX_SILENCE_WARN_NO_GPU=1
+   * also silences it). Apps that show `lastSelection()` themselves pass `false`.
+   */
+  readonly warn?: boolean;
 }
 
+const OPTION_KEYS = ["eltype", "force", "allowSoftware", "warn"] as const;
+
 let selected: Device | null = null;
+let selectedAllowsSoftware = false;
 // Selections run one at a time, so concurrent first calls probe and warn once.
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -28,10 +45,12 @@ let queue: Promise<unknown> = Promise.resolve();
  * The GPU device to use (or the CPU, with a one-time warning, when none works), as a callable device.
  *
  * Selection: the backend preference (`setGpuBackend`, or `FLUX_GPU_BACKEND`) if that backend is loaded and
- * functional, else the first functional backend of `supportedGpuBackends()`, else `cpuDevice()` (warning
- * silenced by `FLUX_SILENCE_WARN_NO_GPU=1`; `force: true` throws `DeviceSelectionError` instead). `id` is the
- * 0-based visible adapter (FLUX_VISIBLE_DEVICES renumbers). The choice is remembered until
- * `resetGpuDevice()`: after `gpuDevice(1)`, `gpuDevice()` returns adapter 1.
+ * works, else the first working backend of `supportedGpuBackends()`, else `cpuDevice()` (warning silenced by
+ * `FLUX_SILENCE_WARN_NO_GPU=1` or `warn: false`; `force: true` throws `DeviceSelectionError` instead).
+ * Software adapters (SwiftShader, llvmpipe, WARP...) are passed over unless `allowSoftware: true` or
+ * `FLUX_ALLOW_SOFTWARE_GPU=1`. `id` is the 0-based visible adapter (FLUX_VISIBLE_DEVICES renumbers). The
+ * choice is remembered until `resetGpuDevice()`: after `gpuDevice(1)`, `gpuDevice()` returns adapter 1.
+ * `lastSelection()` says what was seen and why this device was chosen.
  *
  * @example
  * const dev = await gpuDevice();            // GPUDevice(webgpu:0), or CPUDevice() with a warning
@@ -45,12 +64,56 @@ export function gpuDevice(id?: number, options: GpuDeviceOptions = {}): Promise<
   return run;
 }
 
+/**
+ * Runs the `gpuDevice()` selection if none has run yet (without the console warning) and returns its
+ * report: the adapters seen (hardware or software), the chosen device, and why, in words and as a code.
+ *
+ * @example
+ * const r = await deviceReport();
+ * console.log(`${r.device}: ${r.reason}`); // "CPUDevice(): no Vulkan driver is installed (...)"
+ */
+export async function deviceReport(options: Omit<GpuDeviceOptions, "eltype"> = {}): Promise<SelectionReport> {
+  checkOptions("deviceReport", options);
+  await gpuDevice(undefined, { warn: false, ...options });
+  return lastSelection()!;
+}
+
+function checkOptions(fn: string, options: unknown): asserts options is GpuDeviceOptions {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new DevicesError(
+      "ERR_ARGUMENT",
+      `${fn}: options must be an object such as { force: true } (or left out), got ${
+        options === null ? "null" : Array.isArray(options) ? "an array" : typeof options
+      }.`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      const near = OPTION_KEYS.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
+      throw new DevicesError(
+        "ERR_ARGUMENT",
+        `${fn}: unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ""}. Options are ${OPTION_KEYS.join(", ")}.`,
+      );
+    }
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of ["force", "allowSoftware", "warn"]) {
+    if (o[key] !== undefined && typeof o[key] !== "boolean") {
+      throw new DevicesError(
+        "ERR_ARGUMENT",
+        `${fn}: option ${key} must be true or false, got ${JSON.stringify(o[key])}.`,
+      );
+    }
+  }
+}
+
 async function select(id: number | undefined, options: GpuDeviceOptions): Promise<Device> {
-  const { eltype, force = false } = options;
-  if (id !== undefined && (!Number.isInteger(id) || id < 0)) {
+  checkOptions("gpuDevice", options);
+  const { eltype, force = false, warn = true } = options;
+  if (id !== undefined && (typeof id !== "number" || !Number.isInteger(id) || id < 0)) {
     throw new DeviceIdError(
       "ERR_DEVICE_ID",
-      `gpuDevice(${String(id)}): device ids are 0-based non-negative integers (gpuDevice(0) is the first ` +
+      `gpuDevice(${describeId(id)}): device ids are 0-based non-negative integers (gpuDevice(0) is the first ` +
         "adapter; Flux's gpu_device(1) is our gpuDevice(0)). List adapters with gpuDevices().",
     );
   }
@@ -60,22 +123,30 @@ async function select(id: number | undefined, options: GpuDeviceOptions): Promis
       `gpuDevice: eltype must be undefined, null, "f32", "f16" or "f64", got ${JSON.stringify(eltype)}.`,
     );
   }
-  if (selected !== null) {
+  const fromEnv = readEnv("FLUX_ALLOW_SOFTWARE_GPU") === "1";
+  const allowSoftware = options.allowSoftware ?? fromEnv;
+  const allowSoftwareSource =
+    options.allowSoftware === true ? "allowSoftware: true was passed" : "FLUX_ALLOW_SOFTWARE_GPU=1 is set";
+  // A cached CPU fallback is kept, unless this call allows software adapters the cached choice did not.
+  const reselect = selected !== null && !selected.isGpu && allowSoftware && !selectedAllowsSoftware;
+  if (selected !== null && !reselect) {
     if (id === undefined) {
       if (force && !selected.isGpu) {
+        const why = lastSelection();
         throw new DeviceSelectionError(
-          "no functional GPU device: the cached selection is the CPU fallback and force is true. Call " +
-            "resetGpuDevice() to run the selection again after fixing the GPU setup.",
+          "no functional GPU device: the cached selection is the CPU fallback and force is true" +
+            `${why ? ` (${why.reason})` : ""}. ${why?.hint ? `${why.hint} ` : ""}Call resetGpuDevice() to run ` +
+            "the selection again after fixing the GPU setup.",
         );
       }
       return selected.withEltype(eltype);
     }
     if (selected.isGpu && selected.id === id) return selected.withEltype(eltype);
   }
-  const backend = await chooseBackend({ force });
+  const outcome = await chooseDevice({ id, force, allowSoftware, allowSoftwareSource, warn });
   let device: Device;
-  if (backend === "cpu") {
-    if (id !== undefined) {
+  if (outcome.adapter === null) {
+    if (id !== undefined && warn) {
       warnOnce(
         "cpu-device-id",
         `[@flux/devices] gpuDevice(${id}): no GPU is in use, so the device id does not apply to the CPU ` +
@@ -84,20 +155,32 @@ async function select(id: number | undefined, options: GpuDeviceOptions): Promis
     }
     device = cpuDevice();
   } else {
-    const physical = await visibleAdapters(backend);
-    const want = id ?? 0;
-    if (want >= physical.length) {
-      throw new DeviceIdError(
-        "ERR_DEVICE_ID_OUT_OF_RANGE",
-        `gpuDevice(${want}): backend "${backend}" has ${physical.length} visible adapter(s)` +
-          `${physical.length > 0 ? ` (ids 0 to ${physical.length - 1})` : ""}. List them with gpuDevices(); ` +
-          "FLUX_VISIBLE_DEVICES may hide some.",
-      );
-    }
-    device = internDevice({ backend, id: want, physical: physical[want]!, eltype: undefined });
+    const a = outcome.adapter;
+    device = internDevice({ backend: outcome.backend, id: a.id, physical: a.physicalId, eltype: undefined });
   }
   selected = device;
+  selectedAllowsSoftware = allowSoftware;
+  setLastSelection({ ...outcome.report, device: String(device) });
   return device.withEltype(eltype);
+}
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function describeId(id: unknown): string {
+  if (typeof id === "string") return JSON.stringify(id);
+  if (id !== null && typeof id === "object")
+    return typeof (id as { then?: unknown }).then === "function" ? "a Promise" : "an object";
+  return String(id);
 }
 
 /**
@@ -109,5 +192,7 @@ async function select(id: number | undefined, options: GpuDeviceOptions): Promis
  */
 export function resetGpuDevice(): void {
   selected = null;
+  selectedAllowsSoftware = false;
+  setLastSelection(null);
   clearProbes();
 }

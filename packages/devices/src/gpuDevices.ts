@@ -1,8 +1,8 @@
 // `gpuDevices()`: the visible adapters of every loadable GPU backend (the role of `CUDA.devices()`).
 import { getBackend } from "@flux/kernels";
-import { loaded, supportedGpuBackends, visibleAdapters } from "./gpuBackends";
-import { warnOnce } from "./warnOnce";
-import { loadWebGPUModule } from "./webgpuModule";
+import { inspectBackend, supportedGpuBackends } from "./gpuBackends.js";
+import { warnOnce } from "./warnOnce.js";
+import { loadWebGPUModule } from "./webgpuModule.js";
 
 /** One visible adapter. */
 export interface GpuDeviceInfo {
@@ -14,6 +14,8 @@ export interface GpuDeviceInfo {
   readonly physicalId: number;
   /** A human-readable name (adapter description, or vendor and architecture). */
   readonly name: string;
+  /** A CPU renderer (SwiftShader, llvmpipe/lavapipe, WARP, a fallback adapter) rather than a GPU. */
+  readonly software: boolean;
   /** Numeric device limits the backend reports (WebGPU's `GPUSupportedLimits`), `{}` if none. */
   readonly limits: Readonly<Record<string, number>>;
 }
@@ -26,23 +28,35 @@ interface AdapterInfoLike {
 }
 
 /**
- * Lists the visible adapters of every supported GPU backend that loads, in selection order. Backends that
- * fail to enumerate are skipped with a one-time warning. Creates each adapter's backend.
+ * Lists the visible adapters of every supported GPU backend that can start here, in selection order,
+ * software adapters included (marked `software: true`; `gpuDevice()` passes over them unless allowed).
+ * Backends that cannot start (no driver, hidden by FLUX_VISIBLE_DEVICES, not installed) are left out
+ * without loading them; `lastSelection()` / `deviceReport()` say why. Creates each adapter's backend only
+ * where no adapter list is available.
  *
  * @example
- * for (const d of await gpuDevices()) console.log(d.id, d.name, d.limits.maxBufferSize);
+ * for (const d of await gpuDevices()) console.log(d.id, d.name, d.software, d.limits.maxBufferSize);
  */
 export async function gpuDevices(): Promise<GpuDeviceInfo[]> {
   const out: GpuDeviceInfo[] = [];
   for (const backend of supportedGpuBackends()) {
-    if (!(await loaded(backend))) continue;
+    const state = await inspectBackend(backend, true);
+    if (!state.ok) continue;
     try {
-      const ids = await visibleAdapters(backend);
       const listed = backend === "webgpu" ? await (await loadWebGPUModule())?.listAdapters?.() : undefined;
-      for (const [id, physicalId] of ids.entries()) {
-        const entry = listed?.find((a) => a.id === physicalId);
+      for (const a of state.adapters) {
+        const { id, physicalId } = a;
+        const software = a.kind === "software";
+        const entry = listed?.find((e) => e.id === physicalId);
         if (entry !== undefined) {
-          out.push({ id, backend, physicalId, name: entry.name, limits: numericFields(entry.limits) });
+          out.push({
+            id,
+            backend,
+            physicalId,
+            name: entry.name,
+            software,
+            limits: numericFields(entry.limits),
+          });
           continue;
         }
         const b = (await getBackend(backend, physicalId)) as object & {
@@ -51,7 +65,7 @@ export async function gpuDevices(): Promise<GpuDeviceInfo[]> {
           limits?: object;
         };
         const name = adapterName(b.adapter ?? b.info, backend, physicalId);
-        out.push({ id, backend, physicalId, name, limits: numericFields(b.limits) });
+        out.push({ id, backend, physicalId, name, software, limits: numericFields(b.limits) });
       }
     } catch (e) {
       warnOnce(
@@ -62,7 +76,6 @@ export async function gpuDevices(): Promise<GpuDeviceInfo[]> {
   }
   return out;
 }
-
 function adapterName(info: AdapterInfoLike | undefined, backend: string, physical: number): string {
   if (info?.description) return info.description;
   const parts = [info?.vendor, info?.architecture, info?.device].filter(

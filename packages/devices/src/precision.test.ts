@@ -1,6 +1,6 @@
 import { tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { f16, f32, f64 } from "./precision";
+import { f16, f32, f64 } from "./precision.js";
 
 describe("f32 / f64 / f16", () => {
   it("convert float tensors only and keep ties", async () => {

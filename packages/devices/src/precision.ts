@@ -2,8 +2,8 @@
 // their own device; integers, bools, scalars and everything else are untouched. Synchronous: casts enqueue.
 import { type FmapOptions, fmap, fmapOptions } from "@flux/functors";
 import { cast, isFloat } from "@flux/kernels";
-import type { FloatDType } from "./eltype";
-import { isOpaqueLeaf, isTensorLeaf } from "./leaves";
+import type { FloatDType } from "./eltype.js";
+import { isOpaqueLeaf, isTensorLeaf } from "./leaves.js";
 
 function convertFloats<T>(x: T, dtype: FloatDType): T {
   return fmap(

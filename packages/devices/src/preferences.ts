@@ -1,7 +1,8 @@
 // Where the GPU backend preference lives (the role of Preferences.jl's LocalPreferences.toml):
 // - Node, Bun, Deno: `flux.config.json` next to the nearest package.json above the current directory (the
 //   project root, as LocalPreferences.toml sits next to Project.toml), key `"gpuBackend"`. Other keys in the
-//   file are kept. Re-read on every selection, so no restart is needed.
+//   file are kept. Read lazily (never at import time) on every selection, so no restart is needed; how the
+//   file is read and updated safely is ./preferencesFile.ts.
 // - Browsers: `localStorage["flux.gpuBackend"]`.
 // - Where neither can be used (Deno without --allow-read/--allow-write, read-only disks, workers without
 //   storage): an in-memory value for this process, after one warning.
@@ -13,8 +14,10 @@ import {
   loadFs,
   loadFsSync,
   runtimeName,
-} from "./runtime";
-import { warnOnce } from "./warnOnce";
+} from "./runtime.js";
+import { PreferencesFileError } from "./errors.js";
+import { readPreferencesFile, updatePreferencesFile } from "./preferencesFile.js";
+import { warnOnce } from "./warnOnce.js";
 
 /** The preference file's name. */
 export const PREFERENCES_FILE = "flux.config.json";
@@ -82,23 +85,16 @@ export function readStoredPreferenceSync(fs: FsLike | null = loadFsSync()): Stor
   }
   const path = preferencesPath(fs);
   if (fs === null || path === null) return { status: "unavailable", reason: noFileAccessReason() };
-  let text: string;
-  try {
-    if (!fs.existsSync(path)) return { status: "unset", where: path };
-    text = fs.readFileSync(path, "utf8");
-  } catch (e) {
-    return { status: "unavailable", reason: `${path} cannot be read (${(e as Error).message})` };
+  const r = readPreferencesFile(fs, path);
+  switch (r.status) {
+    case "missing":
+      return { status: "unset", where: path };
+    case "unreadable":
+      return { status: "unavailable", reason: `${path} cannot be read (${r.reason})` };
+    case "invalid":
+      return { status: "corrupt", reason: r.error.reason, where: path };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { status: "corrupt", reason: `it is not valid JSON (${(e as Error).message})`, where: path };
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    return { status: "corrupt", reason: "it does not hold a JSON object", where: path };
-  }
-  const v = (json as Record<string, unknown>)[PREFERENCE_KEY];
+  const v = r.data[PREFERENCE_KEY];
   if (v === undefined) return { status: "unset", where: path };
   if (typeof v !== "string") {
     return {
@@ -150,8 +146,9 @@ export async function effectivePreference(env: string | undefined): Promise<Effe
 }
 
 /**
- * @internal Stores (or, with `null`, deletes) the preference. Falls back to memory with one warning where
- * it cannot be persisted. Returns where it went.
+ * @internal Stores (or, with `null`, deletes) the preference, keeping the file's other keys (the file goes
+ * when no key is left). Falls back to memory with one warning where it cannot be persisted; throws
+ * `PreferencesFileError` (the file untouched) when the file exists but cannot be parsed. Returns where it went.
  */
 export async function writePreference(value: string | null): Promise<{ where: string; persisted: boolean }> {
   const storage = browserStorage();
@@ -172,25 +169,16 @@ export async function writePreference(value: string | null): Promise<{ where: st
     return keepInMemory(value, `Deno has no write permission for ${path} (run with --allow-write)`);
   }
   try {
-    let obj: Record<string, unknown> = {};
-    if (fs.existsSync(path)) {
-      try {
-        const parsed: unknown = JSON.parse(fs.readFileSync(path, "utf8"));
-        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-          obj = parsed as Record<string, unknown>;
-        }
-      } catch {
-        // An unreadable file is replaced: the user is setting the value it failed to hold.
-      }
-    }
-    if (value === null) delete obj[PREFERENCE_KEY];
-    else obj[PREFERENCE_KEY] = value;
-    if (Object.keys(obj).length === 0) {
-      if (fs.existsSync(path)) fs.unlinkSync(path);
-    } else fs.writeFileSync(path, `${JSON.stringify(obj, null, 2)}\n`);
+    updatePreferencesFile(fs, path, (obj) => {
+      if (value === null) delete obj[PREFERENCE_KEY];
+      else obj[PREFERENCE_KEY] = value;
+      return Object.keys(obj).length === 0 ? null : obj;
+    });
     memory = null;
     return { where: path, persisted: true };
   } catch (e) {
+    // A file that cannot be parsed is the user's to fix: never replaced, never deleted, never hidden.
+    if (e instanceof PreferencesFileError) throw e;
     return keepInMemory(value, `${path} cannot be written (${(e as Error).message})`);
   }
 }
@@ -211,7 +199,7 @@ function noFileAccessReason(): string {
     : "this runtime has neither file access nor localStorage";
 }
 
-/** @internal Forgets the in-memory preference (tests). */
-export function resetMemoryPreference(): void {
-  memory = null;
+/** @internal The value kept in memory for this process (`undefined`: none; `null`: deleted in memory). */
+export function memoryPreference(): string | null | undefined {
+  return memory === null ? undefined : memory.value;
 }

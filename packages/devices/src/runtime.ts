@@ -1,5 +1,6 @@
 // Runtime detection and runtime-neutral access to the environment and to `node:fs`, so that the package
 // stays importable in browsers (no static `node:` import) and never triggers a Deno permission prompt.
+import type { PrefsFs } from "./preferencesFile.js";
 
 /** The JavaScript runtime we are in. */
 export type RuntimeName = "node" | "bun" | "deno" | "browser" | "other";
@@ -44,32 +45,16 @@ export function denoGranted(desc: { name: string; path?: string; variable?: stri
 }
 
 /**
- * Reads an environment variable; `undefined` where there is none, no access (Deno without `--allow-env`),
- * or no environment at all (browsers). An empty string counts as unset.
+ * Reads an environment variable: @flux/kernels' shared `readEnv` (`undefined` where unset, empty, or not
+ * readable without a permission the user did not grant, e.g. Deno without `--allow-env`; never prompts).
  *
  * @example
  * readEnv("FLUX_GPU_BACKEND"); // "webgpu" or undefined
  */
-export function readEnv(name: string): string | undefined {
-  let v: string | undefined;
-  try {
-    if (g.Deno !== undefined) {
-      if (!denoGranted({ name: "env", variable: name })) return undefined;
-      v = g.Deno.env.get(name);
-    } else v = g.process?.env?.[name];
-  } catch {
-    return undefined;
-  }
-  return v === undefined || v === "" ? undefined : v;
-}
+export { readEnv } from "@flux/kernels";
 
-/** The subset of `node:fs` we use. */
-export interface FsLike {
-  readFileSync(path: string, encoding: "utf8"): string;
-  writeFileSync(path: string, data: string): void;
-  existsSync(path: string): boolean;
-  unlinkSync(path: string): void;
-}
+/** The subset of `node:fs` we use (the preference file's needs, see ./preferencesFile.ts). */
+export interface FsLike extends PrefsFs {}
 
 /**
  * `node:fs` where the runtime has it (Node, Bun, Deno), else `null` (browsers). Synchronous where the

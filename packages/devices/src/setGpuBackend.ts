@@ -1,12 +1,17 @@
-// `setGpuBackend(name)` (MLDataDevices' `gpu_backend!`) and `GPU_BACKEND` (Flux's constant). Unlike Julia,
+// `setGpuBackend(name)` (MLDataDevices' `gpu_backend!`), `gpuBackend()` and `GPU_BACKEND` (Flux's constant). Unlike Julia,
 // the new preference holds from the next gpuDevice() call on, in this process and later ones: no restart.
-import type { Device } from "./device";
-import { InvalidBackendError } from "./errors";
-import { resetGpuDevice } from "./gpuDevice";
-import { supportedGpuBackends } from "./gpuBackends";
-import { readStoredPreference, readStoredPreferenceSync, writePreference } from "./preferences";
-import { readEnv } from "./runtime";
-import { info } from "./warnOnce";
+import type { Device } from "./device.js";
+import { InvalidBackendError } from "./errors.js";
+import { resetGpuDevice } from "./gpuDevice.js";
+import { supportedGpuBackends } from "./gpuBackends.js";
+import {
+  memoryPreference,
+  readStoredPreference,
+  readStoredPreferenceSync,
+  writePreference,
+} from "./preferences.js";
+import { readEnv } from "./runtime.js";
+import { info } from "./warnOnce.js";
 
 /**
  * Persists the GPU backend preference (`""` deletes it). Valid names are `supportedGpuBackends()`; an
@@ -60,18 +65,30 @@ export async function setGpuBackend(backend: string | Device): Promise<void> {
 }
 
 /**
- * The GPU backend preference read when this module was loaded: `FLUX_GPU_BACKEND` if set, else the stored
- * value, else `null` (automatic selection). Flux's `GPU_BACKEND`. A later `setGpuBackend` does not change
- * this constant (read `await readStoredPreference()` for the current value) but does affect `gpuDevice()`.
+ * The GPU backend preference in effect now: `FLUX_GPU_BACKEND` if set, else a value kept in memory for this
+ * process (where nothing could be stored), else the stored one (`flux.config.json` or `localStorage`), else
+ * `null` (automatic selection). Reads the file each call, synchronously, and never throws (an unreadable
+ * file gives `null`; `readStoredPreference()` says why).
  *
  * @example
- * GPU_BACKEND; // "webgpu" or null
+ * await setGpuBackend("webgpu"); gpuBackend(); // "webgpu"
  */
-export const GPU_BACKEND: string | null = preferenceAtStart();
-
-function preferenceAtStart(): string | null {
+export function gpuBackend(): string | null {
   const env = readEnv("FLUX_GPU_BACKEND");
   if (env !== undefined) return env;
+  const mem = memoryPreference();
+  if (mem !== undefined) return mem;
   const s = readStoredPreferenceSync();
   return s.status === "set" ? s.value : null;
 }
+
+/**
+ * Flux's `GPU_BACKEND`: the `FLUX_GPU_BACKEND` environment variable when this module was loaded, else
+ * `null`. Loading the package never reads a file (a hand-made `flux.config.json` that is a FIFO or a link to
+ * /dev/zero must not hang an import), so the stored preference is read by `gpuBackend()` and by every
+ * `gpuDevice()` selection instead.
+ *
+ * @example
+ * GPU_BACKEND; // "webgpu" when started with FLUX_GPU_BACKEND=webgpu, else null
+ */
+export const GPU_BACKEND: string | null = readEnv("FLUX_GPU_BACKEND") ?? null;

@@ -1,11 +1,11 @@
 import { isTensor, memory, rng, type Tensor, tensor, zeros } from "@flux/kernels";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuDevice } from "./cpuDevice";
-import { DeviceDTypeError } from "./errors";
-import { getDevice } from "./getDevice";
-import { gpuDevice } from "./gpuDevice";
-import { registerGpuBackend } from "./gpuBackends";
-import { fakeGpuProvider } from "./testBackends";
+import { cpuDevice } from "./cpuDevice.js";
+import { DeviceDTypeError } from "./errors.js";
+import { getDevice } from "./getDevice.js";
+import { gpuDevice } from "./gpuDevice.js";
+import { registerGpuBackend } from "./gpuBackends.js";
+import { fakeGpuProvider } from "./testBackends.js";
 
 beforeAll(() => {
   process.env.FLUX_SILENCE_WARN_NO_GPU = "1";

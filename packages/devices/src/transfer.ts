@@ -2,10 +2,10 @@
 // rule, then one `fmap` rebuild. Tensors are moved concurrently; on failure the copies already made are freed.
 import { type FmapOptions, fleaves, fmap, fmapOptions } from "@flux/functors";
 import { cast, type DType, getBackend, type Tensor, tensor, toDevice } from "@flux/kernels";
-import type { Device } from "./device";
-import { targetDType } from "./eltype";
-import { DeviceDTypeError, DevicesError } from "./errors";
-import { isOpaqueLeaf, isTensorLeaf } from "./leaves";
+import type { Device } from "./device.js";
+import { targetDType } from "./eltype.js";
+import { DeviceDTypeError, DevicesError } from "./errors.js";
+import { isOpaqueLeaf, isTensorLeaf } from "./leaves.js";
 
 /** Options of a transfer, `dev(x, options)`. */
 export interface TransferOptions {
@@ -84,7 +84,7 @@ export async function moveTree<T>(dev: Device, x: T, options?: TransferOptions):
  * Converts on whichever side stores the target dtype (before upload when possible: fewer bytes, and a GPU
  * may not store the source dtype, e.g. f64).
  */
-export async function moveTensor(dev: Device, t: Tensor): Promise<Tensor> {
+async function moveTensor(dev: Device, t: Tensor): Promise<Tensor> {
   const to = dev.device;
   if (to === null) throw new DevicesError("ERR_UNKNOWN_DEVICE", "cannot move a tensor to UnknownDevice().");
   const dtype = targetDType(t.dtype, dev.eltype, dev.isGpu);

@@ -1,7 +1,7 @@
-// FLUX_VISIBLE_DEVICES plays the part of CUDA_VISIBLE_DEVICES (SPEC §3): `-1` hides every GPU, `0,2` keeps
+// FLUX_VISIBLE_DEVICES plays the part of CUDA_VISIBLE_DEVICES: `-1` hides every GPU, `0,2` keeps
 // those adapters and renumbers them from 0. Read on every use, so a test or a launcher can change it.
-import { readEnv } from "./runtime";
-import { warnOnce } from "./warnOnce";
+import { readEnv } from "./runtime.js";
+import { warnOnce } from "./warnOnce.js";
 
 const ENV = "FLUX_VISIBLE_DEVICES";
 

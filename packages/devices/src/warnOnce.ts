@@ -1,4 +1,4 @@
-// One-time warnings and plain info messages. A warning that can repeat is printed once per process (SPEC §0),
+// One-time warnings and plain info messages. A warning that can repeat is printed once per process (a rule of every @flux package),
 // keyed by what it is about, so a loop calling gpuDevice() does not flood the console.
 
 const warned = new Set<string>();

@@ -5,8 +5,8 @@
 // (`updateInPlace(state, model, await averageGradients(b, grad))`: one allreduce per step for the whole
 // model), and rank 0 prints the test accuracy after each epoch.
 //
-//   mpirun -n 2 node examples/fashion-mnist.mjs --data ../../../shared/datasets/fashion-mnist --train 12000
-//   node examples/fashion-mnist.mjs --threads 2 --data ../../../shared/datasets/fashion-mnist --train 12000
+//   mpirun -n 2 node examples/fashion-mnist.mjs --data "$FLUX_FASHION_MNIST_DIR" --train 12000
+//   node examples/fashion-mnist.mjs --threads 2 --data "$FLUX_FASHION_MNIST_DIR" --train 12000
 //   node examples/fashion-mnist.mjs --data ...          (no launcher: a one-rank job, the baseline)
 //
 // Options: --data DIR (the four IDX files), --train N (first N training images; default all 60000),

@@ -1,5 +1,5 @@
 // The backend object every API call takes (Flux's `AbstractFluxDistributedBackend` instances).
-import type { Transport } from "./transport";
+import type { Transport } from "./transport.js";
 
 /**
  * A started distributed backend: this process's (or thread's) membership in a group of workers.

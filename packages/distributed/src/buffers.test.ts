@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allocate, dtypeCode, dtypeFromCode, dtypeOf, isCollectiveArray } from "./buffers";
-import { DistributedArgumentError } from "./errors";
+import { allocate, dtypeCode, dtypeFromCode, dtypeOf, isCollectiveArray } from "./buffers.js";
+import { DistributedArgumentError } from "./errors.js";
 
 describe("buffers", () => {
   it("maps typed arrays to kernels' dtype names and stable codes", () => {

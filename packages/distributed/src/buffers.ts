@@ -1,7 +1,7 @@
 // The typed arrays a collective accepts, and the dtype names shared with @flux/kernels.
-import { DistributedArgumentError } from "./errors";
+import { DistributedArgumentError } from "./errors.js";
 
-/** A typed array a collective can carry (the element types of SPEC §0 that live on the CPU). */
+/** A typed array a collective can carry (the @flux/kernels element types that live on the CPU; bool travels as u8). */
 export type CollectiveArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
 
 /** Element type names, as @flux/kernels spells them. */

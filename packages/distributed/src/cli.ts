@@ -2,8 +2,8 @@
 // flux-distributed --threads N script.js: run a training script on N worker threads (ThreadsBackend).
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import { DistributedError } from "./errors";
-import { launchThreads } from "./threads/launch";
+import { DistributedError } from "./errors.js";
+import { launchThreads } from "./threads/launch.js";
 
 const USAGE =
   "usage: flux-distributed --threads N [--timeout-ms MS] script.js [script args...]\n" +

@@ -1,9 +1,9 @@
 import { UnawaitedPromiseError } from "@flux/functors";
 import { tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { allreduce, barrier, bcast, reduce } from "./collectives";
-import { DistributedArgumentError, DistributedMismatchError } from "./errors";
-import { inProcessBackends, onRanks } from "./testing/inProcessGroup";
+import { allreduce, barrier, bcast, reduce } from "./collectives.js";
+import { DistributedArgumentError, DistributedMismatchError } from "./errors.js";
+import { inProcessBackends, onRanks } from "./testing/inProcessGroup.js";
 
 describe("collectives (4 in-process ranks)", () => {
   it("allreduce avg mutates a typed array in place and returns it", async () => {

@@ -1,11 +1,11 @@
 // allreduce / bcast / reduce / barrier: the public collectives, on typed arrays and tensors.
 import { checkNotPromise } from "@flux/functors";
-import type { DistributedBackend } from "./backend";
-import { type CollectiveArray, dtypeFromCode, type CollectiveDtype } from "./buffers";
-import { DistributedArgumentError, DistributedMismatchError } from "./errors";
-import { checkAverage, checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops";
-import { type CollectiveName, checkSignatures, checkThenAllreduce, type LocalSignature } from "./safety";
-import { type HostBuffer, type TensorLike, toHost } from "./tensorLike";
+import type { DistributedBackend } from "./backend.js";
+import { type CollectiveArray, dtypeFromCode, type CollectiveDtype } from "./buffers.js";
+import { DistributedArgumentError, DistributedMismatchError } from "./errors.js";
+import { checkAverage, checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops.js";
+import { type CollectiveName, checkSignatures, checkThenAllreduce, type LocalSignature } from "./safety.js";
+import { type HostBuffer, type TensorLike, toHost } from "./tensorLike.js";
 
 /** What a collective carries: a typed array (mutated in place) or a tensor (a new tensor is returned). */
 export type Collectable = CollectiveArray | TensorLike;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TIMEOUT_MS, resolveTimeout } from "./deadline";
-import { DistributedArgumentError } from "./errors";
-import { checkBackendOptions } from "./options";
+import { DEFAULT_TIMEOUT_MS, resolveTimeout } from "./deadline.js";
+import { DistributedArgumentError } from "./errors.js";
+import { checkBackendOptions } from "./options.js";
 
 describe("the collective deadline", () => {
   it("is 5 minutes unless told otherwise; Infinity waits forever", () => {

@@ -1,5 +1,5 @@
 // The deadline every collective waits under: generous but finite by default, so that no job hangs silently.
-import { DistributedArgumentError } from "./errors";
+import { DistributedArgumentError } from "./errors.js";
 
 /**
  * How long a collective waits for the other ranks before it throws `DistributedTimeoutError`, unless

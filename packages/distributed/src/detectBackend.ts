@@ -1,9 +1,9 @@
 // Picks the backend a script was launched for, so one training script runs under mpirun and threads alike.
-import type { BackendType, DistributedBackend } from "./backend";
-import { detectLauncher } from "./mpi/launcher";
-import { MPIBackend } from "./mpi/mpiBackend";
-import { getThreadsContext } from "./threads/context";
-import { ThreadsBackend } from "./threads/threadsBackend";
+import type { BackendType, DistributedBackend } from "./backend.js";
+import { detectLauncher } from "./mpi/launcher.js";
+import { MPIBackend } from "./mpi/mpiBackend.js";
+import { getThreadsContext } from "./threads/context.js";
+import { ThreadsBackend } from "./threads/threadsBackend.js";
 
 /**
  * `MPIBackend` when an MPI launcher started this process, otherwise `ThreadsBackend` (inside

@@ -1,21 +1,21 @@
 // @flux/distributed: data-parallel training on MPI and worker threads, a port of Flux's DistributedUtils.
-export { DistributedBackend, type BackendType } from "./backend";
-export { initialize, isInitialized, getDistributedBackend, totalWorkers, localRank } from "./initialize";
-export { allreduce, bcast, reduce, barrier, type Collectable, type RootOptions } from "./collectives";
-export { averageGradients } from "./tree/averageGradients";
-export { DEFAULT_TIMEOUT_MS } from "./deadline";
-export type { ReduceOp } from "./ops";
-export type { CollectiveArray, CollectiveDtype } from "./buffers";
-export type { TensorLike } from "./tensorLike";
-export { MPIBackend, type MPIBackendOptions } from "./mpi/mpiBackend";
-export type { MpiFamily } from "./mpi/abi";
-export { ThreadsBackend, type ThreadsBackendOptions } from "./threads/threadsBackend";
-export { launchThreads, type LaunchThreadsOptions } from "./threads/launch";
-export { detectBackend } from "./detectBackend";
-export { synchronize } from "./tree/synchronize";
-export { FluxDistributedModel } from "./tree/fluxDistributedModel";
-export { DistributedDataContainer, shareOf, type ObsContainer } from "./tree/distributedDataContainer";
-export { DistributedOptimizer } from "./tree/distributedOptimizer";
+export { DistributedBackend, type BackendType } from "./backend.js";
+export { initialize, isInitialized, getDistributedBackend, totalWorkers, localRank } from "./initialize.js";
+export { allreduce, bcast, reduce, barrier, type Collectable, type RootOptions } from "./collectives.js";
+export { averageGradients } from "./tree/averageGradients.js";
+export { DEFAULT_TIMEOUT_MS } from "./deadline.js";
+export type { ReduceOp } from "./ops.js";
+export type { CollectiveArray, CollectiveDtype } from "./buffers.js";
+export type { TensorLike } from "./tensorLike.js";
+export { MPIBackend, type MPIBackendOptions } from "./mpi/mpiBackend.js";
+export type { MpiFamily } from "./mpi/abi.js";
+export { ThreadsBackend, type ThreadsBackendOptions } from "./threads/threadsBackend.js";
+export { launchThreads, type LaunchThreadsOptions } from "./threads/launch.js";
+export { detectBackend } from "./detectBackend.js";
+export { synchronize } from "./tree/synchronize.js";
+export { FluxDistributedModel } from "./tree/fluxDistributedModel.js";
+export { DistributedDataContainer, shareOf, type ObsContainer } from "./tree/distributedDataContainer.js";
+export { DistributedOptimizer } from "./tree/distributedOptimizer.js";
 export {
   DistributedError,
   DistributedMismatchError,
@@ -27,7 +27,7 @@ export {
   DistributedPeerFinishedError,
   DistributedMpiError,
   type CollectiveSignature,
-} from "./errors";
+} from "./errors.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { allreduce } from "./collectives";
-import { DistributedNotInitializedError } from "./errors";
-import { getDistributedBackend, initialize, isInitialized, localRank, totalWorkers } from "./initialize";
-import { MPIBackend } from "./mpi/mpiBackend";
-import { ThreadsBackend } from "./threads/threadsBackend";
+import { allreduce } from "./collectives.js";
+import { DistributedNotInitializedError } from "./errors.js";
+import { getDistributedBackend, initialize, isInitialized, localRank, totalWorkers } from "./initialize.js";
+import { MPIBackend } from "./mpi/mpiBackend.js";
+import { ThreadsBackend } from "./threads/threadsBackend.js";
 
 describe("initialize", () => {
   it("getDistributedBackend before initialize throws a named error", () => {

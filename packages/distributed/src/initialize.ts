@@ -1,6 +1,6 @@
 // initialize / getDistributedBackend / totalWorkers / localRank (Flux's DistributedUtils entry points).
-import type { BackendType, DistributedBackend } from "./backend";
-import { DistributedNotInitializedError } from "./errors";
+import type { BackendType, DistributedBackend } from "./backend.js";
+import { DistributedNotInitializedError } from "./errors.js";
 
 const started = new Map<BackendType, Promise<DistributedBackend>>();
 const ready = new Map<BackendType, DistributedBackend>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DistributedArgumentError } from "./errors";
-import { checkAverage, checkOp, combineInto, combinePair, finishAverage, wireOp } from "./ops";
+import { DistributedArgumentError } from "./errors.js";
+import { checkAverage, checkOp, combineInto, combinePair, finishAverage, wireOp } from "./ops.js";
 
 describe("ops", () => {
   it("accepts the four Flux ops and rejects others with a named error", () => {

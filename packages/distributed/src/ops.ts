@@ -1,6 +1,6 @@
 // Reduction operators: Flux's `+`, `max`, `min` and `DistributedUtils.avg`, spelled as strings.
-import { type CollectiveArray, type CollectiveDtype, isIntegerDtype } from "./buffers";
-import { DistributedArgumentError } from "./errors";
+import { type CollectiveArray, type CollectiveDtype, isIntegerDtype } from "./buffers.js";
+import { DistributedArgumentError } from "./errors.js";
 
 /** A reduction operator. `"avg"` is a sum divided by the number of workers (Flux's `DistributedUtils.avg`). */
 export type ReduceOp = "sum" | "avg" | "max" | "min";

@@ -1,5 +1,5 @@
 // The options `initialize` accepts, checked by name: a misspelt key must not be dropped in silence.
-import { DistributedArgumentError } from "./errors";
+import { DistributedArgumentError } from "./errors.js";
 
 // One list for both backends: a script started by mpirun or by the threads launcher passes the same options
 // (`initialize(detectBackend(), opts)`), and each backend ignores the keys that belong to the other.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pauseSync } from "./runtime";
+import { pauseSync } from "./runtime.js";
 
 describe("pauseSync", () => {
   it("blocks for about the time asked (the fatal path relies on it to let stderr through)", () => {

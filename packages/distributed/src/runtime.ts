@@ -11,17 +11,8 @@ function processLike(): ProcessLike | undefined {
   return (globalThis as { process?: ProcessLike }).process;
 }
 
-/** Reads an environment variable; `undefined` where there is no environment (browsers, Deno without -A). */
-export function readEnv(name: string): string | undefined {
-  try {
-    const p = processLike();
-    if (p?.env) return p.env[name];
-    const deno = (globalThis as { Deno?: { env: { get(n: string): string | undefined } } }).Deno;
-    return deno?.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
+/** Reads an environment variable: @flux/kernels' shared reader (never needs a permission Deno did not grant). */
+export { readEnv } from "@flux/kernels";
 
 /** Writes one line to stderr (console.error where there is no stderr stream). */
 export function writeStderr(line: string): void {

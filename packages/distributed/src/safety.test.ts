@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DistributedMismatchError } from "./errors";
-import { checkSignatures, findMismatch, hashNumbers } from "./safety";
-import { inProcessTransports } from "./testing/inProcessGroup";
+import { DistributedMismatchError } from "./errors.js";
+import { checkSignatures, findMismatch, hashNumbers } from "./safety.js";
+import { inProcessTransports } from "./testing/inProcessGroup.js";
 
 const sig = (shape: number[], op = 1, root = 0) =>
   ({

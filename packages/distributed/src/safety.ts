@@ -1,11 +1,11 @@
 // The check every collective runs first: the ranks exchange (collective, length, dtype, op, root, shapes)
 // through one small fixed-size allreduce, so a mismatch becomes our error on every rank instead of
 // MPI_ERR_TRUNCATE, a hang or garbage. A whole gradient tree is checked once, not once per tensor.
-import { dtypeFromCode } from "./buffers";
-import { type CollectiveSignature, DistributedMismatchError } from "./errors";
-import { opFromCode } from "./ops";
-import type { CollectiveArray } from "./buffers";
-import type { Transport, WireOp } from "./transport";
+import { dtypeFromCode } from "./buffers.js";
+import { type CollectiveSignature, DistributedMismatchError } from "./errors.js";
+import { opFromCode } from "./ops.js";
+import type { CollectiveArray } from "./buffers.js";
+import type { Transport, WireOp } from "./transport.js";
 
 const COLLECTIVES = ["allreduce", "bcast", "reduce", "barrier"] as const;
 /** The collectives a header can name. */

@@ -1,9 +1,9 @@
 // Tensors from @flux/kernels, seen structurally (any copy of kernels will do): the collectives need only
 // shape, dtype, device and an async readback, and build results with kernels' `tensor`.
 import { tensor } from "@flux/kernels";
-import { type CollectiveArray, dtypeCode, isCollectiveArray, tryDtypeOf } from "./buffers";
-import { DistributedArgumentError } from "./errors";
-import { INVALID_DTYPE, type LeafSignature } from "./safety";
+import { type CollectiveArray, dtypeCode, isCollectiveArray, tryDtypeOf } from "./buffers.js";
+import { DistributedArgumentError } from "./errors.js";
+import { INVALID_DTYPE, type LeafSignature } from "./safety.js";
 
 /** What a collective needs from a tensor (a @flux/kernels `Tensor` has all of it). */
 export interface TensorLike {

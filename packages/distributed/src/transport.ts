@@ -1,5 +1,5 @@
 // The small interface every backend implements: three in-place collectives on typed arrays, and a rank.
-import type { CollectiveArray } from "./buffers";
+import type { CollectiveArray } from "./buffers.js";
 
 /** The op a transport performs; `"avg"` is finished above the transport (sum, then divide). */
 export type WireOp = "sum" | "max" | "min";

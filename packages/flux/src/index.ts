@@ -14,14 +14,14 @@ export * from "@flux/data";
 export * from "@flux/distributed";
 
 // Collisions, resolved (see ./canonical.ts and README.md).
-export { VERSION } from "./version";
+export { VERSION } from "./version.js";
 // Calling a layer (Flux's `m(x)`) is the user-facing meaning; optim's `apply` (a rule's step, for rule
 // authors, Optimisers.jl's unexported `apply!`) stays on `@flux/optim`.
 export { apply } from "@flux/layers";
 // The same Symbol.for key in both; devices owns DeviceIterator, the protocol's reference implementation.
 export { DEVICE_ITERATOR } from "@flux/devices";
 // Types collide too (tsc reports TS2308 for each one, so `npm run typecheck` catches a new one).
-// Distributed's `ReduceOp` is the SPEC §7 public one ("sum" | "avg" | "max" | "min"); kernels' is the
+// Distributed's `ReduceOp` is the public one of `allreduce`/`reduce` ("sum" | "avg" | "max" | "min"); kernels' is the
 // backend op-name union, still reachable from `@flux/kernels`.
 export type { ReduceOp } from "@flux/distributed";
 // A device in `using Flux` is MLDataDevices' callable device object, not kernels' descriptor.

@@ -19,7 +19,7 @@ import {
   tidy,
   updateInPlace,
   withgradient,
-} from "./index";
+} from "./index.js";
 
 it("README example: a Flux-style training loop through the umbrella alone", async () => {
   setDefaultRng(rng(7));

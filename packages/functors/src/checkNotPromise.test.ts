@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkNotPromise } from "./checkNotPromise";
-import { UnawaitedPromiseError } from "./errors";
+import { checkNotPromise } from "./checkNotPromise.js";
+import { UnawaitedPromiseError } from "./errors.js";
 
 describe("checkNotPromise", () => {
   it("passes values through and names the function and argument of a Promise", () => {
@@ -9,6 +9,7 @@ describe("checkNotPromise", () => {
     const p = Promise.resolve(m);
     expect(() => checkNotPromise(p, "setup", "model")).toThrow(UnawaitedPromiseError);
     expect(() => checkNotPromise(p, "setup", "model")).toThrow(/setup: `model` is a Promise.*forget `await`/);
+    // biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is exactly what this case needs
     expect(() => checkNotPromise({ then: () => {} }, "save", "m")).toThrow(/ERR_UNAWAITED_PROMISE|Promise/);
     expect(checkNotPromise(null, "f", "x")).toBe(null);
   });

@@ -1,7 +1,7 @@
 // One argument check shared by every public entry point that takes a model, a tree or a tensor: a
 // Promise there almost always means a missing `await` on a device move, and walking it would silently
 // find no leaves (an empty file, an optimiser that trains nothing).
-import { UnawaitedPromiseError } from "./errors";
+import { UnawaitedPromiseError } from "./errors.js";
 
 /** True for native Promises and any thenable (what `await` would unwrap). */
 function isThenable(x: unknown): x is PromiseLike<unknown> {

@@ -1,4 +1,4 @@
-import { viewNode, rebuildNode, childOf, type NodeView } from "./node";
+import { viewNode, rebuildNode, childOf, type NodeView } from "./node.js";
 
 /**
  * The children of one container: an array for arrays, a `Map` for Maps, a plain object of the child

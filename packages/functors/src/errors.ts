@@ -1,7 +1,7 @@
 // Named error classes with stable `code`s. Messages start with "[@flux/functors]", say what was tried and
 // what to do next.
-import type { KeyPath } from "./keyPath";
-import { keyPathString } from "./keyPathString";
+import type { KeyPath } from "./keyPath.js";
+import { keyPathString } from "./keyPathString.js";
 
 /**
  * Base class of every error thrown by `@flux/functors`.

@@ -1,5 +1,5 @@
-import { FunctorCycleError } from "./errors";
-import type { Key, KeyPath } from "./keyPath";
+import { FunctorCycleError } from "./errors.js";
+import type { Key, KeyPath } from "./keyPath.js";
 
 /**
  * Continues a walk into one child: `recurse(key, child, childrenOfOtherTrees)`.

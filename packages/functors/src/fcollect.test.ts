@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fcollect } from "./fcollect";
-import { Bar, Foo, LeafType, NoChild2 } from "./testClasses";
+import { fcollect } from "./fcollect.js";
+import { Bar, Foo, LeafType, NoChild2 } from "./testClasses.js";
 
 // Element-wise identity, like Functors' `all(fcollect(x) .=== [...])`.
 function expectSame(actual: unknown[], expected: unknown[]) {

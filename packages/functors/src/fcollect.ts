@@ -1,6 +1,6 @@
-import { execute } from "./execute";
-import type { KeyPath } from "./keyPath";
-import { CollectWalk, ExcludeWalk } from "./walks";
+import { execute } from "./execute.js";
+import type { KeyPath } from "./keyPath.js";
+import { CollectWalk, ExcludeWalk } from "./walks.js";
 
 /** Options of `fcollect`. */
 export interface FcollectOptions {

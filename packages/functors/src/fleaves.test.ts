@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fleaves, fleavesWithPath } from "./fleaves";
-import { isLeaf } from "./isLeaf";
-import { Bar, Foo, LeafType, NoChild2 } from "./testClasses";
+import { fleaves, fleavesWithPath } from "./fleaves.js";
+import { isLeaf } from "./isLeaf.js";
+import { Bar, Foo, LeafType, NoChild2 } from "./testClasses.js";
 
 describe("fleaves (ported from Functors.jl 'fleaves')", () => {
   it("lists leaves depth first", () => {

@@ -1,7 +1,7 @@
-import { execute, type Recurse, type Walk } from "./execute";
-import { isLeaf } from "./isLeaf";
-import type { KeyPath } from "./keyPath";
-import { mapChildren } from "./walks";
+import { execute, type Recurse, type Walk } from "./execute.js";
+import { isLeaf } from "./isLeaf.js";
+import type { KeyPath } from "./keyPath.js";
+import { mapChildren } from "./walks.js";
 
 /** Options of `fleaves` and `fleavesWithPath`. */
 export interface FleavesOptions {

@@ -2,14 +2,14 @@
 // numbers, strings, Float32Arrays and leaf-symbol objects (stand-ins for tensors).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { children } from "./children";
-import { fleaves, fleavesWithPath } from "./fleaves";
-import { fmap } from "./fmap";
-import { fmapStructure } from "./fmapStructure";
-import { functor, leaf } from "./functor";
-import { isLeaf } from "./isLeaf";
-import { getKeyPath, type KeyPath, setKeyPath } from "./keyPath";
-import { LEAF } from "./symbols";
+import { children } from "./children.js";
+import { fleaves, fleavesWithPath } from "./fleaves.js";
+import { fmap } from "./fmap.js";
+import { fmapStructure } from "./fmapStructure.js";
+import { functor, leaf } from "./functor.js";
+import { isLeaf } from "./isLeaf.js";
+import { getKeyPath, type KeyPath, setKeyPath } from "./keyPath.js";
+import { LEAF } from "./symbols.js";
 
 class TensorLike {
   constructor(readonly data: number[]) {}

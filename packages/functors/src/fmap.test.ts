@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FunctorCycleError, FunctorStructureError } from "./errors";
-import { fmap } from "./fmap";
-import { fmapStructure } from "./fmapStructure";
-import { LEAF } from "./symbols";
-import { Bar, Foo, LeafType } from "./testClasses";
+import { FunctorCycleError, FunctorStructureError } from "./errors.js";
+import { fmap } from "./fmap.js";
+import { fmapStructure } from "./fmapStructure.js";
+import { LEAF } from "./symbols.js";
+import { Bar, Foo, LeafType } from "./testClasses.js";
 
 const f32 = (a: number[]) => Float32Array.from(a);
 

@@ -1,6 +1,6 @@
-import { type FmapOptions, splitTreesAndOptions } from "./options";
-import { mapTrees } from "./mapTrees";
-import { DefaultWalk } from "./walks";
+import { type FmapOptions, splitTreesAndOptions } from "./options.js";
+import { mapTrees } from "./mapTrees.js";
+import { DefaultWalk } from "./walks.js";
 
 /**
  * Rebuilds `x` with `f` applied to every leaf (Functors' `fmap`).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fmapStructure } from "./fmapStructure";
-import { Bar, Foo, LeafType, OneChild3 } from "./testClasses";
+import { fmapStructure } from "./fmapStructure.js";
+import { Bar, Foo, LeafType, OneChild3 } from "./testClasses.js";
 
 describe("fmapStructure", () => {
   it("builds plain objects and arrays (Functors 'Walk')", () => {

@@ -1,6 +1,6 @@
-import { type FmapOptions, splitTreesAndOptions } from "./options";
-import { mapTrees } from "./mapTrees";
-import { StructuralWalk } from "./walks";
+import { type FmapOptions, splitTreesAndOptions } from "./options.js";
+import { mapTrees } from "./mapTrees.js";
+import { StructuralWalk } from "./walks.js";
 
 /**
  * Like `fmap`, but the result is made of plain arrays, Maps and plain objects (Functors' `fmapstructure`).

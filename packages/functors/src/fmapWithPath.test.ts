@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fmapWithPath } from "./fmapWithPath";
-import type { KeyPath } from "./keyPath";
-import { Bar, Foo, LeafType } from "./testClasses";
+import { fmapWithPath } from "./fmapWithPath.js";
+import type { KeyPath } from "./keyPath.js";
+import { Bar, Foo, LeafType } from "./testClasses.js";
 
 describe("fmapWithPath (ported from Functors.jl 'fmap_with_path')", () => {
   const model = () =>

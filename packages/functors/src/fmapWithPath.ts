@@ -1,7 +1,7 @@
-import type { KeyPath } from "./keyPath";
-import { type FmapWithPathOptions, splitTreesAndOptions } from "./options";
-import { mapTrees } from "./mapTrees";
-import { DefaultWalk } from "./walks";
+import type { KeyPath } from "./keyPath.js";
+import { type FmapWithPathOptions, splitTreesAndOptions } from "./options.js";
+import { mapTrees } from "./mapTrees.js";
+import { DefaultWalk } from "./walks.js";
 
 /**
  * Like `fmap`, but `f` also receives the key path of each leaf: `f(path, leaf, ...ys)` (Functors'

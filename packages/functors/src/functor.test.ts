@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { children, rebuild } from "./children";
-import { FunctorDefinitionError } from "./errors";
-import { fmap } from "./fmap";
-import { functor, leaf, trainableFields } from "./functor";
-import { FUNCTOR, TRAINABLE } from "./symbols";
-import { trainable } from "./trainable";
-import { Foo, LeafType, NoChild2, OneChild3, WrongOrder } from "./testClasses";
+import { children, rebuild } from "./children.js";
+import { FunctorDefinitionError } from "./errors.js";
+import { fmap } from "./fmap.js";
+import { functor, leaf, trainableFields } from "./functor.js";
+import { FUNCTOR, TRAINABLE } from "./symbols.js";
+import { trainable } from "./trainable.js";
+import { Foo, LeafType, NoChild2, OneChild3, WrongOrder } from "./testClasses.js";
 
 describe("functor(Class, fields)", () => {
   it("stores the fields under Symbol.for('flux.functor'), hidden from keys and JSON", () => {

@@ -1,5 +1,5 @@
-import { FunctorDefinitionError } from "./errors";
-import { FUNCTOR, LEAF, TRAINABLE } from "./symbols";
+import { FunctorDefinitionError } from "./errors.js";
+import { FUNCTOR, LEAF, TRAINABLE } from "./symbols.js";
 
 // biome-ignore lint/complexity/noBannedTypes: any class (or constructor function) qualifies
 type AnyClass = Function & { prototype: object };

@@ -1,20 +1,20 @@
 // @flux/functors: structure walking for @flux, a port of Functors.jl. See README.md for the cross-package
 // protocol (the LEAF / FUNCTOR / TRAINABLE symbols) that lets other packages take part without importing us.
-export { LEAF, FUNCTOR, TRAINABLE } from "./symbols";
-export { functor, leaf, trainableFields, type FunctorOptions } from "./functor";
-export { isLeaf } from "./isLeaf";
-export { children, rebuild, type Children } from "./children";
-export { trainable } from "./trainable";
-export { checkNotPromise } from "./checkNotPromise";
-export { fmap } from "./fmap";
-export { fmapStructure } from "./fmapStructure";
-export { fmapWithPath } from "./fmapWithPath";
-export { fmapOptions, type CommonMapOptions, type FmapOptions, type FmapWithPathOptions } from "./options";
-export { fleaves, fleavesWithPath, type FleavesOptions } from "./fleaves";
-export { fcollect, type FcollectOptions } from "./fcollect";
-export { getKeyPath, hasKeyPath, setKeyPath, type Key, type KeyPath } from "./keyPath";
-export { keyPathString } from "./keyPathString";
-export { execute, type ExecuteOptions, type Recurse, type Walk } from "./execute";
+export { LEAF, FUNCTOR, TRAINABLE } from "./symbols.js";
+export { functor, leaf, trainableFields, type FunctorOptions } from "./functor.js";
+export { isLeaf } from "./isLeaf.js";
+export { children, rebuild, type Children } from "./children.js";
+export { trainable } from "./trainable.js";
+export { checkNotPromise } from "./checkNotPromise.js";
+export { fmap } from "./fmap.js";
+export { fmapStructure } from "./fmapStructure.js";
+export { fmapWithPath } from "./fmapWithPath.js";
+export { fmapOptions, type CommonMapOptions, type FmapOptions, type FmapWithPathOptions } from "./options.js";
+export { fleaves, fleavesWithPath, type FleavesOptions } from "./fleaves.js";
+export { fcollect, type FcollectOptions } from "./fcollect.js";
+export { getKeyPath, hasKeyPath, setKeyPath, type Key, type KeyPath } from "./keyPath.js";
+export { keyPathString } from "./keyPathString.js";
+export { execute, type ExecuteOptions, type Recurse, type Walk } from "./execute.js";
 export {
   CachedWalk,
   type CachedWalkOptions,
@@ -23,7 +23,7 @@ export {
   ExcludeWalk,
   mapChildren,
   StructuralWalk,
-} from "./walks";
+} from "./walks.js";
 export {
   FunctorCycleError,
   FunctorDefinitionError,
@@ -31,7 +31,7 @@ export {
   FunctorStructureError,
   KeyPathError,
   UnawaitedPromiseError,
-} from "./errors";
+} from "./errors.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isLeaf } from "./isLeaf";
-import { FUNCTOR, LEAF } from "./symbols";
-import { Foo, LeafType, NoChild2 } from "./testClasses";
+import { isLeaf } from "./isLeaf.js";
+import { FUNCTOR, LEAF } from "./symbols.js";
+import { Foo, LeafType, NoChild2 } from "./testClasses.js";
 
 describe("isLeaf", () => {
   it("treats primitives, functions and binary data as leaves", () => {

@@ -1,4 +1,4 @@
-import { FUNCTOR, LEAF } from "./symbols";
+import { FUNCTOR, LEAF } from "./symbols.js";
 
 // Built-in objects with internal state that own enumerable fields do not describe; walking into them (or
 // rebuilding them from fields) would lose that state, so they are leaves. Resolved lazily: some runtimes

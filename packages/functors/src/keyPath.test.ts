@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KeyPathError } from "./errors";
-import { getKeyPath, hasKeyPath, setKeyPath } from "./keyPath";
-import { keyPathString } from "./keyPathString";
+import { KeyPathError } from "./errors.js";
+import { getKeyPath, hasKeyPath, setKeyPath } from "./keyPath.js";
+import { keyPathString } from "./keyPathString.js";
 
 describe("key paths (ported from Functors.jl test/keypath.jl)", () => {
   const make = () => ({

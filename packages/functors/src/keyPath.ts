@@ -1,6 +1,6 @@
-import { KeyPathError } from "./errors";
-import { isMapLike } from "./mapLike";
-import { keyPathString } from "./keyPathString";
+import { KeyPathError } from "./errors.js";
+import { isMapLike } from "./mapLike.js";
+import { keyPathString } from "./keyPathString.js";
 
 /**
  * One step of a key path: a field name (objects, class instances), a 0-based index (arrays), or a key of a

@@ -1,4 +1,4 @@
-import type { KeyPath } from "./keyPath";
+import type { KeyPath } from "./keyPath.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 

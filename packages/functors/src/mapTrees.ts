@@ -1,10 +1,10 @@
 // The shared body of fmap, fmapStructure and fmapWithPath: Functors' `fmap` composition
 // CachedWalk(ExcludeWalk(walk, f, exclude)), run with `execute`.
-import { execute, type Walk } from "./execute";
-import { isLeaf } from "./isLeaf";
-import type { KeyPath } from "./keyPath";
-import type { CommonMapOptions } from "./options";
-import { CachedWalk, ExcludeWalk } from "./walks";
+import { execute, type Walk } from "./execute.js";
+import { isLeaf } from "./isLeaf.js";
+import type { KeyPath } from "./keyPath.js";
+import type { CommonMapOptions } from "./options.js";
+import { CachedWalk, ExcludeWalk } from "./walks.js";
 
 export function mapTrees(
   fn: (x: unknown, ys: readonly unknown[], path: KeyPath) => unknown,

@@ -1,10 +1,10 @@
 // The one place that knows how each kind of container exposes and rebuilds its children. Everything else
 // (walks, children, trainable) goes through `viewNode`, `rebuildNode` and `structureNode`.
-import { FunctorDefinitionError, FunctorStructureError } from "./errors";
-import { isLeaf } from "./isLeaf";
-import type { Key, KeyPath } from "./keyPath";
-import { isMapLike } from "./mapLike";
-import { FUNCTOR } from "./symbols";
+import { FunctorDefinitionError, FunctorStructureError } from "./errors.js";
+import { isLeaf } from "./isLeaf.js";
+import type { Key, KeyPath } from "./keyPath.js";
+import { isMapLike } from "./mapLike.js";
+import { FUNCTOR } from "./symbols.js";
 
 /** How a container stores its children. */
 export type NodeKind = "array" | "map" | "object";

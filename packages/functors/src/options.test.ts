@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fmap } from "./fmap";
-import { fmapOptions, splitTreesAndOptions } from "./options";
-import { DefaultWalk } from "./walks";
+import { fmap } from "./fmap.js";
+import { fmapOptions, splitTreesAndOptions } from "./options.js";
+import { DefaultWalk } from "./walks.js";
 
 describe("telling options from trees: fmap(f, x, ...ys, opts?)", () => {
   const add = (a: number, b: number) => a + b;

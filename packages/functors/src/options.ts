@@ -5,10 +5,10 @@
 //      one of exclude / walk / cache / prune with a value of the right type, AND the first tree is not a
 //      container with exactly the same keys (then the argument is taken as a tree to zip with it).
 // Rule 2 is what people write (`fmap(f, m, { cache: false })`); rule 1 settles the rare ambiguous case.
-import type { Walk } from "./execute";
-import type { KeyPath } from "./keyPath";
-import { isLeaf } from "./isLeaf";
-import { viewNode } from "./node";
+import type { Walk } from "./execute.js";
+import type { KeyPath } from "./keyPath.js";
+import { isLeaf } from "./isLeaf.js";
+import { viewNode } from "./node.js";
 
 /** Options shared by `fmap`, `fmapStructure` and `fmapWithPath`. */
 export interface CommonMapOptions {

@@ -1,6 +1,6 @@
 // The README example, kept runnable so the front page cannot drift from the code.
 import { expect, it } from "vitest";
-import { fleaves, fmap, fmapWithPath, functor, leaf } from "./index";
+import { fleaves, fmap, fmapWithPath, functor, leaf } from "./index.js";
 
 it("README example", () => {
   class Tensor {

@@ -1,5 +1,5 @@
 // Small fixtures shared by the tests (the Functors.jl test structs, in TypeScript). Not exported by index.ts.
-import { functor, leaf } from "./functor";
+import { functor, leaf } from "./functor.js";
 
 export class Foo {
   constructor(

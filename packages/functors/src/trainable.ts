@@ -1,6 +1,6 @@
-import { asChildren, type Children } from "./children";
-import { viewNode } from "./node";
-import { TRAINABLE } from "./symbols";
+import { asChildren, type Children } from "./children.js";
+import { viewNode } from "./node.js";
+import { TRAINABLE } from "./symbols.js";
 
 /**
  * The children of `x` that an optimiser may change (Optimisers.jl's `trainable`).

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FunctorCycleError } from "./errors";
-import { execute, type Walk } from "./execute";
-import { fmap } from "./fmap";
-import { isLeaf } from "./isLeaf";
-import { CachedWalk, CollectWalk, DefaultWalk, ExcludeWalk, mapChildren, StructuralWalk } from "./walks";
-import { Foo } from "./testClasses";
+import { FunctorCycleError } from "./errors.js";
+import { execute, type Walk } from "./execute.js";
+import { fmap } from "./fmap.js";
+import { isLeaf } from "./isLeaf.js";
+import { CachedWalk, CollectWalk, DefaultWalk, ExcludeWalk, mapChildren, StructuralWalk } from "./walks.js";
+import { Foo } from "./testClasses.js";
 
 describe("walks", () => {
   it("compose like Functors' fmap: CachedWalk(ExcludeWalk(DefaultWalk))", () => {

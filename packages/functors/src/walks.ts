@@ -1,8 +1,8 @@
 // The building blocks `fmap` and friends are made of (Functors' walks.jl). Each is a few lines; compose
 // them, or write a `Walk` of your own with `mapChildren`.
-import type { Recurse, Walk } from "./execute";
-import type { KeyPath } from "./keyPath";
-import { childOf, rebuildNode, structureNode, viewNode } from "./node";
+import type { Recurse, Walk } from "./execute.js";
+import type { KeyPath } from "./keyPath.js";
+import { childOf, rebuildNode, structureNode, viewNode } from "./node.js";
 
 /**
  * Calls `recurse` on every child of `x`, with the matching children of the other trees `ys`, and returns

@@ -28,3 +28,100 @@ export function relu(n: i32, a: f32, b: f32): void {
   }
   for (; p < end; p += 4) store<f32>(p, max<f32>(load<f32>(p) * a + b, 0));
 }
+
+// Element-wise f32 kernels over two scratch blocks, for the CPU backend's binary ops and the relu pair
+// (src/cpu/wasm/elementwiseSimd.ts): the host copies the operands' blocks in, calls one of these, and copies
+// the result out of block A. f32 arithmetic rounds exactly like the JS loops (an f64 result of f32 operands
+// rounded to f32), so results are bit-identical. The scratch page is split in two 32 KiB halves, A and B
+// (HALF f32 elements each), which stay in L1 between the copies and the loop.
+
+/** Byte offset of the second scratch block, the upper half of the scratch page. */
+export const SCRATCH_B: usize = SCRATCH + 32768;
+/** f32 elements in each half block. */
+export const HALF: i32 = 8192;
+
+export function add2(n: i32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const d = SCRATCH_B - SCRATCH;
+  let p = SCRATCH;
+  for (; p + 16 <= end; p += 16) v128.store(p, f32x4.add(v128.load(p), v128.load(p + d)));
+  for (; p < end; p += 4) store<f32>(p, load<f32>(p) + load<f32>(p + d));
+}
+
+export function sub2(n: i32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const d = SCRATCH_B - SCRATCH;
+  let p = SCRATCH;
+  for (; p + 16 <= end; p += 16) v128.store(p, f32x4.sub(v128.load(p), v128.load(p + d)));
+  for (; p < end; p += 4) store<f32>(p, load<f32>(p) - load<f32>(p + d));
+}
+
+export function mul2(n: i32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const d = SCRATCH_B - SCRATCH;
+  let p = SCRATCH;
+  for (; p + 16 <= end; p += 16) v128.store(p, f32x4.mul(v128.load(p), v128.load(p + d)));
+  for (; p < end; p += 4) store<f32>(p, load<f32>(p) * load<f32>(p + d));
+}
+
+export function div2(n: i32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const d = SCRATCH_B - SCRATCH;
+  let p = SCRATCH;
+  for (; p + 16 <= end; p += 16) v128.store(p, f32x4.div(v128.load(p), v128.load(p + d)));
+  for (; p < end; p += 4) store<f32>(p, load<f32>(p) / load<f32>(p + d));
+}
+
+/** A := A op s for a scalar s (op: 0 add, 1 sub, 2 mul, 3 div). */
+export function scalar(n: i32, op: i32, s: f32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const vs = f32x4.splat(s);
+  let p = SCRATCH;
+  if (op === 0) {
+    for (; p + 16 <= end; p += 16) v128.store(p, f32x4.add(v128.load(p), vs));
+    for (; p < end; p += 4) store<f32>(p, load<f32>(p) + s);
+  } else if (op === 1) {
+    for (; p + 16 <= end; p += 16) v128.store(p, f32x4.sub(v128.load(p), vs));
+    for (; p < end; p += 4) store<f32>(p, load<f32>(p) - s);
+  } else if (op === 2) {
+    for (; p + 16 <= end; p += 16) v128.store(p, f32x4.mul(v128.load(p), vs));
+    for (; p < end; p += 4) store<f32>(p, load<f32>(p) * s);
+  } else {
+    for (; p + 16 <= end; p += 16) v128.store(p, f32x4.div(v128.load(p), vs));
+    for (; p < end; p += 4) store<f32>(p, load<f32>(p) / s);
+  }
+}
+
+/**
+ * A := max(A, 0): relu, bit for bit what the JS loop `0.5 * (v + |v|)` gives: NaN stays NaN, -0 becomes +0,
+ * and -Infinity gives NaN (-Inf + Inf), which the JS reference computes.
+ */
+export function relu1(n: i32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const zero = f32x4.splat(0);
+  const negInf = f32x4.splat(-Infinity);
+  const nan = f32x4.splat(NaN);
+  let p = SCRATCH;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(p);
+    v128.store(p, v128.bitselect(nan, f32x4.max(v, zero), f32x4.eq(v, negInf)));
+  }
+  for (; p < end; p += 4) {
+    const v = load<f32>(p);
+    store<f32>(p, v === -Infinity ? NaN : max<f32>(v, 0));
+  }
+}
+
+/** A := B * (A > 0 ? 1 : 0) with A = x, B = dy: relu's gradient (dy * 0 keeps its sign, NaN stays NaN). */
+export function reluGrad(n: i32): void {
+  const end = SCRATCH + ((<usize>n) << 2);
+  const d = SCRATCH_B - SCRATCH;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let p = SCRATCH;
+  for (; p + 16 <= end; p += 16) {
+    const step = v128.and(f32x4.gt(v128.load(p), zero), one);
+    v128.store(p, f32x4.mul(v128.load(p + d), step));
+  }
+  for (; p < end; p += 4) store<f32>(p, load<f32>(p + d) * <f32>(load<f32>(p) > 0));
+}

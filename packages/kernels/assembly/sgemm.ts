@@ -6,7 +6,7 @@
 // the operands in and owns the layout. One call computes one rectangle of C, so several threads can share
 // one memory and each take different rectangles (each with its own `scratch` area).
 //
-// Why this shape (measured on this project's machine, see PLATFORM.md): an 8x4 micro-tile held in 8 f32x4
+// Why this shape (measured on a 2-core AVX2+FMA EPYC, Node 20): an 8x4 micro-tile held in 8 f32x4
 // accumulators is the largest tile V8 keeps in registers; larger tiles spill and run at half speed.
 // Transposes are handled while packing (4x4 SIMD transposes), so op(A) = A' costs the same as op(A) = A.
 // The build compiles this file twice: with relaxed SIMD (`f32x4.relaxed_madd`, a fused multiply-add where

@@ -39,7 +39,7 @@ for n in [${sizes}]:
         best = min(best, (time.perf_counter() - t) / reps)
     print(json.dumps({"runtime": "python", "kind": "numpy", "threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or "default", "n": n, "trans": "NN", "gflops": round(2 * n**3 / best / 1e9, 1)}))
 `;
-// tfjs-wasm (XNNPACK; one thread in Node), the peer PLATFORM.md compares against, with A' as well.
+// tfjs-wasm (XNNPACK; one thread in Node), the wasm peer the bench compares against, with A' as well.
 const tfjsFile = join(outDir, "tfjs.mjs");
 writeFileSync(
   tfjsFile,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the WebAssembly CPU GEMM and writes it as TypeScript modules under src/cpu/wasm/generated/:
-//   wasmModules.ts   the four builds of assembly/sgemm.ts as base64 strings
+//   wasmModules.ts   the four builds of assembly/sgemm.ts as base64 strings, and the small SIMD kernels
 //                    ({relaxed SIMD, plain SIMD} x {shared memory for threads, unshared memory})
 //   workerSource.ts  src/cpu/wasm/worker.ts bundled into one script string
 // Why TypeScript modules of strings: no bundler or runtime then needs a loader for .wasm or worker files, and
@@ -90,29 +90,31 @@ await mkdir(outDir, { recursive: true });
 const entries = await Promise.all(
   Object.entries(variants).map(async ([name, options]) => [name, await compile(name, options)]),
 );
-// The element-wise SIMD kernel (assembly/affine.ts): its own 2-page memory (page 1 is its scratch block), no
-// threads, plain SIMD only.
-async function compileAffine() {
-  const args = ["assembly/affine.ts", "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", "2"];
-  args.push("--maximumMemory", "2", "--enable", "simd", "--outFile", "out.wasm");
+// The small single-thread SIMD kernels, each with its own memory (no threads, plain SIMD only):
+// assembly/affine.ts, the fused element-wise kernel (2 pages, page 1 is its scratch block), and
+// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, then its ten 16 KiB slots).
+async function compileSmall(file, pages) {
+  const args = [file, "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", String(pages)];
+  args.push("--maximumMemory", String(pages), "--enable", "simd", "--outFile", "out.wasm");
   let binary;
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(args, {
     baseDir: packageRoot,
     stderr,
-    writeFile(file, contents) {
-      if (file.endsWith(".wasm")) binary = contents;
+    writeFile(name, contents) {
+      if (name.endsWith(".wasm")) binary = contents;
     },
   });
-  if (error || !binary)
-    throw new Error(`[@flux/kernels] asc failed for assembly/affine.ts:\n${stderr.toString()}`);
+  if (error || !binary) throw new Error(`[@flux/kernels] asc failed for ${file}:\n${stderr.toString()}`);
   return Buffer.from(binary).toString("base64");
 }
-entries.push(["affineSimd", await compileAffine()]);
+entries.push(["affineSimd", await compileSmall("assembly/affine.ts", 2)]);
+entries.push(["optimiserSimd", await compileSmall("assembly/optimiser.ts", 4)]);
 let modules = header;
 modules +=
   "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
-  "// affineSimd: assembly/affine.ts (the fused element-wise kernel).\n";
+  "// affineSimd: assembly/affine.ts (the fused element-wise kernel);\n" +
+  "// optimiserSimd: assembly/optimiser.ts (the fused optimiser step).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);
 const worker = await bundleWorker();

@@ -1,11 +1,11 @@
 // Timing loop for scripts/bench-sgemm.mjs, which bundles this file and runs it on each runtime. Prints one
 // JSON line per measurement: { runtime, kind, threads, n, trans, gflops }. Not a test: numbers, no asserts.
-import { canBlockOnAtomics, relaxedSimdSupported } from "../src/cpu/wasm/features";
-import { jsSgemm } from "../src/cpu/wasm/jsSgemm";
-import type { SgemmOperands } from "../src/cpu/wasm/sgemmArgs";
-import { GemmThreadPool } from "../src/cpu/wasm/threadPool";
-import type { WasmBuildName } from "../src/cpu/wasm/wasmBinaries";
-import { WasmGemm } from "../src/cpu/wasm/wasmGemm";
+import { canBlockOnAtomics, relaxedSimdSupported } from "../src/cpu/wasm/features.js";
+import { jsSgemm } from "../src/cpu/wasm/jsSgemm.js";
+import type { SgemmOperands } from "../src/cpu/wasm/sgemmArgs.js";
+import { GemmThreadPool } from "../src/cpu/wasm/threadPool.js";
+import type { WasmBuildName } from "../src/cpu/wasm/wasmBinaries.js";
+import { WasmGemm } from "../src/cpu/wasm/wasmGemm.js";
 
 const g = globalThis as {
   Bun?: unknown;

@@ -2,9 +2,11 @@
 // that keeps the FIRST index on ties (the CPU's and Julia's rule). op 0 = argmax, 1 = argmin.
 // @param dtype: f32 | i32 | u32
 // @param wg: 64u | 256u
+// @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   nLines: u32,
@@ -17,7 +19,6 @@ struct Params {
   _p2: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
 
@@ -26,7 +27,7 @@ var<workgroup> idxs: array<u32, WG>;
 
 // Whether (v, i) beats (w, j): strictly better value, or equal value and a smaller index.
 fn better(v: T, i: u32, w: T, j: u32) -> bool {
-  let strict = select((v < w), (v > w), u.op == 0u);
+  let strict = select((v < w), (v > w), u.op == ARG_REDUCE_ARGMAX);
   return strict || (v == w && i < j);
 }
 

@@ -4,9 +4,9 @@
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl
-
-const WG: u32 = /*@wg*/64u;
-const IDENTITY: u32 = 0xffffffffu;
+// @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 struct Params {
   n: u32,
@@ -19,7 +19,6 @@ struct Params {
   _p2: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> bias: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
@@ -33,5 +32,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (u.has_bias != 0u) {
     z += bias[i % u.rows];
   }
-  y[i] = select(unary_float(u.op, z, u.param), z, u.op == IDENTITY);
+  y[i] = select(unary_float(u.op, z, u.param), z, u.op == ACT_IDENTITY);
 }

@@ -1,11 +1,13 @@
 // binary arithmetic with broadcasting: each operand has its own strides over the output shape (0 on a
-// broadcast dim). The op is a uniform code (ARITHMETIC_OPS order: add sub mul div pow max min).
+// broadcast dim). The op is a uniform code, one BINARY_* constant per arithmetic op (opcodes.inc.wgsl).
 // @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -17,7 +19,6 @@ struct Params {
   sb: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> a: array<T>;
 @group(0) @binding(2) var<storage, read> b: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<T>;
@@ -48,13 +49,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let y = b[strided_offset(i, u.rank, u.shape, u.sb)];
   var r: T;
   switch u.op {
-    case 0u: { r = x + y; }
-    case 1u: { r = x - y; }
-    case 2u: { r = x * y; }
-    case 3u: { r = x / y; }
-    case 4u: { r = T(pow_f(f32(x), f32(y))); }
-    case 5u: { r = max(x, y); }
-    default: { r = min(x, y); }
+    case BINARY_ADD: { r = x + y; }
+    case BINARY_SUB: { r = x - y; }
+    case BINARY_MUL: { r = x * y; }
+    case BINARY_DIV: { r = x / y; }
+    case BINARY_POW: { r = T(pow_f(f32(x), f32(y))); }
+    case BINARY_MAX: { r = max(x, y); }
+    case BINARY_MIN, default: { r = min(x, y); }
   }
   out[i] = r;
 }

@@ -4,10 +4,11 @@
 // @param dst: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias S = /*@src*/f32;
 alias D = /*@dst*/f32;
-const WG: u32 = /*@wg*/64u;
 
 const MODE_FLOAT: u32 = 0u;
 const MODE_INT: u32 = 1u;
@@ -19,7 +20,6 @@ struct Params {
   _pad: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<S>;
 @group(0) @binding(2) var<storage, read_write> out: array<D>;
 

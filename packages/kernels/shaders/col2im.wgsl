@@ -4,9 +4,9 @@
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include conv.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 @group(0) @binding(1) var<storage, read> dcols: array<T>;
 @group(0) @binding(2) var<storage, read_write> dx: array<T>;

@@ -2,9 +2,11 @@
 // @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -16,7 +18,6 @@ struct Params {
   sb: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> a: array<T>;
 @group(0) @binding(2) var<storage, read> b: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<u32>;
@@ -31,12 +32,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let y = b[strided_offset(i, u.rank, u.shape, u.sb)];
   var r: bool;
   switch u.op {
-    case 0u: { r = x == y; }
-    case 1u: { r = x != y; }
-    case 2u: { r = x < y; }
-    case 3u: { r = x <= y; }
-    case 4u: { r = x > y; }
-    default: { r = x >= y; }
+    case COMPARE_EQ: { r = x == y; }
+    case COMPARE_NE: { r = x != y; }
+    case COMPARE_LT: { r = x < y; }
+    case COMPARE_LE: { r = x <= y; }
+    case COMPARE_GT: { r = x > y; }
+    case COMPARE_GE, default: { r = x >= y; }
   }
   out[i] = select(0u, 1u, r);
 }

@@ -1,6 +1,7 @@
 // Convolution geometry shared by im2col and col2im (Flux layout: x [W, H, C, N], w [kW, kH, C, Cout]).
 // NNlib's conv (flipped = false) flips the kernel; a tap (kw, kh) reads input position
 // (ow·sw + ew·dw - padW, oh·sh + eh·dh - padH) with ew = kW-1-kw (or kw when flipped).
+// @include uniforms.inc.wgsl
 
 struct Params {
   n: u32,
@@ -20,8 +21,6 @@ struct Params {
   flipped: u32,
   _pad: u32,
 }
-
-@group(0) @binding(0) var<uniform> u: Params;
 
 fn tap_w(kw: u32) -> i32 {
   let e = select(u.kW - 1u - kw, kw, u.flipped != 0u);

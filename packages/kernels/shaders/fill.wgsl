@@ -4,11 +4,12 @@
 // @param word: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
 // The type start/step travel in as uniform bits: T itself, or f32 for f16 (a u32 cannot bitcast to f16).
 alias W = /*@word*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -17,7 +18,6 @@ struct Params {
   _pad: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<T>;
 
 @compute @workgroup_size(WG)

@@ -1,4 +1,5 @@
 // Pooling geometry shared by pool and pool_grad.
+// @include uniforms.inc.wgsl
 
 struct Params {
   n: u32,
@@ -14,8 +15,6 @@ struct Params {
   padH: u32,
   isMax: u32,
 }
-
-@group(0) @binding(0) var<uniform> u: Params;
 
 // The window of output o clipped to the image: (w0, h0, w1, h1), half-open.
 fn window_of(o: u32) -> vec4<u32> {

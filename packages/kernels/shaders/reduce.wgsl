@@ -6,11 +6,13 @@
 // @param acc: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
 // The accumulator type: T itself, or f32 for f16 tensors (sums of many halves lose every digit in f16).
 alias A = /*@acc*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   nOut: u32,
@@ -27,7 +29,6 @@ struct Params {
   redStrides: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 
@@ -35,10 +36,10 @@ var<workgroup> partial: array<A, WG>;
 
 fn combine(op: u32, a: A, b: A) -> A {
   switch op {
-    case 0u: { return a + b; }
-    case 1u: { return a * b; }
-    case 2u: { return max(a, b); }
-    default: { return min(a, b); }
+    case REDUCE_SUM: { return a + b; }
+    case REDUCE_PROD: { return a * b; }
+    case REDUCE_MAX: { return max(a, b); }
+    case REDUCE_MIN, default: { return min(a, b); }
   }
 }
 

@@ -4,11 +4,13 @@
 // @param acc: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include opcodes.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
 // The accumulator type: T itself, or f32 for f16 tensors (sums of many halves lose every digit in f16).
 alias A = /*@acc*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   nOut: u32,
@@ -25,7 +27,6 @@ struct Params {
   redStrides: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 
@@ -40,10 +41,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var r = 0u; r < u.nRed; r++) {
     let v = A(x[base + strided_offset(r, u.redRank, u.redShape, u.redStrides)]);
     switch u.op {
-      case 0u: { acc += v; }
-      case 1u: { acc *= v; }
-      case 2u: { acc = max(acc, v); }
-      default: { acc = min(acc, v); }
+      case REDUCE_SUM: { acc += v; }
+      case REDUCE_PROD: { acc *= v; }
+      case REDUCE_MAX: { acc = max(acc, v); }
+      case REDUCE_MIN, default: { acc = min(acc, v); }
     }
   }
   out[o] = T(acc);

@@ -4,9 +4,10 @@
 // @param dtype: f32 | i32 | u32
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -15,7 +16,6 @@ struct Params {
   axisLen: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> dy: array<T>;
 // starts[t]..starts[t+1] index into `sources`.
 @group(0) @binding(2) var<storage, read> starts: array<u32>;

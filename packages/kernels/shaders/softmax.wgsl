@@ -2,9 +2,10 @@
 // @param dtype: f32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   nLines: u32,
@@ -13,7 +14,6 @@ struct Params {
   log: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 

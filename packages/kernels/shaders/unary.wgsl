@@ -5,9 +5,10 @@
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -16,7 +17,6 @@ struct Params {
   _pad: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 
@@ -28,10 +28,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let v = x[i];
   switch u.op {
-    case 0u: { out[i] = T(0) - v; }
-    case 1u: { out[i] = select(v, T(0) - v, v < T(0)); }
-    case 2u: { out[i] = select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)); }
-    case 3u: { out[i] = v * v; }
+    case UNARY_NEG: { out[i] = T(0) - v; }
+    case UNARY_ABS: { out[i] = select(v, T(0) - v, v < T(0)); }
+    case UNARY_SIGN: { out[i] = select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)); }
+    case UNARY_SQUARE: { out[i] = v * v; }
     default: { out[i] = T(unary_float(u.op, f32(v), u.param)); }
   }
 }

@@ -2,9 +2,10 @@
 // @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
 // @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-const WG: u32 = /*@wg*/64u;
 
 struct Params {
   n: u32,
@@ -17,7 +18,6 @@ struct Params {
   sb: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> c: array<u32>;
 @group(0) @binding(2) var<storage, read> a: array<T>;
 @group(0) @binding(3) var<storage, read> b: array<T>;

@@ -4,6 +4,7 @@
 import type { Device } from "./device.js";
 import type { DType, TypedArray } from "./dtype.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "./opNames.js";
+import type { PackedOptimiserOp } from "./optimiserOps.js";
 import type { Shape } from "./shape.js";
 
 /**
@@ -53,6 +54,8 @@ export interface Pool2dGeometry {
 export interface BackendMemoryInfo {
   /** Bytes held in a reuse pool (freed by tensors but kept by the backend). */
   readonly pooledBytes: number;
+  /** Freed buffers the device may still use, released once it has passed them (0 when absent). */
+  readonly pendingBuffers?: number;
 }
 
 /**
@@ -89,6 +92,11 @@ export interface Backend<S = unknown> {
   memoryInfo(): BackendMemoryInfo;
   /** Releases pooled memory, if the backend pools. */
   trimPool?(): void;
+  /**
+   * Resolves when the device's queue is not too far behind the host (WebGPU); absent where work runs
+   * synchronously. Async entry points (`toDevice`) await it, so loops that never read back stay bounded.
+   */
+  backpressure?(): Promise<void>;
 
   // ---- creation and copies ----
   /** A tensor of `size` elements all equal to `value`. */
@@ -173,4 +181,21 @@ export interface Backend<S = unknown> {
   pool2d(op: PoolOp, x: TensorView<S>, g: Pool2dGeometry): S;
   /** The input gradient of pooling (max: to the first max of each window). */
   pool2dBackward(op: PoolOp, x: TensorView<S>, y: TensorView<S>, dy: TensorView<S>, g: Pool2dGeometry): S;
+
+  // ---- optimisers ----
+  /**
+   * Optional fused optimiser step, IN PLACE (with `write`, the only primitive that modifies its operands):
+   * `d = g`, then each op of `ops` in order (see `OPTIMISER_STEP_OPS`: each reads `x`, updates `d` and its
+   * own state tensors `state[op.state...]`), then `x -= d`, in one pass. `x`, `g` and the state share `x`'s
+   * dtype (f32, or f64 where stored; never f16) and shape, except `scale`'s one-element factor. Where absent,
+   * @flux/optim runs its rules as element-wise ops.
+   */
+  optimiserStep?(
+    ops: readonly PackedOptimiserOp[],
+    x: TensorView<S>,
+    g: TensorView<S>,
+    state: readonly TensorView<S>[],
+  ): void;
+  /** The most ops and state tensors one `optimiserStep` call may take here (absent: no limit). */
+  readonly optimiserStepLimits?: { readonly ops: number; readonly state: number };
 }

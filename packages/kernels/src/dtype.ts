@@ -78,11 +78,6 @@ export function isFloat(dtype: DType): boolean {
   return dtype === "f32" || dtype === "f64" || dtype === "f16";
 }
 
-/** Whether a dtype holds integers or booleans. */
-export function isIntegral(dtype: DType): boolean {
-  return !isFloat(dtype);
-}
-
 const RANK: Record<DType, number> = { bool: 0, u8: 1, u32: 2, i32: 3, f16: 4, f32: 5, f64: 6 };
 
 /**

@@ -106,6 +106,19 @@ export class ArgumentError extends KernelsError {
 }
 
 /**
+ * Thrown when the runtime cannot allocate a tensor's storage: the shape holds more elements than a typed
+ * array may have, or the memory is not there. Names the shape, the element count and the bytes asked for.
+ *
+ * @example
+ * zeros([2 ** 40]); // AllocationError: zeros: [1099511627776] f32 needs 4 TiB ...
+ */
+export class AllocationError extends KernelsError {
+  constructor(message: string) {
+    super("ERR_ALLOCATION", message);
+  }
+}
+
+/**
  * Thrown by `gradient` when it cannot differentiate the call: the function did not return a scalar
  * tensor, or returned a Promise.
  *

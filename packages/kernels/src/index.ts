@@ -22,6 +22,7 @@ export {
   DTypeError,
   BackendNotFoundError,
   ArgumentError,
+  AllocationError,
   GradientError,
   SyncReadError,
 } from "./errors.js";
@@ -33,7 +34,29 @@ export type {
   Pool2dGeometry,
   TensorView,
 } from "./backend.js";
-export * from "./opNames.js";
+// The op declarations (opNames.ts): the lists and the unary table; the lookup helpers stay internal.
+export {
+  type ArgReduceOp,
+  type ArithmeticOp,
+  type BinaryOp,
+  type ComparisonOp,
+  type OpDomain,
+  type PoolOp,
+  type ReduceOp,
+  type UnaryOp,
+  type UnaryOpSpec,
+  ARG_REDUCE_OPS,
+  ARITHMETIC_OPS,
+  BINARY_OPS,
+  COMPARISON_OPS,
+  INTEGER_UNARY_OPS,
+  POOL_OPS,
+  REDUCE_OPS,
+  UNARY_OP_SPECS,
+  UNARY_OPS,
+  ZERO_GRADIENT_UNARY_OPS,
+  isComparison,
+} from "./opNames.js";
 export {
   type BackendProvider,
   LAZY_BUILTIN_BACKENDS,
@@ -50,7 +73,8 @@ export { cpuBackendProvider } from "./cpu/provider.js";
 export { type CpuKernelKind, cpuKernelInfo, cpuKernelsReady, setCpuThreads } from "./cpu/wasm/index.js";
 export { type MemoryInfo, memory, trim, tidy, keep, setDebugLeaks } from "./memory.js";
 export { writeFileAtomic, writeFileAtomicSync } from "./io/writeFileAtomic.js";
-export { Rng, rng, defaultRng, setDefaultRng } from "./rng.js";
+export { readEnv } from "./env.js";
+export { Rng, type RngState, rng, defaultRng, setDefaultRng } from "./rng.js";
 export {
   type CreationOptions,
   type RandomOptions,
@@ -82,33 +106,8 @@ export {
   ge,
   where,
 } from "./ops/elementwise.js";
-export {
-  neg,
-  abs,
-  sign,
-  square,
-  exp,
-  log,
-  sqrt,
-  rsqrt,
-  reciprocal,
-  log1p,
-  expm1,
-  sin,
-  cos,
-  floor,
-  ceil,
-  round,
-  tanh,
-  sigmoid,
-  σ,
-  relu,
-  leakyrelu,
-  elu,
-  gelu,
-  softplus,
-  swish,
-} from "./ops/unary.js";
+// Every unary op's public function (neg, abs, ..., relu, gelu, mish, σ): the module exports nothing else.
+export * from "./ops/unary.js";
 export { type ReduceOptions, sum, prod, max, min, mean, argmax, argmin } from "./ops/reduce.js";
 export { type MatmulOpts, matmul } from "./ops/matmul.js";
 export { type Activation, type MuladdOptions, muladd, biasAct, dense } from "./ops/fused.js";
@@ -140,3 +139,11 @@ export {
 } from "./ops/conv.js";
 export { type OnehotOptions, onehotbatch, onecold } from "./ops/onehot.js";
 export { type DropoutOptions, dropout } from "./ops/dropout.js";
+export { optimiserStep, optimiserStepSupported } from "./ops/optimiserStep.js";
+export {
+  OPTIMISER_STEP_OPS,
+  OPTIMISER_STEP_KINDS,
+  type OptimiserStepKind,
+  type OptimiserStepOp,
+  type PackedOptimiserOp,
+} from "./optimiserOps.js";

@@ -2,6 +2,7 @@
 // `track*` hooks; users call `memory`, `tidy`, `keep` and `setDebugLeaks`.
 import type { Device } from "./device.js";
 import { parseDevice } from "./device.js";
+import { readEnv } from "./env.js";
 import { peekBackend } from "./registry.js";
 
 /** What the memory hooks need from a tensor (kept structural to avoid an import cycle with tensor.ts). */
@@ -16,13 +17,15 @@ export interface TrackedTensor {
  *
  * `liveTensors` counts undisposed tensors; `liveBytes` counts their payload once per storage (a reshape
  * shares storage); `pooledBytes` is what a backend keeps for reuse; `peakBytes` is the highest `liveBytes`
- * seen since start.
+ * seen since start; `pendingBuffers` counts buffers freed by tensors that a device may still be using
+ * (WebGPU destroys them once its queue has passed them; always 0 on the CPU).
  */
 export interface MemoryInfo {
   readonly liveTensors: number;
   readonly liveBytes: number;
   readonly pooledBytes: number;
   readonly peakBytes: number;
+  readonly pendingBuffers: number;
 }
 
 interface DeviceStats {
@@ -55,21 +58,25 @@ export function memory(device?: Device | string): MemoryInfo {
   if (device !== undefined) {
     const d = parseDevice(device);
     const s = statsOf(d);
-    const pooled = peekBackend(d)?.memoryInfo().pooledBytes ?? 0;
+    const info = peekBackend(d)?.memoryInfo();
     return {
       liveTensors: s.liveTensors,
       liveBytes: s.liveBytes,
-      pooledBytes: pooled,
+      pooledBytes: info?.pooledBytes ?? 0,
       peakBytes: s.peakBytes,
+      pendingBuffers: info?.pendingBuffers ?? 0,
     };
   }
   let liveTensors = 0;
   let pooledBytes = 0;
+  let pendingBuffers = 0;
   for (const [d, s] of stats) {
     liveTensors += s.liveTensors;
-    pooledBytes += peekBackend(d)?.memoryInfo().pooledBytes ?? 0;
+    const info = peekBackend(d)?.memoryInfo();
+    pooledBytes += info?.pooledBytes ?? 0;
+    pendingBuffers += info?.pendingBuffers ?? 0;
   }
-  return { liveTensors, liveBytes: totalLiveBytes, pooledBytes, peakBytes: totalPeakBytes };
+  return { liveTensors, liveBytes: totalLiveBytes, pooledBytes, peakBytes: totalPeakBytes, pendingBuffers };
 }
 
 /**
@@ -241,8 +248,7 @@ export function setDebugLeaks(on: boolean): void {
 
 function leakDetectionOn(): boolean {
   if (debugLeaks === undefined) {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    debugLeaks = env?.FLUX_DEBUG_LEAKS === "1";
+    debugLeaks = readEnv("FLUX_DEBUG_LEAKS") === "1";
   }
   return debugLeaks;
 }

@@ -36,6 +36,24 @@ describe("rng", () => {
     expect(variance).toBeLessThan(1.05);
   });
 
+  it("saves and restores its state as JSON (checkpoints), spare normal included", () => {
+    const r = rng(21);
+    r.normal(); // leaves a cached second normal
+    const saved = JSON.parse(JSON.stringify(r.getState()));
+    const next = [r.normal(), r.uniform(), r.nextUint32()];
+    const other = rng(0).setState(saved);
+    expect([other.normal(), other.uniform(), other.nextUint32()]).toEqual(next);
+    r.setState(saved);
+    expect(r.normal()).toBe(next[0]);
+    for (const bad of [
+      { words: [0, 0, 0, 0], spare: null },
+      { words: [1, 2, 3] },
+      { words: [1, 2, 3, -1] },
+      null,
+    ])
+      expect(() => rng(1).setState(bad as never)).toThrow(/setState/);
+  });
+
   it("uses a replaceable default generator", () => {
     setDefaultRng(rng(11));
     const first = rand([2]).dataSync();

@@ -74,12 +74,54 @@ export class Rng {
     return rng(this.nextUint32() ^ Math.imul(this.nextUint32(), 0x9e3779b1));
   }
 
+  /**
+   * The generator's whole state as plain JSON-able data (four 32-bit words and the cached normal), for
+   * checkpoints; `setState` puts it back.
+   *
+   * @example
+   * const saved = r.getState(); r.uniform(); r.setState(saved); // r repeats the same number
+   */
+  getState(): RngState {
+    return { words: [this.#s[0]!, this.#s[1]!, this.#s[2]!, this.#s[3]!], spare: this.#spare };
+  }
+
+  /**
+   * Restores a state from `getState` (of this or any generator) in place; returns this generator.
+   *
+   * @example
+   * loaderRng.setState(JSON.parse(saved)); // the loader shuffles as it did when saved
+   */
+  setState(state: RngState): this {
+    const words = (state as { words?: unknown } | null)?.words;
+    const spare = (state as { spare?: unknown } | null)?.spare ?? null;
+    if (
+      !Array.isArray(words) ||
+      words.length !== 4 ||
+      !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) ||
+      words.every((w) => w === 0) ||
+      !(spare === null || (typeof spare === "number" && Number.isFinite(spare)))
+    ) {
+      throw new ArgumentError(
+        "Rng.setState: expected { words: four uint32 values, not all 0; spare: number | null } from getState().",
+      );
+    }
+    this.#s.set(words as number[]);
+    this.#spare = spare as number | null;
+    return this;
+  }
+
   /** A copy in the same state (both then produce the same numbers). */
   clone(): Rng {
     const c = new Rng(this.#s.slice());
     c.#spare = this.#spare;
     return c;
   }
+}
+
+/** What `Rng.getState()` returns: xoshiro128**'s four state words and Box–Muller's cached value. */
+export interface RngState {
+  readonly words: readonly [number, number, number, number];
+  readonly spare: number | null;
 }
 
 function rotl(x: number, k: number): number {

@@ -52,6 +52,13 @@ export function checkShape(shape: Shape, what = "shape"): Shape {
       throw new ShapeError(`${what} [${shape.join(", ")}] has a dim that is not a non-negative integer.`);
     }
   }
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (!Number.isSafeInteger(n)) {
+    throw new ShapeError(
+      `${what} [${shape.join(", ")}] holds ${n.toExponential(2)} elements, more than any tensor can (at most 2^53 - 1 can even be counted); use a smaller shape.`,
+    );
+  }
   return Object.freeze([...shape]);
 }
 

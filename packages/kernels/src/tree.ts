@@ -15,7 +15,7 @@ export function childrenOf(x: object): [unknown, unknown][] {
 }
 
 /** @internal Whether `x` is a container to walk into (not a tensor, typed array or other marked leaf). */
-export function isContainer(x: unknown): x is object {
+function isContainer(x: unknown): x is object {
   return (
     x !== null &&
     typeof x === "object" &&

@@ -1,5 +1,5 @@
 // Activation functions as Flux prints them: NNlib's names, with `sigmoid` shown as `σ`.
-import { identityFn } from "./identity";
+import { identityFn } from "./identity.js";
 
 const JULIA_NAMES: Readonly<Record<string, string>> = { sigmoid: "σ", σ: "σ", identityFn: "identity" };
 

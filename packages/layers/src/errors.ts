@@ -73,3 +73,10 @@ export class SafetensorsError extends LayersError {
     this.name = "SafetensorsError";
   }
 }
+
+/** @internal How an argument reads in a LayerArgumentError: `undefined`, `null`, `string "3"`, `an object`. */
+export function describeArg(x: unknown): string {
+  if (x === undefined || x === null) return String(x);
+  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
+  return `${typeof x} ${JSON.stringify(x) ?? String(x)}`;
+}

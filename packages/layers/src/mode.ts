@@ -2,7 +2,7 @@
 // an `active` field: true, false, or null = automatic (active exactly while a gradient is being taken).
 import { withinGradient } from "@flux/kernels";
 import { children, isLeaf } from "@flux/functors";
-import { LayerArgumentError } from "./errors";
+import { LayerArgumentError } from "./errors.js";
 
 /** Flux's mode values: `true`/`false`, or `null`/`"auto"` for automatic. */
 export type Mode = boolean | null | "auto";

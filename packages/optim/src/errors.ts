@@ -20,15 +20,22 @@ export class OptimError extends Error {
 }
 
 /**
- * Thrown when a rule is built or adjusted with a bad hyper-parameter (a negative learning rate, a `beta`
- * that is not a pair, an unknown option...).
+ * Thrown when a rule is built or adjusted with a bad hyper-parameter (a negative or infinite learning rate,
+ * a `beta` outside [0, 1) or not a pair, an epsilon <= 0, an unknown option...). The message names the rule,
+ * the field and its valid range; `rule` and `field` hold the first two.
  *
  * @example
- * Adam({ eta: -0.1 }); // RuleArgumentError: Adam: eta must be >= 0 ...
+ * Adam({ beta: [2, 2] }); // RuleArgumentError: Adam: beta[0] must be a decay rate: a finite number in [0, 1), got 2.
  */
 export class RuleArgumentError extends OptimError {
-  constructor(message: string) {
+  /** The rule being built (`"Adam"`), when the error is about one of its hyper-parameters. */
+  readonly rule: string | undefined;
+  /** The hyper-parameter at fault (`"eta"`, `"beta[0]"`), when there is one. */
+  readonly field: string | undefined;
+  constructor(message: string, where: { rule?: string; field?: string } = {}) {
     super("ERR_RULE_ARGUMENT", message);
+    this.rule = where.rule;
+    this.field = where.field;
   }
 }
 

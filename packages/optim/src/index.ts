@@ -10,6 +10,7 @@ export {
   type RuleResult,
   type RuleSpec,
   type Pair,
+  type FusedStep,
   defineRule,
   isRule,
   init,
@@ -22,8 +23,19 @@ export { update, updateInPlace } from "./update.js";
 export { type Adjustment, adjust, adjustInPlace } from "./adjust.js";
 export { freeze, thaw } from "./freeze.js";
 export { type Restructure, destructure } from "./destructure.js";
-export { type LossFn, type StepInfo, type TrainOptions, train } from "./train.js";
+export {
+  type CallbackResult,
+  type EpochInfo,
+  type LossFn,
+  type StepInfo,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainResult,
+  train,
+} from "./train.js";
+export * from "./schedules/index.js";
 export { ofDtype, epsOf } from "./scalars.js";
+export type { Range } from "./ranges.js";
 export {
   OptimError,
   RuleArgumentError,

@@ -2,16 +2,19 @@ import { tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
 import {
   AccumGrad,
+  AdaDelta,
   Adam,
   AdamW,
   ClipGrad,
   ClipNorm,
   Descent,
+  Lion,
   Momentum,
   NonFiniteGradientError,
   OptimiserChain,
   RMSProp,
   RuleArgumentError,
+  WeightDecay,
   apply,
   isRule,
 } from "./index.js";
@@ -36,6 +39,47 @@ describe("rule constructors", () => {
     expect(() => AccumGrad()).toThrow(/n is required/);
     expect(() => AccumGrad(1.5)).toThrow(/integer >= 1/);
     expect(() => OptimiserChain(Adam(), 3 as never)).toThrow(/argument 1 is not a rule/);
+  });
+
+  it("check every hyper-parameter's range, naming the rule, the field and the range", () => {
+    const refused = (make: () => unknown, rule: string, field: string, range: RegExp) => {
+      let error: unknown;
+      try {
+        make();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RuleArgumentError);
+      const e = error as RuleArgumentError;
+      expect([e.code, e.rule, e.field]).toEqual(["ERR_RULE_ARGUMENT", rule, field]);
+      expect(e.message).toMatch(range);
+    };
+    refused(() => Adam({ beta: [2, 2] }), "Adam", "beta[0]", /Adam: beta\[0\] must be .* in \[0, 1\), got 2/);
+    refused(() => Adam(0.001, [0.9, 1]), "Adam", "beta[1]", /in \[0, 1\), got 1/);
+    refused(
+      () => Adam({ eta: Number.POSITIVE_INFINITY }),
+      "Adam",
+      "eta",
+      /learning rate: a finite number >= 0/,
+    );
+    refused(() => Adam({ epsilon: 0 }), "Adam", "epsilon", /epsilon must be a finite number > 0, got 0/);
+    refused(() => Descent(Number.NaN), "Descent", "eta", /got NaN/);
+    refused(() => Momentum(0.1, 1.5), "Momentum", "rho", /in \[0, 1\]/);
+    refused(() => RMSProp(0.1, -0.1), "RMSProp", "rho", /in \[0, 1\)/);
+    refused(() => AdamW({ lambda: -1 }), "AdamW", "lambda", />= 0/);
+    refused(() => WeightDecay(Number.NEGATIVE_INFINITY), "WeightDecay", "lambda", /finite/);
+    refused(() => ClipGrad(0), "ClipGrad", "delta", /> 0/);
+    refused(() => ClipNorm(-1), "ClipNorm", "omega", /> 0/);
+    refused(() => ClipNorm(1, Number.NaN), "ClipNorm", "p", /±Infinity allowed/);
+    refused(() => Lion({ beta: [0.9, -1] }), "Lion", "beta[1]", /in \[0, 1\)/);
+    refused(() => AdaDelta(2), "AdaDelta", "rho", /in \[0, 1\]/);
+    refused(() => AccumGrad(0), "AccumGrad", "n", /an integer >= 1/);
+    refused(() => Adam().adjust({ eta: Number.POSITIVE_INFINITY }), "Adam", "eta", /finite/);
+    // The edges that are valid stay valid.
+    expect(ClipNorm(1, Number.POSITIVE_INFINITY).p).toBe(Number.POSITIVE_INFINITY);
+    expect(Adam({ beta: [0, 0] }).beta).toEqual([0, 0]);
+    expect(Momentum(0, 1).rho).toBe(1);
+    expect(Descent(0).eta).toBe(0);
   });
 
   it("are frozen records that print like Optimisers.jl", () => {

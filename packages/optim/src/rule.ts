@@ -1,14 +1,30 @@
 // A rule is a frozen record of hyper-parameters (its own enumerable fields) whose prototype carries the two
-// functions of Optimisers.jl's interface, `init` and `apply`. `defineRule` turns a small spec into the
-// public factory (`Adam()`, `Adam(0.01)`, `Adam({ eta: 0.01 })`), so each file under rules/ is one spec.
-import { type Tensor, tidy } from "@flux/kernels";
+// functions of Optimisers.jl's interface, `init` and `apply`, plus `fused`: the same step as one call of
+// kernels' in-place `optimiserStep`, which update/updateInPlace/train prefer (`apply` stays the reference and
+// the tests' oracle). `defineRule` turns a small spec into the public factory (`Adam()`, `Adam(0.01)`,
+// `Adam({ eta: 0.01 })`), checks hyper-parameters against the spec's `ranges`, so each file under rules/ is
+// one spec.
+import { type OptimiserStepOp, type Tensor, tidy } from "@flux/kernels";
 import { RuleArgumentError } from "./errors.js";
+import { type Range, describeRange, inRange } from "./ranges.js";
 
 /** What `apply` returns: the new state and the update to subtract (`null`: no update this step). */
 export type RuleResult<S> = readonly [state: S, dx: Tensor | null];
 
 /** A pair of decay rates such as Adam's `beta`. */
 export type Pair = readonly [number, number];
+
+/**
+ * A rule's step as ONE call of kernels' `optimiserStep` (one pass over the parameter, its gradient and its
+ * state): the `ops`, the state `tensors` they update IN PLACE (in the ops' order), and the state record
+ * after the step (`next`: the same tensors, new counters such as Adam's `betat`). Rules declare it next to
+ * their reference `apply` and compute the same values; `update`, `updateInPlace` and `train` use it.
+ */
+export interface FusedStep<S> {
+  readonly ops: readonly OptimiserStepOp[];
+  readonly tensors: readonly Tensor[];
+  readonly next: S;
+}
 
 /**
  * An optimisation rule (Optimisers.jl's `AbstractRule`): hyper-parameters plus `init` and `apply`.
@@ -29,6 +45,12 @@ export interface Rule<S = unknown> {
   init(x: Tensor): S;
   /** One step (Optimisers.jl's `apply!`, without mutation): `[newState, dx']`. */
   apply(state: S, x: Tensor, dx: Tensor): RuleResult<S>;
+  /**
+   * The same step as one fused kernel call that updates `state`'s tensors in place, or `null` where the
+   * rule has no fused form (then `apply` serves). `dx` is the gradient as this rule receives it, or `null`
+   * inside a chain after other rules (only ClipNorm needs it).
+   */
+  fused?(state: S, x: Tensor, dx: Tensor | null): FusedStep<S> | null;
   /** A copy with the named hyper-parameters changed; names the rule lacks are ignored (as Optimisers.jl). */
   adjust(changes: Readonly<Record<string, unknown>>): Rule<S>;
   /** `Adam(eta=0.001, beta=[0.9, 0.999], epsilon=1e-8)`. */
@@ -67,7 +89,12 @@ export interface RuleSpec<H extends object, S> {
   readonly required?: readonly (keyof H & string)[];
   /** Custom argument parsing (OptimiserChain takes rules, not numbers). */
   readonly parse?: (args: readonly unknown[]) => Partial<H>;
-  /** Extra validation after the generic type checks. */
+  /**
+   * The valid range of each numeric field (each element of a pair). Numbers without one must be finite;
+   * NaN is always refused.
+   */
+  readonly ranges?: { readonly [K in keyof H]?: Range };
+  /** Extra validation after the generic type and range checks. */
   readonly check?: (h: H) => void;
   /** Custom `adjust` (OptimiserChain forwards to its rules; RMSProp refuses `centred`). */
   readonly adjust?: (rule: RuleOf<H, S>, changes: Readonly<Record<string, unknown>>) => RuleOf<H, S>;
@@ -75,6 +102,8 @@ export interface RuleSpec<H extends object, S> {
   readonly format?: (h: H) => string;
   init(h: Readonly<H>, x: Tensor): S;
   apply(h: Readonly<H>, state: S, x: Tensor, dx: Tensor): RuleResult<S>;
+  /** The one-pass form of `apply` (see `FusedStep`); absent or `null`: `apply` serves. */
+  readonly fused?: (h: Readonly<H>, state: S, x: Tensor, dx: Tensor | null) => FusedStep<S> | null;
 }
 
 const RULE = Symbol.for("flux.optim.rule");
@@ -100,20 +129,28 @@ function formatValue(v: unknown): string {
   return String(v);
 }
 
-function checkField(kind: string, key: string, value: unknown, like: unknown): void {
-  const bad = (what: string) =>
-    new RuleArgumentError(`${kind}: ${key} must be ${what}, got ${formatValue(value)}.`);
+function checkField(
+  kind: string,
+  key: string,
+  value: unknown,
+  like: unknown,
+  range: Range | undefined,
+): void {
+  const bad = (what: string, field = key, v: unknown = value) =>
+    new RuleArgumentError(`${kind}: ${field} must be ${what}, got ${formatValue(v)}.`, { rule: kind, field });
+  const within = range ?? {};
   if (typeof like === "number") {
-    if (typeof value !== "number" || Number.isNaN(value)) throw bad("a number");
-    if (key === "eta" && value < 0) throw bad("a learning rate >= 0");
+    if (typeof value !== "number") throw bad(describeRange(within));
+    if (!inRange(value, within)) throw bad(describeRange(within));
   } else if (typeof like === "boolean") {
     if (typeof value !== "boolean") throw bad("true or false");
   } else if (Array.isArray(like) && like.length > 0 && like.every((v) => typeof v === "number")) {
     const ok =
-      Array.isArray(value) &&
-      value.length === like.length &&
-      value.every((v) => typeof v === "number" && !Number.isNaN(v));
+      Array.isArray(value) && value.length === like.length && value.every((v) => typeof v === "number");
     if (!ok) throw bad(`an array of ${like.length} numbers`);
+    (value as number[]).forEach((v, i) => {
+      if (!inRange(v, within)) throw bad(describeRange(within), `${key}[${i}]`, v);
+    });
   }
 }
 
@@ -133,17 +170,20 @@ export function defineRule<H extends object, S>(spec: RuleSpec<H, S>): RuleFacto
       if (!keys.includes(k as keyof H & string)) {
         throw new RuleArgumentError(
           `${spec.kind}: unknown option "${k}"; its hyper-parameters are ${keys.join(", ") || "(none)"}.`,
+          { rule: spec.kind, field: k },
         );
       }
     }
     for (const k of spec.required ?? []) {
-      if (given[k] === undefined) throw new RuleArgumentError(`${spec.kind}: ${k} is required.`);
+      if (given[k] === undefined) {
+        throw new RuleArgumentError(`${spec.kind}: ${k} is required.`, { rule: spec.kind, field: k });
+      }
     }
     const h = { ...spec.defaults } as H;
     for (const k of keys) {
       const v = given[k];
       if (v === undefined) continue;
-      checkField(spec.kind, k, v, spec.defaults[k]);
+      checkField(spec.kind, k, v, spec.defaults[k], spec.ranges?.[k]);
       (h as Record<string, unknown>)[k] = Array.isArray(v) ? Object.freeze([...v]) : v;
     }
     spec.check?.(h);
@@ -159,7 +199,9 @@ export function defineRule<H extends object, S>(spec: RuleSpec<H, S>): RuleFacto
           throw new RuleArgumentError(`${spec.kind}: an options object must be the last argument.`);
         }
         for (const [k, v] of Object.entries(a)) {
-          if (k in given) throw new RuleArgumentError(`${spec.kind}: ${k} is given twice.`);
+          if (k in given) {
+            throw new RuleArgumentError(`${spec.kind}: ${k} is given twice.`, { rule: spec.kind, field: k });
+          }
           given[k] = v;
         }
         return;
@@ -194,6 +236,11 @@ export function defineRule<H extends object, S>(spec: RuleSpec<H, S>): RuleFacto
     apply: {
       value(this: RuleOf<H, S>, state: S, x: Tensor, dx: Tensor): RuleResult<S> {
         return spec.apply(this, state, x, dx);
+      },
+    },
+    fused: {
+      value(this: RuleOf<H, S>, state: S, x: Tensor, dx: Tensor | null): FusedStep<S> | null {
+        return spec.fused?.(this, state, x, dx) ?? null;
       },
     },
     adjust: {

@@ -1,6 +1,6 @@
 // `setup(rule, model)`: one Leaf per trainable float tensor, in a tree of plain containers shaped like the
 // model. Optimisers.jl's `_setup` with `_trainable`: non-trainable children become `null`.
-import { children, isLeaf, trainable } from "@flux/functors";
+import { checkNotPromise, children, isLeaf, trainable } from "@flux/functors";
 import { type Tensor, isFloat, isTensor } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
 import { Leaf } from "./leaf.js";
@@ -17,13 +17,15 @@ let warnedEmpty = false;
  *
  * A tensor reached twice (tied weights) gets ONE Leaf at both places, so it is updated once with the sum
  * of its gradients. State tensors are created on each parameter's device with its dtype. Warns once when
- * the model has no trainable parameter.
+ * the model has no trainable parameter. A Promise for `model` (`setup(rule, gpu(model))` without `await`)
+ * throws `UnawaitedPromiseError`.
  *
  * @example
  * const model = { weight: randn([3, 2]), bias: zeros([3]), act: "relu" };
  * const state = setup(Adam(0.01), model); // { weight: Leaf, bias: Leaf, act: null }
  */
 export function setup(rule: Rule, model: unknown): StateTree {
+  checkNotPromise(model, "setup", "model");
   const cache = new Map<Tensor, Leaf>();
   const visiting = new Set<object>();
   const visit = (x: unknown, path: unknown[]): StateTree => {

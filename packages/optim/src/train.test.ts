@@ -13,7 +13,7 @@ import {
   tensor,
 } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { Adam, Descent, NonFiniteLossError, OptimError, setup, train } from "./index.js";
+import { Adam, Descent, Exp, NonFiniteLossError, OptimError, Step, setup, train } from "./index.js";
 
 function problem() {
   const r = rng(3);
@@ -81,5 +81,178 @@ describe("train", () => {
   it("refuses a rule in place of the state", async () => {
     const { model, loss } = problem();
     await expect(train(loss, model, [], Adam() as never)).rejects.toThrow(OptimError);
+  });
+
+  it("runs several epochs over re-iterable data, with onEpoch after each", async () => {
+    const { x, y, model, loss } = problem();
+    const state = setup(Adam(0.05), model);
+    const steps: [number, number, number][] = [];
+    const epochs: [number, number][] = [];
+    const result = await train(
+      loss,
+      model,
+      [
+        [x, y],
+        [x, y],
+      ],
+      state,
+      {
+        epochs: 3,
+        onStep: ({ step, epoch, batch }) => {
+          steps.push([step, epoch, batch]);
+        },
+        onEpoch: ({ epoch, step, loss: l }) => {
+          epochs.push([epoch, step]);
+          expect(Number.isFinite(l)).toBe(true);
+        },
+      },
+    );
+    expect(steps).toEqual([
+      [0, 0, 0],
+      [1, 0, 1],
+      [2, 1, 0],
+      [3, 1, 1],
+      [4, 2, 0],
+      [5, 2, 1],
+    ]);
+    expect(epochs).toEqual([
+      [0, 2],
+      [1, 4],
+      [2, 6],
+    ]);
+    expect(result).toEqual({ step: 6, epoch: 3, stopped: false });
+  });
+
+  it("stops early when a callback returns 'stop' or calls stop()", async () => {
+    const { x, y, model, loss } = problem();
+    const state = setup(Descent(0.01), model);
+    const data = Array.from({ length: 5 }, () => [x, y]);
+    let seen = 0;
+    const byStep = await train(loss, model, data, state, {
+      epochs: 4,
+      onStep: ({ step }) => {
+        seen++;
+        return step === 6 ? "stop" : undefined;
+      },
+    });
+    // step 6 is batch 1 of epoch 1: one whole epoch done, the second cut short
+    expect([seen, byStep.step, byStep.epoch, byStep.stopped]).toEqual([7, 7, 1, true]);
+    const byEpoch = await train(loss, model, data, state, {
+      epochs: 4,
+      onEpoch: ({ epoch, stop }) => {
+        if (epoch === 1) stop();
+      },
+    });
+    expect(byEpoch).toEqual({ step: 10, epoch: 2, stopped: true });
+  });
+
+  it("sets eta from a schedule of the 1-based step, or of the epoch", async () => {
+    const { x, y, model, loss } = problem();
+    const state = setup(Adam(0.1), model);
+    const eta = () => (state as unknown as { weight: { rule: { eta: number } } }).weight.rule.eta;
+    const perStep: number[] = [];
+    await train(
+      loss,
+      model,
+      [
+        [x, y],
+        [x, y],
+      ],
+      state,
+      {
+        epochs: 2,
+        schedule: Exp(0.1, 0.5),
+        onStep: () => {
+          perStep.push(eta());
+        },
+      },
+    );
+    expect(perStep).toEqual([0.1, 0.05, 0.025, 0.0125]);
+    const perEpoch: number[] = [];
+    await train(
+      loss,
+      model,
+      [
+        [x, y],
+        [x, y],
+      ],
+      state,
+      {
+        epochs: 3,
+        schedule: { eta: Step(1, 0.1, 1), beta: [0.8, 0.9] as never },
+        scheduleUnit: "epoch",
+        onEpoch: () => {
+          perEpoch.push(eta());
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(perEpoch).toEqual([]); // beta: a pair is not a schedule: refused before the first step
+    await train(
+      loss,
+      model,
+      [
+        [x, y],
+        [x, y],
+      ],
+      state,
+      {
+        epochs: 3,
+        schedule: { eta: Step(1, 0.1, 1) },
+        scheduleUnit: "epoch",
+        onEpoch: () => {
+          perEpoch.push(eta());
+        },
+      },
+    );
+    for (const [i, v] of [1, 0.1, 0.01].entries()) expect(perEpoch[i]).toBeCloseTo(v, 12);
+  });
+
+  it("resumes: epochs after resume.epoch, steps and schedules counted on from resume.step", async () => {
+    const { x, y, model, loss } = problem();
+    const state = setup(Descent(0.1), model);
+    const seen: [number, number][] = [];
+    const result = await train(
+      loss,
+      model,
+      [
+        [x, y],
+        [x, y],
+        [x, y],
+      ],
+      state,
+      {
+        epochs: 4,
+        resume: { step: 6, epoch: 2 },
+        schedule: (t) => 1 / t,
+        onStep: ({ step, epoch }) => {
+          seen.push([step, epoch]);
+          expect((state as unknown as { weight: { rule: { eta: number } } }).weight.rule.eta).toBe(
+            1 / (step + 1),
+          );
+        },
+      },
+    );
+    expect(seen).toEqual([
+      [6, 2],
+      [7, 2],
+      [8, 2],
+      [9, 3],
+      [10, 3],
+      [11, 3],
+    ]);
+    expect(result).toEqual({ step: 12, epoch: 4, stopped: false });
+    await expect(train(loss, model, [], state, { epochs: 2, resume: { step: 0, epoch: 3 } })).rejects.toThrow(
+      /past epochs/,
+    );
+  });
+
+  it("refuses a one-shot iterator for several epochs", async () => {
+    const { x, y, model, loss } = problem();
+    function* once() {
+      yield [x, y];
+    }
+    await expect(train(loss, model, once(), setup(Descent(), model), { epochs: 2 })).rejects.toThrow(
+      /iterator/,
+    );
   });
 });

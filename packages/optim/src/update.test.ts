@@ -1,6 +1,8 @@
 import { type Tensor, gradient, memory, mul, randn, sum, tensor } from "@flux/kernels";
+import { UnawaitedPromiseError } from "@flux/functors";
 import { describe, expect, it } from "vitest";
-import { Descent, Momentum, OptimStructureError, setup, update, updateInPlace } from "./index.js";
+import { setFusedSteps } from "./fused.js";
+import { Descent, Momentum, OptimStructureError, setup, train, update, updateInPlace } from "./index.js";
 
 const vals = (t: Tensor) => Array.from(t.dataSync());
 
@@ -54,18 +56,29 @@ describe("updateInPlace", () => {
     expect(vals(w)).toEqual([0.25, 1]);
   });
 
-  it("skips branches without a gradient, casts a gradient of another dtype, frees replaced state", () => {
-    const model = { w: tensor([1, 2], [2]), v: tensor([5], [1]) };
-    const state = setup(Momentum(0.5), model) as any;
-    const oldVelocity = state.w.state as Tensor;
-    const before = memory().liveTensors;
-    const g = tensor([2, 2], [2], { dtype: "f64" });
-    updateInPlace(state, model, { w: g });
-    expect(model.w.dtype).toBe("f32");
-    expect(vals(model.w)).toEqual([0, 1]);
-    expect(vals(model.v)).toEqual([5]);
-    expect(oldVelocity.isDisposed).toBe(true);
-    expect(memory().liveTensors).toBe(before + 1); // only the gradient we made
+  it.each([
+    ["fused (state updated in place)", true],
+    ["reference (replaced state freed)", false],
+  ])("skips branches without a gradient, casts a gradient of another dtype: %s", (_name, fused) => {
+    setFusedSteps(fused);
+    try {
+      const model = { w: tensor([1, 2], [2]), v: tensor([5], [1]) };
+      const state = setup(Momentum(0.5), model) as any;
+      const oldVelocity = state.w.state as Tensor;
+      const before = memory().liveTensors;
+      const g = tensor([2, 2], [2], { dtype: "f64" });
+      updateInPlace(state, model, { w: g });
+      expect(model.w.dtype).toBe("f32");
+      expect(vals(model.w)).toEqual([0, 1]);
+      expect(vals(model.v)).toEqual([5]);
+      expect(vals(state.w.state)).toEqual([1, 1]);
+      // Fused: the same velocity tensor holds the new values; reference: a new one, the old one freed.
+      expect(state.w.state === oldVelocity).toBe(fused);
+      expect(oldVelocity.isDisposed).toBe(!fused);
+      expect(memory().liveTensors).toBe(before + 1); // only the gradient we made
+    } finally {
+      setFusedSteps(undefined);
+    }
   });
 
   it("throws OptimStructureError on mismatched gradient shapes or structure", () => {
@@ -75,6 +88,49 @@ describe("updateInPlace", () => {
     expect(() => updateInPlace(state, model, { w: { x: tensor([1], [1]) } })).toThrow(
       /container where the model has a tensor/,
     );
+  });
+
+  it("refuses a gradient that names children the model lacks (it would train nothing), with the key path", () => {
+    const x = tensor([1, 2], [2]);
+    const state = setup(Descent(), { x });
+    let error: unknown;
+    try {
+      updateInPlace(state, { x }, { y: tensor([1, 1], [2]) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OptimStructureError);
+    expect((error as OptimStructureError).path).toBe("y");
+    expect((error as Error).message).toMatch(/gradient has a child "y" that the model does not have .*"x"/);
+    expect(Array.from(x.dataSync())).toEqual([1, 2]);
+    // Deeper, and in an array: the path names the place.
+    const model = { layers: [{ w: tensor([1], [1]) }] };
+    const st = setup(Descent(), model);
+    expect(() => updateInPlace(st, model, { layers: [{ v: tensor([1], [1]) }] })).toThrow(/at "layers.0.v"/);
+    expect(() => updateInPlace(st, model, { layers: [null, { w: tensor([1], [1]) }] })).toThrow(
+      /at "layers.1"/,
+    );
+    expect(() => updateInPlace(st, model, 3)).toThrow(
+      /the gradient has a number where the model has a container/,
+    );
+    // Null entries and missing keys are still "no gradient here".
+    updateInPlace(st, model, { layers: [{ w: null }] });
+    updateInPlace(st, model, {});
+  });
+
+  it("refuses a Promise (a missing await) for the model, the state or the gradient", async () => {
+    const model = { w: tensor([1, 2], [2]) };
+    const state = setup(Descent(), model);
+    const g = { w: tensor([1, 1], [2]) };
+    const later = Promise.resolve(model);
+    expect(() => setup(Descent(), later)).toThrow(UnawaitedPromiseError);
+    expect(() => updateInPlace(state, later, g)).toThrow(/updateInPlace: `model` is a Promise.*await/);
+    expect(() => updateInPlace(state, model, Promise.resolve(g))).toThrow(UnawaitedPromiseError);
+    expect(() => update(Promise.resolve(state) as never, model, g)).toThrow(/update: `state` is a Promise/);
+    await expect(train(() => sum(model.w), later, [[]], state)).rejects.toThrow(
+      /train: `model` is a Promise/,
+    );
+    await later;
   });
 
   it("does not leak across many steps", () => {

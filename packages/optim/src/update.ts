@@ -1,12 +1,44 @@
 // `updateInPlace` (Optimisers.jl's `update!`) and the pure `update`. Two walks, as in Optimisers.jl: the
-// first gathers one gradient per Leaf (tied parameters: one Leaf, gradients summed), the second applies
-// each Leaf's rule once and writes the parameter in place with kernels' `assign`.
-import { fmap } from "@flux/functors";
+// first gathers one gradient per Leaf (tied parameters: one Leaf, gradients summed) and checks that the
+// gradient tree fits the model, the second applies each Leaf's rule once: its fused step (fused.ts: one
+// kernel pass, parameter and state updated in place) where it has one, else its reference `apply` and
+// kernels' `assign`.
+import { checkNotPromise, children, fmap } from "@flux/functors";
 import { type Tensor, add, assign, cast, clone, isTensor, tidy } from "@flux/kernels";
 import { sub } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
+import { fusedStep, fusedStepsEnabled } from "./fused.js";
 import { type Leaf, isOptimLeaf } from "./leaf.js";
 import { type StateTree, childAt, entriesOf, modelChild, pathString, tensorsIn } from "./tree.js";
+
+/** The keys of a gradient container (own keys of a plain object, indices of an array, keys of a Map). */
+function gradKeys(g: object): unknown[] {
+  if (Array.isArray(g)) return g.map((_, i) => i);
+  if (g instanceof Map) return [...g.keys()];
+  return Object.keys(g);
+}
+
+/**
+ * Refuses a gradient node that names children the model node lacks (`{ y: g }` for a model `{ x }`): such a
+ * gradient would train nothing without a word. `null`/`undefined` entries are fine (no gradient there).
+ */
+function checkGradKeys(x: unknown, g: object, path: unknown[]): void {
+  const ch = children(x);
+  for (const k of gradKeys(g)) {
+    const v = g instanceof Map ? g.get(k) : (g as Record<PropertyKey, unknown>)[k as PropertyKey];
+    if (v === null || v === undefined) continue;
+    const has = ch instanceof Map ? ch.has(k) : Object.hasOwn(ch, k as PropertyKey);
+    if (!has) {
+      const names = ch instanceof Map ? [...ch.keys()] : Object.keys(ch);
+      throw new OptimStructureError(
+        pathString([...path, k]),
+        `update: the gradient has a child ${JSON.stringify(String(k))} that the model does not have (the model ` +
+          `has ${names.length === 0 ? "no children here" : names.map((n) => JSON.stringify(String(n))).join(", ")}); ` +
+          "pass the gradient of this model, e.g. grad[0] from withgradient((m) => loss(m), model)",
+      );
+    }
+  }
+}
 
 function gatherGrads(t: unknown, x: unknown, g: unknown, grads: Map<Leaf, Tensor[]>, path: unknown[]): void {
   if (g === null || g === undefined || t === null || t === undefined) return;
@@ -31,6 +63,13 @@ function gatherGrads(t: unknown, x: unknown, g: unknown, grads: Map<Leaf, Tensor
       "update: the gradient has a tensor where the state tree has a container; pass the gradient of the whole model",
     );
   }
+  if (typeof g !== "object") {
+    throw new OptimStructureError(
+      pathString(path),
+      `update: the gradient has a ${typeof g} where the model has a container; pass a tree of tensors shaped like the model`,
+    );
+  }
+  checkGradKeys(x, g, path);
   for (const [k, tk] of entriesOf(t)) {
     if (tk === null) continue;
     gatherGrads(tk, modelChild(x, k, path), childAt(g, k), grads, [...path, k]);
@@ -46,6 +85,7 @@ function step(leaf: Leaf, x: Tensor, gs: readonly Tensor[], path: unknown[]): vo
       );
     }
   }
+  if (fusedStepsEnabled() && fusedStep(leaf, x, gs)) return;
   const old = leaf.state;
   const next = tidy(() => {
     let g = gs[0]!;
@@ -92,19 +132,30 @@ function applyAll(
 
 /**
  * One optimisation step that MUTATES (Flux's / Optimisers.jl's `update!`): every trainable tensor of
- * `model` with a gradient is overwritten in place (kernels' `assign`, so every reference to it sees the new
- * values) and each Leaf's state is replaced by the new state (the old state tensors are freed). Returns
- * `[state, model]`, the same objects. This is what training loops use.
+ * `model` with a gradient is overwritten in place (so every reference to it sees the new values) and each
+ * Leaf's state moves on. Returns `[state, model]`, the same objects. This is what training loops use.
+ *
+ * Each parameter's step is its rule's fused form where it has one (kernels' `optimiserStep`: one pass over
+ * the parameter, its gradient and its state, f32 and f64 on the CPU, f32 on WebGPU): the state's tensors
+ * are then updated in place (the same tensors hold the new moments). Elsewhere (AccumGrad, f16, a
+ * backend without the kernel, or FLUX_FUSED_OPTIM=0) the rule's reference `apply` runs as element-wise ops
+ * and the Leaf gets new state tensors (the old ones are freed). Both compute the same values (bit for bit
+ * on the CPU).
  *
  * `grad` is shaped like the model as kernels' `gradient` returns it (`null` or missing where there is
- * nothing); branches without a gradient and frozen Leafs are skipped. A gradient of another float dtype
- * is cast to the parameter's. The gradient tensors are not freed: they are the caller's.
+ * nothing); branches without a gradient and frozen Leafs are skipped. A gradient that names a child the
+ * model lacks throws `OptimStructureError` with its key path; a Promise for any argument throws
+ * `UnawaitedPromiseError` (a missing `await`). A gradient of another float dtype is cast to the
+ * parameter's. The gradient tensors are not freed: they are the caller's.
  *
  * @example
  * const [g] = gradient((m) => loss(m, x, y), model);
  * updateInPlace(state, model, g); // model.weight now holds the new values
  */
 export function updateInPlace<M>(state: StateTree, model: M, grad: unknown): [StateTree, M] {
+  checkNotPromise(state, "updateInPlace", "state");
+  checkNotPromise(model, "updateInPlace", "model");
+  checkNotPromise(grad, "updateInPlace", "grad");
   const grads = new Map<Leaf, Tensor[]>();
   gatherGrads(state, model, grad, grads, []);
   applyAll(state, model, grads, new Map(), []);
@@ -129,5 +180,8 @@ function copyTree<T>(x: T): T {
  * const [state2, model2] = update(state, model, grad);
  */
 export function update<M>(state: StateTree, model: M, grad: unknown): [StateTree, M] {
+  checkNotPromise(state, "update", "state");
+  checkNotPromise(model, "update", "model");
+  checkNotPromise(grad, "update", "grad");
   return updateInPlace(copyTree(state), copyTree(model), grad);
 }

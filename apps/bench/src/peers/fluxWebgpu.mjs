@@ -15,17 +15,17 @@ export const WEBGPU_TARGETS = [
  * Runs every cell on our `webgpu` backend. Dawn is installed as `navigator.gpu` first (the kernels' Node
  * host takes `navigator.gpu` when it exists), so ours and tfjs-webgpu share one GPU object and adapter.
  *
- * @param {any} K a built @flux/kernels namespace (current or --baseline)
+ * @param {import("./flux.mjs").FluxLib} lib the built @flux packages (current or --baseline)
  * @param {import("../workloads.mjs").Cell[]} cells
  * @param {import("../measure.mjs").MeasureOptions} options
  * @param {(msg: string) => void} log
  * @returns {Promise<import("./types.mjs").SystemRun>}
- * @example const r = await runFluxWebgpu(await import("@flux/kernels"), cells, { budgetS: 1 }, console.error);
+ * @example const r = await runFluxWebgpu(lib, cells, { budgetS: 1 }, console.error);
  */
-export async function runFluxWebgpu(K, cells, options, log) {
+export async function runFluxWebgpu(lib, cells, options, log) {
   const { adapter } = await installNodeWebGpu();
-  const r = await runFlux(K, "webgpu", cells, options, log);
-  const backend = await K.getBackend("webgpu");
+  const r = await runFlux(lib, "webgpu", cells, options, log);
+  const backend = await lib.K.getBackend("webgpu");
   const ours = backend.adapter
     ? `${backend.adapter.vendor} ${backend.adapter.architecture} ${backend.adapter.description}`
         .replace(/\s+/g, " ")

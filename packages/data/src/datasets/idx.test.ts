@@ -1,13 +1,14 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DatasetNotFoundError, IdxFormatError } from "../errors.js";
 import { gunzip } from "./gunzip.js";
 import { parseIdx, readIdx } from "./idx.js";
 import { FashionMNIST } from "./mnist.js";
+// Test-only: the repo's one Fashion-MNIST locator (FLUX_FASHION_MNIST_DIR or the documented default).
+// biome-ignore lint/correctness/useImportExtensions: it has the extension; biome resolves to fixtures.d.mts and asks for .mjs.js
+import { fashionMnistDir, haveFashionMnist } from "../../../../tooling/fixtures.mjs";
 
-const DIR = fileURLToPath(new URL("../../../../../shared/datasets/fashion-mnist", import.meta.url));
-const haveData = existsSync(`${DIR}/t10k-labels-idx1-ubyte.gz`);
+const DIR = fashionMnistDir();
+const haveData = haveFashionMnist(DIR);
 
 /** An IDX file: header (type byte, dims big-endian) then `payload`. */
 function idx(type: number, dims: number[], payload: number[]): Uint8Array {
@@ -64,7 +65,7 @@ describe("readIdx / gunzip", () => {
   });
 });
 
-describe.skipIf(!haveData)("Fashion-MNIST from ../shared/datasets", () => {
+describe.skipIf(!haveData)("Fashion-MNIST from the full data set (FLUX_FASHION_MNIST_DIR)", () => {
   it("reads the real label and image files", async () => {
     const labels = await readIdx(`${DIR}/t10k-labels-idx1-ubyte.gz`);
     expect(labels.shape).toEqual([10000]);

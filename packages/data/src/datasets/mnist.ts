@@ -1,8 +1,8 @@
 // MNIST and Fashion-MNIST from a local folder of the four IDX files (the same names for both datasets).
 import { type Tensor, tensor } from "@flux/kernels";
 import { DataArgumentError, DatasetNotFoundError, IdxFormatError } from "../errors.js";
-import { type IdxArray, parseIdx, readLocalFile } from "./idx.js";
-import { gunzip, isGzip } from "./gunzip.js";
+import { DEFAULT_MAX_INFLATED_BYTES, describeValue } from "./gunzip.js";
+import { decodeIdxBytes, type IdxArray, readLocalFile } from "./idx.js";
 
 /** Options of `MNIST` / `FashionMNIST`. */
 export interface MnistOptions {
@@ -23,7 +23,11 @@ export interface MnistData {
   readonly split: "train" | "test";
 }
 
-async function readSplitFile(dir: string, name: string, dataset: string): Promise<IdxArray> {
+async function readSplitFile(
+  dir: string,
+  name: string,
+  dataset: string,
+): Promise<{ array: IdxArray; path: string }> {
   const base = `${dir.replace(/\/+$/, "")}/${name}`;
   for (const path of [`${base}.gz`, base]) {
     let bytes: Uint8Array;
@@ -34,7 +38,7 @@ async function readSplitFile(dir: string, name: string, dataset: string): Promis
       throw new DatasetNotFoundError(`${dataset}: cannot read ${path}.`, { cause: e });
     }
     try {
-      return parseIdx(isGzip(bytes) ? await gunzip(bytes) : bytes);
+      return { array: await decodeIdxBytes(bytes, DEFAULT_MAX_INFLATED_BYTES), path };
     } catch (e) {
       if (e instanceof IdxFormatError)
         throw new IdxFormatError(`${path}: ${e.message.replace(/^\[@flux\/data\] /, "")}`, { cause: e });
@@ -46,12 +50,53 @@ async function readSplitFile(dir: string, name: string, dataset: string): Promis
   );
 }
 
-async function loadMnistLike(dataset: string, opts: MnistOptions): Promise<MnistData> {
+const OPTION_KEYS = ["dir", "split", "flatten"];
+
+function checkOptions(dataset: string, opts: unknown): MnistOptions {
+  const advice = `pass the folder holding the four IDX files: ${dataset}({ dir: "data/${dataset.toLowerCase()}", split: "train" }) (nothing is ever downloaded).`;
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts))
+    throw new DataArgumentError(
+      `${dataset}: expected an options object, got ${describeValue(opts)}; ${advice}`,
+    );
+  for (const k of Object.keys(opts))
+    if (!OPTION_KEYS.includes(k))
+      throw new DataArgumentError(
+        `${dataset}: unknown option "${k}" (known: ${OPTION_KEYS.join(", ")}); ${advice}`,
+      );
+  const { dir, flatten } = opts as MnistOptions;
+  if (typeof dir !== "string" || dir === "")
+    throw new DataArgumentError(
+      `${dataset}: options.dir must be a folder path, got ${describeValue(dir)}; ${advice}`,
+    );
+  if (flatten !== undefined && typeof flatten !== "boolean")
+    throw new DataArgumentError(
+      `${dataset}: options.flatten must be true or false, got ${describeValue(flatten)}.`,
+    );
+  return opts as MnistOptions;
+}
+
+/** Refuses labels outside 0..9, naming the file and the first bad index. */
+function checkLabels(dataset: string, labels: IdxArray, path: string): void {
+  const data = labels.data;
+  for (let i = 0; i < data.length; i++) {
+    const y = data[i]!;
+    if (y > 9) {
+      let count = 0;
+      for (let j = i; j < data.length; j++) if (data[j]! > 9) count++;
+      throw new IdxFormatError(
+        `${dataset}: ${path} holds label ${y} at index ${i} (${count} label(s) outside 0..9 in all); the classes are 0-9. The file is corrupt or belongs to another dataset.`,
+      );
+    }
+  }
+}
+
+async function loadMnistLike(dataset: string, options: unknown): Promise<MnistData> {
+  const opts = checkOptions(dataset, options);
   const split = opts.split ?? "train";
   if (split !== "train" && split !== "test")
     throw new DataArgumentError(`${dataset}: split must be "train" or "test", got ${String(split)}.`);
   const prefix = split === "train" ? "train" : "t10k";
-  const [images, labels] = await Promise.all([
+  const [{ array: images }, { array: labels, path: labelsPath }] = await Promise.all([
     readSplitFile(opts.dir, `${prefix}-images-idx3-ubyte`, dataset),
     readSplitFile(opts.dir, `${prefix}-labels-idx1-ubyte`, dataset),
   ]);
@@ -64,6 +109,7 @@ async function loadMnistLike(dataset: string, opts: MnistOptions): Promise<Mnist
     throw new IdxFormatError(
       `${dataset}: the labels file holds ${labels.dtype} [${labels.shape.join(", ")}], expected u8 [${n}] to match the images.`,
     );
+  checkLabels(dataset, labels, labelsPath);
   const pixels = new Float32Array(images.data.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
   const features = tensor(pixels, opts.flatten ? [784, n!] : [28, 28, n!]);
@@ -88,7 +134,7 @@ export function MNIST(opts: MnistOptions): Promise<MnistData> {
  * as `MNIST`. Class names are in `FASHION_MNIST_CLASSES`.
  *
  * @example
- * const train = await FashionMNIST({ dir: "../shared/datasets/fashion-mnist", flatten: true });
+ * const train = await FashionMNIST({ dir: "data/fashion-mnist", flatten: true });
  * train.features.shape; // [784, 60000]
  */
 export function FashionMNIST(opts: MnistOptions): Promise<MnistData> {

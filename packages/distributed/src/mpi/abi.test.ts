@@ -3,9 +3,9 @@
 // Skipped where that family's headers are not installed (CI installs libopenmpi-dev and libmpich-dev).
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CollectiveDtype } from "../buffers";
-import type { WireOp } from "../transport";
-import { type HandleSpec, MPICH_ABI, type MpiAbi, OPENMPI_ABI } from "./abi";
+import type { CollectiveDtype } from "../buffers.js";
+import type { WireOp } from "../transport.js";
+import { type HandleSpec, MPICH_ABI, type MpiAbi, OPENMPI_ABI } from "./abi.js";
 
 const C_NAMES: Record<CollectiveDtype | WireOp | "commWorld", string> = {
   commWorld: "MPI_COMM_WORLD",

@@ -1,8 +1,8 @@
 // Open MPI and MPICH disagree on what an MPI handle is: Open MPI passes pointers to exported globals
 // (`&ompi_mpi_comm_world`), MPICH (and its ABI family: Intel MPI, MVAPICH) passes fixed 32-bit integers.
 // This table is the whole difference as far as we are concerned.
-import type { CollectiveDtype } from "../buffers";
-import type { WireOp } from "../transport";
+import type { CollectiveDtype } from "../buffers.js";
+import type { WireOp } from "../transport.js";
 
 /** An MPI implementation family with one C ABI. */
 export type MpiFamily = "openmpi" | "mpich";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DistributedUnavailableError } from "../errors";
-import { detectLauncher, familyOrder } from "./launcher";
-import { checkLauncherAgrees } from "./mpiTransport";
+import { DistributedUnavailableError } from "../errors.js";
+import { detectLauncher, familyOrder } from "./launcher.js";
+import { checkLauncherAgrees } from "./mpiTransport.js";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 

@@ -1,6 +1,6 @@
 // What the launcher (mpirun / mpiexec) told this process through its environment.
-import { readEnv } from "../runtime";
-import type { MpiFamily } from "./abi";
+import { readEnv } from "../runtime.js";
+import type { MpiFamily } from "./abi.js";
 
 /** The launcher's view of the job: which family started us and how many ranks it started. */
 export interface LauncherInfo {

@@ -1,7 +1,7 @@
 // The system libmpi, bound through koffi (an optional peer that works on Node, Bun and Deno).
-import type { CollectiveArray, CollectiveDtype } from "../buffers";
-import { DistributedMpiError, DistributedUnavailableError } from "../errors";
-import type { WireOp } from "../transport";
+import type { CollectiveArray, CollectiveDtype } from "../buffers.js";
+import { DistributedMpiError, DistributedUnavailableError } from "../errors.js";
+import type { WireOp } from "../transport.js";
 import {
   type HandleSpec,
   MPICH_ABI,
@@ -9,7 +9,7 @@ import {
   type MpiFamily,
   OPENMPI_ABI,
   OPENMPI_MARKER_SYMBOL,
-} from "./abi";
+} from "./abi.js";
 
 /** A posted nonblocking MPI operation (the MPI_Request lives in `handle`). */
 export interface MpiRequest {

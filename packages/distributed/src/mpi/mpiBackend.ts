@@ -1,7 +1,7 @@
 // MPIBackend: Flux's MPI backend, on the system libmpi through koffi.
-import { DistributedBackend } from "../backend";
-import { checkBackendOptions } from "../options";
-import { type MpiTransportOptions, startMpiTransport } from "./mpiTransport";
+import { DistributedBackend } from "../backend.js";
+import { checkBackendOptions } from "../options.js";
+import { type MpiTransportOptions, startMpiTransport } from "./mpiTransport.js";
 
 /** Options of `initialize(MPIBackend, opts)`. */
 export type MPIBackendOptions = MpiTransportOptions;

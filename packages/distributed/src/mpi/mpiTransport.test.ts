@@ -2,10 +2,10 @@
 // staged copy, the finish handshake that turns "a peer ended without joining this collective" into a named
 // error, and the deadline.
 import { describe, expect, it } from "vitest";
-import type { CollectiveArray } from "../buffers";
-import { DistributedPeerFinishedError, DistributedTimeoutError } from "../errors";
-import type { MpiLibrary, MpiRequest } from "./library";
-import { MpiTransport } from "./mpiTransport";
+import type { CollectiveArray } from "../buffers.js";
+import { DistributedPeerFinishedError, DistributedTimeoutError } from "../errors.js";
+import type { MpiLibrary, MpiRequest } from "./library.js";
+import { MpiTransport } from "./mpiTransport.js";
 
 type FakeRequest = MpiRequest & { done: () => boolean };
 

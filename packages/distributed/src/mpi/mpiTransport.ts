@@ -1,14 +1,14 @@
 // The MPI transport: the signature exchange is a nonblocking collective polled with MPI_Test, so that a
 // deadline can be enforced, a finished peer noticed, and the JS event loop keeps running while some rank is
 // late; the payload that follows it is a blocking in-place collective on the caller's own buffer.
-import { type CollectiveArray, dtypeOf } from "../buffers";
-import { resolveTimeout } from "../deadline";
+import { type CollectiveArray, dtypeOf } from "../buffers.js";
+import { resolveTimeout } from "../deadline.js";
 import {
   type DistributedError,
   DistributedPeerFinishedError,
   DistributedTimeoutError,
   DistributedUnavailableError,
-} from "../errors";
+} from "../errors.js";
 import {
   describeError,
   exitProcess,
@@ -18,10 +18,10 @@ import {
   pauseSync,
   readEnv,
   writeStderr,
-} from "../runtime";
-import type { Transport, WireOp } from "../transport";
-import { coreCount, detectLauncher, familyOrder, type LauncherInfo, localRanks } from "./launcher";
-import { loadMpi, type MpiLibrary, type MpiRequest } from "./library";
+} from "../runtime.js";
+import type { Transport, WireOp } from "../transport.js";
+import { coreCount, detectLauncher, familyOrder, type LauncherInfo, localRanks } from "./launcher.js";
+import { loadMpi, type MpiLibrary, type MpiRequest } from "./library.js";
 
 /** Options of `initialize(MPIBackend, opts)` that reach the transport. */
 export interface MpiTransportOptions {

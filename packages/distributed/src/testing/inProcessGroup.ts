@@ -1,9 +1,9 @@
 // N ranks in one thread, for unit tests: each collective waits until all N virtual ranks arrived, then
 // performs the operation on their buffers at once. Not exported from the package.
-import { ThreadsBackend } from "../threads/threadsBackend";
-import type { CollectiveArray } from "../buffers";
-import { combineInto } from "../ops";
-import type { Transport, WireOp } from "../transport";
+import { ThreadsBackend } from "../threads/threadsBackend.js";
+import type { CollectiveArray } from "../buffers.js";
+import { combineInto } from "../ops.js";
+import type { Transport, WireOp } from "../transport.js";
 
 type Arrival = { buf: CollectiveArray; kind: string; op?: WireOp; root: number; done: () => void };
 

@@ -1,8 +1,12 @@
 // The arena's waits, from one rank's side (a second rank in this thread would block it): a finished peer, a
 // failed peer and the deadline each end a wait with a named error instead of a hang.
 import { describe, expect, it } from "vitest";
-import { DistributedPeerFinishedError, DistributedRankFailedError, DistributedTimeoutError } from "../errors";
-import { ArenaTransport, createArenaBuffer, markRankFailed, markRankFinished } from "./arena";
+import {
+  DistributedPeerFinishedError,
+  DistributedRankFailedError,
+  DistributedTimeoutError,
+} from "../errors.js";
+import { ArenaTransport, createArenaBuffer, markRankFailed, markRankFinished } from "./arena.js";
 
 function rank0of(size: number, timeoutMs = 300_000) {
   const { buffer, memory, regionBytes } = createArenaBuffer(size, 4096);

@@ -5,11 +5,15 @@
 // barrier. Buffers larger than a region go through in chunks (one phase each), so the arena's size is fixed
 // at launch. An allreduce carries its signature and its first chunk in the same phase: one collective,
 // two barriers.
-import type { CollectiveArray } from "../buffers";
-import { DistributedPeerFinishedError, DistributedRankFailedError, DistributedTimeoutError } from "../errors";
-import { combineInto, combinePair } from "../ops";
-import type { Transport, WireOp } from "../transport";
-import { type SumKernel, sharedMemory, sumKernels } from "./simd";
+import type { CollectiveArray } from "../buffers.js";
+import {
+  DistributedPeerFinishedError,
+  DistributedRankFailedError,
+  DistributedTimeoutError,
+} from "../errors.js";
+import { combineInto, combinePair } from "../ops.js";
+import type { Transport, WireOp } from "../transport.js";
+import { type SumKernel, sharedMemory, sumKernels } from "./simd.js";
 
 const CONTROL_BYTES = 64;
 const ARRIVED = 0; // ranks arrived at the current barrier

@@ -1,7 +1,7 @@
 // The handshake between the worker entry and the copy of @flux/distributed the user's script imports.
 // They can be two module instances (the entry is its own bundle), so the key is a Symbol.for on globalThis
 // of the worker's own realm: it exists only inside a worker that launchThreads started.
-import type { ArenaInit } from "./arena";
+import type { ArenaInit } from "./arena.js";
 
 const CONTEXT_KEY = Symbol.for("flux.distributed.threads.context");
 

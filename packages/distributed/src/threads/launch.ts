@@ -1,8 +1,8 @@
 // launchThreads: start N workers that each run the same script as one rank of a ThreadsBackend job.
-import { resolveTimeout } from "../deadline";
-import { DistributedArgumentError, DistributedRankFailedError } from "../errors";
-import { type ArenaInit, createArenaBuffer, markRankFailed, markRankFinished } from "./arena";
-import type { RankMessage, StartMessage } from "./workerEntry";
+import { resolveTimeout } from "../deadline.js";
+import { DistributedArgumentError, DistributedRankFailedError } from "../errors.js";
+import { type ArenaInit, createArenaBuffer, markRankFailed, markRankFinished } from "./arena.js";
+import type { RankMessage, StartMessage } from "./workerEntry.js";
 
 // A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
 const WORKER_THREADS = "node:worker_threads";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharedMemory, sumKernels } from "./simd";
+import { sharedMemory, sumKernels } from "./simd.js";
 
 describe("the arena's wasm SIMD sum", () => {
   it("adds f32 and f64 arrays at any offset and length, in place too, as the JS loop does", () => {

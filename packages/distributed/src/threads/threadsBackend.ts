@@ -1,10 +1,10 @@
 // ThreadsBackend: single-machine data parallelism on worker threads and one SharedArrayBuffer.
-import { DistributedBackend } from "../backend";
-import { resolveTimeout } from "../deadline";
-import { LocalTransport } from "../localTransport";
-import { checkBackendOptions } from "../options";
-import { ArenaTransport } from "./arena";
-import { getThreadsContext } from "./context";
+import { DistributedBackend } from "../backend.js";
+import { resolveTimeout } from "../deadline.js";
+import { LocalTransport } from "../localTransport.js";
+import { checkBackendOptions } from "../options.js";
+import { ArenaTransport } from "./arena.js";
+import { getThreadsContext } from "./context.js";
 
 /** Options of `initialize(ThreadsBackend, opts)`. */
 export interface ThreadsBackendOptions {

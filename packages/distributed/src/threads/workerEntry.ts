@@ -1,7 +1,7 @@
 // The module every launched worker starts with: receive the arena, publish it, run the user's script,
 // report how it ended. Kept free of other imports so that its bundle stays tiny.
-import type { ArenaInit } from "./arena";
-import { setThreadsContext } from "./context";
+import type { ArenaInit } from "./arena.js";
+import { setThreadsContext } from "./context.js";
 
 // A variable, not a literal, so that browser bundlers do not try to resolve a Node built-in.
 const WORKER_THREADS = "node:worker_threads";

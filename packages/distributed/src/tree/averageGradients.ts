@@ -1,9 +1,9 @@
 // averageGradients: the data-parallel step's one collective. A whole gradient tree is averaged over the
 // workers as ONE flat buffer per dtype, after ONE signature check for the tree (not one per tensor).
 import { checkNotPromise } from "@flux/functors";
-import type { DistributedBackend } from "../backend";
-import { checkAverage, finishAverage, opCode } from "../ops";
-import { flatTreeCollective } from "./flatTree";
+import type { DistributedBackend } from "../backend.js";
+import { checkAverage, finishAverage, opCode } from "../ops.js";
+import { flatTreeCollective } from "./flatTree.js";
 
 /**
  * Averages every gradient in `grad` over all workers and returns a tree of the same structure: the

@@ -1,8 +1,8 @@
 // DistributedDataContainer: this rank's contiguous share of a dataset (Flux's DistributedDataContainer).
 import { checkNotPromise } from "@flux/functors";
-import type { DistributedBackend } from "../backend";
-import { DistributedArgumentError } from "../errors";
-import { isTensorLike } from "../tensorLike";
+import type { DistributedBackend } from "../backend.js";
+import { DistributedArgumentError } from "../errors.js";
+import { isTensorLike } from "../tensorLike.js";
 
 /** Anything with the observation interface as methods (MLUtils' `numobs` / `getobs`). */
 export interface ObsContainer {

@@ -3,9 +3,9 @@
 import { checkNotPromise } from "@flux/functors";
 import { type Tensor, tensorsIn } from "@flux/kernels";
 import { type Rule, type RuleResult, type StateTree, setup, updateInPlace } from "@flux/optim";
-import type { DistributedBackend } from "../backend";
-import { DistributedArgumentError } from "../errors";
-import { averageGradients } from "./averageGradients";
+import type { DistributedBackend } from "../backend.js";
+import { DistributedArgumentError } from "../errors.js";
+import { averageGradients } from "./averageGradients.js";
 
 /**
  * Wraps a @flux/optim rule so that gradients are averaged over all workers before the rule sees them

@@ -2,7 +2,7 @@
 // the host, the ranks compare ONE signature for the whole tree, and each dtype's leaves travel as ONE flat
 // buffer. Then the tree is rebuilt with the results (tied leaves stay tied).
 import { fmap } from "@flux/functors";
-import type { DistributedBackend } from "../backend";
+import type { DistributedBackend } from "../backend.js";
 import {
   allocate,
   type CollectiveArray,
@@ -10,11 +10,11 @@ import {
   dtypeCode,
   dtypeFromCode,
   isCollectiveArray,
-} from "../buffers";
-import { DistributedMismatchError } from "../errors";
-import { type CollectiveName, checkSignatures, checkThenAllreduce } from "../safety";
-import type { WireOp } from "../transport";
-import { type HostBuffer, isTensorLike, toHost } from "../tensorLike";
+} from "../buffers.js";
+import { DistributedMismatchError } from "../errors.js";
+import { type CollectiveName, checkSignatures, checkThenAllreduce } from "../safety.js";
+import type { WireOp } from "../transport.js";
+import { type HostBuffer, isTensorLike, toHost } from "../tensorLike.js";
 
 /** How one tree collective moves its flat buffers. */
 export interface FlatTreeSpec {

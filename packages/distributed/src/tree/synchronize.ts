@@ -1,10 +1,10 @@
 // synchronize: broadcast every leaf of a model (or optimiser state, or any tree) from root, as one flat
 // buffer per dtype after one signature check for the whole tree.
 import { checkNotPromise } from "@flux/functors";
-import type { DistributedBackend } from "../backend";
-import { checkRoot, type RootOptions } from "../collectives";
-import { flatTreeCollective } from "./flatTree";
-import { FluxDistributedModel } from "./fluxDistributedModel";
+import type { DistributedBackend } from "../backend.js";
+import { checkRoot, type RootOptions } from "../collectives.js";
+import { flatTreeCollective } from "./flatTree.js";
+import { FluxDistributedModel } from "./fluxDistributedModel.js";
 
 /**
  * Makes every worker's copy of `tree` equal to root's (Flux's `synchronize!!`), and returns it.

@@ -3,15 +3,15 @@ import { type Tensor, gradient, mul, sum, tensor } from "@flux/kernels";
 import { Adam, Descent, setup, updateInPlace } from "@flux/optim";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DistributedMismatchError } from "../errors";
-import { inProcessTransports, onRanks } from "../testing/inProcessGroup";
-import { ThreadsBackend } from "../threads/threadsBackend";
-import type { Transport } from "../transport";
-import { averageGradients } from "./averageGradients";
-import { DistributedDataContainer, shareOf } from "./distributedDataContainer";
-import { DistributedOptimizer } from "./distributedOptimizer";
-import { FluxDistributedModel } from "./fluxDistributedModel";
-import { synchronize } from "./synchronize";
+import { DistributedMismatchError } from "../errors.js";
+import { inProcessTransports, onRanks } from "../testing/inProcessGroup.js";
+import { ThreadsBackend } from "../threads/threadsBackend.js";
+import type { Transport } from "../transport.js";
+import { averageGradients } from "./averageGradients.js";
+import { DistributedDataContainer, shareOf } from "./distributedDataContainer.js";
+import { DistributedOptimizer } from "./distributedOptimizer.js";
+import { FluxDistributedModel } from "./fluxDistributedModel.js";
+import { synchronize } from "./synchronize.js";
 
 class Dense {
   constructor(

@@ -7,7 +7,7 @@ import { add } from "../ops/elementwise.js";
 import { isFloat } from "../dtype.js";
 import { type Tensor, isTensor } from "../tensor.js";
 import { wrap } from "../ops/core.js";
-import { Tape, withTape } from "./tape.js";
+import { Tape, activeTape, withTape } from "./tape.js";
 import { childrenOf } from "../tree.js";
 
 const LEAF = Symbol.for("flux.leaf");
@@ -146,6 +146,12 @@ function lossOf(val: unknown): Tensor {
  * console.log(await val.item()); val.dispose();
  */
 export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...args: A): WithGradient<T, A> {
+  if (activeTape() !== null) {
+    throw new GradientError(
+      "gradient/withgradient was called inside another gradient: nested (higher-order) differentiation is not supported. " +
+        "Compute the inner gradient outside the outer one, or differentiate the inner result with finite differences.",
+    );
+  }
   const inputs = new Set<Tensor>();
   const seen = new Set<object>();
   for (const a of args) collectInputs(a, inputs, seen);

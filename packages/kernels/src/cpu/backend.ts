@@ -9,17 +9,20 @@ import type {
   TensorView,
 } from "../backend.js";
 import { type Device, deviceOf } from "../device.js";
-import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
+import { arrayCtor, bytesPerElement, type DType, type TypedArray } from "../dtype.js";
+import { AllocationError } from "../errors.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
+import type { PackedOptimiserOp } from "../optimiserOps.js";
 import { isComparison } from "../opNames.js";
 import { reducedShape, type Shape, sizeOf } from "../shape.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { affineActInto, type FusedAct } from "./affine.js";
 import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
-import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
+import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
 import { matmulInto } from "./matmul.js";
+import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
@@ -30,7 +33,22 @@ const pool = new CpuBufferPool();
 
 // `zeroed` = false only where the kernel writes every element of its output.
 function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
-  return pool.take(arrayCtor(dtype) as never, n, zeroed);
+  try {
+    return pool.take(arrayCtor(dtype) as never, n, zeroed);
+  } catch (err) {
+    // The runtime's own words ("Array buffer allocation failed", "Invalid array buffer length") name neither
+    // the size nor a way out.
+    if (!(err instanceof RangeError)) throw err;
+    const bytes = n * bytesPerElement(dtype);
+    throw new AllocationError(
+      `cannot allocate ${n.toLocaleString("en-US")} ${dtype} elements (${formatGiB(bytes)}) on the CPU: ${err.message}. ` +
+        "Use a smaller shape or batch, free tensors you no longer need (dispose, tidy), or raise the runtime's memory limit.",
+    );
+  }
+}
+
+function formatGiB(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /**
@@ -60,6 +78,9 @@ export class CpuBackend implements Backend<TypedArray> {
     return x.storage.slice();
   }
   dispose(storage: TypedArray): void {
+    // A conv forward pass may have kept its col matrix for this input; the pool may hand the storage out
+    // again with other values, so that entry must go first.
+    forgetConvInput(storage);
     // Back to the pool (only buffers it handed out); accounting happens in the tensor layer.
     pool.give(storage);
   }
@@ -87,6 +108,7 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   write(dst: V, src: V): void {
+    forgetConvInput(dst.storage); // new values: a col matrix cached for the old ones is stale
     dst.storage.set(src.storage);
   }
 
@@ -185,29 +207,40 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
 
+  // The conv and pool kernels write every element of their outputs (the backward-input kernels zero dx
+  // themselves where windows do not cover it), so none of these buffers is zero-filled first: that fill was
+  // a tenth of a CNN's inference time.
   conv2d(x: V, w: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.outShape));
+    const out = alloc(x.dtype, sizeOf(g.outShape), false);
     conv2dInto(x.storage, w.storage, g, out, x.dtype);
     return out;
   }
   conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(dy.dtype, sizeOf(g.inShape));
+    const out = alloc(dy.dtype, sizeOf(g.inShape), false);
     conv2dBackwardInputInto(dy.storage, w.storage, g, out, dy.dtype);
     return out;
   }
   conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.weightShape));
+    const out = alloc(x.dtype, sizeOf(g.weightShape), false);
     conv2dBackwardFilterInto(x.storage, dy.storage, g, out, x.dtype);
     return out;
   }
   pool2d(op: PoolOp, x: V, g: Pool2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.outShape));
+    const out = alloc(x.dtype, sizeOf(g.outShape), false);
     pool2dInto(op, x.storage, g, out);
     return out;
   }
   pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.inShape));
+    const out = alloc(x.dtype, sizeOf(g.inShape), false);
     pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
     return out;
+  }
+  optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
+    optimiserStepInto(
+      ops,
+      x.storage,
+      g.storage,
+      state.map((s) => s.storage),
+    );
   }
 }

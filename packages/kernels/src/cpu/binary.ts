@@ -5,6 +5,7 @@ import type { TypedArray } from "../dtype.js";
 import type { BinaryOp } from "../opNames.js";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
 import { forEachLine } from "./lines.js";
+import { binarySimd } from "./wasm/elementwiseSimd.js";
 
 type Line = (
   a: TypedArray,
@@ -57,6 +58,36 @@ const RIGHT_SCALAR: Partial<Record<BinaryOp, WithScalar>> = {
   div: (a, s, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! / s; },
 };
 
+type ContiguousAt = (
+  a: TypedArray,
+  ia: number,
+  b: TypedArray,
+  ib: number,
+  o: TypedArray,
+  io: number,
+  n: number,
+) => void;
+type WithScalarAt = (a: TypedArray, ia: number, s: number, o: TypedArray, io: number, n: number) => void;
+
+// The same two layouts for one line of a broadcast (after `forEachLine` merged the dims that continue in
+// step): a bias [out, 1] over [out, batch] is one contiguous pair per column, a channel bias [1, 1, C, 1]
+// over [W, H, C, N] a scalar per W*H plane. The index runs over the output and the inputs are shifted by a
+// constant, so the loop carries one counter instead of three.
+// biome-ignore format: one line per op reads best
+const SAME_AT: Partial<Record<BinaryOp, ContiguousAt>> = {
+  add: (a, ia, b, ib, o, io, n) => { const da = ia - io, db = ib - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! + b[i + db]!; },
+  sub: (a, ia, b, ib, o, io, n) => { const da = ia - io, db = ib - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! - b[i + db]!; },
+  mul: (a, ia, b, ib, o, io, n) => { const da = ia - io, db = ib - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! * b[i + db]!; },
+  div: (a, ia, b, ib, o, io, n) => { const da = ia - io, db = ib - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! / b[i + db]!; },
+};
+// biome-ignore format: one line per op reads best
+const RIGHT_SCALAR_AT: Partial<Record<BinaryOp, WithScalarAt>> = {
+  add: (a, ia, s, o, io, n) => { const da = ia - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! + s; },
+  sub: (a, ia, s, o, io, n) => { const da = ia - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! - s; },
+  mul: (a, ia, s, o, io, n) => { const da = ia - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! * s; },
+  div: (a, ia, s, o, io, n) => { const da = ia - io; for (let i = io, e = io + n; i < e; i++) o[i] = a[i + da]! / s; },
+};
+
 /** Writes `op.(a, b)` (broadcast to `outShape`) into `out`. */
 export function binaryInto(
   op: BinaryOp,
@@ -70,6 +101,16 @@ export function binaryInto(
   const line = LINES[op];
   const n = sizeOf(outShape);
   // Fast paths: same shape, or one operand a scalar (a size-n operand then has the output's layout).
+  // Large f32 operands: the same two layouts with wasm SIMD (bit-identical; see elementwiseSimd.ts).
+  if (a.length === n && b.length === n && binarySimd(op, a, 0, b, 0, false, out, 0, n)) return;
+  if (a.length === n && b.length === 1 && binarySimd(op, a, 0, b, 0, true, out, 0, n)) return;
+  if (
+    a.length === 1 &&
+    b.length === n &&
+    (op === "add" || op === "mul") &&
+    binarySimd(op, b, 0, a, 0, true, out, 0, n)
+  )
+    return;
   if (a.length === n && b.length === n && SAME[op]) {
     SAME[op](a, b, out, n);
     return;
@@ -94,7 +135,18 @@ export function binaryInto(
   const sb = broadcastStrides(bShape, outShape);
   const a0 = sa[0] ?? 0;
   const b0 = sb[0] ?? 0;
-  forEachLine(outShape, [sa, sb], (off, io, len) => line(a, off[0]!, a0, b, off[1]!, b0, out, io, len));
+  const same = SAME_AT[op];
+  const right = RIGHT_SCALAR_AT[op];
+  if (a0 === 1 && b0 === 1 && same) {
+    forEachLine(outShape, [sa, sb], (off, io, len) => same(a, off[0]!, b, off[1]!, out, io, len));
+  } else if (a0 === 1 && b0 === 0 && right) {
+    forEachLine(outShape, [sa, sb], (off, io, len) => right(a, off[0]!, b[off[1]!]!, out, io, len));
+  } else if (a0 === 0 && b0 === 1 && (op === "add" || op === "mul")) {
+    const left = RIGHT_SCALAR_AT[op]!;
+    forEachLine(outShape, [sa, sb], (off, io, len) => left(b, off[1]!, a[off[0]!]!, out, io, len));
+  } else {
+    forEachLine(outShape, [sa, sb], (off, io, len) => line(a, off[0]!, a0, b, off[1]!, b0, out, io, len));
+  }
 }
 
 /** Writes `cond ? a : b` (broadcast to `outShape`) into `out`. */

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conv2dGeometry } from "../backend.js";
-import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto } from "./conv.js";
+import { CpuBackend } from "./backend.js";
+import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 
 // The definition, one multiply-add at a time: y[ow,oh,co,n] = Σ x[iw,ih,c,n] * w[kw,kh,c,co] over the taps
 // whose input lies inside the image, with NNlib's flip unless `flipped`. The backward passes are the
@@ -155,5 +156,110 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
       conv2dInto(x, w, g, got, "f32", budget);
       for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
     }
+  });
+});
+
+describe("im2col's 3-wide fast path (stride 1, no padding along W)", () => {
+  for (const flipped of [false, true]) {
+    it(`forward and both gradients match the definition (flipped: ${flipped}, padding along H)`, () => {
+      const g: Conv2dGeometry = {
+        stride: [1, 1],
+        pad: [0, 0, 1, 2],
+        dilation: [1, 2],
+        flipped,
+        inShape: [8, 5, 3, 2],
+        weightShape: [3, 2, 3, 4],
+        outShape: [6, 6, 4, 2],
+      };
+      const x = values(size(g.inShape), 41);
+      const w = values(size(g.weightShape), 42);
+      const dy = values(size(g.outShape), 43);
+      const y = new Float64Array(size(g.outShape));
+      const dw = new Float64Array(size(g.weightShape));
+      forEachTerm(g, (xi, wi, yi) => {
+        y[yi]! += x[xi]! * w[wi]!;
+        dw[wi]! += x[xi]! * dy[yi]!;
+      });
+      const got = new Float64Array(y.length).fill(Number.NaN);
+      conv2dInto(x, w, g, got, "f64", 1); // one image per chunk
+      close(got, y);
+      conv2dInto(x, w, g, got, "f64"); // the whole batch, col matrix kept
+      close(got, y);
+      const gw = new Float64Array(dw.length).fill(7);
+      conv2dBackwardFilterInto(x, dy, g, gw, "f64");
+      close(gw, dw);
+      const dx = new Float64Array(size(g.inShape));
+      forEachTerm(g, (xi, wi, yi) => {
+        dx[xi]! += dy[yi]! * w[wi]!;
+      });
+      const gx = new Float64Array(dx.length).fill(7);
+      conv2dBackwardInputInto(dy, w, g, gx, "f64");
+      close(gx, dx);
+    });
+  }
+});
+
+describe("the col matrix kept from the forward pass for the weight gradient", () => {
+  const g: Conv2dGeometry = {
+    stride: [1, 1],
+    pad: [1, 0, 1, 1],
+    dilation: [1, 1],
+    flipped: false,
+    inShape: [7, 6, 2, 3],
+    weightShape: [3, 3, 2, 4],
+    outShape: [7, 4, 4, 3],
+  };
+  const reference = (x: Float64Array, dy: Float64Array) => {
+    const want = new Float64Array(size(g.weightShape));
+    forEachTerm(g, (xi, wi, yi) => {
+      want[wi]! += x[xi]! * dy[yi]!;
+    });
+    return want;
+  };
+  const filter = (x: Float64Array, dy: Float64Array) => {
+    const got = new Float64Array(size(g.weightShape)).fill(7);
+    conv2dBackwardFilterInto(x, dy, g, got, "f64");
+    return got;
+  };
+
+  it("gives the same weight gradient as building it again, and is used once", () => {
+    const x = values(size(g.inShape), 11);
+    const dy = values(size(g.outShape), 12);
+    conv2dInto(x, values(size(g.weightShape), 13), g, new Float64Array(size(g.outShape)), "f64");
+    close(filter(x, dy), reference(x, dy)); // from the cache
+    close(filter(x, dy), reference(x, dy)); // built again
+  });
+
+  it("dy interleaved by the input gradient serves the weight gradient, and only for that dy", () => {
+    const x = values(size(g.inShape), 31);
+    const dy = values(size(g.outShape), 32);
+    const w = values(size(g.weightShape), 33);
+    conv2dBackwardInputInto(dy, w, g, new Float64Array(size(g.inShape)), "f64");
+    close(filter(x, dy), reference(x, dy)); // uses the kept interleave
+    conv2dBackwardInputInto(dy, w, g, new Float64Array(size(g.inShape)), "f64");
+    forgetConvInput(dy); // dy disposed: its storage may come back with other values
+    dy.set(values(size(g.outShape), 34));
+    close(filter(x, dy), reference(x, dy));
+    const other = values(size(g.outShape), 35);
+    close(filter(x, other), reference(x, other));
+  });
+
+  it("is dropped when the input's storage is written in place or disposed", () => {
+    const backend = new CpuBackend();
+    const x = values(size(g.inShape), 21);
+    const dy = values(size(g.outShape), 22);
+    const w = values(size(g.weightShape), 23);
+    const fresh = values(size(g.inShape), 24);
+    conv2dInto(x, w, g, new Float64Array(size(g.outShape)), "f64");
+    // `assign` writes new values into the same storage: the col matrix of the old values must not be used.
+    backend.write(
+      { storage: x, shape: g.inShape, dtype: "f64" },
+      { storage: fresh, shape: g.inShape, dtype: "f64" },
+    );
+    close(filter(x, dy), reference(fresh, dy));
+    conv2dInto(x, w, g, new Float64Array(size(g.outShape)), "f64");
+    forgetConvInput(x); // what dispose does before the pool may hand the storage out again
+    x.set(values(size(g.inShape), 25));
+    close(filter(x, dy), reference(x, dy));
   });
 });

@@ -16,6 +16,13 @@
 // call: a training loop asks for the same sizes every step, so no call allocates (or zero-fills) them. A
 // chunk's col matrix is capped at `colBudget` elements, so a large evaluation batch runs in several chunks
 // instead of asking for one huge buffer.
+//
+// The weight gradient needs the same col matrix as the forward pass (it depends only on x and the
+// geometry). When the whole batch fits one chunk, the forward pass keeps its col matrix in a small cache
+// keyed by x's storage and geometry, and the weight gradient takes it from there instead of building it a
+// second time (im2col was a fifth of a LeNet training step). The CPU backend drops an entry when that
+// storage is disposed (and may be reused) or written in place (`forgetConvInput`). Likewise the input
+// gradient keeps dy in GEMM order for the weight gradient that the same VJP asks for next.
 import type { Conv2dGeometry } from "../backend.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import { CpuBufferPool } from "./bufferPool.js";
@@ -26,7 +33,7 @@ import { gemmFor } from "./gemm.js";
  * 64-image batch of a LeNet-sized layer in one GEMM, small enough that a 1000-image evaluation batch
  * does not ask for hundreds of megabytes.
  */
-export const DEFAULT_COL_BUDGET = 4 * 1024 * 1024;
+const DEFAULT_COL_BUDGET = 4 * 1024 * 1024;
 
 // Scratch only: every buffer taken in a call is given back before it returns, so the pool holds at most
 // the few buffers of the largest recent call (the cap keeps a one-off huge geometry from pinning memory).
@@ -71,23 +78,81 @@ function validRange(off: number, stride: number, outSize: number, size: number):
 }
 
 /**
- * Calls `fn` once per tap q = kw + kW*(kh + kH*c) with the input offsets of that tap. NNlib's conv
- * (flipped = false) is a true convolution: the kernel is flipped, so tap (kw, kh) reads (kW-1-kw, kH-1-kh).
+ * Per tap q = kw + kW*(kh + kH*c): its channel, input offsets and the valid output ranges along w and h,
+ * as 7 ints per tap (c, offW, offH, w0, w1, h0, h1). NNlib's conv (flipped = false) is a true convolution:
+ * the kernel is flipped, so tap (kw, kh) reads (kW-1-kw, kH-1-kh). Built once per call, so the copy loops
+ * below run without a callback or an allocation per tap.
  */
-function forEachTap(
-  g: Conv2dGeometry,
-  d: Dims,
-  fn: (q: number, c: number, offW: number, offH: number) => void,
-): void {
+function tapTable(g: Conv2dGeometry, d: Dims): Int32Array {
+  const t = new Int32Array(7 * d.K);
   for (let c = 0; c < d.C; c++) {
     for (let kh = 0; kh < d.kH; kh++) {
       for (let kw = 0; kw < d.kW; kw++) {
+        const q = kw + d.kW * (kh + d.kH * c);
         const ew = g.flipped ? kw : d.kW - 1 - kw;
         const eh = g.flipped ? kh : d.kH - 1 - kh;
-        fn(kw + d.kW * (kh + d.kH * c), c, ew * g.dilation[0] - g.pad[0], eh * g.dilation[1] - g.pad[2]);
+        const offW = ew * g.dilation[0] - g.pad[0];
+        const offH = eh * g.dilation[1] - g.pad[2];
+        const [w0, w1] = validRange(offW, g.stride[0], d.oW, d.W);
+        const [h0, h1] = validRange(offH, g.stride[1], d.oH, d.H);
+        t.set([c, offW, offH, w0, w1, h0, h1], 7 * q);
       }
     }
   }
+  return t;
+}
+
+/**
+ * im2col for the most common geometry, a 3-wide kernel at stride 1 without padding along W (every tap
+ * reads whole output rows): the three taps of one kernel row read the same input row at offsets a step
+ * apart, so one loop writes all three col rows (a third of the loop overhead, which dominated rows of a
+ * dozen elements). Returns false, writing nothing, for any other geometry.
+ */
+function im2colRows3(
+  x: TypedArray,
+  n0: number,
+  count: number,
+  g: Conv2dGeometry,
+  d: Dims,
+  taps: Int32Array,
+  col: TypedArray,
+): boolean {
+  if (d.kW !== 3 || g.stride[0] !== 1 || g.stride[1] !== 1 || g.dilation[0] !== 1) return false;
+  for (let q = 0; q < d.K; q++) if (taps[7 * q + 3] !== 0 || taps[7 * q + 4] !== d.oW) return false;
+  const R = d.P * count;
+  const { W, H, C, oW, oH, P } = d;
+  for (let q0 = 0; q0 < d.K; q0 += 3) {
+    const c = taps[7 * q0]!;
+    const offH = taps[7 * q0 + 2]!;
+    const h0 = taps[7 * q0 + 5]!;
+    const h1 = taps[7 * q0 + 6]!;
+    const e0 = taps[7 * q0 + 1]!;
+    const e1 = taps[7 * q0 + 8]!;
+    const e2 = taps[7 * q0 + 15]!;
+    for (let b = 0; b < count; b++) {
+      const plane = W * H * (c + C * (n0 + b));
+      const base = R * q0 + P * b;
+      for (let t = 0; t < 3; t++) {
+        const bt = base + t * R;
+        if (h0 > 0) col.fill(0, bt, bt + h0 * oW);
+        if (h1 < oH) col.fill(0, bt + h1 * oW, bt + oH * oW);
+      }
+      for (let oh = h0; oh < h1; oh++) {
+        const j = base + oh * oW;
+        const s = plane + W * (oh + offH);
+        const s0 = s + e0 - j;
+        const s1 = s + e1 - j;
+        const s2 = s + e2 - j;
+        const R2 = 2 * R;
+        for (let i = j, end = j + oW; i < end; i++) {
+          col[i] = x[s0 + i]!;
+          col[i + R] = x[s1 + i]!;
+          col[i + R2] = x[s2 + i]!;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 /**
@@ -104,27 +169,44 @@ function im2colChunk(
 ): void {
   const [sw, sh] = g.stride;
   const R = d.P * count;
-  const { W, H, C, oW, oH } = d;
-  forEachTap(g, d, (q, c, offW, offH) => {
-    const [w0, w1] = validRange(offW, sw, oW, W);
-    const [h0, h1] = validRange(offH, sh, oH, H);
+  const { W, H, C, oW, oH, P } = d;
+  const taps = tapTable(g, d);
+  if (im2colRows3(x, n0, count, g, d, taps, col)) return;
+  for (let q = 0; q < d.K; q++) {
+    const c = taps[7 * q]!;
+    const offW = taps[7 * q + 1]!;
+    const offH = taps[7 * q + 2]!;
+    const w0 = taps[7 * q + 3]!;
+    const w1 = taps[7 * q + 4]!;
+    const h0 = taps[7 * q + 5]!;
+    const h1 = taps[7 * q + 6]!;
+    const full = w0 === 0 && w1 === oW;
     for (let b = 0; b < count; b++) {
       const plane = W * H * (c + C * (n0 + b));
-      const base = R * q + d.P * b;
+      const base = R * q + P * b;
       if (h0 > 0) col.fill(0, base, base + h0 * oW);
       if (h1 < oH) col.fill(0, base + h1 * oW, base + oH * oW);
+      // A loop, not col.set(x.subarray(...)): rows are a few dozen elements, and a subarray per row
+      // costs more than the copy (it was a fifth of a LeNet training step).
+      if (sw === 1 && full) {
+        // The common case (stride 1, the whole row in range): one index per array, no row bookkeeping.
+        for (let oh = h0; oh < h1; oh++) {
+          const row = base + oh * oW;
+          const src = plane + W * (oh * sh + offH) + offW - row;
+          for (let i = row, end = row + oW; i < end; i++) col[i] = x[src + i]!;
+        }
+        continue;
+      }
       for (let oh = h0; oh < h1; oh++) {
         const row = base + oh * oW;
         const src = plane + W * (oh * sh + offH) + offW;
         if (w0 > 0) col.fill(0, row, row + w0);
-        // A loop, not col.set(x.subarray(...)): rows are a few dozen elements, and a subarray per row
-        // costs more than the copy (it was a fifth of a LeNet training step).
         if (sw === 1) for (let ow = w0; ow < w1; ow++) col[row + ow] = x[src + ow]!;
         else for (let ow = w0; ow < w1; ow++) col[row + ow] = x[src + ow * sw]!;
         if (w1 < oW) col.fill(0, row + w1, row + oW);
       }
     }
-  });
+  }
 }
 
 /** The transpose of `im2colChunk`: dx[input] += col[r + R*q] over every in-range position. */
@@ -138,32 +220,49 @@ function col2imAddChunk(
 ): void {
   const [sw, sh] = g.stride;
   const R = d.P * count;
-  const { W, H, C, oW, oH } = d;
-  forEachTap(g, d, (q, c, offW, offH) => {
-    const [w0, w1] = validRange(offW, sw, oW, W);
-    const [h0, h1] = validRange(offH, sh, oH, H);
+  const { W, H, C, oW, P } = d;
+  const taps = tapTable(g, d);
+  for (let q = 0; q < d.K; q++) {
+    const c = taps[7 * q]!;
+    const offW = taps[7 * q + 1]!;
+    const offH = taps[7 * q + 2]!;
+    const w0 = taps[7 * q + 3]!;
+    const w1 = taps[7 * q + 4]!;
+    const h0 = taps[7 * q + 5]!;
+    const h1 = taps[7 * q + 6]!;
     for (let b = 0; b < count; b++) {
       const plane = W * H * (c + C * (n0 + b));
-      const base = R * q + d.P * b;
+      const base = R * q + P * b;
       for (let oh = h0; oh < h1; oh++) {
         const row = base + oh * oW;
         const dst = plane + W * (oh * sh + offH) + offW;
-        if (sw === 1) for (let ow = w0; ow < w1; ow++) dx[dst + ow]! += col[row + ow]!;
-        else for (let ow = w0; ow < w1; ow++) dx[dst + ow * sw]! += col[row + ow]!;
+        if (sw === 1) {
+          const shift = dst - row;
+          for (let i = row + w0, end = row + w1; i < end; i++) dx[shift + i]! += col[i]!;
+        } else for (let ow = w0; ow < w1; ow++) dx[dst + ow * sw]! += col[row + ow]!;
       }
     }
-  });
+  }
+}
+
+/**
+ * Blocks at least this long are moved with `set(subarray)` (a memcpy); shorter ones with a loop, since a
+ * subarray costs about as much as copying a hundred floats.
+ */
+const BLOCK_COPY_MIN = 96;
+
+/** Copies `n` elements from src[from] to dst[to]. */
+function copyBlock(src: TypedArray, from: number, dst: TypedArray, to: number, n: number): void {
+  if (n >= BLOCK_COPY_MIN) dst.set(src.subarray(from, from + n), to);
+  else for (let p = 0; p < n; p++) dst[to + p] = src[from + p]!;
 }
 
 /** [R, Cout] (GEMM order) → Flux's [P, Cout, count] for the chunk's images, written into y at image n0. */
 function deinterleave(t: TypedArray, n0: number, count: number, d: Dims, y: TypedArray): void {
   const R = d.P * count;
   for (let b = 0; b < count; b++) {
-    for (let co = 0; co < d.Cout; co++) {
-      const from = d.P * b + R * co;
-      const to = d.P * (co + d.Cout * (n0 + b));
-      for (let p = 0; p < d.P; p++) y[to + p] = t[from + p]!;
-    }
+    for (let co = 0; co < d.Cout; co++)
+      copyBlock(t, d.P * b + R * co, y, d.P * (co + d.Cout * (n0 + b)), d.P);
   }
 }
 
@@ -171,11 +270,76 @@ function deinterleave(t: TypedArray, n0: number, count: number, d: Dims, y: Type
 function interleave(y: TypedArray, n0: number, count: number, d: Dims, t: TypedArray): void {
   const R = d.P * count;
   for (let b = 0; b < count; b++) {
-    for (let co = 0; co < d.Cout; co++) {
-      const from = d.P * (co + d.Cout * (n0 + b));
-      const to = d.P * b + R * co;
-      for (let p = 0; p < d.P; p++) t[to + p] = y[from + p]!;
-    }
+    for (let co = 0; co < d.Cout; co++)
+      copyBlock(y, d.P * (co + d.Cout * (n0 + b)), t, d.P * b + R * co, d.P);
+  }
+}
+
+/** A forward pass's col matrix kept for the weight gradient of the same input and geometry. */
+interface CachedCol {
+  x: TypedArray;
+  key: string;
+  col: TypedArray;
+}
+
+/** Cached col matrices, oldest first; at most COL_CACHE_ENTRIES and COL_CACHE_ELEMENTS in all. */
+const colCache: CachedCol[] = [];
+const COL_CACHE_ENTRIES = 4;
+const COL_CACHE_ELEMENTS = 2 * DEFAULT_COL_BUDGET;
+
+function geometryKey(g: Conv2dGeometry): string {
+  return [...g.inShape, ...g.weightShape, ...g.stride, ...g.pad, ...g.dilation, +g.flipped].join(",");
+}
+
+function keepCol(x: TypedArray, key: string, col: TypedArray): void {
+  forgetConvInput(x);
+  colCache.push({ x, key, col });
+  let total = 0;
+  for (const e of colCache) total += e.col.length;
+  while (colCache.length > COL_CACHE_ENTRIES || (total > COL_CACHE_ELEMENTS && colCache.length > 1)) {
+    const old = colCache.shift()!;
+    total -= old.col.length;
+    scratch.give(old.col);
+  }
+}
+
+/** The cached col matrix of `x` with this geometry, removed from the cache (the caller gives it back). */
+function takeCol(x: TypedArray, key: string): TypedArray | undefined {
+  const i = colCache.findIndex((e) => e.x === x && e.key === key);
+  if (i < 0) return undefined;
+  return colCache.splice(i, 1)[0]!.col;
+}
+
+/**
+ * dy in GEMM order ([R, Cout]), kept by the input gradient for the weight gradient that follows it (the
+ * op's VJP asks for both, in that order, with the same dy): one interleave instead of two.
+ */
+let interleavedDy: CachedCol | null = null;
+
+function takeInterleaved(dy: TypedArray, key: string): TypedArray | undefined {
+  const e = interleavedDy;
+  if (e === null || e.x !== dy || e.key !== key) return undefined;
+  interleavedDy = null;
+  return e.col;
+}
+
+function keepInterleaved(dy: TypedArray, key: string, t: TypedArray): void {
+  if (interleavedDy !== null) scratch.give(interleavedDy.col);
+  interleavedDy = { x: dy, key, col: t };
+}
+
+/**
+ * @internal Drops what is cached for `storage` (a forward pass's col matrix, an interleaved dy): the CPU
+ * backend calls it when that storage is disposed (the pool may hand it out again with other values) or
+ * overwritten in place.
+ */
+export function forgetConvInput(storage: TypedArray): void {
+  for (let i = colCache.length - 1; i >= 0; i--) {
+    if (colCache[i]!.x === storage) scratch.give(colCache.splice(i, 1)[0]!.col);
+  }
+  if (interleavedDy?.x === storage) {
+    scratch.give(interleavedDy.col);
+    interleavedDy = null;
   }
 }
 
@@ -214,13 +378,18 @@ export function conv2dInto(
   const d = dimsOf(g);
   const gemm = gemmFor(dtype);
   if (d.N === 0 || d.P === 0) return;
+  const whole = chunkSize(d, colBudget) >= d.N;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
-    im2colChunk(x, n0, count, g, d, col);
+    // The whole batch in one chunk: build the col matrix in a buffer of its own and keep it for the
+    // weight gradient (the pooled `col` stays unused).
+    const c = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.K, false) : col;
+    im2colChunk(x, n0, count, g, d, c);
     // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
     const target = count === 1 ? out.subarray(n0 * d.P * d.Cout, (n0 + 1) * d.P * d.Cout) : staging;
-    gemm(false, false, R, d.Cout, d.K, 1, col, R, w, d.K, 0, target, R);
+    gemm(false, false, R, d.Cout, d.K, 1, c, R, w, d.K, 0, target, R);
     if (count > 1) deinterleave(staging, n0, count, d, out);
+    if (whole) keepCol(x, geometryKey(g), c);
   });
 }
 
@@ -237,11 +406,15 @@ export function conv2dBackwardInputInto(
   const gemm = gemmFor(dtype);
   dx.fill(0);
   if (d.N === 0 || d.P === 0) return;
+  const whole = chunkSize(d, colBudget) >= d.N;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
-    interleave(dy, n0, count, d, staging);
-    gemm(false, true, R, d.K, d.Cout, 1, staging, R, w, d.K, 0, col, R);
+    // The whole batch in one chunk: interleave into a buffer of its own and keep it for the weight gradient.
+    const t = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.Cout, false) : staging;
+    interleave(dy, n0, count, d, t);
+    gemm(false, true, R, d.K, d.Cout, 1, t, R, w, d.K, 0, col, R);
     col2imAddChunk(col, n0, count, g, d, dx);
+    if (whole) keepInterleaved(dy, geometryKey(g), t);
   });
 }
 
@@ -260,10 +433,18 @@ export function conv2dBackwardFilterInto(
     dw.fill(0);
     return;
   }
+  const whole = chunkSize(d, colBudget) >= d.N;
+  const key = geometryKey(g);
+  const cached = whole ? takeCol(x, key) : undefined;
+  const dyT = whole ? takeInterleaved(dy, key) : undefined;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
-    im2colChunk(x, n0, count, g, d, col);
-    interleave(dy, n0, count, d, staging);
-    gemm(true, false, d.K, d.Cout, R, 1, col, R, staging, R, n0 === 0 ? 0 : 1, dw, d.K);
+    const c = cached ?? col;
+    if (cached === undefined) im2colChunk(x, n0, count, g, d, c);
+    const t = dyT ?? staging;
+    if (dyT === undefined) interleave(dy, n0, count, d, t);
+    gemm(true, false, d.K, d.Cout, R, 1, c, R, t, R, n0 === 0 ? 0 : 1, dw, d.K);
   });
+  if (cached !== undefined) scratch.give(cached);
+  if (dyT !== undefined) scratch.give(dyT);
 }

@@ -16,12 +16,7 @@ const ZERO = { f32: Float32Array.of(0), f64: Float64Array.of(0) };
  * indexed by row; null for none). relu and the identity are one loop; other activations run in place on
  * each written column, still in cache.
  */
-export function denseEpilogue(
-  act: FusedAct,
-  param: number,
-  bias: Float32Array | null,
-  rows: number,
-): SgemmEpilogue {
+function denseEpilogue(act: FusedAct, param: number, bias: Float32Array | null, rows: number): SgemmEpilogue {
   return (src, srcAt, dst, length) => {
     for (let j = 0; j < length; j += rows) {
       const s0 = srcAt + j;

@@ -6,12 +6,8 @@ type FloatArray = Float32Array | Float64Array;
 
 /**
  * `C[m×n] = alpha * op(A)[m×k] * op(B)[k×n] + beta * C`, column-major; `op` transposes when the flag is set.
- *
- * @example
- * const c = new Float64Array(4);
- * gemmLoop(false, false, 2, 2, 1, 1, new Float64Array([1, 2]), 2, new Float64Array([3, 4]), 1, 0, c, 2); // c = [3, 6, 4, 8]
  */
-export function gemmLoop(
+function gemmLoop(
   transA: boolean,
   transB: boolean,
   m: number,

@@ -26,11 +26,26 @@ export function gatherInto(
 ): void {
   const [inner, len, outer] = splitAt(shape, axis);
   const m = indices.length;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < m; j++) {
-      const from = inner * (indices[j]! + len * o);
-      out.set(x.subarray(from, from + inner), inner * (j + m * o));
+  // Runs of consecutive indices (a range: `selectdim` with { start, stop }, a recurrent cell's gate chunk)
+  // are one contiguous block per outer index: one copy instead of one per index, which matters most when
+  // `inner` is small (slicing rows of a matrix copied one element at a time before).
+  for (let j = 0; j < m; ) {
+    let run = 1;
+    while (j + run < m && indices[j + run] === indices[j]! + run) run++;
+    const width = inner * run;
+    if (width < 16) {
+      for (let o = 0; o < outer; o++) {
+        const from = inner * (indices[j]! + len * o);
+        const to = inner * (j + m * o);
+        for (let i = 0; i < width; i++) out[to + i] = x[from + i]!;
+      }
+    } else {
+      for (let o = 0; o < outer; o++) {
+        const from = inner * (indices[j]! + len * o);
+        out.set(x.subarray(from, from + width), inner * (j + m * o));
+      }
     }
+    j += run;
   }
 }
 
@@ -44,12 +59,18 @@ export function scatterAddInto(
 ): void {
   const [inner, len, outer] = splitAt(outShape, axis);
   const m = indices.length;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < m; j++) {
+  // Consecutive indices are one contiguous block per outer index (see gatherInto). Repeated indices still
+  // add up, each in its own run.
+  for (let j = 0; j < m; ) {
+    let run = 1;
+    while (j + run < m && indices[j + run] === indices[j]! + run) run++;
+    const width = inner * run;
+    for (let o = 0; o < outer; o++) {
       const to = inner * (indices[j]! + len * o);
       const from = inner * (j + m * o);
-      for (let i = 0; i < inner; i++) out[to + i]! += dy[from + i]!;
+      for (let i = 0; i < width; i++) out[to + i]! += dy[from + i]!;
     }
+    j += run;
   }
 }
 

@@ -3,14 +3,45 @@
 import type { Shape } from "../shape.js";
 
 /**
+ * Merges dim d+1 into dim d wherever every input continues in step (`strides[k][d+1] === strides[k][d] *
+ * shape[d]`, which includes a broadcast input staying put, both 0), so lines get as long as the layout
+ * allows: a channel bias [1, 1, C, 1] over [W, H, C, N] is walked in W*H-long lines instead of W-long
+ * ones. The first stride of each input does not change. Returns the merged shape and strides.
+ */
+export function coalesce(
+  shape: Shape,
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const last = outShape.length - 1;
+    const mergeable =
+      last >= 0 &&
+      strides.every((s, k) => s[d]! === outStrides[k]![last]! * outShape[last]! || shape[d] === 1);
+    if (mergeable) {
+      outShape[last]! *= shape[d]!;
+      continue;
+    }
+    outShape.push(shape[d]!);
+    for (let k = 0; k < strides.length; k++) outStrides[k]!.push(strides[k]![d]!);
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
  * Calls `line(offsets, outOffset, n)` for each line of `outShape` along dim 0, where `offsets[k]` is the
  * start of input k's line (reading it with `strides[k][0]` per step). `offsets` is reused between calls.
+ * Dims that continue in step are merged first (`coalesce`), so a line may span several of them.
  */
 export function forEachLine(
-  outShape: Shape,
-  strides: readonly (readonly number[])[],
+  shape0: Shape,
+  strides0: readonly (readonly number[])[],
   line: (offsets: Int32Array, outOffset: number, n: number) => void,
 ): void {
+  const merged = shape0.length > 1 ? coalesce(shape0, strides0) : null;
+  const outShape = merged ? merged.shape : shape0;
+  const strides = merged ? merged.strides : strides0;
   const rank = outShape.length;
   const k = strides.length;
   const offsets = new Int32Array(k);

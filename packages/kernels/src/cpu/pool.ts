@@ -69,6 +69,28 @@ function max4(a: number, b: number, c: number, d: number): number {
   return m;
 }
 
+/**
+ * max(a, b, c, d) without a data-dependent branch in the common case: `v + w + |v - w|` is twice the larger
+ * of v and w, computed in f64 from f32 values. That is exact unless the magnitudes are more than 2^29
+ * apart, an infinity or NaN is involved, or the answer is a (signed) zero; so the result is accepted only
+ * when it equals one of the four and is not below any of them (branch-free 0/1 tests), and max4 decides
+ * every other window. The random-sign comparisons of max4 alone mispredicted often enough to make pooling
+ * a tenth of a LeNet training step.
+ */
+function fastMax4(a: number, b: number, c: number, d: number): number {
+  const p = a + b + Math.abs(a - b);
+  const q = c + d + Math.abs(c - d);
+  const m = 0.25 * (p + q + Math.abs(p - q));
+  const ok =
+    (+(m === a) | +(m === b) | +(m === c) | +(m === d)) &
+    +(m >= a) &
+    +(m >= b) &
+    +(m >= c) &
+    +(m >= d) &
+    +(m !== 0);
+  return ok === 0 ? max4(a, b, c, d) : m;
+}
+
 function maxpool2x2Into(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
   const [W, H, C, N] = g.inShape;
   const [oW, oH] = g.outShape;
@@ -80,7 +102,7 @@ function maxpool2x2Into(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void
       const r1 = r0 + W;
       for (let ow = 0; ow < oW; ow++, o++) {
         const i = 2 * ow;
-        out[o] = max4(x[r0 + i]!, x[r0 + i + 1]!, x[r1 + i]!, x[r1 + i + 1]!);
+        out[o] = fastMax4(x[r0 + i]!, x[r0 + i + 1]!, x[r1 + i]!, x[r1 + i + 1]!);
       }
     }
   }
@@ -95,6 +117,8 @@ function maxpool2x2BackwardInto(
 ): void {
   const [W, H, C, N] = g.inShape;
   const [oW, oH] = g.outShape;
+  // pick[0] = 0, pick[1] = the window's gradient: a select by a 0/1 index, without a branch.
+  const pick = new Float64Array(2);
   let o = 0;
   for (let cn = 0; cn < C * N; cn++) {
     const plane = cn * W * H;
@@ -104,11 +128,18 @@ function maxpool2x2BackwardInto(
       for (let ow = 0; ow < oW; ow++, o++) {
         const i = 2 * ow;
         const m = y[o]!;
-        // The first maximum in the forward scan order (row 0 then row 1) takes the gradient.
-        if (x[r0 + i] === m) dx[r0 + i] = dy[o]!;
-        else if (x[r0 + i + 1] === m) dx[r0 + i + 1] = dy[o]!;
-        else if (x[r1 + i] === m) dx[r1 + i] = dy[o]!;
-        else if (x[r1 + i + 1] === m) dx[r1 + i + 1] = dy[o]!;
+        pick[1] = dy[o]!;
+        // The first maximum in the forward scan order (row 0 then row 1) takes the gradient; the other
+        // three get 0. Written branch-free (0/1 masks: which one matches is random), all four every time,
+        // so the window needs no zero-fill first (a NaN or infinite gradient stays where it belongs).
+        const e0 = +(x[r0 + i] === m);
+        const e1 = +(x[r0 + i + 1] === m) & (1 - e0);
+        const e2 = +(x[r1 + i] === m) & (1 - e0) & (1 - e1);
+        const e3 = +(x[r1 + i + 1] === m) & (1 - e0) & (1 - e1) & (1 - e2);
+        dx[r0 + i] = pick[e0]!;
+        dx[r0 + i + 1] = pick[e1]!;
+        dx[r1 + i] = pick[e2]!;
+        dx[r1 + i + 1] = pick[e3]!;
       }
     }
   }
@@ -232,7 +263,10 @@ export function pool2dBackwardInto(
   g: Pool2dGeometry,
   dx: TypedArray,
 ): void {
-  dx.fill(0);
-  if (op === "max") (isPlain2x2(g) ? maxpool2x2BackwardInto : maxpoolBackwardInto)(x, y, dy, g, dx);
+  const plain = op === "max" && isPlain2x2(g);
+  // The plain 2x2 kernel writes every element of the windows it covers; the rest (an odd last row or
+  // column) must still be zero.
+  if (!plain || 2 * g.outShape[0] !== g.inShape[0] || 2 * g.outShape[1] !== g.inShape[1]) dx.fill(0);
+  if (op === "max") (plain ? maxpool2x2BackwardInto : maxpoolBackwardInto)(x, y, dy, g, dx);
   else meanpoolBackwardInto(dy, g, dx);
 }

@@ -111,24 +111,40 @@ export function argReduceInto(
   }
 }
 
-/** Softmax (or log-softmax) along `axis`, max-subtracted for stability. */
+/**
+ * Softmax (or log-softmax) along `axis`, max-subtracted for stability. The exponentials are computed once
+ * per element and kept in f64 until the single rounding into `out` (Math.exp is most of the cost: attention
+ * runs this over every score). NaN anywhere in a line makes the whole line NaN through the sum, so the max
+ * can use a plain comparison (faster than Math.max) without changing any result; masked -Infinity entries
+ * give exact zeros.
+ */
 export function softmaxInto(x: TypedArray, shape: Shape, axis: number, log: boolean, out: TypedArray): void {
   const [inner, len, outer] = splitAt(shape, axis);
+  const e = new Float64Array(len);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = i + inner * len * o;
       const end = base + inner * len;
       let m = -Infinity;
-      for (let j = base; j < end; j += inner) m = Math.max(m, x[j]!);
+      for (let j = base; j < end; j += inner) {
+        const v = x[j]!;
+        // biome-ignore lint/complexity/useMathMinMax: the comparison is faster than Math.max here (see above)
+        m = v > m ? v : m;
+      }
       if (m === -Infinity) m = 0; // all -Inf: keep NaN-free like NNlib's max-subtraction with a finite shift
       let s = 0;
-      for (let j = base; j < end; j += inner) s += Math.exp(x[j]! - m);
       if (log) {
+        for (let j = base; j < end; j += inner) s += Math.exp(x[j]! - m);
         const ls = Math.log(s) + m;
         for (let j = base; j < end; j += inner) out[j] = x[j]! - ls;
       } else {
+        for (let j = base, k = 0; j < end; j += inner, k++) {
+          const v = Math.exp(x[j]! - m);
+          e[k] = v;
+          s += v;
+        }
         const inv = 1 / s;
-        for (let j = base; j < end; j += inner) out[j] = Math.exp(x[j]! - m) * inv;
+        for (let j = base, k = 0; j < end; j += inner, k++) out[j] = e[k]! * inv;
       }
     }
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeFileAtomic, writeFileAtomicSync } from "./writeFileAtomic";
+import { writeFileAtomic, writeFileAtomicSync } from "./writeFileAtomic.js";
 
 describe("writeFileAtomic", () => {
   it("replaces the content and leaves no temporary file", async () => {

@@ -69,5 +69,7 @@ export function assign(target: Tensor, source: Tensor): Tensor {
 export async function toDevice(x: Tensor, device: Device | string): Promise<Tensor> {
   const target = await getBackend(parseDevice(device));
   const data = await x.data();
+  // A loop that feeds a device every step but never reads back waits here for the device to keep up.
+  await target.backpressure?.();
   return fromHost(data, x.shape, x.dtype, target, "toDevice");
 }

@@ -72,6 +72,7 @@ export function fromHost(
  * tensor([true, false], [2], { dtype: "bool" });
  */
 export function tensor(data: NestedData | TypedArray, shape?: Shape, opts?: CreationOptions): Tensor {
+  checkTensorData(data);
   const backend = backendFor(opts);
   if (ArrayBuffer.isView(data)) {
     const dtype = opts?.dtype ?? dtypeOfArray(data);
@@ -98,6 +99,41 @@ export function tensor(data: NestedData | TypedArray, shape?: Shape, opts?: Crea
     }
   }
   return fromHost(flat.map(Number), s, dtype, backend, "tensor");
+}
+
+// A value that is not a number, a boolean, a (nested) array of them or a typed array would become NaN
+// without a word (`Number("a")`, `Number(undefined)`, `Number({})`): refuse it, naming what was given.
+function checkTensorData(data: unknown): void {
+  if (ArrayBuffer.isView(data) || typeof data === "number" || typeof data === "boolean") return;
+  if (!Array.isArray(data)) {
+    const got =
+      data === null
+        ? "null"
+        : typeof data === "object"
+          ? `an object (${describe(data)})`
+          : `${typeof data} ${describe(data)}`;
+    throw new ArgumentError(
+      `tensor: the data must be a number, a boolean, a (nested) array of them or a typed array; got ${got}.`,
+    );
+  }
+  const check = (x: unknown, path: string): void => {
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) check(x[i], `${path}[${i}]`);
+      return;
+    }
+    if (typeof x !== "number" && typeof x !== "boolean") {
+      throw new ArgumentError(
+        `tensor: element data${path} is ${x === null ? "null" : `${typeof x} ${describe(x)}`}; tensors hold numbers or booleans (convert labels with onehotbatch, strings with a lookup table).`,
+      );
+    }
+  };
+  check(data, "");
+}
+
+function describe(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}...` : x);
+  if (typeof x === "object" && x !== null) return x.constructor?.name ?? "Object";
+  return String(x);
 }
 
 function inferShape(data: NestedData): number[] {

@@ -20,6 +20,8 @@ interface Prepared {
   temps: Tensor[];
 }
 
+const ARITHMETIC_ON_BOOL: ReadonlySet<string> = new Set(["add", "sub", "mul", "div", "pow"]);
+
 function prepare(op: string, x: Operand, y: Operand): Prepared {
   if (!isTensor(x) && !isTensor(y)) {
     throw new ArgumentError(
@@ -28,7 +30,9 @@ function prepare(op: string, x: Operand, y: Operand): Prepared {
   }
   const ref = (isTensor(x) ? x : y) as Tensor;
   const backend = isTensor(x) && isTensor(y) ? backendOf(op, x, y) : backendOf(op, ref);
-  const dtype = isTensor(x) && isTensor(y) ? promoteTypes(x.dtype, y.dtype) : ref.dtype;
+  const common = isTensor(x) && isTensor(y) ? promoteTypes(x.dtype, y.dtype) : ref.dtype;
+  // Arithmetic on booleans counts, as in Julia (true + true == 2): a bool result could not hold 2.
+  const dtype = common === "bool" && ARITHMETIC_ON_BOOL.has(op) ? "i32" : common;
   const temps: Tensor[] = [];
   const operand = (v: Operand): Tensor => {
     if (!isTensor(v)) {

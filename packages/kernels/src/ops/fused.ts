@@ -5,7 +5,7 @@ import { isTracked, record, releaseTemp } from "../autodiff/tape.js";
 import type { Backend } from "../backend.js";
 import { promoteTypes } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
-import { UNARY_OPS, type UnaryOp } from "../opNames.js";
+import { defaultParam, UNARY_OPS, type UnaryOp } from "../opNames.js";
 import { broadcastShapes, type Shape } from "../shape.js";
 import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, castRaw, describe, requireFloat, requireSupported, scalarOn, wrap } from "./core.js";
@@ -39,10 +39,10 @@ const BY_FUNCTION = new Map<unknown, Act>(
 );
 BY_FUNCTION.set(unary.σ, "sigmoid");
 
-const DEFAULT_PARAM: Partial<Record<Act, number>> = { leakyrelu: 0.01, elu: 1 };
+const actParam = (act: Act): number => (act === "identity" ? 0 : defaultParam(act));
 
 /** @internal The unary op an activation names, or the function itself when it is someone else's. */
-export function resolveActivation(op: string, act: Activation | undefined): Act | ((x: Tensor) => Tensor) {
+function resolveActivation(op: string, act: Activation | undefined): Act | ((x: Tensor) => Tensor) {
   if (act === undefined || act === null || act === "identity") return "identity";
   if (typeof act === "string") {
     if (!(UNARY_OPS as readonly string[]).includes(act)) {
@@ -58,8 +58,18 @@ export function resolveActivation(op: string, act: Activation | undefined): Act 
   return BY_FUNCTION.get(act) ?? act;
 }
 
-// `act.(a .* x .+ b)` on tensors of one dtype, fused when the backend can, with its VJP.
-function affineAct(backend: Backend, act: Act, param: number, a: Tensor, x: Tensor, b: Tensor): Tensor {
+// `act.(a .* x .+ b)` on tensors of one dtype, fused when the backend can, with its VJP. `unitA`: `a` is the
+// constant 1 (biasAct, a dense layer's bias and activation), so x's cotangent is dz itself: no multiply, no
+// temporary, one pass less over the activations in every backward step.
+function affineAct(
+  backend: Backend,
+  act: Act,
+  param: number,
+  a: Tensor,
+  x: Tensor,
+  b: Tensor,
+  unitA = false,
+): Tensor {
   const op = "muladd";
   const shape = broadcastShapes(broadcastShapes(a.shape, x.shape, op), b.shape, op);
   const out = rawAffine(backend, act, param, a, x, b, shape);
@@ -73,7 +83,7 @@ function affineAct(backend: Backend, act: Act, param: number, a: Tensor, x: Tens
     if (z !== out) z.dispose();
     return [
       needs[0] ? unbroadcast(binaryRaw("mul", dz, x), a.shape) : null,
-      needs[1] ? unbroadcast(binaryRaw("mul", dz, a), x.shape) : null,
+      needs[1] ? unbroadcast(unitA ? dz : binaryRaw("mul", dz, a), x.shape) : null,
       needs[2] ? unbroadcast(dz, b.shape) : null,
     ];
   });
@@ -146,12 +156,14 @@ export function muladd(a: Operand, x: Operand, b: Operand, opts: MuladdOptions =
   };
   const act = resolveActivation(op, opts.activation);
   const [ta, tx, tb] = [operand(a), operand(x), operand(b)];
+  // A literal 1 (biasAct) cannot be tracked, and multiplying by it is exact: x's cotangent is dz.
+  const unitA = a === 1;
   if (typeof act === "function") {
-    const z = affineAct(backend, "identity", 0, ta, tx, tb);
+    const z = affineAct(backend, "identity", 0, ta, tx, tb, unitA);
     const y = act(z);
     return finish(y, [...temps, z]);
   }
-  const y = affineAct(backend, act, opts.param ?? DEFAULT_PARAM[act] ?? 0, ta, tx, tb);
+  const y = affineAct(backend, act, opts.param ?? actParam(act), ta, tx, tb, unitA);
   return finish(y, temps);
 }
 
@@ -181,8 +193,9 @@ export function biasAct(σ: Activation, x: Tensor, b: Tensor | number | null | f
  *
  * On the CPU, outside `gradient`, it is one GEMM followed by the bias and activation applied in place
  * while the product is still in cache (no second tensor, no extra pass). Under `gradient` it records a
- * `matmul` and a `biasAct`, so the gradients are those of the unfused expression. `@flux/layers`' `Dense`
- * can call it directly.
+ * `matmul` and a `biasAct`, so the gradients are those of the unfused expression. Any activation works: a
+ * kernels activation or unary op name is fused, any other function of a tensor is applied after the bias.
+ * `@flux/layers`' `Dense` always calls it.
  *
  * @example
  * const y = dense(x, W, b, relu); // relu.(W * x .+ b)
@@ -208,12 +221,19 @@ export function dense(x: Tensor, W: Tensor, b: Tensor | null = null, σ: Activat
     const bView = b === null ? null : b.view(op);
     return wrap(
       backend,
-      backend.denseAct(act, DEFAULT_PARAM[act] ?? 0, W.view(op), x.view(op), bView, shape),
+      backend.denseAct(act, actParam(act), W.view(op), x.view(op), bView, shape),
       shape,
       x.dtype,
     );
   }
   const z = matmul(W, x);
+  // Nothing to add: the product itself, or a custom activation of it (a fused add of 0 would only copy).
+  if (b === null && act === "identity") return z;
+  if (b === null && typeof act === "function") {
+    const y = act(z);
+    if (y !== z) releaseTemp(z);
+    return y;
+  }
   // A vector x gives a vector z: the bias then goes as a vector too (reshape is recorded, so b keeps its gradient).
   const bias = b !== null && x.rank === 1 && b.rank !== 1 ? reshape(b, [out]) : b;
   const y = biasAct(σ, z, bias);

@@ -13,7 +13,7 @@ export interface MatmulOpts {
 }
 
 /** @internal The output shape of a (batched) matmul of ≥2-D operands, or a ShapeError. */
-export function matmulShape(a: Shape, b: Shape, transA: boolean, transB: boolean): number[] {
+function matmulShape(a: Shape, b: Shape, transA: boolean, transB: boolean): number[] {
   const m = transA ? a[1]! : a[0]!;
   const ka = transA ? a[0]! : a[1]!;
   const kb = transB ? b[1]! : b[0]!;
@@ -84,6 +84,11 @@ function sumBatches(g: Tensor, shape: Shape): Tensor {
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOpts = {}): Tensor {
   backendOf("matmul", a, b);
+  if (a.rank === 0 || b.rank === 0) {
+    throw new ShapeError(
+      `matmul: both operands must have at least one dim, got [${a.shape.join(", ")}] and [${b.shape.join(", ")}]; multiply by a scalar with mul.`,
+    );
+  }
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
   const vecB = b.rank === 1;

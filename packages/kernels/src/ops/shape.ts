@@ -87,7 +87,7 @@ export function transpose(x: Tensor): Tensor {
 }
 
 /** @internal Gathers `indices` (0-based) along axis, with the scatter-add VJP. */
-export function gatherAxis(x: Tensor, axis: number, indices: Int32Array, op: string): Tensor {
+function gatherAxis(x: Tensor, axis: number, indices: Int32Array, op: string): Tensor {
   const b = backendOf(op, x);
   const len = x.shape[axis]!;
   for (const i of indices) {

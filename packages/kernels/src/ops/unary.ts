@@ -1,12 +1,14 @@
-// Element-wise math and NNlib activations. Each is one backend primitive forward and one fused VJP backward.
+// Element-wise math and NNlib activations. Each is one backend primitive forward and one fused VJP backward;
+// the ops themselves are declared in ../opNames.ts (UNARY_OP_SPECS), this file gives each its public function.
+// Everything exported here is public (index.ts re-exports the whole module).
 import { record } from "../autodiff/tape.js";
 import { DTypeError } from "../errors.js";
-import { INTEGER_UNARY_OPS, type UnaryOp } from "../opNames.js";
+import { defaultParam, INTEGER_UNARY_OPS, type UnaryOp } from "../opNames.js";
 import type { Tensor } from "../tensor.js";
 import { backendOf, wrap } from "./core.js";
 
-/** @internal Applies a unary primitive with its VJP recorded. */
-export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
+/** Applies a unary primitive with its VJP recorded. */
+function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
   const b = backendOf(op, x);
   if (
     x.dtype === "bool" ||
@@ -65,12 +67,12 @@ export const relu = (x: Tensor): Tensor => unaryOp("relu", x);
  * NNlib `leakyrelu(x, a = 0.01)`: `x > 0 ? x : a * x`.
  * @example leakyrelu(tensor([-1, 2], [2]), 0.1); // [-0.1, 2]
  */
-export const leakyrelu = (x: Tensor, a = 0.01): Tensor => unaryOp("leakyrelu", x, a);
+export const leakyrelu = (x: Tensor, a = defaultParam("leakyrelu")): Tensor => unaryOp("leakyrelu", x, a);
 /**
  * NNlib `elu(x, α = 1)`: `x > 0 ? x : α * (exp(x) - 1)`.
  * @example elu(tensor([0, 1], [2])); // [0, 1]
  */
-export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp("elu", x, alpha);
+export const elu = (x: Tensor, alpha = defaultParam("elu")): Tensor => unaryOp("elu", x, alpha);
 /**
  * NNlib `gelu` (the tanh approximation, NNlib's default): `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
  * @example gelu(zeros([1])); // [0]
@@ -80,5 +82,7 @@ export const gelu = (x: Tensor): Tensor => unaryOp("gelu", x);
 export const softplus = (x: Tensor): Tensor => unaryOp("softplus", x);
 /** NNlib `swish`: `x * sigmoid(x)`. @example swish(zeros([1])); // [0] */
 export const swish = (x: Tensor): Tensor => unaryOp("swish", x);
+/** NNlib `mish`: `x * tanh(softplus(x))` (Misra 2019). @example mish(zeros([1])); // [0] */
+export const mish = (x: Tensor): Tensor => unaryOp("mish", x);
 /** Alias of `sigmoid` (NNlib's `σ`). @example σ(zeros([1])); // [0.5] */
 export const σ = sigmoid;

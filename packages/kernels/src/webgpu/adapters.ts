@@ -3,6 +3,9 @@
 // lists what the machine has (e.g. an integrated and a discrete GPU, plus the software fallback).
 import type { AutotuneCache } from "./autotuneCache.js";
 import { WebGPUUnavailableError } from "./errors.js";
+import { VULKAN_DRIVER_HINT, type WebGPUHostCheck } from "./host/vulkan.js";
+
+export type { VulkanDriver, VulkanSurvey, WebGPUHostCheck, WebGPUHostProblem } from "./host/vulkan.js";
 
 /** One adapter as `listAdapters()` reports it. */
 export interface WebGPUAdapterEntry {
@@ -14,6 +17,11 @@ export interface WebGPUAdapterEntry {
   readonly architecture: string;
   readonly description: string;
   readonly isFallbackAdapter: boolean;
+  /**
+   * Whether the adapter is a CPU renderer rather than a GPU: a fallback adapter, or a known software driver
+   * (SwiftShader, llvmpipe/lavapipe, WARP / Microsoft Basic Render Driver). See `isSoftwareAdapter`.
+   */
+  readonly software: boolean;
   /** Whether the adapter offers `shader-f16`. */
   readonly shaderF16: boolean;
   /** The limits that matter for tensors. */
@@ -70,12 +78,47 @@ export function webgpuOptions(): WebGPUOptions {
 }
 
 /**
- * The `GPU` object: injected, else `navigator.gpu`, else Dawn on Node/Bun.
+ * Whether WebGPU can start here, answered without starting it (on Node and Bun, without loading Dawn: once
+ * loaded, Dawn prints to stderr from C++ where no driver works). Checks the `webgpu` package and, on Linux,
+ * the Vulkan loader and drivers; in browsers and Deno, `navigator.gpu`. An injected GPU is always ok.
  *
  * @example
- * const gpu = await findGpu();
+ * const c = await webgpuHostCheck(); if (!c.ok) console.log(`${c.reason}. ${c.hint}`);
  */
-export function findGpu(): Promise<GPU> {
+export async function webgpuHostCheck(): Promise<WebGPUHostCheck> {
+  if (options.gpu !== undefined) return { ok: true, softwareOnly: false };
+  try {
+    return await (await import("#flux-webgpu-host")).hostCheck();
+  } catch {
+    return { ok: true, softwareOnly: false }; // cannot tell: let findGpu try and report
+  }
+}
+
+const SOFTWARE_NAMES =
+  /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|microsoft basic render|basic render driver|software/i;
+
+/**
+ * Whether an adapter's info names a CPU renderer rather than a GPU: `isFallbackAdapter`, or a known
+ * software driver in its vendor, architecture, device or description (SwiftShader, llvmpipe/lavapipe,
+ * softpipe, WARP, "Microsoft Basic Render Driver").
+ *
+ * @example
+ * isSoftwareAdapter({ description: "llvmpipe (LLVM 15.0.6, 256 bits)" }, false); // true
+ */
+export function isSoftwareAdapter(
+  info: { vendor?: string; architecture?: string; device?: string; description?: string },
+  isFallbackAdapter: boolean,
+): boolean {
+  return (
+    isFallbackAdapter ||
+    SOFTWARE_NAMES.test([info.vendor, info.architecture, info.device, info.description].join(" "))
+  );
+}
+
+/**
+ * The `GPU` object: injected, else `navigator.gpu`, else Dawn on Node/Bun.
+ */
+function findGpu(): Promise<GPU> {
   gpuPromise ??= import("#flux-webgpu-host").then((m) => m.hostGpu());
   // A failure is not cached: the user may install `webgpu` or inject a GPU and try again.
   gpuPromise.catch(() => {
@@ -143,8 +186,7 @@ export async function requestAdapterById(
   if (entry === undefined) {
     throw new WebGPUUnavailableError(
       list.length === 0
-        ? "webgpu: the runtime has WebGPU but offers no adapter. On Linux without a GPU, point VK_ICD_FILENAMES " +
-            "at a Vulkan driver Dawn accepts (e.g. Chromium's SwiftShader ICD); in a browser, enable WebGPU."
+        ? `webgpu: WebGPU is present but offers no adapter (no GPU, or its driver cannot run WebGPU). ${noAdapterHint()}`
         : `webgpu:${id} does not exist: this machine has ${list.length} adapter(s), ids 0..${list.length - 1}. ` +
             "See listAdapters().",
     );
@@ -153,6 +195,16 @@ export async function requestAdapterById(
   const adapter = await gpu.requestAdapter(entry.requestOptions);
   if (adapter === null) throw new WebGPUUnavailableError(`webgpu:${id}: the adapter is no longer available.`);
   return { adapter, entry };
+}
+
+/** What to do when WebGPU offers no adapter, for the runtime this runs in. */
+function noAdapterHint(): string {
+  const g = globalThis as { Deno?: unknown; document?: unknown; process?: { platform?: string } };
+  if (g.Deno === undefined && g.document !== undefined)
+    return "In the browser, check chrome://gpu (or about:support): the GPU may be blocklisted, or WebGPU turned off.";
+  if (g.process?.platform === "linux" || (g.Deno !== undefined && g.process?.platform === "linux"))
+    return VULKAN_DRIVER_HINT;
+  return "Update the GPU driver (WebGPU needs Metal on macOS, D3D12 on Windows).";
 }
 
 /** Whether an adapter is a software fallback (the attribute moved from the adapter to its info). */
@@ -171,13 +223,16 @@ function describe(
   const architecture = info.architecture ?? "";
   const description = info.description ?? "";
   const l = adapter.limits;
+  const fallback = isFallback(adapter);
+  const device = (info as GPUAdapterInfo & { device?: string }).device ?? "";
   return {
     id,
     name: description || [vendor, architecture].filter(Boolean).join(" ") || "WebGPU adapter",
     vendor,
     architecture,
     description,
-    isFallbackAdapter: isFallback(adapter),
+    isFallbackAdapter: fallback,
+    software: isSoftwareAdapter({ vendor, architecture, device, description }, fallback),
     shaderF16: adapter.features.has("shader-f16"),
     limits: {
       maxBufferSize: l.maxBufferSize,

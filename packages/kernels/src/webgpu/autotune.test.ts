@@ -22,7 +22,7 @@ import {
   memoryCache,
   webStorageCache,
 } from "./autotuneCache.js";
-import type { MatmulKernel, MatmulProblem } from "./matmulPlan.js";
+import type { MatmulKernel, MatmulProblem } from "./matmul/plan.js";
 
 const P = (M: number, N: number, K: number): MatmulProblem => ({ M, N, K, transA: false, transB: false });
 

@@ -4,7 +4,7 @@
 // processes on the same adapter and driver skip the tuning. The timing itself is injected (`MeasureMatmul`),
 // which keeps the selection logic testable without a GPU.
 import type { AutotuneCache, TunedKernels } from "./autotuneCache.js";
-import { type MatmulKernel, type MatmulProblem, vec4Eligible } from "./matmulPlan.js";
+import { type MatmulKernel, type MatmulProblem, vec4Eligible } from "./matmul/plan.js";
 
 /** The coarse classes one tuned choice covers. */
 export type ShapeClass = "small" | "skinny" | "large";

@@ -7,8 +7,8 @@ import { getBackend } from "../registry.js";
 import { MatmulTuner, matmulCandidates } from "./autotune.js";
 import { memoryCache } from "./autotuneCache.js";
 import type { WebGPUBackend } from "./backend.js";
-import type { MatmulProblem } from "./matmulPlan.js";
-import { gpuMatmulTimer } from "./matmulTiming.js";
+import type { MatmulProblem } from "./matmul/plan.js";
+import { gpuMatmulTimer } from "./matmul/timing.js";
 import { webgpuAvailableForTests } from "./testing.js";
 
 const available = await webgpuAvailableForTests();

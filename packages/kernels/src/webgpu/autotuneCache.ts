@@ -2,7 +2,8 @@
 // Deno (default `<os temp dir>/flux-webgpu/autotune-v1.json`, or the path in FLUX_WEBGPU_AUTOTUNE_CACHE),
 // and always a process-wide memory layer in front. A missing, unreadable or malformed store reads as
 // empty: the worst case is tuning again.
-import type { MatmulKernel } from "./matmulPlan.js";
+import { readEnv } from "../env.js";
+import type { MatmulKernel } from "./matmul/plan.js";
 
 /** Tuned kernels of one adapter, by tune key (see `tuneKey`). */
 export type TunedKernels = Record<string, MatmulKernel>;
@@ -156,21 +157,13 @@ export function layered(store: AutotuneCache): AutotuneCache {
   };
 }
 
-/** Reads an environment variable on Node, Bun and Deno; `undefined` in browsers or without permission. */
+/** Reads an environment variable (kernels' shared `readEnv`: never needs a permission Deno did not grant). */
 export function envVar(name: string): string | undefined {
-  const g = globalThis as {
-    process?: { env?: Record<string, string | undefined> };
-    Deno?: { env?: { get(k: string): string | undefined } };
-  };
-  try {
-    return g.process?.env?.[name] ?? g.Deno?.env?.get(name);
-  } catch {
-    return undefined;
-  }
+  return readEnv(name);
 }
 
 /** The file store's default path: FLUX_WEBGPU_AUTOTUNE_CACHE, else `<os temp dir>/flux-webgpu/autotune-v1.json`. */
-export async function defaultCachePath(): Promise<string | undefined> {
+async function defaultCachePath(): Promise<string | undefined> {
   const override = envVar("FLUX_WEBGPU_AUTOTUNE_CACHE");
   if (override) return override;
   try {

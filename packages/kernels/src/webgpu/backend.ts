@@ -1,40 +1,47 @@
 // The WebGPU backend: the same primitives as the CPU backend, as WGSL kernels recorded into few command
 // buffers. Storage is a pooled GPUBuffer (see storage.ts); reads are asynchronous only, so `dataSync()` on
 // a GPU tensor throws the core's SyncReadError. The kernels' host side lives in ops/, one family per file;
-// this class owns the device state and hands those functions a KernelContext over it.
-import type {
-  Backend,
-  BackendMemoryInfo,
-  Conv2dGeometry,
-  MatmulOptions,
-  Pool2dGeometry,
-  TensorView,
-} from "../backend.js";
+// this class owns the device state (storage, reads, the matmul kernel choice) and is BUILT from the families:
+// each family's `ops` become methods bound to a KernelContext over this instance (ops/family.ts). A new
+// family is one entry in FAMILIES and one in the WebGPUBackend interface below.
+import type { Backend, BackendMemoryInfo, TensorView } from "../backend.js";
 import type { Device } from "../device.js";
 import { arrayCtor, type DType, floatToHalf, type TypedArray } from "../dtype.js";
-import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
-import type { Shape } from "../shape.js";
 import type { MatmulTuner } from "./autotune.js";
 import type { BufferPool, PoolStats } from "./bufferPool.js";
 import { WebGPUDeviceLostError, WebGPUExecutionError } from "./errors.js";
-import type { Executor } from "./executor.js";
+import { type Executor, MAX_IN_FLIGHT } from "./executor.js";
 import {
   chooseMatmulKernel,
   type MatmulKernel,
   type MatmulPreference,
   type MatmulProblem,
-} from "./matmulPlan.js";
+} from "./matmul/plan.js";
 import type { KernelContext } from "./ops/context.js";
 import * as conv from "./ops/conv.js";
 import * as creation from "./ops/creation.js";
 import * as elementwise from "./ops/elementwise.js";
+import { type Bound, bindFamilies } from "./ops/family.js";
 import * as layout from "./ops/layout.js";
 import * as matmulOps from "./ops/matmul.js";
+import * as optimiser from "./ops/optimiserStep.js";
 import * as pool from "./ops/pool.js";
 import * as reduction from "./ops/reduce.js";
 import { type GpuStorage, storageBytes, wgslType } from "./storage.js";
 
 type V = TensorView<GpuStorage>;
+
+/** The op families the backend is built from (ops/*.ts); their methods are bound in the constructor. */
+const FAMILIES = [
+  creation.ops,
+  elementwise.ops,
+  layout.ops,
+  reduction.ops,
+  matmulOps.ops,
+  conv.ops,
+  pool.ops,
+  optimiser.ops,
+] as const;
 
 /** What a WebGPU backend knows about the adapter it runs on. */
 export interface WebGPUAdapterSummary {
@@ -50,6 +57,20 @@ export interface WebGPUBackendOptions {
   readonly tuner?: MatmulTuner;
 }
 
+/** The methods the op families add to every WebGPU backend (see FAMILIES). */
+type FamilyMethods = Bound<typeof creation.ops> &
+  Bound<typeof elementwise.ops> &
+  Bound<typeof layout.ops> &
+  Bound<typeof reduction.ops> &
+  Bound<typeof matmulOps.ops> &
+  Bound<typeof conv.ops> &
+  Bound<typeof pool.ops> &
+  Bound<typeof optimiser.ops>;
+
+// The class and this interface merge: the constructor defines the family methods (bindFamilies), the
+// interface tells the compiler they exist, so `implements Backend` is checked against both.
+export interface WebGPUBackend extends FamilyMethods {}
+
 /**
  * The WebGPU backend of one GPU device.
  *
@@ -60,6 +81,7 @@ export interface WebGPUBackendOptions {
  * const gpu = await getBackend("webgpu");
  * const x = tensor([1, 2, 3], [3], { device: "webgpu" });
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class WebGPUBackend implements Backend<GpuStorage> {
   readonly name: string;
   /** The dtypes it stores: f16 only on a device created with the `shader-f16` feature. */
@@ -97,6 +119,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       matmulInto: (a, b, c, p, batchA, batchB, batches, dtype) =>
         this.matmulInto(a, b, c, p, batchA, batchB, batches, dtype),
     };
+    bindFamilies(this, this.#ctx, FAMILIES);
     // Never resolves unless the device is lost: reads race against it so nothing waits forever.
     this.#lost = new Promise<never>((_, reject) => {
       gpu.lost.then((info) => {
@@ -123,19 +146,34 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     return this.#lostReason;
   }
 
-  /** Buffer counts and bytes (live = held by tensors or temporaries). */
-  stats(): PoolStats & { dispatches: number; submits: number; pipelines: number } {
+  /**
+   * Buffer counts and bytes (live = held by tensors or temporaries; pending = freed, destroyed after the
+   * next submit), recorded work, and submits not yet known to have finished (`inFlight`).
+   */
+  stats(): PoolStats & { dispatches: number; submits: number; pipelines: number; inFlight: number } {
     return {
       ...this.pool.stats(),
       dispatches: this.exec.dispatches,
       submits: this.exec.submits,
       pipelines: this.exec.pipelineCount,
+      inFlight: this.exec.inFlight,
     };
   }
 
   /** Submits recorded work now (reads do this themselves). */
   flush(): void {
     this.exec.flush();
+  }
+
+  /**
+   * Waits while more than `maxInFlight` submits are unfinished on the GPU (at once when fewer are), so a
+   * loop that moves data in every step but never reads anything back runs at the device's pace instead of
+   * queueing work (and the driver's memory for it) without bound. `toDevice` calls it.
+   */
+  async backpressure(maxInFlight = MAX_IN_FLIGHT): Promise<void> {
+    if (this.#lostReason !== undefined) return;
+    this.exec.flush();
+    await this.exec.backpressure(maxInFlight, this.#lost);
   }
 
   /** Waits until the GPU has finished everything submitted so far. */
@@ -193,7 +231,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   memoryInfo(): BackendMemoryInfo {
-    return { pooledBytes: this.pool.stats().pooledBytes };
+    const s = this.pool.stats();
+    return { pooledBytes: s.pooledBytes, pendingBuffers: s.pendingBuffers };
   }
 
   trimPool(): void {
@@ -201,19 +240,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.pool.trim();
   }
 
-  // ---- creation and copies ----
-
-  fill(size: number, value: number, dtype: DType): GpuStorage {
-    return creation.fill(this.#ctx, size, value, dtype);
-  }
-
-  arange(start: number, step: number, size: number, dtype: DType): GpuStorage {
-    return creation.arange(this.#ctx, start, step, size, dtype);
-  }
-
-  cast(x: V, dtype: DType): GpuStorage {
-    return creation.cast(this.#ctx, x, dtype);
-  }
+  // ---- copies (the op families add the rest, see FAMILIES) ----
 
   write(dst: V, src: V): void {
     this.#alive();
@@ -221,67 +248,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.exec.copy(src.storage.buffer, 0, dst.storage.buffer, 0, bytes);
   }
 
-  // ---- element-wise ----
-
-  unary(op: UnaryOp, x: V, param: number): GpuStorage {
-    return elementwise.unary(this.#ctx, op, x, param);
-  }
-
-  unaryGrad(op: UnaryOp, x: V, y: V, dy: V, param: number): GpuStorage {
-    return elementwise.unaryGrad(this.#ctx, op, x, y, dy, param);
-  }
-
-  binary(op: BinaryOp, a: V, b: V, outShape: Shape): GpuStorage {
-    return elementwise.binary(this.#ctx, op, a, b, outShape);
-  }
-
-  where(cond: V, a: V, b: V, outShape: Shape): GpuStorage {
-    return elementwise.where(this.#ctx, cond, a, b, outShape);
-  }
-
-  expand(x: V, outShape: Shape): GpuStorage {
-    return layout.expand(this.#ctx, x, outShape);
-  }
-
-  // ---- reductions ----
-
-  reduce(op: ReduceOp, x: V, axes: readonly number[]): GpuStorage {
-    return reduction.reduce(this.#ctx, op, x, axes);
-  }
-
-  argReduce(op: ArgReduceOp, x: V, axis: number): GpuStorage {
-    return reduction.argReduce(this.#ctx, op, x, axis);
-  }
-
-  softmax(x: V, axis: number, log: boolean): GpuStorage {
-    return reduction.softmax(this.#ctx, x, axis, log);
-  }
-
-  softmaxGrad(y: V, dy: V, axis: number, log: boolean): GpuStorage {
-    return reduction.softmaxGrad(this.#ctx, y, dy, axis, log);
-  }
-
-  /**
-   * Fused `act.(a .* x .+ b)` in one pass (affine_act.wgsl). f32 only: the op layer sends only float
-   * tensors here, and f32 is this backend's only float dtype.
-   */
-  affineAct(act: UnaryOp | "identity", param: number, a: V, x: V, b: V, outShape: Shape): GpuStorage {
-    return elementwise.affineAct(this.#ctx, act, param, a, x, b, outShape);
-  }
-
-  /**
-   * Fused dense layer `act.(w * x .+ b)`: the matmul, then ONE in-place epilogue pass (bias_act.wgsl)
-   * instead of an add and an activation with an allocation each. f32 only, as for `affineAct`.
-   */
-  denseAct(act: UnaryOp | "identity", param: number, w: V, x: V, b: V | null, outShape: Shape): GpuStorage {
-    return matmulOps.denseAct(this.#ctx, act, param, w, x, b, outShape);
-  }
-
-  // ---- linear algebra and layout ----
-
-  matmul(a: V, b: V, opts: MatmulOptions, outShape: Shape): GpuStorage {
-    return matmulOps.matmul(this.#ctx, a, b, opts, outShape);
-  }
+  // ---- matmul kernels (ops/matmul.ts records them; conv and the autotuner use them too) ----
 
   /** Records C = op(A)·op(B) for `batches` batch indices into `c` (internal; conv uses it too). */
   matmulInto(
@@ -320,47 +287,10 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     matmulOps.recordMatmul(this.exec, kernel, a, b, c, p, batchA, batchB, batches, dtype);
   }
 
-  permute(x: V, perm: readonly number[]): GpuStorage {
-    return layout.permute(this.#ctx, x, perm);
-  }
+  // ---- the fused optimiser step (ops/optimiserStep.ts; the method comes from its family) ----
 
-  gather(x: V, axis: number, indices: Int32Array): GpuStorage {
-    return layout.gather(this.#ctx, x, axis, indices);
-  }
-
-  scatterAdd(dy: V, axis: number, indices: Int32Array, outShape: Shape): GpuStorage {
-    return layout.scatterAdd(this.#ctx, dy, axis, indices, outShape);
-  }
-
-  concat(xs: readonly V[], axis: number, outShape: Shape): GpuStorage {
-    return layout.concat(this.#ctx, xs, axis, outShape);
-  }
-
-  onehot(indices: Int32Array, nclasses: number, dtype: DType): GpuStorage {
-    return layout.onehot(this.#ctx, indices, nclasses, dtype);
-  }
-
-  // ---- convolution and pooling ----
-
-  conv2d(x: V, w: V, g: Conv2dGeometry): GpuStorage {
-    return conv.conv2d(this.#ctx, x, w, g);
-  }
-
-  conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): GpuStorage {
-    return conv.conv2dBackwardInput(this.#ctx, dy, w, g);
-  }
-
-  conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): GpuStorage {
-    return conv.conv2dBackwardFilter(this.#ctx, x, dy, g);
-  }
-
-  pool2d(op: PoolOp, x: V, g: Pool2dGeometry): GpuStorage {
-    return pool.pool2d(this.#ctx, op, x, g);
-  }
-
-  pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): GpuStorage {
-    return pool.pool2dBackward(this.#ctx, op, x, y, dy, g);
-  }
+  /** What one optimiser-step dispatch takes at most (ops per step, state tensors). */
+  readonly optimiserStepLimits = optimiser.OPTIMISER_STEP_LIMITS;
 
   // ---- internals ----
 

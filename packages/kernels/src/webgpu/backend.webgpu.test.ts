@@ -7,7 +7,7 @@ import type { DType, TypedArray } from "../dtype.js";
 import { getBackend, getBackendSync } from "../registry.js";
 import type { WebGPUBackend } from "./backend.js";
 import { WebGPUDeviceLostError } from "./errors.js";
-import type { MatmulPreference } from "./matmulPlan.js";
+import type { MatmulPreference } from "./matmul/plan.js";
 import { createWebGPUBackend } from "./provider.js";
 import type { GpuStorage } from "./storage.js";
 import { webgpuAvailableForTests } from "./testing.js";

@@ -1,6 +1,12 @@
 // A pool of storage buffers by size class. Freed buffers wait for reuse (creating a GPUBuffer is far more
-// expensive than reusing one); the pool is capped, and `trim()` empties it. Buffers still referenced by
-// commands that are recorded but not yet submitted are destroyed only after the next submit.
+// expensive than reusing one); the pool is capped, and `trim()` empties it.
+//
+// A freed buffer is reusable AT ONCE, without waiting for the GPU: storage buffers are only ever touched by
+// commands on the device's one queue (never mapped), so whatever the next owner records runs after every
+// command that used the buffer before. Only destruction must wait: a buffer that recorded-but-unsubmitted
+// commands use is destroyed right after the next submit (destroying a buffer after its submit is fine: the
+// implementation keeps its memory until the GPU is done). Those wait in a pending list, counted by
+// `pendingBuffers` (memory()'s `pendingBuffers`); when it grows past PENDING_FLUSH the pool submits.
 import { BufferUsage } from "./gpuConstants.js";
 
 /** Live/pooled/peak byte and buffer counts of one pool, for `memory()` and leak checks. */
@@ -10,9 +16,19 @@ export interface PoolStats {
   readonly pooledBuffers: number;
   readonly pooledBytes: number;
   readonly peakBytes: number;
+  /** Buffers freed but not yet destroyed because recorded, unsubmitted commands still use them. */
+  readonly pendingBuffers: number;
+}
+
+/** The queue side the pool needs: whether commands are recorded but unsubmitted, and a way to submit them. */
+export interface PoolQueue {
+  hasUnsubmittedWork(): boolean;
+  flush(): void;
 }
 
 const MIN_BYTES = 16;
+/** Pending destroys that make the pool submit recorded work rather than let the list grow. */
+export const PENDING_FLUSH = 64;
 
 /**
  * The size class of a request: the next of 2^k, 1.25·2^k, 1.5·2^k, 1.75·2^k (at most 25% waste), a
@@ -35,10 +51,11 @@ export function sizeClass(bytes: number): number {
  * Storage buffers with reuse by size class.
  *
  * `acquire` returns a buffer of at least the requested size (usage STORAGE | COPY_SRC | COPY_DST);
- * `release` hands it back. `deferDestroy` decides whether a destroy must wait for the next submit.
+ * `release` hands it back (reusable at once, see the file comment). `queue` says whether a destroy must wait
+ * for the next submit.
  *
  * @example
- * const pool = new BufferPool(device, 256 << 20, () => false);
+ * const pool = new BufferPool(device, 256 << 20, { hasUnsubmittedWork: () => false, flush() {} });
  * const b = pool.acquire(4096); pool.release(b); pool.trim();
  */
 export class BufferPool {
@@ -54,7 +71,7 @@ export class BufferPool {
     private readonly device: GPUDevice,
     /** Bytes the pool may hold; releases beyond it destroy the buffer. */
     public capBytes: number,
-    private readonly hasUnsubmittedWork: () => boolean,
+    private readonly queue: PoolQueue,
   ) {}
 
   acquire(bytes: number): GPUBuffer {
@@ -114,12 +131,18 @@ export class BufferPool {
       pooledBuffers: this.#pooledBuffers,
       pooledBytes: this.#pooledBytes,
       peakBytes: this.#peakBytes,
+      pendingBuffers: this.#pendingDestroy.length,
     };
   }
 
   #destroy(buf: GPUBuffer): void {
     // Destroying a buffer that recorded-but-unsubmitted commands use would make the whole submit fail.
-    if (this.hasUnsubmittedWork()) this.#pendingDestroy.push(buf);
-    else buf.destroy();
+    if (!this.queue.hasUnsubmittedWork()) {
+      buf.destroy();
+      return;
+    }
+    this.#pendingDestroy.push(buf);
+    // The submit runs afterSubmit(), which destroys the whole list.
+    if (this.#pendingDestroy.length >= PENDING_FLUSH) this.queue.flush();
   }
 }

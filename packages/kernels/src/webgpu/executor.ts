@@ -1,12 +1,31 @@
 // Records work: pipelines compiled once per (shader, variant) key, many dispatches per command encoder
-// inside one open compute pass, uploads as staged copies in the SAME stream (so a pooled buffer reused
-// for an upload is never overwritten before earlier recorded work read it), and few submits.
+// inside one open compute pass, and few submits.
+//
+// Nothing here creates a GPU buffer per dispatch or per upload. Uniforms and small uploads are staged in
+// one host-side arena and written to ONE GPU arena buffer with `queue.writeBuffer` right before each
+// submit: a queue operation runs after everything submitted before it, so the arena is reused from submit
+// to submit without waiting for the GPU, and no temporary outlives its submit. (Temporaries destroyed from
+// `onSubmittedWorkDone` callbacks piled up without bound in a loop that never yields to the event loop:
+// Dawn on Node runs those callbacks only from the event loop.) Large uploads submit what is recorded, then
+// go straight to their buffer with `queue.writeBuffer`, in queue order too.
+//
+// The host can run far ahead of the GPU (on SwiftShader it records faster than the device executes):
+// `backpressure()` lets async entry points wait until at most MAX_IN_FLIGHT submits are unfinished.
+import type { ShaderName, ShaderUniforms } from "./generated/shaders.js";
 import { BufferUsage, MapMode } from "./gpuConstants.js";
-import type { ShaderName } from "./generated/shaders.js";
 import { renderShader, type ShaderVariant } from "./shaderSource.js";
+import { packUniforms, uniformWords } from "./uniforms.js";
 
 /** Submit after this many recorded dispatches even without a read: bounds latency and temporaries. */
 const DISPATCHES_PER_SUBMIT = 64;
+/** Bytes of the staging arena (uniforms and small uploads of one submit); full means submit now. */
+export const ARENA_BYTES = 256 * 1024;
+/** Uploads up to this size are staged in the arena; larger ones are written to their buffer directly. */
+export const ARENA_UPLOAD_MAX = 64 * 1024;
+/** Unfinished submits that `backpressure()` tolerates before it waits (a few steps of a small model). */
+export const MAX_IN_FLIGHT = 8;
+/** Completion markers kept at most (a loop that never yields cannot resolve them; later submits share one). */
+const MAX_MARKERS = 64;
 /** WebGPU's guaranteed maximum workgroups per dimension. */
 const MAX_GROUPS = 65535;
 
@@ -28,7 +47,7 @@ export function grid(count: number): [number, number, number] {
  * The command recorder of one GPU device.
  *
  * @example
- * ex.dispatch("unary", { dtype: "f32" }, uniforms, [x, out], grid(n / 64));
+ * ex.dispatch("unary", { dtype: "f32" }, { n, op, param: 0 }, [x, out], grid(n / 64));
  * await ex.readBuffer(out, bytes);
  */
 export class Executor {
@@ -36,19 +55,40 @@ export class Executor {
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #recorded = 0;
-  /** Per-submit temporaries (uniform and staging buffers), destroyed once the GPU finished with them. */
-  #temporaries: GPUBuffer[] = [];
+  /** The staging arena: its host copy (filled while recording) and the GPU buffer bound and copied from. */
+  readonly #arena: GPUBuffer;
+  readonly #arenaHost = new Uint8Array(ARENA_BYTES);
+  readonly #arenaWords = new Uint32Array(this.#arenaHost.buffer);
+  #arenaUsed = 0;
+  /** Uniform bindings start at multiples of this (the device's minUniformBufferOffsetAlignment). */
+  readonly #uniformAlign: number;
+  /** Completion markers of recent submits (`id` = the submit count when it was made), oldest first. */
+  readonly #markers: { id: number; done: Promise<void> }[] = [];
+  /** The highest submit id known to have finished on the GPU. */
+  #completed = 0;
   /** Hooks run right after each submit (the buffer pool's deferred destroys). */
   readonly afterSubmit: (() => void)[] = [];
   /** Total dispatches and submits so far (for tests and profiling). */
   dispatches = 0;
   submits = 0;
 
-  constructor(readonly device: GPUDevice) {}
+  constructor(readonly device: GPUDevice) {
+    this.#uniformAlign = device.limits?.minUniformBufferOffsetAlignment ?? 256;
+    this.#arena = device.createBuffer({
+      size: ARENA_BYTES,
+      usage: BufferUsage.UNIFORM | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
+      label: "flux staging arena",
+    });
+  }
 
   /** Whether commands are recorded but not yet submitted. */
   hasUnsubmittedWork(): boolean {
     return this.#encoder !== null;
+  }
+
+  /** Submits not yet known to have finished on the GPU (as far as completions have reached JS). */
+  get inFlight(): number {
+    return this.submits - this.#completed;
   }
 
   /** The compute pipeline of a shader variant, compiled on first use and cached by key. */
@@ -90,28 +130,24 @@ export class Executor {
   }
 
   /**
-   * Records one dispatch: uniforms at binding 0, then `buffers` at bindings 1.. in order.
+   * Records one dispatch: the uniforms (by field name, see uniforms.ts) at binding 0 as a slice of the
+   * arena, then `buffers` at bindings 1.. in order.
    */
-  dispatch(
-    name: ShaderName,
+  dispatch<N extends ShaderName>(
+    name: N,
     variant: ShaderVariant,
-    uniforms: ArrayBuffer,
+    uniforms: ShaderUniforms[N],
     buffers: readonly GPUBuffer[],
     groups: readonly [number, number, number],
   ): void {
     const pipeline = this.pipeline(name, variant);
-    const ubuf = this.device.createBuffer({
-      size: Math.max(16, Math.ceil(uniforms.byteLength / 16) * 16),
-      usage: BufferUsage.UNIFORM,
-      mappedAtCreation: true,
-    });
-    new Uint8Array(ubuf.getMappedRange()).set(new Uint8Array(uniforms));
-    ubuf.unmap();
-    this.#temporaries.push(ubuf);
+    const size = uniformWords(name) * 4;
+    const offset = this.#reserve(size, this.#uniformAlign);
+    packUniforms(name, uniforms, this.#arenaWords, offset / 4);
     const bindGroup = this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: { buffer: ubuf } },
+        { binding: 0, resource: { buffer: this.#arena, offset, size } },
         ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
       ],
     });
@@ -130,45 +166,58 @@ export class Executor {
     this.#openEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
-  /** Records an upload of `data` into `dst` through a staging buffer (ordered with recorded work). */
+  /**
+   * Records an upload of `data` into `dst`, ordered with recorded work: staged in the arena and copied by
+   * the command stream when small; when large, recorded work is submitted and the data written directly.
+   */
   upload(dst: GPUBuffer, data: ArrayBufferView): void {
     const bytes = data.byteLength;
     if (bytes === 0) return;
     const padded = Math.ceil(bytes / 4) * 4;
-    const staging = this.device.createBuffer({
-      size: padded,
-      usage: BufferUsage.COPY_SRC,
-      mappedAtCreation: true,
-    });
-    new Uint8Array(staging.getMappedRange(), 0, bytes).set(
-      new Uint8Array(data.buffer, data.byteOffset, bytes),
-    );
-    staging.unmap();
-    this.#temporaries.push(staging);
-    this.copy(staging, 0, dst, 0, padded);
+    const src = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, bytes);
+    if (padded <= ARENA_UPLOAD_MAX) {
+      const offset = this.#reserve(padded, 4);
+      this.#arenaHost.set(src, offset);
+      this.#arenaHost.fill(0, offset + bytes, offset + padded);
+      this.copy(this.#arena, offset, dst, 0, padded);
+      return;
+    }
+    this.flush();
+    if (padded === bytes) this.device.queue.writeBuffer(dst, 0, src);
+    else {
+      const whole = new Uint8Array(padded);
+      whole.set(src);
+      this.device.queue.writeBuffer(dst, 0, whole);
+    }
   }
 
-  /** Submits everything recorded so far. */
+  /** Submits everything recorded so far (the arena's contents first, as a queue write). */
   flush(): void {
     if (this.#encoder === null) return;
     this.#closePass();
     const commands = this.#encoder.finish();
     this.#encoder = null;
     this.#recorded = 0;
+    if (this.#arenaUsed > 0) {
+      this.device.queue.writeBuffer(this.#arena, 0, this.#arenaHost, 0, this.#arenaUsed);
+      this.#arenaUsed = 0;
+    }
     this.device.queue.submit([commands]);
     this.submits++;
-    const temps = this.#temporaries;
-    this.#temporaries = [];
+    this.#mark();
     for (const hook of this.afterSubmit) hook();
-    if (temps.length > 0) {
-      // Destroy is deferred by the implementation until submitted work completes, but waiting keeps
-      // Dawn's bookkeeping small; a rejection here means the device is gone (handled by device.lost).
-      this.device.queue.onSubmittedWorkDone().then(
-        () => {
-          for (const t of temps) t.destroy();
-        },
-        () => {},
-      );
+  }
+
+  /**
+   * Resolves once at most `maxInFlight` submits are unfinished (at once when already so). Awaiting it also
+   * lets the runtime deliver the device's completions, which is when Dawn recycles its own per-submit memory.
+   */
+  async backpressure(maxInFlight: number, lost: Promise<never>): Promise<void> {
+    while (this.submits - this.#completed > maxInFlight) {
+      const target = this.submits - maxInFlight;
+      let marker = this.#markers.find((m) => m.id >= target);
+      if (marker === undefined) marker = this.#mark(true)!;
+      await Promise.race([marker.done, lost]);
     }
   }
 
@@ -183,10 +232,48 @@ export class Executor {
     this.flush();
     try {
       await Promise.race([staging.mapAsync(MapMode.READ), lost]);
+      // Everything submitted before the read has finished too.
+      this.#completed = Math.max(this.#completed, this.submits);
       return staging.getMappedRange().slice(0, bytes);
     } finally {
       staging.destroy();
     }
+  }
+
+  /**
+   * Asks to be told when the latest submit finishes (a marker), unless MAX_MARKERS are already waiting and
+   * `force` is off: then the newest waiting marker's resolution stands for this submit too, later.
+   */
+  #mark(force = false): { id: number; done: Promise<void> } | undefined {
+    if (this.#markers.length >= MAX_MARKERS && !force) return undefined;
+    const id = this.submits;
+    const done = this.device.queue.onSubmittedWorkDone().then(
+      () => this.#finished(id),
+      // Rejected: the device is gone; nothing is in flight any more.
+      () => this.#finished(id),
+    );
+    const marker = { id, done };
+    this.#markers.push(marker);
+    return marker;
+  }
+
+  #finished(id: number): void {
+    if (id > this.#completed) this.#completed = id;
+    while (this.#markers.length > 0 && this.#markers[0]!.id <= this.#completed) this.#markers.shift();
+  }
+
+  /**
+   * Reserves `size` bytes of the arena at the next multiple of `align` (submitting first when the arena is
+   * full: what is recorded already points at the current contents); returns the offset.
+   */
+  #reserve(size: number, align: number): number {
+    let offset = Math.ceil(this.#arenaUsed / align) * align;
+    if (offset + size > ARENA_BYTES) {
+      this.flush();
+      offset = 0;
+    }
+    this.#arenaUsed = offset + size;
+    return offset;
   }
 
   #openEncoder(): GPUCommandEncoder {

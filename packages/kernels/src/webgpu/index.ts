@@ -1,6 +1,17 @@
 // The WebGPU backend's chunk: imported by the registry the first time "webgpu" is asked for, and by users
 // who want its extras (adapter listing, the functional probe, injection of a GPU object).
-export { type WebGPUAdapterEntry, type WebGPUOptions, listAdapters, registerWebGPU } from "./adapters.js";
+export {
+  type VulkanDriver,
+  type VulkanSurvey,
+  type WebGPUAdapterEntry,
+  type WebGPUHostCheck,
+  type WebGPUHostProblem,
+  type WebGPUOptions,
+  isSoftwareAdapter,
+  listAdapters,
+  registerWebGPU,
+  webgpuHostCheck,
+} from "./adapters.js";
 export { type WebGPUAdapterSummary, WebGPUBackend } from "./backend.js";
 export { WebGPUDeviceLostError, WebGPUExecutionError, WebGPUUnavailableError } from "./errors.js";
 export { type WebGPUProbe, webgpuFunctional } from "./functional.js";

@@ -7,8 +7,8 @@ import { BufferPool } from "./bufferPool.js";
 import { Executor } from "./executor.js";
 import { adapterKey, autotuneEnabled, MatmulTuner } from "./autotune.js";
 import { defaultAutotuneCache, envVar } from "./autotuneCache.js";
-import { defaultPreference, isCpuBacked } from "./matmulPlan.js";
-import { gpuMatmulTimer } from "./matmulTiming.js";
+import { defaultPreference, isCpuBacked } from "./matmul/plan.js";
+import { gpuMatmulTimer } from "./matmul/timing.js";
 
 const DEFAULT_POOL_CAP = 256 * 1024 * 1024;
 
@@ -30,9 +30,7 @@ export async function createWebGPUBackend(id: number): Promise<WebGPUBackend> {
     },
   });
   const exec = new Executor(device);
-  const pool = new BufferPool(device, webgpuOptions().poolCapBytes ?? DEFAULT_POOL_CAP, () =>
-    exec.hasUnsubmittedWork(),
-  );
+  const pool = new BufferPool(device, webgpuOptions().poolCapBytes ?? DEFAULT_POOL_CAP, exec);
   exec.afterSubmit.push(() => pool.afterSubmit());
   const opts = webgpuOptions();
   const tune = autotuneEnabled(

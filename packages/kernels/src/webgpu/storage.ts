@@ -37,7 +37,7 @@ export function wgslType(dtype: DType): WgslScalar {
 }
 
 /** Bytes per element on the GPU of every dtype but f16 (see the file comment). */
-export const GPU_ELEMENT_BYTES = 4;
+const GPU_ELEMENT_BYTES = 4;
 
 /**
  * Bytes a buffer of `length` elements of `dtype` needs on the GPU, rounded up to 4 (copies and

@@ -47,17 +47,6 @@ export function packDims(words: Uint32Array, at: number, values: readonly number
   for (let i = 0; i < MAX_RANK; i++) words[at + i] = values[i] ?? 0;
 }
 
-/** Column-major contiguous strides of a shape. */
-export function contiguousStrides(shape: Shape): number[] {
-  const out: number[] = [];
-  let s = 1;
-  for (const n of shape) {
-    out.push(s);
-    s *= n;
-  }
-  return out;
-}
-
 /** Product of dims `from..to-1`. */
 export function prodRange(shape: Shape, from: number, to: number): number {
   let p = 1;

@@ -1,7 +1,10 @@
-// File IO for safetensors. `node:fs/promises` is imported only when these are called, so the package
-// loads in browsers (use saveBytes/loadBytes there).
-import { loadBytes } from "./loadBytes";
-import { saveBytes } from "./saveBytes";
+// File IO for safetensors. `node:fs` is imported only when these are called, so the package loads in
+// browsers (use saveBytes/loadBytes there).
+import { checkNotPromise } from "@flux/functors";
+import { writeFileAtomic } from "@flux/kernels";
+import { loadBytes } from "./loadBytes.js";
+import type { LoadOptions, SaveOptions } from "./options.js";
+import { saveBytes } from "./saveBytes.js";
 
 // The module name sits in a variable so that browser bundlers do not try to resolve a Node built-in.
 const FS_PROMISES = "node:fs/promises";
@@ -11,23 +14,32 @@ async function fs(): Promise<typeof import("node:fs/promises")> {
 }
 
 /**
- * Writes the model's tensors to a `.safetensors` file (Node, Bun, Deno). See `saveBytes` for the format.
+ * Writes the model's tensors to a `.safetensors` file (Node, Bun, Deno). See `saveBytes` for the format
+ * and `options.names` (`"pytorch"` writes the names of PyTorch's `state_dict`).
+ *
+ * The write is atomic: the bytes go to a temporary file in the same folder, are flushed, and the
+ * temporary file is renamed over `path`. A failure part way (a full disk, a file-size limit, a killed
+ * process) leaves the old file as it was, never a truncated one.
  *
  * @example
  * await save("model.safetensors", model);
+ * await save("for-torch.safetensors", model, { names: "pytorch" });
  */
-export async function save(path: string, m: unknown): Promise<void> {
-  const bytes = await saveBytes(m);
-  await (await fs()).writeFile(path, bytes);
+export async function save(path: string, m: unknown, options?: SaveOptions): Promise<void> {
+  checkNotPromise(m, "save", "model");
+  const bytes = await saveBytes(m, options);
+  await writeFileAtomic(path, bytes);
 }
 
 /**
- * Reads a `.safetensors` file into `m` in place and returns `m` (see `loadBytes` for the checks).
+ * Reads a `.safetensors` file into `m` in place and returns `m` (see `loadBytes` for the checks and the
+ * options).
  *
  * @example
  * const m = await load("model.safetensors", Chain(Dense(784, 32, relu), Dense(32, 10)));
  */
-export async function load<T>(path: string, m: T): Promise<T> {
+export async function load<T>(path: string, m: T, options?: LoadOptions): Promise<T> {
+  checkNotPromise(m, "load", "model");
   const bytes = await (await fs()).readFile(path);
-  return loadBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), m);
+  return loadBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), m, options);
 }

@@ -1,6 +1,6 @@
 import { relu, tanh, tensor, zeros } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { BatchNorm, Chain, Dense, LoadModelError, loadmodel, state } from "../index";
+import { BatchNorm, Chain, Dense, LoadModelError, loadmodel, state } from "../index.js";
 
 const vals = (t: unknown) => Array.from((t as { dataSync(): Float32Array }).dataSync());
 

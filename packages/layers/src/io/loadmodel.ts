@@ -1,8 +1,8 @@
 // Flux's `loadmodel!`: walk the destination and the source together, check, then copy. Unlike Flux, every
 // check runs before the first copy, so a failed load leaves the destination untouched.
-import { children, isLeaf } from "@flux/functors";
+import { checkNotPromise, children, isLeaf } from "@flux/functors";
 import { assign, cast, isTensor, type Tensor, tensor, zeros } from "@flux/kernels";
-import { LoadModelError } from "../errors";
+import { LoadModelError } from "../errors.js";
 
 type Copy = { dst: Tensor; src: Tensor | false; path: string };
 
@@ -151,6 +151,8 @@ function sourceOn(dst: Tensor, src: Tensor, path: string): Tensor {
  * loadmodel(m2, state(m1)); // m2's weights now equal m1's
  */
 export function loadmodel<T>(dst: T, src: unknown): T {
+  checkNotPromise(dst, "loadmodel", "dst");
+  checkNotPromise(src, "loadmodel", "src");
   const copies: Copy[] = [];
   plan(dst, src, "", new Map(), copies, new Set([dst]));
   const prepared = copies.map(({ dst, src, path }) => ({

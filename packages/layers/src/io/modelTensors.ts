@@ -1,8 +1,11 @@
 // The tensors of a model as a safetensors file names them: key paths joined with ".", each tensor once
-// under the first path where it appears (later paths of a tied tensor are aliases).
+// under the first path where it appears (later paths of a tied tensor are aliases). Names that a file
+// cannot hold unambiguously are refused here, so a file is never written that cannot be loaded back.
 import { children, isLeaf } from "@flux/functors";
 import { isTensor, type Tensor } from "@flux/kernels";
-import { layoutOf, type TorchLayout } from "./torchLayout";
+import { SafetensorsError } from "../errors.js";
+import { layoutOf, type TorchLayout } from "./torchLayout.js";
+import { NUM_BATCHES_TRACKED, segmentName, type TensorNames, tracksBatches } from "./torchNames.js";
 
 /** One named tensor of a model. */
 export interface NamedTensor {
@@ -11,20 +14,56 @@ export interface NamedTensor {
   readonly layout: TorchLayout | undefined;
 }
 
+/** A PyTorch-only entry with no tensor of ours behind it (BatchNorm's `num_batches_tracked`). */
+export interface NamedCounter {
+  readonly name: string;
+  /** The layer the counter belongs to. */
+  readonly layer: object;
+}
+
 /** The model's tensors in walk order, plus tie aliases (`alias name → first name`). */
 export interface ModelTensors {
   readonly entries: readonly NamedTensor[];
   readonly aliases: ReadonlyMap<string, string>;
+  /** PyTorch's `num_batches_tracked` entries (only with `names: "pytorch"`). */
+  readonly counters: readonly NamedCounter[];
+}
+
+/** Names the safetensors header gives a meaning of its own, or that break naive JSON readers. */
+const RESERVED = new Set(["__metadata__", "__proto__"]);
+
+function showPath(keys: readonly string[]): string {
+  return `[${keys.map((k) => JSON.stringify(k)).join(", ")}]`;
 }
 
 /** @internal Walks every child (trainable or not) of `m`, depth first. */
-export function modelTensors(m: unknown): ModelTensors {
+export function modelTensors(m: unknown, names: TensorNames = "flux"): ModelTensors {
   const entries: NamedTensor[] = [];
   const aliases = new Map<string, string>();
+  const counters: NamedCounter[] = [];
   const first = new Map<Tensor, string>();
+  // Every name given out, with the key path it came from, to refuse two paths that flatten alike.
+  const taken = new Map<string, readonly string[]>();
+  const claim = (name: string, keys: readonly string[], what: string): void => {
+    if (RESERVED.has(name)) {
+      throw new SafetensorsError(
+        "ERR_SAFETENSORS_NAME",
+        `the ${what} at key path ${showPath(keys)} would be named "${name}", which safetensors reserves (or JavaScript readers mishandle); rename that key.`,
+      );
+    }
+    const had = taken.get(name);
+    if (had !== undefined) {
+      throw new SafetensorsError(
+        "ERR_SAFETENSORS_NAME",
+        `key paths ${showPath(had)} and ${showPath(keys)} both become the name "${name}" in the file, so it could not be loaded back; rename one of the keys (a Map's keys 1 and "1", or a key "a.b" beside a.b, collide).`,
+      );
+    }
+    taken.set(name, keys);
+  };
   const onStack = new Set<unknown>();
-  const visit = (x: unknown, parent: unknown, key: string, path: string): void => {
+  const visit = (x: unknown, parent: unknown, key: string, path: string, keys: string[]): void => {
     if (isTensor(x)) {
+      claim(path, keys, "tensor");
       const had = first.get(x);
       if (had !== undefined) aliases.set(path, had);
       else {
@@ -40,11 +79,21 @@ export function modelTensors(m: unknown): ModelTensors {
     const c = children(x);
     const kids =
       c instanceof Map ? [...c.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(c);
-    for (const [k, v] of kids) visit(v, x, k, path === "" ? k : `${path}.${k}`);
+    for (const [k, v] of kids) {
+      const segment = segmentName(x, k, names);
+      const next = segment === "" ? path : path === "" ? segment : `${path}.${segment}`;
+      visit(v, x, k, next, [...keys, k]);
+    }
+    if (names === "pytorch" && tracksBatches(x)) {
+      // PyTorch's state_dict lists a shared module under each of its names, counter included.
+      const name = path === "" ? NUM_BATCHES_TRACKED : `${path}.${NUM_BATCHES_TRACKED}`;
+      claim(name, [...keys, NUM_BATCHES_TRACKED], "BatchNorm counter");
+      counters.push({ name, layer: x });
+    }
     onStack.delete(x);
   };
-  visit(m, undefined, "", "");
-  return { entries, aliases };
+  visit(m, undefined, "", "", []);
+  return { entries, aliases, counters };
 }
 
 /** @internal Throws unless typed arrays are little-endian here (safetensors data is little-endian). */

@@ -16,7 +16,7 @@ import {
   SafetensorsError,
   save,
   saveBytes,
-} from "../index";
+} from "../index.js";
 
 const vals = (t: Tensor | false | null) => Array.from((t as Tensor).dataSync() as Float32Array);
 const model = () => Chain(Conv([3, 2], 2, 4, relu), BatchNorm(4), Dense(6, 3), Embedding(5, 6));

@@ -1,4 +1,4 @@
-import { fmapStructure } from "@flux/functors";
+import { checkNotPromise, fmapStructure } from "@flux/functors";
 import { isTensor } from "@flux/kernels";
 
 /**
@@ -13,6 +13,7 @@ import { isTensor } from "@flux/kernels";
  * s.layers[0].weight; // the 2×1 weight tensor; s.layers[0].σ === null
  */
 export function state(m: unknown): any {
+  checkNotPromise(m, "state", "model");
   return fmapStructure((x: unknown) => {
     if (isTensor(x)) return x;
     if (x === null || x === undefined) return null;

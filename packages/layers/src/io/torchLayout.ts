@@ -9,13 +9,15 @@
 export type TorchLayout = "linear" | "conv";
 
 /** @internal The prototype key holding `{ field: TorchLayout }`. */
-export const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
+const TORCH_LAYOUT = Symbol.for("flux.layers.torchLayout");
 
 /**
  * Declares that fields of a layer class are saved in a PyTorch layer's layout (see README's table).
  *
- * `"linear"`: a `[out, in]` matrix stored as nn.Linear's `[out, in]` row-major weight. `"conv"`: a
- * `[kW, kH, cin, cout]` kernel stored as nn.Conv2d's `[cout, cin, kH, kW]` weight, spatially flipped.
+ * `"linear"`: a `[out, in]` matrix stored as nn.Linear's `[out, in]` row-major weight (an array of more dims
+ * likewise, the same shape row-major: nn.Bilinear's `[out, in1, in2]`). `"conv"`: a
+ * `[kW, kH, cin, cout]` kernel stored as nn.Conv2d's `[cout, cin, kH, kW]` weight, spatially flipped (1-D and
+ * 3-D kernels likewise: nn.Conv1d/Conv3d).
  *
  * @example
  * torchLayout(MyDense, { weight: "linear" });
@@ -37,7 +39,7 @@ export function layoutOf(parent: unknown, field: string): TorchLayout | undefine
 
 /** The shape a tensor of `shape` has in the file. */
 export function fileShape(shape: readonly number[], layout: TorchLayout | undefined): number[] {
-  if (layout === "linear" && shape.length === 2) return [...shape];
+  if (layout === "linear" && shape.length >= 2) return [...shape];
   return [...shape].reverse();
 }
 
@@ -64,16 +66,46 @@ export function relayout<A extends { length: number; [i: number]: number }>(
     }
     return out;
   }
-  if (layout === "conv" && shape.length === 4) {
-    const [kW, kH] = shape as [number, number, number, number];
-    const plane = kW * kH;
+  if (layout === "linear" && shape.length > 2) {
+    // The same logical array row-major (nn.Bilinear's [out, in1, in2] weight): ours at the column-major
+    // index of (i1, i2, ...), the file's at its row-major one.
     const out = make(values.length);
-    // Flipping both spatial dims is its own inverse: the same loop serves both directions.
-    for (let base = 0; base < values.length; base += plane) {
-      for (let h = 0; h < kH; h++) {
-        for (let w = 0; w < kW; w++)
-          out[base + w + kW * h] = values[base + (kW - 1 - w) + kW * (kH - 1 - h)]!;
+    const n = shape.length;
+    for (let c = 0; c < values.length; c++) {
+      let rest = c;
+      let r = 0;
+      for (let d = 0; d < n; d++) {
+        const i = rest % shape[d]!;
+        rest = Math.floor(rest / shape[d]!);
+        let stride = 1;
+        for (let e = d + 1; e < n; e++) stride *= shape[e]!;
+        r += i * stride;
       }
+      if (toFile) out[r] = values[c]!;
+      else out[c] = values[r]!;
+    }
+    return out;
+  }
+  if (layout === "conv" && shape.length >= 3) {
+    // Flipping every spatial dim (all but the two channel dims) is its own inverse: one loop serves both
+    // directions, for 1-, 2- and 3-D kernels alike.
+    const spatial = shape.slice(0, -2);
+    const plane = spatial.reduce((a, b) => a * b, 1);
+    const flip = new Int32Array(plane);
+    for (let i = 0; i < plane; i++) {
+      let rest = i;
+      let j = 0;
+      let stride = 1;
+      for (const k of spatial) {
+        j += (k - 1 - (rest % k)) * stride;
+        rest = Math.floor(rest / k);
+        stride *= k;
+      }
+      flip[i] = j;
+    }
+    const out = make(values.length);
+    for (let base = 0; base < values.length; base += plane) {
+      for (let i = 0; i < plane; i++) out[base + i] = values[base + flip[i]!]!;
     }
     return out;
   }

@@ -1,6 +1,6 @@
 // The shared base of the built-in layers: printing. Fields are declared by each subclass and registered
 // with @flux/functors through `layerConstructor`.
-import { show } from "../show/show";
+import { show } from "../show/show.js";
 
 /**
  * The base class of @flux/layers' layers: `toString()` and Node's `util.inspect` print Flux's summary.

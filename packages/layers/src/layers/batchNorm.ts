@@ -1,11 +1,11 @@
 import { add, assign, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { type Init, ones32, zeros32 } from "../init";
-import { layerConstructor } from "../layer";
-import { isActive, SET_ACTIVE } from "../mode";
-import { AbstractLayer } from "./base";
+import { type Activation, activationName } from "../activation.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { type Init, ones32, zeros32 } from "../init.js";
+import { layerConstructor } from "../layer.js";
+import { isActive, SET_ACTIVE } from "../mode.js";
+import { AbstractLayer } from "./base.js";
 
 /** Options of `BatchNorm` (Flux's keywords). */
 export interface BatchNormOptions {

@@ -1,9 +1,9 @@
 import type { Tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
-import { apply, type LayerLike, layerConstructor } from "../layer";
-import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
-import { showCompact } from "../show/show";
-import { AbstractLayer } from "./base";
+import { LayerArgumentError } from "../errors.js";
+import { apply, type LayerLike, layerConstructor } from "../layer.js";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
+import { showCompact } from "../show/show.js";
+import { AbstractLayer } from "./base.js";
 
 /** Named layers: `Chain({ enc: Dense(...), dec: Dense(...) })`. */
 export type NamedLayers = Readonly<Record<string, LayerLike>>;

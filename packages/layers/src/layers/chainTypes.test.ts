@@ -2,9 +2,9 @@
 // that the layers the types describe are the ones the Chain holds.
 import { relu, type Tensor } from "@flux/kernels";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { LayerLike } from "../layer";
-import { Chain } from "./chain";
-import { Dense } from "./dense";
+import type { LayerLike } from "../layer.js";
+import { Chain } from "./chain.js";
+import { Dense } from "./dense.js";
 
 describe("Chain keeps its layers' types", () => {
   it("positional layers become a tuple: layers[i] is the i-th argument's type", () => {

@@ -1,96 +1,271 @@
-import { add, conv, reshape, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { type Init, glorotUniform, zeros32 } from "../init";
-import { layerConstructor } from "../layer";
-import { maybeTupleString, tupleString } from "../show/format";
-import { torchLayout } from "../io/torchLayout";
-import { AbstractLayer } from "./base";
-import { type PadSpec, type Pair, padArg, pair, resolvePad } from "./geometry";
+import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { type Init, glorotUniform, zeros32 } from "../init.js";
+import { torchLayout } from "../io/torchLayout.js";
+import { layerConstructor } from "../layer.js";
+import { maybeTupleString, tupleString } from "../show/format.js";
+import { AbstractLayer } from "./base.js";
+import { convNd, convTransposeNd } from "./convNd.js";
+import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
+import { isSamePad } from "./samePad.js";
 
-/** Options of `Conv` (Flux's keywords). */
+/** Options of `Conv`, `CrossCor` and `ConvTranspose` (Flux's keywords). */
 export interface ConvOptions {
-  stride?: Pair;
-  /** A number, `[w, h]`, `[wLow, wHigh, hLow, hHigh]` or `SamePad()`; default 0. */
-  pad?: PadSpec;
-  dilation?: Pair;
+  /** A number or one per spatial dim; default 1. */
+  stride?: Dims;
+  /** A number, one per dim, `(low, high)` per dim, or `SamePad()`; default 0. */
+  pad?: PadSpecN;
+  /** A number or one per spatial dim; default 1. */
+  dilation?: Dims;
+  /** Channel groups (`Conv` and `ConvTranspose`); default 1. `groups = cin` is a depthwise convolution. */
+  groups?: number;
   /** `true` (zeros, default), `false`, or a `[cout]` tensor. */
   bias?: boolean | Tensor;
-  /** Weight initialiser, called with `[kW, kH, cin, cout]`; default `glorotUniform`. */
+  /** Weight initialiser, called with the weight's shape; default `glorotUniform`. */
   init?: Init;
 }
 
-class ConvLayer extends AbstractLayer {
-  σ: Activation;
-  /** `[kW, kH, cin, cout]` (Flux's layout). */
-  weight: Tensor;
-  bias: Tensor | false;
-  stride: readonly [number, number];
-  pad: number | readonly number[];
-  dilation: readonly [number, number];
-  groups: number;
+/** Options of `ConvTranspose`: `Conv`'s plus `outpad`. */
+export interface ConvTransposeOptions extends ConvOptions {
+  /** Extra output size at the high end of each dim (to invert a strided `Conv`); default 0. */
+  outpad?: Dims;
+}
 
-  constructor(kernel: Pair, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
-    super();
-    const k = pair(kernel, "Conv: the kernel size", 1);
-    if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new LayerArgumentError(
-        `Conv(kernel, cin, cout): channels must be positive integers, got ${cin} and ${cout}.`,
-      );
-    }
-    this.σ = σ ?? identityFn;
-    this.weight = (opts.init ?? glorotUniform)([k[0], k[1], cin, cout]);
-    if (opts.bias === false) this.bias = false;
-    else if (opts.bias === undefined || opts.bias === true) this.bias = zeros32([cout]);
-    else if (opts.bias.rank === 1 && opts.bias.shape[0] === cout) this.bias = opts.bias;
-    else
-      throw new LayerArgumentError(
-        `Conv: a bias tensor must have shape [${cout}], got [${opts.bias.shape.join(", ")}].`,
-      );
-    this.stride = pair(opts.stride ?? 1, "Conv: stride", 1);
-    this.dilation = pair(opts.dilation ?? 1, "Conv: dilation", 1);
-    this.pad = resolvePad(opts.pad ?? 0, k, this.dilation);
-    this.groups = 1;
+// A kernel size: one number is a square 2-D kernel (as this package's `Conv(3, ...)` always was); an array's
+// length is the number of spatial dims (Flux's tuple: `[3]` is 1-D, `[3, 3, 3]` 3-D).
+function kernelDims(kernel: Dims, what: string): number[] {
+  if (typeof kernel !== "number" && !Array.isArray(kernel))
+    throw new LayerArgumentError(
+      `${what}: call it as ${what}(kernel, in, out, σ?, opts?) with kernel a number or 1 to 3 numbers, got ${describeArg(kernel)}.`,
+    );
+  const k = typeof kernel === "number" ? [kernel, kernel] : [...kernel];
+  if (k.length < 1 || k.length > 3 || k.some((v) => !Number.isInteger(v) || v < 1))
+    throw new LayerArgumentError(
+      `${what}: the kernel size must be 1 to 3 positive integers (or one number for a square 2-D kernel), got ${JSON.stringify(kernel)}.`,
+    );
+  return k;
+}
+
+function makeBias(bias: boolean | Tensor | undefined, n: number, what: string): Tensor | false {
+  if (bias === false) return false;
+  if (bias === undefined || bias === true) return zeros32([n]);
+  if (bias.rank === 1 && bias.shape[0] === n) return bias;
+  throw new LayerArgumentError(
+    `${what}: a bias tensor must have shape [${n}], got [${bias.shape.join(", ")}].`,
+  );
+}
+
+/** @internal Shared fields, checks and printing of the convolution layers. */
+abstract class ConvBase extends AbstractLayer {
+  σ!: Activation;
+  weight!: Tensor;
+  bias!: Tensor | false;
+  stride!: readonly number[];
+  pad!: number | readonly number[];
+  dilation!: readonly number[];
+  protected abstract readonly name: string;
+  protected abstract channelsIn(): number;
+  protected abstract channelsOut(): number;
+  protected abstract compute(x: Tensor): Tensor;
+
+  protected setup(k: number[], opts: ConvOptions, biasLen: number): void {
+    this.stride = tupleN(opts.stride ?? 1, k.length, `${this.name}: stride`, 1);
+    this.dilation = tupleN(opts.dilation ?? 1, k.length, `${this.name}: dilation`, 1);
+    this.bias = makeBias(opts.bias, biasLen, this.name);
   }
 
-  /** `σ.(conv(x, weight) .+ bias)` on `[W, H, cin, N]` input (a true convolution, as Flux's Conv). */
+  get spatialDims(): number {
+    return this.weight.rank - 2;
+  }
+
+  /** `σ.(op(x, weight) .+ bias)` on `[spatial..., cin, N]` input. */
   forward(x: Tensor): Tensor {
-    const cin = this.weight.shape[2]!;
-    if (x.rank !== 4 || x.shape[2] !== cin) {
+    const n = this.spatialDims;
+    const cin = this.channelsIn();
+    if (x.rank !== n + 2 || x.shape[n] !== cin) {
+      const want = [...(n === 1 ? ["W"] : n === 2 ? ["W", "H"] : ["W", "H", "D"]), cin, "N"];
       throw new LayerInputError(
-        `${this.showCompact()} expects a [W, H, ${cin}, N] input, but got [${x.shape.join(", ")}].`,
+        `${this.showCompact()} expects a [${want.join(", ")}] input, but got [${x.shape.join(", ")}].`,
       );
     }
-    let y = conv(x, this.weight, { stride: this.stride, pad: padArg(this.pad), dilation: this.dilation });
-    if (this.bias !== false) y = add(y, reshape(this.bias, [1, 1, this.bias.shape[0]!, 1]));
-    return this.σ === identityFn ? y : this.σ(y);
+    const y = this.compute(x);
+    const act = this.σ === identityFn ? null : this.σ;
+    if (this.bias === false) return act === null ? y : act(y);
+    const b = reshape(this.bias, [...new Array<number>(n).fill(1), this.bias.shape[0]!, 1]);
+    return act === null ? add(y, b) : biasAct(act, y, b);
   }
 
-  showCompact(): string {
-    const [kW, kH, cin, cout] = this.weight.shape;
-    let s = `Conv(${tupleString([kW!, kH!])}, ${cin} => ${cout}`;
+  protected options(): string {
+    let s = "";
     if (this.σ !== identityFn) s += `, ${activationName(this.σ)}`;
     const padList = typeof this.pad === "number" ? [this.pad] : this.pad;
     if (!padList.every((p) => p === 0)) s += `, pad=${maybeTupleString(this.pad)}`;
     if (!this.stride.every((v) => v === 1)) s += `, stride=${maybeTupleString(this.stride)}`;
     if (!this.dilation.every((v) => v === 1)) s += `, dilation=${maybeTupleString(this.dilation)}`;
+    const groups = (this as { groups?: number }).groups;
+    if (groups !== undefined && groups !== 1) s += `, groups=${groups}`;
     if (this.bias === false) s += ", bias=false";
-    return `${s})`;
+    return s;
+  }
+
+  showCompact(): string {
+    const k = this.weight.shape.slice(0, this.spatialDims);
+    return `${this.name}(${tupleString(k)}, ${this.channelsIn()} => ${this.channelsOut()}${this.options()})`;
+  }
+}
+
+class ConvLayer extends ConvBase {
+  /** `[k..., cin/groups, cout]` (Flux's layout). */
+  declare weight: Tensor;
+  groups: number;
+  protected readonly name: string = "Conv";
+
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
+    super();
+    const k = kernelDims(kernel, "Conv");
+    const groups = opts.groups ?? 1;
+    if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
+      throw new LayerArgumentError(
+        `Conv(kernel, cin, cout): channels and groups must be positive integers, got ${cin}, ${cout} and ${groups}.`,
+      );
+    if (cin % groups !== 0 || cout % groups !== 0)
+      throw new LayerArgumentError(
+        `Conv: input (${cin}) and output (${cout}) channels must be divisible by groups = ${groups}.`,
+      );
+    this.σ = σ ?? identityFn;
+    this.weight = (opts.init ?? glorotUniform)([...k, cin / groups, cout]);
+    this.setup(k, opts, cout);
+    this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "Conv");
+    this.groups = groups;
+  }
+
+  protected channelsIn(): number {
+    return this.weight.shape[this.spatialDims]! * this.groups;
+  }
+
+  protected channelsOut(): number {
+    return this.weight.shape[this.spatialDims + 1]!;
+  }
+
+  protected compute(x: Tensor): Tensor {
+    return convNd(x, this.weight, {
+      stride: this.stride,
+      pad: fullPad(this.pad, this.spatialDims),
+      dilation: this.dilation,
+      flipped: false,
+      groups: this.groups,
+    });
+  }
+}
+
+class CrossCorLayer extends ConvBase {
+  protected readonly name: string = "CrossCor";
+
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
+    super();
+    const k = kernelDims(kernel, "CrossCor");
+    if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1))
+      throw new LayerArgumentError(
+        `CrossCor(kernel, cin, cout): channels must be positive integers, got ${cin} and ${cout}.`,
+      );
+    this.σ = σ ?? identityFn;
+    this.weight = (opts.init ?? glorotUniform)([...k, cin, cout]);
+    this.setup(k, opts, cout);
+    this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "CrossCor");
+  }
+
+  protected channelsIn(): number {
+    return this.weight.shape[this.spatialDims]!;
+  }
+
+  protected channelsOut(): number {
+    return this.weight.shape[this.spatialDims + 1]!;
+  }
+
+  protected compute(x: Tensor): Tensor {
+    return convNd(x, this.weight, {
+      stride: this.stride,
+      pad: fullPad(this.pad, this.spatialDims),
+      dilation: this.dilation,
+      flipped: true,
+      groups: 1,
+    });
+  }
+}
+
+class ConvTransposeLayer extends ConvBase {
+  /** `[k..., cout/groups, cin]` (Flux's layout: the channel dims of the `Conv` it transposes). */
+  declare weight: Tensor;
+  outpad: readonly number[];
+  groups: number;
+  protected readonly name: string = "ConvTranspose";
+
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
+    super();
+    const k = kernelDims(kernel, "ConvTranspose");
+    const groups = opts.groups ?? 1;
+    if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
+      throw new LayerArgumentError(
+        `ConvTranspose(kernel, cin, cout): channels and groups must be positive integers, got ${cin}, ${cout} and ${groups}.`,
+      );
+    if (cin % groups !== 0 || cout % groups !== 0)
+      throw new LayerArgumentError(
+        `ConvTranspose: input (${cin}) and output (${cout}) channels must be divisible by groups = ${groups}.`,
+      );
+    this.σ = σ ?? identityFn;
+    this.weight = (opts.init ?? glorotUniform)([...k, cout / groups, cin]);
+    this.setup(k, opts, cout);
+    this.groups = groups;
+    this.outpad = tupleN(opts.outpad ?? 0, k.length, "ConvTranspose: outpad", 0);
+    // Flux: SamePad for a transpose is the padding of a kernel k - stride + 1.
+    const pad = opts.pad ?? 0;
+    const kPad = isSamePad(pad) ? k.map((v, i) => v - this.stride[i]! + 1) : k;
+    this.pad = resolvePadN(pad, kPad, this.dilation, "ConvTranspose");
+  }
+
+  protected channelsIn(): number {
+    return this.weight.shape[this.spatialDims + 1]!;
+  }
+
+  protected channelsOut(): number {
+    return this.weight.shape[this.spatialDims]! * this.groups;
+  }
+
+  protected compute(x: Tensor): Tensor {
+    return convTransposeNd(x, this.weight, {
+      stride: this.stride,
+      pad: fullPad(this.pad, this.spatialDims),
+      outpad: this.outpad,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
+  }
+
+  override showCompact(): string {
+    const s = super.showCompact();
+    return this.outpad.every((v) => v === 0) ? s : `${s.slice(0, -1)}, outpad=${tupleString(this.outpad)})`;
   }
 }
 
 torchLayout(ConvLayer, { weight: "conv" });
+// CrossCor needs no entry: PyTorch's Conv cross-correlates too, so the reversed dims are its weight as is.
+torchLayout(ConvTransposeLayer, { weight: "conv" });
 
 /**
- * Flux's `Conv((kW, kH), cin => cout, σ; stride, pad, dilation, bias, init)`: a 2-D convolution layer.
+ * Flux's `Conv(filter, in => out, σ; stride, pad, dilation, groups, bias, init)`: a convolution over 1, 2 or 3
+ * spatial dims.
  *
- * Layout is Flux's: weight `[kW, kH, cin, cout]`, input `[W, H, cin, N]`, output `[W', H', cout, N]`.
- * Like Flux (and unlike PyTorch) it is a true convolution: the kernel is flipped.
+ * Layout is Flux's: weight `[k..., cin/groups, cout]`, input `[spatial..., cin, N]` (`[W, H, C, N]` for
+ * images), output `[spatial'..., cout, N]`. The kernel size is an array (`[3]` 1-D, `[3, 3]` 2-D,
+ * `[3, 3, 3]` 3-D) or one number for a square 2-D kernel. Like Flux (and unlike PyTorch) it is a true
+ * convolution: the kernel is flipped. `groups` splits the channels (`groups = cin`: depthwise).
  *
  * @example
  * const c = Conv([3, 3], 1, 16, relu, { pad: 1 });
  * c.forward(randn([28, 28, 1, 8])).shape; // [28, 28, 16, 8]
+ * Conv([3], 4, 5, σ).forward(randn([100, 4, 64])).shape; // [98, 5, 64]
  */
 export const Conv = layerConstructor(ConvLayer, [
   "σ",
@@ -103,3 +278,52 @@ export const Conv = layerConstructor(ConvLayer, [
 ]);
 /** A Conv layer (see `Conv`). */
 export type Conv = ConvLayer;
+
+/**
+ * Flux's `CrossCor(filter, in => out, σ; stride, pad, dilation, bias, init)`: like `Conv` without flipping
+ * the kernel (PyTorch's `Conv2d` arithmetic).
+ *
+ * @example
+ * CrossCor([5, 5], 3, 6, relu, { bias: false }).forward(randn([100, 100, 3, 1])).shape; // [96, 96, 6, 1]
+ */
+export const CrossCor = layerConstructor(CrossCorLayer, ["σ", "weight", "bias", "stride", "pad", "dilation"]);
+/** A CrossCor layer (see `CrossCor`). */
+export type CrossCor = CrossCorLayer;
+
+/**
+ * Flux's `ConvTranspose(filter, in => out, σ; stride, pad, outpad, dilation, groups, bias, init)`: the
+ * transpose (data gradient) of a `Conv`, used to upsample. Weight `[k..., out/groups, in]`; output size
+ * `(n - 1) stride + 1 + (k - 1) dilation - padLow - padHigh + outpad` per dim.
+ *
+ * @example
+ * ConvTranspose([5, 5], 3, 7, relu, { stride: 2 }).forward(randn([100, 100, 3, 50])).shape; // [203, 203, 7, 50]
+ */
+export const ConvTranspose = layerConstructor(ConvTransposeLayer, [
+  "σ",
+  "weight",
+  "bias",
+  "stride",
+  "pad",
+  "outpad",
+  "dilation",
+  "groups",
+]);
+/** A ConvTranspose layer (see `ConvTranspose`). */
+export type ConvTranspose = ConvTransposeLayer;
+
+/**
+ * Flux's `DepthwiseConv(filter, in => out, σ; ...)`: a `Conv` with `groups = in` (each input channel
+ * convolved with its own `out / in` kernels).
+ *
+ * @example
+ * String(DepthwiseConv([5, 5], 3, 6, relu, { bias: false })); // "Conv((5, 5), 3 => 6, relu, groups=3, bias=false)  # 150 parameters"
+ */
+export function DepthwiseConv(
+  kernel: Dims,
+  cin: number,
+  cout: number,
+  σ?: Activation,
+  opts: Omit<ConvOptions, "groups"> = {},
+): Conv {
+  return Conv(kernel, cin, cout, σ, { ...opts, groups: cin });
+}

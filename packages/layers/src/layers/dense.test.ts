@@ -14,8 +14,8 @@ import {
   tensor,
 } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
-import { identityFn } from "../identity";
-import { Dense } from "./dense";
+import { identityFn } from "../identity.js";
+import { Dense } from "./dense.js";
 
 // The unfused reference: what Dense computed before it called kernels' fused dense.
 function reference(W: Tensor, b: Tensor | null, σ: (x: Tensor) => Tensor, x: Tensor): Tensor {
@@ -29,12 +29,12 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5): void {
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tol);
 }
 
-describe("Dense.forward (fused kernels dense where the activation allows)", () => {
+describe("Dense.forward (always kernels' fused dense)", () => {
   const g = rng(7);
   const W = randn([5, 4], { rng: g });
   const b = randn([5], { rng: g });
   const x = randn([4, 3], { rng: g });
-  const custom = (z: Tensor) => mul(z, z); // not fusable: called as written
+  const custom = (z: Tensor) => mul(z, z); // not a kernels activation: applied after the bias
 
   for (const [name, σ] of [
     ["identity", identityFn],
@@ -63,7 +63,7 @@ describe("Dense.forward (fused kernels dense where the activation allows)", () =
   });
 
   test("gradients equal those of the unfused expression", () => {
-    for (const σ of [relu, sigmoid, identityFn]) {
+    for (const σ of [relu, sigmoid, identityFn, custom]) {
       const d = Dense(W, σ, { bias: b });
       const [gd] = gradient((m: typeof d) => sum(m.forward(x)), d) as [{ weight: Tensor; bias: Tensor }];
       const [gW, gb] = gradient((w: Tensor, bb: Tensor) => sum(reference(w, bb, σ, x)), W, b) as [
@@ -73,5 +73,18 @@ describe("Dense.forward (fused kernels dense where the activation allows)", () =
       close(gd.weight.dataSync(), gW.dataSync());
       close(gd.bias.dataSync(), gb.dataSync());
     }
+  });
+
+  test("a custom activation is called once, with the biased product", () => {
+    // The product is an intermediate that dense frees once the activation returned: read it inside.
+    const seen: Float32Array[] = [];
+    const spy = (z: Tensor) => {
+      seen.push(Float32Array.from(z.dataSync()));
+      return custom(z);
+    };
+    const y = Dense(W, spy, { bias: b }).forward(x);
+    expect(seen.length).toBe(1);
+    close(seen[0]!, reference(W, b, identityFn, x).dataSync());
+    close(y.dataSync(), reference(W, b, custom, x).dataSync());
   });
 });

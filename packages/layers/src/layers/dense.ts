@@ -1,25 +1,11 @@
-import {
-  add,
-  dense,
-  elu,
-  gelu,
-  leakyrelu,
-  matmul,
-  relu,
-  reshape,
-  sigmoid,
-  softplus,
-  swish,
-  type Tensor,
-  tanh,
-} from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { type Init, glorotUniform, zeros32 } from "../init";
-import { layerConstructor } from "../layer";
-import { torchLayout } from "../io/torchLayout";
-import { AbstractLayer } from "./base";
+import { dense, isTensor, reshape, type Tensor } from "@flux/kernels";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { type Init, glorotUniform, zeros32 } from "../init.js";
+import { layerConstructor } from "../layer.js";
+import { torchLayout } from "../io/torchLayout.js";
+import { AbstractLayer } from "./base.js";
 
 /** Options of `Dense`. */
 export interface DenseOptions {
@@ -28,11 +14,6 @@ export interface DenseOptions {
   /** The weight initialiser; default `glorotUniform`. Called with `[out, in]`. */
   init?: Init;
 }
-
-// The activations kernels' `dense` fuses into its GEMM (the bias and activation applied in one pass over the
-// product): kernels' own element-wise functions. Anything else (a closure, leakyrelu with another slope)
-// keeps the unfused `σ(matmul + bias)`, so its calls and values are exactly what the user wrote.
-const FUSED_ACTIVATIONS = new Set<unknown>([relu, sigmoid, tanh, elu, leakyrelu, gelu, softplus, swish]);
 
 class DenseLayer extends AbstractLayer {
   /** `[out, in]`, as in Flux. */
@@ -46,6 +27,11 @@ class DenseLayer extends AbstractLayer {
   constructor(weight: Tensor, σ?: Activation, opts?: DenseOptions);
   constructor(first: number | Tensor, ...rest: unknown[]) {
     super();
+    if (typeof first !== "number" && !isTensor(first)) {
+      throw new LayerArgumentError(
+        `Dense: call it as Dense(in, out, σ?, opts?) or Dense(weight, σ?, opts?), got ${describeArg(first)} first.`,
+      );
+    }
     if (typeof first !== "number") {
       // Flux's Dense(weight, bias, σ): wraps an existing [out, in] matrix.
       const [σ, opts = {}] = rest as [Activation | undefined, DenseOptions | undefined];
@@ -80,16 +66,9 @@ class DenseLayer extends AbstractLayer {
     }
     const x2 = x.rank === 2 ? x : reshape(x, [inn, -1]);
     const bias = this.bias === false ? null : this.bias;
-    let y: Tensor;
-    // identity without a bias stays a bare matmul (under `gradient` dense would record a no-op bias add).
-    if (FUSED_ACTIVATIONS.has(this.σ) || (this.σ === identityFn && bias !== null)) {
-      // One kernels op: GEMM with the bias and activation fused (outside `gradient`; recorded unfused under it).
-      y = dense(x2, this.weight, bias, this.σ === identityFn ? null : this.σ);
-    } else {
-      y = matmul(this.weight, x2);
-      if (bias !== null) y = add(y, bias);
-      if (this.σ !== identityFn) y = this.σ(y);
-    }
+    // One kernels op: the GEMM with bias and activation fused (outside `gradient`; recorded unfused under
+    // it). kernels' `dense` fuses its own activations and applies any other function after the bias.
+    const y = dense(x2, this.weight, bias, this.σ === identityFn ? null : this.σ);
     return x.rank === 2 ? y : reshape(y, [out, ...x.shape.slice(1)]);
   }
 

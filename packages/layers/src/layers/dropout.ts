@@ -1,8 +1,8 @@
 import { type Rng, defaultRng, dropout, type Tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors";
-import { layerConstructor } from "../layer";
-import { isActive, SET_ACTIVE } from "../mode";
-import { AbstractLayer } from "./base";
+import { LayerArgumentError } from "../errors.js";
+import { layerConstructor } from "../layer.js";
+import { isActive, SET_ACTIVE } from "../mode.js";
+import { AbstractLayer } from "./base.js";
 
 /** Options of `Dropout`. */
 export interface DropoutOptions {

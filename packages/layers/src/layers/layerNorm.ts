@@ -1,10 +1,10 @@
 import { add, mean, mul, rsqrt, square, sub, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError, LayerInputError } from "../errors";
-import { identityFn } from "../identity";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
-import { Scale } from "./scale";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { identityFn } from "../identity.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
+import { Scale } from "./scale.js";
 
 class LayerNormLayer extends AbstractLayer {
   λ: Activation;
@@ -20,6 +20,10 @@ class LayerNormLayer extends AbstractLayer {
     opts: { affine?: boolean; eps?: number } = {},
   ) {
     super();
+    if (typeof size !== "number" && !Array.isArray(size))
+      throw new LayerArgumentError(
+        `LayerNorm: call it as LayerNorm(size, λ?, opts?), got ${describeArg(size)}.`,
+      );
     this.size = typeof size === "number" ? [size] : [...size];
     if (this.size.length === 0 || this.size.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new LayerArgumentError(

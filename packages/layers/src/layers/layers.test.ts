@@ -34,7 +34,7 @@ import {
   testmode,
   trainables,
   trainmode,
-} from "../index";
+} from "../index.js";
 import { withinGradient } from "@flux/kernels";
 
 const arr = (t: Tensor) => Array.from(t.dataSync() as Float32Array);

@@ -1,5 +1,5 @@
-import { layerConstructor } from "../layer";
-import { PoolLayer } from "./pool";
+import { layerConstructor } from "../layer.js";
+import { PoolLayer } from "./pool.js";
 
 class MaxPoolLayer extends PoolLayer {
   protected get kind(): "MaxPool" {

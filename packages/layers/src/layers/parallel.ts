@@ -1,10 +1,10 @@
 import type { Tensor } from "@flux/kernels";
-import { LayerInputError } from "../errors";
-import { apply, type LayerLike, layerConstructor } from "../layer";
-import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
-import { showCompact } from "../show/show";
-import { AbstractLayer } from "./base";
-import type { NamedLayers } from "./chain";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { apply, type LayerLike, layerConstructor } from "../layer.js";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
+import { showCompact } from "../show/show.js";
+import { AbstractLayer } from "./base.js";
+import type { NamedLayers } from "./chain.js";
 
 function isNamed(x: unknown): x is NamedLayers {
   return x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype;
@@ -16,6 +16,10 @@ class ParallelLayer extends AbstractLayer {
 
   constructor(connection: (...ys: Tensor[]) => Tensor, ...layers: LayerLike[] | [NamedLayers]) {
     super();
+    if (typeof connection !== "function")
+      throw new LayerArgumentError(
+        `Parallel: call it as Parallel(connection, ...layers) with connection a function of the outputs, got ${describeArg(connection)}.`,
+      );
     this.connection = connection;
     this.layers = layers.length === 1 && isNamed(layers[0]) ? { ...layers[0] } : [...(layers as LayerLike[])];
   }

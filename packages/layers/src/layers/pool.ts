@@ -1,47 +1,65 @@
-// The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op).
-import { maxpool, meanpool, type Tensor } from "@flux/kernels";
-import { LayerInputError } from "../errors";
-import { maybeTupleString, tupleString } from "../show/format";
-import { AbstractLayer } from "./base";
-import { type PadSpec, type Pair, padArg, pair, resolvePad } from "./geometry";
+// The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op), over 1, 2 or
+// 3 spatial dims (see ./convNd.ts for how 1-D and 3-D pools are composed from the 2-D kernels).
+import type { Tensor } from "@flux/kernels";
+import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { maybeTupleString, tupleString } from "../show/format.js";
+import { AbstractLayer } from "./base.js";
+import { poolNd } from "./convNd.js";
+import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
 
 /** Options of `MaxPool` and `MeanPool`. */
 export interface PoolOptions {
-  /** Default 0; `SamePad()` accepted. */
-  pad?: PadSpec;
+  /** Default 0; a number, one per dim, (low, high) per dim, or `SamePad()`. */
+  pad?: PadSpecN;
   /** Default: the window (non-overlapping). */
-  stride?: Pair;
+  stride?: Dims;
+}
+
+// A window: one number is a square 2-D window (as this package always had); an array's length is the number
+// of spatial dims (Flux's tuple).
+function windowDims(window: Dims): number[] {
+  if (typeof window !== "number" && !Array.isArray(window))
+    throw new LayerArgumentError(
+      `pool: call it as MaxPool(window, opts?) / MeanPool(window, opts?) with window a number or 1 to 3 numbers, got ${describeArg(window)}.`,
+    );
+  return typeof window === "number"
+    ? tupleN(window, 2, "pool window", 1)
+    : tupleN(window, Math.min(Math.max(window.length, 1), 3), "pool window (1 to 3 dims)", 1);
 }
 
 /** @internal The common implementation of the pooling layers. */
 export abstract class PoolLayer extends AbstractLayer {
-  k: readonly [number, number];
+  k: readonly number[];
   pad: number | readonly number[];
-  stride: readonly [number, number];
+  stride: readonly number[];
   protected abstract readonly kind: "MaxPool" | "MeanPool";
 
-  constructor(window: Pair, opts: PoolOptions = {}) {
+  constructor(window: Dims, opts: PoolOptions = {}) {
     super();
-    this.k = pair(window, "pool window", 1);
-    this.stride = pair(opts.stride ?? this.k, "pool stride", 1);
-    this.pad = resolvePad(opts.pad ?? 0, this.k, [1, 1]);
+    this.k = windowDims(window);
+    this.stride = tupleN(opts.stride ?? this.k, this.k.length, "pool stride", 1);
+    this.pad = resolvePadN(
+      opts.pad ?? 0,
+      this.k,
+      this.k.map(() => 1),
+      "pool",
+    );
   }
 
   forward(x: Tensor): Tensor {
-    if (x.rank !== 4)
+    const n = this.k.length;
+    if (x.rank !== n + 2)
       throw new LayerInputError(
-        `${this.showCompact()} expects a [W, H, C, N] input, but got [${x.shape.join(", ")}].`,
+        `${this.showCompact()} expects a ${n + 2}-D [spatial..., C, N] input, but got [${x.shape.join(", ")}].`,
       );
-    const op = this.kind === "MaxPool" ? maxpool : meanpool;
-    return op(x, this.k, { stride: this.stride, pad: padArg(this.pad) });
+    return poolNd(this.kind === "MaxPool" ? "max" : "mean", x, this.k, this.stride, fullPad(this.pad, n));
   }
 
   showCompact(): string {
     let s = `${this.kind}(${tupleString(this.k)}`;
     const padList = typeof this.pad === "number" ? [this.pad] : this.pad;
     if (!padList.every((p) => p === 0)) s += `, pad=${maybeTupleString(this.pad)}`;
-    if (this.stride[0] !== this.k[0] || this.stride[1] !== this.k[1])
-      s += `, stride=${maybeTupleString(this.stride)}`;
+    if (this.stride.some((v, i) => v !== this.k[i])) s += `, stride=${maybeTupleString(this.stride)}`;
     return `${s})`;
   }
 }

@@ -1,10 +1,10 @@
 import { add, mul, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation";
-import { LayerArgumentError } from "../errors";
-import { type Init, ones32, zeros32 } from "../init";
-import { identityFn } from "../identity";
-import { layerConstructor } from "../layer";
-import { AbstractLayer } from "./base";
+import { type Activation, activationName } from "../activation.js";
+import { describeArg, LayerArgumentError } from "../errors.js";
+import { type Init, ones32, zeros32 } from "../init.js";
+import { identityFn } from "../identity.js";
+import { layerConstructor } from "../layer.js";
+import { AbstractLayer } from "./base.js";
 
 class ScaleLayer extends AbstractLayer {
   scale: Tensor;
@@ -13,6 +13,8 @@ class ScaleLayer extends AbstractLayer {
 
   constructor(size: number | readonly number[], σ?: Activation, opts: { bias?: boolean; init?: Init } = {}) {
     super();
+    if (typeof size !== "number" && !Array.isArray(size))
+      throw new LayerArgumentError(`Scale: call it as Scale(size, σ?, opts?), got ${describeArg(size)}.`);
     const shape = typeof size === "number" ? [size] : [...size];
     if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new LayerArgumentError(`Scale(size): size must be positive integers, got [${shape.join(", ")}].`);

@@ -1,8 +1,9 @@
 import type { Tensor } from "@flux/kernels";
-import { apply, type LayerLike, layerConstructor } from "../layer";
-import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol";
-import { showCompact } from "../show/show";
-import { AbstractLayer } from "./base";
+import { describeArg, LayerArgumentError } from "../errors.js";
+import { apply, type LayerLike, layerConstructor } from "../layer.js";
+import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
+import { showCompact } from "../show/show.js";
+import { AbstractLayer } from "./base.js";
 
 class SkipConnectionLayer extends AbstractLayer {
   layers: LayerLike;
@@ -10,6 +11,13 @@ class SkipConnectionLayer extends AbstractLayer {
 
   constructor(layers: LayerLike, connection: (y: Tensor, x: Tensor) => Tensor) {
     super();
+    const isLayer = (l: unknown) =>
+      typeof l === "function" ||
+      (l !== null && typeof l === "object" && typeof (l as { forward?: unknown }).forward === "function");
+    if (!isLayer(layers) || typeof connection !== "function")
+      throw new LayerArgumentError(
+        `SkipConnection: call it as SkipConnection(layers, connection) with a layer and a function (y, x) => tensor, got ${describeArg(layers)} and ${describeArg(connection)}.`,
+      );
     this.layers = layers;
     this.connection = connection;
   }

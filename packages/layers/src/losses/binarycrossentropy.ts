@@ -1,6 +1,6 @@
 import { add, neg, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, epsFor, type LossOptions } from "./options";
-import { xlogy } from "./xlogy";
+import { aggOf, checkSizes, epsFor, type LossOptions } from "./options.js";
+import { xlogy } from "./xlogy.js";
 
 /**
  * Flux's `binarycrossentropy(ŷ, y; agg = mean, eps)`:

@@ -1,6 +1,6 @@
 import { add, neg, sum, type Tensor } from "@flux/kernels";
-import { aggOf, type ClassLossOptions, checkSizes, epsFor } from "./options";
-import { xlogy } from "./xlogy";
+import { aggOf, type ClassLossOptions, checkSizes, epsFor } from "./options.js";
+import { xlogy } from "./xlogy.js";
 
 /**
  * Flux's `crossentropy(ŷ, y; dims = 1, agg = mean, eps)`: `agg(-sum(y .* log.(ŷ .+ eps); dims))`.

@@ -1,5 +1,5 @@
 import { add, mul, neg, softplus, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `logitbinarycrossentropy(ŷ, y; agg = mean)`: `agg(@. (1 - y) * ŷ - logσ(ŷ))`.

@@ -1,5 +1,5 @@
 import { logsoftmax, mul, neg, sum, type Tensor } from "@flux/kernels";
-import { aggOf, type ClassLossOptions, checkSizes } from "./options";
+import { aggOf, type ClassLossOptions, checkSizes } from "./options.js";
 
 /**
  * Flux's `logitcrossentropy(ŷ, y; dims = 1, agg = mean)`: `agg(-sum(y .* logsoftmax(ŷ; dims); dims))`.

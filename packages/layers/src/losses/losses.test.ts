@@ -8,7 +8,7 @@ import {
   logitcrossentropy,
   mae,
   mse,
-} from "../index";
+} from "../index.js";
 
 const v = (t: Tensor) => t.itemSync();
 const sigm = (x: number) => 1 / (1 + Math.exp(-x));

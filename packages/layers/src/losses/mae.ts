@@ -1,5 +1,5 @@
 import { abs, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `mae(ŷ, y; agg = mean)`: the mean absolute error, `agg(abs.(ŷ .- y))`.

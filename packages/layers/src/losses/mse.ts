@@ -1,5 +1,5 @@
 import { square, sub, type Tensor } from "@flux/kernels";
-import { aggOf, checkSizes, type LossOptions } from "./options";
+import { aggOf, checkSizes, type LossOptions } from "./options.js";
 
 /**
  * Flux's `mse(ŷ, y; agg = mean)`: the mean squared error, `agg((ŷ .- y) .^ 2)`.

@@ -1,6 +1,6 @@
 // Shared pieces of the loss functions: the `agg` option and Flux's `_check_sizes`.
 import { mean, type Tensor } from "@flux/kernels";
-import { LayerInputError } from "../errors";
+import { LayerInputError } from "../errors.js";
 
 /** How a loss reduces its element-wise values: `mean` (default), `sum`, or any function to a scalar. */
 export type Aggregate = (x: Tensor) => Tensor;

@@ -15,9 +15,9 @@ import {
   Parallel,
   SamePad,
   SkipConnection,
-} from "../index";
-import { formatBytes, underscorise } from "./format";
-import { showCompact } from "./show";
+} from "../index.js";
+import { formatBytes, underscorise } from "./format.js";
+import { showCompact } from "./show.js";
 
 describe("printing like Flux's show.jl", () => {
   test("a single Dense pads the comment to column 20", () => {

@@ -3,10 +3,10 @@
 // so it works for models on any device.
 import { isLeaf } from "@flux/functors";
 import { bytesPerElement, isTensor, type Tensor } from "@flux/kernels";
-import { activationName } from "../activation";
-import { allTensors, trainables } from "../trainables";
-import { formatBytes, underscorise } from "./format";
-import { SHOW_CHILDREN, type ShowChildren, type ShowsChildren } from "./protocol";
+import { activationName } from "../activation.js";
+import { allTensors, trainables } from "../trainables.js";
+import { formatBytes, underscorise } from "./format.js";
+import { SHOW_CHILDREN, type ShowChildren, type ShowsChildren } from "./protocol.js";
 
 /**
  * The one-line form of a layer or value (Julia's `show(io, x)`): `Dense(2 => 3)`, `relu`,

@@ -1,5 +1,4 @@
 import { type Tensor, add, div, zerosLike } from "@flux/kernels";
-import { RuleArgumentError } from "../errors.js";
 import { defineRule } from "../rule.js";
 
 /** Hyper-parameters of `AccumGrad`. */
@@ -29,13 +28,7 @@ export const AccumGrad = defineRule<AccumGradHyper, AccumGradState>({
   defaults: { n: 1 },
   positional: ["n"],
   required: ["n"],
-  check: (h) => {
-    if (!Number.isInteger(h.n) || h.n < 1) {
-      throw new RuleArgumentError(
-        `AccumGrad: n must be an integer >= 1 (gradients to accumulate), got ${h.n}.`,
-      );
-    }
-  },
+  ranges: { n: { min: 1, integer: true, what: "the number of gradients to accumulate" } },
   init: (_h, x) => ({ acc: zerosLike(x), counter: 1 }),
   apply: (h, { acc, counter }, _x, dx) => {
     const part = div(dx, h.n);

@@ -1,4 +1,5 @@
 import { type Tensor, add, div, mul, sqrt, square, zerosLike } from "@flux/kernels";
+import { POSITIVE, UNIT } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 
@@ -30,6 +31,7 @@ export const AdaDelta = defineRule<AdaDeltaHyper, AdaDeltaState>({
   kind: "AdaDelta",
   defaults: { rho: 0.9, epsilon: 1e-8 },
   positional: ["rho", "epsilon"],
+  ranges: { rho: UNIT, epsilon: POSITIVE },
   init: (_h, x) => ({ acc: zerosLike(x), dacc: zerosLike(x) }),
   apply: (h, { acc, dacc }, x, dx) => {
     const T = x.dtype;
@@ -40,5 +42,16 @@ export const AdaDelta = defineRule<AdaDeltaHyper, AdaDeltaState>({
     const step = div(mul(dx, sqrt(add(dacc, eps))), sqrt(add(a, eps)));
     const d = add(mul(dacc, rho), mul(square(step), ofDtype(T, 1 - rho)));
     return [{ acc: a, dacc: d }, step];
+  },
+  fused: (h, state, x) => {
+    const T = x.dtype;
+    const rho = ofDtype(T, h.rho);
+    const op = {
+      kind: "adadelta",
+      rho,
+      oneMinusRho: ofDtype(T, 1 - rho),
+      epsilon: epsOf(T, h.epsilon),
+    } as const;
+    return { ops: [op], tensors: [state.acc, state.dacc], next: state };
   },
 });

@@ -1,4 +1,5 @@
 import { type Tensor, add, div, fill, mul, sqrt, square } from "@flux/kernels";
+import { LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 
@@ -23,6 +24,7 @@ export const AdaGrad = defineRule<AdaGradHyper, Tensor>({
   kind: "AdaGrad",
   defaults: { eta: 0.1, epsilon: 1e-8 },
   positional: ["eta", "epsilon"],
+  ranges: { eta: LEARNING_RATE, epsilon: POSITIVE },
   init: (h, x) => fill(ofDtype(x.dtype, h.epsilon), x.shape, { dtype: x.dtype, device: x.device }),
   apply: (h, acc, x, dx) => {
     const T = x.dtype;
@@ -30,4 +32,9 @@ export const AdaGrad = defineRule<AdaGradHyper, Tensor>({
     const step = div(mul(dx, ofDtype(T, h.eta)), add(sqrt(a), epsOf(T, h.epsilon)));
     return [a, step];
   },
+  fused: (h, acc, x) => ({
+    ops: [{ kind: "adagrad", eta: ofDtype(x.dtype, h.eta), epsilon: epsOf(x.dtype, h.epsilon) }],
+    tensors: [acc],
+    next: acc,
+  }),
 });

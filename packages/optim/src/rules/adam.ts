@@ -1,7 +1,8 @@
 import { type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { type Pair, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
-import { betaPowers, nextPowers, updateMoments } from "./moments.js";
+import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `Adam`. */
 export interface AdamHyper {
@@ -34,6 +35,7 @@ export const Adam = defineRule<AdamHyper, AdamState>({
   kind: "Adam",
   defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
   positional: ["eta", "beta", "epsilon"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
   init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
   apply: (h, { mt, vt, betat }, x, dx) => {
     const T = x.dtype;
@@ -42,5 +44,17 @@ export const Adam = defineRule<AdamHyper, AdamState>({
     const denom = add(sqrt(div(v, ofDtype(T, 1 - betat[1]))), epsOf(T, h.epsilon));
     const step = mul(div(mhat, denom), ofDtype(T, h.eta));
     return [{ mt: m, vt: v, betat: nextPowers(T, betat, h.beta) }, step];
+  },
+  fused: (h, { mt, vt, betat }, x) => {
+    const T = x.dtype;
+    const op = {
+      kind: "adam",
+      ...momentScalars(T, h.beta),
+      correction1: ofDtype(T, 1 - betat[0]),
+      correction2: ofDtype(T, 1 - betat[1]),
+      epsilon: epsOf(T, h.epsilon),
+      eta: ofDtype(T, h.eta),
+    } as const;
+    return { ops: [op], tensors: [mt, vt], next: { mt, vt, betat: nextPowers(T, betat, h.beta) } };
   },
 });

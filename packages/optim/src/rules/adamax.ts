@@ -1,4 +1,5 @@
 import { type Tensor, abs, add, div, maximum, mul, zerosLike } from "@flux/kernels";
+import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { type Pair, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import type { AdamHyper } from "./adam.js";
@@ -27,6 +28,7 @@ export const AdaMax = defineRule<AdaMaxHyper, AdaMaxState>({
   kind: "AdaMax",
   defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
   positional: ["eta", "beta", "epsilon"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
   init: (h, x) => ({ mt: zerosLike(x), ut: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
   apply: (h, { mt, ut, betat }, x, dx) => {
     const T = x.dtype;
@@ -35,5 +37,18 @@ export const AdaMax = defineRule<AdaMaxHyper, AdaMaxState>({
     const u = maximum(mul(ut, b2), abs(dx));
     const step = mul(div(m, add(u, epsOf(T, h.epsilon))), ofDtype(T, h.eta / (1 - betat[0])));
     return [{ mt: m, ut: u, betat: nextPowers(T, betat, h.beta) }, step];
+  },
+  fused: (h, { mt, ut, betat }, x) => {
+    const T = x.dtype;
+    const [b1, b2] = betaPowers(T, h.beta);
+    const op = {
+      kind: "adamax",
+      beta1: b1,
+      oneMinusBeta1: ofDtype(T, 1 - b1),
+      beta2: b2,
+      epsilon: epsOf(T, h.epsilon),
+      gain: ofDtype(T, h.eta / (1 - betat[0])),
+    } as const;
+    return { ops: [op], tensors: [mt, ut], next: { mt, ut, betat: nextPowers(T, betat, h.beta) } };
   },
 });

@@ -1,8 +1,9 @@
 import { add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { DECAY, LEARNING_RATE, NON_NEGATIVE, POSITIVE } from "../ranges.js";
 import { type Pair, defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 import type { AdamState } from "./adam.js";
-import { betaPowers, nextPowers, updateMoments } from "./moments.js";
+import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `AdamW`. */
 export interface AdamWHyper {
@@ -32,6 +33,7 @@ export const AdamW = defineRule<AdamWHyper, AdamState>({
   kind: "AdamW",
   defaults: { eta: 0.001, beta: [0.9, 0.999], lambda: 0, epsilon: 1e-8, couple: true },
   positional: ["eta", "beta", "lambda", "epsilon"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY, lambda: NON_NEGATIVE, epsilon: POSITIVE },
   init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
   apply: (h, { mt, vt, betat }, x, dx) => {
     const T = x.dtype;
@@ -43,5 +45,19 @@ export const AdamW = defineRule<AdamWHyper, AdamState>({
     const u = div(div(m, ofDtype(T, 1 - betat[0])), denom);
     const step = h.couple ? mul(add(u, mul(x, lambda)), eta) : add(mul(u, eta), mul(x, lambda));
     return [{ mt: m, vt: v, betat: nextPowers(T, betat, h.beta) }, step];
+  },
+  fused: (h, { mt, vt, betat }, x) => {
+    const T = x.dtype;
+    const op = {
+      kind: "adamw",
+      ...momentScalars(T, h.beta),
+      correction1: ofDtype(T, 1 - betat[0]),
+      correction2: ofDtype(T, 1 - betat[1]),
+      epsilon: ofDtype(T, h.epsilon),
+      eta: ofDtype(T, h.eta),
+      lambda: ofDtype(T, h.lambda),
+      couple: h.couple ? 1 : 0,
+    } as const;
+    return { ops: [op], tensors: [mt, vt], next: { mt, vt, betat: nextPowers(T, betat, h.beta) } };
   },
 });

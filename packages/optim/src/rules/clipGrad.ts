@@ -1,4 +1,5 @@
 import { maximum, minimum } from "@flux/kernels";
+import { POSITIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -21,9 +22,15 @@ export const ClipGrad = defineRule<ClipGradHyper, null>({
   kind: "ClipGrad",
   defaults: { delta: 10 },
   positional: ["delta"],
+  ranges: { delta: POSITIVE },
   init: () => null,
   apply: (h, state, x, dx) => {
     const delta = ofDtype(x.dtype, h.delta);
     return [state, minimum(maximum(dx, -delta), delta)];
   },
+  fused: (h, state, x) => ({
+    ops: [{ kind: "clipgrad", delta: ofDtype(x.dtype, h.delta) }],
+    tensors: [],
+    next: state,
+  }),
 });

@@ -15,6 +15,7 @@ import {
   sum,
 } from "@flux/kernels";
 import { NonFiniteGradientError } from "../errors.js";
+import { POSITIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -62,16 +63,23 @@ export const ClipNorm = defineRule<ClipNormHyper, null>({
   kind: "ClipNorm",
   defaults: { omega: 10, p: 2, throw: true },
   positional: ["omega", "p"],
+  ranges: { omega: POSITIVE, p: { infinite: true } },
   init: () => null,
-  apply: (h, state, x, dx) => {
-    const nrm = pNorm(dx, h.p);
-    if (h.throw) {
-      const value = readNow(nrm);
-      if (value !== undefined && !Number.isFinite(value)) {
-        throw new NonFiniteGradientError(value, h.p, `${x.shape.join("×")} ${x.dtype} parameter`);
-      }
-    }
-    const scale = minimum(div(ofDtype(x.dtype, h.omega), nrm), 1);
-    return [state, mul(dx, scale)];
-  },
+  apply: (h, state, x, dx) => [state, mul(dx, clipScale(h, x, dx))],
+  // The norm is a reduction of its own; the scaling joins the fused pass (ClipNorm first in a chain only:
+  // later in a chain, the gradient it would measure is never materialised).
+  fused: (h, state, x, dx) =>
+    dx === null ? null : { ops: [{ kind: "scale" }], tensors: [clipScale(h, x, dx)], next: state },
 });
+
+/** `min(ω / norm(dx, p), 1)` as a 0-d tensor; throws on a non-finite norm when `throw` (and readable now). */
+function clipScale(h: ClipNormHyper, x: Tensor, dx: Tensor): Tensor {
+  const nrm = pNorm(dx, h.p);
+  if (h.throw) {
+    const value = readNow(nrm);
+    if (value !== undefined && !Number.isFinite(value)) {
+      throw new NonFiniteGradientError(value, h.p, `${x.shape.join("×")} ${x.dtype} parameter`);
+    }
+  }
+  return minimum(div(ofDtype(x.dtype, h.omega), nrm), 1);
+}

@@ -1,4 +1,5 @@
 import { mul } from "@flux/kernels";
+import { LEARNING_RATE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -20,6 +21,12 @@ export const Descent = defineRule<DescentHyper, null>({
   kind: "Descent",
   defaults: { eta: 0.1 },
   positional: ["eta"],
+  ranges: { eta: LEARNING_RATE },
   init: () => null,
   apply: (h, state, x, dx) => [state, mul(dx, ofDtype(x.dtype, h.eta))],
+  fused: (h, state, x) => ({
+    ops: [{ kind: "descent", eta: ofDtype(x.dtype, h.eta) }],
+    tensors: [],
+    next: state,
+  }),
 });

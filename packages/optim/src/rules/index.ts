@@ -1,4 +1,4 @@
-// Every rule of SPEC §5, one file each. Adding a rule = one file here + one line in RULES of rules.test.ts.
+// Every public rule (the Optimisers.jl 0.4 rules the README lists), one file each. Adding a rule = one file here + one line in RULES of rules.test.ts.
 export { AccumGrad, type AccumGradHyper, type AccumGradState } from "./accumGrad.js";
 export { AdaDelta, type AdaDeltaHyper, type AdaDeltaState } from "./adadelta.js";
 export { AdaGrad, type AdaGradHyper } from "./adagrad.js";

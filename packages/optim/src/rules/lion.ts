@@ -1,4 +1,5 @@
 import { type Tensor, add, mul, sign, zerosLike } from "@flux/kernels";
+import { DECAY, LEARNING_RATE } from "../ranges.js";
 import { type Pair, defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -24,6 +25,7 @@ export const Lion = defineRule<LionHyper, Tensor>({
   kind: "Lion",
   defaults: { eta: 0.001, beta: [0.9, 0.999] },
   positional: ["eta", "beta"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY },
   init: (_h, x) => zerosLike(x),
   apply: (h, state, x, dx) => {
     const T = x.dtype;
@@ -32,5 +34,19 @@ export const Lion = defineRule<LionHyper, Tensor>({
     const m = add(mul(dx, b2), mul(state, ofDtype(T, 1 - b2)));
     const step = mul(sign(add(mul(dx, ofDtype(T, b2 - b1)), mul(m, b1))), ofDtype(T, h.eta));
     return [m, step];
+  },
+  fused: (h, m, x) => {
+    const T = x.dtype;
+    const b1 = ofDtype(T, h.beta[0]);
+    const b2 = ofDtype(T, h.beta[1]);
+    const op = {
+      kind: "lion",
+      beta1: b1,
+      beta2: b2,
+      oneMinusBeta2: ofDtype(T, 1 - b2),
+      beta2MinusBeta1: ofDtype(T, b2 - b1),
+      eta: ofDtype(T, h.eta),
+    } as const;
+    return { ops: [op], tensors: [m], next: m };
   },
 });

@@ -24,3 +24,17 @@ export function nextPowers(dtype: DType, betat: Pair, beta: Pair): Pair {
   const b = betaPowers(dtype, beta);
   return [ofDtype(dtype, betat[0] * b[0]), ofDtype(dtype, betat[1] * b[1])];
 }
+
+/** The moment scalars of the fused Adam-family ops, rounded exactly as `updateMoments` rounds them. */
+export function momentScalars(
+  dtype: DType,
+  beta: Pair,
+): { beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number } {
+  const [b1, b2] = betaPowers(dtype, beta);
+  return {
+    beta1: b1,
+    oneMinusBeta1: ofDtype(dtype, 1 - b1),
+    beta2: b2,
+    oneMinusBeta2: ofDtype(dtype, 1 - b2),
+  };
+}

@@ -1,8 +1,9 @@
 import { add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import type { AdamHyper, AdamState } from "./adam.js";
-import { betaPowers, nextPowers, updateMoments } from "./moments.js";
+import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `NAdam` (those of Adam). */
 export type NAdamHyper = AdamHyper;
@@ -20,6 +21,7 @@ export const NAdam = defineRule<NAdamHyper, AdamState>({
   kind: "NAdam",
   defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
   positional: ["eta", "beta", "epsilon"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
   init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
   apply: (h, { mt, vt, betat }, x, dx) => {
     const T = x.dtype;
@@ -32,5 +34,19 @@ export const NAdam = defineRule<NAdamHyper, AdamState>({
     const denom = add(sqrt(div(mul(v, b2), ofDtype(T, 1 - betat[1]))), epsOf(T, h.epsilon));
     const step = mul(div(num, denom), ofDtype(T, h.eta));
     return [{ mt: m, vt: v, betat: nextPowers(T, betat, h.beta) }, step];
+  },
+  fused: (h, { mt, vt, betat }, x) => {
+    const T = x.dtype;
+    const moments = momentScalars(T, h.beta);
+    const op = {
+      kind: "nadam",
+      ...moments,
+      nextCorrection1: ofDtype(T, 1 - moments.beta1 * betat[0]),
+      correction1: ofDtype(T, 1 - betat[0]),
+      correction2: ofDtype(T, 1 - betat[1]),
+      epsilon: epsOf(T, h.epsilon),
+      eta: ofDtype(T, h.eta),
+    } as const;
+    return { ops: [op], tensors: [mt, vt], next: { mt, vt, betat: nextPowers(T, betat, h.beta) } };
   },
 });

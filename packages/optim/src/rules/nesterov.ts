@@ -1,4 +1,5 @@
 import { type Tensor, add, mul, sub, zerosLike } from "@flux/kernels";
+import { LEARNING_RATE, UNIT } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -23,6 +24,7 @@ export const Nesterov = defineRule<NesterovHyper, Tensor>({
   kind: "Nesterov",
   defaults: { eta: 0.001, rho: 0.9 },
   positional: ["eta", "rho"],
+  ranges: { eta: LEARNING_RATE, rho: UNIT },
   init: (_h, x) => zerosLike(x),
   apply: (h, v, x, dx) => {
     const T = x.dtype;
@@ -31,5 +33,18 @@ export const Nesterov = defineRule<NesterovHyper, Tensor>({
     const step = add(mul(v, -ofDtype(T, rho * rho)), mul(dx, ofDtype(T, (1 + rho) * eta)));
     const v2 = sub(mul(v, rho), mul(dx, eta));
     return [v2, step];
+  },
+  fused: (h, v, x) => {
+    const T = x.dtype;
+    const eta = ofDtype(T, h.eta);
+    const rho = ofDtype(T, h.rho);
+    const op = {
+      kind: "nesterov",
+      negRho2: -ofDtype(T, rho * rho),
+      gain: ofDtype(T, (1 + rho) * eta),
+      rho,
+      eta,
+    } as const;
+    return { ops: [op], tensors: [v], next: v };
   },
 });

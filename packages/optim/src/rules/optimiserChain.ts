@@ -1,4 +1,4 @@
-import type { Tensor } from "@flux/kernels";
+import type { OptimiserStepOp, Tensor } from "@flux/kernels";
 import { RuleArgumentError } from "../errors.js";
 import { type Rule, type RuleFactory, type RuleResult, defineRule, isRule } from "../rule.js";
 
@@ -42,6 +42,21 @@ export const OptimiserChain: RuleFactory<OptimiserChainHyper, unknown[]> = defin
   adjust: (rule, changes) => OptimiserChain(...rule.opts.map((r) => r.adjust(changes))),
   format: (h) => h.opts.map(String).join(", "),
   init: (h, x) => h.opts.map((r) => r.init(x)),
+  // The links' fused forms, concatenated into one pass; any link without one (AccumGrad) leaves the whole
+  // chain to `apply`. Only the first link sees the gradient itself.
+  fused: (h, states, x, dx) => {
+    const ops: OptimiserStepOp[] = [];
+    const tensors: Tensor[] = [];
+    const next: unknown[] = [];
+    for (const [i, r] of h.opts.entries()) {
+      const f = r.fused?.(states[i], x, i === 0 ? dx : null) ?? null;
+      if (f === null) return null;
+      ops.push(...f.ops);
+      tensors.push(...f.tensors);
+      next.push(f.next);
+    }
+    return { ops, tensors, next };
+  },
   apply: (h, states, x, dx): RuleResult<unknown[]> => {
     const next: unknown[] = [];
     let current: Tensor | null = dx;

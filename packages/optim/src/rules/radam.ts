@@ -1,8 +1,9 @@
-import { type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { type DType, type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { type Pair, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import type { AdamHyper } from "./adam.js";
-import { betaPowers, nextPowers, updateMoments } from "./moments.js";
+import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `RAdam` (those of Adam). */
 export type RAdamHyper = AdamHyper;
@@ -29,18 +30,16 @@ export const RAdam = defineRule<RAdamHyper, RAdamState>({
   kind: "RAdam",
   defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
   positional: ["eta", "beta", "epsilon"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
   init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta), t: 1 }),
   apply: (h, { mt, vt, betat, t }, x, dx) => {
     const T = x.dtype;
     const eta = ofDtype(T, h.eta);
-    const b2 = ofDtype(T, h.beta[1]);
-    const rhoInf = ofDtype(T, 2 / (1 - b2) - 1);
-    const rho = ofDtype(T, rhoInf - (2 * t * betat[1]) / (1 - betat[1]));
+    const r = rectification(T, h.beta, betat, t);
     const [m, v] = updateMoments(h.beta, mt, vt, dx);
     const mhat = div(m, ofDtype(T, 1 - betat[0]));
     let step: Tensor;
-    if (rho > 4) {
-      const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+    if (r !== null) {
       const denom = add(sqrt(div(v, ofDtype(T, 1 - betat[1]))), epsOf(T, h.epsilon));
       step = mul(mul(div(mhat, denom), eta), ofDtype(T, r));
     } else {
@@ -48,4 +47,32 @@ export const RAdam = defineRule<RAdamHyper, RAdamState>({
     }
     return [{ mt: m, vt: v, betat: nextPowers(T, betat, h.beta), t: t + 1 }, step];
   },
+  fused: (h, { mt, vt, betat, t }, x) => {
+    const T = x.dtype;
+    const r = rectification(T, h.beta, betat, t);
+    const op = {
+      kind: "radam",
+      ...momentScalars(T, h.beta),
+      correction1: ofDtype(T, 1 - betat[0]),
+      correction2: ofDtype(T, 1 - betat[1]),
+      epsilon: epsOf(T, h.epsilon),
+      eta: ofDtype(T, h.eta),
+      r: ofDtype(T, r ?? 0),
+      rectified: r === null ? 0 : 1,
+    } as const;
+    return {
+      ops: [op],
+      tensors: [mt, vt],
+      next: { mt, vt, betat: nextPowers(T, betat, h.beta), t: t + 1 },
+    };
+  },
 });
+
+/** RAdam's rectification factor `r` at step `t`, or `null` while the variance is not tractable (ρ <= 4). */
+function rectification(T: DType, beta: Pair, betat: Pair, t: number): number | null {
+  const b2 = ofDtype(T, beta[1]);
+  const rhoInf = ofDtype(T, 2 / (1 - b2) - 1);
+  const rho = ofDtype(T, rhoInf - (2 * t * betat[1]) / (1 - betat[1]));
+  if (!(rho > 4)) return null;
+  return Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+}

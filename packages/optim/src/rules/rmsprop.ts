@@ -1,5 +1,6 @@
 import { type Tensor, add, div, mul, sqrt, square, sub, zerosLike } from "@flux/kernels";
 import { RuleArgumentError } from "../errors.js";
+import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { type RuleFactory, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 
@@ -36,6 +37,7 @@ export const RMSProp: RuleFactory<RMSPropHyper, RMSPropState> = defineRule<RMSPr
   kind: "RMSProp",
   defaults: { eta: 0.001, rho: 0.9, epsilon: 1e-8, centred: false },
   positional: ["eta", "rho", "epsilon"],
+  ranges: { eta: LEARNING_RATE, rho: DECAY, epsilon: POSITIVE },
   adjust: (rule, changes) => {
     if ("centred" in changes) {
       throw new RuleArgumentError(
@@ -59,5 +61,19 @@ export const RMSProp: RuleFactory<RMSPropHyper, RMSPropState> = defineRule<RMSPr
     const spread = l === null ? q : sub(q, square(l));
     const step = div(mul(dx, eta), add(sqrt(spread), epsOf(T, h.epsilon)));
     return [{ quad: q, lin: l }, step];
+  },
+  fused: (h, state, x) => {
+    const T = x.dtype;
+    const rho = ofDtype(T, h.rho);
+    const scalars = {
+      rho,
+      oneMinusRho: ofDtype(T, 1 - rho),
+      eta: ofDtype(T, h.eta),
+      epsilon: epsOf(T, h.epsilon),
+    };
+    const { quad, lin } = state;
+    return lin === null
+      ? { ops: [{ kind: "rmsprop", ...scalars }], tensors: [quad], next: state }
+      : { ops: [{ kind: "rmspropCentred", ...scalars }], tensors: [quad, lin], next: state };
   },
 });

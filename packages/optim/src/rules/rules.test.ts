@@ -249,7 +249,10 @@ interface Entry {
   readonly chained?: () => Rule;
 }
 
-/** Every rule of SPEC §5 at its defaults, a few non-defaults, and chains. Adding a rule = one line. */
+/**
+ * Every public rule (the Optimisers.jl 0.4 rules the README lists) at its defaults, a few non-defaults, and
+ * chains. Adding a rule = one line.
+ */
 const RULES: readonly Entry[] = [
   { name: "Descent", rule: () => Descent(), ref: () => refDescent(0.1) },
   { name: "Momentum", rule: () => Momentum(), ref: () => refMomentum(0.01, 0.9) },

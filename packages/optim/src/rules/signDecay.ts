@@ -1,4 +1,5 @@
 import { add, mul, sign } from "@flux/kernels";
+import { NON_NEGATIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -21,6 +22,12 @@ export const SignDecay = defineRule<SignDecayHyper, null>({
   kind: "SignDecay",
   defaults: { lambda: 1e-3 },
   positional: ["lambda"],
+  ranges: { lambda: NON_NEGATIVE },
   init: () => null,
   apply: (h, state, x, dx) => [state, add(dx, mul(sign(x), ofDtype(x.dtype, h.lambda)))],
+  fused: (h, state, x) => ({
+    ops: [{ kind: "signdecay", lambda: ofDtype(x.dtype, h.lambda) }],
+    tensors: [],
+    next: state,
+  }),
 });

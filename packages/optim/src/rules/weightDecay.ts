@@ -1,4 +1,5 @@
 import { add, mul } from "@flux/kernels";
+import { NON_NEGATIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
@@ -21,6 +22,12 @@ export const WeightDecay = defineRule<WeightDecayHyper, null>({
   kind: "WeightDecay",
   defaults: { lambda: 5e-4 },
   positional: ["lambda"],
+  ranges: { lambda: NON_NEGATIVE },
   init: () => null,
   apply: (h, state, x, dx) => [state, add(dx, mul(x, ofDtype(x.dtype, h.lambda)))],
+  fused: (h, state, x) => ({
+    ops: [{ kind: "weightdecay", lambda: ofDtype(x.dtype, h.lambda) }],
+    tensors: [],
+    next: state,
+  }),
 });

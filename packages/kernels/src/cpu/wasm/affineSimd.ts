@@ -40,9 +40,6 @@ function load(): AffineKernel | null {
  * SIMD when `x` and `out` are f32 of one length of at least SIMD_MIN_ELEMENTS and the runtime has SIMD;
  * returns false (writing nothing) otherwise. Values are rounded as f32 after the product and after the
  * sum, like the unfused op chain.
- *
- * @example
- * if (!affineSimd("relu", 1.5, x, -0.25, out)) scalarRelu(1.5, x, -0.25, out);
  */
 export function affineSimd(
   act: "relu" | "identity",

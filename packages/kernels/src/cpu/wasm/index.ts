@@ -1,19 +1,24 @@
-import { canBlockOnAtomics, hardwareThreads, relaxedSimdSupported, sharedMemorySupported } from "./features";
-import { jsSgemm } from "./jsSgemm";
-import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs";
-import { type SystemBlasKind, systemBlas } from "./systemBlas";
-import { GemmThreadPool } from "./threadPool";
-import type { WasmBuildName } from "./wasmBinaries";
-import { WasmGemm } from "./wasmGemm";
+import {
+  canBlockOnAtomics,
+  hardwareThreads,
+  relaxedSimdSupported,
+  sharedMemorySupported,
+} from "./features.js";
+import { jsSgemm } from "./jsSgemm.js";
+import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs.js";
+import { type SystemBlasKind, systemBlas } from "./systemBlas.js";
+import { GemmThreadPool } from "./threadPool.js";
+import type { WasmBuildName } from "./wasmBinaries.js";
+import { WasmGemm } from "./wasmGemm.js";
 
-export { SgemmArgumentError, type SgemmEpilogue } from "./sgemmArgs";
+export { SgemmArgumentError, type SgemmEpilogue } from "./sgemmArgs.js";
 
 /** Which implementation serves `sgemm`. */
 export type CpuKernelKind = "wasm-relaxed-simd" | "wasm-simd" | SystemBlasKind | "js";
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: waking a worker costs 15-40 us here, and
- * at 64³ two threads were 2x slower than one (PLATFORM.md). Measured with scripts/bench-sgemm.mjs (Node 20 and
+ * at 64³ two threads were 2x slower than one. Measured with scripts/bench-sgemm.mjs (Node 20 and
  * Bun, 2 threads): two threads lose up to 128³ and win from 160³ on, so the split starts at 144³ ≈ 3 M.
  */
 const MIN_SPLIT_MULTIPLY_ADDS = 144 * 144 * 144;

@@ -1,4 +1,4 @@
-import { type SgemmOperands, scaleC } from "./sgemmArgs";
+import { type SgemmOperands, scaleC } from "./sgemmArgs.js";
 
 /**
  * Plain TypeScript single-precision GEMM: the `js` CPU kernel, used until (or where) WebAssembly is not ready.

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { relaxedSimdSupported } from "./features";
-import { cpuKernelInfo, cpuKernelsReady, SgemmArgumentError, sgemm, setCpuThreads } from "./index";
-import { jsSgemm } from "./jsSgemm";
-import { systemBlas } from "./systemBlas";
-import type { SgemmOperands } from "./sgemmArgs";
-import { GemmThreadPool } from "./threadPool";
-import { WasmGemm } from "./wasmGemm";
+import { relaxedSimdSupported } from "./features.js";
+import { cpuKernelInfo, cpuKernelsReady, SgemmArgumentError, sgemm, setCpuThreads } from "./index.js";
+import { jsSgemm } from "./jsSgemm.js";
+import { systemBlas } from "./systemBlas.js";
+import type { SgemmOperands } from "./sgemmArgs.js";
+import { GemmThreadPool } from "./threadPool.js";
+import { WasmGemm } from "./wasmGemm.js";
 
 // Every kernel kind runs the same property against a float64 reference loop. Adding a kind = one line here.
 type Kernel = (op: SgemmOperands) => void;

@@ -2,8 +2,9 @@
 // Apple's Accelerate, called through the optional peer package `koffi` (a foreign-function interface for
 // Node and Bun). Nothing here is required: without koffi, without the library, in a browser, or with
 // FLUX_CPU_BLAS=0, `systemBlas()` is undefined and the WebAssembly GEMM serves every product.
-import { nodeBuiltin } from "./features";
-import type { SgemmOperands } from "./sgemmArgs";
+import { nodeBuiltin } from "./features.js";
+import type { SgemmOperands } from "./sgemmArgs.js";
+import { readEnv } from "../../env.js";
 
 /** Which system library serves `sgemm`. */
 export type SystemBlasKind = "openblas" | "cblas" | "accelerate";
@@ -40,8 +41,7 @@ let cached: SystemBlas | undefined | null = null;
 
 /** FLUX_CPU_BLAS=0 turns the system BLAS off (to compare kernels, or if a library misbehaves). */
 function disabledByEnv(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.FLUX_CPU_BLAS === "0";
+  return readEnv("FLUX_CPU_BLAS") === "0";
 }
 
 // koffi is an optional peer: required by a name in a variable so that bundlers leave it alone and a

@@ -1,8 +1,8 @@
 import type { Worker as NodeWorker } from "node:worker_threads";
-import { claimChunk, GENERATION_MASK, runChunk, Slot } from "./controlBlock";
-import { nodeBuiltin } from "./features";
-import { gemmWorkerSource } from "./wasmBinaries";
-import type { ChunkRunner, WasmGemm } from "./wasmGemm";
+import { claimChunk, GENERATION_MASK, runChunk, Slot } from "./controlBlock.js";
+import { nodeBuiltin } from "./features.js";
+import { gemmWorkerSource } from "./wasmBinaries.js";
+import type { ChunkRunner, WasmGemm } from "./wasmGemm.js";
 
 /**
  * Worker threads that share one WasmGemm's memory and split its large products with the calling thread.

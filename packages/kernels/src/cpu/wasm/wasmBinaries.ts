@@ -6,8 +6,8 @@
 // in about 3 s, and `npm run build` runs that first. A checkout that has not built it fails at import with
 // "Cannot find module './generated/wasmModules'": run that command (the repository's test and typecheck
 // runs build first for this reason).
-import { affineSimd, relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules";
-import { workerSource } from "./generated/workerSource";
+import { affineSimd, relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules.js";
+import { workerSource } from "./generated/workerSource.js";
 
 const builds = { relaxedShared, simdShared, relaxed, simd };
 

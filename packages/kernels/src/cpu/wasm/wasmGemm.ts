@@ -1,9 +1,9 @@
-import { CONTROL_BYTE_OFFSET, CONTROL_SLOTS, type SgemmExports, Slot } from "./controlBlock";
-import { type SgemmOperands, scaleC, spanOf } from "./sgemmArgs";
-import { type WasmBuildName, wasmBuildBytes } from "./wasmBinaries";
+import { CONTROL_BYTE_OFFSET, CONTROL_SLOTS, type SgemmExports, Slot } from "./controlBlock.js";
+import { type SgemmOperands, scaleC, spanOf } from "./sgemmArgs.js";
+import { type WasmBuildName, wasmBuildBytes } from "./wasmBinaries.js";
 
 /** Cache blocking measured best on this project's machine (2-core EPYC, 512 KiB L2): mc, kc, nc. */
-export const DEFAULT_BLOCKING: [mc: number, kc: number, nc: number] = [128, 256, 1024];
+const DEFAULT_BLOCKING: [mc: number, kc: number, nc: number] = [128, 256, 1024];
 
 const PAGE = 65536;
 /** The maximum the builds declare (2 GiB); products that need more are split by columns. */

@@ -9,7 +9,7 @@ import {
   runChunk,
   type SgemmExports,
   Slot,
-} from "./controlBlock";
+} from "./controlBlock.js";
 
 /** What the main thread posts once to each new worker. */
 interface WorkerInit {

@@ -3,6 +3,7 @@ import type { Conv2dGeometry } from "../../backend.js";
 import { sizeOf } from "../../shape.js";
 import type { GpuStorage } from "../storage.js";
 import { type KernelContext, noF16, type V } from "./context.js";
+import type { ShaderUniforms } from "../generated/shaders.js";
 import { dispatch1d, fillInto, stridedCopy } from "./dispatch.js";
 
 function convDims(g: Conv2dGeometry): { P: number; K: number; N: number; Cout: number } {
@@ -10,11 +11,13 @@ function convDims(g: Conv2dGeometry): { P: number; K: number; N: number; Cout: n
   return { P: g.outShape[0] * g.outShape[1], K: kW * kH * C, N: g.inShape[3], Cout };
 }
 
-function convWords(g: Conv2dGeometry, n: number): number[] {
+function convUniforms(g: Conv2dGeometry, n: number): ShaderUniforms["im2col"] {
   const [W, H, C] = g.inShape;
   const [kW, kH] = g.weightShape;
   const [oW, oH] = g.outShape;
-  return [
+  const [sw, sh] = g.stride;
+  const [dw, dh] = g.dilation;
+  return {
     n,
     W,
     H,
@@ -23,22 +26,21 @@ function convWords(g: Conv2dGeometry, n: number): number[] {
     kH,
     oW,
     oH,
-    g.stride[0],
-    g.stride[1],
-    g.dilation[0],
-    g.dilation[1],
-    g.pad[0],
-    g.pad[2],
-    g.flipped ? 1 : 0,
-    0,
-  ];
+    sw,
+    sh,
+    dw,
+    dh,
+    padW: g.pad[0],
+    padH: g.pad[2],
+    flipped: g.flipped ? 1 : 0,
+  };
 }
 
 function im2col(ctx: KernelContext, x: GPUBuffer, g: Conv2dGeometry): GpuStorage {
   const { P, K, N } = convDims(g);
   const n = P * K * N;
   const cols = ctx.alloc(n);
-  if (n > 0) dispatch1d(ctx, "im2col", { dtype: "f32" }, convWords(g, n), [x, cols.buffer], n);
+  if (n > 0) dispatch1d(ctx, "im2col", { dtype: "f32" }, convUniforms(g, n), [x, cols.buffer], n);
   return cols;
 }
 
@@ -91,7 +93,7 @@ export function conv2dBackwardInput(ctx: KernelContext, dy: V, w: V, g: Conv2dGe
     0,
     N,
   );
-  dispatch1d(ctx, "col2im", { dtype: "f32" }, convWords(g, n), [dcols.buffer, out.buffer], n);
+  dispatch1d(ctx, "col2im", { dtype: "f32" }, convUniforms(g, n), [dcols.buffer, out.buffer], n);
   ctx.dispose(dcols);
   return out;
 }
@@ -139,3 +141,6 @@ export function conv2dBackwardFilter(ctx: KernelContext, x: V, dy: V, g: Conv2dG
   ctx.dispose(dyPNC);
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { conv2d, conv2dBackwardInput, conv2dBackwardFilter };

@@ -65,9 +65,12 @@ export function cast(ctx: KernelContext, x: V, dtype: DType): GpuStorage {
     ctx,
     "cast",
     { src: wgslType(x.dtype), dst: wgslType(dtype) },
-    [n, mode, mask, 0],
+    { n, mode, mask },
     [x.storage.buffer, out.buffer],
     n,
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { fill, arange, cast };

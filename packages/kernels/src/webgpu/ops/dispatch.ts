@@ -1,9 +1,10 @@
 // The recording helpers shared by the op families: 1-D dispatches, fills and strided copies.
 import type { DType } from "../../dtype.js";
 import { type Shape, sizeOf } from "../../shape.js";
-import { type Executor, grid } from "../executor.js";
+import { grid } from "../executor.js";
+import type { ShaderName, ShaderUniforms } from "../generated/shaders.js";
 import { accumulatorType, type GpuStorage, wgslType } from "../storage.js";
-import { coalesce, MAX_RANK, packDims } from "../strides.js";
+import { coalesce } from "../strides.js";
 import type { KernelContext } from "./context.js";
 
 /** Workgroup size of the 1-D kernels. 64 keeps SwiftShader's per-invocation cost low and fits every GPU. */
@@ -15,24 +16,17 @@ export const WG_VARIANT = "64u";
  * Records a 1-D kernel over `n` elements, `WG` per workgroup.
  *
  * @example
- * dispatch1d(ctx, "unary", { dtype: "f32" }, [n, code, 0, 0], [x, out], n);
+ * dispatch1d(ctx, "unary", { dtype: "f32" }, { n, op: UNARY_CODE.relu, param: 0 }, [x, out], n);
  */
-export function dispatch1d(
+export function dispatch1d<N extends ShaderName>(
   ctx: KernelContext,
-  name: Parameters<Executor["dispatch"]>[0],
+  name: N,
   variant: Record<string, string>,
-  words: readonly number[] | Uint32Array,
+  uniforms: ShaderUniforms[N],
   buffers: readonly GPUBuffer[],
   n: number,
 ): void {
-  const u = words instanceof Uint32Array ? words : new Uint32Array(words);
-  ctx.exec.dispatch(
-    name,
-    { ...variant, wg: WG_VARIANT },
-    u.buffer as ArrayBuffer,
-    buffers,
-    grid(Math.ceil(n / WG)),
-  );
+  ctx.exec.dispatch(name, { ...variant, wg: WG_VARIANT }, uniforms, buffers, grid(Math.ceil(n / WG)));
 }
 
 /**
@@ -54,7 +48,7 @@ export function fillInto(
     ctx,
     "fill",
     { dtype: wgslType(dtype), word: accumulatorType(dtype) },
-    [size, startBits, stepBits, 0],
+    { n: size, start: startBits, step: stepBits },
     [out.buffer],
     size,
   );
@@ -80,10 +74,7 @@ export function stridedCopy(
   const n = sizeOf(shape);
   if (n === 0) return;
   const space = coalesce(shape, [srcStrides, dstStrides]);
-  const words = new Uint32Array(4 + 3 * MAX_RANK);
-  words.set([n, space.shape.length, srcBase, dstBase]);
-  packDims(words, 4, space.shape);
-  packDims(words, 4 + MAX_RANK, space.strides[0]!);
-  packDims(words, 4 + 2 * MAX_RANK, space.strides[1]!);
-  dispatch1d(ctx, "copy", { dtype: wgslType(dtype) }, words, [src, dst], n);
+  const [ss, ds] = space.strides as [number[], number[]];
+  const uniforms = { n, rank: space.shape.length, srcBase, dstBase, shape: space.shape, ss, ds };
+  dispatch1d(ctx, "copy", { dtype: wgslType(dtype) }, uniforms, [src, dst], n);
 }

@@ -1,18 +1,11 @@
 // Element-wise kernels: unary ops and their gradients, broadcasting binary ops, where, fused affine+act.
-import {
-  ARITHMETIC_OPS,
-  type BinaryOp,
-  COMPARISON_OPS,
-  isComparison,
-  UNARY_OPS,
-  type UnaryOp,
-} from "../../opNames.js";
+import { type BinaryOp, isComparison, type UnaryOp } from "../../opNames.js";
 import { broadcastStrides, type Shape, sizeOf } from "../../shape.js";
 import { type GpuStorage, wgslType } from "../storage.js";
-import { coalesce, MAX_RANK, packDims } from "../strides.js";
+import { coalesce } from "../strides.js";
 import { type KernelContext, noF16, type V } from "./context.js";
 import { dispatch1d } from "./dispatch.js";
-import { floatBits, fusedActCode } from "./words.js";
+import { binaryCode, fusedActCode, unaryCode } from "./words.js";
 
 /**
  * `op.(x)` with its scalar `param` (e.g. leakyrelu's slope).
@@ -24,12 +17,11 @@ export function unary(ctx: KernelContext, op: UnaryOp, x: V, param: number): Gpu
   const n = x.storage.length;
   const out = ctx.alloc(n, x.dtype);
   if (n === 0) return out;
-  const code = UNARY_OPS.indexOf(op);
   dispatch1d(
     ctx,
     "unary",
     { dtype: wgslType(x.dtype) },
-    [n, code, floatBits(param), 0],
+    { n, op: unaryCode(op), param },
     [x.storage.buffer, out.buffer],
     n,
   );
@@ -50,7 +42,7 @@ export function unaryGrad(ctx: KernelContext, op: UnaryOp, x: V, y: V, dy: V, pa
     ctx,
     "unary_grad",
     { dtype: wgslType(x.dtype) },
-    [n, UNARY_OPS.indexOf(op), floatBits(param), 0],
+    { n, op: unaryCode(op), param },
     [x.storage.buffer, y.storage.buffer, dy.storage.buffer, out.buffer],
     n,
   );
@@ -71,22 +63,12 @@ export function binary(ctx: KernelContext, op: BinaryOp, a: V, b: V, outShape: S
     broadcastStrides(a.shape, outShape),
     broadcastStrides(b.shape, outShape),
   ]);
-  const words = new Uint32Array(4 + 3 * MAX_RANK);
-  const cmp = isComparison(op);
-  words.set([
-    n,
-    cmp ? COMPARISON_OPS.indexOf(op as never) : ARITHMETIC_OPS.indexOf(op as never),
-    space.shape.length,
-    0,
-  ]);
-  packDims(words, 4, space.shape);
-  packDims(words, 4 + MAX_RANK, space.strides[0]!);
-  packDims(words, 4 + 2 * MAX_RANK, space.strides[1]!);
+  const [sa, sb] = space.strides as [number[], number[]];
   dispatch1d(
     ctx,
-    cmp ? "compare" : "binary",
+    isComparison(op) ? "compare" : "binary",
     { dtype: wgslType(a.dtype) },
-    words,
+    { n, op: binaryCode(op), rank: space.shape.length, shape: space.shape, sa, sb },
     [a.storage.buffer, b.storage.buffer, out.buffer],
     n,
   );
@@ -108,15 +90,12 @@ export function where(ctx: KernelContext, cond: V, a: V, b: V, outShape: Shape):
     broadcastStrides(a.shape, outShape),
     broadcastStrides(b.shape, outShape),
   ]);
-  const words = new Uint32Array(4 + 4 * MAX_RANK);
-  words.set([n, space.shape.length, 0, 0]);
-  packDims(words, 4, space.shape);
-  for (let k = 0; k < 3; k++) packDims(words, 4 + (k + 1) * MAX_RANK, space.strides[k]!);
+  const [sc, sa, sb] = space.strides as [number[], number[], number[]];
   dispatch1d(
     ctx,
     "where",
     { dtype: wgslType(a.dtype) },
-    words,
+    { n, rank: space.shape.length, shape: space.shape, sc, sa, sb },
     [cond.storage.buffer, a.storage.buffer, b.storage.buffer, out.buffer],
     n,
   );
@@ -147,17 +126,17 @@ export function affineAct(
     outShape,
     [a, x, b].map((v) => broadcastStrides(v.shape, outShape)),
   );
-  const words = new Uint32Array(4 + 4 * MAX_RANK);
-  words.set([n, space.shape.length, fusedActCode(act), floatBits(param)]);
-  packDims(words, 4, space.shape);
-  for (let k = 0; k < 3; k++) packDims(words, 4 + (k + 1) * MAX_RANK, space.strides[k]!);
+  const [sa, sx, sb] = space.strides as [number[], number[], number[]];
   dispatch1d(
     ctx,
     "affine_act",
     {},
-    words,
+    { n, rank: space.shape.length, op: fusedActCode(act), param, shape: space.shape, sa, sx, sb },
     [a.storage.buffer, x.storage.buffer, b.storage.buffer, out.buffer],
     n,
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { unary, unaryGrad, binary, where, affineAct };

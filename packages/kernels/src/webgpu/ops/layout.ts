@@ -75,7 +75,7 @@ export function gather(ctx: KernelContext, x: V, axis: number, indices: Int32Arr
     ctx,
     "gather",
     { dtype: wgslType(x.dtype) },
-    [n, inner, indices.length, axisLen],
+    { n, inner, nIdx: indices.length, axisLen },
     [x.storage.buffer, idx.buffer, out.buffer],
     n,
   );
@@ -116,7 +116,7 @@ export function scatterAdd(
     ctx,
     "scatter_add",
     { dtype: wgslType(dy.dtype) },
-    [n, prodRange(outShape, 0, axis), indices.length, axisLen],
+    { n, inner: prodRange(outShape, 0, axis), nIdx: indices.length, axisLen },
     [dy.storage.buffer, s.buffer, src.buffer, out.buffer],
     n,
   );
@@ -164,7 +164,10 @@ export function onehot(ctx: KernelContext, indices: Int32Array, nclasses: number
   const out = ctx.alloc(n);
   if (n === 0) return out;
   const idx = ctx.upload(indices, "i32");
-  dispatch1d(ctx, "onehot", { dtype: wgslType(dtype) }, [n, nclasses, 0, 0], [idx.buffer, out.buffer], n);
+  dispatch1d(ctx, "onehot", { dtype: wgslType(dtype) }, { n, nclasses }, [idx.buffer, out.buffer], n);
   ctx.dispose(idx);
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { expand, permute, gather, scatterAdd, concat, onehot };

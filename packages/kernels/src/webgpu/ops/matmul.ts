@@ -3,11 +3,11 @@ import type { MatmulOptions } from "../../backend.js";
 import type { UnaryOp } from "../../opNames.js";
 import { type Shape, sizeOf } from "../../shape.js";
 import type { Executor } from "../executor.js";
-import type { MatmulKernel, MatmulProblem } from "../matmulPlan.js";
+import type { MatmulKernel, MatmulProblem } from "../matmul/plan.js";
 import type { GpuStorage } from "../storage.js";
 import { type KernelContext, noF16, type V } from "./context.js";
 import { dispatch1d, fillInto } from "./dispatch.js";
-import { floatBits, fusedActCode } from "./words.js";
+import { fusedActCode } from "./words.js";
 
 /**
  * `op(a) · op(b)` into `outShape`, batched over trailing dimensions.
@@ -68,7 +68,7 @@ export function recordMatmul(
   exec.dispatch(
     kernel,
     { transA: String(p.transA), transB: String(p.transB), dtype },
-    new Uint32Array([p.M, p.N, p.K, batchA, batchB, 0, 0, 0]).buffer,
+    { M: p.M, N: p.N, K: p.K, batchA, batchB },
     [a, b, c],
     [Math.ceil(p.M / 32), Math.ceil(p.N / 32), batches],
   );
@@ -101,10 +101,13 @@ export function denseAct(
     ctx,
     "bias_act",
     {},
-    [n, outShape[0]!, fusedActCode(act), floatBits(param), b === null ? 0 : 1, 0, 0, 0],
+    { n, rows: outShape[0]!, op: fusedActCode(act), param, has_bias: b === null ? 0 : 1 },
     [(b?.storage ?? noBias!).buffer, y.buffer],
     n,
   );
   if (noBias) ctx.dispose(noBias);
   return y;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { matmul, denseAct };

@@ -4,25 +4,15 @@ import type { PoolOp } from "../../opNames.js";
 import { sizeOf } from "../../shape.js";
 import type { GpuStorage } from "../storage.js";
 import { type KernelContext, noF16, type V } from "./context.js";
+import type { ShaderUniforms } from "../generated/shaders.js";
 import { dispatch1d } from "./dispatch.js";
 
-function poolWords(op: PoolOp, g: Pool2dGeometry, n: number): number[] {
+function poolUniforms(op: PoolOp, g: Pool2dGeometry, n: number): ShaderUniforms["pool"] {
   const [W, H] = g.inShape;
   const [oW, oH] = g.outShape;
-  return [
-    n,
-    W,
-    H,
-    oW,
-    oH,
-    g.window[0],
-    g.window[1],
-    g.stride[0],
-    g.stride[1],
-    g.pad[0],
-    g.pad[2],
-    op === "max" ? 1 : 0,
-  ];
+  const [kW, kH] = g.window;
+  const [sw, sh] = g.stride;
+  return { n, W, H, oW, oH, kW, kH, sw, sh, padW: g.pad[0], padH: g.pad[2], isMax: op === "max" ? 1 : 0 };
 }
 
 /**
@@ -36,7 +26,7 @@ export function pool2d(ctx: KernelContext, op: PoolOp, x: V, g: Pool2dGeometry):
   const n = sizeOf(g.outShape);
   const out = ctx.alloc(n);
   if (n === 0) return out;
-  dispatch1d(ctx, "pool", { dtype: "f32" }, poolWords(op, g, n), [x.storage.buffer, out.buffer], n);
+  dispatch1d(ctx, "pool", { dtype: "f32" }, poolUniforms(op, g, n), [x.storage.buffer, out.buffer], n);
   return out;
 }
 
@@ -62,9 +52,12 @@ export function pool2dBackward(
     ctx,
     "pool_grad",
     { dtype: "f32" },
-    poolWords(op, g, n),
+    poolUniforms(op, g, n),
     [x.storage.buffer, y.storage.buffer, dy.storage.buffer, out.buffer],
     n,
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { pool2d, pool2dBackward };

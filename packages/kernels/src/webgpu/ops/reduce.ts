@@ -3,10 +3,10 @@ import type { ArgReduceOp, ReduceOp } from "../../opNames.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import { grid } from "../executor.js";
 import { accumulatorType, type GpuStorage, wgslType } from "../storage.js";
-import { coalesce, MAX_RANK, packDims, prodRange } from "../strides.js";
+import { coalesce, prodRange } from "../strides.js";
 import { type KernelContext, noF16, type V } from "./context.js";
 import { dispatch1d, WG, WG_VARIANT } from "./dispatch.js";
-import { reduceInit } from "./words.js";
+import { argReduceCode, reduceCode, reduceInit } from "./words.js";
 
 /**
  * `op` over `axes` of `x`, the reduced axes kept with length 1.
@@ -25,18 +25,23 @@ export function reduce(ctx: KernelContext, op: ReduceOp, x: V, axes: readonly nu
   if (nOut === 0) return out;
   const kept = coalesce(keptShape, [xs]);
   const red = coalesce(redShape, [xs]);
-  const words = new Uint32Array(8 + 4 * MAX_RANK);
-  words.set([nOut, nRed, ["sum", "prod", "max", "min"].indexOf(op), reduceInit(op, x.dtype)]);
-  words.set([kept.shape.length, red.shape.length], 4);
-  packDims(words, 8, kept.shape);
-  packDims(words, 8 + MAX_RANK, kept.strides[0]!);
-  packDims(words, 8 + 2 * MAX_RANK, red.shape);
-  packDims(words, 8 + 3 * MAX_RANK, red.strides[0]!);
+  const uniforms = {
+    nOut,
+    nRed,
+    op: reduceCode(op),
+    init: reduceInit(op, x.dtype),
+    keptRank: kept.shape.length,
+    redRank: red.shape.length,
+    keptShape: kept.shape,
+    keptStrides: kept.strides[0]!,
+    redShape: red.shape,
+    redStrides: red.strides[0]!,
+  };
   const variant = { dtype: wgslType(x.dtype), acc: accumulatorType(x.dtype), wg: WG_VARIANT };
   const buffers = [x.storage.buffer, out.buffer];
   // Few reduced elements per output: one invocation each beats a mostly idle workgroup each.
-  if (nRed <= 4 * WG && nOut >= WG) dispatch1d(ctx, "reduce_small", variant, words, buffers, nOut);
-  else ctx.exec.dispatch("reduce", variant, words.buffer, buffers, grid(nOut));
+  if (nRed <= 4 * WG && nOut >= WG) dispatch1d(ctx, "reduce_small", variant, uniforms, buffers, nOut);
+  else ctx.exec.dispatch("reduce", variant, uniforms, buffers, grid(nOut));
   return out;
 }
 
@@ -57,7 +62,7 @@ export function argReduce(ctx: KernelContext, op: ArgReduceOp, x: V, axis: numbe
   ctx.exec.dispatch(
     "arg_reduce",
     { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-    new Uint32Array([nLines, len, inner, op === "argmax" ? 0 : 1, init, 0, 0, 0]).buffer,
+    { nLines, len, inner, op: argReduceCode(op), init },
     [x.storage.buffer, out.buffer],
     grid(nLines),
   );
@@ -79,7 +84,7 @@ export function softmax(ctx: KernelContext, x: V, axis: number, log: boolean): G
   ctx.exec.dispatch(
     "softmax",
     { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-    new Uint32Array([nLines, len, prodRange(x.shape, 0, axis), log ? 1 : 0]).buffer,
+    { nLines, len, inner: prodRange(x.shape, 0, axis), log: log ? 1 : 0 },
     [x.storage.buffer, out.buffer],
     grid(nLines),
   );
@@ -101,9 +106,12 @@ export function softmaxGrad(ctx: KernelContext, y: V, dy: V, axis: number, log: 
   ctx.exec.dispatch(
     "softmax_grad",
     { dtype: wgslType(y.dtype), wg: WG_VARIANT },
-    new Uint32Array([nLines, len, prodRange(y.shape, 0, axis), log ? 1 : 0]).buffer,
+    { nLines, len, inner: prodRange(y.shape, 0, axis), log: log ? 1 : 0 },
     [y.storage.buffer, dy.storage.buffer, out.buffer],
     grid(nLines),
   );
   return out;
 }
+
+/** The backend methods this family provides (the backend binds each to its KernelContext). */
+export const ops = { reduce, argReduce, softmax, softmaxGrad };

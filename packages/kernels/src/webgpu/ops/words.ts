@@ -1,21 +1,76 @@
-// Host-side encodings of scalars into the 32-bit uniform words the kernels read.
+// Host-side encodings into the 32-bit uniform words the kernels read: op codes (positions in the op lists
+// of opNames.ts, the numbers of the generated WGSL constants) and scalars as bits.
 import type { DType } from "../../dtype.js";
-import type { ReduceOp, UnaryOp } from "../../opNames.js";
-import { UNARY_OPS } from "../../opNames.js";
+import {
+  ARG_REDUCE_OPS,
+  type ArgReduceOp,
+  ARITHMETIC_OPS,
+  type BinaryOp,
+  COMPARISON_OPS,
+  isComparison,
+  opCode,
+  REDUCE_OPS,
+  type ReduceOp,
+  UNARY_OPS,
+  type UnaryOp,
+} from "../../opNames.js";
 import { accumulatorType } from "../storage.js";
 
 const f32 = new Float32Array(1);
 const f32Bits = new Uint32Array(f32.buffer);
 const i32 = new Int32Array(f32.buffer);
 
+/** The code of "no activation" in the fused kernels (ACT_IDENTITY in opcodes.inc.wgsl). */
+export const ACT_IDENTITY = 0xffffffff;
+
 /**
- * The activation code of affine_act.wgsl / bias_act.wgsl: a UNARY_OPS index, or IDENTITY (all ones).
+ * A unary op's code (UNARY_* in WGSL).
+ *
+ * @example
+ * unaryCode("exp"); // 4
+ */
+export function unaryCode(op: UnaryOp): number {
+  return opCode(UNARY_OPS, op);
+}
+
+/**
+ * A binary op's code within its family (BINARY_* for arithmetic, COMPARE_* for comparisons).
+ *
+ * @example
+ * binaryCode("lt"); // 2
+ */
+export function binaryCode(op: BinaryOp): number {
+  return isComparison(op) ? opCode(COMPARISON_OPS, op) : opCode(ARITHMETIC_OPS, op);
+}
+
+/**
+ * A reduction's code (REDUCE_* in WGSL).
+ *
+ * @example
+ * reduceCode("max"); // 2
+ */
+export function reduceCode(op: ReduceOp): number {
+  return opCode(REDUCE_OPS, op);
+}
+
+/**
+ * An index reduction's code (ARG_REDUCE_* in WGSL).
+ *
+ * @example
+ * argReduceCode("argmin"); // 1
+ */
+export function argReduceCode(op: ArgReduceOp): number {
+  return opCode(ARG_REDUCE_OPS, op);
+}
+
+/**
+ * The activation code of affine_act.wgsl / bias_act.wgsl: a unary op's code, or ACT_IDENTITY.
  *
  * @example
  * fusedActCode("identity"); // 0xffffffff
  */
 export function fusedActCode(act: UnaryOp | "identity"): number {
-  return act === "identity" ? 0xffffffff : UNARY_OPS.indexOf(act);
+  return act === "identity" ? ACT_IDENTITY : unaryCode(act);
 }
 
 /**

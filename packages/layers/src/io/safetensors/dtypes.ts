@@ -12,7 +12,7 @@ export const TO_FILE_DTYPE: Readonly<Record<DType, string>> = {
 };
 
 /** Element sizes of every dtype the safetensors format defines (we load the ones we have). */
-export const FILE_DTYPE_BYTES: Readonly<Record<string, number>> = {
+const FILE_DTYPE_BYTES: Readonly<Record<string, number>> = {
   BOOL: 1,
   U8: 1,
   I8: 1,
@@ -29,6 +29,14 @@ export const FILE_DTYPE_BYTES: Readonly<Record<string, number>> = {
   I64: 8,
   U64: 8,
 };
+
+/**
+ * @internal The element size of a file dtype, or undefined for a name the format does not define. Own
+ * keys only: `"constructor"` or `"__proto__"` are unknown dtypes, not Object.prototype's members.
+ */
+export function fileDTypeBytes(name: string): number | undefined {
+  return Object.hasOwn(FILE_DTYPE_BYTES, name) ? FILE_DTYPE_BYTES[name] : undefined;
+}
 
 /** @internal Our dtype for a file dtype, or undefined when we have none. */
 export function fromFileDType(name: string): DType | undefined {

@@ -23,7 +23,13 @@ export function encodeSafetensors(
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let at = 0;
   for (const e of entries) {
-    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [at, at + e.bytes.length] };
+    // defineProperty, not assignment: a name like "__proto__" must become a key, not a prototype.
+    Object.defineProperty(header, e.name, {
+      value: { dtype: e.dtype, shape: e.shape, data_offsets: [at, at + e.bytes.length] },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     at += e.bytes.length;
   }
   let json = JSON.stringify(header);

@@ -1,7 +1,7 @@
 // A strict safetensors reader: everything is validated before anything is returned. Nothing in the file
 // is executed; the header is JSON and the data is raw little-endian bytes.
-import { SafetensorsError } from "../../errors";
-import { FILE_DTYPE_BYTES } from "./dtypes";
+import { SafetensorsError } from "../../errors.js";
+import { fileDTypeBytes } from "./dtypes.js";
 
 /** One tensor entry of a safetensors file. */
 export interface SafetensorsEntry {
@@ -19,7 +19,7 @@ export interface SafetensorsFile {
 }
 
 /** The largest header accepted (the reference implementation's limit). */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 function fail(code: string, message: string, cause?: unknown): never {
   throw new SafetensorsError(code, message, cause === undefined ? undefined : { cause });
@@ -79,7 +79,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     if (entry === null || typeof entry !== "object" || Array.isArray(entry))
       fail("ERR_SAFETENSORS_TENSOR", `entry "${name}" is not an object.`);
     const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== "string" || FILE_DTYPE_BYTES[dtype] === undefined) {
+    if (typeof dtype !== "string" || fileDTypeBytes(dtype) === undefined) {
       fail("ERR_SAFETENSORS_DTYPE", `entry "${name}" has unknown dtype ${JSON.stringify(dtype)}.`);
     }
     if (!Array.isArray(shape) || !shape.every(isCount)) {
@@ -101,7 +101,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     }
     const [begin, end] = offsets as [number, number];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    const expected = count * FILE_DTYPE_BYTES[dtype]!;
+    const expected = count * fileDTypeBytes(dtype as string)!;
     if (end - begin !== expected) {
       fail(
         "ERR_SAFETENSORS_TENSOR",

@@ -1,0 +1,55 @@
+// Inputs that used to give silently wrong results (NaN tensors, shapes of `undefined`, a bool holding 2,
+// `[null]` gradients) or a bare RangeError: each is now a named error, or Julia's answer.
+import { describe, expect, it } from "vitest";
+import { AllocationError, ArgumentError, GradientError, ShapeError } from "./errors.js";
+import { add, mul, sub } from "./ops/elementwise.js";
+import { tensor, zeros } from "./ops/creation.js";
+import { matmul } from "./ops/matmul.js";
+import { sum } from "./ops/reduce.js";
+import { gradient } from "./autodiff/gradient.js";
+
+describe("bad input to kernels", () => {
+  it("tensor refuses data that is not numbers or booleans", () => {
+    expect(() => tensor(["a", "b"] as never)).toThrow(ArgumentError);
+    expect(() => tensor(["a", "b"] as never)).toThrow(/data\[0\] is string "a"/);
+    expect(() => tensor(undefined as never)).toThrow(/got undefined/);
+    expect(() => tensor({} as never)).toThrow(/an object \(Object\)/);
+    expect(() => tensor(null as never)).toThrow(/got null/);
+    expect(() =>
+      tensor([
+        [1, 2],
+        [3, null],
+      ] as never),
+    ).toThrow(/data\[1\]\[1\] is null/);
+    expect(tensor([1, 2]).dataSync()).toEqual(new Float32Array([1, 2]));
+  });
+
+  it("matmul refuses scalars instead of returning shape [undefined, undefined]", () => {
+    expect(() => matmul(tensor(3), tensor(2))).toThrow(ShapeError);
+    expect(() => matmul(tensor(3), tensor([1, 2]))).toThrow(
+      /at least one dim.*use mul|multiply by a scalar with mul/,
+    );
+  });
+
+  it("nested gradient is a named error, not [null]", () => {
+    const x = tensor([1, 2]);
+    expect(() => gradient((a) => sum(gradient((b) => sum(mul(b, b)), a)[0] as never), x)).toThrow(
+      GradientError,
+    );
+    expect(() => gradient((a) => sum(gradient((b) => sum(mul(b, b)), a)[0] as never), x)).toThrow(/nested/);
+  });
+
+  it("arithmetic on booleans counts (Julia: true + true == 2)", () => {
+    const t = tensor([true, false], [2], { dtype: "bool" });
+    const s = add(t, t);
+    expect(s.dtype).toBe("i32");
+    expect([...s.dataSync()]).toEqual([2, 0]);
+    expect([...sub(t, t).dataSync()]).toEqual([0, 0]);
+  });
+
+  it("shapes too large to allocate are named errors with the size", () => {
+    expect(() => zeros([1e6, 1e6, 1e6])).toThrow(ShapeError);
+    expect(() => zeros([2 ** 40])).toThrow(AllocationError);
+    expect(() => zeros([2 ** 40])).toThrow(/1,099,511,627,776 f32 elements \(4096\.0 GiB\)/);
+  });
+});
