@@ -15,11 +15,8 @@ export const X_CAP: i32 = 16384;
 export const Y: usize = 131072;
 export const DY: usize = Y + 32768;
 
-/** Max of two f32: NaN when either is NaN (Julia's and Math.max's rule), as f32x4.max lane-wise. */
-@inline
-function max2(a: f32, b: f32): f32 {
-  return a !== a || b !== b ? NaN : a > b ? a : b;
-}
+// The small helpers below are inlined by Binaryen at -O3 (an @inline decorator would not parse in the
+// repository's linter).
 
 /** Y = maxpool(X) for `planes` planes of W×H (W, H ≥ 2). */
 export function maxpool2x2(planes: i32, W: i32, H: i32): void {
@@ -28,9 +25,9 @@ export function maxpool2x2(planes: i32, W: i32, H: i32): void {
   const rowBytes = (<usize>W) << 2;
   let out = Y;
   for (let p = 0; p < planes; p++) {
-    const plane = X + (<usize>(p * W * H) << 2);
+    const plane = X + ((<usize>(p * W * H)) << 2);
     for (let oh = 0; oh < oH; oh++) {
-      const r0 = plane + (<usize>(2 * oh)) * rowBytes;
+      const r0 = plane + <usize>(2 * oh) * rowBytes;
       const r1 = r0 + rowBytes;
       let ow = 0;
       // Four windows per step: eight values from each row, the row-wise max, then the max of each pair.
@@ -42,9 +39,13 @@ export function maxpool2x2(planes: i32, W: i32, H: i32): void {
         const odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
         v128.store(out, f32x4.max(even, odd));
       }
+      // wasm's f32.max, like f32x4.max: NaN when either is NaN (Julia's and Math.max's rule).
       for (; ow < oW; ow++, out += 4) {
         const at = (<usize>ow) << 3;
-        const m = max2(max2(load<f32>(r0 + at), load<f32>(r0 + at + 4)), max2(load<f32>(r1 + at), load<f32>(r1 + at + 4)));
+        const m = max<f32>(
+          max<f32>(load<f32>(r0 + at), load<f32>(r0 + at + 4)),
+          max<f32>(load<f32>(r1 + at), load<f32>(r1 + at + 4)),
+        );
         store<f32>(out, m);
       }
     }
@@ -52,19 +53,16 @@ export function maxpool2x2(planes: i32, W: i32, H: i32): void {
 }
 
 /** Lanes 1 and 3 take lanes 0 and 2 of `v`, lanes 0 and 2 become 0: "the left one of the pair". */
-@inline
 function leftOfPair(v: v128): v128 {
   return v128.shuffle<i32>(v, i32x4.splat(0), 4, 0, 4, 2);
 }
 
 /** Each lane ORed with its pair partner (lanes 0-1, 2-3). */
-@inline
 function eitherOfPair(v: v128): v128 {
   return v128.or(v, v128.shuffle<i32>(v, v, 1, 0, 3, 2));
 }
 
 /** One output's four lanes: mask of the first value equal to m, scan order r0[0], r0[1], r1[0], r1[1]. */
-@inline
 function backward4(r0: usize, r1: usize, m: v128, g: v128): void {
   const e0 = f32x4.eq(v128.load(r0), m);
   const e1 = f32x4.eq(v128.load(r1), m);
@@ -85,9 +83,9 @@ export function maxpool2x2Backward(planes: i32, W: i32, H: i32): void {
   const rowBytes = (<usize>W) << 2;
   let o: usize = 0;
   for (let p = 0; p < planes; p++) {
-    const plane = X + (<usize>(p * W * H) << 2);
+    const plane = X + ((<usize>(p * W * H)) << 2);
     for (let oh = 0; oh < oH; oh++) {
-      const r0 = plane + (<usize>(2 * oh)) * rowBytes;
+      const r0 = plane + <usize>(2 * oh) * rowBytes;
       const r1 = r0 + rowBytes;
       let ow = 0;
       for (; ow + 4 <= oW; ow += 4, o += 16) {
@@ -95,7 +93,12 @@ export function maxpool2x2Backward(planes: i32, W: i32, H: i32): void {
         const m = v128.load(Y + o);
         const g = v128.load(DY + o);
         backward4(r0 + at, r1 + at, v128.shuffle<f32>(m, m, 0, 0, 1, 1), v128.shuffle<f32>(g, g, 0, 0, 1, 1));
-        backward4(r0 + at + 16, r1 + at + 16, v128.shuffle<f32>(m, m, 2, 2, 3, 3), v128.shuffle<f32>(g, g, 2, 2, 3, 3));
+        backward4(
+          r0 + at + 16,
+          r1 + at + 16,
+          v128.shuffle<f32>(m, m, 2, 2, 3, 3),
+          v128.shuffle<f32>(g, g, 2, 2, 3, 3),
+        );
       }
       for (; ow < oW; ow++, o += 4) {
         const at = (<usize>ow) << 3;
@@ -117,6 +120,6 @@ export function maxpool2x2Backward(planes: i32, W: i32, H: i32): void {
       }
     }
     // An odd H: the last row lies in no window.
-    if (H & 1) memory.fill(plane + (<usize>(H - 1)) * rowBytes, 0, rowBytes);
+    if (H & 1) memory.fill(plane + <usize>(H - 1) * rowBytes, 0, rowBytes);
   }
 }
