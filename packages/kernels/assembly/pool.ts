@@ -104,10 +104,10 @@ export function maxpool2x2Backward(planes: i32, W: i32, H: i32): void {
         const at = (<usize>ow) << 3;
         const m = load<f32>(Y + o);
         const g = load<f32>(DY + o);
-        const e0 = load<f32>(r0 + at) == m;
-        const e1 = !e0 && load<f32>(r0 + at + 4) == m;
-        const e2 = !e0 && !e1 && load<f32>(r1 + at) == m;
-        const e3 = !e0 && !e1 && !e2 && load<f32>(r1 + at + 4) == m;
+        const e0 = load<f32>(r0 + at) === m;
+        const e1 = !e0 && load<f32>(r0 + at + 4) === m;
+        const e2 = !e0 && !e1 && load<f32>(r1 + at) === m;
+        const e3 = !e0 && !e1 && !e2 && load<f32>(r1 + at + 4) === m;
         store<f32>(r0 + at, e0 ? g : 0);
         store<f32>(r0 + at + 4, e1 ? g : 0);
         store<f32>(r1 + at, e2 ? g : 0);
