@@ -6,7 +6,15 @@
 // in about 3 s, and `npm run build` runs that first. A checkout that has not built it fails at import with
 // "Cannot find module './generated/wasmModules'": run that command (the repository's test and typecheck
 // runs build first for this reason).
-import { affineSimd, poolSimd, relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules.js";
+import {
+  affineSimd,
+  biasSimd,
+  poolSimd,
+  relaxed,
+  relaxedShared,
+  simd,
+  simdShared,
+} from "./generated/wasmModules.js";
 import { workerSource } from "./generated/workerSource.js";
 
 const builds = { relaxedShared, simdShared, relaxed, simd };
@@ -41,6 +49,11 @@ export function affineSimdBytes(): Uint8Array {
 /** The bytes of the 2x2 max-pooling SIMD kernel (assembly/pool.ts; under a kilobyte). */
 export function poolSimdBytes(): Uint8Array {
   return fromBase64(poolSimd);
+}
+
+/** The bytes of the per-channel bias + activation SIMD kernel (assembly/bias.ts; a few hundred bytes). */
+export function biasSimdBytes(): Uint8Array {
+  return fromBase64(biasSimd);
 }
 
 /** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */
