@@ -209,6 +209,65 @@ function im2colChunk(
   }
 }
 
+/**
+ * `col2imAddChunk` for the geometry of `im2colRows3` (a 3-wide kernel at stride 1, every tap reading whole
+ * output rows): the three taps of one kernel row add into the same dx row at offsets a step apart, so each
+ * dx element inside the row takes their three values in ONE read-modify-write (a third of the loads and
+ * stores to dx, and of the loop overhead, on rows of a dozen elements). The three values are summed in f64
+ * and rounded once, where the scatter rounds after each. Returns false, writing nothing, otherwise.
+ */
+function col2imRows3(
+  col: TypedArray,
+  n0: number,
+  count: number,
+  g: Conv2dGeometry,
+  d: Dims,
+  taps: Int32Array,
+  dx: TypedArray,
+): boolean {
+  if (d.kW !== 3 || g.stride[0] !== 1 || g.stride[1] !== 1 || g.dilation[0] !== 1) return false;
+  for (let q = 0; q < d.K; q++) if (taps[7 * q + 3] !== 0 || taps[7 * q + 4] !== d.oW) return false;
+  const R = d.P * count;
+  const R2 = 2 * R;
+  const { W, H, C, oW, P } = d;
+  for (let q0 = 0; q0 < d.K; q0 += 3) {
+    const c = taps[7 * q0]!;
+    const offH = taps[7 * q0 + 2]!;
+    const h0 = taps[7 * q0 + 5]!;
+    const h1 = taps[7 * q0 + 6]!;
+    const e0 = taps[7 * q0 + 1]!;
+    const e1 = taps[7 * q0 + 8]!;
+    const e2 = taps[7 * q0 + 15]!;
+    // Row positions v (relative to the row start) that all three taps reach: v - e in [0, oW) for each e.
+    const lo = Math.max(e0, e1, e2);
+    const hi = Math.max(lo, Math.min(e0, e1, e2) + oW);
+    // The edge loop visits [0, lo) and then [hi, W); with lo = 0 it starts at hi.
+    const start = lo === 0 ? hi : 0;
+    for (let b = 0; b < count; b++) {
+      const plane = W * H * (c + C * (n0 + b));
+      const base = R * q0 + P * b;
+      for (let oh = h0; oh < h1; oh++) {
+        const j = base + oh * oW;
+        const s = plane + W * (oh + offH);
+        // The row's ends, where fewer than three taps land: tap by tap.
+        for (let v = start; v < W; v = v + 1 === lo ? hi : v + 1) {
+          const i0 = v - e0;
+          const i1 = v - e1;
+          const i2 = v - e2;
+          if (i0 >= 0 && i0 < oW) dx[s + v]! += col[j + i0]!;
+          if (i1 >= 0 && i1 < oW) dx[s + v]! += col[j + R + i1]!;
+          if (i2 >= 0 && i2 < oW) dx[s + v]! += col[j + R2 + i2]!;
+        }
+        const a0 = j - e0 - s;
+        const a1 = j + R - e1 - s;
+        const a2 = j + R2 - e2 - s;
+        for (let u = s + lo, end = s + hi; u < end; u++) dx[u]! += col[a0 + u]! + col[a1 + u]! + col[a2 + u]!;
+      }
+    }
+  }
+  return true;
+}
+
 /** The transpose of `im2colChunk`: dx[input] += col[r + R*q] over every in-range position. */
 function col2imAddChunk(
   col: TypedArray,
@@ -222,6 +281,7 @@ function col2imAddChunk(
   const R = d.P * count;
   const { W, H, C, oW, P } = d;
   const taps = tapTable(g, d);
+  if (col2imRows3(col, n0, count, g, d, taps, dx)) return;
   for (let q = 0; q < d.K; q++) {
     const c = taps[7 * q]!;
     const offW = taps[7 * q + 1]!;
