@@ -31,6 +31,16 @@ const MIN_SPLIT_MULTIPLY_ADDS = 144 * 144 * 144;
  */
 const MIN_BLAS_MULTIPLY_ADDS = 16 * 16 * 16;
 
+/**
+ * Products smaller than this run on ONE of the system BLAS's threads, whatever `setCpuThreads` says.
+ * OpenBLAS splits almost every product over all its threads, and below this size the wake-up and
+ * hand-over cost more than the second core gives. Measured through `sgemm` (2-core EPYC, OpenBLAS
+ * 0.3.21, best of 30, 1 vs 2 threads): 128³ 0.047 vs 0.057 ms, 192³ 0.145 vs 0.157, 256³ 0.34 vs 0.36,
+ * 320³ 0.65 vs 0.37-0.41, 384³ 1.2-1.3 vs 0.65-0.76; a dense layer's 128x800x64 product 0.14 vs 0.18-0.26.
+ * So the split starts between 256³ and 320³, at 24 M multiply-adds.
+ */
+const MIN_BLAS_SPLIT_MULTIPLY_ADDS = 24 * 1024 * 1024;
+
 interface CpuKernelState {
   gemm: WasmGemm | undefined;
   pool: GemmThreadPool | undefined;
@@ -118,8 +128,9 @@ export function sgemm(
   }
   checkSgemmOperands(op);
   const blas = systemBlas();
-  if (blas && m * n * k >= MIN_BLAS_MULTIPLY_ADDS) {
-    blas.sgemm(op);
+  const work = m * n * k;
+  if (blas && work >= MIN_BLAS_MULTIPLY_ADDS) {
+    blas.sgemm(op, work >= MIN_BLAS_SPLIT_MULTIPLY_ADDS ? state.threads : 1);
     epilogue?.(c, 0, c, m * n);
     return;
   }
@@ -130,7 +141,7 @@ export function sgemm(
     return;
   }
   const pool = state.pool;
-  if (pool && state.threads > 1 && m * n * k >= MIN_SPLIT_MULTIPLY_ADDS && Math.max(m, n) >= 16) {
+  if (pool && state.threads > 1 && work >= MIN_SPLIT_MULTIPLY_ADDS && Math.max(m, n) >= 16) {
     pool.ensureWorkers(state.threads - 1);
     const threads = 1 + Math.min(pool.ready, state.threads - 1);
     gemm.run(op, pool, threads);
@@ -144,7 +155,7 @@ export function sgemm(
  *
  * `kind` is the system BLAS (`"openblas"`, `"cblas"`, `"accelerate"`) when one is loaded through the optional
  * peer `koffi` (not with `FLUX_CPU_BLAS=0`); else `"js"` until the WebAssembly kernel is loaded (it loads on
- * the first `sgemm` or `cpuKernelsReady`). With a system BLAS, `threads` is the library's own thread count. `threads` counts the calling thread plus the worker threads already running, capped by
+ * the first `sgemm` or `cpuKernelsReady`). With a system BLAS, `threads` is how many of the library's threads a large product uses (smaller products use one). `threads` counts the calling thread plus the worker threads already running, capped by
  * `setCpuThreads`; workers start with the first large product or with `cpuKernelsReady`.
  *
  * @example
@@ -153,7 +164,7 @@ export function sgemm(
  */
 export function cpuKernelInfo(): { kind: CpuKernelKind; threads: number } {
   const blas = systemBlas();
-  if (blas) return { kind: blas.kind, threads: blas.threads() ?? state.threads };
+  if (blas) return { kind: blas.kind, threads: state.threads };
   const gemm = state.gemm;
   if (!gemm) return { kind: "js", threads: 1 };
   const kind = gemm.build.startsWith("relaxed") ? "wasm-relaxed-simd" : "wasm-simd";
