@@ -47,7 +47,7 @@ describe("reluBiasGradInto (relu's gradient and the bias sum in one pass)", () =
       unaryGradInto("relu", y, y, dy, wantDx, 0);
       // The bias shape padded to the rank of y, as the op layer's unbroadcast sums it.
       const full = shape.map((_, d) => (biasShape as readonly number[])[d] ?? 1);
-      const axes = shape.map((s, d) => (full[d] === 1 && s !== 1 ? d : -1)).filter((d) => d >= 0);
+      const axes = shape.map((s, d) => (full[d] === 1 && (s as number) !== 1 ? d : -1)).filter((d) => d >= 0);
       const nb = full.reduce((a, b) => a * b, 1);
       const wantDb = new Float32Array(nb);
       if (axes.length === 0) wantDb.set(wantDx);
