@@ -4,7 +4,8 @@
 // second pass was as long as the first.
 import type { TypedArray } from "../dtype.js";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
-import { forEachLine } from "./lines.js";
+import { coalesce, forEachLine } from "./lines.js";
+import { reluBiasGradSimd } from "./wasm/biasSimd.js";
 
 /**
  * Writes dx (y's shape) and db (`biasShape`, which broadcasts to y's shape; summed in f64 and rounded once,
@@ -21,6 +22,17 @@ export function reluBiasGradInto(
 ): void {
   const acc = new Float64Array(sizeOf(biasShape));
   const sb = broadcastStrides(biasShape, shape);
+  // A conv layer's channel bias: runs of W*H elements sharing one bias value, in wasm SIMD.
+  const merged = coalesce(shape, [sb]);
+  const s = merged.strides[0]!;
+  const channel = merged.shape.length >= 2 && merged.shape.length <= 3 && s[0] === 0 && (s[2] ?? 0) === 0;
+  if (channel && s[1] === 1) {
+    const [len, C, M] = [merged.shape[0]!, merged.shape[1]!, merged.shape[2] ?? 1];
+    if (reluBiasGradSimd(y, dy, len, C, M, dx, acc)) {
+      for (let i = 0; i < db.length; i++) db[i] = acc[i]!;
+      return;
+    }
+  }
   const unit = new Array<number>(shape.length).fill(0);
   for (let d = 0, s = 1; d < shape.length; s *= shape[d]!, d++) unit[d] = s;
   // Lines along dim 0 after merging: where b is constant along the line (stride 0) one accumulator takes

@@ -11,8 +11,11 @@ const MIN_RUN = 8;
 
 interface Kernel {
   x: Float32Array;
+  g: Float32Array;
   bias: Float32Array;
+  sums: Float64Array;
   biasLines(runs: number, len: number, relu: number): void;
+  reluBiasGrad(runs: number, len: number): void;
 }
 
 // undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
@@ -27,12 +30,24 @@ function load(): Kernel | null {
     const cap = at("X_CAP");
     return {
       x: new Float32Array(buffer, at("X"), cap),
+      g: new Float32Array(buffer, at("G"), cap),
       bias: new Float32Array(buffer, at("B"), cap),
+      sums: new Float64Array(buffer, at("B"), cap / 2),
       biasLines: e.biasLines as Kernel["biasLines"],
+      reluBiasGrad: e.reluBiasGrad as Kernel["reluBiasGrad"],
     };
   } catch {
     return null; // no WebAssembly SIMD here
   }
+}
+
+/** The kernel, when the work is large, the runs are long enough to fit a block, and the arrays are f32. */
+function ready(n: number, len: number, ...arrays: unknown[]): Kernel | null {
+  if (n < BIAS_SIMD_MIN || len < MIN_RUN) return null;
+  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
+  if (kernel === undefined) kernel = load();
+  if (kernel === null || len > kernel.x.length) return null;
+  return kernel;
 }
 
 /**
@@ -67,6 +82,37 @@ export function biasRunsSimd(
     k.x.set(x.subarray(r0 * len, (r0 + count) * len));
     k.biasLines(count, len, relu);
     out.set(k.x.subarray(0, count * len), r0 * len);
+  }
+  return true;
+}
+
+/**
+ * @internal The backward pass of `relu.(x .+ b)` over the same layout: `dx = dy .* (y .> 0)` (bit for bit
+ * relu's gradient) and, for each c, the f64 sum of dx over i and m added to `acc[c]`. False (nothing
+ * written) where `biasRunsSimd` would decline.
+ */
+export function reluBiasGradSimd(
+  y: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  len: number,
+  C: number,
+  M: number,
+  dx: ArrayLike<number>,
+  acc: Float64Array,
+): boolean {
+  const k = ready(len * C * M, len, y, dy, dx);
+  if (k === null) return false;
+  const [ys, gs, ds] = [y as Float32Array, dy as Float32Array, dx as Float32Array];
+  const step = Math.floor(k.x.length / len);
+  const runs = C * M;
+  for (let r0 = 0; r0 < runs; r0 += step) {
+    const count = Math.min(step, runs - r0);
+    const [from, to] = [r0 * len, (r0 + count) * len];
+    k.x.set(ys.subarray(from, to));
+    k.g.set(gs.subarray(from, to));
+    k.reluBiasGrad(count, len);
+    ds.set(k.x.subarray(0, count * len), from);
+    for (let r = 0, c = r0 % C; r < count; r++, c = c + 1 === C ? 0 : c + 1) acc[c]! += k.sums[r]!;
   }
   return true;
 }
