@@ -1,16 +1,20 @@
-// The backward pass of a layer's `relu.(x .+ b)` in one pass: dx = dy .* (y .> 0) and b's cotangent, dx
-// summed over the dims b was broadcast along. Separately those were relu's gradient (a pass writing dx)
-// and a reduction (a second pass reading it back); over a LeNet's first conv layer ([26, 26, 16, 64]) the
-// second pass was as long as the first.
+// The backward pass of a layer's `relu.(x .+ b)`: dx = dy .* (y .> 0) and b's cotangent, dx summed over
+// the dims b was broadcast along. For a convolution's channel bias (runs of W*H elements sharing one bias
+// value) both come from one wasm SIMD pass; separately they were relu's gradient (a pass writing dx) and a
+// reduction (a second pass reading it back), and over a LeNet's first conv layer ([26, 26, 16, 64]) the
+// second pass was as long as the first. Other layouts (a dense layer's bias along dim 1) keep the two
+// passes: a scalar JS loop fusing them measured slower than the SIMD gradient plus the reduction.
 import type { TypedArray } from "../dtype.js";
-import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
-import { coalesce, forEachLine } from "./lines.js";
+import { broadcastStrides, type Shape } from "../shape.js";
+import { coalesce } from "./lines.js";
+import { reduceInto } from "./reduce.js";
+import { unaryGradInto } from "./unary.js";
 import { reluBiasGradSimd } from "./wasm/biasSimd.js";
 
 /**
  * Writes dx (y's shape) and db (`biasShape`, which broadcasts to y's shape; summed in f64 and rounded once,
- * as `reduce` does). dx = dy * step with step 0 or 1: NaN in dy stays NaN, a negative dy times 0 is -0,
- * exactly relu's `unaryGrad`.
+ * as `reduce` does). dx is exactly relu's `unaryGrad`: dy * (y > 0 ? 1 : 0), so NaN in dy stays NaN and a
+ * negative dy times 0 is -0.
  */
 export function reluBiasGradInto(
   y: TypedArray,
@@ -20,51 +24,22 @@ export function reluBiasGradInto(
   dx: TypedArray,
   db: TypedArray,
 ): void {
-  const acc = new Float64Array(sizeOf(biasShape));
   const sb = broadcastStrides(biasShape, shape);
-  // A conv layer's channel bias: runs of W*H elements sharing one bias value, in wasm SIMD.
+  // [len, C] or [len, C, M] with b constant along len, stepping by 1 along C, constant along M.
   const merged = coalesce(shape, [sb]);
   const s = merged.strides[0]!;
-  const channel = merged.shape.length >= 2 && merged.shape.length <= 3 && s[0] === 0 && (s[2] ?? 0) === 0;
-  if (channel && s[1] === 1) {
-    const [len, C, M] = [merged.shape[0]!, merged.shape[1]!, merged.shape[2] ?? 1];
-    if (reluBiasGradSimd(y, dy, len, C, M, dx, acc)) {
+  const m = merged.shape;
+  if (m.length >= 2 && m.length <= 3 && s[0] === 0 && s[1] === 1 && (s[2] ?? 0) === 0) {
+    const acc = new Float64Array(db.length);
+    if (reluBiasGradSimd(y, dy, m[0]!, m[1]!, m[2] ?? 1, dx, acc)) {
       for (let i = 0; i < db.length; i++) db[i] = acc[i]!;
       return;
     }
   }
-  const unit = new Array<number>(shape.length).fill(0);
-  for (let d = 0, s = 1; d < shape.length; s *= shape[d]!, d++) unit[d] = s;
-  // Lines along dim 0 after merging: where b is constant along the line (stride 0) one accumulator takes
-  // the whole line; where it steps along it (a bias over the first dim), each element adds to its own.
-  forEachLine(shape, [unit, sb], (off, start, n) => {
-    const ib = off[1]!;
-    const end = start + n;
-    if ((sb[0] ?? 0) === 0 || n === 1) {
-      let s0 = 0;
-      let s1 = 0;
-      let i = start;
-      for (; i + 1 < end; i += 2) {
-        const g0 = dy[i]! * +(y[i]! > 0);
-        const g1 = dy[i + 1]! * +(y[i + 1]! > 0);
-        dx[i] = g0;
-        dx[i + 1] = g1;
-        s0 += g0;
-        s1 += g1;
-      }
-      if (i < end) {
-        const g0 = dy[i]! * +(y[i]! > 0);
-        dx[i] = g0;
-        s0 += g0;
-      }
-      acc[ib]! += s0 + s1;
-      return;
-    }
-    for (let i = start, j = ib; i < end; i++, j++) {
-      const g = dy[i]! * +(y[i]! > 0);
-      dx[i] = g;
-      acc[j]! += g;
-    }
-  });
-  for (let i = 0; i < db.length; i++) db[i] = acc[i]!;
+  unaryGradInto("relu", y, y, dy, dx, 0);
+  // Sum over the dims where b has size 1 and y does not (b's shape padded with 1s to y's rank).
+  const axes: number[] = [];
+  for (let d = 0; d < shape.length; d++) if ((biasShape[d] ?? 1) === 1 && shape[d] !== 1) axes.push(d);
+  if (axes.length === 0) db.set(dx);
+  else reduceInto("sum", dx, shape, axes, db);
 }
