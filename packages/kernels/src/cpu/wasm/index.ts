@@ -37,7 +37,9 @@ const MIN_BLAS_MULTIPLY_ADDS = 16 * 16 * 16;
  * hand-over cost more than the second core gives. Measured through `sgemm` (2-core EPYC, OpenBLAS
  * 0.3.21, best of 30, 1 vs 2 threads): 128³ 0.047 vs 0.057 ms, 192³ 0.145 vs 0.157, 256³ 0.34 vs 0.36,
  * 320³ 0.65 vs 0.37-0.41, 384³ 1.2-1.3 vs 0.65-0.76; a dense layer's 128x800x64 product 0.14 vs 0.18-0.26.
- * So the split starts between 256³ and 320³, at 24 M multiply-adds.
+ * So the split starts between 256³ and 320³, at 24 M multiply-adds. (With the machine busy, load well
+ * above its two cores, the second thread lost at every size, 320³ and a LeNet conv layer's 35.7M products
+ * included: `setCpuThreads(1)` is the better choice on a shared machine.)
  */
 const MIN_BLAS_SPLIT_MULTIPLY_ADDS = 24 * 1024 * 1024;
 
