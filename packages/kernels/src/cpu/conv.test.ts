@@ -176,6 +176,45 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
     }
   });
 
+  it("f32 through sgemm, one product per image where the GEMM reads views in place: all passes", () => {
+    // 26x26 outputs: past the per-image threshold of the backward passes too; one chunk, then chunks of 2.
+    const g: Conv2dGeometry = {
+      stride: [1, 1],
+      pad: [0, 0, 0, 0],
+      dilation: [1, 1],
+      flipped: false,
+      inShape: [28, 28, 2, 5],
+      weightShape: [3, 3, 2, 3],
+      outShape: [26, 26, 3, 5],
+    };
+    const x = Float32Array.from(values(size(g.inShape), 5));
+    const w = Float32Array.from(values(size(g.weightShape), 6));
+    const dy = Float32Array.from(values(size(g.outShape), 7));
+    const [wantY, wantDx, wantDw] = [g.outShape, g.inShape, g.weightShape].map(
+      (s) => new Float64Array(size(s)),
+    ) as [Float64Array, Float64Array, Float64Array];
+    forEachTerm(g, (xi, wi, yi) => {
+      wantY[yi]! += x[xi]! * w[wi]!;
+      wantDx[xi]! += dy[yi]! * w[wi]!;
+      wantDw[wi]! += x[xi]! * dy[yi]!;
+    });
+    const near = (got: Float32Array, want: Float64Array, tol: number) => {
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(tol);
+    };
+    for (const budget of [undefined, 2 * 676 * 18]) {
+      const y = new Float32Array(wantY.length).fill(Number.NaN);
+      const dx = new Float32Array(wantDx.length).fill(7);
+      const dw = new Float32Array(wantDw.length).fill(7);
+      conv2dInto(x, w, g, y, "f32", budget);
+      conv2dBackwardInputInto(dy, w, g, dx, "f32", budget);
+      conv2dBackwardFilterInto(x, dy, g, dw, "f32", budget);
+      forgetConvInput(x);
+      near(y, wantY, 1e-4);
+      near(dx, wantDx, 1e-4);
+      near(dw, wantDw, 1e-3);
+    }
+  });
+
   it("f32 through sgemm: a LeNet-sized layer over a batch matches the definition", () => {
     const g: Conv2dGeometry = {
       stride: [1, 1],

@@ -27,6 +27,7 @@ import type { Conv2dGeometry } from "../backend.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { gemmFor } from "./gemm.js";
+import { sgemmReadsInPlace } from "./wasm/index.js";
 
 /**
  * @internal The most elements one chunk's im2col matrix may hold (16 MiB of f32): large enough for a
@@ -335,6 +336,28 @@ function interleave(y: TypedArray, n0: number, count: number, d: Dims, t: TypedA
   }
 }
 
+/**
+ * Output positions per image from which the backward passes also run one GEMM per image (see `perImage`):
+ * measured with OpenBLAS on a LeNet's layers, per-image products won at 676 positions (input gradient 0.35
+ * -> 0.16 ms, weight gradient 0.52 -> 0.17) and lost or tied at 121 (0.92-1.0 -> 1.16-1.41, 1.37 -> 1.34-1.39).
+ */
+const PER_IMAGE_BACKWARD_MIN_POSITIONS = 256;
+
+/**
+ * Whether to run one GEMM per image on views of the chunk's col matrix (lda = R) instead of one GEMM over
+ * the chunk: each image's product then reads and writes Flux's [P, Cout] block of y or dy in place, with no
+ * interleave or deinterleave pass. Only where the GEMM reads strided views in place (a system BLAS: the wasm
+ * kernel would copy the col matrix's whole span per image) and only for f32. With OpenBLAS the per-image
+ * products were also faster in themselves (their blocks stay in cache): a LeNet's forward passes took 0.33
+ * -> 0.16 ms (26x26 outputs) and 1.3 -> 0.85 ms (11x11x32 from 16 channels). Backward passes only from
+ * PER_IMAGE_BACKWARD_MIN_POSITIONS positions on.
+ */
+function perImage(d: Dims, dtype: DType, backward: boolean): boolean {
+  if (dtype !== "f32" || (backward && d.P < PER_IMAGE_BACKWARD_MIN_POSITIONS)) return false;
+  // Every per-image product (forward, both backward) has P * Cout * K multiply-adds.
+  return sgemmReadsInPlace(d.P, d.Cout, d.K);
+}
+
 /** A forward pass's col matrix kept for the weight gradient of the same input and geometry. */
 interface CachedCol {
   x: TypedArray;
@@ -439,16 +462,25 @@ export function conv2dInto(
   const gemm = gemmFor(dtype);
   if (d.N === 0 || d.P === 0) return;
   const whole = chunkSize(d, colBudget) >= d.N;
+  const byImage = perImage(d, dtype, false);
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
     // The whole batch in one chunk: build the col matrix in a buffer of its own and keep it for the
     // weight gradient (the pooled `col` stays unused).
     const c = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.K, false) : col;
     im2colChunk(x, n0, count, g, d, c);
-    // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
-    const target = count === 1 ? out.subarray(n0 * d.P * d.Cout, (n0 + 1) * d.P * d.Cout) : staging;
-    gemm(false, false, R, d.Cout, d.K, 1, c, R, w, d.K, 0, target, R);
-    if (count > 1) deinterleave(staging, n0, count, d, out);
+    const block = d.P * d.Cout;
+    if (byImage) {
+      for (let b = 0; b < count; b++) {
+        const y = out.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        gemm(false, false, d.P, d.Cout, d.K, 1, c.subarray(d.P * b), R, w, d.K, 0, y, d.P);
+      }
+    } else {
+      // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
+      const target = count === 1 ? out.subarray(n0 * block, (n0 + 1) * block) : staging;
+      gemm(false, false, R, d.Cout, d.K, 1, c, R, w, d.K, 0, target, R);
+      if (count > 1) deinterleave(staging, n0, count, d, out);
+    }
     if (whole) keepCol(x, geometryKey(g), c);
   });
 }
@@ -466,15 +498,25 @@ export function conv2dBackwardInputInto(
   const gemm = gemmFor(dtype);
   dx.fill(0);
   if (d.N === 0 || d.P === 0) return;
-  const whole = chunkSize(d, colBudget) >= d.N;
+  const byImage = perImage(d, dtype, true);
+  const whole = chunkSize(d, colBudget) >= d.N && !byImage;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
-    // The whole batch in one chunk: interleave into a buffer of its own and keep it for the weight gradient.
-    const t = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.Cout, false) : staging;
-    interleave(dy, n0, count, d, t);
-    gemm(false, true, R, d.K, d.Cout, 1, t, R, w, d.K, 0, col, R);
+    if (byImage) {
+      // dcol's rows of image b from dy's [P, Cout] block where it lies.
+      const block = d.P * d.Cout;
+      for (let b = 0; b < count; b++) {
+        const gb = dy.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        gemm(false, true, d.P, d.K, d.Cout, 1, gb, d.P, w, d.K, 0, col.subarray(d.P * b), R);
+      }
+    } else {
+      // The whole batch in one chunk: interleave into a buffer of its own and keep it for the weight gradient.
+      const t = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.Cout, false) : staging;
+      interleave(dy, n0, count, d, t);
+      gemm(false, true, R, d.K, d.Cout, 1, t, R, w, d.K, 0, col, R);
+      if (whole) keepInterleaved(dy, geometryKey(g), t);
+    }
     col2imAddChunk(col, n0, count, g, d, dx);
-    if (whole) keepInterleaved(dy, geometryKey(g), t);
   });
 }
 
@@ -497,10 +539,34 @@ export function conv2dBackwardFilterInto(
   const key = geometryKey(g);
   const cached = whole ? takeCol(x, key) : undefined;
   const dyT = whole ? takeInterleaved(dy, key) : undefined;
+  const byImage = perImage(d, dtype, true);
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
     const c = cached ?? col;
     if (cached === undefined) im2colChunk(x, n0, count, g, d, c);
+    if (byImage) {
+      // dw = Σ_b col_bᵀ dy_b, each image's dy read where it lies; the first product overwrites.
+      const block = d.P * d.Cout;
+      for (let b = 0; b < count; b++) {
+        const gb = dy.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        gemm(
+          true,
+          false,
+          d.K,
+          d.Cout,
+          d.P,
+          1,
+          c.subarray(d.P * b),
+          R,
+          gb,
+          d.P,
+          n0 + b === 0 ? 0 : 1,
+          dw,
+          d.K,
+        );
+      }
+      return;
+    }
     const t = dyT ?? staging;
     if (dyT === undefined) interleave(dy, n0, count, d, t);
     gemm(true, false, d.K, d.Cout, R, 1, c, R, t, R, n0 === 0 ? 0 : 1, dw, d.K);

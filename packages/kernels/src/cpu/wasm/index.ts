@@ -153,6 +153,15 @@ export function sgemm(
 }
 
 /**
+ * @internal Whether `sgemm` of this size reads its operands where they lie (the system BLAS does; the wasm
+ * kernel copies each operand's whole span, lda included, into its memory). Callers use it to decide whether
+ * many small products over strided views of one large matrix are cheap.
+ */
+export function sgemmReadsInPlace(m: number, n: number, k: number): boolean {
+  return m * n * k >= MIN_BLAS_MULTIPLY_ADDS && systemBlas() !== undefined;
+}
+
+/**
  * Which CPU kernel `sgemm` uses now, and how many threads a large product uses now.
  *
  * `kind` is the system BLAS (`"openblas"`, `"cblas"`, `"accelerate"`) when one is loaded through the optional
