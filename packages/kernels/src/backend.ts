@@ -50,6 +50,46 @@ export interface Pool2dGeometry {
   readonly outShape: readonly [number, number, number, number];
 }
 
+/**
+ * What a fused LSTM forward pass returns (see `Backend.lstmSequence`); everything but `y` and `cLast` is
+ * kept for the backward pass. Column-major, Flux's features x time x batch.
+ */
+export interface LstmSequenceOutput<S = unknown> {
+  /** `[n, T, B]`: h of every step. */
+  readonly y: S;
+  /** `[n, B]`: c of the last step. */
+  readonly cLast: S;
+  /** `[n, T, B]`: c of every step. */
+  readonly cells: S;
+  /** `[n, T, B]`: tanh(c) of every step. */
+  readonly tanhCells: S;
+  /** `[4n, T, B]`: the activated gates i, f, g, o of every step. */
+  readonly gates: S;
+}
+
+/** What a fused LSTM backward pass reads: the forward's inputs and saved values, as views. */
+export interface LstmSequenceSaved<S = unknown> {
+  readonly wh: TensorView<S>;
+  readonly h0: TensorView<S>;
+  readonly c0: TensorView<S>;
+  readonly y: TensorView<S>;
+  readonly cells: TensorView<S>;
+  readonly tanhCells: TensorView<S>;
+  readonly gates: TensorView<S>;
+}
+
+/** The cotangents a fused LSTM backward pass returns. */
+export interface LstmSequenceGrads<S = unknown> {
+  /** `[4n, T, B]`: of the input projection. */
+  readonly dxp: S;
+  /** `[4n, n]`: of the recurrent kernel, null when not asked for. */
+  readonly dwh: S | null;
+  /** `[n, B]`: of the initial hidden state. */
+  readonly dh0: S;
+  /** `[n, B]`: of the initial cell state. */
+  readonly dc0: S;
+}
+
 /** What a backend reports about its memory, beyond what the tensor layer counts itself. */
 export interface BackendMemoryInfo {
   /** Bytes held in a reuse pool (freed by tensors but kept by the backend). */
@@ -181,6 +221,30 @@ export interface Backend<S = unknown> {
   pool2d(op: PoolOp, x: TensorView<S>, g: Pool2dGeometry): S;
   /** The input gradient of pooling (max: to the first max of each window). */
   pool2dBackward(op: PoolOp, x: TensorView<S>, y: TensorView<S>, dy: TensorView<S>, g: Pool2dGeometry): S;
+
+  // ---- recurrent layers ----
+  /**
+   * Optional fused LSTM over a whole sequence (the time loop inside the backend, one GEMM and one pass over
+   * the gates per step): `xp` is the input projection `Wi * x .+ b` of every step `[4n, T, B]`, `wh` the
+   * stacked recurrent kernel `[4n, n]` (gates i, f, g, o), `h0` and `c0` the initial state `[n, B]`. Where
+   * absent, the op layer runs the same recurrence as matmul and element-wise ops.
+   */
+  lstmSequence?(
+    xp: TensorView<S>,
+    wh: TensorView<S>,
+    h0: TensorView<S>,
+    c0: TensorView<S>,
+  ): LstmSequenceOutput<S>;
+  /**
+   * The backward pass of `lstmSequence`, present exactly when it is: `dy` is the cotangent of `y`
+   * (`[n, T, B]`), `dcLast` that of `cLast` (null for zero); `wantWh` false skips `dwh`.
+   */
+  lstmSequenceBackward?(
+    saved: LstmSequenceSaved<S>,
+    dy: TensorView<S>,
+    dcLast: TensorView<S> | null,
+    wantWh: boolean,
+  ): LstmSequenceGrads<S>;
 
   // ---- optimisers ----
   /**

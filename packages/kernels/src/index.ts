@@ -30,6 +30,9 @@ export type {
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
+  LstmSequenceGrads,
+  LstmSequenceOutput,
+  LstmSequenceSaved,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,
@@ -123,6 +126,7 @@ export {
   hcat,
 } from "./ops/shape.js";
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
+export { type LstmSequenceResult, lstmSequence } from "./ops/lstm.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";
 export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";
 export { withinGradient } from "./autodiff/withinGradient.js";

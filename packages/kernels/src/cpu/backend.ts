@@ -4,6 +4,9 @@ import type {
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
+  LstmSequenceGrads,
+  LstmSequenceOutput,
+  LstmSequenceSaved,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,
@@ -21,6 +24,8 @@ import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
+import { gemmFor } from "./gemm.js";
+import { lstmBackwardInto, lstmForwardInto } from "./lstm.js";
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
@@ -234,6 +239,57 @@ export class CpuBackend implements Backend<TypedArray> {
     const out = alloc(x.dtype, sizeOf(g.inShape), false);
     pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
     return out;
+  }
+  // Every buffer below is written in full by the recurrence, so none is zero-filled first.
+  lstmSequence(xp: V, wh: V, h0: V, c0: V): LstmSequenceOutput<TypedArray> {
+    const [G, T, B] = xp.shape as [number, number, number];
+    const n = G / 4;
+    const dt = xp.dtype;
+    const out = {
+      y: alloc(dt, n * T * B, false),
+      cells: alloc(dt, n * T * B, false),
+      tanhCells: alloc(dt, n * T * B, false),
+      gates: alloc(dt, G * T * B, false),
+    };
+    lstmForwardInto(gemmFor(dt), { n, steps: T, batch: B }, xp.storage, wh.storage, h0.storage, c0.storage, out);
+    const cLast = alloc(dt, n * B, false);
+    for (let b = 0; b < B; b++) cLast.set(out.cells.subarray((T - 1 + T * b) * n, (T + T * b) * n), b * n);
+    return { ...out, cLast };
+  }
+  lstmSequenceBackward(
+    saved: LstmSequenceSaved<TypedArray>,
+    dy: V,
+    dcLast: V | null,
+    wantWh: boolean,
+  ): LstmSequenceGrads<TypedArray> {
+    const [n, T, B] = saved.y.shape as [number, number, number];
+    const dt = dy.dtype;
+    const grads = {
+      dxp: alloc(dt, 4 * n * T * B, false),
+      dwh: wantWh ? alloc(dt, 4 * n * n, false) : null,
+      dh0: alloc(dt, n * B, false),
+      dc0: alloc(dt, n * B, false),
+    };
+    const hprev = wantWh ? alloc(dt, n * T * B, false) : null;
+    const fwd = {
+      y: saved.y.storage,
+      cells: saved.cells.storage,
+      tanhCells: saved.tanhCells.storage,
+      gates: saved.gates.storage,
+    };
+    lstmBackwardInto(
+      gemmFor(dt),
+      { n, steps: T, batch: B },
+      saved.wh.storage,
+      saved.h0.storage,
+      saved.c0.storage,
+      fwd,
+      dy.storage,
+      dcLast?.storage ?? null,
+      { ...grads, hprev },
+    );
+    if (hprev !== null) pool.give(hprev);
+    return grads;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
     optimiserStepInto(

@@ -11,6 +11,7 @@ import {
   biasAct,
   dense,
   isTensor,
+  lstmSequence,
   matmul,
   mul,
   muladd,
@@ -60,6 +61,11 @@ export interface ScanStep<S> {
    * the returned function maps `(xp_t, state)` to `[output, state']`.
    */
   prepare(): (xp: Tensor, state: S) => CellOutput<S>;
+  /**
+   * The whole recurrence at once, where the cell has a fused one: `xp` is the projection of every step
+   * (`[G, len, batch]`); returns every step's output (`[out, len, batch]`) and the last state.
+   */
+  sequence?(xp: Tensor, state: S): CellOutput<S>;
   /** The zero state on the weights' device and dtype. */
   initialstates(): S;
 }
@@ -113,13 +119,18 @@ abstract class CellBase<S> extends AbstractLayer {
   }
 
   get [SCAN_STEP](): ScanStep<S> {
+    const sequence = this.sequence;
     return {
       inputSize: this.Wi.shape[1]!,
       project: (x) => this.project(x),
       prepare: () => this.stepper(),
       initialstates: () => this.initialstates(),
+      ...(sequence === undefined ? {} : { sequence: (xp: Tensor, state: S) => sequence.call(this, xp, state) }),
     };
   }
+
+  /** The fused recurrence over a whole sequence, for cells that have one (see `ScanStep.sequence`). */
+  protected sequence?(xp: Tensor, state: S): CellOutput<S>;
 
   protected project(x: Tensor): Tensor {
     const b = this.biasOf();
@@ -196,6 +207,13 @@ class LSTMCellLayer extends CellBase<LSTMState> {
   /** Flux's `initialstates`: `[h, c]`, zeros of `[out]` each. */
   initialstates(): LSTMState {
     return [zeroState(this.Wh, this.hiddenSize), zeroState(this.Wh, this.hiddenSize)];
+  }
+
+  // The sequence layer's path: kernels' lstmSequence, the whole time loop as one fused op with one
+  // backward pass (the per-step `stepper` below stays the single-step path of `forward`).
+  protected override sequence(xp: Tensor, [h, c]: LSTMState): CellOutput<LSTMState> {
+    const r = lstmSequence(xp, this.Wh, h, c);
+    return [r.y, [r.h, r.c]];
   }
 
   protected stepper(): (xp: Tensor, state: LSTMState) => CellOutput<LSTMState> {
