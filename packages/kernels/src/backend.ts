@@ -51,31 +51,19 @@ export interface Pool2dGeometry {
 }
 
 /**
- * What a fused LSTM forward pass returns (see `Backend.lstmSequence`); everything but `y` and `cLast` is
- * kept for the backward pass. Column-major, Flux's features x time x batch.
+ * What a fused LSTM forward pass returns (see `Backend.lstmSequence`). Column-major, Flux's features x time
+ * x batch.
  */
 export interface LstmSequenceOutput<S = unknown> {
   /** `[n, T, B]`: h of every step. */
   readonly y: S;
   /** `[n, B]`: c of the last step. */
   readonly cLast: S;
-  /** `[n, T, B]`: c of every step. */
-  readonly cells: S;
-  /** `[n, T, B]`: tanh(c) of every step. */
-  readonly tanhCells: S;
-  /** `[4n, T, B]`: the activated gates i, f, g, o of every step. */
-  readonly gates: S;
-}
-
-/** What a fused LSTM backward pass reads: the forward's inputs and saved values, as views. */
-export interface LstmSequenceSaved<S = unknown> {
-  readonly wh: TensorView<S>;
-  readonly h0: TensorView<S>;
-  readonly c0: TensorView<S>;
-  readonly y: TensorView<S>;
-  readonly cells: TensorView<S>;
-  readonly tanhCells: TensorView<S>;
-  readonly gates: TensorView<S>;
+  /**
+   * What the backward pass reads again, in the backend's own layout, with each one's element count (the
+   * op layer owns them as tensors so that they live exactly as long as the gradient tape needs them).
+   */
+  readonly saved: readonly { readonly storage: S; readonly size: number }[];
 }
 
 /** The cotangents a fused LSTM backward pass returns. */
@@ -236,11 +224,15 @@ export interface Backend<S = unknown> {
     c0: TensorView<S>,
   ): LstmSequenceOutput<S>;
   /**
-   * The backward pass of `lstmSequence`, present exactly when it is: `dy` is the cotangent of `y`
-   * (`[n, T, B]`), `dcLast` that of `cLast` (null for zero); `wantWh` false skips `dwh`.
+   * The backward pass of `lstmSequence`, present exactly when it is: the forward's inputs and `saved`
+   * storages, `dy` the cotangent of `y` (`[n, T, B]`), `dcLast` that of `cLast` (null for zero); `wantWh`
+   * false skips `dwh`.
    */
   lstmSequenceBackward?(
-    saved: LstmSequenceSaved<S>,
+    wh: TensorView<S>,
+    h0: TensorView<S>,
+    c0: TensorView<S>,
+    saved: readonly S[],
     dy: TensorView<S>,
     dcLast: TensorView<S> | null,
     wantWh: boolean,

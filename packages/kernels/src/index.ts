@@ -32,7 +32,6 @@ export type {
   Conv2dGeometry,
   LstmSequenceGrads,
   LstmSequenceOutput,
-  LstmSequenceSaved,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,

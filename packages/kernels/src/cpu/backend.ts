@@ -6,7 +6,6 @@ import type {
   Conv2dGeometry,
   LstmSequenceGrads,
   LstmSequenceOutput,
-  LstmSequenceSaved,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,
@@ -245,24 +244,29 @@ export class CpuBackend implements Backend<TypedArray> {
     const [G, T, B] = xp.shape as [number, number, number];
     const n = G / 4;
     const dt = xp.dtype;
-    const out = {
-      y: alloc(dt, n * T * B, false),
+    const saved = {
+      gates: alloc(dt, G * T * B, false),
       cells: alloc(dt, n * T * B, false),
       tanhCells: alloc(dt, n * T * B, false),
-      gates: alloc(dt, G * T * B, false),
+      hs: alloc(dt, n * (T + 1) * B, false),
     };
-    lstmForwardInto(gemmFor(dt), { n, steps: T, batch: B }, xp.storage, wh.storage, h0.storage, c0.storage, out);
+    const y = alloc(dt, n * T * B, false);
     const cLast = alloc(dt, n * B, false);
-    for (let b = 0; b < B; b++) cLast.set(out.cells.subarray((T - 1 + T * b) * n, (T + T * b) * n), b * n);
-    return { ...out, cLast };
+    const dims = { n, steps: T, batch: B };
+    lstmForwardInto(gemmFor(dt), dims, xp.storage, wh.storage, h0.storage, c0.storage, y, cLast, saved);
+    const list = [saved.gates, saved.cells, saved.tanhCells, saved.hs];
+    return { y, cLast, saved: list.map((storage) => ({ storage, size: storage.length })) };
   }
   lstmSequenceBackward(
-    saved: LstmSequenceSaved<TypedArray>,
+    wh: V,
+    _h0: V,
+    c0: V,
+    saved: readonly TypedArray[],
     dy: V,
     dcLast: V | null,
     wantWh: boolean,
   ): LstmSequenceGrads<TypedArray> {
-    const [n, T, B] = saved.y.shape as [number, number, number];
+    const [n, T, B] = dy.shape as [number, number, number];
     const dt = dy.dtype;
     const grads = {
       dxp: alloc(dt, 4 * n * T * B, false),
@@ -270,25 +274,19 @@ export class CpuBackend implements Backend<TypedArray> {
       dh0: alloc(dt, n * B, false),
       dc0: alloc(dt, n * B, false),
     };
-    const hprev = wantWh ? alloc(dt, n * T * B, false) : null;
-    const fwd = {
-      y: saved.y.storage,
-      cells: saved.cells.storage,
-      tanhCells: saved.tanhCells.storage,
-      gates: saved.gates.storage,
-    };
+    const dgates = alloc(dt, 4 * n * T * B, false);
+    const [gates, cells, tanhCells, hs] = saved as [TypedArray, TypedArray, TypedArray, TypedArray];
     lstmBackwardInto(
       gemmFor(dt),
       { n, steps: T, batch: B },
-      saved.wh.storage,
-      saved.h0.storage,
-      saved.c0.storage,
-      fwd,
+      wh.storage,
+      c0.storage,
+      { gates, cells, tanhCells, hs },
       dy.storage,
       dcLast?.storage ?? null,
-      { ...grads, hprev },
+      { ...grads, dgates },
     );
-    if (hprev !== null) pool.give(hprev);
+    pool.give(dgates);
     return grads;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {

@@ -5,12 +5,15 @@
 // gradient is one GEMM over all steps at the end (`dgates * hprevᵀ`, K = steps * batch) instead of one
 // small product and one accumulation per step.
 //
-// Layout (column-major, Flux's features x time x batch): `xp`, the gates and their cotangents are
-// [4n, T, B] and `y`, the cell states and tanh of them are [n, T, B], so the B columns of step t are every
-// T-th column from column t. The GEMMs read and write those columns in place through their leading
-// dimension (T times the column height): no slice, copy or stack per step.
+// Layout. The caller's arrays are column-major features x time x batch (`xp` [4n, T, B], `y` [n, T, B]), so
+// one step's B columns are T columns apart. Inside, everything is time-major ([rows, B, T]: one step's
+// columns are one contiguous block), so every per-step GEMM reads and writes contiguous matrices (the wasm
+// GEMM copies whole spans in and out, which strided columns would make T times larger), and the hidden
+// states of all steps, h0 first, are ONE buffer `hs` [n, B, T + 1] whose first T blocks are the dWh GEMM's
+// `hprev` as they stand. The columns are reordered once on the way in (xp) and once on the way out (y, dxp).
 import type { TypedArray } from "../dtype.js";
 import type { Gemm } from "./gemm.js";
+import { lstmGatesSimd } from "./wasm/lstmSimd.js";
 
 /** The sizes of one fused LSTM call: hidden size `n`, `steps` time steps, `batch` sequences. */
 export interface LstmDims {
@@ -19,16 +22,16 @@ export interface LstmDims {
   readonly batch: number;
 }
 
-/** What the forward pass writes: outputs and the values the backward pass reads again. */
-export interface LstmForwardBuffers {
-  /** [n, T, B]: h of every step (the layer's output). */
-  readonly y: TypedArray;
-  /** [n, T, B]: c of every step. */
-  readonly cells: TypedArray;
-  /** [n, T, B]: tanh(c) of every step (saved so the backward pass needs no transcendental). */
-  readonly tanhCells: TypedArray;
-  /** [4n, T, B]: the activated gates i, f, g, o of every step. */
+/** What the forward pass keeps for the backward pass (time-major, see above). */
+export interface LstmSaved {
+  /** [4n, B, T]: the activated gates i, f, g, o of every step. */
   readonly gates: TypedArray;
+  /** [n, B, T]: c of every step. */
+  readonly cells: TypedArray;
+  /** [n, B, T]: tanh(c) of every step (so the backward pass needs no transcendental). */
+  readonly tanhCells: TypedArray;
+  /** [n, B, T + 1]: h0, then h of every step. */
+  readonly hs: TypedArray;
 }
 
 // The logistic function and tanh through one Math.exp each (Math.tanh is slower in V8). For v below
@@ -36,9 +39,26 @@ export interface LstmForwardBuffers {
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const tanh = (v: number): number => (Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v)));
 
+// Column (t, b) of a [rows, T, B] array to column (b, t) of a [rows, B, T] one, for one step (or back).
+function stepIn(src: TypedArray, dst: TypedArray, rows: number, t: number, dims: LstmDims): void {
+  const { steps: T, batch: B } = dims;
+  for (let b = 0; b < B; b++) {
+    const from = (t + T * b) * rows;
+    dst.set(src.subarray(from, from + rows), (b + B * t) * rows);
+  }
+}
+function stepOut(src: TypedArray, srcOffset: number, dst: TypedArray, rows: number, t: number, dims: LstmDims): void {
+  const { steps: T, batch: B } = dims;
+  for (let b = 0; b < B; b++) {
+    const from = srcOffset + b * rows;
+    dst.set(src.subarray(from, from + rows), (t + T * b) * rows);
+  }
+}
+
 /**
  * The forward recurrence. `xp` is `Wi * x .+ b` for every step ([4n, T, B]), `wh` the stacked recurrent
  * kernel [4n, n], `h0` and `c0` the initial state [n, B]. Gate order i, f, g, o (Flux's and PyTorch's).
+ * Writes `y` ([n, T, B]), `cLast` ([n, B]) and `saved`.
  */
 export function lstmForwardInto(
   gemm: Gemm,
@@ -47,37 +67,60 @@ export function lstmForwardInto(
   wh: TypedArray,
   h0: TypedArray,
   c0: TypedArray,
-  out: LstmForwardBuffers,
+  y: TypedArray,
+  cLast: TypedArray,
+  saved: LstmSaved,
 ): void {
   const { n, steps: T, batch: B } = dims;
   const G = 4 * n;
-  const { y, cells, tanhCells, gates } = out;
-  gates.set(xp); // the pre-activations start as the input projection; each step's GEMM adds Wh * h
+  const { gates, cells, tanhCells, hs } = saved;
+  const nb = n * B;
+  hs.set(h0.subarray(0, nb));
   for (let t = 0; t < T; t++) {
-    if (t === 0) gemm(false, false, G, B, n, 1, wh, G, h0, n, 1, gates, T * G);
-    else gemm(false, false, G, B, n, 1, wh, G, y.subarray((t - 1) * n), T * n, 1, gates.subarray(t * G), T * G);
-    for (let b = 0; b < B; b++) {
-      const col = t + T * b;
-      const a = col * G;
-      const s = col * n;
-      // c of the previous step: the column before in the same sequence, or the initial state.
-      const prev = t === 0 ? c0 : cells;
-      const p = t === 0 ? b * n : s - n;
-      for (let j = 0; j < n; j++) {
-        const i = sigmoid(gates[a + j]!);
-        const f = sigmoid(gates[a + n + j]!);
-        const g = tanh(gates[a + 2 * n + j]!);
-        const o = sigmoid(gates[a + 3 * n + j]!);
-        // Rounded to the storage type before tanh, as the unfused `tanh(f .* c .+ i .* g)` sees it.
-        cells[s + j] = f * prev[p + j]! + i * g;
-        const tc = tanh(cells[s + j]!);
-        tanhCells[s + j] = tc;
-        y[s + j] = o * tc;
-        gates[a + j] = i;
-        gates[a + n + j] = f;
-        gates[a + 2 * n + j] = g;
-        gates[a + 3 * n + j] = o;
-      }
+    // The step's pre-activations: its input projection, plus Wh * h of the previous step.
+    stepIn(xp, gates, G, t, dims);
+    const g = gates.subarray(t * G * B, (t + 1) * G * B);
+    gemm(false, false, G, B, n, 1, wh, G, hs.subarray(t * nb, (t + 1) * nb), n, 1, g, G);
+    const cprev = t === 0 ? c0.subarray(0, nb) : cells.subarray((t - 1) * nb, t * nb);
+    const c = cells.subarray(t * nb, (t + 1) * nb);
+    const tc = tanhCells.subarray(t * nb, (t + 1) * nb);
+    const h = hs.subarray((t + 1) * nb, (t + 2) * nb);
+    if (!lstmGatesSimd(B, n, g, cprev, c, tc, h)) gatesJs(B, n, g, cprev, c, tc, h);
+    stepOut(hs, (t + 1) * nb, y, n, t, dims);
+  }
+  cLast.set(cells.subarray((T - 1) * nb, T * nb));
+}
+
+/**
+ * The gate pass of one step over `cols` contiguous columns in scalar JS (f64, or a runtime without wasm
+ * SIMD): activates `g` ([4n, cols]) in place and writes c, tanh(c) and h ([n, cols] each).
+ */
+export function gatesJs(
+  cols: number,
+  n: number,
+  g: TypedArray,
+  cprev: TypedArray,
+  c: TypedArray,
+  tc: TypedArray,
+  h: TypedArray,
+): void {
+  for (let b = 0; b < cols; b++) {
+    const a = b * 4 * n;
+    const s = b * n;
+    for (let j = 0; j < n; j++) {
+      const i = sigmoid(g[a + j]!);
+      const f = sigmoid(g[a + n + j]!);
+      const gg = tanh(g[a + 2 * n + j]!);
+      const o = sigmoid(g[a + 3 * n + j]!);
+      // Rounded to the storage type before tanh, as the unfused `tanh(f .* c .+ i .* g)` sees it.
+      c[s + j] = f * cprev[s + j]! + i * gg;
+      const t = tanh(c[s + j]!);
+      tc[s + j] = t;
+      h[s + j] = o * t;
+      g[a + j] = i;
+      g[a + n + j] = f;
+      g[a + 2 * n + j] = gg;
+      g[a + 3 * n + j] = o;
     }
   }
 }
@@ -92,40 +135,40 @@ export interface LstmGradBuffers {
   readonly dh0: TypedArray;
   /** [n, B]: d c0. */
   readonly dc0: TypedArray;
-  /** [n, T, B] scratch: the previous step's h for every step (read by the d Wh GEMM). */
-  readonly hprev: TypedArray | null;
+  /** [4n, B, T] scratch: the gates' cotangents, time-major. */
+  readonly dgates: TypedArray;
 }
 
 /**
- * The backward recurrence from the forward's buffers: `dy` is the cotangent of `y` ([n, T, B]) and `dcT`
- * that of the last cell state ([n, B], or null for zero).
+ * The backward recurrence from the forward's saved values: `dy` is the cotangent of `y` ([n, T, B]) and
+ * `dcT` that of the last cell state ([n, B], or null for zero).
  */
 export function lstmBackwardInto(
   gemm: Gemm,
   dims: LstmDims,
   wh: TypedArray,
-  h0: TypedArray,
   c0: TypedArray,
-  fwd: LstmForwardBuffers,
+  saved: LstmSaved,
   dy: TypedArray,
   dcT: TypedArray | null,
   out: LstmGradBuffers,
 ): void {
   const { n, steps: T, batch: B } = dims;
   const G = 4 * n;
-  const { cells, tanhCells, gates, y } = fwd;
-  const { dxp, dwh, dh0: dh, dc0: dc, hprev } = out;
+  const nb = n * B;
+  const { cells, tanhCells, gates, hs } = saved;
+  const { dxp, dwh, dh0: dh, dc0: dc, dgates } = out;
   // dh carries Whᵀ * dgates from step t+1 (zero after the last step); dc carries dc' .* f.
   dh.fill(0);
   if (dcT === null) dc.fill(0);
   else dc.set(dcT);
   for (let t = T - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
-      const col = t + T * b;
-      const a = col * G;
-      const s = col * n;
+      const a = (b + B * t) * G; // this step's column b, time-major
+      const s = (b + B * t) * n;
+      const p = t === 0 ? b * n : s - nb; // c of the step before
       const prev = t === 0 ? c0 : cells;
-      const p = t === 0 ? b * n : s - n;
+      const q = (t + T * b) * n; // dy's column (t, b)
       const r = b * n;
       for (let j = 0; j < n; j++) {
         const i = gates[a + j]!;
@@ -133,23 +176,20 @@ export function lstmBackwardInto(
         const g = gates[a + 2 * n + j]!;
         const o = gates[a + 3 * n + j]!;
         const tc = tanhCells[s + j]!;
-        const dhv = dy[s + j]! + dh[r + j]!;
+        const dhv = dy[q + j]! + dh[r + j]!;
         const dcv = dc[r + j]! + dhv * o * (1 - tc * tc);
-        dxp[a + j] = dcv * g * i * (1 - i);
-        dxp[a + n + j] = dcv * prev[p + j]! * f * (1 - f);
-        dxp[a + 2 * n + j] = dcv * i * (1 - g * g);
-        dxp[a + 3 * n + j] = dhv * tc * o * (1 - o);
+        dgates[a + j] = dcv * g * i * (1 - i);
+        dgates[a + n + j] = dcv * prev[p + j]! * f * (1 - f);
+        dgates[a + 2 * n + j] = dcv * i * (1 - g * g);
+        dgates[a + 3 * n + j] = dhv * tc * o * (1 - o);
         dc[r + j] = dcv * f;
       }
     }
+    const dg = dgates.subarray(t * G * B, (t + 1) * G * B);
     // dh of step t-1 (or of h0 after step 0): Whᵀ times this step's gate cotangents.
-    gemm(true, false, n, B, G, 1, wh, G, dxp.subarray(t * G), T * G, 0, dh, n);
+    gemm(true, false, n, B, G, 1, wh, G, dg, G, 0, dh, n);
+    stepOut(dgates, t * G * B, dxp, G, t, dims);
   }
-  if (dwh === null || hprev === null) return;
-  // hprev: y shifted one step later in each sequence, h0 in front.
-  for (let b = 0; b < B; b++) {
-    hprev.set(h0.subarray(b * n, (b + 1) * n), b * T * n);
-    hprev.set(y.subarray(b * T * n, (b * T + T - 1) * n), (b * T + 1) * n);
-  }
-  gemm(false, true, G, n, T * B, 1, dxp, G, hprev, n, 0, dwh, G);
+  // Every step's dgates against the h it multiplied (h0, then the steps but the last): one GEMM.
+  if (dwh !== null) gemm(false, true, G, n, T * B, 1, dgates, G, hs, n, 0, dwh, G);
 }

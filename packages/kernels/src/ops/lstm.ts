@@ -99,24 +99,17 @@ function fused(backend: Backend, xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor)
   const w = (s: unknown, shape: number[]) => wrap(backend, s, shape, xp.dtype);
   const y = w(out.y, [n, T, B]);
   const c = w(out.cLast, [n, B]);
-  const saved = [w(out.cells, [n, T, B]), w(out.tanhCells, [n, T, B]), w(out.gates, [G, T, B])];
-  const [cells, tanhCells, gates] = saved as [Tensor, Tensor, Tensor];
+  const saved = out.saved.map((s) => w(s.storage, [s.size]));
   // The last c's cotangent reaches the recurrence through this slot: c's own node (below, recorded after
   // y's, so its VJP runs first) copies it here and hands y a zero cotangent, so y's node runs even when only
-  // c is used.
-  // It is held as raw storage: a tensor made inside a VJP is freed when that VJP returns.
+  // c is used. It is held as raw storage: a tensor made inside a VJP is freed when that VJP returns.
   let dcLast: unknown = null;
   const recorded = record([xp, Wh, h0, c0], y, (g, needs) => {
     const grads = backend.lstmSequenceBackward!(
-      {
-        wh: Wh.view(op),
-        h0: h0b.view(op),
-        c0: c0b.view(op),
-        y: y.view(op),
-        cells: cells.view(op),
-        tanhCells: tanhCells.view(op),
-        gates: gates.view(op),
-      },
+      Wh.view(op),
+      h0b.view(op),
+      c0b.view(op),
+      saved.map((t) => t.view(op).storage),
       g.view(op),
       dcLast === null ? null : { storage: dcLast, shape: [n, B], dtype: xp.dtype },
       needs[1] === true,

@@ -1,0 +1,125 @@
+// The LSTM gate pass over f32 with 128-bit SIMD (src/cpu/wasm/lstmSimd.ts copies the columns in and out).
+// Scalar JS spends most of an LSTM step in Math.exp; here sigmoid is 1 / (1 + exp(-x)) with Cephes' expf
+// (a degree-6 polynomial after range reduction, about 1 ulp) and tanh is the rational approximation of
+// Eigen's fast tanh (about 2 ulp, exact sign and limits), four lanes at a time.
+//
+// Scratch layout for `cols` columns of hidden size n (each region column after column):
+//   gates [cols][4n]  in: i, f, g, o before activation; out: after it
+//   cprev [cols][n]   in: the previous cell state
+//   c     [cols][n]   out: the new cell state
+//   tc    [cols][n]   out: tanh(c)
+//   h     [cols][n]   out: o .* tanh(c)
+
+/** Byte offset of the scratch block: page 1 (page 0 is left to the compiler's statics, if any). */
+export const SCRATCH: usize = 65536;
+/** f32 elements in the scratch block (the module's memory above page 1). */
+export const CAPACITY: i32 = (64 * 65536) >> 2;
+
+// @ts-ignore: decorator
+@inline
+function expv(x: v128): v128 {
+  // Clamped so that 2^k stays a normal float: exp(88.7) is near f32's max, exp(-87.3) near its min normal.
+  const v = f32x4.max(f32x4.min(x, f32x4.splat(88.7)), f32x4.splat(-87.3));
+  const k = f32x4.nearest(f32x4.mul(v, f32x4.splat(1.44269504088896341)));
+  // r = v - k ln2 in two parts (Cody-Waite), exact enough for the polynomial's 1-ulp range.
+  const r = f32x4.sub(f32x4.sub(v, f32x4.mul(k, f32x4.splat(0.693359375))), f32x4.mul(k, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  // 2^k built from its exponent bits.
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoidv(x: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline
+function tanhv(x: v128): v128 {
+  // Beyond ±7.9988 tanh rounds to ±1 in f32; the odd rational keeps tanh(-x) = -tanh(x) and tiny x exact.
+  const c = f32x4.max(f32x4.min(x, f32x4.splat(7.99881172180175781)), f32x4.splat(-7.99881172180175781));
+  const x2 = f32x4.mul(c, c);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-3));
+  p = f32x4.mul(p, c);
+  let q = f32x4.splat(1.19825839466702e-6);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-4));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
+  return f32x4.div(p, q);
+}
+
+// One lane group (4 hidden units, or fewer at a column's end through `scalar`): the whole cell.
+// @ts-ignore: decorator
+@inline
+function cell(g: usize, n4: usize, cp: usize, cn: usize, tcp: usize, hp: usize, lanes: i32): void {
+  let zi: v128, zf: v128, zg: v128, zo: v128, cprev: v128;
+  if (lanes === 4) {
+    zi = v128.load(g);
+    zf = v128.load(g + n4);
+    zg = v128.load(g + 2 * n4);
+    zo = v128.load(g + 3 * n4);
+    cprev = v128.load(cp);
+  } else {
+    zi = f32x4.splat(load<f32>(g));
+    zf = f32x4.splat(load<f32>(g + n4));
+    zg = f32x4.splat(load<f32>(g + 2 * n4));
+    zo = f32x4.splat(load<f32>(g + 3 * n4));
+    cprev = f32x4.splat(load<f32>(cp));
+  }
+  const i = sigmoidv(zi);
+  const f = sigmoidv(zf);
+  const gg = tanhv(zg);
+  const o = sigmoidv(zo);
+  const c = f32x4.add(f32x4.mul(f, cprev), f32x4.mul(i, gg));
+  const tc = tanhv(c);
+  const h = f32x4.mul(o, tc);
+  if (lanes === 4) {
+    v128.store(g, i);
+    v128.store(g + n4, f);
+    v128.store(g + 2 * n4, gg);
+    v128.store(g + 3 * n4, o);
+    v128.store(cn, c);
+    v128.store(tcp, tc);
+    v128.store(hp, h);
+  } else {
+    store<f32>(g, f32x4.extract_lane(i, 0));
+    store<f32>(g + n4, f32x4.extract_lane(f, 0));
+    store<f32>(g + 2 * n4, f32x4.extract_lane(gg, 0));
+    store<f32>(g + 3 * n4, f32x4.extract_lane(o, 0));
+    store<f32>(cn, f32x4.extract_lane(c, 0));
+    store<f32>(tcp, f32x4.extract_lane(tc, 0));
+    store<f32>(hp, f32x4.extract_lane(h, 0));
+  }
+}
+
+/** The forward gate pass over `cols` columns of hidden size `n` (layout above). */
+export function forward(cols: i32, n: i32): void {
+  const n4 = (<usize>n) << 2;
+  const total = <usize>cols * n4;
+  const gates = SCRATCH;
+  const cprev = gates + 4 * total;
+  const cnew = cprev + total;
+  const tcs = cnew + total;
+  const hs = tcs + total;
+  for (let col: usize = 0; col < <usize>cols; col++) {
+    const g = gates + col * 4 * n4;
+    const o = col * n4;
+    let j: usize = 0;
+    for (; j + 16 <= n4; j += 16) cell(g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 4);
+    for (; j < n4; j += 4) cell(g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 1);
+  }
+}

@@ -1,0 +1,67 @@
+// The LSTM forward gate pass with wasm SIMD (assembly/lstm.ts). Scalar JS spends most of an LSTM step in
+// Math.exp (five per hidden unit); the SIMD kernel computes the activations four lanes at a time with
+// polynomial approximations accurate to an ulp or two of f32. The step's columns are copied into the
+// module's scratch block, transformed there, and copied out: memcpy-speed passes beside the arithmetic.
+import { lstmSimdBytes } from "./wasmBinaries.js";
+
+interface LstmKernel {
+  forward(cols: number, n: number): void;
+  scratch: Float32Array;
+}
+
+// undefined: not tried yet; null: this runtime cannot run it (no wasm, or no SIMD): the JS loop serves.
+let kernel: LstmKernel | null | undefined;
+
+function load(): LstmKernel | null {
+  try {
+    // Synchronous: the module is a few KiB, under every browser's main-thread compile limit.
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(lstmSimdBytes() as BufferSource), {});
+    const e = instance.exports as Record<string, unknown>;
+    const memory = e.memory as WebAssembly.Memory;
+    const offset = (e.SCRATCH as WebAssembly.Global).value as number;
+    const capacity = (e.CAPACITY as WebAssembly.Global).value as number;
+    return {
+      forward: e.forward as LstmKernel["forward"],
+      scratch: new Float32Array(memory.buffer, offset, capacity),
+    };
+  } catch {
+    return null; // no WebAssembly SIMD here (a validation or compile error)
+  }
+}
+
+/**
+ * @internal One step's gate pass over `cols` contiguous columns: activates `g` ([4n, cols]) in place and
+ * writes c, tanh(c) and h ([n, cols] each) from `cprev`. Returns false, writing nothing, where it cannot run
+ * (arrays not f32, no wasm SIMD, or one column larger than the scratch block); the JS loop runs then.
+ */
+export function lstmGatesSimd(
+  cols: number,
+  n: number,
+  g: ArrayLike<number>,
+  cprev: ArrayLike<number>,
+  c: ArrayLike<number>,
+  tc: ArrayLike<number>,
+  h: ArrayLike<number>,
+): boolean {
+  const f32 = [g, cprev, c, tc, h].every((a) => a instanceof Float32Array);
+  if (!f32) return false;
+  if (kernel === undefined) kernel = load();
+  if (kernel === null) return false;
+  const m = kernel.scratch;
+  // Each column takes 8n floats of scratch: 4n gates, then c_prev, c, tanh(c) and h.
+  const per = Math.floor(m.length / (8 * n));
+  if (per < 1) return false;
+  const [G, C, P, TC, H] = [g, c, cprev, tc, h] as Float32Array[];
+  for (let b0 = 0; b0 < cols; b0 += per) {
+    const k = Math.min(per, cols - b0);
+    const total = k * n;
+    m.set(G!.subarray(b0 * 4 * n, (b0 + k) * 4 * n), 0);
+    m.set(P!.subarray(b0 * n, (b0 + k) * n), 4 * total);
+    kernel.forward(k, n);
+    G!.set(m.subarray(0, 4 * total), b0 * 4 * n);
+    C!.set(m.subarray(5 * total, 6 * total), b0 * n);
+    TC!.set(m.subarray(6 * total, 7 * total), b0 * n);
+    H!.set(m.subarray(7 * total, 8 * total), b0 * n);
+  }
+  return true;
+}
