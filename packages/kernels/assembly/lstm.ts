@@ -4,7 +4,8 @@
 // Eigen's fast tanh (about 2 ulp, exact sign and limits), four lanes at a time.
 //
 // Scratch layout for `cols` columns of hidden size n (each region column after column):
-//   gates [cols][4n]  in: i, f, g, o before activation; out: after it
+//   bias  [4n]        in: the gates' bias (zeros for none)
+//   gates [cols][4n]  in: i, f, g, o before activation and bias; out: after them
 //   cprev [cols][n]   in: the previous cell state
 //   c     [cols][n]   out: the new cell state
 //   tc    [cols][n]   out: tanh(c)
@@ -65,19 +66,19 @@ function tanhv(x: v128): v128 {
 // One lane group (4 hidden units, or fewer at a column's end through `scalar`): the whole cell.
 // @ts-ignore: decorator
 @inline
-function cell(g: usize, n4: usize, cp: usize, cn: usize, tcp: usize, hp: usize, lanes: i32): void {
+function cell(bp: usize, g: usize, n4: usize, cp: usize, cn: usize, tcp: usize, hp: usize, lanes: i32): void {
   let zi: v128, zf: v128, zg: v128, zo: v128, cprev: v128;
   if (lanes === 4) {
-    zi = v128.load(g);
-    zf = v128.load(g + n4);
-    zg = v128.load(g + 2 * n4);
-    zo = v128.load(g + 3 * n4);
+    zi = f32x4.add(v128.load(g), v128.load(bp));
+    zf = f32x4.add(v128.load(g + n4), v128.load(bp + n4));
+    zg = f32x4.add(v128.load(g + 2 * n4), v128.load(bp + 2 * n4));
+    zo = f32x4.add(v128.load(g + 3 * n4), v128.load(bp + 3 * n4));
     cprev = v128.load(cp);
   } else {
-    zi = f32x4.splat(load<f32>(g));
-    zf = f32x4.splat(load<f32>(g + n4));
-    zg = f32x4.splat(load<f32>(g + 2 * n4));
-    zo = f32x4.splat(load<f32>(g + 3 * n4));
+    zi = f32x4.splat(load<f32>(g) + load<f32>(bp));
+    zf = f32x4.splat(load<f32>(g + n4) + load<f32>(bp + n4));
+    zg = f32x4.splat(load<f32>(g + 2 * n4) + load<f32>(bp + 2 * n4));
+    zo = f32x4.splat(load<f32>(g + 3 * n4) + load<f32>(bp + 3 * n4));
     cprev = f32x4.splat(load<f32>(cp));
   }
   const i = sigmoidv(zi);
@@ -110,7 +111,8 @@ function cell(g: usize, n4: usize, cp: usize, cn: usize, tcp: usize, hp: usize, 
 export function forward(cols: i32, n: i32): void {
   const n4 = (<usize>n) << 2;
   const total = <usize>cols * n4;
-  const gates = SCRATCH;
+  const bias = SCRATCH;
+  const gates = bias + 4 * n4;
   const cprev = gates + 4 * total;
   const cnew = cprev + total;
   const tcs = cnew + total;
@@ -119,7 +121,7 @@ export function forward(cols: i32, n: i32): void {
     const g = gates + col * 4 * n4;
     const o = col * n4;
     let j: usize = 0;
-    for (; j + 16 <= n4; j += 16) cell(g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 4);
-    for (; j < n4; j += 4) cell(g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 1);
+    for (; j + 16 <= n4; j += 16) cell(bias + j, g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 4);
+    for (; j < n4; j += 4) cell(bias + j, g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 1);
   }
 }

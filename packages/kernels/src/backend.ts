@@ -66,16 +66,44 @@ export interface LstmSequenceOutput<S = unknown> {
   readonly saved: readonly { readonly storage: S; readonly size: number }[];
 }
 
-/** The cotangents a fused LSTM backward pass returns. */
+/** The cotangents a fused LSTM backward pass returns (null where not asked for). */
 export interface LstmSequenceGrads<S = unknown> {
-  /** `[4n, T, B]`: of the input projection. */
-  readonly dxp: S;
-  /** `[4n, n]`: of the recurrent kernel, null when not asked for. */
+  /** `[in, T, B]`: of the input. */
+  readonly dx: S | null;
+  /** `[4n, in]`: of the input kernel. */
+  readonly dwi: S | null;
+  /** `[4n, n]`: of the recurrent kernel. */
   readonly dwh: S | null;
+  /** `[4n]`: of the bias. */
+  readonly db: S | null;
   /** `[n, B]`: of the initial hidden state. */
   readonly dh0: S;
   /** `[n, B]`: of the initial cell state. */
   readonly dc0: S;
+}
+
+/** The operands of a fused LSTM (see `Backend.lstmSequence`). */
+export interface LstmSequenceOperands<S = unknown> {
+  /** `[in, T, B]`: the input sequences (Flux's features x time x batch). */
+  readonly x: TensorView<S>;
+  /** `[4n, in]`: the input kernel, gates stacked i, f, g, o. */
+  readonly wi: TensorView<S>;
+  /** `[4n, n]`: the recurrent kernel, stacked the same way. */
+  readonly wh: TensorView<S>;
+  /** `[4n]`, or null for no bias. */
+  readonly b: TensorView<S> | null;
+  /** `[n, B]`: the initial hidden state. */
+  readonly h0: TensorView<S>;
+  /** `[n, B]`: the initial cell state. */
+  readonly c0: TensorView<S>;
+}
+
+/** Which cotangents a fused LSTM backward pass should compute (dh0 and dc0 always are). */
+export interface LstmSequenceWants {
+  readonly x: boolean;
+  readonly wi: boolean;
+  readonly wh: boolean;
+  readonly b: boolean;
 }
 
 /** What a backend reports about its memory, beyond what the tensor layer counts itself. */
@@ -212,30 +240,21 @@ export interface Backend<S = unknown> {
 
   // ---- recurrent layers ----
   /**
-   * Optional fused LSTM over a whole sequence (the time loop inside the backend, one GEMM and one pass over
-   * the gates per step): `xp` is the input projection `Wi * x .+ b` of every step `[4n, T, B]`, `wh` the
-   * stacked recurrent kernel `[4n, n]` (gates i, f, g, o), `h0` and `c0` the initial state `[n, B]`. Where
-   * absent, the op layer runs the same recurrence as matmul and element-wise ops.
+   * Optional fused LSTM layer over whole sequences, as cuDNN's: the input projection of every step and the
+   * time loop inside the backend (per step one GEMM and one pass over the gates). Where absent, the op
+   * layer runs the same recurrence as matmul and element-wise ops.
    */
-  lstmSequence?(
-    xp: TensorView<S>,
-    wh: TensorView<S>,
-    h0: TensorView<S>,
-    c0: TensorView<S>,
-  ): LstmSequenceOutput<S>;
+  lstmSequence?(ops: LstmSequenceOperands<S>): LstmSequenceOutput<S>;
   /**
-   * The backward pass of `lstmSequence`, present exactly when it is: the forward's inputs and `saved`
-   * storages, `dy` the cotangent of `y` (`[n, T, B]`), `dcLast` that of `cLast` (null for zero); `wantWh`
-   * false skips `dwh`.
+   * The backward pass of `lstmSequence`, present exactly when it is: the forward's operands and `saved`
+   * storages, `dy` the cotangent of `y` (`[n, T, B]`), `dcLast` that of `cLast` (null for zero).
    */
   lstmSequenceBackward?(
-    wh: TensorView<S>,
-    h0: TensorView<S>,
-    c0: TensorView<S>,
+    ops: LstmSequenceOperands<S>,
     saved: readonly S[],
     dy: TensorView<S>,
     dcLast: TensorView<S> | null,
-    wantWh: boolean,
+    wants: LstmSequenceWants,
   ): LstmSequenceGrads<S>;
 
   // ---- optimisers ----

@@ -5,7 +5,9 @@ import type {
   BackendMemoryInfo,
   Conv2dGeometry,
   LstmSequenceGrads,
+  LstmSequenceOperands,
   LstmSequenceOutput,
+  LstmSequenceWants,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,
@@ -24,7 +26,7 @@ import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
 import { gemmFor } from "./gemm.js";
-import { lstmBackwardInto, lstmForwardInto } from "./lstm.js";
+import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } from "./lstm.js";
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
@@ -49,6 +51,16 @@ function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
         "Use a smaller shape or batch, free tensors you no longer need (dispose, tidy), or raise the runtime's memory limit.",
     );
   }
+}
+
+// The sizes and arrays of a fused LSTM call (shapes checked by the op layer).
+function lstmDims(ops: LstmSequenceOperands<TypedArray>): LstmDims {
+  const [input, T, B] = ops.x.shape as [number, number, number];
+  return { input, n: ops.wh.shape[1]!, steps: T, batch: B };
+}
+function lstmArrays(ops: LstmSequenceOperands<TypedArray>): LstmOperands {
+  const { x, wi, wh, b, h0, c0 } = ops;
+  return { x: x.storage, wi: wi.storage, wh: wh.storage, b: b?.storage ?? null, h0: h0.storage, c0: c0.storage };
 }
 
 function formatGiB(bytes: number): string {
@@ -240,53 +252,50 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   // Every buffer below is written in full by the recurrence, so none is zero-filled first.
-  lstmSequence(xp: V, wh: V, h0: V, c0: V): LstmSequenceOutput<TypedArray> {
-    const [G, T, B] = xp.shape as [number, number, number];
-    const n = G / 4;
-    const dt = xp.dtype;
+  lstmSequence(ops: LstmSequenceOperands<TypedArray>): LstmSequenceOutput<TypedArray> {
+    const dims = lstmDims(ops);
+    const { input, n, steps: T, batch: B } = dims;
+    const dt = ops.x.dtype;
     const saved = {
-      gates: alloc(dt, G * T * B, false),
+      xt: alloc(dt, input * T * B, false),
+      gates: alloc(dt, 4 * n * T * B, false),
       cells: alloc(dt, n * T * B, false),
       tanhCells: alloc(dt, n * T * B, false),
       hs: alloc(dt, n * (T + 1) * B, false),
     };
     const y = alloc(dt, n * T * B, false);
     const cLast = alloc(dt, n * B, false);
-    const dims = { n, steps: T, batch: B };
-    lstmForwardInto(gemmFor(dt), dims, xp.storage, wh.storage, h0.storage, c0.storage, y, cLast, saved);
-    const list = [saved.gates, saved.cells, saved.tanhCells, saved.hs];
+    lstmForwardInto(gemmFor(dt), dims, lstmArrays(ops), y, cLast, saved);
+    const list = [saved.xt, saved.gates, saved.cells, saved.tanhCells, saved.hs];
     return { y, cLast, saved: list.map((storage) => ({ storage, size: storage.length })) };
   }
   lstmSequenceBackward(
-    wh: V,
-    _h0: V,
-    c0: V,
+    ops: LstmSequenceOperands<TypedArray>,
     saved: readonly TypedArray[],
     dy: V,
     dcLast: V | null,
-    wantWh: boolean,
+    wants: LstmSequenceWants,
   ): LstmSequenceGrads<TypedArray> {
-    const [n, T, B] = dy.shape as [number, number, number];
+    const dims = lstmDims(ops);
+    const { input, n, steps: T, batch: B } = dims;
     const dt = dy.dtype;
     const grads = {
-      dxp: alloc(dt, 4 * n * T * B, false),
-      dwh: wantWh ? alloc(dt, 4 * n * n, false) : null,
+      dx: wants.x ? alloc(dt, input * T * B, false) : null,
+      dwi: wants.wi ? alloc(dt, 4 * n * input, false) : null,
+      dwh: wants.wh ? alloc(dt, 4 * n * n, false) : null,
+      db: wants.b ? alloc(dt, 4 * n, false) : null,
       dh0: alloc(dt, n * B, false),
       dc0: alloc(dt, n * B, false),
     };
-    const dgates = alloc(dt, 4 * n * T * B, false);
-    const [gates, cells, tanhCells, hs] = saved as [TypedArray, TypedArray, TypedArray, TypedArray];
-    lstmBackwardInto(
-      gemmFor(dt),
-      { n, steps: T, batch: B },
-      wh.storage,
-      c0.storage,
-      { gates, cells, tanhCells, hs },
-      dy.storage,
-      dcLast?.storage ?? null,
-      { ...grads, dgates },
-    );
-    pool.give(dgates);
+    const scratch = {
+      dgates: alloc(dt, 4 * n * T * B, false),
+      wht: alloc(dt, 4 * n * n, false),
+      dxt: wants.x ? alloc(dt, input * T * B, false) : null,
+    };
+    const [xt, gates, cells, tanhCells, hs] = saved as [TypedArray, TypedArray, TypedArray, TypedArray, TypedArray];
+    const fwd = { xt, gates, cells, tanhCells, hs };
+    lstmBackwardInto(gemmFor(dt), dims, lstmArrays(ops), fwd, dy.storage, dcLast?.storage ?? null, grads, scratch);
+    for (const s of [scratch.dgates, scratch.wht, scratch.dxt]) if (s !== null) pool.give(s);
     return grads;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {

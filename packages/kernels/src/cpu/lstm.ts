@@ -1,22 +1,24 @@
-// The fused LSTM recurrence on the CPU: the whole time loop of a sequence in one call, forward and backward,
-// as cuDNN and PyTorch's fused RNN kernels do it. Per step the forward is ONE GEMM (`Wh * h`, accumulated
-// onto the step's precomputed input projection) and ONE pass over the gates (the four activations, c' and
-// h'); the backward is one pass over the gates and one GEMM (`Whᵀ * dgates`), and the recurrent weight's
-// gradient is one GEMM over all steps at the end (`dgates * hprevᵀ`, K = steps * batch) instead of one
-// small product and one accumulation per step.
+// The fused LSTM layer on the CPU: the input projection and the whole time loop of a sequence in one call,
+// forward and backward, as cuDNN and PyTorch's fused RNN kernels do it. The forward pass is one GEMM for
+// the input projection of every step (`Wi * x`), then per step ONE GEMM (`Wh * h`, accumulated onto that
+// step's projection) and ONE pass over the gates (bias, the four activations, c' and h'). The backward pass
+// is per step one pass over the gates and one GEMM (`Whᵀ * dgates`), then one GEMM each for the weights'
+// gradients over all steps at once (K = steps * batch) instead of one small product and one accumulation
+// per step, and the bias gradient summed in the gate pass.
 //
-// Layout. The caller's arrays are column-major features x time x batch (`xp` [4n, T, B], `y` [n, T, B]), so
+// Layout. The caller's arrays are column-major features x time x batch (`x` [in, T, B], `y` [n, T, B]), so
 // one step's B columns are T columns apart. Inside, everything is time-major ([rows, B, T]: one step's
-// columns are one contiguous block), so every per-step GEMM reads and writes contiguous matrices (the wasm
-// GEMM copies whole spans in and out, which strided columns would make T times larger), and the hidden
-// states of all steps, h0 first, are ONE buffer `hs` [n, B, T + 1] whose first T blocks are the dWh GEMM's
-// `hprev` as they stand. The columns are reordered once on the way in (xp) and once on the way out (y, dxp).
+// columns are one contiguous block): `x` is reordered once on the way in, and then every per-step GEMM
+// reads and writes contiguous matrices (the wasm GEMM copies whole spans in and out, which strided columns
+// would make T times larger); the hidden states of all steps, h0 first, are ONE buffer `hs` [n, B, T + 1]
+// whose first T blocks are the dWh GEMM's right operand as they stand. `y` and `dx` are reordered back.
 import type { TypedArray } from "../dtype.js";
 import type { Gemm } from "./gemm.js";
 import { lstmGatesSimd } from "./wasm/lstmSimd.js";
 
-/** The sizes of one fused LSTM call: hidden size `n`, `steps` time steps, `batch` sequences. */
+/** The sizes of one fused LSTM call: input width, hidden size `n`, `steps` time steps, `batch` sequences. */
 export interface LstmDims {
+  readonly input: number;
   readonly n: number;
   readonly steps: number;
   readonly batch: number;
@@ -24,6 +26,8 @@ export interface LstmDims {
 
 /** What the forward pass keeps for the backward pass (time-major, see above). */
 export interface LstmSaved {
+  /** [in, B, T]: the input, time-major. */
+  readonly xt: TypedArray;
   /** [4n, B, T]: the activated gates i, f, g, o of every step. */
   readonly gates: TypedArray;
   /** [n, B, T]: c of every step. */
@@ -34,70 +38,78 @@ export interface LstmSaved {
   readonly hs: TypedArray;
 }
 
+/** The forward pass's operands (the weights stacked i, f, g, o: Flux's and PyTorch's order). */
+export interface LstmOperands {
+  /** [in, T, B]. */
+  readonly x: TypedArray;
+  /** [4n, in]. */
+  readonly wi: TypedArray;
+  /** [4n, n]. */
+  readonly wh: TypedArray;
+  /** [4n], or null for none. */
+  readonly b: TypedArray | null;
+  /** [n, B]. */
+  readonly h0: TypedArray;
+  /** [n, B]. */
+  readonly c0: TypedArray;
+}
+
 // The logistic function and tanh through one Math.exp each (Math.tanh is slower in V8). For v below
 // about -354 (sigmoid) or above 354 (tanh), exp overflows to Infinity and the quotient gives the exact limit.
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const tanh = (v: number): number => (Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v)));
 
-// Column (t, b) of a [rows, T, B] array to column (b, t) of a [rows, B, T] one, for one step (or back).
-function stepIn(src: TypedArray, dst: TypedArray, rows: number, t: number, dims: LstmDims): void {
-  const { steps: T, batch: B } = dims;
+/** @internal Reorders the columns of [rows, T, B] to [rows, B, T] (`back`: the other way). */
+export function toTimeMajor(src: TypedArray, dst: TypedArray, rows: number, T: number, B: number, back = false): void {
   for (let b = 0; b < B; b++) {
-    const from = (t + T * b) * rows;
-    dst.set(src.subarray(from, from + rows), (b + B * t) * rows);
-  }
-}
-function stepOut(src: TypedArray, srcOffset: number, dst: TypedArray, rows: number, t: number, dims: LstmDims): void {
-  const { steps: T, batch: B } = dims;
-  for (let b = 0; b < B; b++) {
-    const from = srcOffset + b * rows;
-    dst.set(src.subarray(from, from + rows), (t + T * b) * rows);
+    for (let t = 0; t < T; t++) {
+      const bt = (t + T * b) * rows; // column (t, b) of [rows, T, B]
+      const tm = (b + B * t) * rows; // column (b, t) of [rows, B, T]
+      if (back) dst.set(src.subarray(tm, tm + rows), bt);
+      else dst.set(src.subarray(bt, bt + rows), tm);
+    }
   }
 }
 
-/**
- * The forward recurrence. `xp` is `Wi * x .+ b` for every step ([4n, T, B]), `wh` the stacked recurrent
- * kernel [4n, n], `h0` and `c0` the initial state [n, B]. Gate order i, f, g, o (Flux's and PyTorch's).
- * Writes `y` ([n, T, B]), `cLast` ([n, B]) and `saved`.
- */
+/** The forward pass: writes `y` ([n, T, B]), `cLast` ([n, B]) and `saved`. */
 export function lstmForwardInto(
   gemm: Gemm,
   dims: LstmDims,
-  xp: TypedArray,
-  wh: TypedArray,
-  h0: TypedArray,
-  c0: TypedArray,
+  ops: LstmOperands,
   y: TypedArray,
   cLast: TypedArray,
   saved: LstmSaved,
 ): void {
-  const { n, steps: T, batch: B } = dims;
+  const { input, n, steps: T, batch: B } = dims;
   const G = 4 * n;
-  const { gates, cells, tanhCells, hs } = saved;
   const nb = n * B;
-  hs.set(h0.subarray(0, nb));
+  const { xt, gates, cells, tanhCells, hs } = saved;
+  toTimeMajor(ops.x, xt, input, T, B);
+  // Every step's input projection in one GEMM: gates [4n, B*T] = Wi * xt.
+  gemm(false, false, G, B * T, input, 1, ops.wi, G, xt, input, 0, gates, G);
+  hs.set(ops.h0.subarray(0, nb));
   for (let t = 0; t < T; t++) {
-    // The step's pre-activations: its input projection, plus Wh * h of the previous step.
-    stepIn(xp, gates, G, t, dims);
     const g = gates.subarray(t * G * B, (t + 1) * G * B);
-    gemm(false, false, G, B, n, 1, wh, G, hs.subarray(t * nb, (t + 1) * nb), n, 1, g, G);
-    const cprev = t === 0 ? c0.subarray(0, nb) : cells.subarray((t - 1) * nb, t * nb);
+    gemm(false, false, G, B, n, 1, ops.wh, G, hs.subarray(t * nb, (t + 1) * nb), n, 1, g, G);
+    const cprev = t === 0 ? ops.c0.subarray(0, nb) : cells.subarray((t - 1) * nb, t * nb);
     const c = cells.subarray(t * nb, (t + 1) * nb);
     const tc = tanhCells.subarray(t * nb, (t + 1) * nb);
     const h = hs.subarray((t + 1) * nb, (t + 2) * nb);
-    if (!lstmGatesSimd(B, n, g, cprev, c, tc, h)) gatesJs(B, n, g, cprev, c, tc, h);
-    stepOut(hs, (t + 1) * nb, y, n, t, dims);
+    if (!lstmGatesSimd(B, n, ops.b, g, cprev, c, tc, h)) gatesJs(B, n, ops.b, g, cprev, c, tc, h);
   }
+  toTimeMajor(hs.subarray(nb), y, n, T, B, true);
   cLast.set(cells.subarray((T - 1) * nb, T * nb));
 }
 
 /**
- * The gate pass of one step over `cols` contiguous columns in scalar JS (f64, or a runtime without wasm
- * SIMD): activates `g` ([4n, cols]) in place and writes c, tanh(c) and h ([n, cols] each).
+ * @internal The gate pass of one step over `cols` contiguous columns in scalar JS (f64, or a runtime
+ * without wasm SIMD): adds the bias `b` ([4n] or null) to `g` ([4n, cols]), activates it in place and
+ * writes c, tanh(c) and h ([n, cols] each).
  */
 export function gatesJs(
   cols: number,
   n: number,
+  bias: TypedArray | null,
   g: TypedArray,
   cprev: TypedArray,
   c: TypedArray,
@@ -108,10 +120,14 @@ export function gatesJs(
     const a = b * 4 * n;
     const s = b * n;
     for (let j = 0; j < n; j++) {
-      const i = sigmoid(g[a + j]!);
-      const f = sigmoid(g[a + n + j]!);
-      const gg = tanh(g[a + 2 * n + j]!);
-      const o = sigmoid(g[a + 3 * n + j]!);
+      const zi = g[a + j]! + (bias === null ? 0 : bias[j]!);
+      const zf = g[a + n + j]! + (bias === null ? 0 : bias[n + j]!);
+      const zg = g[a + 2 * n + j]! + (bias === null ? 0 : bias[2 * n + j]!);
+      const zo = g[a + 3 * n + j]! + (bias === null ? 0 : bias[3 * n + j]!);
+      const i = sigmoid(zi);
+      const f = sigmoid(zf);
+      const gg = tanh(zg);
+      const o = sigmoid(zo);
       // Rounded to the storage type before tanh, as the unfused `tanh(f .* c .+ i .* g)` sees it.
       c[s + j] = f * cprev[s + j]! + i * gg;
       const t = tanh(c[s + j]!);
@@ -125,49 +141,63 @@ export function gatesJs(
   }
 }
 
-/** What the backward pass writes: the cotangents of the forward's inputs. */
+/** What the backward pass writes (null: not wanted). */
 export interface LstmGradBuffers {
-  /** [4n, T, B]: d xp (the pre-activation gates' cotangents). */
-  readonly dxp: TypedArray;
-  /** [4n, n]: d Wh, or null when not wanted. */
+  /** [in, T, B]. */
+  readonly dx: TypedArray | null;
+  /** [4n, in]. */
+  readonly dwi: TypedArray | null;
+  /** [4n, n]. */
   readonly dwh: TypedArray | null;
-  /** [n, B]: d h0. */
+  /** [4n]. */
+  readonly db: TypedArray | null;
+  /** [n, B]. */
   readonly dh0: TypedArray;
-  /** [n, B]: d c0. */
+  /** [n, B]. */
   readonly dc0: TypedArray;
-  /** [4n, B, T] scratch: the gates' cotangents, time-major. */
+}
+
+/** Scratch the backward pass needs. */
+export interface LstmScratch {
+  /** [4n, B, T]: the gates' cotangents, time-major. */
   readonly dgates: TypedArray;
+  /** [n, 4n]: Whᵀ, so that the per-step GEMM reads its left operand untransposed. */
+  readonly wht: TypedArray;
+  /** [in, B, T] when dx is wanted: dx time-major. */
+  readonly dxt: TypedArray | null;
 }
 
 /**
- * The backward recurrence from the forward's saved values: `dy` is the cotangent of `y` ([n, T, B]) and
- * `dcT` that of the last cell state ([n, B], or null for zero).
+ * The backward pass from the forward's saved values: `dy` is the cotangent of `y` ([n, T, B]) and `dcT`
+ * that of the last cell state ([n, B], or null for zero).
  */
 export function lstmBackwardInto(
   gemm: Gemm,
   dims: LstmDims,
-  wh: TypedArray,
-  c0: TypedArray,
+  ops: LstmOperands,
   saved: LstmSaved,
   dy: TypedArray,
   dcT: TypedArray | null,
   out: LstmGradBuffers,
+  scratch: LstmScratch,
 ): void {
-  const { n, steps: T, batch: B } = dims;
+  const { input, n, steps: T, batch: B } = dims;
   const G = 4 * n;
   const nb = n * B;
-  const { cells, tanhCells, gates, hs } = saved;
-  const { dxp, dwh, dh0: dh, dc0: dc, dgates } = out;
+  const { cells, tanhCells, gates, hs, xt } = saved;
+  const { dgates, wht, dxt } = scratch;
+  const { dh0: dh, dc0: dc } = out;
+  for (let r = 0; r < G; r++) for (let c = 0; c < n; c++) wht[c + n * r] = ops.wh[r + G * c]!;
   // dh carries Whᵀ * dgates from step t+1 (zero after the last step); dc carries dc' .* f.
   dh.fill(0);
   if (dcT === null) dc.fill(0);
-  else dc.set(dcT);
+  else dc.set(dcT.subarray(0, nb));
   for (let t = T - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
       const a = (b + B * t) * G; // this step's column b, time-major
       const s = (b + B * t) * n;
       const p = t === 0 ? b * n : s - nb; // c of the step before
-      const prev = t === 0 ? c0 : cells;
+      const prev = t === 0 ? ops.c0 : cells;
       const q = (t + T * b) * n; // dy's column (t, b)
       const r = b * n;
       for (let j = 0; j < n; j++) {
@@ -185,11 +215,26 @@ export function lstmBackwardInto(
         dc[r + j] = dcv * f;
       }
     }
-    const dg = dgates.subarray(t * G * B, (t + 1) * G * B);
     // dh of step t-1 (or of h0 after step 0): Whᵀ times this step's gate cotangents.
-    gemm(true, false, n, B, G, 1, wh, G, dg, G, 0, dh, n);
-    stepOut(dgates, t * G * B, dxp, G, t, dims);
+    gemm(false, false, n, B, G, 1, wht, n, dgates.subarray(t * G * B, (t + 1) * G * B), G, 0, dh, n);
   }
-  // Every step's dgates against the h it multiplied (h0, then the steps but the last): one GEMM.
-  if (dwh !== null) gemm(false, true, G, n, T * B, 1, dgates, G, hs, n, 0, dwh, G);
+  // The weights' gradients over every step at once: dgates against the h each step multiplied (h0, then
+  // every step but the last) and against the input.
+  if (out.dwh !== null) gemm(false, true, G, n, T * B, 1, dgates, G, hs, n, 0, out.dwh, G);
+  if (out.dwi !== null) gemm(false, true, G, input, T * B, 1, dgates, G, xt, input, 0, out.dwi, G);
+  if (out.db !== null) sumColumns(dgates, G, T * B, out.db);
+  if (out.dx !== null && dxt !== null) {
+    gemm(true, false, input, T * B, G, 1, ops.wi, G, dgates, G, 0, dxt, input);
+    toTimeMajor(dxt, out.dx, input, T, B, true);
+  }
+}
+
+// db: the row sums of dgates ([rows, cols]), accumulated in f64.
+function sumColumns(m: TypedArray, rows: number, cols: number, out: TypedArray): void {
+  const acc = new Float64Array(rows);
+  for (let c = 0; c < cols; c++) {
+    const o = c * rows;
+    for (let r = 0; r < rows; r++) acc[r] = acc[r]! + m[o + r]!;
+  }
+  out.set(acc);
 }

@@ -1,18 +1,18 @@
-// The LSTM recurrence over a whole sequence as one op, the way cuDNN and PyTorch run it: the caller projects
-// the inputs of every step at once (`Wi * x .+ b`, one GEMM), and this op runs the time loop. On a backend
-// with the fused primitive (the CPU) the loop is one GEMM and one pass over the gates per step, and the
-// whole sequence is ONE node on the gradient tape whose backward pass is the reverse loop plus one GEMM for
-// the recurrent weight's gradient. Elsewhere the same recurrence is composed of matmul and element-wise ops
-// (on WebGPU that only queues GPU work: nothing is read back inside the loop).
+// An LSTM layer over whole sequences as one op, the way cuDNN and PyTorch run it: the input projection of
+// every step at once, then the time loop. On a backend with the fused primitive (the CPU) that is one GEMM
+// for the projection, then one GEMM and one pass over the gates per step, and the whole layer is ONE node
+// on the gradient tape whose backward pass is the reverse loop plus one GEMM per weight gradient. Elsewhere
+// the same recurrence is composed of matmul and element-wise ops (on WebGPU that only queues GPU work:
+// nothing is read back inside the loop).
 import { record, retainForBackward } from "../autodiff/tape.js";
 import { withinGradient } from "../autodiff/withinGradient.js";
-import type { Backend } from "../backend.js";
+import type { Backend, LstmSequenceOperands } from "../backend.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { tidy } from "../memory.js";
 import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, describe, requireFloat, wrap } from "./core.js";
 import { mul } from "./elementwise.js";
-import { muladd } from "./fused.js";
+import { dense, muladd } from "./fused.js";
 import { matmul } from "./matmul.js";
 import { cat, reshape, selectdim } from "./shape.js";
 import { sigmoid, tanh } from "./unary.js";
@@ -29,45 +29,62 @@ export interface LstmSequenceResult {
 }
 
 /**
- * The LSTM recurrence over a sequence (Flux's `LSTMCell` scanned over time, gates i, f, g, o):
- * `gates = xp[:, t, :] .+ Wh * h`, `c' = σ(f) .* c .+ σ(i) .* tanh(g)`, `h' = σ(o) .* tanh(c')`.
+ * An LSTM over sequences (Flux's `LSTMCell` scanned over time, gates stacked i, f, g, o as in Flux and
+ * PyTorch): per step `z = Wi * x_t .+ Wh * h .+ b`, `c' = σ(z_f) .* c .+ σ(z_i) .* tanh(z_g)`,
+ * `h' = σ(z_o) .* tanh(c')`.
  *
- * `xp` is the input projection of every step, `Wi * x .+ b`, of shape `[4n, T, B]` (features x time x
- * batch); `Wh` is the stacked recurrent kernel `[4n, n]`; `h0` and `c0` the initial state, `[n]` (shared
- * by every sequence) or `[n, B]`. Returns every step's h (`[n, T, B]`) and the last h and c (`[n, B]`).
- * Gradients flow to all four inputs. `@flux/layers`' `LSTM` calls it.
+ * `x` is `[in, T, B]` (features x time x batch), `Wi` `[4n, in]`, `Wh` `[4n, n]`, `b` `[4n]` or null, and
+ * `h0`, `c0` the initial state, `[n]` (shared by every sequence) or `[n, B]`. Returns every step's h
+ * (`[n, T, B]`) and the last h and c (`[n, B]`). Gradients flow to every tensor argument. `@flux/layers`'
+ * `LSTM` calls it.
  *
  * @example
- * const xp = dense(reshape(x, [inn, T * B]), Wi, b);            // every step's input projection
- * const { y, h, c } = lstmSequence(reshape(xp, [4 * n, T, B]), Wh, zeros([n]), zeros([n]));
+ * const { y, h, c } = lstmSequence(x, Wi, Wh, b, zeros([n]), zeros([n]));
  */
-export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): LstmSequenceResult {
+export function lstmSequence(
+  x: Tensor,
+  Wi: Tensor,
+  Wh: Tensor,
+  b: Tensor | null,
+  h0: Tensor,
+  c0: Tensor,
+): LstmSequenceResult {
   const op = "lstmSequence";
-  for (const [name, t] of [
-    ["xp", xp],
+  const named = [
+    ["x", x],
+    ["Wi", Wi],
     ["Wh", Wh],
     ["h0", h0],
     ["c0", c0],
-  ] as const) {
+    ...(b === null ? [] : [["b", b]]),
+  ] as [string, Tensor][];
+  for (const [name, t] of named) {
     if (!isTensor(t)) throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
   }
-  const backend = backendOf(op, xp, Wh, h0, c0);
-  requireFloat(op, xp.dtype);
-  if (![Wh, h0, c0].every((t) => t.dtype === xp.dtype)) {
+  const backend = backendOf(op, ...named.map(([, t]) => t));
+  requireFloat(op, x.dtype);
+  if (!named.every(([, t]) => t.dtype === x.dtype)) {
     throw new DTypeError(
-      `${op}: xp, Wh, h0 and c0 must share one dtype, got ${xp.dtype}, ${Wh.dtype}, ${h0.dtype}, ${c0.dtype}; cast them first.`,
+      `${op}: the input, weights and state must share one dtype, got ${named.map(([k, t]) => `${k} ${t.dtype}`).join(", ")}; cast them first.`,
     );
   }
   const n = Wh.shape[1] ?? 0;
   if (Wh.rank !== 2 || n < 1 || Wh.shape[0] !== 4 * n) {
     throw new ShapeError(`${op}: Wh must be [4n, n] (the four gates stacked), got [${Wh.shape.join(", ")}].`);
   }
-  if (xp.rank !== 3 || xp.shape[0] !== 4 * n || xp.shape[1]! < 1 || xp.shape[2]! < 1) {
+  if (x.rank !== 3 || x.shape[1]! < 1 || x.shape[2]! < 1) {
     throw new ShapeError(
-      `${op}: xp must be [${4 * n}, steps, batch] with at least one step and one sequence, got [${xp.shape.join(", ")}].`,
+      `${op}: x must be [in, steps, batch] with at least one step and one sequence, got [${x.shape.join(", ")}].`,
     );
   }
-  const B = xp.shape[2]!;
+  const inn = x.shape[0]!;
+  if (Wi.rank !== 2 || Wi.shape[0] !== 4 * n || Wi.shape[1] !== inn) {
+    throw new ShapeError(`${op}: Wi must be [${4 * n}, ${inn}] for this Wh and x, got [${Wi.shape.join(", ")}].`);
+  }
+  if (b !== null && (b.rank !== 1 || b.shape[0] !== 4 * n)) {
+    throw new ShapeError(`${op}: b must be [${4 * n}] (or null), got [${b.shape.join(", ")}].`);
+  }
+  const B = x.shape[2]!;
   for (const [name, s] of [
     ["h0", h0],
     ["c0", c0],
@@ -77,8 +94,12 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): Ls
       throw new ShapeError(`${op}: ${name} must be [${n}] or [${n}, ${B}], got [${s.shape.join(", ")}].`);
     }
   }
-  if (backend.lstmSequence && backend.lstmSequenceBackward) return fused(backend, xp, Wh, h0, c0);
-  return composed(xp, Wh, h0, c0);
+  if (backend.lstmSequence && backend.lstmSequenceBackward) return fused(backend, x, Wi, Wh, b, h0, c0);
+  return tidy(() => {
+    const [, T] = x.shape as [number, number, number];
+    const xp = dense(reshape(x, [inn, T * B]), Wi, b);
+    return composed(reshape(xp, [4 * n, T, B]), Wh, h0, c0);
+  });
 }
 
 // `s` as [n, B] storage (a copy when it is one [n] state shared by every sequence), not recorded: the VJP
@@ -89,14 +110,30 @@ function batched(backend: Backend, s: Tensor, B: number): Tensor {
   return wrap(backend, backend.expand({ ...s.view("lstmSequence"), shape: [s.shape[0]!, 1] }, shape), shape, s.dtype);
 }
 
-function fused(backend: Backend, xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): LstmSequenceResult {
+function fused(
+  backend: Backend,
+  x: Tensor,
+  Wi: Tensor,
+  Wh: Tensor,
+  b: Tensor | null,
+  h0: Tensor,
+  c0: Tensor,
+): LstmSequenceResult {
   const op = "lstmSequence";
-  const [G, T, B] = xp.shape as [number, number, number];
-  const n = G / 4;
+  const [inn, T, B] = x.shape as [number, number, number];
+  const n = Wh.shape[1]!;
   const h0b = batched(backend, h0, B);
   const c0b = batched(backend, c0, B);
-  const out = backend.lstmSequence!(xp.view(op), Wh.view(op), h0b.view(op), c0b.view(op));
-  const w = (s: unknown, shape: number[]) => wrap(backend, s, shape, xp.dtype);
+  const operands = (): LstmSequenceOperands => ({
+    x: x.view(op),
+    wi: Wi.view(op),
+    wh: Wh.view(op),
+    b: b === null ? null : b.view(op),
+    h0: h0b.view(op),
+    c0: c0b.view(op),
+  });
+  const out = backend.lstmSequence!(operands());
+  const w = (s: unknown, shape: number[]) => wrap(backend, s, shape, x.dtype);
   const y = w(out.y, [n, T, B]);
   const c = w(out.cLast, [n, B]);
   const saved = out.saved.map((s) => w(s.storage, [s.size]));
@@ -104,31 +141,38 @@ function fused(backend: Backend, xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor)
   // y's, so its VJP runs first) copies it here and hands y a zero cotangent, so y's node runs even when only
   // c is used. It is held as raw storage: a tensor made inside a VJP is freed when that VJP returns.
   let dcLast: unknown = null;
-  const recorded = record([xp, Wh, h0, c0], y, (g, needs) => {
+  const inputs = b === null ? [x, Wi, Wh, h0, c0] : [x, Wi, Wh, h0, c0, b];
+  const recorded = record(inputs, y, (g, needs) => {
     const grads = backend.lstmSequenceBackward!(
-      Wh.view(op),
-      h0b.view(op),
-      c0b.view(op),
+      operands(),
       saved.map((t) => t.view(op).storage),
       g.view(op),
-      dcLast === null ? null : { storage: dcLast, shape: [n, B], dtype: xp.dtype },
-      needs[1] === true,
+      dcLast === null ? null : { storage: dcLast, shape: [n, B], dtype: x.dtype },
+      { x: needs[0] === true, wi: needs[1] === true, wh: needs[2] === true, b: needs[5] === true },
     );
     if (dcLast !== null) backend.dispose(dcLast);
     dcLast = null;
-    const dh0 = w(grads.dh0, [n, B]);
-    const dc0 = w(grads.dc0, [n, B]);
-    const dh0s = unbroadcast(dh0, h0.shape);
-    const dc0s = unbroadcast(dc0, c0.shape);
-    if (dh0s !== dh0) dh0.dispose();
-    if (dc0s !== dc0) dc0.dispose();
-    return [w(grads.dxp, [G, T, B]), grads.dwh === null ? null : w(grads.dwh, [G, n]), dh0s, dc0s];
+    const state = (s: unknown, like: Tensor) => {
+      const full = w(s, [n, B]);
+      const summed = unbroadcast(full, like.shape);
+      if (summed !== full) full.dispose();
+      return summed;
+    };
+    const opt = (s: unknown, shape: number[]) => (s === null ? null : w(s, shape));
+    return [
+      opt(grads.dx, [inn, T, B]),
+      opt(grads.dwi, [4 * n, inn]),
+      opt(grads.dwh, [4 * n, n]),
+      state(grads.dh0, h0),
+      state(grads.dc0, c0),
+      opt(grads.db, [4 * n]),
+    ];
   });
   if (recorded) {
     for (const t of [...saved, h0b, c0b]) retainForBackward(t);
     record([y], c, (g) => {
       dcLast = backend.cast(g.view(op), g.dtype); // a copy: the tape frees g next
-      return [wrap(backend, backend.fill(n * T * B, 0, xp.dtype), [n, T, B], xp.dtype)];
+      return [wrap(backend, backend.fill(n * T * B, 0, x.dtype), [n, T, B], x.dtype)];
     });
   } else {
     for (const t of saved) t.dispose();
@@ -145,9 +189,10 @@ function gate(g: Tensor, k: number, n: number): Tensor {
 }
 
 /**
- * @internal The same recurrence from matmul and element-wise ops, for backends without the fused primitive
- * (and the reference the fused one is tested against). `tidy` frees each step's temporaries (those the
- * gradient tape needs survive until its backward pass). Arguments as `lstmSequence`, unchecked.
+ * @internal The recurrence from matmul and element-wise ops, for backends without the fused primitive (and
+ * the reference the fused one is tested against): `xp` is the input projection `Wi * x .+ b` of every step
+ * (`[4n, T, B]`), the rest as `lstmSequence`, unchecked. `tidy` frees each step's temporaries (those the
+ * gradient tape needs survive until its backward pass).
  */
 export function composed(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): LstmSequenceResult {
   const [G, T, B] = xp.shape as [number, number, number];

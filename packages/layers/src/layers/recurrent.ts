@@ -75,9 +75,8 @@ export function scan(
     let state: unknown = state0 ?? initialStateOf(cell, who);
     let y: Tensor;
     if (split?.sequence !== undefined) {
-      // A fused recurrence: the input half of every step in one GEMM, then the whole loop in one op.
-      const xp2 = split.project(reshape(x, [inn, len * batch]));
-      const out = split.sequence(reshape(xp2, [xp2.shape[0]!, len, batch]), state);
+      // A fused layer op: the input projection of every step and the whole time loop in one op.
+      const out = split.sequence(reshape(x, [inn, len, batch]), state);
       y = out[0];
       state = out[1];
     } else {

@@ -62,10 +62,10 @@ export interface ScanStep<S> {
    */
   prepare(): (xp: Tensor, state: S) => CellOutput<S>;
   /**
-   * The whole recurrence at once, where the cell has a fused one: `xp` is the projection of every step
-   * (`[G, len, batch]`); returns every step's output (`[out, len, batch]`) and the last state.
+   * The whole sequence at once, where the cell has a fused op for it (input projection included): `x` is
+   * `[in, len, batch]`; returns every step's output (`[out, len, batch]`) and the last state.
    */
-  sequence?(xp: Tensor, state: S): CellOutput<S>;
+  sequence?(x: Tensor, state: S): CellOutput<S>;
   /** The zero state on the weights' device and dtype. */
   initialstates(): S;
 }
@@ -125,12 +125,12 @@ abstract class CellBase<S> extends AbstractLayer {
       project: (x) => this.project(x),
       prepare: () => this.stepper(),
       initialstates: () => this.initialstates(),
-      ...(sequence === undefined ? {} : { sequence: (xp: Tensor, state: S) => sequence.call(this, xp, state) }),
+      ...(sequence === undefined ? {} : { sequence: (x: Tensor, state: S) => sequence.call(this, x, state) }),
     };
   }
 
   /** The fused recurrence over a whole sequence, for cells that have one (see `ScanStep.sequence`). */
-  protected sequence?(xp: Tensor, state: S): CellOutput<S>;
+  protected sequence?(x: Tensor, state: S): CellOutput<S>;
 
   protected project(x: Tensor): Tensor {
     const b = this.biasOf();
@@ -209,10 +209,10 @@ class LSTMCellLayer extends CellBase<LSTMState> {
     return [zeroState(this.Wh, this.hiddenSize), zeroState(this.Wh, this.hiddenSize)];
   }
 
-  // The sequence layer's path: kernels' lstmSequence, the whole time loop as one fused op with one
-  // backward pass (the per-step `stepper` below stays the single-step path of `forward`).
-  protected override sequence(xp: Tensor, [h, c]: LSTMState): CellOutput<LSTMState> {
-    const r = lstmSequence(xp, this.Wh, h, c);
+  // The sequence layer's path: kernels' lstmSequence, the input projection and the whole time loop as one
+  // fused op with one backward pass (the per-step `stepper` below stays the single-step path of `forward`).
+  protected override sequence(x: Tensor, [h, c]: LSTMState): CellOutput<LSTMState> {
+    const r = lstmSequence(x, this.Wi, this.Wh, this.bias === false ? null : this.bias, h, c);
     return [r.y, [r.h, r.c]];
   }
 

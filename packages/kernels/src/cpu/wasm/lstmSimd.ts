@@ -30,13 +30,15 @@ function load(): LstmKernel | null {
 }
 
 /**
- * @internal One step's gate pass over `cols` contiguous columns: activates `g` ([4n, cols]) in place and
- * writes c, tanh(c) and h ([n, cols] each) from `cprev`. Returns false, writing nothing, where it cannot run
- * (arrays not f32, no wasm SIMD, or one column larger than the scratch block); the JS loop runs then.
+ * @internal One step's gate pass over `cols` contiguous columns: adds the bias ([4n] or null) to `g`
+ * ([4n, cols]), activates it in place and writes c, tanh(c) and h ([n, cols] each) from `cprev`. Returns
+ * false, writing nothing, where it cannot run (arrays not f32, no wasm SIMD, or one column larger than the
+ * scratch block); the JS loop runs then.
  */
 export function lstmGatesSimd(
   cols: number,
   n: number,
+  bias: ArrayLike<number> | null,
   g: ArrayLike<number>,
   cprev: ArrayLike<number>,
   c: ArrayLike<number>,
@@ -44,24 +46,28 @@ export function lstmGatesSimd(
   h: ArrayLike<number>,
 ): boolean {
   const f32 = [g, cprev, c, tc, h].every((a) => a instanceof Float32Array);
+  if (bias !== null && !(bias instanceof Float32Array)) return false;
   if (!f32) return false;
   if (kernel === undefined) kernel = load();
   if (kernel === null) return false;
   const m = kernel.scratch;
-  // Each column takes 8n floats of scratch: 4n gates, then c_prev, c, tanh(c) and h.
-  const per = Math.floor(m.length / (8 * n));
+  // The bias takes 4n floats of scratch, then each column 8n: 4n gates, then c_prev, c, tanh(c) and h.
+  const per = Math.floor((m.length - 4 * n) / (8 * n));
   if (per < 1) return false;
+  if (bias === null) m.fill(0, 0, 4 * n);
+  else m.set(bias as Float32Array, 0);
+  const s = m.subarray(4 * n);
   const [G, C, P, TC, H] = [g, c, cprev, tc, h] as Float32Array[];
   for (let b0 = 0; b0 < cols; b0 += per) {
     const k = Math.min(per, cols - b0);
     const total = k * n;
-    m.set(G!.subarray(b0 * 4 * n, (b0 + k) * 4 * n), 0);
-    m.set(P!.subarray(b0 * n, (b0 + k) * n), 4 * total);
+    s.set(G!.subarray(b0 * 4 * n, (b0 + k) * 4 * n), 0);
+    s.set(P!.subarray(b0 * n, (b0 + k) * n), 4 * total);
     kernel.forward(k, n);
-    G!.set(m.subarray(0, 4 * total), b0 * 4 * n);
-    C!.set(m.subarray(5 * total, 6 * total), b0 * n);
-    TC!.set(m.subarray(6 * total, 7 * total), b0 * n);
-    H!.set(m.subarray(7 * total, 8 * total), b0 * n);
+    G!.set(s.subarray(0, 4 * total), b0 * 4 * n);
+    C!.set(s.subarray(5 * total, 6 * total), b0 * n);
+    TC!.set(s.subarray(6 * total, 7 * total), b0 * n);
+    H!.set(s.subarray(7 * total, 8 * total), b0 * n);
   }
   return true;
 }
