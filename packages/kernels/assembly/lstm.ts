@@ -125,3 +125,65 @@ export function forward(cols: i32, n: i32): void {
     for (; j < n4; j += 4) cell(bias + j, g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 1);
   }
 }
+
+// The backward gate pass. Scratch layout for `cols` columns (each region column after column):
+//   gates [cols][4n]  in: the activated i, f, g, o; out: the pre-activations' cotangents
+//   tc    [cols][n]   in: tanh(c)
+//   cprev [cols][n]   in: the previous cell state
+//   dy    [cols][n]   in: the output's cotangent
+//   dh    [cols][n]   in: the cotangent reaching h from the next step
+//   dc    [cols][n]   in: the cotangent reaching c from the next step; out: the one reaching c_prev
+
+// @ts-ignore: decorator
+@inline
+function cellBackward(g: usize, n4: usize, s: usize, total: usize): void {
+  const one = f32x4.splat(1);
+  const i = v128.load(g);
+  const f = v128.load(g + n4);
+  const gg = v128.load(g + 2 * n4);
+  const o = v128.load(g + 3 * n4);
+  const tc = v128.load(s);
+  const cprev = v128.load(s + total);
+  const dh = f32x4.add(v128.load(s + 2 * total), v128.load(s + 3 * total));
+  const dcp = s + 4 * total;
+  const dc = f32x4.add(v128.load(dcp), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  v128.store(g, f32x4.mul(f32x4.mul(dc, gg), f32x4.mul(i, f32x4.sub(one, i))));
+  v128.store(g + n4, f32x4.mul(f32x4.mul(dc, cprev), f32x4.mul(f, f32x4.sub(one, f))));
+  v128.store(g + 2 * n4, f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(gg, gg))));
+  v128.store(g + 3 * n4, f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(o, f32x4.sub(one, o))));
+  v128.store(dcp, f32x4.mul(dc, f));
+}
+
+// @ts-ignore: decorator
+@inline
+function cellBackwardScalar(g: usize, n4: usize, s: usize, total: usize): void {
+  const i = load<f32>(g);
+  const f = load<f32>(g + n4);
+  const gg = load<f32>(g + 2 * n4);
+  const o = load<f32>(g + 3 * n4);
+  const tc = load<f32>(s);
+  const cprev = load<f32>(s + total);
+  const dh = load<f32>(s + 2 * total) + load<f32>(s + 3 * total);
+  const dcp = s + 4 * total;
+  const dc = load<f32>(dcp) + dh * o * (1 - tc * tc);
+  store<f32>(g, dc * gg * (i * (1 - i)));
+  store<f32>(g + n4, dc * cprev * (f * (1 - f)));
+  store<f32>(g + 2 * n4, dc * i * (1 - gg * gg));
+  store<f32>(g + 3 * n4, dh * tc * (o * (1 - o)));
+  store<f32>(dcp, dc * f);
+}
+
+/** The backward gate pass over `cols` columns of hidden size `n` (layout above). */
+export function backward(cols: i32, n: i32): void {
+  const n4 = (<usize>n) << 2;
+  const total = <usize>cols * n4;
+  const gates = SCRATCH;
+  const states = gates + 4 * total;
+  for (let col: usize = 0; col < <usize>cols; col++) {
+    const g = gates + col * 4 * n4;
+    const s = states + col * n4;
+    let j: usize = 0;
+    for (; j + 16 <= n4; j += 16) cellBackward(g + j, n4, s + j, total);
+    for (; j < n4; j += 4) cellBackwardScalar(g + j, n4, s + j, total);
+  }
+}

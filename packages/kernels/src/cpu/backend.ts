@@ -60,7 +60,14 @@ function lstmDims(ops: LstmSequenceOperands<TypedArray>): LstmDims {
 }
 function lstmArrays(ops: LstmSequenceOperands<TypedArray>): LstmOperands {
   const { x, wi, wh, b, h0, c0 } = ops;
-  return { x: x.storage, wi: wi.storage, wh: wh.storage, b: b?.storage ?? null, h0: h0.storage, c0: c0.storage };
+  return {
+    x: x.storage,
+    wi: wi.storage,
+    wh: wh.storage,
+    b: b?.storage ?? null,
+    h0: h0.storage,
+    c0: c0.storage,
+  };
 }
 
 function formatGiB(bytes: number): string {
@@ -291,11 +298,27 @@ export class CpuBackend implements Backend<TypedArray> {
       dgates: alloc(dt, 4 * n * T * B, false),
       wht: alloc(dt, 4 * n * n, false),
       dxt: wants.x ? alloc(dt, input * T * B, false) : null,
+      ones: wants.b ? alloc(dt, T * B, false).fill(1) : null,
     };
-    const [xt, gates, cells, tanhCells, hs] = saved as [TypedArray, TypedArray, TypedArray, TypedArray, TypedArray];
+    const [xt, gates, cells, tanhCells, hs] = saved as [
+      TypedArray,
+      TypedArray,
+      TypedArray,
+      TypedArray,
+      TypedArray,
+    ];
     const fwd = { xt, gates, cells, tanhCells, hs };
-    lstmBackwardInto(gemmFor(dt), dims, lstmArrays(ops), fwd, dy.storage, dcLast?.storage ?? null, grads, scratch);
-    for (const s of [scratch.dgates, scratch.wht, scratch.dxt]) if (s !== null) pool.give(s);
+    lstmBackwardInto(
+      gemmFor(dt),
+      dims,
+      lstmArrays(ops),
+      fwd,
+      dy.storage,
+      dcLast?.storage ?? null,
+      grads,
+      scratch,
+    );
+    for (const s of [scratch.dgates, scratch.wht, scratch.dxt, scratch.ones]) if (s !== null) pool.give(s);
     return grads;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { gatesJs } from "./lstm.js";
-import { lstmGatesSimd } from "./wasm/lstmSimd.js";
+import { gatesBackwardJs, gatesJs } from "./lstm.js";
+import { lstmGatesBackwardSimd, lstmGatesSimd } from "./wasm/lstmSimd.js";
 
 // The LSTM gate pass: the wasm SIMD kernel against the scalar JS loop (Math.exp in f64, the reference).
 function run(cols: number, n: number, seed: number, special: readonly number[] = []) {
@@ -13,8 +13,18 @@ function run(cols: number, n: number, seed: number, special: readonly number[] =
     k < special.length ? special[k]! : (rand() * 2 - 1) * 12,
   );
   const cprev = Float32Array.from({ length: n * cols }, () => (rand() * 2 - 1) * 3);
-  const js = { g: g.slice(), c: new Float32Array(n * cols), tc: new Float32Array(n * cols), h: new Float32Array(n * cols) };
-  const wasm = { g: g.slice(), c: new Float32Array(n * cols), tc: new Float32Array(n * cols), h: new Float32Array(n * cols) };
+  const js = {
+    g: g.slice(),
+    c: new Float32Array(n * cols),
+    tc: new Float32Array(n * cols),
+    h: new Float32Array(n * cols),
+  };
+  const wasm = {
+    g: g.slice(),
+    c: new Float32Array(n * cols),
+    tc: new Float32Array(n * cols),
+    h: new Float32Array(n * cols),
+  };
   const bias = Float32Array.from({ length: 4 * n }, () => rand() - 0.5);
   gatesJs(cols, n, bias, js.g, cprev, js.c, js.tc, js.h);
   const ran = lstmGatesSimd(cols, n, bias, wasm.g, cprev, wasm.c, wasm.tc, wasm.h);
@@ -66,10 +76,52 @@ describe("the LSTM gate pass in wasm SIMD", () => {
     for (const k of ["g", "c", "tc", "h"] as const) expectClose(wasm[k], js[k]);
   });
 
+  it("the backward gate pass matches the JS loop, dy read from strided columns", () => {
+    for (const [cols, n] of [
+      [5, 7],
+      [32, 64],
+    ] as const) {
+      let s = cols * 7 + n;
+      const rand = () => {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        return s / 2147483648;
+      };
+      const arr = (len: number, lo: number, hi: number) =>
+        Float32Array.from({ length: len }, () => lo + (hi - lo) * rand());
+      const gates = arr(4 * n * cols, 0, 1).map((v, k) => (Math.floor(k / n) % 4 === 2 ? 2 * v - 1 : v));
+      const dyStride = 3 * n; // every third column of a wider array
+      const base = {
+        gates,
+        tc: arr(n * cols, -1, 1),
+        cprev: arr(n * cols, -3, 3),
+        dy: arr(dyStride * cols, -1, 1),
+        dyStart: n,
+        dyStride,
+        dh: arr(n * cols, -1, 1),
+      };
+      const dc = arr(n * cols, -1, 1);
+      const js = { ...base, dc: dc.slice(), dgates: new Float32Array(4 * n * cols) };
+      const wasm = { ...base, dc: dc.slice(), dgates: new Float32Array(4 * n * cols) };
+      gatesBackwardJs(cols, n, js);
+      expect(lstmGatesBackwardSimd(cols, n, wasm)).toBe(true);
+      expectClose(wasm.dgates, js.dgates);
+      expectClose(wasm.dc, js.dc);
+    }
+  });
+
   it("declines f64 arrays (the JS loop serves them)", () => {
     const a = new Float64Array(4);
-    expect(lstmGatesSimd(1, 1, null, a, new Float64Array(1), new Float64Array(1), new Float64Array(1), new Float64Array(1))).toBe(
-      false,
-    );
+    expect(
+      lstmGatesSimd(
+        1,
+        1,
+        null,
+        a,
+        new Float64Array(1),
+        new Float64Array(1),
+        new Float64Array(1),
+        new Float64Array(1),
+      ),
+    ).toBe(false);
   });
 });

@@ -14,7 +14,7 @@
 // whose first T blocks are the dWh GEMM's right operand as they stand. `y` and `dx` are reordered back.
 import type { TypedArray } from "../dtype.js";
 import type { Gemm } from "./gemm.js";
-import { lstmGatesSimd } from "./wasm/lstmSimd.js";
+import { type LstmBackwardStep, lstmGatesBackwardSimd, lstmGatesSimd } from "./wasm/lstmSimd.js";
 
 /** The sizes of one fused LSTM call: input width, hidden size `n`, `steps` time steps, `batch` sequences. */
 export interface LstmDims {
@@ -57,10 +57,18 @@ export interface LstmOperands {
 // The logistic function and tanh through one Math.exp each (Math.tanh is slower in V8). For v below
 // about -354 (sigmoid) or above 354 (tanh), exp overflows to Infinity and the quotient gives the exact limit.
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-const tanh = (v: number): number => (Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v)));
+const tanh = (v: number): number =>
+  Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v));
 
 /** @internal Reorders the columns of [rows, T, B] to [rows, B, T] (`back`: the other way). */
-export function toTimeMajor(src: TypedArray, dst: TypedArray, rows: number, T: number, B: number, back = false): void {
+export function toTimeMajor(
+  src: TypedArray,
+  dst: TypedArray,
+  rows: number,
+  T: number,
+  B: number,
+  back = false,
+): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const bt = (t + T * b) * rows; // column (t, b) of [rows, T, B]
@@ -141,6 +149,43 @@ export function gatesJs(
   }
 }
 
+/**
+ * @internal One step's backward gate pass over `cols` columns in scalar JS (f64, or a runtime without wasm
+ * SIMD): writes the pre-activations' cotangents and carries dc to the previous step.
+ */
+export function gatesBackwardJs(cols: number, n: number, op: LstmBackwardStep): void {
+  const {
+    gates,
+    tc: tanhs,
+    cprev,
+    dy,
+    dh,
+    dc,
+    dgates,
+  } = op as {
+    [K in keyof LstmBackwardStep]: LstmBackwardStep[K] extends ArrayLike<number> ? TypedArray : number;
+  };
+  for (let b = 0; b < cols; b++) {
+    const a = b * 4 * n;
+    const r = b * n;
+    const q = op.dyStart + b * op.dyStride;
+    for (let j = 0; j < n; j++) {
+      const i = gates[a + j]!;
+      const f = gates[a + n + j]!;
+      const g = gates[a + 2 * n + j]!;
+      const o = gates[a + 3 * n + j]!;
+      const tc = tanhs[r + j]!;
+      const dhv = dy[q + j]! + dh[r + j]!;
+      const dcv = dc[r + j]! + dhv * o * (1 - tc * tc);
+      dgates[a + j] = dcv * g * i * (1 - i);
+      dgates[a + n + j] = dcv * cprev[r + j]! * f * (1 - f);
+      dgates[a + 2 * n + j] = dcv * i * (1 - g * g);
+      dgates[a + 3 * n + j] = dhv * tc * o * (1 - o);
+      dc[r + j] = dcv * f;
+    }
+  }
+}
+
 /** What the backward pass writes (null: not wanted). */
 export interface LstmGradBuffers {
   /** [in, T, B]. */
@@ -165,6 +210,8 @@ export interface LstmScratch {
   readonly wht: TypedArray;
   /** [in, B, T] when dx is wanted: dx time-major. */
   readonly dxt: TypedArray | null;
+  /** [T * B] ones when db is wanted. */
+  readonly ones: TypedArray | null;
 }
 
 /**
@@ -193,28 +240,18 @@ export function lstmBackwardInto(
   if (dcT === null) dc.fill(0);
   else dc.set(dcT.subarray(0, nb));
   for (let t = T - 1; t >= 0; t--) {
-    for (let b = 0; b < B; b++) {
-      const a = (b + B * t) * G; // this step's column b, time-major
-      const s = (b + B * t) * n;
-      const p = t === 0 ? b * n : s - nb; // c of the step before
-      const prev = t === 0 ? ops.c0 : cells;
-      const q = (t + T * b) * n; // dy's column (t, b)
-      const r = b * n;
-      for (let j = 0; j < n; j++) {
-        const i = gates[a + j]!;
-        const f = gates[a + n + j]!;
-        const g = gates[a + 2 * n + j]!;
-        const o = gates[a + 3 * n + j]!;
-        const tc = tanhCells[s + j]!;
-        const dhv = dy[q + j]! + dh[r + j]!;
-        const dcv = dc[r + j]! + dhv * o * (1 - tc * tc);
-        dgates[a + j] = dcv * g * i * (1 - i);
-        dgates[a + n + j] = dcv * prev[p + j]! * f * (1 - f);
-        dgates[a + 2 * n + j] = dcv * i * (1 - g * g);
-        dgates[a + 3 * n + j] = dhv * tc * o * (1 - o);
-        dc[r + j] = dcv * f;
-      }
-    }
+    const step = {
+      gates: gates.subarray(t * G * B, (t + 1) * G * B),
+      tc: tanhCells.subarray(t * nb, (t + 1) * nb),
+      cprev: t === 0 ? ops.c0.subarray(0, nb) : cells.subarray((t - 1) * nb, t * nb),
+      dy,
+      dyStart: t * n, // dy's column (t, b) of [n, T, B]
+      dyStride: T * n,
+      dh,
+      dc,
+      dgates: dgates.subarray(t * G * B, (t + 1) * G * B),
+    };
+    if (!lstmGatesBackwardSimd(B, n, step)) gatesBackwardJs(B, n, step);
     // dh of step t-1 (or of h0 after step 0): Whᵀ times this step's gate cotangents.
     gemm(false, false, n, B, G, 1, wht, n, dgates.subarray(t * G * B, (t + 1) * G * B), G, 0, dh, n);
   }
@@ -222,19 +259,11 @@ export function lstmBackwardInto(
   // every step but the last) and against the input.
   if (out.dwh !== null) gemm(false, true, G, n, T * B, 1, dgates, G, hs, n, 0, out.dwh, G);
   if (out.dwi !== null) gemm(false, true, G, input, T * B, 1, dgates, G, xt, input, 0, out.dwi, G);
-  if (out.db !== null) sumColumns(dgates, G, T * B, out.db);
+  // db: dgates' row sums, as a GEMM against a column of ones (memory-bound, so as fast as a loop can be).
+  if (out.db !== null && scratch.ones !== null)
+    gemm(false, false, G, 1, T * B, 1, dgates, G, scratch.ones, T * B, 0, out.db, G);
   if (out.dx !== null && dxt !== null) {
     gemm(true, false, input, T * B, G, 1, ops.wi, G, dgates, G, 0, dxt, input);
     toTimeMajor(dxt, out.dx, input, T, B, true);
   }
-}
-
-// db: the row sums of dgates ([rows, cols]), accumulated in f64.
-function sumColumns(m: TypedArray, rows: number, cols: number, out: TypedArray): void {
-  const acc = new Float64Array(rows);
-  for (let c = 0; c < cols; c++) {
-    const o = c * rows;
-    for (let r = 0; r < rows; r++) acc[r] = acc[r]! + m[o + r]!;
-  }
-  out.set(acc);
 }

@@ -98,7 +98,9 @@ describe("lstmSequence", () => {
         (xs) =>
           tidy(
             () =>
-              loss(...(xs.map((v, k) => tensor(v, shapes[k]!, { dtype: "f64" })) as typeof args)).dataSync()[0]!,
+              loss(
+                ...(xs.map((v, k) => tensor(v, shapes[k]!, { dtype: "f64" })) as typeof args),
+              ).dataSync()[0]!,
           ),
         args.map((t) => Float64Array.from(t.dataSync())),
       );
@@ -113,7 +115,8 @@ describe("lstmSequence", () => {
         sum(run(x, Wi, Wh, b, h0, c0).c);
       const ga = gradient(via(lstmSequence), ...args);
       const gb = gradient(via(unfused), ...args);
-      for (let k = 0; k < 6; k++) close((ga[k] as Tensor).dataSync(), (gb[k] as Tensor).dataSync(), 2e-5, 1e-4);
+      for (let k = 0; k < 6; k++)
+        close((ga[k] as Tensor).dataSync(), (gb[k] as Tensor).dataSync(), 2e-5, 1e-4);
     });
   });
 

@@ -59,7 +59,8 @@ export function lstmSequence(
     ...(b === null ? [] : [["b", b]]),
   ] as [string, Tensor][];
   for (const [name, t] of named) {
-    if (!isTensor(t)) throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
+    if (!isTensor(t))
+      throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
   }
   const backend = backendOf(op, ...named.map(([, t]) => t));
   requireFloat(op, x.dtype);
@@ -79,7 +80,9 @@ export function lstmSequence(
   }
   const inn = x.shape[0]!;
   if (Wi.rank !== 2 || Wi.shape[0] !== 4 * n || Wi.shape[1] !== inn) {
-    throw new ShapeError(`${op}: Wi must be [${4 * n}, ${inn}] for this Wh and x, got [${Wi.shape.join(", ")}].`);
+    throw new ShapeError(
+      `${op}: Wi must be [${4 * n}, ${inn}] for this Wh and x, got [${Wi.shape.join(", ")}].`,
+    );
   }
   if (b !== null && (b.rank !== 1 || b.shape[0] !== 4 * n)) {
     throw new ShapeError(`${op}: b must be [${4 * n}] (or null), got [${b.shape.join(", ")}].`);
@@ -107,7 +110,12 @@ export function lstmSequence(
 function batched(backend: Backend, s: Tensor, B: number): Tensor {
   if (s.rank === 2) return s;
   const shape = [s.shape[0]!, B];
-  return wrap(backend, backend.expand({ ...s.view("lstmSequence"), shape: [s.shape[0]!, 1] }, shape), shape, s.dtype);
+  return wrap(
+    backend,
+    backend.expand({ ...s.view("lstmSequence"), shape: [s.shape[0]!, 1] }, shape),
+    shape,
+    s.dtype,
+  );
 }
 
 function fused(

@@ -1,4 +1,4 @@
-// The LSTM forward gate pass with wasm SIMD (assembly/lstm.ts). Scalar JS spends most of an LSTM step in
+// The LSTM gate passes, forward and backward, with wasm SIMD (assembly/lstm.ts). Scalar JS spends most of an LSTM step in
 // Math.exp (five per hidden unit); the SIMD kernel computes the activations four lanes at a time with
 // polynomial approximations accurate to an ulp or two of f32. The step's columns are copied into the
 // module's scratch block, transformed there, and copied out: memcpy-speed passes beside the arithmetic.
@@ -6,6 +6,7 @@ import { lstmSimdBytes } from "./wasmBinaries.js";
 
 interface LstmKernel {
   forward(cols: number, n: number): void;
+  backward(cols: number, n: number): void;
   scratch: Float32Array;
 }
 
@@ -22,6 +23,7 @@ function load(): LstmKernel | null {
     const capacity = (e.CAPACITY as WebAssembly.Global).value as number;
     return {
       forward: e.forward as LstmKernel["forward"],
+      backward: e.backward as LstmKernel["backward"],
       scratch: new Float32Array(memory.buffer, offset, capacity),
     };
   } catch {
@@ -68,6 +70,60 @@ export function lstmGatesSimd(
     C!.set(s.subarray(5 * total, 6 * total), b0 * n);
     TC!.set(s.subarray(6 * total, 7 * total), b0 * n);
     H!.set(s.subarray(7 * total, 8 * total), b0 * n);
+  }
+  return true;
+}
+
+/** One step's operands of the backward gate pass (see `lstmGatesBackwardSimd`). */
+export interface LstmBackwardStep {
+  /** [4n, cols]: the activated gates. */
+  readonly gates: ArrayLike<number>;
+  /** [n, cols]: tanh(c). */
+  readonly tc: ArrayLike<number>;
+  /** [n, cols]: the previous cell state. */
+  readonly cprev: ArrayLike<number>;
+  /** The output's cotangent: column b is `n` values from `dyStart + b * dyStride`. */
+  readonly dy: ArrayLike<number>;
+  readonly dyStart: number;
+  readonly dyStride: number;
+  /** [n, cols]: the cotangent reaching h from the next step. */
+  readonly dh: ArrayLike<number>;
+  /** [n, cols]: in, the cotangent reaching c from the next step; out, the one reaching c_prev. */
+  readonly dc: ArrayLike<number>;
+  /** [4n, cols] out: the pre-activations' cotangents. */
+  readonly dgates: ArrayLike<number>;
+}
+
+/**
+ * @internal One step's backward gate pass over `cols` columns with SIMD. Returns false, writing nothing,
+ * where it cannot run (not f32, no wasm SIMD, or one column larger than the scratch block).
+ */
+export function lstmGatesBackwardSimd(cols: number, n: number, op: LstmBackwardStep): boolean {
+  const arrays = [op.gates, op.tc, op.cprev, op.dy, op.dh, op.dc, op.dgates];
+  if (!arrays.every((a) => a instanceof Float32Array)) return false;
+  if (kernel === undefined) kernel = load();
+  if (kernel === null) return false;
+  const m = kernel.scratch;
+  // Each column takes 9n floats of scratch: 4n gates, then tanh(c), c_prev, dy, dh and dc.
+  const per = Math.floor(m.length / (9 * n));
+  if (per < 1) return false;
+  const [g, tc, cp, dy, dh, dc, dg] = arrays as Float32Array[];
+  for (let b0 = 0; b0 < cols; b0 += per) {
+    const k = Math.min(per, cols - b0);
+    const total = k * n;
+    const block = (a: Float32Array, rows: number) => a.subarray(b0 * rows, (b0 + k) * rows);
+    m.set(block(g!, 4 * n), 0);
+    m.set(block(tc!, n), 4 * total);
+    m.set(block(cp!, n), 5 * total);
+    for (let b = 0; b < k; b++) {
+      const from = op.dyStart + (b0 + b) * op.dyStride;
+      m.set(dy!.subarray(from, from + n), 6 * total + b * n);
+    }
+    m.set(block(dh!, n), 7 * total);
+    m.set(block(dc!, n), 8 * total);
+    kernel.backward(k, n);
+    dg!.set(m.subarray(0, 4 * total), b0 * 4 * n);
+    dc!.set(m.subarray(8 * total, 9 * total), b0 * n);
   }
   return true;
 }
