@@ -1,9 +1,11 @@
 // The LSTM gate pass over f32 with 128-bit SIMD (src/cpu/wasm/lstmSimd.ts copies the columns in and out).
 // Scalar JS spends most of an LSTM step in Math.exp; here sigmoid is 1 / (1 + exp(-x)) with Cephes' expf
 // (a degree-6 polynomial after range reduction, about 1 ulp) and tanh is the rational approximation of
-// Eigen's fast tanh (about 2 ulp, exact sign and limits), four lanes at a time.
+// Eigen's fast tanh (a few ulps, up to ~5 near ±1; exact sign and limits), four lanes at a time.
 //
-// Scratch layout for `cols` columns of hidden size n (each region column after column):
+// Scratch layout for `cols` columns of hidden size n (each region column after column). The small helpers
+// below are inlined by Binaryen at -O3 (an @inline decorator would not parse in the repo's linter).
+//
 //   bias  [4n]        in: the gates' bias (zeros for none)
 //   gates [cols][4n]  in: i, f, g, o before activation and bias; out: after them
 //   cprev [cols][n]   in: the previous cell state
@@ -16,15 +18,16 @@ export const SCRATCH: usize = 65536;
 /** f32 elements in the scratch block (the module's memory above page 1). */
 export const CAPACITY: i32 = (64 * 65536) >> 2;
 
-// @ts-ignore: decorator
-@inline
 function expv(x: v128): v128 {
   // Clamped so that 2^k stays a normal float: exp(88.7) is near f32's max, exp(-87.3) near its min normal.
   const v = f32x4.max(f32x4.min(x, f32x4.splat(88.7)), f32x4.splat(-87.3));
-  const k = f32x4.nearest(f32x4.mul(v, f32x4.splat(1.44269504088896341)));
+  const k = f32x4.nearest(f32x4.mul(v, f32x4.splat(<f32>Math.LOG2E)));
   // r = v - k ln2 in two parts (Cody-Waite), exact enough for the polynomial's 1-ulp range.
-  const r = f32x4.sub(f32x4.sub(v, f32x4.mul(k, f32x4.splat(0.693359375))), f32x4.mul(k, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
+  const r = f32x4.sub(
+    f32x4.sub(v, f32x4.mul(k, f32x4.splat(0.693359375))),
+    f32x4.mul(k, f32x4.splat(-2.1219444e-4)),
+  );
+  let p = f32x4.splat(1.98756915e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
@@ -36,17 +39,13 @@ function expv(x: v128): v128 {
   return f32x4.mul(p, scale);
 }
 
-// @ts-ignore: decorator
-@inline
 function sigmoidv(x: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
 }
 
-// @ts-ignore: decorator
-@inline
 function tanhv(x: v128): v128 {
   // Beyond ±7.9988 tanh rounds to ±1 in f32; the odd rational keeps tanh(-x) = -tanh(x) and tiny x exact.
-  const c = f32x4.max(f32x4.min(x, f32x4.splat(7.99881172180175781)), f32x4.splat(-7.99881172180175781));
+  const c = f32x4.max(f32x4.min(x, f32x4.splat(7.998811721801758)), f32x4.splat(-7.998811721801758));
   const x2 = f32x4.mul(c, c);
   let p = f32x4.splat(-2.76076847742355e-16);
   p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
@@ -58,14 +57,12 @@ function tanhv(x: v128): v128 {
   p = f32x4.mul(p, c);
   let q = f32x4.splat(1.19825839466702e-6);
   q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-4));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.268434632439e-3));
   q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
   return f32x4.div(p, q);
 }
 
 // One lane group (4 hidden units, or fewer at a column's end through `scalar`): the whole cell.
-// @ts-ignore: decorator
-@inline
 function cell(bp: usize, g: usize, n4: usize, cp: usize, cn: usize, tcp: usize, hp: usize, lanes: i32): void {
   let zi: v128, zf: v128, zg: v128, zo: v128, cprev: v128;
   if (lanes === 4) {
@@ -121,7 +118,8 @@ export function forward(cols: i32, n: i32): void {
     const g = gates + col * 4 * n4;
     const o = col * n4;
     let j: usize = 0;
-    for (; j + 16 <= n4; j += 16) cell(bias + j, g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 4);
+    for (; j + 16 <= n4; j += 16)
+      cell(bias + j, g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 4);
     for (; j < n4; j += 4) cell(bias + j, g + j, n4, cprev + o + j, cnew + o + j, tcs + o + j, hs + o + j, 1);
   }
 }
@@ -134,8 +132,6 @@ export function forward(cols: i32, n: i32): void {
 //   dh    [cols][n]   in: the cotangent reaching h from the next step
 //   dc    [cols][n]   in: the cotangent reaching c from the next step; out: the one reaching c_prev
 
-// @ts-ignore: decorator
-@inline
 function cellBackward(g: usize, n4: usize, s: usize, total: usize): void {
   const one = f32x4.splat(1);
   const i = v128.load(g);
@@ -154,8 +150,6 @@ function cellBackward(g: usize, n4: usize, s: usize, total: usize): void {
   v128.store(dcp, f32x4.mul(dc, f));
 }
 
-// @ts-ignore: decorator
-@inline
 function cellBackwardScalar(g: usize, n4: usize, s: usize, total: usize): void {
   const i = load<f32>(g);
   const f = load<f32>(g + n4);
