@@ -342,6 +342,18 @@ export const GRAD_CASES: readonly GradCase[] = [
     },
   },
   {
+    name: "gruSequence (the fused GRU layer): every step's h",
+    params: fc.tuple(dim, dim, dim, dim, fc.boolean()),
+    inputs: ([i, h, t, n, shared]: [number, number, number, number, boolean]) => [
+      { shape: [i, t, n] },
+      { shape: [3 * h, i] },
+      { shape: [3 * h, h] },
+      { shape: [3 * h] },
+      { shape: shared ? [h] : [h, n] },
+    ],
+    f: (_p, x, wi, wh, b, h0) => k.gruSequence(x!, wi!, wh!, b!, h0!).y,
+  },
+  {
     name: "a small MLP (matmul + bias + activations + logitcrossentropy-like loss)",
     params: fc.tuple(dim, dim, dim),
     inputs: ([i, h, n]: [number, number, number]) => [{ shape: [h, i] }, { shape: [h] }, { shape: [i, n] }],

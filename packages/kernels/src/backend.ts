@@ -106,6 +106,15 @@ export interface LstmSequenceWants {
   readonly b: boolean;
 }
 
+/** The operands of a fused GRU (see `Backend.gruSequence`): the LSTM's with three gates and no cell state. */
+export type GruSequenceOperands<S = unknown> = Omit<LstmSequenceOperands<S>, "c0">;
+
+/** What a fused GRU forward pass returns: every step's h and what the backward pass reads again. */
+export type GruSequenceOutput<S = unknown> = Omit<LstmSequenceOutput<S>, "cLast">;
+
+/** The cotangents a fused GRU backward pass returns (null where not asked for). */
+export type GruSequenceGrads<S = unknown> = Omit<LstmSequenceGrads<S>, "dc0">;
+
 /** What a backend reports about its memory, beyond what the tensor layer counts itself. */
 export interface BackendMemoryInfo {
   /** Bytes held in a reuse pool (freed by tensors but kept by the backend). */
@@ -256,6 +265,19 @@ export interface Backend<S = unknown> {
     dcLast: TensorView<S> | null,
     wants: LstmSequenceWants,
   ): LstmSequenceGrads<S>;
+
+  /**
+   * Optional fused GRU layer over whole sequences (Flux's GRUCell, gates r, z, n; `wi` `[3n, in]`, `wh`
+   * `[3n, n]`, `b` `[3n]`), as `lstmSequence`. Where absent, the op layer composes ops.
+   */
+  gruSequence?(ops: GruSequenceOperands<S>): GruSequenceOutput<S>;
+  /** The backward pass of `gruSequence`, present exactly when it is; `dy` is the cotangent of `y`. */
+  gruSequenceBackward?(
+    ops: GruSequenceOperands<S>,
+    saved: readonly S[],
+    dy: TensorView<S>,
+    wants: LstmSequenceWants,
+  ): GruSequenceGrads<S>;
 
   // ---- optimisers ----
   /**

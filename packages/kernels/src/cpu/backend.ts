@@ -4,6 +4,9 @@ import type {
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
+  GruSequenceGrads,
+  GruSequenceOperands,
+  GruSequenceOutput,
   LstmSequenceGrads,
   LstmSequenceOperands,
   LstmSequenceOutput,
@@ -26,6 +29,7 @@ import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
 import { gemmFor } from "./gemm.js";
+import { type GruOperands, gruBackwardInto, gruForwardInto } from "./gru.js";
 import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } from "./lstm.js";
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
@@ -68,6 +72,11 @@ function lstmArrays(ops: LstmSequenceOperands<TypedArray>): LstmOperands {
     h0: h0.storage,
     c0: c0.storage,
   };
+}
+
+function gruArrays(ops: GruSequenceOperands<TypedArray>): GruOperands {
+  const { x, wi, wh, b, h0 } = ops;
+  return { x: x.storage, wi: wi.storage, wh: wh.storage, b: b?.storage ?? null, h0: h0.storage };
 }
 
 function formatGiB(bytes: number): string {
@@ -319,6 +328,50 @@ export class CpuBackend implements Backend<TypedArray> {
       scratch,
     );
     for (const s of [scratch.dgates, scratch.wht, scratch.dxt, scratch.ones]) if (s !== null) pool.give(s);
+    return grads;
+  }
+  gruSequence(ops: GruSequenceOperands<TypedArray>): GruSequenceOutput<TypedArray> {
+    const [input, T, B] = ops.x.shape as [number, number, number];
+    const n = ops.wh.shape[1]!;
+    const dt = ops.x.dtype;
+    const saved = {
+      xt: alloc(dt, input * T * B, false),
+      gates: alloc(dt, 3 * n * T * B, false),
+      gh: alloc(dt, 3 * n * T * B, false),
+      hs: alloc(dt, n * (T + 1) * B, false),
+    };
+    const y = alloc(dt, n * T * B, false);
+    gruForwardInto(gemmFor(dt), { input, n, steps: T, batch: B }, gruArrays(ops), y, saved);
+    const list = [saved.xt, saved.gates, saved.gh, saved.hs];
+    return { y, saved: list.map((storage) => ({ storage, size: storage.length })) };
+  }
+  gruSequenceBackward(
+    ops: GruSequenceOperands<TypedArray>,
+    saved: readonly TypedArray[],
+    dy: V,
+    wants: LstmSequenceWants,
+  ): GruSequenceGrads<TypedArray> {
+    const [input, T, B] = ops.x.shape as [number, number, number];
+    const n = ops.wh.shape[1]!;
+    const dt = dy.dtype;
+    const grads = {
+      dx: wants.x ? alloc(dt, input * T * B, false) : null,
+      dwi: wants.wi ? alloc(dt, 3 * n * input, false) : null,
+      dwh: wants.wh ? alloc(dt, 3 * n * n, false) : null,
+      db: wants.b ? alloc(dt, 3 * n, false) : null,
+      dh0: alloc(dt, n * B, false),
+    };
+    const scratch = {
+      dgx: alloc(dt, 3 * n * T * B, false),
+      dgh: alloc(dt, 3 * n * T * B, false),
+      wht: alloc(dt, 3 * n * n, false),
+      dxt: wants.x ? alloc(dt, input * T * B, false) : null,
+      ones: wants.b ? alloc(dt, T * B, false).fill(1) : null,
+    };
+    const [xt, gates, gh, hs] = saved as [TypedArray, TypedArray, TypedArray, TypedArray];
+    const dims = { input, n, steps: T, batch: B };
+    gruBackwardInto(gemmFor(dt), dims, gruArrays(ops), { xt, gates, gh, hs }, dy.storage, grads, scratch);
+    for (const s of Object.values(scratch)) if (s !== null) pool.give(s);
     return grads;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {

@@ -7,10 +7,10 @@
 import { record, retainForBackward } from "../autodiff/tape.js";
 import { withinGradient } from "../autodiff/withinGradient.js";
 import type { Backend, LstmSequenceOperands } from "../backend.js";
-import { DTypeError, ShapeError } from "../errors.js";
 import { tidy } from "../memory.js";
-import { isTensor, type Tensor } from "../tensor.js";
-import { backendOf, describe, requireFloat, wrap } from "./core.js";
+import type { Tensor } from "../tensor.js";
+import { wrap } from "./core.js";
+import { checkSequenceArgs } from "./sequenceArgs.js";
 import { mul } from "./elementwise.js";
 import { dense, muladd } from "./fused.js";
 import { matmul } from "./matmul.js";
@@ -49,54 +49,9 @@ export function lstmSequence(
   h0: Tensor,
   c0: Tensor,
 ): LstmSequenceResult {
-  const op = "lstmSequence";
-  const named = [
-    ["x", x],
-    ["Wi", Wi],
-    ["Wh", Wh],
-    ["h0", h0],
-    ["c0", c0],
-    ...(b === null ? [] : [["b", b]]),
-  ] as [string, Tensor][];
-  for (const [name, t] of named) {
-    if (!isTensor(t))
-      throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
-  }
-  const backend = backendOf(op, ...named.map(([, t]) => t));
-  requireFloat(op, x.dtype);
-  if (!named.every(([, t]) => t.dtype === x.dtype)) {
-    throw new DTypeError(
-      `${op}: the input, weights and state must share one dtype, got ${named.map(([k, t]) => `${k} ${t.dtype}`).join(", ")}; cast them first.`,
-    );
-  }
-  const n = Wh.shape[1] ?? 0;
-  if (Wh.rank !== 2 || n < 1 || Wh.shape[0] !== 4 * n) {
-    throw new ShapeError(`${op}: Wh must be [4n, n] (the four gates stacked), got [${Wh.shape.join(", ")}].`);
-  }
-  if (x.rank !== 3 || x.shape[1]! < 1 || x.shape[2]! < 1) {
-    throw new ShapeError(
-      `${op}: x must be [in, steps, batch] with at least one step and one sequence, got [${x.shape.join(", ")}].`,
-    );
-  }
-  const inn = x.shape[0]!;
-  if (Wi.rank !== 2 || Wi.shape[0] !== 4 * n || Wi.shape[1] !== inn) {
-    throw new ShapeError(
-      `${op}: Wi must be [${4 * n}, ${inn}] for this Wh and x, got [${Wi.shape.join(", ")}].`,
-    );
-  }
-  if (b !== null && (b.rank !== 1 || b.shape[0] !== 4 * n)) {
-    throw new ShapeError(`${op}: b must be [${4 * n}] (or null), got [${b.shape.join(", ")}].`);
-  }
-  const B = x.shape[2]!;
-  for (const [name, s] of [
-    ["h0", h0],
-    ["c0", c0],
-  ] as const) {
-    const ok = (s.rank === 1 && s.shape[0] === n) || (s.rank === 2 && s.shape[0] === n && s.shape[1] === B);
-    if (!ok) {
-      throw new ShapeError(`${op}: ${name} must be [${n}] or [${n}, ${B}], got [${s.shape.join(", ")}].`);
-    }
-  }
+  const backend = checkSequenceArgs("lstmSequence", 4, x, Wi, Wh, b, { h0, c0 });
+  const [inn, , B] = x.shape as [number, number, number];
+  const n = Wh.shape[1]!;
   if (backend.lstmSequence && backend.lstmSequenceBackward) return fused(backend, x, Wi, Wh, b, h0, c0);
   return tidy(() => {
     const [, T] = x.shape as [number, number, number];
@@ -107,7 +62,8 @@ export function lstmSequence(
 
 // `s` as [n, B] storage (a copy when it is one [n] state shared by every sequence), not recorded: the VJP
 // sums the cotangent back to `s`'s shape.
-function batched(backend: Backend, s: Tensor, B: number): Tensor {
+/** @internal `s` ([n] or [n, B]) as [n, B] storage; see above. */
+export function batched(backend: Backend, s: Tensor, B: number): Tensor {
   if (s.rank === 2) return s;
   const shape = [s.shape[0]!, B];
   return wrap(
@@ -227,7 +183,8 @@ export function composed(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): LstmSe
 // each slice's cotangent is scattered into a tensor of the WHOLE input's size and summed, so T direct
 // slices would cost T full-size scatters and adds in the backward pass; halving the range recursively
 // instead costs about log2(T) full-size passes (each level's pieces add up to the input).
-function timeSlices(x: Tensor): Tensor[] {
+/** @internal See above. */
+export function timeSlices(x: Tensor): Tensor[] {
   const len = x.shape[1]!;
   if (!withinGradient() || len <= 4) return Array.from({ length: len }, (_, t) => selectdim(x, 2, t));
   const out: Tensor[] = [];

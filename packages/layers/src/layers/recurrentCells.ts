@@ -10,6 +10,7 @@
 import {
   biasAct,
   dense,
+  gruSequence,
   isTensor,
   lstmSequence,
   matmul,
@@ -259,6 +260,13 @@ class GRUCellLayer extends GRUBase {
     this.Wi = (opts.initKernel ?? glorotUniform)([3 * out, inn]);
     this.Wh = (opts.initRecurrentKernel ?? glorotUniform)([3 * out, out]);
     this.b = makeBias(opts.bias, 3 * out, "GRUCell");
+  }
+
+  // The sequence layer's path: kernels' gruSequence, the input projection and the whole time loop as one
+  // fused op with one backward pass (the per-step `stepper` below stays the single-step path of `forward`).
+  protected override sequence(x: Tensor, h: Tensor): CellOutput<Tensor> {
+    const r = gruSequence(x, this.Wi, this.Wh, this.b === false ? null : this.b, h);
+    return [r.y, r.h];
   }
 
   protected stepper(): (xp: Tensor, h: Tensor) => CellOutput<Tensor> {
