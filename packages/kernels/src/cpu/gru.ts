@@ -38,10 +38,17 @@ export interface GruOperands {
 }
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-const tanh = (v: number): number => (Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v)));
+const tanh = (v: number): number =>
+  Math.abs(v) < 1e-4 ? v * (1 - (v * v) / 3) : 1 - 2 / (1 + Math.exp(2 * v));
 
 /** The forward pass: writes `y` ([n, T, B]) and `saved`. */
-export function gruForwardInto(gemm: Gemm, dims: GruDims, ops: GruOperands, y: TypedArray, saved: GruSaved): void {
+export function gruForwardInto(
+  gemm: Gemm,
+  dims: GruDims,
+  ops: GruOperands,
+  y: TypedArray,
+  saved: GruSaved,
+): void {
   const { input, n, steps: T, batch: B } = dims;
   const G = 3 * n;
   const nb = n * B;
@@ -60,7 +67,9 @@ export function gruForwardInto(gemm: Gemm, dims: GruDims, ops: GruOperands, y: T
       for (let j = 0; j < n; j++) {
         const r = sigmoid(gates[a + j]! + (bias === null ? 0 : bias[j]!) + gh[a + j]!);
         const z = sigmoid(gates[a + n + j]! + (bias === null ? 0 : bias[n + j]!) + gh[a + n + j]!);
-        const c = tanh(gates[a + 2 * n + j]! + (bias === null ? 0 : bias[2 * n + j]!) + r * gh[a + 2 * n + j]!);
+        const c = tanh(
+          gates[a + 2 * n + j]! + (bias === null ? 0 : bias[2 * n + j]!) + r * gh[a + 2 * n + j]!,
+        );
         gates[a + j] = r;
         gates[a + n + j] = z;
         gates[a + 2 * n + j] = c;
@@ -141,7 +150,8 @@ export function gruBackwardInto(
   }
   if (out.dwh !== null) gemm(false, true, G, n, T * B, 1, dgh, G, hs, n, 0, out.dwh, G);
   if (out.dwi !== null) gemm(false, true, G, input, T * B, 1, dgx, G, xt, input, 0, out.dwi, G);
-  if (out.db !== null && scratch.ones !== null) gemm(false, false, G, 1, T * B, 1, dgx, G, scratch.ones, T * B, 0, out.db, G);
+  if (out.db !== null && scratch.ones !== null)
+    gemm(false, false, G, 1, T * B, 1, dgx, G, scratch.ones, T * B, 0, out.db, G);
   if (out.dx !== null && dxt !== null) {
     gemm(true, false, input, T * B, G, 1, ops.wi, G, dgx, G, 0, dxt, input);
     toTimeMajor(dxt, out.dx, input, T, B, true);

@@ -90,7 +90,9 @@ describe("gruSequence", () => {
         (xs) =>
           tidy(
             () =>
-              loss(...(xs.map((v, k) => tensor(v, shapes[k]!, { dtype: "f64" })) as typeof args)).dataSync()[0]!,
+              loss(
+                ...(xs.map((v, k) => tensor(v, shapes[k]!, { dtype: "f64" })) as typeof args),
+              ).dataSync()[0]!,
           ),
         args.map((t) => Float64Array.from(t.dataSync())),
       );
@@ -113,8 +115,12 @@ describe("gruSequence", () => {
     tidy(() => {
       const x = zeros([3, 4, 2]);
       expect(() => gruSequence(x, zeros([6, 3]), zeros([8, 2]), null, zeros([2]))).toThrow(ShapeError);
-      expect(() => gruSequence(x, zeros([6, 4]), zeros([6, 2]), null, zeros([2]))).toThrow(/Wi must be \[6, 3\]/);
-      expect(() => gruSequence(x, zeros([6, 3]), zeros([6, 2]), null, zeros([3]))).toThrow(/h0 must be \[2\] or \[2, 2\]/);
+      expect(() => gruSequence(x, zeros([6, 4]), zeros([6, 2]), null, zeros([2]))).toThrow(
+        /Wi must be \[6, 3\]/,
+      );
+      expect(() => gruSequence(x, zeros([6, 3]), zeros([6, 2]), null, zeros([3]))).toThrow(
+        /h0 must be \[2\] or \[2, 2\]/,
+      );
     });
   });
 });

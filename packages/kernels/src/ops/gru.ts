@@ -37,7 +37,13 @@ export interface GruSequenceResult {
  * @example
  * const { y, h } = gruSequence(x, Wi, Wh, b, zeros([n]));
  */
-export function gruSequence(x: Tensor, Wi: Tensor, Wh: Tensor, b: Tensor | null, h0: Tensor): GruSequenceResult {
+export function gruSequence(
+  x: Tensor,
+  Wi: Tensor,
+  Wh: Tensor,
+  b: Tensor | null,
+  h0: Tensor,
+): GruSequenceResult {
   const backend = checkSequenceArgs("gruSequence", 3, x, Wi, Wh, b, { h0 });
   if (backend.gruSequence && backend.gruSequenceBackward) return fused(backend, x, Wi, Wh, b, h0);
   return tidy(() => {
@@ -47,7 +53,14 @@ export function gruSequence(x: Tensor, Wi: Tensor, Wh: Tensor, b: Tensor | null,
   });
 }
 
-function fused(backend: Backend, x: Tensor, Wi: Tensor, Wh: Tensor, b: Tensor | null, h0: Tensor): GruSequenceResult {
+function fused(
+  backend: Backend,
+  x: Tensor,
+  Wi: Tensor,
+  Wh: Tensor,
+  b: Tensor | null,
+  h0: Tensor,
+): GruSequenceResult {
   const op = "gruSequence";
   const [inn, T, B] = x.shape as [number, number, number];
   const n = Wh.shape[1]!;
@@ -75,7 +88,13 @@ function fused(backend: Backend, x: Tensor, Wi: Tensor, Wh: Tensor, b: Tensor | 
     const dh0 = unbroadcast(full, h0.shape);
     if (dh0 !== full) full.dispose();
     const opt = (s: unknown, shape: number[]) => (s === null ? null : w(s, shape));
-    return [opt(grads.dx, [inn, T, B]), opt(grads.dwi, [3 * n, inn]), opt(grads.dwh, [3 * n, n]), dh0, opt(grads.db, [3 * n])];
+    return [
+      opt(grads.dx, [inn, T, B]),
+      opt(grads.dwi, [3 * n, inn]),
+      opt(grads.dwh, [3 * n, n]),
+      dh0,
+      opt(grads.db, [3 * n]),
+    ];
   });
   if (recorded) for (const t of [...saved, h0b]) retainForBackward(t);
   else {

@@ -24,7 +24,8 @@ export function checkSequenceArgs(
     ...(b === null ? [] : [["b", b]]),
   ] as [string, Tensor][];
   for (const [name, t] of named) {
-    if (!isTensor(t)) throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
+    if (!isTensor(t))
+      throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
   }
   const backend = backendOf(op, ...named.map(([, t]) => t));
   requireFloat(op, x.dtype);
@@ -36,7 +37,9 @@ export function checkSequenceArgs(
   const G = gates;
   const n = Wh.shape[1] ?? 0;
   if (Wh.rank !== 2 || n < 1 || Wh.shape[0] !== G * n) {
-    throw new ShapeError(`${op}: Wh must be [${G}n, n] (the ${G} gates stacked), got [${Wh.shape.join(", ")}].`);
+    throw new ShapeError(
+      `${op}: Wh must be [${G}n, n] (the ${G} gates stacked), got [${Wh.shape.join(", ")}].`,
+    );
   }
   if (x.rank !== 3 || x.shape[1]! < 1 || x.shape[2]! < 1) {
     throw new ShapeError(
@@ -45,7 +48,9 @@ export function checkSequenceArgs(
   }
   const inn = x.shape[0]!;
   if (Wi.rank !== 2 || Wi.shape[0] !== G * n || Wi.shape[1] !== inn) {
-    throw new ShapeError(`${op}: Wi must be [${G * n}, ${inn}] for this Wh and x, got [${Wi.shape.join(", ")}].`);
+    throw new ShapeError(
+      `${op}: Wi must be [${G * n}, ${inn}] for this Wh and x, got [${Wi.shape.join(", ")}].`,
+    );
   }
   if (b !== null && (b.rank !== 1 || b.shape[0] !== G * n)) {
     throw new ShapeError(`${op}: b must be [${G * n}] (or null), got [${b.shape.join(", ")}].`);
