@@ -117,7 +117,6 @@ export function gruBackwardInto(
 ): void {
   const { input, n, steps: T, batch: B } = dims;
   const G = 3 * n;
-  const nb = n * B;
   const { gates, gh, hs, xt } = saved;
   const { dgx, dgh, wht, dxt } = scratch;
   const dh = out.dh0; // carries the cotangent reaching h of the step before
