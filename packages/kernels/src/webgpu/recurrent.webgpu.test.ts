@@ -1,4 +1,4 @@
-// The WebGPU fused LSTM (lstm_forward.wgsl / lstm_backward.wgsl through `lstmSequence`) against the CPU's,
+// The WebGPU fused LSTM and GRU (lstm_*.wgsl / gru_*.wgsl through `lstmSequence` / `gruSequence`) against the CPU's,
 // values and every gradient, with and without a bias, with the last cell state in the loss; and that the
 // time loop is one dispatch per step.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ async function close(got: k.Tensor, want: k.Tensor): Promise<void> {
   expect(worst).toBeLessThan(5e-5);
 }
 
-describe.skipIf(!available)("WebGPU fused LSTM", () => {
+describe.skipIf(!available)("WebGPU fused LSTM and GRU", () => {
   let gpu: WebGPUBackend;
   beforeAll(async () => {
     gpu = (await k.getBackend("webgpu")) as WebGPUBackend;
@@ -85,6 +85,63 @@ describe.skipIf(!available)("WebGPU fused LSTM", () => {
       const gg = k.gradient(loss(dev), ...dev.args) as (k.Tensor | null)[];
       for (let i = 0; i < 6; i++) {
         if (!withBias && i === 5) {
+          expect(gg[i]).toBeNull();
+          continue;
+        }
+        await close(gg[i]!, gw[i]!);
+      }
+      k.dispose([cpu, dev, want, got, gw, gg]);
+    },
+  );
+
+  it.each([
+    [5, 6, 7, 3, true],
+    [3, 16, 4, 9, false],
+  ] as const)(
+    "GRU: in %i, hidden %i, %i steps, batch %i, bias %s: values and gradients match the CPU",
+    async (inn, n, T, B, withBias) => {
+      const host = {
+        x: seeded(inn * T * B, 11),
+        Wi: seeded(3 * n * inn, 12, 0.5),
+        Wh: seeded(3 * n * n, 13, 0.5),
+        b: seeded(3 * n, 14),
+        h0: seeded(n * B, 15),
+        wy: seeded(n * T * B, 16),
+      };
+      const shapes = { x: [inn, T, B], Wi: [3 * n, inn], Wh: [3 * n, n], b: [3 * n], h0: [n, B] };
+      const on = (device?: k.Device) => {
+        const t = (key: keyof typeof shapes) => k.tensor(host[key], shapes[key], device ? { device } : {});
+        return {
+          args: [t("x"), t("Wi"), t("Wh"), t("h0"), t("b")] as const,
+          wy: k.tensor(host.wy, [n, T, B], device ? { device } : {}),
+        };
+      };
+      const cpu = on();
+      const dev = on(gpu.device);
+      const loss =
+        (w: { wy: k.Tensor }) => (x: k.Tensor, Wi: k.Tensor, Wh: k.Tensor, h0: k.Tensor, b: k.Tensor) => {
+          const r = k.gruSequence(x, Wi, Wh, withBias ? b : null, h0);
+          return k.add(k.sum(k.mul(r.y, w.wy)), k.sum(r.h));
+        };
+      const want = k.gruSequence(
+        cpu.args[0],
+        cpu.args[1],
+        cpu.args[2],
+        withBias ? cpu.args[4] : null,
+        cpu.args[3],
+      );
+      const got = k.gruSequence(
+        dev.args[0],
+        dev.args[1],
+        dev.args[2],
+        withBias ? dev.args[4] : null,
+        dev.args[3],
+      );
+      for (const key of ["y", "h"] as const) await close(got[key], want[key]);
+      const gw = k.gradient(loss(cpu), ...cpu.args) as (k.Tensor | null)[];
+      const gg = k.gradient(loss(dev), ...dev.args) as (k.Tensor | null)[];
+      for (let i = 0; i < 5; i++) {
+        if (!withBias && i === 4) {
           expect(gg[i]).toBeNull();
           continue;
         }
