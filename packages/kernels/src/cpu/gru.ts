@@ -8,6 +8,7 @@
 import type { TypedArray } from "../dtype.js";
 import type { Gemm } from "./gemm.js";
 import { type LstmDims as GruDims, toTimeMajor } from "./lstm.js";
+import { type GruBackwardStep, gruGatesBackwardSimd, gruGatesSimd } from "./wasm/recurrentSimd.js";
 
 export type { GruDims };
 
@@ -60,25 +61,73 @@ export function gruForwardInto(
   for (let t = 0; t < T; t++) {
     const ghT = gh.subarray(t * G * B, (t + 1) * G * B);
     gemm(false, false, G, B, n, 1, ops.wh, G, hs.subarray(t * nb, (t + 1) * nb), n, 0, ghT, G);
-    for (let b = 0; b < B; b++) {
-      const a = (b + B * t) * G;
-      const p = (b + B * t) * n; // h of the step before (block t of hs)
-      const q = p + nb; // this step's h (block t + 1)
-      for (let j = 0; j < n; j++) {
-        const r = sigmoid(gates[a + j]! + (bias === null ? 0 : bias[j]!) + gh[a + j]!);
-        const z = sigmoid(gates[a + n + j]! + (bias === null ? 0 : bias[n + j]!) + gh[a + n + j]!);
-        const c = tanh(
-          gates[a + 2 * n + j]! + (bias === null ? 0 : bias[2 * n + j]!) + r * gh[a + 2 * n + j]!,
-        );
-        gates[a + j] = r;
-        gates[a + n + j] = z;
-        gates[a + 2 * n + j] = c;
-        const h = hs[p + j]!;
-        hs[q + j] = z * (h - gates[a + 2 * n + j]!) + gates[a + 2 * n + j]!; // (1 - z) h̃ + z h, as Flux
-      }
-    }
+    const g = gates.subarray(t * G * B, (t + 1) * G * B);
+    const hprev = hs.subarray(t * nb, (t + 1) * nb);
+    const h = hs.subarray((t + 1) * nb, (t + 2) * nb);
+    if (!gruGatesSimd(B, n, bias, g, ghT, hprev, h)) gruGatesJs(B, n, bias, g, ghT, hprev, h);
   }
   toTimeMajor(hs.subarray(nb), y, n, T, B, true);
+}
+
+/**
+ * @internal One step's gate pass over `cols` contiguous columns in scalar JS (f64, or no wasm SIMD): `g`
+ * ([3n, cols]) holds the projection and becomes r, z, h̃; writes h' from `hprev` and `gh` (`Wh * h`).
+ */
+export function gruGatesJs(
+  cols: number,
+  n: number,
+  bias: TypedArray | null,
+  g: TypedArray,
+  gh: TypedArray,
+  hprev: TypedArray,
+  hout: TypedArray,
+): void {
+  for (let b = 0; b < cols; b++) {
+    const a = b * 3 * n;
+    const p = b * n;
+    for (let j = 0; j < n; j++) {
+      const r = sigmoid(g[a + j]! + (bias === null ? 0 : bias[j]!) + gh[a + j]!);
+      const z = sigmoid(g[a + n + j]! + (bias === null ? 0 : bias[n + j]!) + gh[a + n + j]!);
+      g[a + 2 * n + j] = tanh(
+        g[a + 2 * n + j]! + (bias === null ? 0 : bias[2 * n + j]!) + r * gh[a + 2 * n + j]!,
+      );
+      g[a + j] = r;
+      g[a + n + j] = z;
+      const c = g[a + 2 * n + j]!; // rounded to the storage type, as the unfused chain sees it
+      hout[p + j] = z * (hprev[p + j]! - c) + c; // (1 - z) h̃ + z h, as Flux
+    }
+  }
+}
+
+/**
+ * @internal One step's backward gate pass in scalar JS: writes dgx and dgh ([3n, cols]) and replaces `dh`
+ * (the cotangent reaching h from the next step) by this step's direct path dh z.
+ */
+export function gruGatesBackwardJs(cols: number, n: number, op: GruBackwardStep): void {
+  const { gates, gh, hprev, dy, dh, dgx, dgh } = op as {
+    [K in keyof GruBackwardStep]: GruBackwardStep[K] extends ArrayLike<number> ? TypedArray : number;
+  };
+  for (let b = 0; b < cols; b++) {
+    const a = b * 3 * n;
+    const p = b * n;
+    const q = op.dyStart + b * op.dyStride;
+    for (let j = 0; j < n; j++) {
+      const r = gates[a + j]!;
+      const z = gates[a + n + j]!;
+      const c = gates[a + 2 * n + j]!;
+      const dhv = dy[q + j]! + dh[p + j]!;
+      const dpz = dhv * (hprev[p + j]! - c) * z * (1 - z);
+      const dpn = dhv * (1 - z) * (1 - c * c);
+      const dpr = dpn * gh[a + 2 * n + j]! * r * (1 - r);
+      dgx[a + j] = dpr;
+      dgx[a + n + j] = dpz;
+      dgx[a + 2 * n + j] = dpn;
+      dgh[a + j] = dpr;
+      dgh[a + n + j] = dpz;
+      dgh[a + 2 * n + j] = dpn * r;
+      dh[p + j] = dhv * z;
+    }
+  }
 }
 
 /** What the backward pass writes (null: not wanted). */
@@ -123,28 +172,19 @@ export function gruBackwardInto(
   for (let r = 0; r < G; r++) for (let c = 0; c < n; c++) wht[c + n * r] = ops.wh[r + G * c]!;
   dh.fill(0);
   for (let t = T - 1; t >= 0; t--) {
-    for (let b = 0; b < B; b++) {
-      const a = (b + B * t) * G;
-      const p = (b + B * t) * n;
-      const q = (t + T * b) * n; // dy's column (t, b)
-      const s = b * n;
-      for (let j = 0; j < n; j++) {
-        const r = gates[a + j]!;
-        const z = gates[a + n + j]!;
-        const c = gates[a + 2 * n + j]!;
-        const dhv = dy[q + j]! + dh[s + j]!;
-        const dpz = dhv * (hs[p + j]! - c) * z * (1 - z);
-        const dpn = dhv * (1 - z) * (1 - c * c);
-        const dpr = dpn * gh[a + 2 * n + j]! * r * (1 - r);
-        dgx[a + j] = dpr;
-        dgx[a + n + j] = dpz;
-        dgx[a + 2 * n + j] = dpn;
-        dgh[a + j] = dpr;
-        dgh[a + n + j] = dpz;
-        dgh[a + 2 * n + j] = dpn * r;
-        dh[s + j] = dhv * z; // the direct path h -> h'; the GEMM below adds Whᵀ * dgh
-      }
-    }
+    const step = {
+      gates: gates.subarray(t * G * B, (t + 1) * G * B),
+      gh: gh.subarray(t * G * B, (t + 1) * G * B),
+      hprev: hs.subarray(t * n * B, (t + 1) * n * B),
+      dy,
+      dyStart: t * n, // dy's column (t, b) of [n, T, B]
+      dyStride: T * n,
+      dh,
+      dgx: dgx.subarray(t * G * B, (t + 1) * G * B),
+      dgh: dgh.subarray(t * G * B, (t + 1) * G * B),
+    };
+    // dh becomes the direct path dh z; the GEMM below adds Whᵀ * dgh.
+    if (!gruGatesBackwardSimd(B, n, step)) gruGatesBackwardJs(B, n, step);
     gemm(false, false, n, B, G, 1, wht, n, dgh.subarray(t * G * B, (t + 1) * G * B), G, 1, dh, n);
   }
   if (out.dwh !== null) gemm(false, true, G, n, T * B, 1, dgh, G, hs, n, 0, out.dwh, G);

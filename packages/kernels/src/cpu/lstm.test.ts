@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gatesBackwardJs, gatesJs } from "./lstm.js";
-import { lstmGatesBackwardSimd, lstmGatesSimd } from "./wasm/lstmSimd.js";
+import { lstmGatesBackwardSimd, lstmGatesSimd } from "./wasm/recurrentSimd.js";
 
 // The LSTM gate pass: the wasm SIMD kernel against the scalar JS loop (Math.exp in f64, the reference).
 function run(cols: number, n: number, seed: number, special: readonly number[] = []) {

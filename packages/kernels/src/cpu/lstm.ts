@@ -14,7 +14,7 @@
 // whose first T blocks are the dWh GEMM's right operand as they stand. `y` and `dx` are reordered back.
 import type { TypedArray } from "../dtype.js";
 import type { Gemm } from "./gemm.js";
-import { type LstmBackwardStep, lstmGatesBackwardSimd, lstmGatesSimd } from "./wasm/lstmSimd.js";
+import { type LstmBackwardStep, lstmGatesBackwardSimd, lstmGatesSimd } from "./wasm/recurrentSimd.js";
 
 /** The sizes of one fused LSTM call: input width, hidden size `n`, `steps` time steps, `batch` sequences. */
 export interface LstmDims {

@@ -1,9 +1,10 @@
-// The LSTM gate pass over f32 with 128-bit SIMD (src/cpu/wasm/lstmSimd.ts copies the columns in and out).
+// The LSTM and GRU gate passes over f32 with 128-bit SIMD (src/cpu/wasm/recurrentSimd.ts copies the columns
+// in and out).
 // Scalar JS spends most of an LSTM step in Math.exp; here sigmoid is 1 / (1 + exp(-x)) with Cephes' expf
 // (a degree-6 polynomial after range reduction, about 1 ulp) and tanh is the rational approximation of
 // Eigen's fast tanh (a few ulps, up to ~5 near ±1; exact sign and limits), four lanes at a time.
 //
-// Scratch layout for `cols` columns of hidden size n (each region column after column). The small helpers
+// LSTM forward scratch layout for `cols` columns of hidden size n (each region column after column). The small helpers
 // below are inlined by Binaryen at -O3 (an @inline decorator would not parse in the repo's linter).
 //
 //   bias  [4n]        in: the gates' bias (zeros for none)
@@ -179,5 +180,119 @@ export function backward(cols: i32, n: i32): void {
     let j: usize = 0;
     for (; j + 16 <= n4; j += 16) cellBackward(g + j, n4, s + j, total);
     for (; j < n4; j += 4) cellBackwardScalar(g + j, n4, s + j, total);
+  }
+}
+
+// GRU forward (Flux's GRUCell: r, z, n). Scratch layout for `cols` columns:
+//   bias  [3n]        in: the gates' bias (zeros for none)
+//   gx    [cols][3n]  in: the input projection; out: r, z and the candidate h̃
+//   gh    [cols][3n]  in: Wh * h
+//   hprev [cols][n]   in: the previous h
+//   h     [cols][n]   out: (1 - z) h̃ + z h
+
+function gruCell(bp: usize, g: usize, q: usize, n4: usize, hp: usize, ho: usize): void {
+  const r = sigmoidv(f32x4.add(f32x4.add(v128.load(g), v128.load(bp)), v128.load(q)));
+  const z = sigmoidv(f32x4.add(f32x4.add(v128.load(g + n4), v128.load(bp + n4)), v128.load(q + n4)));
+  const pre = f32x4.add(
+    f32x4.add(v128.load(g + 2 * n4), v128.load(bp + 2 * n4)),
+    f32x4.mul(r, v128.load(q + 2 * n4)),
+  );
+  const c = tanhv(pre);
+  v128.store(g, r);
+  v128.store(g + n4, z);
+  v128.store(g + 2 * n4, c);
+  v128.store(ho, f32x4.add(f32x4.mul(z, f32x4.sub(v128.load(hp), c)), c));
+}
+
+function gruCellScalar(bp: usize, g: usize, q: usize, n4: usize, hp: usize, ho: usize): void {
+  const r = f32x4.extract_lane(sigmoidv(f32x4.splat(load<f32>(g) + load<f32>(bp) + load<f32>(q))), 0);
+  const z = f32x4.extract_lane(
+    sigmoidv(f32x4.splat(load<f32>(g + n4) + load<f32>(bp + n4) + load<f32>(q + n4))),
+    0,
+  );
+  const pre = load<f32>(g + 2 * n4) + load<f32>(bp + 2 * n4) + r * load<f32>(q + 2 * n4);
+  const c = f32x4.extract_lane(tanhv(f32x4.splat(pre)), 0);
+  store<f32>(g, r);
+  store<f32>(g + n4, z);
+  store<f32>(g + 2 * n4, c);
+  store<f32>(ho, z * (load<f32>(hp) - c) + c);
+}
+
+/** The GRU forward gate pass over `cols` columns of hidden size `n` (layout above). */
+export function gruForward(cols: i32, n: i32): void {
+  const n4 = (<usize>n) << 2;
+  const total = <usize>cols * n4;
+  const bias = SCRATCH;
+  const gx = bias + 3 * n4;
+  const gh = gx + 3 * total;
+  const hprev = gh + 3 * total;
+  const hout = hprev + total;
+  for (let col: usize = 0; col < <usize>cols; col++) {
+    const g = gx + col * 3 * n4;
+    const q = gh + col * 3 * n4;
+    const o = col * n4;
+    let j: usize = 0;
+    for (; j + 16 <= n4; j += 16) gruCell(bias + j, g + j, q + j, n4, hprev + o + j, hout + o + j);
+    for (; j < n4; j += 4) gruCellScalar(bias + j, g + j, q + j, n4, hprev + o + j, hout + o + j);
+  }
+}
+
+// GRU backward. Scratch layout for `cols` columns:
+//   g     [cols][3n]  in: r, z, h̃; out: the projection's cotangents dgx
+//   dgh   [cols][3n]  out: the recurrent product's cotangents
+//   gh    [cols][3n]  in: Wh * h (its n block is read)
+//   hprev [cols][n]   in: the previous h
+//   dy    [cols][n]   in: the output's cotangent
+//   dh    [cols][n]   in: the cotangent reaching h from the next step; out: this step's direct path dh z
+
+function gruBack(g: usize, d: usize, q: usize, n4: usize, s: usize, total: usize): void {
+  const one = f32x4.splat(1);
+  const r = v128.load(g);
+  const z = v128.load(g + n4);
+  const c = v128.load(g + 2 * n4);
+  const dh = f32x4.add(v128.load(s + total), v128.load(s + 2 * total));
+  const dpz = f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(s), c)), f32x4.mul(z, f32x4.sub(one, z)));
+  const dpn = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(c, c)));
+  const dpr = f32x4.mul(f32x4.mul(dpn, v128.load(q + 2 * n4)), f32x4.mul(r, f32x4.sub(one, r)));
+  v128.store(g, dpr);
+  v128.store(g + n4, dpz);
+  v128.store(g + 2 * n4, dpn);
+  v128.store(d, dpr);
+  v128.store(d + n4, dpz);
+  v128.store(d + 2 * n4, f32x4.mul(dpn, r));
+  v128.store(s + 2 * total, f32x4.mul(dh, z));
+}
+
+function gruBackScalar(g: usize, d: usize, q: usize, n4: usize, s: usize, total: usize): void {
+  const r = load<f32>(g);
+  const z = load<f32>(g + n4);
+  const c = load<f32>(g + 2 * n4);
+  const dh = load<f32>(s + total) + load<f32>(s + 2 * total);
+  const dpz = dh * (load<f32>(s) - c) * (z * (1 - z));
+  const dpn = dh * (1 - z) * (1 - c * c);
+  const dpr = dpn * load<f32>(q + 2 * n4) * (r * (1 - r));
+  store<f32>(g, dpr);
+  store<f32>(g + n4, dpz);
+  store<f32>(g + 2 * n4, dpn);
+  store<f32>(d, dpr);
+  store<f32>(d + n4, dpz);
+  store<f32>(d + 2 * n4, dpn * r);
+  store<f32>(s + 2 * total, dh * z);
+}
+
+/** The GRU backward gate pass over `cols` columns of hidden size `n` (layout above). */
+export function gruBackward(cols: i32, n: i32): void {
+  const n4 = (<usize>n) << 2;
+  const total = <usize>cols * n4;
+  const gates = SCRATCH;
+  const dgh = gates + 3 * total;
+  const gh = dgh + 3 * total;
+  const states = gh + 3 * total;
+  for (let col: usize = 0; col < <usize>cols; col++) {
+    const off = col * 3 * n4;
+    const s = states + col * n4;
+    let j: usize = 0;
+    for (; j + 16 <= n4; j += 16) gruBack(gates + off + j, dgh + off + j, gh + off + j, n4, s + j, total);
+    for (; j < n4; j += 4) gruBackScalar(gates + off + j, dgh + off + j, gh + off + j, n4, s + j, total);
   }
 }
