@@ -1,10 +1,11 @@
-// The LSTM and GRU gate passes, forward and backward, with wasm SIMD (assembly/recurrent.ts). Scalar JS spends most of an LSTM step in
-// Math.exp (five per hidden unit); the SIMD kernel computes the activations four lanes at a time with
-// polynomial approximations accurate to an ulp or two of f32. The step's columns are copied into the
-// module's scratch block, transformed there, and copied out: memcpy-speed passes beside the arithmetic.
+// The LSTM and GRU gate passes, forward and backward, with wasm SIMD (assembly/recurrent.ts). Scalar JS
+// spends most of a recurrent step in Math.exp (five per hidden unit for an LSTM, three for a GRU); the SIMD
+// kernels compute the activations four lanes at a time with polynomial approximations within a few ulps of
+// f32. The step's columns are copied into the module's scratch block, transformed there, and copied out:
+// memcpy-speed passes beside the arithmetic.
 import { recurrentSimdBytes } from "./wasmBinaries.js";
 
-interface LstmKernel {
+interface RecurrentKernel {
   forward(cols: number, n: number): void;
   backward(cols: number, n: number): void;
   gruForward(cols: number, n: number): void;
@@ -13,9 +14,9 @@ interface LstmKernel {
 }
 
 // undefined: not tried yet; null: this runtime cannot run it (no wasm, or no SIMD): the JS loop serves.
-let kernel: LstmKernel | null | undefined;
+let kernel: RecurrentKernel | null | undefined;
 
-function load(): LstmKernel | null {
+function load(): RecurrentKernel | null {
   try {
     // Synchronous: the module is a few KiB, under every browser's main-thread compile limit.
     const instance = new WebAssembly.Instance(
@@ -27,10 +28,10 @@ function load(): LstmKernel | null {
     const offset = (e.SCRATCH as WebAssembly.Global).value as number;
     const capacity = (e.CAPACITY as WebAssembly.Global).value as number;
     return {
-      forward: e.forward as LstmKernel["forward"],
-      backward: e.backward as LstmKernel["backward"],
-      gruForward: e.gruForward as LstmKernel["gruForward"],
-      gruBackward: e.gruBackward as LstmKernel["gruBackward"],
+      forward: e.forward as RecurrentKernel["forward"],
+      backward: e.backward as RecurrentKernel["backward"],
+      gruForward: e.gruForward as RecurrentKernel["gruForward"],
+      gruBackward: e.gruBackward as RecurrentKernel["gruBackward"],
       scratch: new Float32Array(memory.buffer, offset, capacity),
     };
   } catch {
