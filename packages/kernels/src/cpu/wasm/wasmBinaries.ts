@@ -10,6 +10,7 @@ import {
   affineSimd,
   biasSimd,
   poolSimd,
+  recurrentSimd,
   relaxed,
   relaxedShared,
   simd,
@@ -44,6 +45,11 @@ export function wasmBuildBytes(name: WasmBuildName): Uint8Array {
 /** The bytes of the fused element-wise SIMD kernel (assembly/affine.ts; a few hundred bytes). */
 export function affineSimdBytes(): Uint8Array {
   return fromBase64(affineSimd);
+}
+
+/** The bytes of the LSTM gate-pass SIMD kernel (assembly/recurrent.ts). */
+export function recurrentSimdBytes(): Uint8Array {
+  return fromBase64(recurrentSimd);
 }
 
 /** The bytes of the 2x2 max-pooling SIMD kernel (assembly/pool.ts; under a kilobyte). */
