@@ -4,6 +4,7 @@ import type { TypedArray } from "../dtype.js";
 import type { ArgReduceOp, ReduceOp } from "../opNames.js";
 import { reducedShape, type Shape, stridesOf } from "../shape.js";
 import { forEachLine, splitAt } from "./lines.js";
+import { softmaxLinesSimd } from "./wasm/activationSimd.js";
 
 const INIT: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
 
@@ -120,6 +121,8 @@ export function argReduceInto(
  */
 export function softmaxInto(x: TypedArray, shape: Shape, axis: number, log: boolean, out: TypedArray): void {
   const [inner, len, outer] = splitAt(shape, axis);
+  // Contiguous f32 lines (softmax over dim 1, attention's case): wasm SIMD with a vectorised exp.
+  if (inner === 1 && !log && softmaxLinesSimd(x, len, out)) return;
   const e = new Float64Array(len);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
