@@ -3,8 +3,14 @@
 // copied out, as elementwiseSimd.ts does. The JS loops call Math.exp once per element, which costs several
 // times a multiply-add pass here; the module's vectorised exp is within 2 ulp of f32 exp, so results agree
 // with the JS loops to a few ulp rather than bit for bit (the CPU tests check both against f64 references).
-import { ELEMENTWISE_SIMD_MIN } from "./elementwiseSimd.js";
 import { activationSimdBytes } from "./wasmBinaries.js";
+
+/**
+ * Below this many elements the JS loops serve. Far lower than the plain element-wise kernels' threshold: an
+ * exp per element costs much more than the copies in and out, so the SIMD path wins from small blocks on
+ * (the fused bias + gelu runs it on one output column or 4096-element block at a time).
+ */
+export const ACTIVATION_SIMD_MIN = 64;
 
 interface Kernel {
   a: Float32Array;
@@ -36,7 +42,7 @@ function load(): Kernel | null {
 }
 
 function ready(n: number, ...arrays: unknown[]): Kernel | null {
-  if (n < ELEMENTWISE_SIMD_MIN) return null;
+  if (n < ACTIVATION_SIMD_MIN) return null;
   for (const x of arrays) if (!(x instanceof Float32Array)) return null;
   if (kernel === undefined) kernel = load();
   return kernel;
