@@ -123,6 +123,7 @@ export {
   hcat,
 } from "./ops/shape.js";
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
+export { type LayerNormOptions, layernorm } from "./ops/layernorm.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";
 export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";
 export { withinGradient } from "./autodiff/withinGradient.js";
