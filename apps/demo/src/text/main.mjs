@@ -11,7 +11,7 @@ import { fleaves } from "@flux/functors";
 import { isTensor, rng, setDefaultRng, writeFileAtomic } from "@flux/kernels";
 import { load, save } from "@flux/layers";
 import { pickDevice } from "../device.mjs";
-import { evaluationBatches } from "./batches.mjs";
+import { evaluationBatchCount, evaluationBatches } from "./batches.mjs";
 import { decode, encode, loadCorpus } from "./corpus.mjs";
 import { generate } from "./generate.mjs";
 import { CONFIGS, buildTextModel } from "./models.mjs";
@@ -109,7 +109,7 @@ async function main(argv) {
     corpus.val,
     context,
     o.batchsize,
-    Math.floor((corpus.val.length - 1) / (context * o.batchsize)),
+    evaluationBatchCount(corpus.val, context, o.batchsize),
   );
   const quickVal = allVal.slice(0, 8);
   const started = performance.now();
