@@ -117,6 +117,8 @@ describe("fused ops agree with their op chains", () => {
       const b = randn([200], { rng: rng(10) });
       close(dense(x, W, b, relu).dataSync(), relu(add(matmul(W, x), b)).dataSync(), 1e-5);
       close(dense(x, W, b, "sigmoid").dataSync(), sigmoid(add(matmul(W, x), b)).dataSync(), 1e-5);
+      // Bias only: C starts as the bias and the GEMM accumulates onto it.
+      close(dense(x, W, b).dataSync(), add(matmul(W, x), b).dataSync(), 1e-5);
       const w64 = cast(W, "f64");
       const x64 = cast(x, "f64");
       close(
