@@ -28,7 +28,7 @@ Trains a character-level language model on Tiny Shakespeare and prints generated
   --minutes N                training time budget (default 10)
   --steps N                  at most N steps (default 100000: the time budget decides)
   --batchsize N              windows per step (default 32)
-  --lr X                     peak learning rate (default 0.002 transformer, 0.004 lstm)
+  --lr X                     peak learning rate (default 0.003 transformer, 0.004 lstm)
   --device cpu|gpu|webgpu    where to train (default gpu: the best available, else the CPU)
   --seed N                   random seed (default 1)
   --data FILE                the text (default apps/demo/data/tinyshakespeare/input.txt)
@@ -75,7 +75,7 @@ function options(argv) {
     seconds: num("minutes", values.minutes, false) * 60,
     steps: num("steps", values.steps, true),
     batchsize: Math.max(1, num("batchsize", values.batchsize, true)),
-    lr: values.lr === undefined ? (model === "lstm" ? 0.004 : 0.002) : num("lr", values.lr, false),
+    lr: values.lr === undefined ? (model === "lstm" ? 0.004 : 0.003) : num("lr", values.lr, false),
     device: values.device,
     seed: num("seed", values.seed, true),
     data: resolve(values.data ?? join(here, "../../data/tinyshakespeare/input.txt")),
