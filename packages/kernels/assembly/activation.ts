@@ -20,6 +20,8 @@ const LOG2E: f32 = <f32>Math.LOG2E;
 // ln 2 split in two so that k * LN2_HI is exact for |k| < 2^9 (Cody and Waite).
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.1219444e-4;
+// 1.5 * 2^23: adding it rounds a float below 2^22 in magnitude to an integer held in the low mantissa bits.
+const SHIFTER: f32 = 12582912;
 
 // The small helpers below are inlined by Binaryen at -O3 (an @inline decorator would not parse in the
 // repo's linter).
@@ -27,8 +29,13 @@ const LN2_LO: f32 = -2.1219444e-4;
 /** e^x in four lanes: NaN stays NaN, x > 88.72 gives +Infinity, x < -87.34 (and -Infinity) gives 0. */
 function exp4(x: v128): v128 {
   const tooSmall = f32x4.lt(x, f32x4.splat(EXP_LO));
-  const xc = f32x4.max(f32x4.min(x, f32x4.splat(EXP_HI)), f32x4.splat(EXP_LO));
-  const k = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  // pmin/pmax are one instruction each (min/max carry NaN and signed-zero rules that cost several); a NaN
+  // x still comes through, as `b < a ? b : a` keeps a when the comparison is false.
+  const xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(EXP_HI)), f32x4.splat(EXP_LO));
+  // k = round(x log2 e) by adding 1.5 * 2^23: the sum's low mantissa bits are k itself (round to nearest
+  // even, as `nearest`), so its bit pattern gives 2^k below without a float-to-int conversion.
+  const t = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(SHIFTER));
+  const k = f32x4.sub(t, f32x4.splat(SHIFTER));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.98756915e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
@@ -37,8 +44,9 @@ function exp4(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  // 2^k built from its bits; k = 128 (x near EXP_HI) gives the bits of +Infinity, which is the overflow.
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  // 2^k from the bits of t: (k + 127) << 23 (the shifter's own bits shift out past bit 31). k = 128 (x
+  // near EXP_HI) gives the bits of +Infinity, which is the overflow.
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return v128.andnot(f32x4.mul(p, scale), tooSmall);
 }
 
