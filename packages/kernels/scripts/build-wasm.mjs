@@ -92,8 +92,9 @@ const entries = await Promise.all(
 );
 // The small single-thread SIMD kernels, each with its own memory (no threads, plain SIMD only):
 // assembly/affine.ts, the fused element-wise kernel (2 pages, page 1 is its scratch block), and
-// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, then its ten 16 KiB slots), and
-// assembly/activation.ts, gelu and softmax with a vectorised exp (2 pages, laid out as affine.ts).
+// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, then its ten 16 KiB slots),
+// assembly/activation.ts, gelu and softmax with a vectorised exp (2 pages, laid out as affine.ts), and
+// assembly/recurrent.ts (below).
 async function compileSmall(file, pages) {
   const args = [file, "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", String(pages)];
   args.push("--maximumMemory", String(pages), "--enable", "simd", "--outFile", "out.wasm");
@@ -111,12 +112,15 @@ async function compileSmall(file, pages) {
 }
 entries.push(["affineSimd", await compileSmall("assembly/affine.ts", 2)]);
 entries.push(["optimiserSimd", await compileSmall("assembly/optimiser.ts", 4)]);
+// assembly/recurrent.ts, the LSTM and GRU gate passes: page 0 statics, then a 4 MiB scratch block (64 pages).
+entries.push(["recurrentSimd", await compileSmall("assembly/recurrent.ts", 65)]);
 entries.push(["activationSimd", await compileSmall("assembly/activation.ts", 2)]);
 let modules = header;
 modules +=
   "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
   "// affineSimd: assembly/affine.ts (the fused element-wise kernel);\n" +
   "// optimiserSimd: assembly/optimiser.ts (the fused optimiser step);\n" +
+  "// recurrentSimd: assembly/recurrent.ts (the LSTM and GRU gate passes);\n" +
   "// activationSimd: assembly/activation.ts (gelu, its gradient and softmax with a vectorised exp).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);

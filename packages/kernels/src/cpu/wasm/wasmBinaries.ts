@@ -9,6 +9,7 @@
 import {
   activationSimd,
   affineSimd,
+  recurrentSimd,
   relaxed,
   relaxedShared,
   simd,
@@ -43,6 +44,11 @@ export function wasmBuildBytes(name: WasmBuildName): Uint8Array {
 /** The bytes of the fused element-wise SIMD kernel (assembly/affine.ts; a few hundred bytes). */
 export function affineSimdBytes(): Uint8Array {
   return fromBase64(affineSimd);
+}
+
+/** The bytes of the LSTM gate-pass SIMD kernel (assembly/recurrent.ts). */
+export function recurrentSimdBytes(): Uint8Array {
+  return fromBase64(recurrentSimd);
 }
 
 /** The bytes of the exp-based SIMD kernels (assembly/activation.ts: gelu, its gradient, softmax). */
