@@ -187,6 +187,12 @@ export const GRAD_CASES: readonly GradCase[] = [
     f: ([, d]: [number[], number], x) => k.logsoftmax(x!, { dims: d }),
   },
   {
+    name: "layernorm",
+    params: fc.tuple(shapeArb1, fc.integer({ min: 1, max: 3 })),
+    inputs: ([s]: [number[], number]) => [{ shape: s }],
+    f: ([s, d]: [number[], number], x) => k.layernorm(x!, { dims: Math.min(d, s.length) }),
+  },
+  {
     name: "reshape",
     params: shapeArb1,
     inputs: (s: number[]) => [{ shape: s }],

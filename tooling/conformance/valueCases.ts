@@ -259,6 +259,25 @@ export const VALUE_CASES: readonly ValueCase[] = [
     shape: [2],
     values: [0.5, 0.5],
   },
+  // layernorm (NumPy: (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5) per column; the constant column gives 0)
+  {
+    name: "layernorm dims=1",
+    run: (t) => k.layernorm(t([1, 2, 3, 5, 4, 4, 0, -2], [2, 4])),
+    shape: [2, 4],
+    values: [
+      -0.9999800005999799, 0.9999800005999799, -0.9999950000374997, 0.9999950000374997, 0, 0,
+      0.9999950000374997, -0.9999950000374997,
+    ],
+  },
+  {
+    name: "layernorm dims=2",
+    run: (t) => k.layernorm(t([1, 2, 3, 5, 4, 4, 0, -2], [2, 4]), { dims: 2 }),
+    shape: [2, 4],
+    values: [
+      -0.5103426543002259, -0.05670473936669176, 0.3969331755668423, 1.3042090054339104, 0.8505710905003764,
+      0.8505710905003764, -0.96398056923376, -1.8712563991008282,
+    ],
+  },
   // one-hot
   {
     name: "onehotbatch",

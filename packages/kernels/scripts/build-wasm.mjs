@@ -91,8 +91,10 @@ const entries = await Promise.all(
   Object.entries(variants).map(async ([name, options]) => [name, await compile(name, options)]),
 );
 // The small single-thread SIMD kernels, each with its own memory (no threads, plain SIMD only):
-// assembly/affine.ts, the fused element-wise kernel (2 pages, page 1 is its scratch block), and
-// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, then its ten 16 KiB slots).
+// assembly/affine.ts, the fused element-wise kernel (2 pages, page 1 is its scratch block),
+// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, then its ten 16 KiB slots),
+// assembly/activation.ts, gelu and softmax with a vectorised exp (2 pages, laid out as affine.ts), and
+// assembly/recurrent.ts (below).
 async function compileSmall(file, pages) {
   const args = [file, "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", String(pages)];
   args.push("--maximumMemory", String(pages), "--enable", "simd", "--outFile", "out.wasm");
@@ -117,6 +119,8 @@ entries.push(["poolSimd", await compileSmall("assembly/pool.ts", 3)]);
 // assembly/bias.ts, a per-channel bias and activation and relu's backward with the bias sum (4 pages:
 // statics, data block, bias table or sums, output-gradient block).
 entries.push(["biasSimd", await compileSmall("assembly/bias.ts", 4)]);
+// assembly/activation.ts, gelu, its gradient and softmax with a vectorised exp.
+entries.push(["activationSimd", await compileSmall("assembly/activation.ts", 2)]);
 let modules = header;
 modules +=
   "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
@@ -124,7 +128,8 @@ modules +=
   "// optimiserSimd: assembly/optimiser.ts (the fused optimiser step);\n" +
   "// recurrentSimd: assembly/recurrent.ts (the LSTM and GRU gate passes);\n" +
   "// poolSimd: assembly/pool.ts (2x2 max pooling, forward and backward);\n" +
-  "// biasSimd: assembly/bias.ts (a per-channel bias and activation, and relu's backward with its bias sum).\n";
+  "// biasSimd: assembly/bias.ts (a per-channel bias and activation, and relu's backward with its bias sum);\n" +
+  "// activationSimd: assembly/activation.ts (gelu, its gradient and softmax with a vectorised exp).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);
 const worker = await bundleWorker();

@@ -225,6 +225,13 @@ export interface Backend<S = unknown> {
   softmax(x: TensorView<S>, axis: number, log: boolean): S;
   /** Its VJP from the forward output `y`: `y .* (dy .- sum(dy .* y))`, or `dy .- exp(y) .* sum(dy)` when `log`. */
   softmaxGrad(y: TensorView<S>, dy: TensorView<S>, axis: number, log: boolean): S;
+  /**
+   * Layer normalisation of each consecutive line of `len` elements (the leading dims):
+   * `(x .- mean) ./ sqrt.(var .+ eps)`, `var` the population variance, computed in two passes.
+   */
+  layernorm(x: TensorView<S>, len: number, eps: number): S;
+  /** Its VJP from the input `x`: `rstd .* (dy .- mean(dy) .- y .* mean(dy .* y))` per line. */
+  layernormGrad(x: TensorView<S>, dy: TensorView<S>, len: number, eps: number): S;
 
   // ---- linear algebra and layout ----
   /**

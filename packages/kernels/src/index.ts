@@ -130,6 +130,7 @@ export {
   hcat,
 } from "./ops/shape.js";
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
+export { type LayerNormOptions, layernorm } from "./ops/layernorm.js";
 export { type LstmSequenceResult, lstmSequence } from "./ops/lstm.js";
 export { type GruSequenceResult, gruSequence } from "./ops/gru.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";

@@ -26,8 +26,8 @@ export function sampleBatch(tokens, context, batchsize, rng) {
 }
 
 /**
- * Fixed evaluation windows: `count` batches that tile the start of `tokens` without overlap, so every
- * run (and both models) is scored on the same characters.
+ * Fixed evaluation windows: `count` batches that tile `tokens` without overlap, so every run (and both
+ * models) is scored on the same characters. `evaluationBatchCount` is the most that fit.
  *
  * @param {Int32Array} tokens
  * @param {number} context
@@ -35,6 +35,12 @@ export function sampleBatch(tokens, context, batchsize, rng) {
  * @param {number} count
  */
 export function evaluationBatches(tokens, context, batchsize, count) {
+  // Each window reads context + 1 tokens; more windows than fit would read past the end (and score zeros).
+  const fit = Math.floor(tokens.length / ((context + 1) * batchsize));
+  if (count > fit)
+    throw new Error(
+      `[demo] ${count} evaluation batches of ${batchsize} windows of ${context + 1} characters need ${count * batchsize * (context + 1)} characters; the text has ${tokens.length}. Ask for at most ${fit}.`,
+    );
   const batches = [];
   const stride = Math.max(context + 1, Math.floor((tokens.length - context - 1) / (count * batchsize)));
   for (let k = 0; k < count; k++) {
@@ -48,4 +54,13 @@ export function evaluationBatches(tokens, context, batchsize, count) {
     batches.push({ x, y });
   }
   return batches;
+}
+
+/**
+ * How many evaluation batches of `batchsize` windows of `context + 1` tokens fit in `tokens` without overlap.
+ *
+ * @param {Int32Array} tokens @param {number} context @param {number} batchsize
+ */
+export function evaluationBatchCount(tokens, context, batchsize) {
+  return Math.floor(tokens.length / ((context + 1) * batchsize));
 }

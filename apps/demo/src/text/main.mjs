@@ -11,7 +11,7 @@ import { fleaves } from "@flux/functors";
 import { isTensor, rng, setDefaultRng, writeFileAtomic } from "@flux/kernels";
 import { load, save } from "@flux/layers";
 import { pickDevice } from "../device.mjs";
-import { evaluationBatches } from "./batches.mjs";
+import { evaluationBatchCount, evaluationBatches } from "./batches.mjs";
 import { decode, encode, loadCorpus } from "./corpus.mjs";
 import { generate } from "./generate.mjs";
 import { CONFIGS, buildTextModel } from "./models.mjs";
@@ -28,7 +28,7 @@ Trains a character-level language model on Tiny Shakespeare and prints generated
   --minutes N                training time budget (default 10)
   --steps N                  at most N steps (default 100000: the time budget decides)
   --batchsize N              windows per step (default 32)
-  --lr X                     peak learning rate (default 0.002 transformer, 0.004 lstm)
+  --lr X                     peak learning rate (default 0.003 transformer, 0.004 lstm)
   --device cpu|gpu|webgpu    where to train (default gpu: the best available, else the CPU)
   --seed N                   random seed (default 1)
   --data FILE                the text (default apps/demo/data/tinyshakespeare/input.txt)
@@ -75,7 +75,7 @@ function options(argv) {
     seconds: num("minutes", values.minutes, false) * 60,
     steps: num("steps", values.steps, true),
     batchsize: Math.max(1, num("batchsize", values.batchsize, true)),
-    lr: values.lr === undefined ? (model === "lstm" ? 0.004 : 0.002) : num("lr", values.lr, false),
+    lr: values.lr === undefined ? (model === "lstm" ? 0.004 : 0.003) : num("lr", values.lr, false),
     device: values.device,
     seed: num("seed", values.seed, true),
     data: resolve(values.data ?? join(here, "../../data/tinyshakespeare/input.txt")),
@@ -109,7 +109,7 @@ async function main(argv) {
     corpus.val,
     context,
     o.batchsize,
-    Math.floor((corpus.val.length - 1) / (context * o.batchsize)),
+    evaluationBatchCount(corpus.val, context, o.batchsize),
   );
   const quickVal = allVal.slice(0, 8);
   const started = performance.now();

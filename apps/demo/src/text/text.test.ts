@@ -4,7 +4,7 @@ import { cpuDevice, gpuDevice } from "@flux/devices";
 import { rng, setDefaultRng } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
 import { webgpuAvailableForTests } from "../../../../packages/kernels/src/webgpu/testing.js";
-import { evaluationBatches, sampleBatch } from "./batches.mjs";
+import { evaluationBatchCount, evaluationBatches, sampleBatch } from "./batches.mjs";
 import { decode, encode } from "./corpus.mjs";
 import { generate } from "./generate.mjs";
 import { CharLSTM, CharTransformer } from "./models.mjs";
@@ -64,6 +64,18 @@ describe("text job", () => {
         ...y.subarray(b * CONTEXT, (b + 1) * CONTEXT - 1),
       ]);
     expect(() => encode("ß", index)).toThrow(/not in the alphabet/);
+  });
+
+  test("evaluation windows all lie inside the text; asking for more than fit is an error", () => {
+    const count = evaluationBatchCount(tokens, CONTEXT, 8);
+    const batches = evaluationBatches(tokens, CONTEXT, 8, count);
+    const last = batches[count - 1]!;
+    // The last window's target ends at or before the text's last character, and is the text itself.
+    const stride = Math.max(CONTEXT + 1, Math.floor((tokens.length - CONTEXT - 1) / (count * 8)));
+    const s = (count * 8 - 1) * stride;
+    expect(s + CONTEXT + 1).toBeLessThanOrEqual(tokens.length);
+    expect([...last.y.subarray(7 * CONTEXT)]).toEqual([...tokens.subarray(s + 1, s + CONTEXT + 1)]);
+    expect(() => evaluationBatches(tokens, CONTEXT, 8, count + 1)).toThrow(/Ask for at most/);
   });
 
   test("the schedule warms up linearly, peaks, then decays to a tenth", () => {

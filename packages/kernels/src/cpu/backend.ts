@@ -34,6 +34,7 @@ import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } f
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
+import { layernormGradInto, layernormInto } from "./layernorm.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
 import { reluBiasGradInto } from "./reluBiasGrad.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
@@ -202,6 +203,16 @@ export class CpuBackend implements Backend<TypedArray> {
   softmax(x: V, axis: number, log: boolean): TypedArray {
     const out = alloc(x.dtype, x.storage.length, false);
     softmaxInto(x.storage, x.shape, axis, log, out);
+    return out;
+  }
+  layernorm(x: V, len: number, eps: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length, false);
+    layernormInto(x.storage, len, eps, out);
+    return out;
+  }
+  layernormGrad(x: V, dy: V, len: number, eps: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length, false);
+    layernormGradInto(x.storage, dy.storage, len, eps, out);
     return out;
   }
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): TypedArray {

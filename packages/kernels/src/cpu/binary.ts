@@ -184,7 +184,8 @@ export function expandInto(x: TypedArray, xShape: Shape, out: TypedArray, outSha
   const x0 = sx[0] ?? 0;
   forEachLine(outShape, [sx], (off, io, n) => {
     let ix = off[0]!;
-    if (x0 === 1) out.set(x.subarray(ix, ix + n), io);
+    // (short lines by a loop: a subarray view per line costs more than copying under ~64 elements)
+    if (x0 === 1 && n >= 64) out.set(x.subarray(ix, ix + n), io);
     else for (let i = 0; i < n; i++, ix += x0) out[io + i] = x[ix]!;
   });
 }

@@ -43,6 +43,13 @@ function denseEpilogue(act: FusedAct, param: number, bias: Float32Array | null, 
   };
 }
 
+/** Writes `bias` (`rows` long) into each of the `n` columns of `out`, doubling the copied span each time. */
+function fillColumns(out: Float32Array, bias: Float32Array, rows: number, n: number): void {
+  out.set(bias.subarray(0, rows), 0);
+  for (let filled = rows, total = rows * n; filled < total; filled *= 2)
+    out.copyWithin(filled, 0, Math.min(filled, total - filled));
+}
+
 /** Writes `act.(w * x .+ b)` into `out` (`[rows, n]`); `w` is `[rows, k]`, `x` `[k, n]`, `b` `rows` long. */
 export function denseInto(
   act: FusedAct,
@@ -57,6 +64,28 @@ export function denseInto(
 ): void {
   const [rows, k] = [wShape[0]!, wShape[1]!];
   const n = xShape[1]!;
+  if (out instanceof Float32Array && rows * n > 0 && act === "identity" && b !== null) {
+    // Bias only (a training step's dense: its activation is a separate op): C starts as the bias in every
+    // column (memcpy-speed doubling copies) and the GEMM accumulates onto it (beta = 1). A system BLAS then
+    // writes the result in place, with no second pass over C to add the bias.
+    fillColumns(out, b as Float32Array, rows, n);
+    sgemm(
+      false,
+      false,
+      rows,
+      n,
+      k,
+      1,
+      w as Float32Array,
+      rows,
+      x as Float32Array,
+      Math.max(k, 1),
+      1,
+      out,
+      rows,
+    );
+    return;
+  }
   if (out instanceof Float32Array && rows * n > 0) {
     const epilogue = denseEpilogue(act, param, b as Float32Array | null, rows);
     sgemm(

@@ -4,6 +4,7 @@ import type { TypedArray } from "../dtype.js";
 import type { ArgReduceOp, ReduceOp } from "../opNames.js";
 import { reducedShape, type Shape, stridesOf } from "../shape.js";
 import { forEachLine, splitAt } from "./lines.js";
+import { softmaxLinesSimd } from "./wasm/activationSimd.js";
 
 const INIT: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
 
@@ -18,6 +19,11 @@ export function reduceInto(
   const acc = new Float64Array(out.length).fill(INIT[op]);
   if (axes.length === shape.length || out.length === 1) {
     acc[0] = reduceLine(op, x, 0, 1, x.length, INIT[op]);
+  } else if (reducesTrailing(shape, axes)) {
+    // Only trailing axes (a bias gradient's sum over the batch): x is consecutive copies of the output's
+    // layout, each added in one loop (no per-line callback over short columns).
+    const m = out.length;
+    for (let at = 0; at < x.length; at += m) accumulateLine(op, x, at, acc, 0, m);
   } else {
     // Read x line by line; the output offset of each input element uses strides that are 0 on reduced axes.
     const rs = reducedShape(shape, axes);
@@ -31,6 +37,13 @@ export function reduceInto(
     });
   }
   for (let i = 0; i < out.length; i++) out[i] = acc[i]!;
+}
+
+/** True when `axes` (sorted or not) are exactly the last ones of `shape`, size-1 axes aside. */
+function reducesTrailing(shape: Shape, axes: readonly number[]): boolean {
+  const first = Math.min(...axes);
+  for (let d = first; d < shape.length; d++) if (!axes.includes(d) && shape[d] !== 1) return false;
+  return true;
 }
 
 function reduceLine(
@@ -146,6 +159,8 @@ export function argReduceInto(
  */
 export function softmaxInto(x: TypedArray, shape: Shape, axis: number, log: boolean, out: TypedArray): void {
   const [inner, len, outer] = splitAt(shape, axis);
+  // Contiguous f32 lines (softmax over dim 1, attention's case): wasm SIMD with a vectorised exp.
+  if (inner === 1 && !log && softmaxLinesSimd(x, len, out)) return;
   const e = new Float64Array(len);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {

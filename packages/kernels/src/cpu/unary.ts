@@ -4,6 +4,7 @@
 // below, `0.5 * (v + |v|)` for max(v, 0) and `+(v > 0)` for the step function (6.8 ms vs 1.4-1.9 ms).
 import type { TypedArray } from "../dtype.js";
 import type { UnaryOp } from "../opNames.js";
+import { geluGradSimd, geluSimd } from "./wasm/activationSimd.js";
 import { reluGradSimd, reluSimd } from "./wasm/elementwiseSimd.js";
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -286,6 +287,8 @@ const BACKWARD: Record<
 export function unaryInto(op: UnaryOp, x: TypedArray, out: TypedArray, a: number): void {
   // relu over large f32 arrays: wasm SIMD, bit-identical to the loop below (see assembly/affine.ts relu1).
   if (op === "relu" && reluSimd(x, out)) return;
+  // gelu over large f32 arrays: wasm SIMD with a vectorised exp (Math.exp dominates the JS loop).
+  if (op === "gelu" && geluSimd(x, out)) return;
   FORWARD[op](x, out, a);
 }
 
@@ -299,5 +302,6 @@ export function unaryGradInto(
   a: number,
 ): void {
   if (op === "relu" && reluGradSimd(x, dy, out)) return;
+  if (op === "gelu" && geluGradSimd(x, dy, out)) return;
   BACKWARD[op](x, y, dy, out, a);
 }

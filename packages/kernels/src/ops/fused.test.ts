@@ -9,10 +9,13 @@ import { biasAct, dense, muladd } from "./fused.js";
 import { matmul } from "./matmul.js";
 import { cpuKernelsReady } from "../cpu/wasm/index.js";
 import { cast } from "./convert.js";
-import { gelu, relu, sigmoid, tanh } from "./unary.js";
-import { gradient } from "../autodiff/gradient.js";
-import type { Tensor } from "../tensor.js";
+import { gelu, relu, sigmoid, square, tanh } from "./unary.js";
+import { gradient, withgradient } from "../autodiff/gradient.js";
 import { sum } from "./reduce.js";
+import { reshape } from "./shape.js";
+import type { Tensor } from "../tensor.js";
+
+const unaryByName: Record<string, (z: Tensor) => Tensor> = { gelu, relu, tanh };
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
   expect(a.length).toBe(b.length);
@@ -104,6 +107,43 @@ describe("fused ops agree with their op chains", () => {
     expect(memory().liveTensors).toBe(before);
   });
 
+  it("dense under gradient (fused GEMM + bias, then the activation) matches the unfused chain's gradients", () => {
+    const before = memory().liveTensors;
+    tidy(() => {
+      const W = randn([33, 20], { rng: rng(11) });
+      const x = randn([20, 17], { rng: rng(12) });
+      for (const [act, bias] of [
+        ["gelu", randn([33], { rng: rng(13) })],
+        ["relu", randn([33, 1], { rng: rng(14) })],
+        ["identity", randn([33], { rng: rng(15) })],
+        ["tanh", null],
+      ] as const) {
+        const fused = withgradient(
+          (w: Tensor, v: Tensor, b: Tensor | null) => sum(square(dense(v, w, b, act))),
+          W,
+          x,
+          bias,
+        );
+        const chain = withgradient(
+          (w: Tensor, v: Tensor, b: Tensor | null) => {
+            const z = b === null ? matmul(w, v) : add(matmul(w, v), reshape(b, [33, 1]));
+            return sum(square(act === "identity" ? z : unaryByName[act](z)));
+          },
+          W,
+          x,
+          bias,
+        );
+        close(fused.val.dataSync(), chain.val.dataSync(), 1e-4);
+        for (let i = 0; i < 3; i++) {
+          if (bias === null && i === 2) continue;
+          close(fused.grad[i]!.dataSync(), chain.grad[i]!.dataSync(), 1e-4);
+          expect(fused.grad[i]!.shape).toEqual(chain.grad[i]!.shape);
+        }
+      }
+    });
+    expect(memory().liveTensors).toBe(before);
+  });
+
   it("dense on products large enough for worker threads (the epilogue rides on the threaded copy out)", async () => {
     await cpuKernelsReady();
     tidy(() => {
@@ -112,6 +152,8 @@ describe("fused ops agree with their op chains", () => {
       const b = randn([200], { rng: rng(10) });
       close(dense(x, W, b, relu).dataSync(), relu(add(matmul(W, x), b)).dataSync(), 1e-5);
       close(dense(x, W, b, "sigmoid").dataSync(), sigmoid(add(matmul(W, x), b)).dataSync(), 1e-5);
+      // Bias only: C starts as the bias and the GEMM accumulates onto it.
+      close(dense(x, W, b).dataSync(), add(matmul(W, x), b).dataSync(), 1e-5);
       const w64 = cast(W, "f64");
       const x64 = cast(x, "f64");
       close(

@@ -11,8 +11,10 @@ import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, castRaw, describe, requireFloat, requireSupported, scalarOn, wrap } from "./core.js";
 import { binaryRaw } from "./elementwise.js";
 import { matmul } from "./matmul.js";
+import { sum } from "./reduce.js";
 import { reshape } from "./shape.js";
 import * as unary from "./unary.js";
+import { unaryOp } from "./unaryOp.js";
 import { unbroadcast } from "./unbroadcast.js";
 import type { Operand } from "./elementwise.js";
 
@@ -239,16 +241,36 @@ export function dense(x: Tensor, W: Tensor, b: Tensor | null = null, σ: Activat
   }
   const tracked = isTracked(W) || isTracked(x) || (b !== null && isTracked(b));
   const sameDtype = W.dtype === x.dtype && (b === null || b.dtype === x.dtype);
-  if (!tracked && sameDtype && typeof act === "string" && backend.denseAct && x.rank === 2) {
+  if (sameDtype && typeof act === "string" && backend.denseAct && x.rank === 2) {
     requireFloat(op, x.dtype);
     const shape = [out, x.shape[1]!];
     const bView = b === null ? null : b.view(op);
-    return wrap(
+    if (!tracked) {
+      return wrap(
+        backend,
+        backend.denseAct(act, actParam(act), W.view(op), x.view(op), bView, shape),
+        shape,
+        x.dtype,
+      );
+    }
+    // Training: z = W * x .+ b from the same fused GEMM (the bias added as the product is copied out, not in
+    // a broadcasting pass of its own), recorded as one node; the activation is its own recorded op, whose
+    // VJP reads the z it keeps (recomputing z in the backward pass would cost another bias pass).
+    const z = wrap(
       backend,
-      backend.denseAct(act, actParam(act), W.view(op), x.view(op), bView, shape),
+      backend.denseAct("identity", 0, W.view(op), x.view(op), bView, shape),
       shape,
       x.dtype,
     );
+    record(b === null ? [W, x] : [W, x, b], z, (g, needs) => [
+      needs[0] ? matmul(g, x, { transB: true }) : null,
+      needs[1] ? matmul(W, g, { transA: true }) : null,
+      needs[2] ? reshape(sum(g, { dims: 2 }), b!.shape) : null,
+    ]);
+    if (act === "identity") return z;
+    const y = unaryOp(act, z, actParam(act));
+    releaseTemp(z);
+    return y;
   }
   const z = matmul(W, x);
   // Nothing to add: the product itself, or a custom activation of it (a fused add of 0 would only copy).

@@ -1,29 +1,9 @@
 // Element-wise math and NNlib activations. Each is one backend primitive forward and one fused VJP backward;
 // the ops themselves are declared in ../opNames.ts (UNARY_OP_SPECS), this file gives each its public function.
 // Everything exported here is public (index.ts re-exports the whole module).
-import { record } from "../autodiff/tape.js";
-import { DTypeError } from "../errors.js";
-import { defaultParam, INTEGER_UNARY_OPS, type UnaryOp } from "../opNames.js";
+import { defaultParam } from "../opNames.js";
 import type { Tensor } from "../tensor.js";
-import { backendOf, wrap } from "./core.js";
-
-/** Applies a unary primitive with its VJP recorded. */
-function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
-  const b = backendOf(op, x);
-  if (
-    x.dtype === "bool" ||
-    (!INTEGER_UNARY_OPS.includes(op) && x.dtype !== "f32" && x.dtype !== "f64" && x.dtype !== "f16")
-  ) {
-    throw new DTypeError(
-      `${op} needs a ${INTEGER_UNARY_OPS.includes(op) ? "numeric" : "float"} tensor, got ${x.dtype}. Convert with cast(x, "f32").`,
-    );
-  }
-  const out = wrap(b, b.unary(op, x.view(op), param), x.shape, x.dtype);
-  record([x], out, (g) => [
-    wrap(b, b.unaryGrad(op, x.view(op), out.view(op), g.view(op), param), x.shape, x.dtype),
-  ]);
-  return out;
-}
+import { unaryOp } from "./unaryOp.js";
 
 /** `-x`. @example neg(tensor([1, -2], [2])); // [-1, 2] */
 export const neg = (x: Tensor): Tensor => unaryOp("neg", x);

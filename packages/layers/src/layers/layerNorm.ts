@@ -1,4 +1,4 @@
-import { add, mean, mul, rsqrt, square, sub, type Tensor } from "@flux/kernels";
+import { layernorm, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
@@ -45,11 +45,8 @@ class LayerNormLayer extends AbstractLayer {
         );
       }
     });
-    const dims = this.size.map((_, i) => i + 1);
-    const μ = mean(x, { dims });
-    const centred = sub(x, μ);
-    const σ2 = mean(square(centred), { dims });
-    const y = mul(centred, rsqrt(add(σ2, this.eps)));
+    // One fused primitive each way: (x .- μ) ./ sqrt.(σ² .+ eps) over the first length(size) dims.
+    const y = layernorm(x, { dims: this.size.length, eps: this.eps });
     if (this.diag !== null) return this.diag.forward(y);
     return this.λ === identityFn ? y : this.λ(y);
   }

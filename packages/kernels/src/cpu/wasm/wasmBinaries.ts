@@ -7,6 +7,7 @@
 // "Cannot find module './generated/wasmModules'": run that command (the repository's test and typecheck
 // runs build first for this reason).
 import {
+  activationSimd,
   affineSimd,
   biasSimd,
   poolSimd,
@@ -60,6 +61,11 @@ export function poolSimdBytes(): Uint8Array {
 /** The bytes of the per-channel bias + activation SIMD kernel (assembly/bias.ts; a few hundred bytes). */
 export function biasSimdBytes(): Uint8Array {
   return fromBase64(biasSimd);
+}
+
+/** The bytes of the exp-based SIMD kernels (assembly/activation.ts: gelu, its gradient, softmax). */
+export function activationSimdBytes(): Uint8Array {
+  return fromBase64(activationSimd);
 }
 
 /** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */

@@ -1,4 +1,5 @@
-// Reductions along axes: sum/prod/max/min, argmax/argmin, softmax and its gradient.
+// Reductions along axes: sum/prod/max/min, argmax/argmin, softmax and its gradient, layer normalisation and
+// its gradient.
 import type { ArgReduceOp, ReduceOp } from "../../opNames.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import { grid } from "../executor.js";
@@ -113,5 +114,47 @@ export function softmaxGrad(ctx: KernelContext, y: V, dy: V, axis: number, log: 
   return out;
 }
 
+/**
+ * Layer normalisation of each consecutive line of `len` elements: `(x - mean) / sqrt(var + eps)`.
+ *
+ * @example
+ * layernorm(ctx, x, 128, 1e-5);
+ */
+export function layernorm(ctx: KernelContext, x: V, len: number, eps: number): GpuStorage {
+  const n = x.storage.length;
+  const out = ctx.alloc(n, x.dtype);
+  if (n === 0) return out;
+  const nLines = n / len;
+  ctx.exec.dispatch(
+    "layernorm",
+    { dtype: wgslType(x.dtype), wg: WG_VARIANT },
+    { nLines, len, eps, pad: 0 },
+    [x.storage.buffer, out.buffer],
+    grid(nLines),
+  );
+  return out;
+}
+
+/**
+ * The VJP of `layernorm` from its input `x` and the cotangent `dy`.
+ *
+ * @example
+ * layernormGrad(ctx, x, dy, 128, 1e-5);
+ */
+export function layernormGrad(ctx: KernelContext, x: V, dy: V, len: number, eps: number): GpuStorage {
+  const n = x.storage.length;
+  const out = ctx.alloc(n, x.dtype);
+  if (n === 0) return out;
+  const nLines = n / len;
+  ctx.exec.dispatch(
+    "layernorm_grad",
+    { dtype: wgslType(x.dtype), wg: WG_VARIANT },
+    { nLines, len, eps, pad: 0 },
+    [x.storage.buffer, dy.storage.buffer, out.buffer],
+    grid(nLines),
+  );
+  return out;
+}
+
 /** The backend methods this family provides (the backend binds each to its KernelContext). */
-export const ops = { reduce, argReduce, softmax, softmaxGrad };
+export const ops = { reduce, argReduce, softmax, softmaxGrad, layernorm, layernormGrad };
