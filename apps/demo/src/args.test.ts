@@ -16,7 +16,7 @@ describe("parseArgs", () => {
       augment: [],
       help: false,
     });
-    expect(parseArgs(["--model", "cnn"]).augment).toEqual(["crop", "flip"]);
+    expect(parseArgs(["--model", "cnn"]).augment).toEqual(["flip"]);
   });
 
   it("reads --flag value and --flag=value, numbers as numbers", () => {

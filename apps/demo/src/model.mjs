@@ -2,7 +2,7 @@
 import { reshape, rng, setDefaultRng } from "@flux/kernels";
 /** @import { Tensor } from "@flux/kernels" */
 /** @import { LayerLike } from "@flux/layers" */
-import { Chain, Conv, Dense, MaxPool, apply, flatten, relu, show } from "@flux/layers";
+import { BatchNorm, Chain, Conv, Dense, MaxPool, apply, flatten, relu, show } from "@flux/layers";
 
 // The loader gives [784, N] columns; Conv wants WHCN images.
 /** @param {Tensor} x */
@@ -29,9 +29,11 @@ export function buildModel(kind, seed) {
     kind === "cnn"
       ? Chain(
           toImages,
-          Conv([3, 3], 1, 16, relu),
+          Conv([3, 3], 1, 16),
+          BatchNorm(16, relu),
           MaxPool([2, 2]),
-          Conv([3, 3], 16, 32, relu),
+          Conv([3, 3], 16, 32),
+          BatchNorm(32, relu),
           MaxPool([2, 2]),
           flatten,
           // LeNet's shape: a hidden Dense layer between the convolutional features and the classes.
