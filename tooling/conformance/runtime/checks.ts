@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { numericGradient, worstMismatch } from "../finiteDiff.js";
 import { GRAD_CASES, type GradCase, type InputSpec } from "../gradCases.js";
 import { type Make, VALUE_CASES } from "../valueCases.js";
+import type { Check, Suite } from "./suite.js";
 
 /** Options of the conformance suite. */
 export interface OpConformanceOptions {
@@ -28,18 +29,10 @@ export interface OpConformanceOptions {
 export type ConformanceGroup = "values" | "gradients" | "errors";
 
 /** One named check; `run` resolves when it passes and throws a {@link ConformanceMismatch} when not. */
-export interface ConformanceCheck {
-  readonly group: ConformanceGroup;
-  readonly name: string;
-  readonly run: () => Promise<void>;
-}
+export type ConformanceCheck = Check<ConformanceGroup>;
 
 /** A backend's whole suite: `setup` once (loads the backend), then every check in order. */
-export interface ConformanceSuite {
-  readonly title: string;
-  readonly setup: () => Promise<void>;
-  readonly checks: readonly ConformanceCheck[];
-}
+export type ConformanceSuite = Suite<ConformanceGroup>;
 
 /**
  * What a failed conformance check throws: the message says which element or property was off.
