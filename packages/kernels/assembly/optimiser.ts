@@ -125,6 +125,7 @@ function adamStep(p: usize, k1: v128, k2: v128, ep: v128): v128 {
   return f32x4.div(f32x4.div(ld(p), k1), denom);
 }
 
+/** Adam is RAdam's rectified step with r = 1 (times 1 is exact, so the bits are Adam's). */
 export function adam(
   n: i32,
   s: usize,
@@ -137,19 +138,7 @@ export function adam(
   epsilon: f32,
   eta: f32,
 ): void {
-  const b1 = splat(beta1);
-  const c1 = splat(oneMinusBeta1);
-  const b2 = splat(beta2);
-  const c2 = splat(oneMinusBeta2);
-  const k1 = splat(correction1);
-  const k2 = splat(correction2);
-  const ep = splat(epsilon);
-  const e = splat(eta);
-  const end = (<usize>n) << 2;
-  for (let i: usize = 0; i < end; i += 16) {
-    moments(s + i, ld(D + i), b1, c1, b2, c2);
-    st(D + i, f32x4.mul(adamStep(s + i, k1, k2, ep), e));
-  }
+  radam(n, s, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, epsilon, eta, 1, 1);
 }
 
 export function adamw(
