@@ -22,7 +22,13 @@ import { fmap } from "@flux/functors";
 import * as k from "@flux/kernels";
 import type { Backend, Device, DType, Tensor } from "@flux/kernels";
 import { numericGradient, worstMismatch } from "../../../../tooling/conformance/finiteDiff.js";
-import type { Check, Suite } from "../../../../tooling/conformance/runtime/suite.js";
+import {
+  type Check,
+  ConformanceMismatch,
+  type Suite,
+  type SuiteOptions,
+  type Tolerance,
+} from "../../../../tooling/conformance/runtime/suite.js";
 import { loadBytes } from "../io/loadBytes.js";
 import { loadmodel } from "../io/loadmodel.js";
 import { saveBytes } from "../io/saveBytes.js";
@@ -47,15 +53,9 @@ export const LAYER_GROUPS = {
 export type LayerGroup = keyof typeof LAYER_GROUPS;
 
 /** Options of the layer conformance suite. */
-export interface LayerConformanceOptions {
-  /** Device id on that backend (default 0). */
-  id?: number;
-  /** Float dtype to test in; default f64 where the backend stores it, else f32. */
-  dtype?: DType;
+export interface LayerConformanceOptions extends SuiteOptions {
   /** Only cases whose name contains one of these strings. */
   filter?: readonly string[];
-  /** Awaited before the suite (e.g. register the backend). */
-  setup?: () => void | Promise<void>;
 }
 
 /** One named check of the layer suite. */
@@ -65,14 +65,11 @@ export type LayerConformanceCheck = Check<LayerGroup>;
 export type LayerConformanceSuite = Suite<LayerGroup>;
 
 /** What a failed check throws. */
-export class LayerConformanceMismatch extends Error {
+export class LayerConformanceMismatch extends ConformanceMismatch {
   override name = "LayerConformanceMismatch";
-  readonly code = "ERR_LAYER_CONFORMANCE_MISMATCH";
-}
-
-interface Tolerance {
-  atol: number;
-  rtol: number;
+  constructor(message: string) {
+    super(message, "ERR_LAYER_CONFORMANCE_MISMATCH");
+  }
 }
 
 const VALUE_TOL: Partial<Record<DType, Tolerance>> = {
