@@ -28,6 +28,7 @@ const CONSTRUCTORS = [
   "AlphaDropout",
   "SkipConnection",
   "Parallel",
+  "PairwiseFusion",
   "Maxout",
   "Upsample",
   "MultiHeadAttention",
