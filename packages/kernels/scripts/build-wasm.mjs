@@ -112,12 +112,19 @@ entries.push(["affineSimd", await compileSmall("assembly/affine.ts", 2)]);
 entries.push(["optimiserSimd", await compileSmall("assembly/optimiser.ts", 4)]);
 // assembly/recurrent.ts, the LSTM and GRU gate passes: page 0 statics, then a 4 MiB scratch block (64 pages).
 entries.push(["recurrentSimd", await compileSmall("assembly/recurrent.ts", 65)]);
+// assembly/pool.ts, the 2x2 max-pooling kernels (3 pages: page 0 statics, page 1 input, page 2 outputs).
+entries.push(["poolSimd", await compileSmall("assembly/pool.ts", 3)]);
+// assembly/bias.ts, a per-channel bias and activation and relu's backward with the bias sum (4 pages:
+// statics, data block, bias table or sums, output-gradient block).
+entries.push(["biasSimd", await compileSmall("assembly/bias.ts", 4)]);
 let modules = header;
 modules +=
   "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
   "// affineSimd: assembly/affine.ts (the fused element-wise kernel);\n" +
   "// optimiserSimd: assembly/optimiser.ts (the fused optimiser step);\n" +
-  "// recurrentSimd: assembly/recurrent.ts (the LSTM and GRU gate passes).\n";
+  "// recurrentSimd: assembly/recurrent.ts (the LSTM and GRU gate passes);\n" +
+  "// poolSimd: assembly/pool.ts (2x2 max pooling, forward and backward);\n" +
+  "// biasSimd: assembly/bias.ts (a per-channel bias and activation, and relu's backward with its bias sum).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);
 const worker = await bundleWorker();

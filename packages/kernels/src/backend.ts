@@ -209,6 +209,13 @@ export interface Backend<S = unknown> {
     outShape: Shape,
   ): S;
 
+  /**
+   * Optional backward pass of `relu.(x .+ b)` from its output `y` and cotangent `dy` (same shape), in one
+   * pass: `dx = dy .* (y .> 0)` (y's shape) and `db`, dx summed down to `biasShape` (b's shape, which
+   * broadcasts to y's). Where absent, the op layer uses `unaryGrad` and `reduce`.
+   */
+  reluBiasGrad?(y: TensorView<S>, dy: TensorView<S>, biasShape: Shape): [dx: S, db: S];
+
   // ---- reductions ----
   /** Reduces over `axes` (0-based, sorted); the output keeps them as size-1 dims. */
   reduce(op: ReduceOp, x: TensorView<S>, axes: readonly number[]): S;

@@ -5,9 +5,10 @@
 import type { TypedArray } from "../dtype.js";
 import type { UnaryOp } from "../opNames.js";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
-import { forEachLine } from "./lines.js";
+import { coalesce, forEachLine } from "./lines.js";
 import { unaryInto } from "./unary.js";
 import { affineSimd } from "./wasm/affineSimd.js";
+import { biasRunsSimd } from "./wasm/biasSimd.js";
 
 /** An activation fused after the affine map: a unary op, or none. */
 export type FusedAct = UnaryOp | "identity";
@@ -153,8 +154,33 @@ export function affineActInto(
   const sa = broadcastStrides(aShape, outShape);
   const sx = broadcastStrides(xShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
+  if (channelBias(act, a, x, n, b, sb, outShape, out)) return;
   const [a0, x0, b0] = [sa[0] ?? 0, sx[0] ?? 0, sb[0] ?? 0];
   forEachLine(outShape, [sa, sx, sb], (off, io, len) =>
     line(a, off[0]!, a0, x, off[1]!, x0, b, off[2]!, b0, out, io, len),
   );
+}
+
+/**
+ * `act.(x .+ b)` (a = 1, act relu or the identity) where x is contiguous and b varies along one dim only: a
+ * convolution layer's per-channel bias over [W, H, C, N]. Merged, that is runs of W*H elements sharing one
+ * bias value, which the SIMD kernel takes a block of runs at a time. False (nothing written) otherwise.
+ */
+function channelBias(
+  act: FusedAct,
+  a: TypedArray,
+  x: TypedArray,
+  n: number,
+  b: TypedArray,
+  sb: readonly number[],
+  outShape: Shape,
+  out: TypedArray,
+): boolean {
+  if ((act !== "relu" && act !== "identity") || a.length !== 1 || a[0] !== 1 || x.length !== n) return false;
+  const merged = coalesce(outShape, [sb]);
+  const [len, C, M] = [merged.shape[0] ?? 1, merged.shape[1] ?? 1, merged.shape[2] ?? 1];
+  const s = merged.strides[0]!;
+  // [len, C] or [len, C, M] with b constant along len (stride 0), stepping along C, constant along M.
+  if (merged.shape.length < 2 || merged.shape.length > 3 || s[0] !== 0 || (s[2] ?? 0) !== 0) return false;
+  return biasRunsSimd(act, x, b, s[1]!, len, C, M, out);
 }

@@ -35,6 +35,7 @@ import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
+import { reluBiasGradInto } from "./reluBiasGrad.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
 
 type V = TensorView<TypedArray>;
@@ -179,6 +180,13 @@ export class CpuBackend implements Backend<TypedArray> {
     const out = alloc(x.dtype, sizeOf(outShape), false);
     denseInto(act, param, w.storage, w.shape, x.storage, x.shape, b?.storage ?? null, out, outShape);
     return out;
+  }
+
+  reluBiasGrad(y: V, dy: V, biasShape: Shape): [TypedArray, TypedArray] {
+    const dx = alloc(y.dtype, y.storage.length, false);
+    const db = alloc(y.dtype, sizeOf(biasShape), false);
+    reluBiasGradInto(y.storage, dy.storage, y.shape, biasShape, dx, db);
+    return [dx, db];
   }
 
   reduce(op: ReduceOp, x: V, axes: readonly number[]): TypedArray {

@@ -134,6 +134,87 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
     );
   });
 
+  it("3-wide kernels at stride 1 (the three-taps-per-row copy paths): all passes match the definition", () => {
+    // Widths down to the kernel's (one output column), flipped or not, with and without padding along H
+    // (padding along W leaves these paths for the general ones).
+    for (const [W, H, flipped, padH] of [
+      [3, 3, false, 0],
+      [4, 5, true, 0],
+      [13, 11, false, 0],
+      [9, 6, true, 1],
+      [5, 4, false, 2],
+    ] as const) {
+      const g: Conv2dGeometry = {
+        stride: [1, 1],
+        pad: [0, 0, padH, padH],
+        dilation: [1, 1],
+        flipped,
+        inShape: [W, H, 2, 3],
+        weightShape: [3, 3, 2, 2],
+        outShape: [W - 2, H + 2 * padH - 2, 2, 3],
+      };
+      const x = values(size(g.inShape), W);
+      const w = values(size(g.weightShape), H);
+      const dy = values(size(g.outShape), W + H);
+      const [wantY, wantDx, wantDw] = [g.outShape, g.inShape, g.weightShape].map(
+        (s) => new Float64Array(size(s)),
+      ) as [Float64Array, Float64Array, Float64Array];
+      forEachTerm(g, (xi, wi, yi) => {
+        wantY[yi]! += x[xi]! * w[wi]!;
+        wantDx[xi]! += dy[yi]! * w[wi]!;
+        wantDw[wi]! += x[xi]! * dy[yi]!;
+      });
+      const y = new Float64Array(wantY.length);
+      const dx = new Float64Array(wantDx.length).fill(7);
+      const dw = new Float64Array(wantDw.length);
+      conv2dInto(x, w, g, y, "f64");
+      conv2dBackwardInputInto(dy, w, g, dx, "f64");
+      conv2dBackwardFilterInto(x, dy, g, dw, "f64");
+      close(y, wantY);
+      close(dx, wantDx);
+      close(dw, wantDw);
+    }
+  });
+
+  it("f32 through sgemm, one product per image where the GEMM reads views in place: all passes", () => {
+    // 26x26 outputs: past the per-image threshold of the backward passes too; one chunk, then chunks of 2.
+    const g: Conv2dGeometry = {
+      stride: [1, 1],
+      pad: [0, 0, 0, 0],
+      dilation: [1, 1],
+      flipped: false,
+      inShape: [28, 28, 2, 5],
+      weightShape: [3, 3, 2, 3],
+      outShape: [26, 26, 3, 5],
+    };
+    const x = Float32Array.from(values(size(g.inShape), 5));
+    const w = Float32Array.from(values(size(g.weightShape), 6));
+    const dy = Float32Array.from(values(size(g.outShape), 7));
+    const [wantY, wantDx, wantDw] = [g.outShape, g.inShape, g.weightShape].map(
+      (s) => new Float64Array(size(s)),
+    ) as [Float64Array, Float64Array, Float64Array];
+    forEachTerm(g, (xi, wi, yi) => {
+      wantY[yi]! += x[xi]! * w[wi]!;
+      wantDx[xi]! += dy[yi]! * w[wi]!;
+      wantDw[wi]! += x[xi]! * dy[yi]!;
+    });
+    const near = (got: Float32Array, want: Float64Array, tol: number) => {
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(tol);
+    };
+    for (const budget of [undefined, 2 * 676 * 18]) {
+      const y = new Float32Array(wantY.length).fill(Number.NaN);
+      const dx = new Float32Array(wantDx.length).fill(7);
+      const dw = new Float32Array(wantDw.length).fill(7);
+      conv2dInto(x, w, g, y, "f32", budget);
+      conv2dBackwardInputInto(dy, w, g, dx, "f32", budget);
+      conv2dBackwardFilterInto(x, dy, g, dw, "f32", budget);
+      forgetConvInput(x);
+      near(y, wantY, 1e-4);
+      near(dx, wantDx, 1e-4);
+      near(dw, wantDw, 1e-3);
+    }
+  });
+
   it("f32 through sgemm: a LeNet-sized layer over a batch matches the definition", () => {
     const g: Conv2dGeometry = {
       stride: [1, 1],

@@ -27,6 +27,7 @@ import type { Conv2dGeometry } from "../backend.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { gemmFor } from "./gemm.js";
+import { sgemmReadsInPlace } from "./wasm/index.js";
 
 /**
  * @internal The most elements one chunk's im2col matrix may hold (16 MiB of f32): large enough for a
@@ -209,6 +210,65 @@ function im2colChunk(
   }
 }
 
+/**
+ * `col2imAddChunk` for the geometry of `im2colRows3` (a 3-wide kernel at stride 1, every tap reading whole
+ * output rows): the three taps of one kernel row add into the same dx row at offsets a step apart, so each
+ * dx element inside the row takes their three values in ONE read-modify-write (a third of the loads and
+ * stores to dx, and of the loop overhead, on rows of a dozen elements). The three values are summed in f64
+ * and rounded once, where the scatter rounds after each. Returns false, writing nothing, otherwise.
+ */
+function col2imRows3(
+  col: TypedArray,
+  n0: number,
+  count: number,
+  g: Conv2dGeometry,
+  d: Dims,
+  taps: Int32Array,
+  dx: TypedArray,
+): boolean {
+  if (d.kW !== 3 || g.stride[0] !== 1 || g.stride[1] !== 1 || g.dilation[0] !== 1) return false;
+  for (let q = 0; q < d.K; q++) if (taps[7 * q + 3] !== 0 || taps[7 * q + 4] !== d.oW) return false;
+  const R = d.P * count;
+  const R2 = 2 * R;
+  const { W, H, C, oW, P } = d;
+  for (let q0 = 0; q0 < d.K; q0 += 3) {
+    const c = taps[7 * q0]!;
+    const offH = taps[7 * q0 + 2]!;
+    const h0 = taps[7 * q0 + 5]!;
+    const h1 = taps[7 * q0 + 6]!;
+    const e0 = taps[7 * q0 + 1]!;
+    const e1 = taps[7 * q0 + 8]!;
+    const e2 = taps[7 * q0 + 15]!;
+    // Row positions v (relative to the row start) that all three taps reach: v - e in [0, oW) for each e.
+    const lo = Math.max(e0, e1, e2);
+    const hi = Math.max(lo, Math.min(e0, e1, e2) + oW);
+    // The edge loop visits [0, lo) and then [hi, W); with lo = 0 it starts at hi.
+    const start = lo === 0 ? hi : 0;
+    for (let b = 0; b < count; b++) {
+      const plane = W * H * (c + C * (n0 + b));
+      const base = R * q0 + P * b;
+      for (let oh = h0; oh < h1; oh++) {
+        const j = base + oh * oW;
+        const s = plane + W * (oh + offH);
+        // The row's ends, where fewer than three taps land: tap by tap.
+        for (let v = start; v < W; v = v + 1 === lo ? hi : v + 1) {
+          const i0 = v - e0;
+          const i1 = v - e1;
+          const i2 = v - e2;
+          if (i0 >= 0 && i0 < oW) dx[s + v]! += col[j + i0]!;
+          if (i1 >= 0 && i1 < oW) dx[s + v]! += col[j + R + i1]!;
+          if (i2 >= 0 && i2 < oW) dx[s + v]! += col[j + R2 + i2]!;
+        }
+        const a0 = j - e0 - s;
+        const a1 = j + R - e1 - s;
+        const a2 = j + R2 - e2 - s;
+        for (let u = s + lo, end = s + hi; u < end; u++) dx[u]! += col[a0 + u]! + col[a1 + u]! + col[a2 + u]!;
+      }
+    }
+  }
+  return true;
+}
+
 /** The transpose of `im2colChunk`: dx[input] += col[r + R*q] over every in-range position. */
 function col2imAddChunk(
   col: TypedArray,
@@ -222,6 +282,7 @@ function col2imAddChunk(
   const R = d.P * count;
   const { W, H, C, oW, P } = d;
   const taps = tapTable(g, d);
+  if (col2imRows3(col, n0, count, g, d, taps, dx)) return;
   for (let q = 0; q < d.K; q++) {
     const c = taps[7 * q]!;
     const offW = taps[7 * q + 1]!;
@@ -273,6 +334,28 @@ function interleave(y: TypedArray, n0: number, count: number, d: Dims, t: TypedA
     for (let co = 0; co < d.Cout; co++)
       copyBlock(y, d.P * (co + d.Cout * (n0 + b)), t, d.P * b + R * co, d.P);
   }
+}
+
+/**
+ * Output positions per image from which the backward passes also run one GEMM per image (see `perImage`):
+ * measured with OpenBLAS on a LeNet's layers, per-image products won at 676 positions (input gradient 0.35
+ * -> 0.16 ms, weight gradient 0.52 -> 0.17) and lost or tied at 121 (0.92-1.0 -> 1.16-1.41, 1.37 -> 1.34-1.39).
+ */
+const PER_IMAGE_BACKWARD_MIN_POSITIONS = 256;
+
+/**
+ * Whether to run one GEMM per image on views of the chunk's col matrix (lda = R) instead of one GEMM over
+ * the chunk: each image's product then reads and writes Flux's [P, Cout] block of y or dy in place, with no
+ * interleave or deinterleave pass. Only where the GEMM reads strided views in place (a system BLAS: the wasm
+ * kernel would copy the col matrix's whole span per image) and only for f32. With OpenBLAS the per-image
+ * products were also faster in themselves (their blocks stay in cache): a LeNet's forward passes took 0.33
+ * -> 0.16 ms (26x26 outputs) and 1.3 -> 0.85 ms (11x11x32 from 16 channels). Backward passes only from
+ * PER_IMAGE_BACKWARD_MIN_POSITIONS positions on.
+ */
+function perImage(d: Dims, dtype: DType, backward: boolean): boolean {
+  if (dtype !== "f32" || (backward && d.P < PER_IMAGE_BACKWARD_MIN_POSITIONS)) return false;
+  // Every per-image product (forward, both backward) has P * Cout * K multiply-adds.
+  return sgemmReadsInPlace(d.P, d.Cout, d.K);
 }
 
 /** A forward pass's col matrix kept for the weight gradient of the same input and geometry. */
@@ -379,16 +462,25 @@ export function conv2dInto(
   const gemm = gemmFor(dtype);
   if (d.N === 0 || d.P === 0) return;
   const whole = chunkSize(d, colBudget) >= d.N;
+  const byImage = perImage(d, dtype, false);
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
     // The whole batch in one chunk: build the col matrix in a buffer of its own and keep it for the
     // weight gradient (the pooled `col` stays unused).
     const c = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.K, false) : col;
     im2colChunk(x, n0, count, g, d, c);
-    // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
-    const target = count === 1 ? out.subarray(n0 * d.P * d.Cout, (n0 + 1) * d.P * d.Cout) : staging;
-    gemm(false, false, R, d.Cout, d.K, 1, c, R, w, d.K, 0, target, R);
-    if (count > 1) deinterleave(staging, n0, count, d, out);
+    const block = d.P * d.Cout;
+    if (byImage) {
+      for (let b = 0; b < count; b++) {
+        const y = out.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        gemm(false, false, d.P, d.Cout, d.K, 1, c.subarray(d.P * b), R, w, d.K, 0, y, d.P);
+      }
+    } else {
+      // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
+      const target = count === 1 ? out.subarray(n0 * block, (n0 + 1) * block) : staging;
+      gemm(false, false, R, d.Cout, d.K, 1, c, R, w, d.K, 0, target, R);
+      if (count > 1) deinterleave(staging, n0, count, d, out);
+    }
     if (whole) keepCol(x, geometryKey(g), c);
   });
 }
@@ -406,15 +498,25 @@ export function conv2dBackwardInputInto(
   const gemm = gemmFor(dtype);
   dx.fill(0);
   if (d.N === 0 || d.P === 0) return;
-  const whole = chunkSize(d, colBudget) >= d.N;
+  const byImage = perImage(d, dtype, true);
+  const whole = chunkSize(d, colBudget) >= d.N && !byImage;
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
-    // The whole batch in one chunk: interleave into a buffer of its own and keep it for the weight gradient.
-    const t = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.Cout, false) : staging;
-    interleave(dy, n0, count, d, t);
-    gemm(false, true, R, d.K, d.Cout, 1, t, R, w, d.K, 0, col, R);
+    if (byImage) {
+      // dcol's rows of image b from dy's [P, Cout] block where it lies.
+      const block = d.P * d.Cout;
+      for (let b = 0; b < count; b++) {
+        const gb = dy.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        gemm(false, true, d.P, d.K, d.Cout, 1, gb, d.P, w, d.K, 0, col.subarray(d.P * b), R);
+      }
+    } else {
+      // The whole batch in one chunk: interleave into a buffer of its own and keep it for the weight gradient.
+      const t = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.Cout, false) : staging;
+      interleave(dy, n0, count, d, t);
+      gemm(false, true, R, d.K, d.Cout, 1, t, R, w, d.K, 0, col, R);
+      if (whole) keepInterleaved(dy, geometryKey(g), t);
+    }
     col2imAddChunk(col, n0, count, g, d, dx);
-    if (whole) keepInterleaved(dy, geometryKey(g), t);
   });
 }
 
@@ -437,10 +539,34 @@ export function conv2dBackwardFilterInto(
   const key = geometryKey(g);
   const cached = whole ? takeCol(x, key) : undefined;
   const dyT = whole ? takeInterleaved(dy, key) : undefined;
+  const byImage = perImage(d, dtype, true);
   inChunks(d, dtype, colBudget, (n0, count, col, staging) => {
     const R = d.P * count;
     const c = cached ?? col;
     if (cached === undefined) im2colChunk(x, n0, count, g, d, c);
+    if (byImage) {
+      // dw = Σ_b col_bᵀ dy_b, each image's dy read where it lies; the first product overwrites.
+      const block = d.P * d.Cout;
+      for (let b = 0; b < count; b++) {
+        const gb = dy.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        gemm(
+          true,
+          false,
+          d.K,
+          d.Cout,
+          d.P,
+          1,
+          c.subarray(d.P * b),
+          R,
+          gb,
+          d.P,
+          n0 + b === 0 ? 0 : 1,
+          dw,
+          d.K,
+        );
+      }
+      return;
+    }
     const t = dyT ?? staging;
     if (dyT === undefined) interleave(dy, n0, count, d, t);
     gemm(true, false, d.K, d.Cout, R, 1, c, R, t, R, n0 === 0 ? 0 : 1, dw, d.K);

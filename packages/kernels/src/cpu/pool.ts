@@ -6,6 +6,7 @@
 import type { Pool2dGeometry } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
 import type { PoolOp } from "../opNames.js";
+import { maxpool2x2BackwardSimd, maxpool2x2Simd } from "./wasm/poolSimd.js";
 
 /** The clipped window starts and ends along one axis, per output index: [start0, end0, start1, ...]. */
 function windowBounds(outSize: number, stride: number, pad: number, k: number, size: number): Int32Array {
@@ -195,6 +196,8 @@ function meanpoolInto(x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
 
 /** y = pool(x). */
 export function pool2dInto(op: PoolOp, x: TypedArray, g: Pool2dGeometry, out: TypedArray): void {
+  const [W, H, C, N] = g.inShape;
+  if (op === "max" && isPlain2x2(g) && maxpool2x2Simd(x, W, H, C * N, out)) return;
   if (op === "max") (isPlain2x2(g) ? maxpool2x2Into : maxpoolInto)(x, g, out);
   else meanpoolInto(x, g, out);
 }
@@ -264,6 +267,9 @@ export function pool2dBackwardInto(
   dx: TypedArray,
 ): void {
   const plain = op === "max" && isPlain2x2(g);
+  const [W, H, C, N] = g.inShape;
+  // The SIMD kernel writes every element of dx, the odd last row or column included.
+  if (plain && maxpool2x2BackwardSimd(x, y, dy, W, H, C * N, dx)) return;
   // The plain 2x2 kernel writes every element of the windows it covers; the rest (an odd last row or
   // column) must still be zero.
   if (!plain || 2 * g.outShape[0] !== g.inShape[0] || 2 * g.outShape[1] !== g.inShape[1]) dx.fill(0);

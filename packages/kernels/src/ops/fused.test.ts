@@ -10,6 +10,9 @@ import { matmul } from "./matmul.js";
 import { cpuKernelsReady } from "../cpu/wasm/index.js";
 import { cast } from "./convert.js";
 import { gelu, relu, sigmoid, tanh } from "./unary.js";
+import { gradient } from "../autodiff/gradient.js";
+import type { Tensor } from "../tensor.js";
+import { sum } from "./reduce.js";
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
   expect(a.length).toBe(b.length);
@@ -42,6 +45,41 @@ describe("fused ops agree with their op chains", () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it("biasAct(relu)'s gradients (one fused pass on the CPU) equal those of relu(add(x, b))", () => {
+    // A conv layer's channel bias over [W, H, C, N], a dense layer's [out] bias over [out, batch], and x
+    // alone tracked (b a constant).
+    for (const [xShape, bShape] of [
+      [
+        [12, 10, 4, 3],
+        [1, 1, 4, 1],
+      ],
+      [[9, 5], [9]],
+    ] as const) {
+      tidy(() => {
+        const g = rng(xShape.length);
+        const x = randn([...xShape], { rng: g });
+        const b = randn([...bShape], { rng: g });
+        const w = randn([...xShape], { rng: g });
+        const loss = (f: (x: Tensor, b: Tensor) => Tensor) => (x: Tensor, b: Tensor) => sum(mul(w, f(x, b)));
+        const [fx, fb] = gradient(
+          loss((x, b) => biasAct(relu, x, b)),
+          x,
+          b,
+        );
+        const [ux, ub] = gradient(
+          loss((x, b) => relu(add(x, b))),
+          x,
+          b,
+        );
+        close(fx!.dataSync(), ux!.dataSync());
+        close(fb!.dataSync(), ub!.dataSync(), 1e-5);
+        expect(fb!.shape).toEqual([...bShape]);
+        const [onlyX] = gradient((x: Tensor) => sum(mul(w, biasAct(relu, x, b))), x);
+        close(onlyX!.dataSync(), ux!.dataSync());
+      });
+    }
   });
 
   it("blocked activations (longer than one block) match the unfused ones", () => {

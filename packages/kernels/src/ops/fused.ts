@@ -6,7 +6,7 @@ import type { Backend } from "../backend.js";
 import { promoteTypes } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import { defaultParam, UNARY_OPS, type UnaryOp } from "../opNames.js";
-import { broadcastShapes, type Shape } from "../shape.js";
+import { broadcastShapes, type Shape, shapesEqual } from "../shape.js";
 import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, castRaw, describe, requireFloat, requireSupported, scalarOn, wrap } from "./core.js";
 import { binaryRaw } from "./elementwise.js";
@@ -74,6 +74,8 @@ function affineAct(
   const shape = broadcastShapes(broadcastShapes(a.shape, x.shape, op), b.shape, op);
   const out = rawAffine(backend, act, param, a, x, b, shape);
   record([a, x, b], out, (g, needs) => {
+    const fused = unitA && act === "relu" ? reluBiasBackward(backend, out, g, x, b, needs) : null;
+    if (fused !== null) return fused;
     // relu's derivative reads only the sign, which the output keeps; the others need z = a*x + b again.
     const z = act === "identity" || act === "relu" ? out : rawAffine(backend, "identity", 0, a, x, b, shape);
     const dz =
@@ -88,6 +90,28 @@ function affineAct(
     ];
   });
   return out;
+}
+
+/**
+ * The cotangents of `relu.(x .+ b)` (a = 1, x of the output's shape, b broadcast: a layer's bias) from the
+ * backend's one-pass `reluBiasGrad`: x's cotangent and b's sum of it together, without a second pass over
+ * the activations. Null where the backend lacks it or the shapes are not that case.
+ */
+function reluBiasBackward(
+  backend: Backend,
+  out: Tensor,
+  g: Tensor,
+  x: Tensor,
+  b: Tensor,
+  needs: readonly boolean[],
+): (Tensor | null)[] | null {
+  if (backend.reluBiasGrad === undefined || !needs[2] || !shapesEqual(x.shape, out.shape)) return null;
+  const op = "muladd";
+  const [dx, db] = backend.reluBiasGrad(out.view(op), g.view(op), b.shape);
+  const dbTensor = wrap(backend, db, b.shape, b.dtype);
+  const dxTensor = wrap(backend, dx, out.shape, x.dtype);
+  if (!needs[1]) dxTensor.dispose();
+  return [null, needs[1] ? dxTensor : null, dbTensor];
 }
 
 // The forward values as a new tensor (not recorded).

@@ -31,6 +31,18 @@ const MIN_SPLIT_MULTIPLY_ADDS = 144 * 144 * 144;
  */
 const MIN_BLAS_MULTIPLY_ADDS = 16 * 16 * 16;
 
+/**
+ * Products smaller than this run on ONE of the system BLAS's threads, whatever `setCpuThreads` says.
+ * OpenBLAS splits almost every product over all its threads, and below this size the wake-up and
+ * hand-over cost more than the second core gives. Measured through `sgemm` (2-core EPYC, OpenBLAS
+ * 0.3.21, best of 30, 1 vs 2 threads): 128³ 0.047 vs 0.057 ms, 192³ 0.145 vs 0.157, 256³ 0.34 vs 0.36,
+ * 320³ 0.65 vs 0.37-0.41, 384³ 1.2-1.3 vs 0.65-0.76; a dense layer's 128x800x64 product 0.14 vs 0.18-0.26.
+ * So the split starts between 256³ and 320³, at 24 M multiply-adds. (With the machine busy, load well
+ * above its two cores, the second thread lost at every size, 320³ and a LeNet conv layer's 35.7M products
+ * included: `setCpuThreads(1)` is the better choice on a shared machine.)
+ */
+const MIN_BLAS_SPLIT_MULTIPLY_ADDS = 24 * 1024 * 1024;
+
 interface CpuKernelState {
   gemm: WasmGemm | undefined;
   pool: GemmThreadPool | undefined;
@@ -118,8 +130,9 @@ export function sgemm(
   }
   checkSgemmOperands(op);
   const blas = systemBlas();
-  if (blas && m * n * k >= MIN_BLAS_MULTIPLY_ADDS) {
-    blas.sgemm(op);
+  const work = m * n * k;
+  if (blas && work >= MIN_BLAS_MULTIPLY_ADDS) {
+    blas.sgemm(op, work >= MIN_BLAS_SPLIT_MULTIPLY_ADDS ? state.threads : 1);
     epilogue?.(c, 0, c, m * n);
     return;
   }
@@ -130,7 +143,7 @@ export function sgemm(
     return;
   }
   const pool = state.pool;
-  if (pool && state.threads > 1 && m * n * k >= MIN_SPLIT_MULTIPLY_ADDS && Math.max(m, n) >= 16) {
+  if (pool && state.threads > 1 && work >= MIN_SPLIT_MULTIPLY_ADDS && Math.max(m, n) >= 16) {
     pool.ensureWorkers(state.threads - 1);
     const threads = 1 + Math.min(pool.ready, state.threads - 1);
     gemm.run(op, pool, threads);
@@ -140,11 +153,20 @@ export function sgemm(
 }
 
 /**
+ * @internal Whether `sgemm` of this size reads its operands where they lie (the system BLAS does; the wasm
+ * kernel copies each operand's whole span, lda included, into its memory). Callers use it to decide whether
+ * many small products over strided views of one large matrix are cheap.
+ */
+export function sgemmReadsInPlace(m: number, n: number, k: number): boolean {
+  return m * n * k >= MIN_BLAS_MULTIPLY_ADDS && systemBlas() !== undefined;
+}
+
+/**
  * Which CPU kernel `sgemm` uses now, and how many threads a large product uses now.
  *
  * `kind` is the system BLAS (`"openblas"`, `"cblas"`, `"accelerate"`) when one is loaded through the optional
  * peer `koffi` (not with `FLUX_CPU_BLAS=0`); else `"js"` until the WebAssembly kernel is loaded (it loads on
- * the first `sgemm` or `cpuKernelsReady`). With a system BLAS, `threads` is the library's own thread count. `threads` counts the calling thread plus the worker threads already running, capped by
+ * the first `sgemm` or `cpuKernelsReady`). With a system BLAS, `threads` is how many of the library's threads a large product uses (smaller products use one). `threads` counts the calling thread plus the worker threads already running, capped by
  * `setCpuThreads`; workers start with the first large product or with `cpuKernelsReady`.
  *
  * @example
@@ -153,7 +175,7 @@ export function sgemm(
  */
 export function cpuKernelInfo(): { kind: CpuKernelKind; threads: number } {
   const blas = systemBlas();
-  if (blas) return { kind: blas.kind, threads: blas.threads() ?? state.threads };
+  if (blas) return { kind: blas.kind, threads: state.threads };
   const gemm = state.gemm;
   if (!gemm) return { kind: "js", threads: 1 };
   const kind = gemm.build.startsWith("relaxed") ? "wasm-relaxed-simd" : "wasm-simd";

@@ -269,6 +269,24 @@ describe("public sgemm", () => {
     },
   );
 
+  it.skipIf(blas?.threads() === undefined)(
+    "runs small products on one of the system BLAS's threads and large ones on all it may use",
+    () => {
+      setCpuThreads(2);
+      const product = (size: number) => {
+        const a = filled(size * size, size);
+        sgemm(false, false, size, size, size, 1, a, size, a, size, 0, new Float32Array(size * size), size);
+      };
+      product(64);
+      expect(blas!.threads()).toBe(1);
+      product(320);
+      expect(blas!.threads()).toBe(2);
+      product(64);
+      expect(blas!.threads()).toBe(1);
+      expect(cpuKernelInfo().threads).toBe(2);
+    },
+  );
+
   it("rejects sizes, leading dimensions and arrays that cannot hold the product", () => {
     const x = new Float32Array(4);
     expect(() => sgemm(false, false, 2, 2, 2, 1, x, 1, x, 2, 0, x, 2)).toThrow(SgemmArgumentError);

@@ -12,8 +12,11 @@ export type SystemBlasKind = "openblas" | "cblas" | "accelerate";
 /** A loaded system BLAS. */
 export interface SystemBlas {
   readonly kind: SystemBlasKind;
-  /** C = alpha op(A) op(B) + beta C on the caller's arrays (no copies; subarrays allowed). */
-  sgemm(op: SgemmOperands): void;
+  /**
+   * C = alpha op(A) op(B) + beta C on the caller's arrays (no copies; subarrays allowed), on at most
+   * `threads` of the library's threads where it can say (OpenBLAS; the others decide for themselves).
+   */
+  sgemm(op: SgemmOperands, threads?: number): void;
   /** The library's own thread count, where it can say (OpenBLAS), else undefined. */
   threads(): number | undefined;
   /** Sets the library's thread count, where it can (OpenBLAS). */
@@ -77,9 +80,17 @@ function open(koffi: Koffi, path: string, kind: SystemBlasKind): SystemBlas | un
   };
   const getThreads = optional("int openblas_get_num_threads()");
   const setThreads = optional("void openblas_set_num_threads(int n)");
+  // The count last given to the library (0: never), so a run of products of one kind sets it once.
+  let current = 0;
+  const useThreads = (n: number) => {
+    if (setThreads === undefined || n === current) return;
+    setThreads(n);
+    current = n;
+  };
   return {
     kind,
-    sgemm(op) {
+    sgemm(op, threads) {
+      if (threads !== undefined) useThreads(threads);
       // koffi passes a typed array as a pointer to its first element (its byteOffset included), no copy.
       gemm(
         COL_MAJOR,
@@ -99,9 +110,7 @@ function open(koffi: Koffi, path: string, kind: SystemBlasKind): SystemBlas | un
       );
     },
     threads: () => (getThreads ? (getThreads() as number) : undefined),
-    setThreads: (n) => {
-      setThreads?.(n);
-    },
+    setThreads: (n) => useThreads(n),
   };
 }
 

@@ -8,6 +8,8 @@
 // runs build first for this reason).
 import {
   affineSimd,
+  biasSimd,
+  poolSimd,
   recurrentSimd,
   relaxed,
   relaxedShared,
@@ -48,6 +50,16 @@ export function affineSimdBytes(): Uint8Array {
 /** The bytes of the LSTM gate-pass SIMD kernel (assembly/recurrent.ts). */
 export function recurrentSimdBytes(): Uint8Array {
   return fromBase64(recurrentSimd);
+}
+
+/** The bytes of the 2x2 max-pooling SIMD kernel (assembly/pool.ts; under a kilobyte). */
+export function poolSimdBytes(): Uint8Array {
+  return fromBase64(poolSimd);
+}
+
+/** The bytes of the per-channel bias + activation SIMD kernel (assembly/bias.ts; a few hundred bytes). */
+export function biasSimdBytes(): Uint8Array {
+  return fromBase64(biasSimd);
 }
 
 /** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */

@@ -1,0 +1,118 @@
+// `act.(x .+ b)` with b constant along runs of consecutive elements (a convolution's per-channel bias over
+// [W, H, C, N]), act relu or the identity, over f32 with wasm SIMD (assembly/bias.ts). Blocks of whole
+// runs are copied into the module's memory with one bias per run, transformed there 4 lanes at a time and
+// copied out, as affineSimd.ts does for a scalar bias.
+import { biasSimdBytes } from "./wasmBinaries.js";
+
+/** Below this many elements the JS loops are as fast (the copies' fixed costs dominate). */
+export const BIAS_SIMD_MIN = 16384;
+/** Runs shorter than this stay with the JS loops (the per-run overhead would dominate). */
+const MIN_RUN = 8;
+
+interface Kernel {
+  x: Float32Array;
+  g: Float32Array;
+  bias: Float32Array;
+  sums: Float64Array;
+  biasLines(runs: number, len: number, relu: number): void;
+  reluBiasGrad(runs: number, len: number): void;
+}
+
+// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
+let kernel: Kernel | null | undefined;
+
+function load(): Kernel | null {
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(biasSimdBytes() as BufferSource), {});
+    const e = instance.exports as Record<string, unknown>;
+    const buffer = (e.memory as WebAssembly.Memory).buffer;
+    const at = (name: string) => (e[name] as WebAssembly.Global).value as number;
+    const cap = at("X_CAP");
+    return {
+      x: new Float32Array(buffer, at("X"), cap),
+      g: new Float32Array(buffer, at("G"), cap),
+      bias: new Float32Array(buffer, at("B"), cap),
+      sums: new Float64Array(buffer, at("B"), cap / 2),
+      biasLines: e.biasLines as Kernel["biasLines"],
+      reluBiasGrad: e.reluBiasGrad as Kernel["reluBiasGrad"],
+    };
+  } catch {
+    return null; // no WebAssembly SIMD here
+  }
+}
+
+/** The kernel, when the work is large, the runs are long enough to fit a block, and the arrays are f32. */
+function ready(n: number, len: number, ...arrays: unknown[]): Kernel | null {
+  if (n < BIAS_SIMD_MIN || len < MIN_RUN) return null;
+  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
+  if (kernel === undefined) kernel = load();
+  if (kernel === null || len > kernel.x.length) return null;
+  return kernel;
+}
+
+/**
+ * @internal `out[i + len*(c + C*m)] = act(x[i + len*(c + C*m)] + b[c*bStride])` for i < len, c < C, m < M
+ * (x and out contiguous, len*C*M elements), act relu or the identity, with wasm SIMD; false (nothing
+ * written) when the arrays are not f32, the work is small, a run is short or longer than the kernel's
+ * block, or the runtime has no SIMD.
+ */
+export function biasRunsSimd(
+  act: "relu" | "identity",
+  x: ArrayLike<number>,
+  b: ArrayLike<number>,
+  bStride: number,
+  len: number,
+  C: number,
+  M: number,
+  out: ArrayLike<number>,
+): boolean {
+  const n = len * C * M;
+  if (n < BIAS_SIMD_MIN || len < MIN_RUN) return false;
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(b instanceof Float32Array))
+    return false;
+  if (kernel === undefined) kernel = load();
+  if (kernel === null || len > kernel.x.length) return false;
+  const k = kernel;
+  const relu = act === "relu" ? 1 : 0;
+  const step = Math.floor(k.x.length / len);
+  const runs = C * M;
+  for (let r0 = 0; r0 < runs; r0 += step) {
+    const count = Math.min(step, runs - r0);
+    for (let r = 0, c = r0 % C; r < count; r++, c = c + 1 === C ? 0 : c + 1) k.bias[r] = b[c * bStride]!;
+    k.x.set(x.subarray(r0 * len, (r0 + count) * len));
+    k.biasLines(count, len, relu);
+    out.set(k.x.subarray(0, count * len), r0 * len);
+  }
+  return true;
+}
+
+/**
+ * @internal The backward pass of `relu.(x .+ b)` over the same layout: `dx = dy .* (y .> 0)` (bit for bit
+ * relu's gradient) and, for each c, the f64 sum of dx over i and m added to `acc[c]`. False (nothing
+ * written) where `biasRunsSimd` would decline.
+ */
+export function reluBiasGradSimd(
+  y: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  len: number,
+  C: number,
+  M: number,
+  dx: ArrayLike<number>,
+  acc: Float64Array,
+): boolean {
+  const k = ready(len * C * M, len, y, dy, dx);
+  if (k === null) return false;
+  const [ys, gs, ds] = [y as Float32Array, dy as Float32Array, dx as Float32Array];
+  const step = Math.floor(k.x.length / len);
+  const runs = C * M;
+  for (let r0 = 0; r0 < runs; r0 += step) {
+    const count = Math.min(step, runs - r0);
+    const [from, to] = [r0 * len, (r0 + count) * len];
+    k.x.set(ys.subarray(from, to));
+    k.g.set(gs.subarray(from, to));
+    k.reluBiasGrad(count, len);
+    ds.set(k.x.subarray(0, count * len), from);
+    for (let r = 0, c = r0 % C; r < count; r++, c = c + 1 === C ? 0 : c + 1) acc[c]! += k.sums[r]!;
+  }
+  return true;
+}

@@ -1,0 +1,103 @@
+// Flux's MaxPool((2, 2)) over f32 with wasm SIMD (assembly/pool.ts), forward and backward. The arrays stay
+// in JS memory: blocks of whole planes are copied into the module's memory, pooled there four windows at a
+// time and copied out, as affineSimd.ts does. Over a LeNet's first pooling layer ([26, 26, 16, 64]) this
+// replaced scalar loops whose per-window choice of the largest value mispredicted on activations of random
+// sign. Results equal the scalar kernels' except that a window holding both -0 and +0 as its max may
+// give either zero.
+import { poolSimdBytes } from "./wasmBinaries.js";
+
+interface Kernel {
+  x: Float32Array;
+  y: Float32Array;
+  dy: Float32Array;
+  forward(planes: number, W: number, H: number): void;
+  backward(planes: number, W: number, H: number): void;
+}
+
+// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
+let kernel: Kernel | null | undefined;
+
+function load(): Kernel | null {
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(poolSimdBytes() as BufferSource), {});
+    const e = instance.exports as Record<string, unknown>;
+    const buffer = (e.memory as WebAssembly.Memory).buffer;
+    const at = (name: string) => (e[name] as WebAssembly.Global).value as number;
+    const cap = at("X_CAP");
+    return {
+      x: new Float32Array(buffer, at("X"), cap),
+      y: new Float32Array(buffer, at("Y"), cap / 4),
+      dy: new Float32Array(buffer, at("DY"), cap / 4),
+      forward: e.maxpool2x2 as Kernel["forward"],
+      backward: e.maxpool2x2Backward as Kernel["backward"],
+    };
+  } catch {
+    return null; // no WebAssembly SIMD here
+  }
+}
+
+/** The kernel, when the arrays are f32 and one plane of W×H fits its input block; else null. */
+function ready(W: number, H: number, ...arrays: unknown[]): Kernel | null {
+  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
+  if (kernel === undefined) kernel = load();
+  if (kernel === null || W < 2 || H < 2 || W * H > kernel.x.length) return null;
+  return kernel;
+}
+
+/**
+ * @internal `out = maxpool(x, 2)` (2×2 windows, stride 2, no padding) over `planes` planes of W×H; false
+ * (nothing written) when the arrays are not f32, a plane does not fit the kernel's block, or the runtime
+ * has no SIMD.
+ */
+export function maxpool2x2Simd(
+  x: ArrayLike<number>,
+  W: number,
+  H: number,
+  planes: number,
+  out: ArrayLike<number>,
+): boolean {
+  const k = ready(W, H, x, out);
+  if (k === null) return false;
+  const [xs, os] = [x as Float32Array, out as Float32Array];
+  const inPlane = W * H;
+  const outPlane = (W >> 1) * (H >> 1);
+  const step = Math.floor(k.x.length / inPlane);
+  for (let p = 0; p < planes; p += step) {
+    const n = Math.min(step, planes - p);
+    k.x.set(xs.subarray(p * inPlane, (p + n) * inPlane));
+    k.forward(n, W, H);
+    os.set(k.y.subarray(0, n * outPlane), p * outPlane);
+  }
+  return true;
+}
+
+/**
+ * @internal dx of `maxpool(x, 2)` from x, its output y and dy: each window's gradient to the first of its
+ * values equal to its max (row-major scan), 0 elsewhere (an odd last row or column included). Every
+ * element of dx is written. False (nothing written) where `maxpool2x2Simd` would return false.
+ */
+export function maxpool2x2BackwardSimd(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  W: number,
+  H: number,
+  planes: number,
+  dx: ArrayLike<number>,
+): boolean {
+  const k = ready(W, H, x, y, dy, dx);
+  if (k === null) return false;
+  const [xs, ys, gs, ds] = [x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array];
+  const inPlane = W * H;
+  const outPlane = (W >> 1) * (H >> 1);
+  const step = Math.floor(k.x.length / inPlane);
+  for (let p = 0; p < planes; p += step) {
+    const n = Math.min(step, planes - p);
+    k.x.set(xs.subarray(p * inPlane, (p + n) * inPlane));
+    k.y.set(ys.subarray(p * outPlane, (p + n) * outPlane));
+    k.dy.set(gs.subarray(p * outPlane, (p + n) * outPlane));
+    k.backward(n, W, H);
+    ds.set(k.x.subarray(0, n * inPlane), p * inPlane);
+  }
+  return true;
+}
