@@ -8,7 +8,7 @@
 //
 // The checks themselves live in ./runtime/checks.ts, free of vitest, so that ./runtime/run.ts runs the
 // same list on Bun, Deno and in a browser page; this file only declares them as vitest tests.
-import { beforeAll, describe, it } from "vitest";
+import { describeSuite } from "./describeSuite.js";
 import { type ConformanceGroup, type OpConformanceOptions, opConformanceSuite } from "./runtime/checks.js";
 
 export type { OpConformanceOptions } from "./runtime/checks.js";
@@ -27,16 +27,5 @@ const GROUP_TITLES: Record<ConformanceGroup, string> = {
  */
 export function describeOpConformance(backendName: string, opts: OpConformanceOptions = {}): void {
   const skip = new Set(opts.skip ?? []);
-  const suite = opConformanceSuite(backendName, opts);
-  describe(suite.title, () => {
-    beforeAll(suite.setup);
-    for (const [group, title] of Object.entries(GROUP_TITLES)) {
-      describe(title, () => {
-        for (const c of suite.checks.filter((x) => x.group === group)) {
-          const run = skip.has(c.name) ? it.skip : it;
-          run(c.name, c.run);
-        }
-      });
-    }
-  });
+  describeSuite(opConformanceSuite(backendName, opts), GROUP_TITLES, (c) => skip.has(c.name));
 }

@@ -11,12 +11,12 @@
 //
 // Usage: node tooling/scripts/pack-check.mjs [--json out.json] [--keep] [--guide-only] [package-dir-name...]
 // Each (package × runtime) and each publint run is one check. Exit code 1 if any check failed.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, childEnv, exec, repoRoot, seconds, tail } from "./lib/exec.mjs";
 import { fluxClosure } from "./lib/flux-closure.mjs";
-import { installLines } from "./pack-local.mjs";
+import { installLines, publishablePackages } from "./pack-local.mjs";
 
 const RUNTIMES = {
   node: () => [process.execPath, ["check.mjs"]],
@@ -31,22 +31,13 @@ const keep = argv.includes("--keep");
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--json");
 const guideOnly = argv.includes("--guide-only"); // just the install-and-run of the GPU guide program
 
-/** Publishable workspace packages: not private, built. */
-function publishablePackages() {
-  const dir = join(repoRoot, "packages");
-  return readdirSync(dir)
-    .filter((d) => existsSync(join(dir, d, "package.json")))
-    .map((d) => ({
-      dir: join(dir, d),
-      short: d,
-      manifest: JSON.parse(readFileSync(join(dir, d, "package.json"), "utf8")),
-    }))
-    .filter((p) => !p.manifest.private)
-    .filter((p) => {
-      if (existsSync(join(p.dir, "dist"))) return true;
-      console.log(`  skip ${p.manifest.name}: no dist/ (build first)`);
-      return false;
-    });
+/** Publishable workspace packages (pack-local's list) that are built. */
+function builtPackages() {
+  return publishablePackages().filter((p) => {
+    if (existsSync(join(p.dir, "dist"))) return true;
+    console.log(`  skip ${p.manifest.name}: no dist/ (build first)`);
+    return false;
+  });
 }
 
 /** A script that imports the package and checks that every export it lists is defined. */
@@ -152,7 +143,7 @@ async function pool(items, limit, job) {
 }
 
 // Every publishable package is packed (one npm call), so that a filtered run still has its peers' tarballs.
-const packages = publishablePackages();
+const packages = builtPackages();
 const byName = new Map(packages.map((p) => [p.manifest.name, p.manifest]));
 const checked = guideOnly ? [] : packages.filter((p) => only.length === 0 || only.includes(p.short));
 const work = mkdtempSync(join(tmpdir(), "flux-pack-check-"));

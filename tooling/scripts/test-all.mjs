@@ -229,7 +229,7 @@ const suites = [
       const args =
         runtime === "chromium"
           ? [join(repoRoot, "apps/smoke/conformance/chromium.mjs"), "--layers", "webgpu"]
-          : [...pre, join(repoRoot, "tooling/conformance/runtime/runLayers.ts"), "webgpu"];
+          : [...pre, join(repoRoot, "tooling/conformance/runtime/run.ts"), "--layers", "webgpu"];
       const r = await exec(cmd, args, { env, timeoutMs: 600_000 });
       const counts = parseSummaryLine(r.output, "CONFORMANCE ");
       if (!counts)

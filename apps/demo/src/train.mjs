@@ -2,8 +2,7 @@
 // `withgradient` of the loss with respect to the model, then the optimiser's in-place update. The maths
 // runs on whichever device the model was moved to; each batch is moved there too.
 import { DataLoader } from "@flux/data";
-import { fleaves } from "@flux/functors";
-import { isTensor, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
+import { dispose, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
 import { logitcrossentropy } from "@flux/layers";
 /** @import { Tensor } from "@flux/kernels" */
 /** @import { LayerLike } from "@flux/layers" */
@@ -13,11 +12,6 @@ import { logitcrossentropy } from "@flux/layers";
 /** @typedef {(m: LayerLike, x: Tensor) => Tensor} Forward the model applied to a batch */
 
 const CLASS_IDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-
-/** @param {unknown} tree */
-function disposeAll(tree) {
-  for (const t of fleaves(tree)) if (isTensor(t) && !t.isDisposed) t.dispose();
-}
 
 /**
  * Trains for one epoch over `loader` (a DataLoader of `[images, labels]`): before each step the learning
@@ -43,7 +37,7 @@ export async function trainEpoch({ model, forward, opt, loader, schedule, firstS
     opt.step(model, grad[0]);
     const loss = await val.item();
     // The batch's images are the loader's own copy (sliced or augmented), never the dataset itself.
-    disposeAll([images, x, y, val, grad]);
+    dispose([images, x, y, val, grad]);
     if (!Number.isFinite(loss))
       throw new Error(`[demo] the loss became ${loss} at step ${firstStep + i + 1}; try a smaller --lr.`);
     onBatch(++i, loss, labels.length);
@@ -67,7 +61,7 @@ export async function evaluate({ model, forward, data, device, batchsize = 1000 
     const classes = tidy(() => onecold(forward(model, x)));
     predicted.set(await classes.data(), offset);
     offset += classes.size;
-    disposeAll([images === data.x ? null : images, x, classes]);
+    dispose([images === data.x ? null : images, x, classes]);
   }
   let right = 0;
   for (let i = 0; i < data.n; i++) if (predicted[i] === data.labels[i]) right++;

@@ -12,9 +12,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-// The SwiftShader WebGPU flags, kept in one place for every headless-Chromium suite.
-import { CHROMIUM_ARGS } from "../../smoke/browser/chromium.mjs";
+// The headless Chromium with SwiftShader WebGPU flags, launched one way for every browser suite.
+import { launchChromium } from "../../smoke/browser/chromium.mjs";
 import { appRoot, distDir } from "../scripts/build.mjs";
 import { serve } from "../scripts/serve.mjs";
 
@@ -96,11 +95,7 @@ if (process.argv.includes("--no-build")) {
 const { server, url } = await serve(distDir, { port: 0 });
 let browser;
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  browser = await launchChromium();
 } catch (e) {
   check(
     "launch headless Chromium (set CHROMIUM_PATH if it is not /usr/bin/chromium)",

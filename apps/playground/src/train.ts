@@ -2,8 +2,16 @@
 // with respect to the model, Adam's in-place update. Each batch is moved to the model's device.
 import { DataLoader } from "@flux/data";
 import type { Device } from "@flux/devices";
-import { fleaves } from "@flux/functors";
-import { type Rng, type Tensor, isTensor, onecold, onehotbatch, tidy, withgradient } from "@flux/kernels";
+import {
+  dispose,
+  type Rng,
+  type Tensor,
+  onecold,
+  onehotbatch,
+  tensorsIn,
+  tidy,
+  withgradient,
+} from "@flux/kernels";
 import { type Chain, logitcrossentropy } from "@flux/layers";
 import { Adam, setup, updateInPlace } from "@flux/optim";
 import type { Split } from "./data.js";
@@ -29,7 +37,7 @@ export class NonFiniteLossError extends Error {
 }
 
 function disposeAll(tree: unknown, keep: Tensor): void {
-  for (const t of fleaves(tree)) if (isTensor(t) && t !== keep && !t.isDisposed) t.dispose();
+  dispose(tensorsIn(tree).filter((t) => t !== keep));
 }
 
 /** Everything a run needs. */

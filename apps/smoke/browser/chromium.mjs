@@ -17,6 +17,20 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
+ * Launches headless Chromium with the flags above: `/usr/bin/chromium`, or the binary CHROMIUM_PATH names.
+ *
+ * @example
+ * const browser = await launchChromium(); console.log(browser.version()); await browser.close();
+ */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}
+
+/**
  * Opens `files` (path → body; "/" is the HTML page, visited with `query` when given) in headless Chromium and resolves the page's result:
  * the value the page stores in `window[resultKey]` once it is done. FLUX_REQUIRE_WEBGPU=1 from this
  * process is visible to the page as `globalThis.FLUX_REQUIRE_WEBGPU`; CHROMIUM_PATH overrides the binary.
@@ -39,11 +53,7 @@ export async function runPageInChromium({ files, resultKey, timeoutMs, query = "
   const url = `http://127.0.0.1:${server.address().port}/${query ? `?${query}` : ""}`;
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-      headless: true,
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     if (process.env.FLUX_REQUIRE_WEBGPU === "1")
       await page.addInitScript(() => {

@@ -73,4 +73,6 @@ try {
   console.log(`  FAIL chromium run: ${e.message}`);
   console.log("SMOKE chromium: 0 passed, 1 failed");
 }
+// process.exit drops what a pipe has not taken yet (a long report loses its summary line): wait for stdout.
+await new Promise((resolve) => process.stdout.write("", resolve));
 process.exit(failed);

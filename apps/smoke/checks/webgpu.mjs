@@ -1,15 +1,10 @@
 // @flux/kernels on WebGPU as a user meets it, on every runtime (Node and Bun through the `webgpu` package,
 // Deno and Chromium through navigator.gpu): the backend loads lazily, computes a matmul and a softmax that
 // match the CPU, and refuses synchronous reads. Where no adapter exists the checks are not registered,
-// unless FLUX_REQUIRE_WEBGPU=1 (then that absence is a failure).
+// unless FLUX_REQUIRE_WEBGPU=1 (then that absence is a failure: ../webgpuGate.mjs).
 import * as k from "@flux/kernels";
-import { listAdapters, webgpuFunctional } from "@flux/kernels/webgpu";
-
-function required() {
-  const g = globalThis;
-  const env = g.Deno?.env?.get?.("FLUX_REQUIRE_WEBGPU") ?? g.process?.env?.FLUX_REQUIRE_WEBGPU;
-  return env === "1" || g.FLUX_REQUIRE_WEBGPU === "1";
-}
+import { listAdapters } from "@flux/kernels/webgpu";
+import { webgpuGate } from "../webgpuGate.mjs";
 
 function seeded(n, seed) {
   let s = seed >>> 0;
@@ -27,13 +22,7 @@ function maxRelErr(got, want) {
 }
 
 export default async function (t) {
-  const probe = await webgpuFunctional();
-  if (!probe.ok) {
-    if (required())
-      t.check("a WebGPU adapter is usable (FLUX_REQUIRE_WEBGPU=1)", () => t.ok(false, probe.reason));
-    else console.log(`  (webgpu checks not run: ${probe.reason})`);
-    return;
-  }
+  if (!(await webgpuGate(t, "webgpu checks"))) return;
 
   t.check("lists at least one adapter with a name and limits", async () => {
     const adapters = await listAdapters();

@@ -1,4 +1,4 @@
-// Runs the op conformance suite (tooling/conformance/runtime) in headless Chromium: bundles its browser
+// Runs a conformance suite (tooling/conformance/runtime) in headless Chromium: bundles its browser
 // entry with esbuild from the packages' SOURCE (the `@flux/source` condition, like vitest, Bun and Deno
 // with --conditions) and the "browser" conditions (navigator.gpu, never Dawn), opens it with WebGPU on
 // SwiftShader, and prints the page's lines ending with `CONFORMANCE chromium: N passed, N failed`.
@@ -12,8 +12,8 @@ import { build } from "esbuild";
 import { runPageInChromium } from "../browser/chromium.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const page = process.argv.includes("--layers") ? "browserLayersPage.ts" : "browserPage.ts";
-const entry = join(here, "../../../tooling/conformance/runtime", page);
+const suite = process.argv.includes("--layers") ? "layers" : "ops";
+const entry = join(here, "../../../tooling/conformance/runtime/browserPage.ts");
 const TIMEOUT_MS = 480_000;
 const [backend = "webgpu", ...filters] = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 
@@ -29,7 +29,11 @@ try {
     write: false,
     logLevel: "silent",
   });
-  const query = new URLSearchParams([["backend", backend], ...filters.map((f) => ["filter", f])]);
+  const query = new URLSearchParams([
+    ["suite", suite],
+    ["backend", backend],
+    ...filters.map((f) => ["filter", f]),
+  ]);
   const files = new Map([
     ["/page.js", bundle.outputFiles[0].text],
     [
@@ -51,4 +55,6 @@ try {
   console.log(`  FAIL chromium run: ${msg}`);
   console.log("CONFORMANCE chromium: 0 passed, 1 failed");
 }
+// process.exit drops what a pipe has not taken yet (a long report loses its summary line): wait for stdout.
+await new Promise((resolve) => process.stdout.write("", resolve));
 process.exit(failed);

@@ -3,6 +3,7 @@
 //   node dist/cli.js --threads 4 test/cases.mjs   (ThreadsBackend)
 // Rank 0 prints one line per case, "ok <name>" or "FAIL <name>: <why>", then "cases: P passed, F failed".
 // A case passes only if it passed on every rank (the verdicts are combined with an allreduce "min").
+import { readEnv } from "@flux/kernels";
 import {
   allreduce,
   averageGradients,
@@ -42,7 +43,7 @@ const ranks = Array.from({ length: n }, (_, r) => r);
 const sumOver = (f) => ranks.reduce((s, r) => s + f(r), 0);
 
 test("backend: rank and size match the launcher", async () => {
-  const expected = Number(globalThis.process?.env?.FLUX_EXPECT_N ?? n);
+  const expected = Number(readEnv("FLUX_EXPECT_N") ?? n);
   check(n === expected, `totalWorkers ${n}, launcher started ${expected}`);
   check(getDistributedBackend(Backend) === b, "getDistributedBackend returns the initialized backend");
   const s = await allreduce(b, new Float64Array([rank]), "sum");

@@ -112,8 +112,20 @@ export function rmspropCentred(n: i32, s: usize, rho: f32, oneMinusRho: f32, eta
   }
 }
 
-// The Adam family keeps m and v in slots s and s + SLOT; each member repeats the two moment lines so that
-// its loop stays one pass.
+// The Adam family keeps m and v in slots s and s + SLOT. Each member's loop stays one pass: `moments`
+// updates both in their slots (m = m β1 + d (1 - β1), v = v β2 + d² (1 - β2)) and `adamStep` is the
+// bias-corrected direction m̂ / (√v̂ + ε), shared by adam, adamw and radam.
+function moments(p: usize, d: v128, b1: v128, c1: v128, b2: v128, c2: v128): void {
+  st(p, fma(ld(p), b1, d, c1));
+  st(p + SLOT, fma(ld(p + SLOT), b2, f32x4.mul(d, d), c2));
+}
+
+function adamStep(p: usize, k1: v128, k2: v128, ep: v128): v128 {
+  const denom = f32x4.add(f32x4.sqrt(f32x4.div(ld(p + SLOT), k2)), ep);
+  return f32x4.div(f32x4.div(ld(p), k1), denom);
+}
+
+/** Adam is RAdam's rectified step with r = 1 (times 1 is exact, so the bits are Adam's). */
 export function adam(
   n: i32,
   s: usize,
@@ -126,25 +138,7 @@ export function adam(
   epsilon: f32,
   eta: f32,
 ): void {
-  const b1 = splat(beta1);
-  const c1 = splat(oneMinusBeta1);
-  const b2 = splat(beta2);
-  const c2 = splat(oneMinusBeta2);
-  const k1 = splat(correction1);
-  const k2 = splat(correction2);
-  const ep = splat(epsilon);
-  const e = splat(eta);
-  const end = (<usize>n) << 2;
-  const s2 = s + SLOT;
-  for (let i: usize = 0; i < end; i += 16) {
-    const d = ld(D + i);
-    const m = fma(ld(s + i), b1, d, c1);
-    const v = fma(ld(s2 + i), b2, f32x4.mul(d, d), c2);
-    st(s + i, m);
-    st(s2 + i, v);
-    const denom = f32x4.add(f32x4.sqrt(f32x4.div(v, k2)), ep);
-    st(D + i, f32x4.mul(f32x4.div(f32x4.div(m, k1), denom), e));
-  }
+  radam(n, s, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, epsilon, eta, 1, 1);
 }
 
 export function adamw(
@@ -172,15 +166,9 @@ export function adamw(
   const la = splat(lambda);
   const coupled = couple !== 0;
   const end = (<usize>n) << 2;
-  const s2 = s + SLOT;
   for (let i: usize = 0; i < end; i += 16) {
-    const d = ld(D + i);
-    const m = fma(ld(s + i), b1, d, c1);
-    const v = fma(ld(s2 + i), b2, f32x4.mul(d, d), c2);
-    st(s + i, m);
-    st(s2 + i, v);
-    const denom = f32x4.add(f32x4.sqrt(f32x4.div(v, k2)), ep);
-    const u = f32x4.div(f32x4.div(m, k1), denom);
+    moments(s + i, ld(D + i), b1, c1, b2, c2);
+    const u = adamStep(s + i, k1, k2, ep);
     const xl = f32x4.mul(ld(X + i), la);
     st(D + i, coupled ? f32x4.mul(f32x4.add(u, xl), e) : f32x4.add(f32x4.mul(u, e), xl));
   }
@@ -212,12 +200,9 @@ export function nadam(
   const s2 = s + SLOT;
   for (let i: usize = 0; i < end; i += 16) {
     const d = ld(D + i);
-    const m = fma(ld(s + i), b1, d, c1);
-    const v = fma(ld(s2 + i), b2, f32x4.mul(d, d), c2);
-    st(s + i, m);
-    st(s2 + i, v);
-    const num = f32x4.add(f32x4.div(f32x4.mul(m, b1), n1), f32x4.div(f32x4.mul(d, c1), k1));
-    const denom = f32x4.add(f32x4.sqrt(f32x4.div(f32x4.mul(v, b2), k2)), ep);
+    moments(s + i, d, b1, c1, b2, c2);
+    const num = f32x4.add(f32x4.div(f32x4.mul(ld(s + i), b1), n1), f32x4.div(f32x4.mul(d, c1), k1));
+    const denom = f32x4.add(f32x4.sqrt(f32x4.div(f32x4.mul(ld(s2 + i), b2), k2)), ep);
     st(D + i, f32x4.mul(f32x4.div(num, denom), e));
   }
 }
@@ -247,20 +232,10 @@ export function radam(
   const rr = splat(r);
   const rect = rectified !== 0;
   const end = (<usize>n) << 2;
-  const s2 = s + SLOT;
   for (let i: usize = 0; i < end; i += 16) {
-    const d = ld(D + i);
-    const m = fma(ld(s + i), b1, d, c1);
-    const v = fma(ld(s2 + i), b2, f32x4.mul(d, d), c2);
-    st(s + i, m);
-    st(s2 + i, v);
-    const mhat = f32x4.div(m, k1);
-    if (rect) {
-      const denom = f32x4.add(f32x4.sqrt(f32x4.div(v, k2)), ep);
-      st(D + i, f32x4.mul(f32x4.mul(f32x4.div(mhat, denom), e), rr));
-    } else {
-      st(D + i, f32x4.mul(mhat, e));
-    }
+    moments(s + i, ld(D + i), b1, c1, b2, c2);
+    const step = rect ? f32x4.mul(adamStep(s + i, k1, k2, ep), e) : f32x4.mul(f32x4.div(ld(s + i), k1), e);
+    st(D + i, rect ? f32x4.mul(step, rr) : step);
   }
 }
 

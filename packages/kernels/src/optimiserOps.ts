@@ -5,6 +5,9 @@
 // shaders/optimiser_step.wgsl) and follow @flux/optim's rules operation for operation, so that in f32 and f64
 // on the CPU the fused step rounds exactly like the chain of element-wise ops it replaces.
 
+// The moment scalars the Adam family (adam, adamw, nadam, radam) starts with.
+const MOMENTS = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2"] as const;
+
 /**
  * Every op of the fused optimiser step: its state tensors (read and written in place, shaped like the
  * parameter) and its scalars, in the order the kernels take them. Scalars are given already rounded to the
@@ -39,62 +42,18 @@ export const OPTIMISER_STEP_OPS = {
   nesterov: { state: ["v"], scalars: ["negRho2", "gain", "rho", "eta"] },
   rmsprop: { state: ["quad"], scalars: ["rho", "oneMinusRho", "eta", "epsilon"] },
   rmspropCentred: { state: ["quad", "lin"], scalars: ["rho", "oneMinusRho", "eta", "epsilon"] },
-  adam: {
-    state: ["m", "v"],
-    scalars: [
-      "beta1",
-      "oneMinusBeta1",
-      "beta2",
-      "oneMinusBeta2",
-      "correction1",
-      "correction2",
-      "epsilon",
-      "eta",
-    ],
-  },
+  adam: { state: ["m", "v"], scalars: [...MOMENTS, "correction1", "correction2", "epsilon", "eta"] },
   adamw: {
     state: ["m", "v"],
-    scalars: [
-      "beta1",
-      "oneMinusBeta1",
-      "beta2",
-      "oneMinusBeta2",
-      "correction1",
-      "correction2",
-      "epsilon",
-      "eta",
-      "lambda",
-      "couple",
-    ],
+    scalars: [...MOMENTS, "correction1", "correction2", "epsilon", "eta", "lambda", "couple"],
   },
   nadam: {
     state: ["m", "v"],
-    scalars: [
-      "beta1",
-      "oneMinusBeta1",
-      "beta2",
-      "oneMinusBeta2",
-      "nextCorrection1",
-      "correction1",
-      "correction2",
-      "epsilon",
-      "eta",
-    ],
+    scalars: [...MOMENTS, "nextCorrection1", "correction1", "correction2", "epsilon", "eta"],
   },
   radam: {
     state: ["m", "v"],
-    scalars: [
-      "beta1",
-      "oneMinusBeta1",
-      "beta2",
-      "oneMinusBeta2",
-      "correction1",
-      "correction2",
-      "epsilon",
-      "eta",
-      "r",
-      "rectified",
-    ],
+    scalars: [...MOMENTS, "correction1", "correction2", "epsilon", "eta", "r", "rectified"],
   },
   adamax: { state: ["m", "u"], scalars: ["beta1", "oneMinusBeta1", "beta2", "epsilon", "gain"] },
   adagrad: { state: ["acc"], scalars: ["eta", "epsilon"] },

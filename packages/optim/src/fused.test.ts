@@ -2,7 +2,7 @@
 // ops): on the CPU bit for bit (f32 and f64), on WebGPU to float32 rounding, over random shapes,
 // hyper-parameters, gradients and chains (fast-check, seeded). Also: that the fused path really runs (the
 // state tensors are updated in place) and where it steps aside for the reference path.
-import { type DType, type Tensor, getBackend, memory, tensor } from "@flux/kernels";
+import { type DType, type Tensor, getBackend, memory, tensor, tensorsIn } from "@flux/kernels";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { webgpuAvailableForTests } from "../../kernels/src/webgpu/testing.js";
@@ -31,7 +31,6 @@ import {
   update,
   updateInPlace,
 } from "./index.js";
-import { tensorsIn } from "./tree.js";
 
 const webgpuOk = await webgpuAvailableForTests();
 
@@ -133,7 +132,7 @@ async function trainOnce(
         [state, model] = [s2, m2];
       } else {
         updateInPlace(state, model, { w: g });
-        const after = tensorsIn(state);
+        const after = new Set(tensorsIn(state));
         inPlace &&= before.every((t) => after.has(t));
       }
       g.dispose();

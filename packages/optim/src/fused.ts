@@ -11,9 +11,9 @@ import {
   optimiserStepSupported,
   readEnv,
   tidy,
+  tensorsIn,
 } from "@flux/kernels";
 import type { Leaf } from "./leaf.js";
-import { tensorsIn } from "./tree.js";
 
 let forced: boolean | undefined;
 
@@ -55,7 +55,7 @@ export function fusedStep(leaf: Leaf, x: Tensor, gs: readonly Tensor[]): boolean
     const old = tensorsIn(leaf.state);
     optimiserStep(x, g, f.ops, f.tensors);
     leaf.state = f.next;
-    const kept = tensorsIn(f.next);
+    const kept = new Set(tensorsIn(f.next));
     for (const t of old) if (!kept.has(t)) t.dispose();
     return true;
   });

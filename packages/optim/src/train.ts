@@ -1,11 +1,11 @@
 // `train(lossFn, model, data, state)`: Flux's `train!` — one gradient and one in-place update per batch.
 import { checkNotPromise, fleaves } from "@flux/functors";
-import { type Tensor, isTensor, withgradient } from "@flux/kernels";
+import { type Tensor, isTensor, tensorsIn, withgradient } from "@flux/kernels";
 import { adjustInPlace } from "./adjust.js";
 import { NonFiniteLossError, OptimError } from "./errors.js";
 import { isRule } from "./rule.js";
 import { asSchedule, type Schedule, type ScheduleLike } from "./schedules/schedule.js";
-import { type StateTree, tensorsIn } from "./tree.js";
+import type { StateTree } from "./tree.js";
 import { updateInPlace } from "./update.js";
 
 /** What `onStep` receives after each update. */

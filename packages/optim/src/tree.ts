@@ -1,7 +1,7 @@
 // Walking state trees (what `setup` builds: Leafs, nulls, and plain arrays / objects / Maps of them) in step
 // with a model and a gradient tree.
 import { children } from "@flux/functors";
-import { type Tensor, isTensor } from "@flux/kernels";
+import { isTensor } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
 import { type Leaf, isOptimLeaf } from "./leaf.js";
 
@@ -70,15 +70,4 @@ export function forEachLeaf(tree: unknown, f: (leaf: Leaf) => void, op: string):
     for (const [k, v] of entriesOf(node)) visit(v, [...path, k]);
   };
   visit(tree, []);
-}
-
-/** The distinct tensors in a tree of plain containers and Leafs (for freeing replaced state). */
-export function tensorsIn(x: unknown, out = new Set<Tensor>(), seen = new Set<object>()): Set<Tensor> {
-  if (x === null || typeof x !== "object" || seen.has(x)) return out;
-  seen.add(x);
-  if (isTensor(x)) out.add(x);
-  else if (isOptimLeaf(x)) tensorsIn(x.state, out, seen);
-  else if (Array.isArray(x) || x instanceof Map) for (const v of x.values()) tensorsIn(v, out, seen);
-  else if (!ArrayBuffer.isView(x)) for (const v of Object.values(x)) tensorsIn(v, out, seen);
-  return out;
 }

@@ -4,12 +4,12 @@
 // kernel pass, parameter and state updated in place) where it has one, else its reference `apply` and
 // kernels' `assign`.
 import { checkNotPromise, children, fmap } from "@flux/functors";
-import { type Tensor, add, assign, cast, clone, isTensor, tidy } from "@flux/kernels";
+import { type Tensor, add, assign, cast, clone, isTensor, tensorsIn, tidy } from "@flux/kernels";
 import { sub } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
 import { fusedStep, fusedStepsEnabled } from "./fused.js";
 import { type Leaf, isOptimLeaf } from "./leaf.js";
-import { type StateTree, childAt, entriesOf, modelChild, pathString, tensorsIn } from "./tree.js";
+import { type StateTree, childAt, entriesOf, modelChild, pathString } from "./tree.js";
 
 /** The keys of a gradient container (own keys of a plain object, indices of an array, keys of a Map). */
 function gradKeys(g: object): unknown[] {
@@ -96,7 +96,7 @@ function step(leaf: Leaf, x: Tensor, gs: readonly Tensor[], path: unknown[]): vo
     return s;
   });
   leaf.state = next;
-  const kept = tensorsIn(next);
+  const kept = new Set(tensorsIn(next));
   for (const t of tensorsIn(old)) if (!kept.has(t)) t.dispose();
 }
 

@@ -1,32 +1,26 @@
-// Whether the backend under test can run here at all. A missing WebGPU adapter is a SKIP of the whole
-// suite, printed as such, unless FLUX_REQUIRE_WEBGPU=1 (CI), where it must fail instead: CI must never go
-// green because the GPU suite quietly skipped itself.
-import { webgpuFunctional } from "@flux/kernels/webgpu";
-
-/** `ok: false` with the reason when the backend cannot run here and that absence is allowed. */
-export interface Availability {
-  readonly ok: boolean;
-  readonly reason?: string;
-}
-
-function webgpuRequired(): boolean {
-  const g = globalThis as {
-    FLUX_REQUIRE_WEBGPU?: string;
-    process?: { env?: Record<string, string | undefined> };
-  };
-  return g.FLUX_REQUIRE_WEBGPU === "1" || g.process?.env?.FLUX_REQUIRE_WEBGPU === "1";
-}
+// Runs a conformance suite behind kernels' one WebGPU test gate (packages/kernels/src/webgpu/testing.ts): a
+// missing WebGPU adapter is a SKIP of the whole suite, printed as such, unless FLUX_REQUIRE_WEBGPU=1 (CI),
+// where it is a failure: CI must never go green because the GPU suite quietly skipped itself.
+import { webgpuTestGate } from "../../../packages/kernels/src/webgpu/testing.js";
+import { reportFailed, reportSkipped, type RunOptions, type RunResult, runSuite } from "./runner.js";
+import type { Suite } from "./suite.js";
 
 /**
- * Probes the backend: WebGPU through `webgpuFunctional()`; any other backend is assumed present (its
- * setup failing is then a failure). With FLUX_REQUIRE_WEBGPU=1 an unusable WebGPU reads as available, so
- * that the suite's setup fails loudly.
+ * Runs the suite `make()` builds for `backendName`: WebGPU behind the gate (skipped, or failed when
+ * required, where it cannot run); any other backend is assumed present (its setup failing is a failure).
  *
  * @example
- * const a = await backendAvailability("webgpu"); if (!a.ok) console.log(`skipped: ${a.reason}`);
+ * const r = await runGated("webgpu", () => opConformanceSuite("webgpu"), { runtime: "deno" });
  */
-export async function backendAvailability(backendName: string): Promise<Availability> {
-  if (backendName !== "webgpu" || webgpuRequired()) return { ok: true };
-  const probe = await webgpuFunctional();
-  return probe.ok ? { ok: true } : { ok: false, reason: probe.reason };
+export async function runGated(backendName: string, make: () => Suite, opts: RunOptions): Promise<RunResult> {
+  if (backendName === "webgpu") {
+    let gate: Awaited<ReturnType<typeof webgpuTestGate>>;
+    try {
+      gate = await webgpuTestGate();
+    } catch (e) {
+      return reportFailed("the WebGPU gate", e, opts);
+    }
+    if (!gate.run) return reportSkipped(gate.reason, opts);
+  }
+  return runSuite(make(), opts);
 }

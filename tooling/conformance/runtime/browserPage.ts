@@ -1,19 +1,12 @@
-// The conformance runner's browser entry: bundled by apps/smoke/conformance/chromium.mjs, it runs the suite
-// of the backend named in the page's `?backend=` (default webgpu) and leaves the result in
-// `window.__conformance` for the driver to read.
-import { backendAvailability } from "./availability.js";
-import { opConformanceSuite } from "./checks.js";
-import { conformanceOptionsFor } from "./defaults.js";
-import { reportSkipped, runSuite } from "./runner.js";
-
-interface PageResult {
-  passed: number;
-  failed: number;
-  skipped: number;
-  lines: string[];
-}
+// The conformance runners' browser entry: bundled by apps/smoke/conformance/chromium.mjs, it runs the suite
+// named in the page's `?suite=` (`ops`, the default, or `layers`) on the backend of `?backend=` (default
+// webgpu) and leaves the result in `window.__conformance` for the driver to read.
+import { runGated } from "./availability.js";
+import type { RunResult } from "./runner.js";
+import { type SuiteName, suiteFor } from "./suites.js";
 
 const params = new URLSearchParams(globalThis.location?.search ?? "");
+const suiteName: SuiteName = params.get("suite") === "layers" ? "layers" : "ops";
 const backendName = params.get("backend") ?? "webgpu";
 const filters = params.getAll("filter");
 const lines: string[] = [];
@@ -21,16 +14,13 @@ const log = (l: string): void => {
   lines.push(l);
   console.log(l);
 };
-const page = globalThis as unknown as { __conformance?: PageResult };
+const page = globalThis as unknown as { __conformance?: Omit<RunResult, "failures"> & { lines: string[] } };
 try {
-  const availability = await backendAvailability(backendName);
-  const r = availability.ok
-    ? await runSuite(opConformanceSuite(backendName, conformanceOptionsFor(backendName)), {
-        runtime: "chromium",
-        log,
-        filters,
-      })
-    : reportSkipped(availability.reason ?? "unavailable", { runtime: "chromium", log });
+  const r = await runGated(backendName, () => suiteFor(suiteName, backendName), {
+    runtime: "chromium",
+    log,
+    filters,
+  });
   page.__conformance = { passed: r.passed, failed: r.failed, skipped: r.skipped, lines };
 } catch (e) {
   log(`  FAIL the runner crashed: ${e instanceof Error ? e.stack : String(e)}`);

@@ -7,55 +7,28 @@ import fc from "fast-check";
 import { numericGradient, worstMismatch } from "../finiteDiff.js";
 import { GRAD_CASES, type GradCase, type InputSpec } from "../gradCases.js";
 import { type Make, VALUE_CASES } from "../valueCases.js";
+import { type Check, ConformanceMismatch, type Suite, type SuiteOptions, type Tolerance } from "./suite.js";
 
-/** Options of the conformance suite. */
-export interface OpConformanceOptions {
-  /** Device id on that backend (default 0). */
-  id?: number;
-  /** The float dtype to test in. Default: f64 when the backend stores it (then gradients are checked against finite differences), else f32. */
-  dtype?: DType;
+export { ConformanceMismatch } from "./suite.js";
+
+/** Options of the op conformance suite. */
+export interface OpConformanceOptions extends SuiteOptions {
   /** Runs per property (default 12). */
   numRuns?: number;
   /** fast-check seed (default 20251126, fixed so that failures reproduce). */
   seed?: number;
   /** Case names to skip (say why in the calling test file). Only the vitest wrapper honours it. */
   skip?: readonly string[];
-  /** Awaited before the suite (e.g. register the backend). */
-  setup?: () => void | Promise<void>;
 }
 
 /** The three groups of checks, in the order they run. */
 export type ConformanceGroup = "values" | "gradients" | "errors";
 
 /** One named check; `run` resolves when it passes and throws a {@link ConformanceMismatch} when not. */
-export interface ConformanceCheck {
-  readonly group: ConformanceGroup;
-  readonly name: string;
-  readonly run: () => Promise<void>;
-}
+export type ConformanceCheck = Check<ConformanceGroup>;
 
 /** A backend's whole suite: `setup` once (loads the backend), then every check in order. */
-export interface ConformanceSuite {
-  readonly title: string;
-  readonly setup: () => Promise<void>;
-  readonly checks: readonly ConformanceCheck[];
-}
-
-/**
- * What a failed conformance check throws: the message says which element or property was off.
- *
- * @example
- * throw new ConformanceMismatch("[@flux/tooling] add: element 2: got 3, expected 4");
- */
-export class ConformanceMismatch extends Error {
-  override name = "ConformanceMismatch";
-  readonly code = "ERR_CONFORMANCE_MISMATCH";
-}
-
-interface Tolerance {
-  atol: number;
-  rtol: number;
-}
+export type ConformanceSuite = Suite<ConformanceGroup>;
 
 /** Value tolerances per dtype. */
 export const TOLERANCES: Partial<Record<DType, Tolerance>> = {

@@ -1,7 +1,7 @@
 // Runs a conformance suite without a test framework, on any runtime (Node, Bun, Deno, a browser page):
 // every check in order, one failure never stops the next, one line per check and a closing
 // `CONFORMANCE <runtime>: N passed, N failed` line that tooling/scripts/test-all.mjs parses.
-import type { ConformanceSuite } from "./checks.js";
+import type { Suite } from "./suite.js";
 
 /** What {@link runSuite} reports. */
 export interface RunResult {
@@ -38,7 +38,7 @@ function describeError(e: unknown): string {
  * @example
  * const { failed } = await runSuite(opConformanceSuite("webgpu", { dtype: "f32" }), { runtime: "bun" });
  */
-export async function runSuite(suite: ConformanceSuite, opts: RunOptions): Promise<RunResult> {
+export async function runSuite(suite: Suite, opts: RunOptions): Promise<RunResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const failures: string[] = [];
   let passed = 0;
@@ -70,6 +70,19 @@ export async function runSuite(suite: ConformanceSuite, opts: RunOptions): Promi
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   log(`${SUMMARY_PREFIX}${opts.runtime}: ${passed} passed, ${failures.length} failed (${seconds} s)`);
   return { passed, failed: failures.length, skipped: 0, failures };
+}
+
+/**
+ * Reports a suite that could not start (e.g. WebGPU required but missing) as ONE failure.
+ *
+ * @example
+ * reportFailed("the WebGPU gate", new Error("no adapter"), { runtime: "bun" });
+ */
+export function reportFailed(label: string, error: unknown, opts: RunOptions): RunResult {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  log(`  FAIL ${label}\n       ${describeError(error)}`);
+  log(`${SUMMARY_PREFIX}${opts.runtime}: 0 passed, 1 failed`);
+  return { passed: 0, failed: 1, skipped: 0, failures: [label] };
 }
 
 /**

@@ -6,16 +6,7 @@ import { IdxFormatError } from "../errors.js";
 import { gunzip } from "./gunzip.js";
 import { readIdx } from "./idx.js";
 import { inflateChunks, STOP } from "./inflate.js";
-
-/** An IDX header (type byte, dims big-endian) followed by `payload`. */
-function idx(type: number, dims: number[], payload: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + payload.length);
-  const v = new DataView(out.buffer);
-  out.set([0, 0, type, dims.length]);
-  for (const [i, d] of dims.entries()) v.setUint32(4 + 4 * i, d, false);
-  out.set(payload, 4 + 4 * dims.length);
-  return out;
-}
+import { idxBytes } from "./idxBytes.fixture.js";
 
 const gz = (b: Uint8Array) => new Uint8Array(gzipSync(b, { level: 9 }));
 
@@ -41,7 +32,7 @@ async function rejection(p: Promise<unknown>): Promise<IdxFormatError> {
 
 describe("gzip bombs and lying headers in readIdx", () => {
   it("1 GiB of zeros behind a header declaring 16 bytes: stopped at once, saying the data is longer", async () => {
-    const b = bomb(idx(0x08, [16], new Uint8Array(16)), 128); // ~1 MiB of gzip, 1 GiB inflated
+    const b = bomb(idxBytes(0x08, [16], new Uint8Array(16)), 128); // ~1 MiB of gzip, 1 GiB inflated
     expect(b.length).toBeLessThan(2 << 20);
     const t0 = performance.now();
     const e = await rejection(readIdx(b));
@@ -50,24 +41,24 @@ describe("gzip bombs and lying headers in readIdx", () => {
   });
 
   it("a header declaring more than maxBytes is refused before inflating further", async () => {
-    const e = await rejection(readIdx(bomb(idx(0x08, [60000, 28, 28]), 8), { maxBytes: 1 << 20 }));
+    const e = await rejection(readIdx(bomb(idxBytes(0x08, [60000, 28, 28]), 8), { maxBytes: 1 << 20 }));
     expect(e.message).toMatch(/declares \[60000, 28, 28\] u8, 47040016 bytes, more than maxBytes = 1048576/);
-    const huge = await rejection(readIdx(gz(idx(0x0e, [4e9, 4e9]))));
+    const huge = await rejection(readIdx(gz(idxBytes(0x0e, [4e9, 4e9]))));
     expect(huge.message).toMatch(/more than maxBytes = 2147483648/);
   });
 
   it("a header declaring more than the compressed size can hold is refused", async () => {
-    const e = await rejection(readIdx(gz(idx(0x08, [100_000_000]))));
+    const e = await rejection(readIdx(gz(idxBytes(0x08, [100_000_000]))));
     expect(e.message).toMatch(
       /bytes of gzip can hold at most \d+: the header is corrupt or the file truncated/,
     );
   });
 
   it("less data than declared, a cut gzip stream, and a non-IDX payload each say what was wrong", async () => {
-    const short = await rejection(readIdx(gz(idx(0x08, [1000], new Uint8Array(500)))));
+    const short = await rejection(readIdx(gz(idxBytes(0x08, [1000], new Uint8Array(500)))));
     expect(short.message).toMatch(/declares 1008 bytes but the gzip data holds only 508 \(truncated file\)/);
     const whole = gz(
-      idx(
+      idxBytes(
         0x08,
         [100_000],
         new Uint8Array(100_000).map((_, i) => i * 7),
@@ -82,7 +73,7 @@ describe("gzip bombs and lying headers in readIdx", () => {
   });
 
   it("genuine files still read, through both decompressors", async () => {
-    const plain = idx(
+    const plain = idxBytes(
       0x0c,
       [3, 2],
       new Uint8Array(24).map((_, i) => i),

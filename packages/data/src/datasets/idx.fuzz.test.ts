@@ -6,17 +6,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../errors.js";
 import { readIdx } from "./idx.js";
+import { idxBytes } from "./idxBytes.fixture.js";
 
 const TYPES: Record<number, number> = { 8: 1, 9: 1, 11: 2, 12: 4, 13: 4, 14: 8 };
-
-function idx(type: number, dims: number[], payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + payload.length);
-  const v = new DataView(out.buffer);
-  out.set([0, 0, type, dims.length]);
-  for (const [i, d] of dims.entries()) v.setUint32(4 + 4 * i, d, false);
-  out.set(payload, 4 + 4 * dims.length);
-  return out;
-}
 
 /** A valid IDX file: a known type, 1-3 dims of 0-12, random values. */
 const validFile = fc
@@ -28,7 +20,7 @@ const validFile = fc
   .map(([type, dims, seed]) => {
     const n = dims.reduce((a, b) => a * b, 1) * TYPES[type]!;
     const payload = new Uint8Array(n).map((_, i) => (seed >>> (i % 24)) + i);
-    return idx(type, dims, payload);
+    return idxBytes(type, dims, payload);
   });
 
 const gz = (b: Uint8Array) => new Uint8Array(gzipSync(b));
@@ -105,7 +97,7 @@ describe("readIdx under corruption", () => {
         fc.integer({ min: 0, max: 4000 }),
         fc.constantFrom(undefined, 1 << 16, 1 << 22),
         async (type, dims, members, extra, maxBytes) => {
-          const head = gz(idx(type, dims, new Uint8Array(extra)));
+          const head = gz(idxBytes(type, dims, new Uint8Array(extra)));
           const b = new Uint8Array(head.length + members * zeros.length);
           b.set(head);
           for (let i = 0; i < members; i++) b.set(zeros, head.length + i * zeros.length);

@@ -6,19 +6,10 @@ import { FashionMNIST } from "./mnist.js";
 // Test-only: the repo's one Fashion-MNIST locator (FLUX_FASHION_MNIST_DIR or the documented default).
 // biome-ignore lint/correctness/useImportExtensions: it has the extension; biome resolves to fixtures.d.mts and asks for .mjs.js
 import { fashionMnistDir, haveFashionMnist } from "../../../../tooling/fixtures.mjs";
+import { idxBytes } from "./idxBytes.fixture.js";
 
 const DIR = fashionMnistDir();
 const haveData = haveFashionMnist(DIR);
-
-/** An IDX file: header (type byte, dims big-endian) then `payload`. */
-function idx(type: number, dims: number[], payload: number[]): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + payload.length);
-  const v = new DataView(out.buffer);
-  out.set([0, 0, type, dims.length]);
-  for (const [i, d] of dims.entries()) v.setUint32(4 + 4 * i, d, false);
-  out.set(payload, 4 + 4 * dims.length);
-  return out;
-}
 
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const s = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
@@ -27,40 +18,42 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 
 describe("parseIdx", () => {
   it("reads u8 data with dims reversed into Julia order", () => {
-    const a = parseIdx(idx(0x08, [2, 3], [1, 2, 3, 4, 5, 6]));
+    const a = parseIdx(idxBytes(0x08, [2, 3], [1, 2, 3, 4, 5, 6]));
     expect(a.dtype).toBe("u8");
     expect(a.shape).toEqual([3, 2]);
     expect(Array.from(a.data)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it("converts big-endian i32, f32, i16 and signed i8 values", () => {
-    expect(Array.from(parseIdx(idx(0x0c, [2], [0, 0, 1, 0, 255, 255, 255, 254])).data)).toEqual([256, -2]);
-    expect(Array.from(parseIdx(idx(0x0d, [1], [0x3f, 0x80, 0, 0])).data)).toEqual([1]);
-    expect(Array.from(parseIdx(idx(0x0b, [1], [0xff, 0xfe])).data)).toEqual([-2]);
-    expect(Array.from(parseIdx(idx(0x09, [2], [200, 5])).data)).toEqual([-56, 5]);
+    expect(Array.from(parseIdx(idxBytes(0x0c, [2], [0, 0, 1, 0, 255, 255, 255, 254])).data)).toEqual([
+      256, -2,
+    ]);
+    expect(Array.from(parseIdx(idxBytes(0x0d, [1], [0x3f, 0x80, 0, 0])).data)).toEqual([1]);
+    expect(Array.from(parseIdx(idxBytes(0x0b, [1], [0xff, 0xfe])).data)).toEqual([-2]);
+    expect(Array.from(parseIdx(idxBytes(0x09, [2], [200, 5])).data)).toEqual([-56, 5]);
   });
 
   it("rejects malformed files with clear errors", () => {
     expect(() => parseIdx(new Uint8Array([0, 0]))).toThrow(/at least a 4-byte header/);
     expect(() => parseIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0]))).toThrow(/magic/);
     expect(() => parseIdx(new Uint8Array([0x1f, 0x8b, 8, 1]))).toThrow(/gzip data/);
-    expect(() => parseIdx(idx(0x07, [1], [0]))).toThrow(/unknown IDX type byte 0x07/);
+    expect(() => parseIdx(idxBytes(0x07, [1], [0]))).toThrow(/unknown IDX type byte 0x07/);
     expect(() => parseIdx(new Uint8Array([0, 0, 8, 3, 0, 0]))).toThrow(/declares 3 dims/);
-    expect(() => parseIdx(idx(0x08, [2, 3], [1, 2, 3]))).toThrow(/truncated/);
-    expect(() => parseIdx(idx(0x08, [2], [1, 2, 3]))).toThrow(/trailing bytes/);
-    expect(() => parseIdx(idx(0x08, [2], [1, 2, 3]))).toThrow(IdxFormatError);
+    expect(() => parseIdx(idxBytes(0x08, [2, 3], [1, 2, 3]))).toThrow(/truncated/);
+    expect(() => parseIdx(idxBytes(0x08, [2], [1, 2, 3]))).toThrow(/trailing bytes/);
+    expect(() => parseIdx(idxBytes(0x08, [2], [1, 2, 3]))).toThrow(IdxFormatError);
   });
 });
 
 describe("readIdx / gunzip", () => {
   it("decompresses gzip by content and reads plain bytes as they are", async () => {
-    const plain = idx(0x08, [3], [7, 8, 9]);
+    const plain = idxBytes(0x08, [3], [7, 8, 9]);
     expect(Array.from((await readIdx(await gzip(plain))).data)).toEqual([7, 8, 9]);
     expect(Array.from((await readIdx(plain)).data)).toEqual([7, 8, 9]);
   });
 
   it("rejects corrupt gzip data", async () => {
-    const gz = await gzip(idx(0x08, [100], new Array(100).fill(3)));
+    const gz = await gzip(idxBytes(0x08, [100], new Array(100).fill(3)));
     await expect(gunzip(gz.subarray(0, gz.length - 12))).rejects.toThrow(IdxFormatError);
   });
 });

@@ -8,19 +8,11 @@ import { describe, expect, it } from "vitest";
 import { DataArgumentError, IdxFormatError } from "../errors.js";
 import { parseIdx, readIdx } from "./idx.js";
 import { FashionMNIST, MNIST } from "./mnist.js";
-
-function idx(type: number, dims: number[], payload: number[]): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + payload.length);
-  const v = new DataView(out.buffer);
-  out.set([0, 0, type, dims.length]);
-  for (const [i, d] of dims.entries()) v.setUint32(4 + 4 * i, d, false);
-  out.set(payload, 4 + 4 * dims.length);
-  return out;
-}
+import { idxBytes } from "./idxBytes.fixture.js";
 
 describe("parseIdx and readIdx inputs", () => {
   it("take an ArrayBuffer (what fetch gives) as well as a Uint8Array", async () => {
-    const bytes = idx(0x08, [3], [7, 8, 9]);
+    const bytes = idxBytes(0x08, [3], [7, 8, 9]);
     const buffer = bytes.slice().buffer;
     expect(Array.from(parseIdx(buffer).data)).toEqual([7, 8, 9]);
     expect(Array.from((await readIdx(buffer)).data)).toEqual([7, 8, 9]);
@@ -32,7 +24,7 @@ describe("parseIdx and readIdx inputs", () => {
     expect(() => parseIdx("file.idx" as never)).toThrow(/got string file.idx/);
     await expect(readIdx(42 as never)).rejects.toThrow(/readIdx: .*or a file path, got number 42/);
     await expect(readIdx(Promise.resolve(new Uint8Array()) as never)).rejects.toThrow(/forget `await`/);
-    await expect(readIdx(idx(0x08, [1], [1]), { maxBytes: -1 })).rejects.toThrow(/maxBytes must be/);
+    await expect(readIdx(idxBytes(0x08, [1], [1]), { maxBytes: -1 })).rejects.toThrow(/maxBytes must be/);
   });
 });
 
@@ -54,9 +46,9 @@ describe("labels outside 0..9", () => {
   for (const bad of [10, 200, 255]) {
     it(`label ${bad} is refused, naming the file and the index`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "flux-fmnist-"));
-      const images = idx(0x08, [3, 28, 28], new Array(3 * 784).fill(0));
+      const images = idxBytes(0x08, [3, 28, 28], new Array(3 * 784).fill(0));
       writeFileSync(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(images));
-      writeFileSync(join(dir, "t10k-labels-idx1-ubyte"), idx(0x08, [3], [1, bad, 2]));
+      writeFileSync(join(dir, "t10k-labels-idx1-ubyte"), idxBytes(0x08, [3], [1, bad, 2]));
       const p = FashionMNIST({ dir, split: "test" });
       await expect(p).rejects.toThrow(IdxFormatError);
       await expect(FashionMNIST({ dir, split: "test" })).rejects.toThrow(
@@ -67,8 +59,11 @@ describe("labels outside 0..9", () => {
 
   it("labels 0-9 load", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flux-fmnist-"));
-    writeFileSync(join(dir, "train-images-idx3-ubyte"), idx(0x08, [2, 28, 28], new Array(2 * 784).fill(255)));
-    writeFileSync(join(dir, "train-labels-idx1-ubyte"), idx(0x08, [2], [0, 9]));
+    writeFileSync(
+      join(dir, "train-images-idx3-ubyte"),
+      idxBytes(0x08, [2, 28, 28], new Array(2 * 784).fill(255)),
+    );
+    writeFileSync(join(dir, "train-labels-idx1-ubyte"), idxBytes(0x08, [2], [0, 9]));
     const d = await MNIST({ dir });
     expect(Array.from(d.targets)).toEqual([0, 9]);
     d.features.dispose();

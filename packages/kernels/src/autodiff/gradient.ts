@@ -8,7 +8,7 @@ import { isFloat } from "../dtype.js";
 import { type Tensor, isTensor } from "../tensor.js";
 import { wrap } from "../ops/core.js";
 import { Tape, activeTape, withTape } from "./tape.js";
-import { childrenOf } from "../tree.js";
+import { childrenOf, tensorsIn } from "../tree.js";
 
 const LEAF = Symbol.for("flux.leaf");
 
@@ -173,7 +173,7 @@ export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...ar
     const memo = new Map<object, GradTree>();
     trees = args.map((a) => gradTree(a, finals, memo));
     const survivors = new Set<TrackedTensor>(finals.values());
-    for (const t of collectTensorsIn(val)) survivors.add(t);
+    for (const t of tensorsIn(val)) survivors.add(t);
     endScope(survivors);
   } catch (e) {
     endScope(new Set());
@@ -181,14 +181,6 @@ export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...ar
   }
   // The trees follow the arguments' shapes, which is what Grads<A> states (see Grad for the null caveat).
   return { val, grad: trees as Grads<A> };
-}
-
-function collectTensorsIn(x: unknown): Tensor[] {
-  if (isTensor(x)) return [x];
-  if (x !== null && typeof x === "object" && !ArrayBuffer.isView(x)) {
-    return Object.values(x).flatMap((v) => (isTensor(v) ? [v] : []));
-  }
-  return [];
 }
 
 /**
@@ -207,7 +199,7 @@ function collectTensorsIn(x: unknown): Tensor[] {
  */
 export function gradient<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): Grads<A> {
   const { val, grad } = withgradient(f, ...args);
-  for (const t of collectTensorsIn(val)) if (!args.includes(t as never) && !isInArgs(t, args)) t.dispose();
+  for (const t of tensorsIn(val)) if (!args.includes(t as never) && !isInArgs(t, args)) t.dispose();
   return grad;
 }
 

@@ -9,6 +9,7 @@ import { memoryCache } from "./autotuneCache.js";
 import type { WebGPUBackend } from "./backend.js";
 import type { MatmulProblem } from "./matmul/plan.js";
 import { gpuMatmulTimer } from "./matmul/timing.js";
+import { readEnv } from "../env.js";
 import { webgpuAvailableForTests } from "./testing.js";
 
 const available = await webgpuAvailableForTests();
@@ -76,8 +77,7 @@ describe.skipIf(!available)("matmul autotune on the adapter", () => {
 
   it("tuning is off by default on a CPU-backed adapter (the heuristic decides)", () => {
     if (gpu.adapter.isFallbackAdapter || /swiftshader|llvmpipe/i.test(JSON.stringify(gpu.adapter))) {
-      const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-      if (env?.FLUX_WEBGPU_AUTOTUNE === undefined) expect(gpu.tuner).toBeUndefined();
+      if (readEnv("FLUX_WEBGPU_AUTOTUNE") === undefined) expect(gpu.tuner).toBeUndefined();
     }
   });
 });

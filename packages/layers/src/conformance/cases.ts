@@ -1,20 +1,29 @@
-// The layer and loss cases of the conformance suite (./suite.ts). Each case names the deterministic tensors
-// it needs (./det.ts: parameters and inputs alike) and builds its output from them, using no other tensor
-// data, so that the same case runs on any device and dtype. Reference values are in ./fixtures.ts, written
-// by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
-// carry `expected` values worked out by hand.
+// The ONE list of layer and loss cases of the conformance suite (./suite.ts): every check of every layer is
+// driven from an entry here. Each case names the deterministic tensors it needs (./det.ts: parameters and
+// inputs alike) and builds its output from them, using no other tensor data, so that the same case runs on
+// any device and dtype. A LAYER case also says how to build the layer (`layer`) and how it prints (`show`,
+// Flux's text); the suite then checks, besides values and gradients, that `fmap` rebuilds it, that `state`/
+// `loadmodel` and `saveBytes`/`loadBytes` carry it to a twin built from other tensors, that it moves to the
+// other device and back, and that it prints as `show` says. ./coverage.test.ts fails when an exported layer
+// class has no layer case. Reference values are in ./fixtures.ts, written by ./make_fixtures.py (PyTorch
+// where torch has the layer, numpy formulas otherwise); a case may instead carry `expected` values.
 import { add, gelu, relu as reluFn, reshape, rng, sum, type Tensor, tanh, vcat } from "@flux/kernels";
 import { AdaptiveMaxPool, AdaptiveMeanPool, GlobalMaxPool, GlobalMeanPool } from "../layers/adaptivePool.js";
 import { AlphaDropout } from "../layers/alphaDropout.js";
+import { BatchNorm } from "../layers/batchNorm.js";
 import { Conv, ConvTranspose, CrossCor, DepthwiseConv } from "../layers/conv.js";
+import { Dropout } from "../layers/dropout.js";
 import { MaxPool } from "../layers/maxPool.js";
 import { MeanPool } from "../layers/meanPool.js";
+import { Parallel } from "../layers/parallel.js";
 import { PixelShuffle, Upsample } from "../layers/upsample.js";
 import { Bilinear } from "../layers/bilinear.js";
 import { GroupNorm } from "../layers/groupNorm.js";
 import { InstanceNorm } from "../layers/instanceNorm.js";
 import { Maxout } from "../layers/maxout.js";
 import { PairwiseFusion } from "../layers/pairwiseFusion.js";
+import { Scale } from "../layers/scale.js";
+import { SkipConnection } from "../layers/skipConnection.js";
 import { binaryFocalLoss } from "../losses/binaryFocalLoss.js";
 import { diceCoeffLoss } from "../losses/diceCoeffLoss.js";
 import { focalLoss } from "../losses/focalLoss.js";
@@ -33,17 +42,30 @@ import { dotProductAttention } from "../layers/dotProductAttention.js";
 import { Embedding } from "../layers/embedding.js";
 import { LayerNorm } from "../layers/layerNorm.js";
 import type { Init } from "../init.js";
-import { GRU, GRUv3, LSTM, RNN } from "../layers/recurrent.js";
-import { GRUCell, LSTMCell, RNNCell } from "../layers/recurrentCells.js";
+import { GRU, GRUv3, LSTM, Recurrence, RNN } from "../layers/recurrent.js";
+import {
+  GRUCell,
+  GRUv3Cell,
+  LSTMCell,
+  type RecurrentCellOptions,
+  RNNCell,
+} from "../layers/recurrentCells.js";
 import type { DetSpec } from "./det.js";
 
-/** One conformance case. */
+/** The named tensors of a case, on the device under test. */
+export type Named = Readonly<Record<string, Tensor>>;
+
+/** One conformance case: a layer (with `layer` and `show`) or a function such as a loss. */
 export interface LayerCase {
   readonly name: string;
   /** The named tensors the case is built from (created on the device under test). */
   readonly tensors: Readonly<Record<string, DetSpec>>;
-  /** The output, from the named tensors only. */
-  readonly run: (t: Readonly<Record<string, Tensor>>) => Tensor;
+  /** A layer case: the layer, built from the named tensors only (every tensor it holds is one of them). */
+  readonly layer?: (t: Named) => object;
+  /** The output, from the named tensors and, for a layer case, the layer (which it must use). */
+  run(t: Named, layer: unknown): Tensor;
+  /** A layer case: `show(layer)` in f32 (Flux's text, comments and byte counts included). */
+  readonly show?: string;
   /** Tensors not differentiated (labels, masks). */
   readonly noGrad?: readonly string[];
   /** `false`: no gradient check (a non-differentiable output). */
@@ -61,181 +83,23 @@ export interface Reference {
   readonly values: readonly number[];
 }
 
+type CaseFields = Omit<LayerCase, "layer" | "run" | "show">;
+
+/** A layer case, typed: `run` receives what `layer` built. */
+function layerCase<L extends object>(
+  c: CaseFields & { layer: (t: Named) => L; run: (t: Named, m: L) => Tensor; show: string },
+): LayerCase {
+  return c as LayerCase;
+}
+
 // An initialiser that hands out given tensors by shape (a layer's constructor calls it once per weight).
-function given(...ts: Tensor[]): Init {
+function given(...ts: (Tensor | undefined)[]): Init {
   return (shape) => {
-    const t = ts.find((x) => x.shape.join() === shape.join());
+    const t = ts.find((x) => x !== undefined && x.shape.join() === shape.join());
     if (t === undefined) throw new Error(`conformance case: no given tensor of shape [${shape.join(", ")}]`);
     return t;
   };
 }
-
-const I = 3; // input features
-const H = 4; // hidden size
-const L = 5; // sequence length
-const B = 2; // batch
-
-const recurrent: LayerCase[] = [
-  {
-    name: "RNNCell one step (torch nn.RNNCell)",
-    tensors: {
-      x: { shape: [I, B], seed: 1 },
-      h: { shape: [H, B], seed: 2 },
-      Wi: { shape: [H, I], seed: 3, scale: 1.5 },
-      Wh: { shape: [H, H], seed: 4, scale: 1.5 },
-      b: { shape: [H], seed: 5 },
-    },
-    run: (t) =>
-      RNNCell(I, H, undefined, {
-        initKernel: given(t.Wi!),
-        initRecurrentKernel: given(t.Wh!),
-        bias: t.b!,
-      }).forward(t.x!, t.h!)[0],
-  },
-  {
-    name: "RNN over a sequence, initial state given (torch nn.RNN)",
-    tensors: {
-      x: { shape: [I, L, B], seed: 6 },
-      h: { shape: [H, B], seed: 7 },
-      Wi: { shape: [H, I], seed: 8, scale: 1.5 },
-      Wh: { shape: [H, H], seed: 9, scale: 1.5 },
-      b: { shape: [H], seed: 10 },
-    },
-    run: (t) =>
-      RNN(I, H, undefined, {
-        initKernel: given(t.Wi!),
-        initRecurrentKernel: given(t.Wh!),
-        bias: t.b!,
-      }).forward(t.x!, t.h!),
-  },
-  {
-    name: "LSTMCell one step (torch nn.LSTMCell)",
-    tensors: {
-      x: { shape: [I, B], seed: 11 },
-      h: { shape: [H, B], seed: 12 },
-      c: { shape: [H, B], seed: 13 },
-      Wi: { shape: [4 * H, I], seed: 14, scale: 1.5 },
-      Wh: { shape: [4 * H, H], seed: 15, scale: 1.5 },
-      b: { shape: [4 * H], seed: 16 },
-    },
-    run: (t) => {
-      const cell = LSTMCell(I, H, {
-        initKernel: given(t.Wi!),
-        initRecurrentKernel: given(t.Wh!),
-        bias: t.b!,
-      });
-      const [, [, c]] = cell.forward(t.x!, [t.h!, t.c!]);
-      return c; // the cell state (the output h' is checked by the sequence cases)
-    },
-  },
-  {
-    name: "LSTM over a sequence, initial state given (torch nn.LSTM)",
-    tensors: {
-      x: { shape: [I, L, B], seed: 17 },
-      h: { shape: [H, B], seed: 18 },
-      c: { shape: [H, B], seed: 19 },
-      Wi: { shape: [4 * H, I], seed: 20, scale: 1.5 },
-      Wh: { shape: [4 * H, H], seed: 21, scale: 1.5 },
-      b: { shape: [4 * H], seed: 22 },
-    },
-    run: (t) =>
-      LSTM(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(t.x!, [
-        t.h!,
-        t.c!,
-      ]),
-  },
-  {
-    name: "LSTM last cell state with returnState (torch nn.LSTM c_n)",
-    tensors: {
-      x: { shape: [I, L, B], seed: 17 },
-      h: { shape: [H, B], seed: 18 },
-      c: { shape: [H, B], seed: 19 },
-      Wi: { shape: [4 * H, I], seed: 20, scale: 1.5 },
-      Wh: { shape: [4 * H, H], seed: 21, scale: 1.5 },
-      b: { shape: [4 * H], seed: 22 },
-    },
-    run: (t) => {
-      const lstm = LSTM(I, H, {
-        initKernel: given(t.Wi!),
-        initRecurrentKernel: given(t.Wh!),
-        bias: t.b!,
-        returnState: true,
-      });
-      const [, [, c]] = lstm.forward(t.x!, [t.h!, t.c!]) as unknown as [Tensor, [Tensor, Tensor]];
-      return c;
-    },
-  },
-  {
-    name: "LSTM unbatched [in, len] from the zero state (torch nn.LSTM)",
-    tensors: {
-      x: { shape: [I, L], seed: 23 },
-      Wi: { shape: [4 * H, I], seed: 24, scale: 1.5 },
-      Wh: { shape: [4 * H, H], seed: 25, scale: 1.5 },
-      b: { shape: [4 * H], seed: 26 },
-    },
-    run: (t) =>
-      LSTM(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(t.x!),
-  },
-  {
-    name: "GRUCell one step (torch nn.GRUCell, bias_hh = 0)",
-    tensors: {
-      x: { shape: [I, B], seed: 27 },
-      h: { shape: [H, B], seed: 28 },
-      Wi: { shape: [3 * H, I], seed: 29, scale: 1.5 },
-      Wh: { shape: [3 * H, H], seed: 30, scale: 1.5 },
-      b: { shape: [3 * H], seed: 31 },
-    },
-    run: (t) =>
-      GRUCell(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(
-        t.x!,
-        t.h!,
-      )[0],
-  },
-  {
-    name: "GRU over a sequence, initial state given (torch nn.GRU, bias_hh = 0)",
-    tensors: {
-      x: { shape: [I, L, B], seed: 32 },
-      h: { shape: [H, B], seed: 33 },
-      Wi: { shape: [3 * H, I], seed: 34, scale: 1.5 },
-      Wh: { shape: [3 * H, H], seed: 35, scale: 1.5 },
-      b: { shape: [3 * H], seed: 36 },
-    },
-    run: (t) =>
-      GRU(I, H, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: t.b! }).forward(
-        t.x!,
-        t.h!,
-      ),
-  },
-  {
-    name: "GRUv3 over a sequence, initial state given (numpy, Flux's formula)",
-    tensors: {
-      x: { shape: [I, L, B], seed: 37 },
-      h: { shape: [H, B], seed: 38 },
-      Wi: { shape: [3 * H, I], seed: 39, scale: 1.5 },
-      Wh: { shape: [3 * H, H], seed: 40, scale: 1.5 },
-      b: { shape: [3 * H], seed: 41 },
-      Whh: { shape: [H, H], seed: 42, scale: 1.5 },
-    },
-    run: (t) =>
-      GRUv3(I, H, {
-        initKernel: given(t.Wi!),
-        initRecurrentKernel: given(t.Wh!, t.Whh!),
-        bias: t.b!,
-      }).forward(t.x!, t.h!),
-  },
-  {
-    name: "RNN relu without bias, unbatched, zero state (torch nn.RNN relu)",
-    tensors: {
-      x: { shape: [I, L], seed: 43 },
-      Wi: { shape: [H, I], seed: 44, scale: 1.5 },
-      Wh: { shape: [H, H], seed: 45, scale: 1.2 },
-    },
-    run: (t) =>
-      RNN(I, H, reluFn, { initKernel: given(t.Wi!), initRecurrentKernel: given(t.Wh!), bias: false }).forward(
-        t.x!,
-      ),
-  },
-];
 
 // An initialiser that hands out given tensors in call order (for equal shapes).
 function inOrder(...ts: Tensor[]): Init {
@@ -243,10 +107,140 @@ function inOrder(...ts: Tensor[]): Init {
   return () => ts[i++]!;
 }
 
+// ---- recurrent ----------------------------------------------------------------------------------------
+
+const I = 3; // input features
+const H = 4; // hidden size
+const L = 5; // sequence length
+const B = 2; // batch
+
+/**
+ * The tensors of a recurrent case, seeds counted up from `seed` in this order: the input `x` (`[I, L, B]`
+ * unless `x` says otherwise), the states, `Wi` `[gates H, I]`, `Wh` `[gates H, H]`, then the bias `b`
+ * unless `bias: false`, and `Whh` `[H, H]` with `whh` (GRUv3's candidate kernel).
+ */
+function recurrentTensors(
+  seed: number,
+  gates: number,
+  o: { x?: number[]; states?: string[]; bias?: false; whh?: true; whScale?: number } = {},
+): Record<string, DetSpec> {
+  let s = seed;
+  const out: Record<string, DetSpec> = { x: { shape: o.x ?? [I, L, B], seed: s++ } };
+  for (const k of o.states ?? []) out[k] = { shape: [H, B], seed: s++ };
+  out.Wi = { shape: [gates * H, I], seed: s++, scale: 1.5 };
+  out.Wh = { shape: [gates * H, H], seed: s++, scale: o.whScale ?? 1.5 };
+  if (o.bias !== false) out.b = { shape: [gates * H], seed: s++ };
+  if (o.whh) out.Whh = { shape: [H, H], seed: s++, scale: 1.5 };
+  return out;
+}
+
+/** The cell options that hand a case's `Wi`, `Wh` (and `Whh`) and `b` to the cell. */
+function cellWeights(t: Named): RecurrentCellOptions {
+  return {
+    initKernel: given(t.Wi),
+    initRecurrentKernel: given(t.Wh, t.Whh),
+    bias: t.b ?? false,
+  };
+}
+
+const recurrent: LayerCase[] = [
+  layerCase({
+    name: "RNNCell one step (torch nn.RNNCell)",
+    tensors: recurrentTensors(1, 1, { x: [I, B], states: ["h"] }),
+    layer: (t) => RNNCell(I, H, undefined, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, t.h!)[0],
+    show: "RNNCell(3 => 4, tanh)  # 32 parameters",
+  }),
+  layerCase({
+    name: "RNN over a sequence, initial state given (torch nn.RNN)",
+    tensors: recurrentTensors(6, 1, { states: ["h"] }),
+    layer: (t) => RNN(I, H, undefined, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, t.h!),
+    show: "RNN(3 => 4, tanh)   # 32 parameters",
+  }),
+  layerCase({
+    name: "LSTMCell one step (torch nn.LSTMCell)",
+    tensors: recurrentTensors(11, 4, { x: [I, B], states: ["h", "c"] }),
+    layer: (t) => LSTMCell(I, H, cellWeights(t)),
+    // The cell state (the output h' is checked by the sequence cases).
+    run: (t, m) => m.forward(t.x!, [t.h!, t.c!])[1][1],
+    show: "LSTMCell(3 => 4)    # 128 parameters",
+  }),
+  layerCase({
+    name: "LSTM over a sequence, initial state given (torch nn.LSTM)",
+    tensors: recurrentTensors(17, 4, { states: ["h", "c"] }),
+    layer: (t) => LSTM(I, H, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, [t.h!, t.c!]),
+    show: "LSTM(3 => 4)        # 128 parameters",
+  }),
+  layerCase({
+    name: "LSTM last cell state with returnState (torch nn.LSTM c_n)",
+    tensors: recurrentTensors(17, 4, { states: ["h", "c"] }),
+    layer: (t) => LSTM(I, H, { ...cellWeights(t), returnState: true }),
+    run: (t, m) => (m.forward(t.x!, [t.h!, t.c!]) as unknown as [Tensor, [Tensor, Tensor]])[1][1],
+    show: "LSTM(3 => 4)        # 128 parameters",
+  }),
+  layerCase({
+    name: "LSTM unbatched [in, len] from the zero state (torch nn.LSTM)",
+    tensors: recurrentTensors(23, 4, { x: [I, L] }),
+    layer: (t) => LSTM(I, H, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!),
+    show: "LSTM(3 => 4)        # 128 parameters",
+  }),
+  layerCase({
+    name: "GRUCell one step (torch nn.GRUCell, bias_hh = 0)",
+    tensors: recurrentTensors(27, 3, { x: [I, B], states: ["h"] }),
+    layer: (t) => GRUCell(I, H, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, t.h!)[0],
+    show: "GRUCell(3 => 4)     # 96 parameters",
+  }),
+  layerCase({
+    name: "GRU over a sequence, initial state given (torch nn.GRU, bias_hh = 0)",
+    tensors: recurrentTensors(32, 3, { states: ["h"] }),
+    layer: (t) => GRU(I, H, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, t.h!),
+    show: "GRU(3 => 4)         # 96 parameters",
+  }),
+  layerCase({
+    name: "GRUv3Cell one step (numpy, Flux's formula)",
+    tensors: recurrentTensors(204, 3, { x: [I, B], states: ["h"], whh: true }),
+    layer: (t) => GRUv3Cell(I, H, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, t.h!)[0],
+    show: "GRUv3Cell(3 => 4)   # 112 parameters",
+  }),
+  layerCase({
+    name: "GRUv3 over a sequence, initial state given (numpy, Flux's formula)",
+    tensors: recurrentTensors(37, 3, { states: ["h"], whh: true }),
+    layer: (t) => GRUv3(I, H, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!, t.h!),
+    show: "GRUv3(3 => 4)       # 112 parameters",
+  }),
+  layerCase({
+    name: "RNN relu without bias, unbatched, zero state (torch nn.RNN relu)",
+    tensors: recurrentTensors(43, 1, { x: [I, L], bias: false, whScale: 1.2 }),
+    layer: (t) => RNN(I, H, reluFn, cellWeights(t)),
+    run: (t, m) => m.forward(t.x!),
+    show: "RNN(3 => 4, relu)   # 28 parameters",
+  }),
+  layerCase({
+    name: "Recurrence(RNNCell) over a sequence, initial state given (torch nn.RNN)",
+    tensors: recurrentTensors(210, 1, { states: ["h"] }),
+    layer: (t) => Recurrence(RNNCell(I, H, undefined, cellWeights(t))),
+    run: (t, m) => m.forward(t.x!, t.h!) as Tensor,
+    show: [
+      "Recurrence(",
+      "  RNNCell(3 => 4, tanh),                # 32 parameters",
+      ")                   # Total: 3 arrays, 32 parameters, 128 bytes.",
+    ].join("\n"),
+  }),
+];
+
+// ---- attention -----------------------------------------------------------------------------------------
+
 const D = 8; // model width
 const NH = 2; // heads
 
-function mha(t: Readonly<Record<string, Tensor>>, dims: MHADims = D, withBias = true) {
+function mha(t: Named, dims: MHADims = D, withBias = true) {
   const m = MultiHeadAttention(dims, {
     nheads: NH,
     bias: withBias,
@@ -273,33 +267,31 @@ const projBiases = (seed: number, qk = D, v = D, out = D) => ({
   bv: { shape: [v], seed: seed + 2 },
   bo: { shape: [out], seed: seed + 3 },
 });
+const qkv = { q: 50, k: 51, v: 52 };
+const qkvTensors = Object.fromEntries(
+  Object.entries(qkv).map(([k, seed]) => [k, { shape: [D, L, B], seed, scale: 2 }]),
+);
 
 const attention: LayerCase[] = [
   {
     name: "dotProductAttention, 2 heads, causal mask: output (torch scaled_dot_product_attention)",
-    tensors: {
-      q: { shape: [D, L, B], seed: 50, scale: 2 },
-      k: { shape: [D, L, B], seed: 51, scale: 2 },
-      v: { shape: [D, L, B], seed: 52, scale: 2 },
-    },
+    tensors: qkvTensors,
     run: (t) => dotProductAttention(t.q!, t.k!, t.v!, { nheads: NH, mask: "causal" })[0],
   },
   {
     name: "dotProductAttention, 2 heads, causal mask: weights α (torch softmax(q kᵀ/√d))",
-    tensors: {
-      q: { shape: [D, L, B], seed: 50, scale: 2 },
-      k: { shape: [D, L, B], seed: 51, scale: 2 },
-      v: { shape: [D, L, B], seed: 52, scale: 2 },
-    },
+    tensors: qkvTensors,
     noGrad: ["v"],
     run: (t) => dotProductAttention(t.q!, t.k!, t.v!, { nheads: NH, mask: "causal" })[1],
   },
-  {
+  layerCase({
     name: "MultiHeadAttention self-attention with biases, causal (torch Linear + scaled_dot_product_attention)",
     tensors: { x: { shape: [D, L, B], seed: 53, scale: 2 }, ...projections(54), ...projBiases(58) },
-    run: (t) => mha(t).forward(t.x!, { mask: "causal" })[0],
-  },
-  {
+    layer: (t) => mha(t),
+    run: (t, m) => m.forward(t.x!, { mask: "causal" })[0],
+    show: "MultiHeadAttention(8; nheads=2, bias=true)  # 288 parameters",
+  }),
+  layerCase({
     name: "MultiHeadAttention cross-attention (3, 4, 5) => (6, 4) => 8 with an additive bias (torch)",
     tensors: {
       q: { shape: [3, 4, B], seed: 62 },
@@ -308,8 +300,10 @@ const attention: LayerCase[] = [
       bias: { shape: [L, 4], seed: 65 },
       ...projections(66, 3, 4, 5, 6, 4, 8),
     },
-    run: (t) => mha(t, [[3, 4, 5], [6, 4], 8], false).forward(t.q!, t.k!, t.v!, { bias: t.bias! })[0],
-  },
+    layer: (t) => mha(t, [[3, 4, 5], [6, 4], 8], false),
+    run: (t, m) => m.forward(t.q!, t.k!, t.v!, { bias: t.bias! })[0],
+    show: "MultiHeadAttention((3, 4, 5) => (6, 4) => 8; nheads=2)  # 94 parameters",
+  }),
   {
     name: "pre-norm decoder block: embeddings + positions, LayerNorm, causal MHA, gelu MLP, residuals (torch)",
     tensors: {
@@ -332,16 +326,20 @@ const attention: LayerCase[] = [
 /** Token ids of the decoder-block case: [L, B], 0-based. */
 const TOKENS = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3]);
 
+/** A LayerNorm whose affine part is the given scale and bias. */
+function layerNorm(size: number, scale: Tensor, bias: Tensor) {
+  const ln = LayerNorm(size);
+  ln.diag!.scale = scale;
+  ln.diag!.bias = bias;
+  return ln;
+}
+
 // A minimal decoder-only transformer block built from the library's pieces, as a user would write one.
-function decoderBlock(t: Readonly<Record<string, Tensor>>) {
+function decoderBlock(t: Named) {
   const tok = Embedding(11, D, { init: () => t.tok! });
   const pos = Embedding(L, D, { init: () => t.pos! });
-  const ln1 = LayerNorm(D);
-  ln1.diag!.scale = t.ln1s!;
-  ln1.diag!.bias = t.ln1b!;
-  const ln2 = LayerNorm(D);
-  ln2.diag!.scale = t.ln2s!;
-  ln2.diag!.bias = t.ln2b!;
+  const ln1 = layerNorm(D, t.ln1s!, t.ln1b!);
+  const ln2 = layerNorm(D, t.ln2s!, t.ln2b!);
   const att = mha(t, D, false);
   const mlp = Chain(Dense(t.W1!, gelu, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! }));
   return {
@@ -356,26 +354,35 @@ function decoderBlock(t: Readonly<Record<string, Tensor>>) {
   };
 }
 
+// ---- losses --------------------------------------------------------------------------------------------
+
 const P = { shape: [3, 4], seed: 90, kind: "unit" } as const; // probabilities
 const Yb = { shape: [3, 4], seed: 91, kind: "binary" } as const; // 0/1 labels
+const positive = (seed: number) => ({ shape: [3, 4], seed, kind: "positive" }) as const;
 const sumAgg = { agg: (x: Tensor) => sum(x) };
 // Flux's default eps is eps(eltype(ŷ)); the cases fix Float32's so that f64 and f32 runs share references.
 const EPS32 = 1.1920928955078125e-7;
+const huber = { ŷ: { shape: [3, 4], seed: 93, scale: 4 }, y: { shape: [3, 4], seed: 94 } };
+const hinge = {
+  ŷ: { shape: [3, 4], seed: 97, scale: 3 },
+  y: { shape: [3, 4], seed: 98, kind: "sign" },
+} as const;
+const probabilities = { ŷ: P, y: Yb };
 
 const losses: LayerCase[] = [
   {
     name: "msle (numpy, Flux's formula)",
-    tensors: { ŷ: { ...P, kind: "positive" }, y: { shape: [3, 4], seed: 92, kind: "positive" } },
+    tensors: { ŷ: positive(90), y: positive(92) },
     run: (t) => msle(t.ŷ!, t.y!, { eps: EPS32 }),
   },
   {
     name: "huberLoss delta 1, mean (torch huber_loss)",
-    tensors: { ŷ: { shape: [3, 4], seed: 93, scale: 4 }, y: { shape: [3, 4], seed: 94 } },
+    tensors: huber,
     run: (t) => huberLoss(t.ŷ!, t.y!),
   },
   {
     name: "huberLoss delta 0.5, agg sum (torch huber_loss)",
-    tensors: { ŷ: { shape: [3, 4], seed: 93, scale: 4 }, y: { shape: [3, 4], seed: 94 } },
+    tensors: huber,
     run: (t) => huberLoss(t.ŷ!, t.y!, { delta: 0.5, ...sumAgg }),
   },
   {
@@ -385,94 +392,255 @@ const losses: LayerCase[] = [
   },
   {
     name: "poissonLoss (numpy, Flux's formula)",
-    tensors: { ŷ: { ...P, kind: "positive" }, y: { shape: [3, 4], seed: 96, kind: "positive" } },
+    tensors: { ŷ: positive(90), y: positive(96) },
     run: (t) => poissonLoss(t.ŷ!, t.y!),
   },
   {
     name: "hingeLoss (numpy, Flux's formula)",
-    tensors: { ŷ: { shape: [3, 4], seed: 97, scale: 3 }, y: { shape: [3, 4], seed: 98, kind: "sign" } },
+    tensors: hinge,
     noGrad: ["y"],
     run: (t) => hingeLoss(t.ŷ!, t.y!),
   },
   {
     name: "squaredHingeLoss, agg sum (numpy, Flux's formula)",
-    tensors: { ŷ: { shape: [3, 4], seed: 97, scale: 3 }, y: { shape: [3, 4], seed: 98, kind: "sign" } },
+    tensors: hinge,
     noGrad: ["y"],
     run: (t) => squaredHingeLoss(t.ŷ!, t.y!, sumAgg),
   },
   {
     name: "diceCoeffLoss (numpy, Flux's formula)",
-    tensors: { ŷ: P, y: Yb },
+    tensors: probabilities,
     noGrad: ["y"],
     run: (t) => diceCoeffLoss(t.ŷ!, t.y!),
   },
   {
     name: "tverskyLoss beta 0.7 (numpy, Flux's formula)",
-    tensors: { ŷ: P, y: Yb },
+    tensors: probabilities,
     noGrad: ["y"],
     run: (t) => tverskyLoss(t.ŷ!, t.y!),
   },
   {
     name: "binaryFocalLoss gamma 2 (numpy, Flux's formula)",
-    tensors: { ŷ: P, y: Yb },
+    tensors: probabilities,
     noGrad: ["y"],
     run: (t) => binaryFocalLoss(t.ŷ!, t.y!, { eps: EPS32 }),
   },
   {
     name: "focalLoss gamma 2, dims 1 (numpy, Flux's formula)",
-    tensors: { ŷ: P, y: Yb },
+    tensors: probabilities,
     noGrad: ["y"],
     run: (t) => focalLoss(t.ŷ!, t.y!, { eps: EPS32 }),
   },
   {
     name: "siameseContrastiveLoss margin 1 (numpy, Flux's formula)",
-    tensors: { ŷ: { ...P, kind: "positive" }, y: Yb },
+    tensors: { ŷ: positive(90), y: Yb },
     noGrad: ["y"],
     run: (t) => siameseContrastiveLoss(t.ŷ!, t.y!),
   },
 ];
 
-const img = (seed: number, c = 4) => ({ shape: [3, 3, c, 2], seed, scale: 2 }) as const;
+// ---- basic layers, normalisation, dropout --------------------------------------------------------------
 
-const normalisation: LayerCase[] = [
-  {
-    name: "GroupNorm(4, 2) with affine parameters (torch group_norm)",
-    tensors: { x: img(100), γ: { shape: [4], seed: 101, kind: "positive" }, β: { shape: [4], seed: 102 } },
-    run: (t) => {
-      const m = GroupNorm(4, 2, undefined, { initγ: () => t.γ!, initβ: () => t.β! });
-      return m.forward(t.x!);
-    },
-  },
-  {
-    name: "InstanceNorm(4) affine, instance statistics (torch instance_norm)",
-    tensors: { x: img(103), γ: { shape: [4], seed: 104, kind: "positive" }, β: { shape: [4], seed: 105 } },
-    run: (t) =>
-      InstanceNorm(4, undefined, { affine: true, initγ: () => t.γ!, initβ: () => t.β! }).forward(t.x!),
-  },
-  {
-    name: "InstanceNorm(4) in test mode with running statistics (torch instance_norm)",
+const img = (seed: number, c = 4) => ({ shape: [3, 3, c, 2], seed, scale: 2 }) as const;
+/** Per-channel affine parameters `γ` (positive) and `β`, seeds `seed`, `seed + 1`. */
+const affine = (seed: number, c = 4) =>
+  ({
+    γ: { shape: [c], seed, kind: "positive" },
+    β: { shape: [c], seed: seed + 1 },
+  }) as const;
+/** Running statistics `μ` and `σ2` (positive), seeds `seed`, `seed + 1`. */
+const running = (seed: number, c = 4) =>
+  ({
+    μ: { shape: [c], seed },
+    σ2: { shape: [c], seed: seed + 1, kind: "positive" },
+  }) as const;
+const given1 = (t: Tensor | undefined) => () => t!;
+
+/** BatchNorm(3) on a [2, 2, 3, 2] batch with the case's γ, β and running statistics. */
+function batchNorm(t: Named, active: boolean, λ?: (x: Tensor) => Tensor) {
+  const m = BatchNorm(3, λ, { initγ: given1(t.γ), initβ: given1(t.β), active });
+  m.mean = t.μ!;
+  m.var = t.σ2!;
+  return m;
+}
+const batchNormTensors = (seed: number) => ({
+  x: { shape: [2, 2, 3, 2], seed, scale: 2 },
+  ...affine(seed + 1, 3),
+  ...running(seed + 3, 3),
+});
+
+const basic: LayerCase[] = [
+  layerCase({
+    name: "Dense 3 => 4, relu (torch linear)",
     tensors: {
-      x: img(106),
-      γ: { shape: [4], seed: 107, kind: "positive" },
-      β: { shape: [4], seed: 108 },
-      μ: { shape: [4], seed: 109 },
-      σ2: { shape: [4], seed: 110, kind: "positive" },
+      x: { shape: [3, B], seed: 170, scale: 2 },
+      W: { shape: [4, 3], seed: 171 },
+      b: { shape: [4], seed: 172 },
     },
+    layer: (t) => Dense(t.W!, reluFn, { bias: t.b! }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Dense(3 => 4, relu)  # 16 parameters",
+  }),
+  layerCase({
+    name: "Scale(4, tanh) (numpy, Flux's formula)",
+    tensors: {
+      x: { shape: [4, 3], seed: 173, scale: 2 },
+      s: { shape: [4], seed: 174 },
+      b: { shape: [4], seed: 175 },
+    },
+    layer: (t) => {
+      const m = Scale(4, tanh, { init: given1(t.s) });
+      m.bias = t.b!;
+      return m;
+    },
+    run: (t, m) => m.forward(t.x!),
+    show: "Scale(4, tanh)      # 8 parameters",
+  }),
+  layerCase({
+    name: "LayerNorm(4) with affine parameters (torch layer_norm)",
+    tensors: {
+      x: { shape: [4, 3, 2], seed: 176, scale: 2 },
+      s: { shape: [4], seed: 177, kind: "positive" },
+      b: { shape: [4], seed: 178 },
+    },
+    layer: (t) => layerNorm(4, t.s!, t.b!),
+    run: (t, m) => m.forward(t.x!),
+    show: "LayerNorm(4)        # 8 parameters",
+  }),
+  layerCase({
+    name: "BatchNorm(3) in training, batch statistics (torch batch_norm)",
+    tensors: batchNormTensors(179),
     noGrad: ["μ", "σ2"],
-    run: (t) => {
+    layer: (t) => batchNorm(t, true),
+    run: (t, m) => m.forward(t.x!),
+    show: "BatchNorm(3, active=true)  # 6 parameters, plus 6 non-trainable",
+  }),
+  layerCase({
+    name: "BatchNorm(3, relu) in test mode with running statistics (torch batch_norm)",
+    tensors: batchNormTensors(184),
+    noGrad: ["μ", "σ2"],
+    layer: (t) => batchNorm(t, false, reluFn),
+    run: (t, m) => m.forward(t.x!),
+    show: "BatchNorm(3, relu, active=false)  # 6 parameters, plus 6 non-trainable",
+  }),
+  layerCase({
+    name: "Embedding 10 => 4 of token ids (torch embedding)",
+    tensors: { W: { shape: [4, 10], seed: 189 } },
+    layer: (t) => Embedding(10, 4, { init: given1(t.W) }),
+    run: (_t, m) => m.forward(EMBEDDING_IDS),
+    show: "Embedding(10 => 4)  # 40 parameters",
+  }),
+  layerCase({
+    name: "Dropout(0.4, dims=2) in training with a seeded generator (Flux's formula, same draws)",
+    tensors: { x: { shape: [3, 4], seed: 190, scale: 2 } },
+    layer: () => Dropout(0.4, { dims: 2, active: true, rng: rng(5) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Dropout(0.4, dims=2, active=true)",
+    // One draw per column (dims=2): kept columns scaled by 1/(1-p), as kernels' dropout draws them.
+    expected: (h) => {
+      const r = rng(5);
+      const keep = Array.from({ length: 4 }, () => (r.uniform() >= 0.4 ? 1 / 0.6 : 0));
+      return { shape: [3, 4], values: Array.from(h.x!, (v, i) => v * keep[Math.floor(i / 3)]!) };
+    },
+  }),
+  layerCase({
+    name: "AlphaDropout(0.3) in training with a seeded generator (Flux's formula, same draws)",
+    tensors: { x: { shape: [6, 4], seed: 120, scale: 3 } },
+    layer: () => AlphaDropout(0.3, { active: true, rng: rng(7) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "AlphaDropout(0.3)",
+    expected: (h) => {
+      const r = rng(7);
+      const p = 0.3;
+      const αp = -1.7580993408473766;
+      const A = 1 / Math.sqrt((1 - p) * (1 + p * αp * αp));
+      const Bc = -A * αp * p;
+      return { shape: [6, 4], values: Array.from(h.x!, (v) => A * (r.uniform() > p ? v : αp) + Bc) };
+    },
+  }),
+  layerCase({
+    name: "Chain(Dense(3 => 4, relu), Dense(4 => 2)) (numpy)",
+    tensors: {
+      x: { shape: [3, B], seed: 191, scale: 2 },
+      W1: { shape: [4, 3], seed: 192 },
+      b1: { shape: [4], seed: 193 },
+      W2: { shape: [2, 4], seed: 194 },
+      b2: { shape: [2], seed: 195 },
+    },
+    layer: (t) => Chain(Dense(t.W1!, reluFn, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! })),
+    run: (t, m) => m.forward(t.x!),
+    show: [
+      "Chain(",
+      "  Dense(3 => 4, relu),                  # 16 parameters",
+      "  Dense(4 => 2),                        # 10 parameters",
+      ")                   # Total: 4 arrays, 26 parameters, 104 bytes.",
+    ].join("\n"),
+  }),
+  layerCase({
+    name: "Parallel(vcat, Dense(3 => 2), Dense(3 => 4, tanh)) (numpy)",
+    tensors: {
+      x: { shape: [3, B], seed: 196, scale: 2 },
+      W1: { shape: [2, 3], seed: 197 },
+      b1: { shape: [2], seed: 198 },
+      W2: { shape: [4, 3], seed: 199 },
+      b2: { shape: [4], seed: 200 },
+    },
+    layer: (t) =>
+      Parallel(vcat, Dense(t.W1!, undefined, { bias: t.b1! }), Dense(t.W2!, tanh, { bias: t.b2! })),
+    run: (t, m) => m.forward(t.x!),
+    show: [
+      "Parallel(",
+      "  vcat,",
+      "  Dense(3 => 2),                        # 8 parameters",
+      "  Dense(3 => 4, tanh),                  # 16 parameters",
+      ")                   # Total: 4 arrays, 24 parameters, 96 bytes.",
+    ].join("\n"),
+  }),
+  layerCase({
+    name: "SkipConnection(Dense(4 => 4, tanh), +) (numpy)",
+    tensors: {
+      x: { shape: [4, B], seed: 201, scale: 2 },
+      W: { shape: [4, 4], seed: 202 },
+      b: { shape: [4], seed: 203 },
+    },
+    layer: (t) => SkipConnection(Dense(t.W!, tanh, { bias: t.b! }), add),
+    run: (t, m) => m.forward(t.x!),
+    show: "SkipConnection(\n  Dense(4 => 4, tanh),                  # 20 parameters\n  add,\n) ",
+  }),
+  layerCase({
+    name: "GroupNorm(4, 2) with affine parameters (torch group_norm)",
+    tensors: { x: img(100), ...affine(101) },
+    layer: (t) => GroupNorm(4, 2, undefined, { initγ: given1(t.γ), initβ: given1(t.β) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "GroupNorm(4, 2)     # 8 parameters",
+  }),
+  layerCase({
+    name: "InstanceNorm(4) affine, instance statistics (torch instance_norm)",
+    tensors: { x: img(103), ...affine(104) },
+    layer: (t) => InstanceNorm(4, undefined, { affine: true, initγ: given1(t.γ), initβ: given1(t.β) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "InstanceNorm(4)     # 8 parameters",
+  }),
+  layerCase({
+    name: "InstanceNorm(4) in test mode with running statistics (torch instance_norm)",
+    tensors: { x: img(106), ...affine(107), ...running(109) },
+    noGrad: ["μ", "σ2"],
+    layer: (t) => {
       const m = InstanceNorm(4, undefined, {
         affine: true,
         trackStats: true,
         active: false,
-        initγ: () => t.γ!,
-        initβ: () => t.β!,
+        initγ: given1(t.γ),
+        initβ: given1(t.β),
       });
       m.mean = t.μ!;
       m.var = t.σ2!;
-      return m.forward(t.x!);
+      return m;
     },
-  },
-  {
+    run: (t, m) => m.forward(t.x!),
+    show: "InstanceNorm(4, active=false)  # 8 parameters, plus 8 non-trainable",
+  }),
+  layerCase({
     name: "Maxout of two Dense layers (numpy)",
     tensors: {
       x: { shape: [3, B], seed: 111, scale: 2 },
@@ -481,12 +649,16 @@ const normalisation: LayerCase[] = [
       W2: { shape: [4, 3], seed: 114 },
       b2: { shape: [4], seed: 115 },
     },
-    run: (t) =>
-      Maxout(Dense(t.W1!, undefined, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! })).forward(
-        t.x!,
-      ),
-  },
-  {
+    layer: (t) => Maxout(Dense(t.W1!, undefined, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! })),
+    run: (t, m) => m.forward(t.x!),
+    show: [
+      "Maxout(",
+      "  Dense(3 => 4),                        # 16 parameters",
+      "  Dense(3 => 4),                        # 16 parameters",
+      ")                   # Total: 4 arrays, 32 parameters, 128 bytes.",
+    ].join("\n"),
+  }),
+  layerCase({
     name: "Bilinear((5, 4) => 3, tanh) with bias (torch bilinear)",
     tensors: {
       x: { shape: [5, B], seed: 116, scale: 2 },
@@ -494,9 +666,11 @@ const normalisation: LayerCase[] = [
       W: { shape: [3, 5, 4], seed: 118 },
       b: { shape: [3], seed: 119 },
     },
-    run: (t) => Bilinear(t.W!, tanh, { bias: t.b! }).forward(t.x!, t.y!),
-  },
-  {
+    layer: (t) => Bilinear(t.W!, tanh, { bias: t.b! }),
+    run: (t, m) => m.forward(t.x!, t.y!),
+    show: "Bilinear((5, 4) => 3, tanh)  # 63 parameters",
+  }),
+  layerCase({
     name: "PairwiseFusion(+, Dense(3 => 4, tanh), Dense(4 => 4)) with two inputs (Flux's fusion, worked out here)",
     tensors: {
       x1: { shape: [3, B], seed: 190, scale: 2 },
@@ -506,16 +680,20 @@ const normalisation: LayerCase[] = [
       W2: { shape: [4, 4], seed: 194 },
       b2: { shape: [4], seed: 195 },
     },
+    layer: (t) =>
+      PairwiseFusion(add, Dense(t.W1!, tanh, { bias: t.b1! }), Dense(t.W2!, undefined, { bias: t.b2! })),
     // The two outputs side by side, so that the suite's value and gradient checks see both.
-    run: (t) => {
-      const m = PairwiseFusion(
-        add,
-        Dense(t.W1!, tanh, { bias: t.b1! }),
-        Dense(t.W2!, undefined, { bias: t.b2! }),
-      );
+    run: (t, m) => {
       const [y1, y2] = m.forward(t.x1!, t.x2!);
       return vcat(y1!, y2!);
     },
+    show: [
+      "PairwiseFusion(",
+      "  add,",
+      "  Dense(3 => 4, tanh),                  # 16 parameters",
+      "  Dense(4 => 4),                        # 20 parameters",
+      ")                   # Total: 4 arrays, 36 parameters, 144 bytes.",
+    ].join("\n"),
     expected: (h) => {
       // y1 = tanh(W1 x1 + b1); y2 = W2 (y1 + x2) + b2; column-major [8, B] = [y1; y2] per column.
       const dense = (W: Float64Array, b: Float64Array, out: number, x: number[]): number[] =>
@@ -535,180 +713,167 @@ const normalisation: LayerCase[] = [
       }
       return { shape: [8, B], values };
     },
-  },
-  {
-    name: "AlphaDropout(0.3) in training with a seeded generator (Flux's formula, same draws)",
-    tensors: { x: { shape: [6, 4], seed: 120, scale: 3 } },
-    run: (t) => AlphaDropout(0.3, { active: true, rng: rng(7) }).forward(t.x!),
-    expected: (h) => {
-      const r = rng(7);
-      const p = 0.3;
-      const αp = -1.7580993408473766;
-      const A = 1 / Math.sqrt((1 - p) * (1 + p * αp * αp));
-      const Bc = -A * αp * p;
-      return { shape: [6, 4], values: Array.from(h.x!, (v) => A * (r.uniform() > p ? v : αp) + Bc) };
-    },
-  },
+  }),
 ];
 
-// Conv-family layers built with given weights and biases.
-const fixedInit =
-  (w: Tensor): Init =>
-  () =>
-    w;
+/** The Embedding case's token ids (0-based). */
+const EMBEDDING_IDS = [3, 0, 9, 3, 7, 1];
+
+// ---- convolutions, pools, upsampling -------------------------------------------------------------------
+
+/** A conv case's input `x` (scale 2), kernel `w` and, unless `bias` is 0, bias `b` `[bias]` (default cout). */
+function convTensors(seed: number, x: number[], w: number[], bias = w.at(-1)!): Record<string, DetSpec> {
+  return {
+    x: { shape: x, seed, scale: 2 },
+    w: { shape: w, seed: seed + 1 },
+    ...(bias > 0 ? { b: { shape: [bias], seed: seed + 2 } } : {}),
+  };
+}
+/** The weights and bias options of a conv layer: the case's `w` and `b` (no bias without `b`). */
+const convWeights = (t: Named) => ({ init: given1(t.w), bias: t.b ?? (false as const) });
+const pool = (seed: number, shape: number[]) => ({ x: { shape, seed, scale: 2 } });
 
 const convolutions: LayerCase[] = [
-  {
+  layerCase({
     name: "Conv 1-D (3,), 2 => 3, stride 2, pad 1 (torch conv1d, kernel flipped)",
-    tensors: {
-      x: { shape: [9, 2, 2], seed: 130, scale: 2 },
-      w: { shape: [3, 2, 3], seed: 131 },
-      b: { shape: [3], seed: 132 },
-    },
-    run: (t) =>
-      Conv([3], 2, 3, undefined, { stride: 2, pad: 1, init: fixedInit(t.w!), bias: t.b! }).forward(t.x!),
-  },
-  {
+    tensors: convTensors(130, [9, 2, 2], [3, 2, 3]),
+    layer: (t) => Conv([3], 2, 3, undefined, { stride: 2, pad: 1, ...convWeights(t) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Conv((3,), 2 => 3, pad=1, stride=2)  # 21 parameters",
+  }),
+  layerCase({
     name: "Conv 2-D groups 2, 4 => 6, pad (1, 0, 0, 1), relu (torch conv2d groups)",
-    tensors: {
-      x: { shape: [5, 4, 4, 2], seed: 133, scale: 2 },
-      w: { shape: [3, 2, 2, 6], seed: 134 },
-      b: { shape: [6], seed: 135 },
-    },
-    run: (t) =>
-      Conv([3, 2], 4, 6, reluFn, { groups: 2, pad: [1, 0, 0, 1], init: fixedInit(t.w!), bias: t.b! }).forward(
-        t.x!,
-      ),
-  },
-  {
+    tensors: convTensors(133, [5, 4, 4, 2], [3, 2, 2, 6]),
+    layer: (t) => Conv([3, 2], 4, 6, reluFn, { groups: 2, pad: [1, 0, 0, 1], ...convWeights(t) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Conv((3, 2), 4 => 6, relu, pad=(1, 0, 0, 1), groups=2)  # 78 parameters",
+  }),
+  layerCase({
     name: "DepthwiseConv (3, 3), 3 => 6, no bias (torch conv2d groups = 3)",
-    tensors: { x: { shape: [5, 5, 3, 1], seed: 136, scale: 2 }, w: { shape: [3, 3, 1, 6], seed: 137 } },
-    run: (t) => DepthwiseConv([3, 3], 3, 6, undefined, { init: fixedInit(t.w!), bias: false }).forward(t.x!),
-  },
-  {
+    tensors: convTensors(136, [5, 5, 3, 1], [3, 3, 1, 6], 0),
+    layer: (t) => DepthwiseConv([3, 3], 3, 6, undefined, convWeights(t)),
+    run: (t, m) => m.forward(t.x!),
+    show: "Conv((3, 3), 3 => 6, groups=3, bias=false)  # 54 parameters",
+  }),
+  layerCase({
     name: "Conv 3-D (2, 3, 2), 2 => 3, stride (1, 2, 1), asymmetric pad, dilation (1, 1, 2) (torch conv3d)",
-    tensors: {
-      x: { shape: [4, 5, 4, 2, 2], seed: 138, scale: 2 },
-      w: { shape: [2, 3, 2, 2, 3], seed: 139 },
-      b: { shape: [3], seed: 140 },
-    },
-    run: (t) =>
+    tensors: convTensors(138, [4, 5, 4, 2, 2], [2, 3, 2, 2, 3]),
+    layer: (t) =>
       Conv([2, 3, 2], 2, 3, undefined, {
         stride: [1, 2, 1],
         pad: [1, 0, 1, 1, 0, 1],
         dilation: [1, 1, 2],
-        init: fixedInit(t.w!),
-        bias: t.b!,
-      }).forward(t.x!),
-  },
-  {
+        ...convWeights(t),
+      }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Conv((2, 3, 2), 2 => 3, pad=(1, 0, 1, 1, 0, 1), stride=(1, 2, 1), dilation=(1, 1, 2))  # 75 parameters",
+  }),
+  layerCase({
     name: "CrossCor (3, 3), 2 => 3, stride 2 (torch conv2d)",
-    tensors: {
-      x: { shape: [7, 6, 2, 2], seed: 141, scale: 2 },
-      w: { shape: [3, 3, 2, 3], seed: 142 },
-      b: { shape: [3], seed: 143 },
-    },
-    run: (t) =>
-      CrossCor([3, 3], 2, 3, undefined, { stride: 2, init: fixedInit(t.w!), bias: t.b! }).forward(t.x!),
-  },
-  {
+    tensors: convTensors(141, [7, 6, 2, 2], [3, 3, 2, 3]),
+    layer: (t) => CrossCor([3, 3], 2, 3, undefined, { stride: 2, ...convWeights(t) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "CrossCor((3, 3), 2 => 3, stride=2)  # 57 parameters",
+  }),
+  layerCase({
     name: "ConvTranspose (3, 3), 2 => 3, stride 2, pad 1, outpad 1 (torch conv_transpose2d)",
-    tensors: {
-      x: { shape: [4, 3, 2, 2], seed: 144, scale: 2 },
-      w: { shape: [3, 3, 3, 2], seed: 145 },
-      b: { shape: [3], seed: 146 },
-    },
-    run: (t) =>
-      ConvTranspose([3, 3], 2, 3, undefined, {
-        stride: 2,
-        pad: 1,
-        outpad: 1,
-        init: fixedInit(t.w!),
-        bias: t.b!,
-      }).forward(t.x!),
-  },
-  {
+    tensors: convTensors(144, [4, 3, 2, 2], [3, 3, 3, 2], 3),
+    layer: (t) => ConvTranspose([3, 3], 2, 3, undefined, { stride: 2, pad: 1, outpad: 1, ...convWeights(t) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "ConvTranspose((3, 3), 2 => 3, pad=1, stride=2, outpad=(1, 1))  # 57 parameters",
+  }),
+  layerCase({
     name: "ConvTranspose (2, 2), 2 => 2, stride 2, pad 2 > (k - 1) d: a cropped result (torch conv_transpose2d)",
-    tensors: { x: { shape: [4, 5, 2, 1], seed: 147, scale: 2 }, w: { shape: [2, 2, 2, 2], seed: 148 } },
-    run: (t) =>
-      ConvTranspose([2, 2], 2, 2, undefined, {
-        stride: 2,
-        pad: 2,
-        init: fixedInit(t.w!),
-        bias: false,
-      }).forward(t.x!),
-  },
-  {
+    tensors: convTensors(147, [4, 5, 2, 1], [2, 2, 2, 2], 0),
+    layer: (t) => ConvTranspose([2, 2], 2, 2, undefined, { stride: 2, pad: 2, ...convWeights(t) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "ConvTranspose((2, 2), 2 => 2, pad=2, stride=2, bias=false)  # 16 parameters",
+  }),
+  layerCase({
     name: "ConvTranspose 1-D (3,), 4 => 2, groups 2, stride 3, dilation 2 (torch conv_transpose1d)",
-    tensors: {
-      x: { shape: [4, 4, 2], seed: 149, scale: 2 },
-      w: { shape: [3, 1, 4], seed: 150 },
-      b: { shape: [2], seed: 151 },
-    },
-    run: (t) =>
-      ConvTranspose([3], 4, 2, undefined, {
-        groups: 2,
-        stride: 3,
-        dilation: 2,
-        init: fixedInit(t.w!),
-        bias: t.b!,
-      }).forward(t.x!),
-  },
-  {
+    tensors: convTensors(149, [4, 4, 2], [3, 1, 4], 2),
+    layer: (t) =>
+      ConvTranspose([3], 4, 2, undefined, { groups: 2, stride: 3, dilation: 2, ...convWeights(t) }),
+    run: (t, m) => m.forward(t.x!),
+    show: "ConvTranspose((3,), 4 => 2, stride=3, dilation=2, groups=2)  # 14 parameters",
+  }),
+  layerCase({
     name: "MaxPool 1-D (3,), stride 2, pad 1 (torch max_pool1d)",
-    tensors: { x: { shape: [8, 2, 2], seed: 152, scale: 2 } },
-    run: (t) => MaxPool([3], { stride: 2, pad: 1 }).forward(t.x!),
-  },
-  {
+    tensors: pool(152, [8, 2, 2]),
+    layer: () => MaxPool([3], { stride: 2, pad: 1 }),
+    run: (t, m) => m.forward(t.x!),
+    show: "MaxPool((3,), pad=1, stride=2)",
+  }),
+  layerCase({
     name: "MeanPool 3-D (2, 2, 2), pad 1 (torch avg_pool3d, padding counted)",
-    tensors: { x: { shape: [4, 3, 4, 2, 2], seed: 153, scale: 2 } },
-    run: (t) => MeanPool([2, 2, 2], { pad: 1 }).forward(t.x!),
-  },
-  {
+    tensors: pool(153, [4, 3, 4, 2, 2]),
+    layer: () => MeanPool([2, 2, 2], { pad: 1 }),
+    run: (t, m) => m.forward(t.x!),
+    show: "MeanPool((2, 2, 2), pad=1)",
+  }),
+  layerCase({
     name: "MaxPool 3-D (2, 2, 3), stride 2, pad 1 (torch max_pool3d)",
-    tensors: { x: { shape: [5, 4, 6, 2, 1], seed: 154, scale: 2 } },
-    run: (t) => MaxPool([2, 2, 3], { stride: 2, pad: 1 }).forward(t.x!),
-  },
-  {
+    tensors: pool(154, [5, 4, 6, 2, 1]),
+    layer: () => MaxPool([2, 2, 3], { stride: 2, pad: 1 }),
+    run: (t, m) => m.forward(t.x!),
+    show: "MaxPool((2, 2, 3), pad=1, stride=2)",
+  }),
+  layerCase({
     name: "AdaptiveMaxPool (2, 3) of a 4 x 6 map (torch adaptive_max_pool2d)",
-    tensors: { x: { shape: [4, 6, 2, 2], seed: 155, scale: 2 } },
-    run: (t) => AdaptiveMaxPool([2, 3]).forward(t.x!),
-  },
-  {
+    tensors: pool(155, [4, 6, 2, 2]),
+    layer: () => AdaptiveMaxPool([2, 3]),
+    run: (t, m) => m.forward(t.x!),
+    show: "AdaptiveMaxPool((2, 3))",
+  }),
+  layerCase({
     name: "AdaptiveMeanPool (2,) of length 6 (torch adaptive_avg_pool1d)",
-    tensors: { x: { shape: [6, 3, 2], seed: 156, scale: 2 } },
-    run: (t) => AdaptiveMeanPool([2]).forward(t.x!),
-  },
-  {
+    tensors: pool(156, [6, 3, 2]),
+    layer: () => AdaptiveMeanPool([2]),
+    run: (t, m) => m.forward(t.x!),
+    show: "AdaptiveMeanPool((2,))",
+  }),
+  layerCase({
     name: "GlobalMaxPool of a 3-D map (torch amax)",
-    tensors: { x: { shape: [3, 2, 2, 3, 2], seed: 157, scale: 2 } },
-    run: (t) => GlobalMaxPool().forward(t.x!),
-  },
-  {
+    tensors: pool(157, [3, 2, 2, 3, 2]),
+    layer: () => GlobalMaxPool(),
+    run: (t, m) => m.forward(t.x!),
+    show: "GlobalMaxPool()",
+  }),
+  layerCase({
     name: "GlobalMeanPool (torch mean)",
-    tensors: { x: { shape: [3, 4, 3, 2], seed: 158, scale: 2 } },
-    run: (t) => GlobalMeanPool().forward(t.x!),
-  },
-  {
+    tensors: pool(158, [3, 4, 3, 2]),
+    layer: () => GlobalMeanPool(),
+    run: (t, m) => m.forward(t.x!),
+    show: "GlobalMeanPool()",
+  }),
+  layerCase({
     name: "Upsample nearest, scale (2, 3) (torch interpolate nearest)",
-    tensors: { x: { shape: [3, 2, 2, 2], seed: 159, scale: 2 } },
-    run: (t) => Upsample("nearest", { scale: [2, 3] }).forward(t.x!),
-  },
-  {
+    tensors: pool(159, [3, 2, 2, 2]),
+    layer: () => Upsample("nearest", { scale: [2, 3] }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Upsample(:nearest, scale = (2, 3))",
+  }),
+  layerCase({
     name: "Upsample bilinear to size (5, 7) (torch interpolate bilinear, align_corners)",
-    tensors: { x: { shape: [3, 4, 2, 2], seed: 160, scale: 2 } },
-    run: (t) => Upsample("bilinear", { size: [5, 7] }).forward(t.x!),
-  },
-  {
+    tensors: pool(160, [3, 4, 2, 2]),
+    layer: () => Upsample("bilinear", { size: [5, 7] }),
+    run: (t, m) => m.forward(t.x!),
+    show: "Upsample(:bilinear, size = (5, 7))",
+  }),
+  layerCase({
     name: "Upsample trilinear, scale 2 (torch interpolate trilinear, align_corners)",
-    tensors: { x: { shape: [2, 3, 2, 1, 2], seed: 161, scale: 2 } },
-    run: (t) => Upsample(2, "trilinear").forward(t.x!),
-  },
-  {
+    tensors: pool(161, [2, 3, 2, 1, 2]),
+    layer: () => Upsample(2, "trilinear"),
+    run: (t, m) => m.forward(t.x!),
+    show: "Upsample(:trilinear, scale = 2)",
+  }),
+  layerCase({
     name: "PixelShuffle 2 (torch pixel_shuffle)",
-    tensors: { x: { shape: [3, 2, 8, 2], seed: 162, scale: 2 } },
-    run: (t) => PixelShuffle(2).forward(t.x!),
-  },
+    tensors: pool(162, [3, 2, 8, 2]),
+    layer: () => PixelShuffle(2),
+    run: (t, m) => m.forward(t.x!),
+    show: "PixelShuffle(2)",
+  }),
 ];
 
 /** Every case, in suite order. */
@@ -716,6 +881,6 @@ export const LAYER_CASES: readonly LayerCase[] = [
   ...recurrent,
   ...attention,
   ...losses,
-  ...normalisation,
+  ...basic,
   ...convolutions,
 ];

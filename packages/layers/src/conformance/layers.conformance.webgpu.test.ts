@@ -1,20 +1,13 @@
 // The layer conformance suite (./suite.ts) on WebGPU in f32: values against PyTorch's float64 numbers,
-// gradients against the CPU's f64 autodiff. Runs for real on SwiftShader
+// gradients against the CPU's f64 autodiff, layers moved to the CPU and back. Runs for real on SwiftShader
 // (node tooling/scripts/with-vulkan.mjs npx vitest run packages/layers).
-import { beforeAll, describe, it } from "vitest";
+import { describe } from "vitest";
+import { describeSuite } from "../../../../tooling/conformance/describeSuite.js";
 import { webgpuAvailableForTests } from "../../../kernels/src/webgpu/testing.js";
-import { layerConformanceSuite } from "./suite.js";
+import { LAYER_GROUPS, layerConformanceSuite } from "./suite.js";
 
 const available = await webgpuAvailableForTests();
 
 describe.skipIf(!available)("webgpu", () => {
-  const suite = layerConformanceSuite("webgpu", { dtype: "f32" });
-  describe(suite.title, () => {
-    beforeAll(suite.setup);
-    for (const group of ["values", "gradients"] as const) {
-      describe(group, () => {
-        for (const c of suite.checks.filter((x) => x.group === group)) it(c.name, c.run);
-      });
-    }
-  });
+  describeSuite(layerConformanceSuite("webgpu", { dtype: "f32" }), LAYER_GROUPS);
 });

@@ -102,17 +102,21 @@ def cell(mod, t, state_keys, pick=0):
     return out.detach().numpy().T
 
 
-def gruv3(t):
-    x, h, Wi, Wh, b, Whh = t["x"], t["h"], t["Wi"], t["Wh"], t["b"], t["Whh"]
+def gruv3_step(x, h, Wi, Wh, b, Whh):
     H = h.shape[0]
+    gx = Wi @ x + b[:, None]
+    gh = Wh @ h
+    r = sig(gx[0:H] + gh[0:H])
+    z = sig(gx[H : 2 * H] + gh[H : 2 * H])
+    ht = np.tanh(gx[2 * H :] + Whh @ (r * h))
+    return (1 - z) * ht + z * h
+
+
+def gruv3(t):
+    h = t["h"]
     ys = []
-    for s in range(x.shape[1]):
-        gx = Wi @ x[:, s, :] + b[:, None]
-        gh = Wh @ h
-        r = sig(gx[0:H] + gh[0:H])
-        z = sig(gx[H : 2 * H] + gh[H : 2 * H])
-        ht = np.tanh(gx[2 * H :] + Whh @ (r * h))
-        h = (1 - z) * ht + z * h
+    for s in range(t["x"].shape[1]):
+        h = gruv3_step(t["x"][:, s, :], h, t["Wi"], t["Wh"], t["b"], t["Whh"])
         ys.append(h)
     return np.stack(ys, axis=1)
 
@@ -259,6 +263,14 @@ def convT_case(t, d, stride=1, padding=0, output_padding=0, dilation=1, groups=1
     return unrev(y)
 
 
+def batch_norm(t, training):
+    y = F.batch_norm(nchw(t["x"]), T(t["μ"]), T(t["σ2"]), T(t["γ"]), T(t["β"]), training=training, eps=1e-5)
+    return back(y)
+
+
+EMBEDDING_IDS = [3, 0, 9, 3, 7, 1]
+
+
 def dims(t):
     return t["x"].shape[0], t["Wh"].shape[1]
 
@@ -276,7 +288,13 @@ CASES = {
     "GRU over a sequence, initial state given (torch nn.GRU, bias_hh = 0)": lambda t: torch_seq(
         nn.GRU(*dims(t)), t, ["h"]
     ),
+    "GRUv3Cell one step (numpy, Flux's formula)": lambda t: gruv3_step(
+        t["x"], t["h"], t["Wi"], t["Wh"], t["b"], t["Whh"]
+    ),
     "GRUv3 over a sequence, initial state given (numpy, Flux's formula)": gruv3,
+    "Recurrence(RNNCell) over a sequence, initial state given (torch nn.RNN)": lambda t: torch_seq(
+        nn.RNN(*dims(t)), t, ["h"]
+    ),
     "RNN relu without bias, unbatched, zero state (torch nn.RNN relu)": lambda t: torch_seq(
         nn.RNN(*dims(t), nonlinearity="relu", bias=False), t, []
     ),
@@ -307,6 +325,25 @@ CASES = {
     "tverskyLoss beta 0.7 (numpy, Flux's formula)": lambda t: tversky(t["ŷ"], t["y"]),
     "binaryFocalLoss gamma 2 (numpy, Flux's formula)": lambda t: binary_focal(t["ŷ"], t["y"]),
     "focalLoss gamma 2, dims 1 (numpy, Flux's formula)": lambda t: focal(t["ŷ"], t["y"]),
+    "Dense 3 => 4, relu (torch linear)": lambda t: F.relu(F.linear(T(t["x"].T), T(t["W"]), T(t["b"]))).numpy().T,
+    "Scale(4, tanh) (numpy, Flux's formula)": lambda t: np.tanh(t["s"][:, None] * t["x"] + t["b"][:, None]),
+    "LayerNorm(4) with affine parameters (torch layer_norm)": lambda t: unrev(
+        F.layer_norm(rev(t["x"]), (4,), T(t["s"]), T(t["b"]), eps=1e-5)
+    ),
+    "BatchNorm(3) in training, batch statistics (torch batch_norm)": lambda t: batch_norm(t, True),
+    "BatchNorm(3, relu) in test mode with running statistics (torch batch_norm)": lambda t: np.maximum(
+        batch_norm(t, False), 0
+    ),
+    "Embedding 10 => 4 of token ids (torch embedding)": lambda t: F.embedding(
+        torch.tensor(EMBEDDING_IDS), T(t["W"].T)
+    ).numpy().T,
+    "Chain(Dense(3 => 4, relu), Dense(4 => 2)) (numpy)": lambda t: linear(
+        t["W2"], np.maximum(linear(t["W1"], t["x"], t["b1"]), 0), t["b2"]
+    ),
+    "Parallel(vcat, Dense(3 => 2), Dense(3 => 4, tanh)) (numpy)": lambda t: np.concatenate(
+        [linear(t["W1"], t["x"], t["b1"]), np.tanh(linear(t["W2"], t["x"], t["b2"]))], axis=0
+    ),
+    "SkipConnection(Dense(4 => 4, tanh), +) (numpy)": lambda t: np.tanh(linear(t["W"], t["x"], t["b"])) + t["x"],
     "GroupNorm(4, 2) with affine parameters (torch group_norm)": lambda t: back(
         F.group_norm(nchw(t["x"]), 2, T(t["γ"]), T(t["β"]), eps=1e-5)
     ),

@@ -67,13 +67,36 @@ abstract class ConvBase extends AbstractLayer {
   dilation!: readonly number[];
   protected abstract readonly name: string;
   protected abstract channelsIn(): number;
-  protected abstract channelsOut(): number;
+  /** The output channels: the weight's last dim (ConvTranspose's differ). */
+  protected channelsOut(): number {
+    return this.weight.shape[this.spatialDims + 1]!;
+  }
   protected abstract compute(x: Tensor): Tensor;
 
-  protected setup(k: number[], opts: ConvOptions, biasLen: number): void {
+  /** σ, the weight (`opts.init` of `weightShape`, glorotUniform by default), stride, dilation and bias. */
+  protected setup(
+    k: number[],
+    σ: Activation | undefined,
+    opts: ConvOptions,
+    weightShape: number[],
+    biasLen: number,
+  ): void {
+    this.σ = σ ?? identityFn;
+    this.weight = (opts.init ?? glorotUniform)(weightShape);
     this.stride = tupleN(opts.stride ?? 1, k.length, `${this.name}: stride`, 1);
     this.dilation = tupleN(opts.dilation ?? 1, k.length, `${this.name}: dilation`, 1);
     this.bias = makeBias(opts.bias, biasLen, this.name);
+  }
+
+  /** `convNd` with this layer's stride, padding and dilation (a true convolution unless `flipped`). */
+  protected convolve(x: Tensor, flipped: boolean, groups: number): Tensor {
+    return convNd(x, this.weight, {
+      stride: this.stride,
+      pad: fullPad(this.pad, this.spatialDims),
+      dilation: this.dilation,
+      flipped,
+      groups,
+    });
   }
 
   get spatialDims(): number {
@@ -116,6 +139,19 @@ abstract class ConvBase extends AbstractLayer {
   }
 }
 
+/** Checks the channel counts and groups of `name` (Conv or ConvTranspose); returns `groups`. */
+function checkGroups(name: string, cin: number, cout: number, groups: number): number {
+  if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
+    throw new LayerArgumentError(
+      `${name}(kernel, cin, cout): channels and groups must be positive integers, got ${cin}, ${cout} and ${groups}.`,
+    );
+  if (cin % groups !== 0 || cout % groups !== 0)
+    throw new LayerArgumentError(
+      `${name}: input (${cin}) and output (${cout}) channels must be divisible by groups = ${groups}.`,
+    );
+  return groups;
+}
+
 class ConvLayer extends ConvBase {
   /** `[k..., cin/groups, cout]` (Flux's layout). */
   declare weight: Tensor;
@@ -125,18 +161,8 @@ class ConvLayer extends ConvBase {
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
     const k = kernelDims(kernel, "Conv");
-    const groups = opts.groups ?? 1;
-    if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
-      throw new LayerArgumentError(
-        `Conv(kernel, cin, cout): channels and groups must be positive integers, got ${cin}, ${cout} and ${groups}.`,
-      );
-    if (cin % groups !== 0 || cout % groups !== 0)
-      throw new LayerArgumentError(
-        `Conv: input (${cin}) and output (${cout}) channels must be divisible by groups = ${groups}.`,
-      );
-    this.σ = σ ?? identityFn;
-    this.weight = (opts.init ?? glorotUniform)([...k, cin / groups, cout]);
-    this.setup(k, opts, cout);
+    const groups = checkGroups("Conv", cin, cout, opts.groups ?? 1);
+    this.setup(k, σ, opts, [...k, cin / groups, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "Conv");
     this.groups = groups;
   }
@@ -145,18 +171,8 @@ class ConvLayer extends ConvBase {
     return this.weight.shape[this.spatialDims]! * this.groups;
   }
 
-  protected channelsOut(): number {
-    return this.weight.shape[this.spatialDims + 1]!;
-  }
-
   protected compute(x: Tensor): Tensor {
-    return convNd(x, this.weight, {
-      stride: this.stride,
-      pad: fullPad(this.pad, this.spatialDims),
-      dilation: this.dilation,
-      flipped: false,
-      groups: this.groups,
-    });
+    return this.convolve(x, false, this.groups);
   }
 }
 
@@ -170,9 +186,7 @@ class CrossCorLayer extends ConvBase {
       throw new LayerArgumentError(
         `CrossCor(kernel, cin, cout): channels must be positive integers, got ${cin} and ${cout}.`,
       );
-    this.σ = σ ?? identityFn;
-    this.weight = (opts.init ?? glorotUniform)([...k, cin, cout]);
-    this.setup(k, opts, cout);
+    this.setup(k, σ, opts, [...k, cin, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "CrossCor");
   }
 
@@ -180,18 +194,8 @@ class CrossCorLayer extends ConvBase {
     return this.weight.shape[this.spatialDims]!;
   }
 
-  protected channelsOut(): number {
-    return this.weight.shape[this.spatialDims + 1]!;
-  }
-
   protected compute(x: Tensor): Tensor {
-    return convNd(x, this.weight, {
-      stride: this.stride,
-      pad: fullPad(this.pad, this.spatialDims),
-      dilation: this.dilation,
-      flipped: true,
-      groups: 1,
-    });
+    return this.convolve(x, true, 1);
   }
 }
 
@@ -205,18 +209,8 @@ class ConvTransposeLayer extends ConvBase {
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
     super();
     const k = kernelDims(kernel, "ConvTranspose");
-    const groups = opts.groups ?? 1;
-    if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
-      throw new LayerArgumentError(
-        `ConvTranspose(kernel, cin, cout): channels and groups must be positive integers, got ${cin}, ${cout} and ${groups}.`,
-      );
-    if (cin % groups !== 0 || cout % groups !== 0)
-      throw new LayerArgumentError(
-        `ConvTranspose: input (${cin}) and output (${cout}) channels must be divisible by groups = ${groups}.`,
-      );
-    this.σ = σ ?? identityFn;
-    this.weight = (opts.init ?? glorotUniform)([...k, cout / groups, cin]);
-    this.setup(k, opts, cout);
+    const groups = checkGroups("ConvTranspose", cin, cout, opts.groups ?? 1);
+    this.setup(k, σ, opts, [...k, cout / groups, cin], cout);
     this.groups = groups;
     this.outpad = tupleN(opts.outpad ?? 0, k.length, "ConvTranspose: outpad", 0);
     // Flux: SamePad for a transpose is the padding of a kernel k - stride + 1.
@@ -229,7 +223,7 @@ class ConvTransposeLayer extends ConvBase {
     return this.weight.shape[this.spatialDims + 1]!;
   }
 
-  protected channelsOut(): number {
+  protected override channelsOut(): number {
     return this.weight.shape[this.spatialDims]! * this.groups;
   }
 

@@ -1,45 +1,23 @@
-import { add, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
-import { type Activation, activationName } from "../activation.js";
+import { mean, reshape, square, sub, type Tensor } from "@flux/kernels";
+import type { Activation } from "../activation.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
-import { identityFn } from "../identity.js";
-import { type Init, ones32, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
-import { SET_ACTIVE } from "../mode.js";
-import { AbstractLayer } from "./base.js";
+import { channelShape, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
-/** Options of `GroupNorm` (Flux's keywords). */
-export interface GroupNormOptions {
-  initβ?: Init;
-  initγ?: Init;
-  /** Learnable per-channel shift and scale (default true). */
-  affine?: boolean;
-  active?: boolean | null;
-  /** Default 1e-5. */
-  eps?: number;
-  /** Kept for Flux's field list; GroupNorm keeps no running statistics. Default 0.1. */
-  momentum?: number;
-}
+/**
+ * Options of `GroupNorm` (Flux's keywords; `affine` defaults to true; `momentum` is kept for Flux's field
+ * list, GroupNorm keeps no running statistics).
+ */
+export type GroupNormOptions = NormOptions;
 
-class GroupNormLayer extends AbstractLayer {
+class GroupNormLayer extends NormLayer {
   G: number;
-  λ: Activation;
-  /** Per-channel shift (Flux's `β`), `[chs]`, or null without `affine`. */
-  beta: Tensor | null;
-  /** Per-channel scale (Flux's `γ`). */
-  gamma: Tensor | null;
   /** Always null: GroupNorm tracks no statistics (Flux's `μ = nothing`). */
-  mean: null;
+  declare mean: null;
   /** Always null (Flux's `σ² = nothing`). */
-  var: null;
-  eps: number;
-  momentum: number;
-  affine: boolean;
-  trackStats: boolean;
-  active: boolean | null;
-  chs: number;
+  declare var: null;
 
   constructor(chs: number, G: number, λ?: Activation, opts: GroupNormOptions = {}) {
-    super();
     if (!Number.isInteger(chs) || chs < 1 || !Number.isInteger(G) || G < 1)
       throw new LayerArgumentError(
         `GroupNorm(chs, G): chs and G must be positive integers, got ${chs} and ${G}.`,
@@ -48,18 +26,8 @@ class GroupNormLayer extends AbstractLayer {
       throw new LayerArgumentError(
         `GroupNorm: the number of groups (${G}) must divide the number of channels (${chs}).`,
       );
+    super(chs, λ, { ...opts, trackStats: false }, { affine: true, trackStats: false });
     this.G = G;
-    this.λ = λ ?? identityFn;
-    this.affine = opts.affine ?? true;
-    this.beta = this.affine ? (opts.initβ ?? zeros32)([chs]) : null;
-    this.gamma = this.affine ? (opts.initγ ?? ones32)([chs]) : null;
-    this.mean = null;
-    this.var = null;
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum ?? 0.1;
-    this.trackStats = false;
-    this.active = opts.active ?? null;
-    this.chs = chs;
   }
 
   /**
@@ -81,21 +49,11 @@ class GroupNormLayer extends AbstractLayer {
     const μ = mean(grouped, { dims });
     const centred = sub(grouped, μ);
     const σ2 = mean(square(centred), { dims });
-    let y = reshape(mul(centred, rsqrt(add(σ2, this.eps))), x.shape);
-    if (this.affine) {
-      const s = x.shape.map((d, i) => (i === N - 2 ? d : 1));
-      y = add(mul(y, reshape(this.gamma!, s)), reshape(this.beta!, s));
-    }
-    return this.λ === identityFn ? y : this.λ(y);
-  }
-
-  [SET_ACTIVE](active: boolean | null): void {
-    this.active = active;
+    return this.affineAct(reshape(this.standardise(centred, σ2), x.shape), channelShape(x.shape));
   }
 
   showCompact(): string {
-    const act = this.λ === identityFn ? "" : `, ${activationName(this.λ)}`;
-    return `GroupNorm(${this.chs}, ${this.G}${act}${this.affine ? "" : ", affine=false"}${this.active === null ? "" : `, active=${this.active}`})`;
+    return this.showNorm("GroupNorm", `${this.chs}, ${this.G}`);
   }
 }
 
@@ -108,10 +66,6 @@ class GroupNormLayer extends AbstractLayer {
  * @example
  * GroupNorm(4, 2).forward(randn([3, 3, 4, 2])).shape; // [3, 3, 4, 2]
  */
-export const GroupNorm = layerConstructor(
-  GroupNormLayer,
-  ["G", "λ", "beta", "gamma", "mean", "var", "eps", "momentum", "affine", "trackStats", "active", "chs"],
-  ["beta", "gamma"],
-);
+export const GroupNorm = layerConstructor(GroupNormLayer, ["G", ...NORM_FIELDS], ["beta", "gamma"]);
 /** A GroupNorm layer (see `GroupNorm`). */
 export type GroupNorm = GroupNormLayer;

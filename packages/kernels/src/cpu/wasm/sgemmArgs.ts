@@ -21,6 +21,15 @@ export interface SgemmOperands {
   epilogue?: SgemmEpilogue;
 }
 
+/** The operands of the plain-TypeScript GEMM (`jsSgemm`): an sgemm's in f32, or the same in f64 (dgemm). */
+export type JsGemmOperands =
+  | SgemmOperands
+  | (Omit<SgemmOperands, "a" | "b" | "c" | "epilogue"> & {
+      a: Float64Array;
+      b: Float64Array;
+      c: Float64Array;
+    });
+
 /** See `SgemmOperands.epilogue`. */
 export type SgemmEpilogue = (src: Float32Array, srcAt: number, dst: Float32Array, length: number) => void;
 
@@ -78,7 +87,7 @@ export function checkSgemmOperands(op: SgemmOperands): void {
 }
 
 /** C *= beta, with BLAS's rule that beta = 0 overwrites C without reading it (NaN in C does not survive). */
-export function scaleC({ m, n, beta, c, ldc }: SgemmOperands): void {
+export function scaleC({ m, n, beta, c, ldc }: JsGemmOperands): void {
   if (beta === 1) return;
   for (let j = 0; j < n; j++) {
     const column = j * ldc;
