@@ -14,7 +14,7 @@ export { launchThreads, type LaunchThreadsOptions } from "./threads/launch.js";
 export { detectBackend } from "./detectBackend.js";
 export { synchronize } from "./tree/synchronize.js";
 export { FluxDistributedModel } from "./tree/fluxDistributedModel.js";
-export { DistributedDataContainer, shareOf, type ObsContainer } from "./tree/distributedDataContainer.js";
+export { DistributedDataContainer, shareOf } from "./tree/distributedDataContainer.js";
 export { DistributedOptimizer } from "./tree/distributedOptimizer.js";
 export {
   DistributedError,

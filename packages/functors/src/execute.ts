@@ -42,7 +42,7 @@ export interface ExecuteOptions {
  * cycles with a `FunctorCycleError` naming where the object was met again.
  *
  * @example
- * execute(new ExcludeWalk(new DefaultWalk(), (x) => Number(x) * 2, isLeaf), [1, [2]]); // [2, [4]]
+ * execute(ExcludeWalk(DefaultWalk(), (x) => Number(x) * 2, isLeaf), [1, [2]]); // [2, [4]]
  */
 export function execute(
   walk: Walk,

@@ -21,7 +21,7 @@ export function fmapStructure<T = unknown>(
   return mapTrees(
     (leaf, others) => f(leaf, ...others),
     options.exclude,
-    new StructuralWalk(),
+    StructuralWalk(),
     x,
     ys,
     options,

@@ -6,6 +6,7 @@ export { isLeaf } from "./isLeaf.js";
 export { children, rebuild, type Children } from "./children.js";
 export { trainable } from "./trainable.js";
 export { checkNotPromise } from "./checkNotPromise.js";
+export { callableClass, type CallableClass } from "./callableClass.js";
 export { fmap } from "./fmap.js";
 export { fmapStructure } from "./fmapStructure.js";
 export { fmapWithPath } from "./fmapWithPath.js";

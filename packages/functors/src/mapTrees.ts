@@ -16,10 +16,10 @@ export function mapTrees(
 ): unknown {
   // `exclude` adds leaves; it never makes a leaf walkable (write a custom walk for that).
   const isStop = exclude === undefined ? isLeaf : (v: unknown, p: KeyPath) => isLeaf(v) || exclude(v, p);
-  let composed: Walk = new ExcludeWalk(walk, fn, isStop);
+  let composed: Walk = ExcludeWalk(walk, fn, isStop);
   const cache = options.cache ?? true;
   if (cache !== false && cache !== null) {
-    composed = new CachedWalk(composed, {
+    composed = CachedWalk(composed, {
       cache: cache === true ? new Map() : cache,
       ...("prune" in options ? { prune: options.prune } : {}),
     });

@@ -8,10 +8,10 @@ import { Foo } from "./testClasses.js";
 
 describe("walks", () => {
   it("compose like Functors' fmap: CachedWalk(ExcludeWalk(DefaultWalk))", () => {
-    const neg = new ExcludeWalk(new DefaultWalk(), (x) => -Number(x), isLeaf);
+    const neg = ExcludeWalk(DefaultWalk(), (x) => -Number(x), isLeaf);
     expect(execute(neg, { w: [1, 2] })).toEqual({ w: [-1, -2] });
     const shared = { v: 1 };
-    const cached = new CachedWalk(neg);
+    const cached = CachedWalk(neg);
     const out = execute(cached, [shared, shared]) as unknown[];
     expect(out[0]).toBe(out[1]);
     expect(cached.cache.get(shared)).toBe(out[0]);
@@ -43,11 +43,16 @@ describe("walks", () => {
   });
 
   it("StructuralWalk drops classes; CollectWalk gathers nodes", () => {
-    expect(execute(new ExcludeWalk(new StructuralWalk(), (x) => x, isLeaf), new Foo(1, 2))).toEqual({
+    expect(
+      execute(
+        ExcludeWalk(StructuralWalk(), (x) => x, isLeaf),
+        new Foo(1, 2),
+      ),
+    ).toEqual({
       x: 1,
       y: 2,
     });
-    const c = new CollectWalk();
+    const c = CollectWalk();
     const x = { a: [1] };
     execute(c, x);
     expect(c.output).toEqual([x, [1], 1]);
@@ -56,10 +61,10 @@ describe("walks", () => {
   it("execute refuses cycles by default and allows them on request", () => {
     const a: any = [1];
     a.push(a);
-    const id = new ExcludeWalk(new DefaultWalk(), (v) => v, isLeaf);
+    const id = ExcludeWalk(DefaultWalk(), (v) => v, isLeaf);
     expect(() => execute(id, a)).toThrow(FunctorCycleError);
     expect(() => execute(id, a)).toThrow(/met the object at the root again inside itself, at path \[1\]/);
-    const c = new CollectWalk();
+    const c = CollectWalk();
     execute(c, a, [], { cycles: "allow" });
     expect(c.output).toEqual([a, 1]);
   });

@@ -33,7 +33,7 @@ export function setup(rule: Rule, model: unknown): StateTree {
       if (!isFloat(x.dtype)) return null;
       let leaf = cache.get(x);
       if (leaf === undefined) {
-        leaf = new Leaf(rule, rule.init(x));
+        leaf = Leaf(rule, rule.init(x));
         cache.set(x, leaf);
       }
       return leaf;

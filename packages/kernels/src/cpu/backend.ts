@@ -63,6 +63,7 @@ export class CpuBackend implements Backend<TypedArray> {
   // f16 is not stored on the CPU: the op layer raises a DTypeError that suggests f32.
   readonly dtypes: readonly DType[] = ["f32", "f64", "i32", "u32", "u8", "bool"];
 
+  /** @internal Made by the registry's CPU provider: `await getBackend("cpu")`. */
   constructor(readonly device: Device = deviceOf("cpu", 0)) {
     this.name = device.backend;
   }

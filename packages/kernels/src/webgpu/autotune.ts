@@ -110,6 +110,7 @@ export class MatmulTuner {
   readonly #failed = new Set<string>();
   #loaded: Promise<void> | undefined;
 
+  /** @internal Made by the WebGPU provider, one per adapter (see `registerWebGPU({ autotune })`). */
   constructor(
     readonly adapter: string,
     private readonly cache: AutotuneCache,

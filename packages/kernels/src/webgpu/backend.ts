@@ -94,6 +94,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   /** What the ops/ functions record through; its methods call back into this instance. */
   readonly #ctx: KernelContext;
 
+  /** @internal Made by the WebGPU provider: `await getBackend("webgpu")` or `createWebGPUBackend()`. */
   constructor(
     readonly device: Device,
     readonly gpu: GPUDevice,

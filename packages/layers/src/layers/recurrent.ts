@@ -291,6 +291,7 @@ class RecurrenceLayer<S = State> extends SequenceLayer<LayerLike, S> {
  * const rnn = RNN(4, 6);
  * rnn.forward(randn([4, 3, 5])).shape; // [6, 3, 5]
  * String(rnn); // "RNN(4 => 6, tanh)   # 66 parameters"
+ * @class
  */
 export const RNN = layerConstructor(RNNLayer, ["cell"]) as typeof RNNLayer & {
   (inn: number, out: number, σ?: Activation, opts?: RecurrentOptions): RNNLayer;
@@ -309,6 +310,7 @@ export type RNN = RNNLayer;
  * @example
  * const lstm = LSTM(2, 3, { returnState: true });
  * const [y, [h, c]] = lstm.forward(randn([2, 4, 5])); // y: [3, 4, 5]; h, c: [3, 5]
+ * @class
  */
 export const LSTM = layerConstructor(LSTMLayer, ["cell"]) as typeof LSTMLayer & {
   (inn: number, out: number, opts?: RecurrentOptions): LSTMLayer;
@@ -322,6 +324,7 @@ export type LSTM = LSTMLayer;
  *
  * @example
  * GRU(2, 3).forward(randn([2, 4, 5])).shape; // [3, 4, 5]
+ * @class
  */
 export const GRU = layerConstructor(GRULayer, ["cell"]) as typeof GRULayer & {
   (inn: number, out: number, opts?: RecurrentOptions): GRULayer;
@@ -335,6 +338,7 @@ export type GRU = GRULayer;
  *
  * @example
  * GRUv3(2, 3).forward(randn([2, 4, 5])).shape; // [3, 4, 5]
+ * @class
  */
 export const GRUv3 = layerConstructor(GRUv3Layer, ["cell"]) as typeof GRUv3Layer & {
   (inn: number, out: number, opts?: RecurrentOptions): GRUv3Layer;
@@ -350,6 +354,7 @@ export type GRUv3 = GRUv3Layer;
  *
  * @example
  * Recurrence(RNNCell(2, 3)).forward(randn([2, 4, 5])).shape; // [3, 4, 5]
+ * @class
  */
 export const Recurrence = layerConstructor(RecurrenceLayer, ["cell"]);
 /** A Recurrence layer (see `Recurrence`). */

@@ -317,6 +317,7 @@ torchLayout(GRUv3CellLayer, { Wi: "linear", Wh: "linear", Wh_htilde: "linear" })
  * const cell = RNNCell(3, 5);
  * let h = cell.initialstates();
  * for (const xt of xs) [, h] = cell.forward(xt, h);
+ * @class
  */
 export const RNNCell = layerConstructor(RNNCellLayer, ["σ", "Wi", "Wh", "bias"]);
 /** An RNNCell (see `RNNCell`). */
@@ -332,6 +333,7 @@ export type RNNCell = RNNCellLayer;
  * @example
  * const cell = LSTMCell(3, 5);
  * const [y, [h, c]] = cell.forward(randn([3, 4])); // y: [5, 4]
+ * @class
  */
 export const LSTMCell = layerConstructor(LSTMCellLayer, ["Wi", "Wh", "bias"]);
 /** An LSTMCell (see `LSTMCell`). */
@@ -346,6 +348,7 @@ export type LSTMCell = LSTMCellLayer;
  *
  * @example
  * const [y] = GRUCell(3, 5).forward(randn([3, 4])); // [5, 4]
+ * @class
  */
 export const GRUCell = layerConstructor(GRUCellLayer, ["Wi", "Wh", "b"]);
 /** A GRUCell (see `GRUCell`). */
@@ -357,6 +360,7 @@ export type GRUCell = GRUCellLayer;
  *
  * @example
  * const [y] = GRUv3Cell(3, 5).forward(randn([3, 4])); // [5, 4]
+ * @class
  */
 export const GRUv3Cell = layerConstructor(GRUv3CellLayer, ["Wi", "Wh", "b", "Wh_htilde"]);
 /** A GRUv3Cell (see `GRUv3Cell`). */
