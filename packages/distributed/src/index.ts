@@ -4,7 +4,7 @@ export { initialize, isInitialized, getDistributedBackend, totalWorkers, localRa
 export { allreduce, bcast, reduce, barrier, type Collectable, type RootOptions } from "./collectives.js";
 export { averageGradients } from "./tree/averageGradients.js";
 export { DEFAULT_TIMEOUT_MS } from "./deadline.js";
-export type { ReduceOp } from "./ops.js";
+export type { CollectiveOp } from "./ops.js";
 export type { CollectiveArray, CollectiveDtype } from "./buffers.js";
 export type { TensorLike } from "./tensorLike.js";
 export { MPIBackend, type MPIBackendOptions } from "./mpi/mpiBackend.js";

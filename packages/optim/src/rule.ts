@@ -12,8 +12,8 @@ import { type Range, describeRange, inRange } from "./ranges.js";
 /** What `apply` returns: the new state and the update to subtract (`null`: no update this step). */
 export type RuleResult<S> = readonly [state: S, dx: Tensor | null];
 
-/** A pair of decay rates such as Adam's `beta`. */
-export type Pair = readonly [number, number];
+/** A pair of decay rates such as Adam's `beta` (β₁, β₂), or their running powers. */
+export type Betas = readonly [number, number];
 
 /**
  * A rule's step as ONE call of kernels' `optimiserStep` (one pass over the parameter, its gradient and its
@@ -65,7 +65,7 @@ export type RuleOf<H, S> = Omit<Rule<S>, "adjust"> &
   };
 
 /** Arguments of a rule factory: positional hyper-parameters, then optionally one options object. */
-export type RuleArgs<H> = readonly (number | boolean | Pair | Rule | Partial<H>)[];
+export type RuleArgs<H> = readonly (number | boolean | Betas | Rule | Partial<H>)[];
 
 /**
  * A rule constructor: `Adam()`, `Adam(0.01)`, `Adam(0.01, [0.9, 0.99])`, `Adam({ eta: 0.01 })`,
@@ -305,9 +305,11 @@ export function init<S>(rule: Rule<S>, x: Tensor): S {
  * tensors (Momentum returns its velocity), so free it only together with that state. `dx'` is `null` when
  * the rule makes no update this step (AccumGrad between accumulations).
  *
+ * Named `applyRule` because `apply` is @flux/layers' `apply(m, x)` (Flux's `m(x)`) in `@flux/flux`.
+ *
  * @example
- * const [s1, step] = apply(Descent(0.1), null, w, g); // step = 0.1 .* g
+ * const [s1, step] = applyRule(Descent(0.1), null, w, g); // step = 0.1 .* g
  */
-export function apply<S>(rule: Rule<S>, state: S, x: Tensor, dx: Tensor): RuleResult<S> {
+export function applyRule<S>(rule: Rule<S>, state: S, x: Tensor, dx: Tensor): RuleResult<S> {
   return tidy(() => rule.apply(state, x, dx));
 }

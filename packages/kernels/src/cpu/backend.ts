@@ -8,7 +8,7 @@ import type {
   Pool2dGeometry,
   TensorView,
 } from "../backend.js";
-import { type Device, deviceOf } from "../device.js";
+import { type DeviceDescriptor, deviceOf } from "../device.js";
 import { arrayCtor, bytesPerElement, type DType, type TypedArray } from "../dtype.js";
 import { AllocationError } from "../errors.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
@@ -64,7 +64,7 @@ export class CpuBackend implements Backend<TypedArray> {
   readonly dtypes: readonly DType[] = ["f32", "f64", "i32", "u32", "u8", "bool"];
 
   /** @internal Made by the registry's CPU provider: `await getBackend("cpu")`. */
-  constructor(readonly device: Device = deviceOf("cpu", 0)) {
+  constructor(readonly device: DeviceDescriptor = deviceOf("cpu", 0)) {
     this.name = device.backend;
   }
 

@@ -11,7 +11,7 @@
 //              backends without f64 (WebGPU);
 //   leaks      no tensor left alive on the device after either check.
 import * as k from "@flux/kernels";
-import type { Backend, Device, DType, Tensor } from "@flux/kernels";
+import type { Backend, DeviceDescriptor, DType, Tensor } from "@flux/kernels";
 import { type DetSpec, detValues } from "./det.js";
 import { FIXTURES } from "./fixtures.js";
 import { LAYER_CASES, type LayerCase } from "./cases.js";
@@ -92,7 +92,7 @@ function makeTensors(
   specs: Readonly<Record<string, DetSpec>>,
   hosts: Readonly<Record<string, Float64Array>>,
   dtype: DType,
-  device: Device | string,
+  device: DeviceDescriptor | string,
 ): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const [name, spec] of Object.entries(specs))
@@ -153,7 +153,7 @@ async function autodiffGradients(
   w: Float64Array,
   names: readonly string[],
   dtype: DType,
-  device: Device | string,
+  device: DeviceDescriptor | string,
 ): Promise<Record<string, number[]>> {
   const t = makeTensors(c.tensors, hosts, dtype, device);
   const outShape = k.tidy(() => [...c.run(t).shape]);
@@ -193,7 +193,7 @@ export function layerConformanceSuite(
   opts: LayerConformanceOptions = {},
 ): LayerConformanceSuite {
   let backend: Backend;
-  let device: Device;
+  let device: DeviceDescriptor;
   let dtype: DType;
 
   async function setup(): Promise<void> {

@@ -1,7 +1,7 @@
 // What the op families need from the backend: its executor, its allocator and a few of its own methods.
 // The backend builds one of these over its private state, so the ops can live in plain functions.
 import type { MatmulOptions, TensorView } from "../../backend.js";
-import type { Device } from "../../device.js";
+import type { DeviceDescriptor } from "../../device.js";
 import type { DType, TypedArray } from "../../dtype.js";
 import { DTypeError } from "../../errors.js";
 import type { Shape } from "../../shape.js";
@@ -21,7 +21,7 @@ export type V = TensorView<GpuStorage>;
  */
 export interface KernelContext {
   readonly exec: Executor;
-  readonly device: Device;
+  readonly device: DeviceDescriptor;
   /** A pooled buffer for `length` elements of `dtype` (f32 when omitted); throws once the device is lost. */
   alloc(length: number, dtype?: DType): GpuStorage;
   upload(data: TypedArray, dtype: DType): GpuStorage;
