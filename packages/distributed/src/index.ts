@@ -1,6 +1,13 @@
 // @flux/distributed: data-parallel training on MPI and worker threads, a port of Flux's DistributedUtils.
 export { DistributedBackend, type BackendType } from "./backend.js";
-export { initialize, isInitialized, getDistributedBackend, totalWorkers, localRank } from "./initialize.js";
+export {
+  initialize,
+  initialized,
+  isInitialized,
+  getDistributedBackend,
+  totalWorkers,
+  localRank,
+} from "./initialize.js";
 export { allreduce, bcast, reduce, barrier, type Collectable, type RootOptions } from "./collectives.js";
 export { averageGradients } from "./tree/averageGradients.js";
 export { DEFAULT_TIMEOUT_MS } from "./deadline.js";

@@ -46,7 +46,7 @@ class DefaultWalkImpl implements Walk {
  * (Functors' `DefaultWalk`). A leaf comes back unchanged.
  *
  * @example
- * execute(ExcludeWalk(DefaultWalk(), (x) => -Number(x), isLeaf), { w: [1, 2] }); // { w: [-1, -2] }
+ * execute(ExcludeWalk(DefaultWalk(), (x) => -Number(x), isleaf), { w: [1, 2] }); // { w: [-1, -2] }
  * @class
  */
 export const DefaultWalk = callableClass(DefaultWalkImpl, "DefaultWalk");
@@ -57,7 +57,7 @@ class StructuralWalkImpl implements Walk {
   walk(recurse: Recurse, x: unknown, ys: readonly unknown[], path: KeyPath): unknown {
     const view = viewNode(x);
     if (view === undefined) return x;
-    return structureNode(view, mapChildren(recurse, x, ys, path, "fmapStructure"));
+    return structureNode(view, mapChildren(recurse, x, ys, path, "fmapstructure"));
   }
 }
 
@@ -66,7 +66,7 @@ class StructuralWalkImpl implements Walk {
  * (Functors' `StructuralWalk`): class instances lose their prototype and non-child fields.
  *
  * @example
- * execute(ExcludeWalk(StructuralWalk(), (x) => x, isLeaf), Dense(2, 3)); // { weight, bias }
+ * execute(ExcludeWalk(StructuralWalk(), (x) => x, isleaf), Dense(2, 3)); // { weight, bias }
  * @class
  */
 export const StructuralWalk = callableClass(StructuralWalkImpl, "StructuralWalk");
@@ -86,10 +86,10 @@ class ExcludeWalkImpl implements Walk {
 
 /**
  * Applies `fn(x, ys, path)` where `exclude(x, path)` holds, and defers to `inner` elsewhere (Functors'
- * `ExcludeWalk`). `fmap` wraps its walk in one of these with `exclude = isLeaf`.
+ * `ExcludeWalk`). `fmap` wraps its walk in one of these with `exclude = isleaf`.
  *
  * @example
- * ExcludeWalk(DefaultWalk(), (x) => String(x), isLeaf);
+ * ExcludeWalk(DefaultWalk(), (x) => String(x), isleaf);
  * @class
  */
 export const ExcludeWalk = callableClass(ExcludeWalkImpl, "ExcludeWalk");

@@ -1,6 +1,6 @@
 // `setup(rule, model)`: one Leaf per trainable float tensor, in a tree of plain containers shaped like the
 // model. Optimisers.jl's `_setup` with `_trainable`: non-trainable children become `null`.
-import { checkNotPromise, children, isLeaf, trainable } from "@flux/functors";
+import { checkNotPromise, children, isleaf, trainable } from "@flux/functors";
 import { type Tensor, isFloat, isTensor } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
 import { Leaf } from "./leaf.js";
@@ -38,7 +38,7 @@ export function setup(rule: Rule, model: unknown): StateTree {
       }
       return leaf;
     }
-    if (isLeaf(x)) return null;
+    if (isleaf(x)) return null;
     const node = x as object;
     if (visiting.has(node)) {
       throw new OptimStructureError(
