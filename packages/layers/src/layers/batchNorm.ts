@@ -1,6 +1,6 @@
 import { add, assign, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -41,6 +41,8 @@ class BatchNormLayer extends AbstractLayer {
 
   constructor(chs: number, λ?: Activation, opts: BatchNormOptions = {}) {
     super();
+    checkActivation("BatchNorm", λ);
+    opts = optionsArg("BatchNorm", opts);
     if (!Number.isInteger(chs) || chs < 1)
       throw new LayerArgumentError(`BatchNorm(chs): chs must be a positive integer, got ${chs}.`);
     this.λ = λ ?? identityFn;

@@ -1,6 +1,6 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -124,6 +124,8 @@ class ConvLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
+    checkActivation("Conv", σ);
+    opts = optionsArg("Conv", opts);
     const k = kernelDims(kernel, "Conv");
     const groups = opts.groups ?? 1;
     if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
@@ -165,6 +167,8 @@ class CrossCorLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
+    checkActivation("CrossCor", σ);
+    opts = optionsArg("CrossCor", opts);
     const k = kernelDims(kernel, "CrossCor");
     if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1))
       throw new LayerArgumentError(
@@ -204,6 +208,8 @@ class ConvTransposeLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
     super();
+    checkActivation("ConvTranspose", σ);
+    opts = optionsArg("ConvTranspose", opts);
     const k = kernelDims(kernel, "ConvTranspose");
     const groups = opts.groups ?? 1;
     if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))

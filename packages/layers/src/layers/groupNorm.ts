@@ -1,6 +1,6 @@
 import { add, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -40,6 +40,8 @@ class GroupNormLayer extends AbstractLayer {
 
   constructor(chs: number, G: number, λ?: Activation, opts: GroupNormOptions = {}) {
     super();
+    checkActivation("GroupNorm", λ);
+    opts = optionsArg("GroupNorm", opts);
     if (!Number.isInteger(chs) || chs < 1 || !Number.isInteger(G) || G < 1)
       throw new LayerArgumentError(
         `GroupNorm(chs, G): chs and G must be positive integers, got ${chs} and ${G}.`,

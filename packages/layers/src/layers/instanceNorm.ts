@@ -1,6 +1,6 @@
 import { add, assign, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -39,6 +39,8 @@ class InstanceNormLayer extends AbstractLayer {
 
   constructor(chs: number, λ?: Activation, opts: InstanceNormOptions = {}) {
     super();
+    checkActivation("InstanceNorm", λ);
+    opts = optionsArg("InstanceNorm", opts);
     if (!Number.isInteger(chs) || chs < 1)
       throw new LayerArgumentError(`InstanceNorm(chs): chs must be a positive integer, got ${chs}.`);
     this.λ = λ ?? identityFn;
