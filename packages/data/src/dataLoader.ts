@@ -307,7 +307,6 @@ Object.defineProperty(DataLoaderImpl.prototype, Symbol.for("flux.dataloader"), {
  * const loader = DataLoader({ x: X, y: Y }, { batchsize: 128, shuffle: true, rng: rng(1) });
  * String(loader); // "DataLoader(::{x: Tensor{f32} 784×60000, y: Int32Array 60000}, shuffle=true, batchsize=128, rng=Rng)"
  * for (const { x, y } of loader) { ... }   // x: 784×128 tensor, y: Int32Array(128)
- * @class
  */
 export const DataLoader = callableClass(DataLoaderImpl, "DataLoader") as unknown as DataLoaderConstructor;
 

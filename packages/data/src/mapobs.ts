@@ -36,7 +36,6 @@ class MappedDataImpl<O = unknown> implements ObsContainer<O> {
  *
  * @example
  * const scaled = MappedData((x) => mul(x, 2), images);
- * @class
  */
 export const MappedData = callableClass(MappedDataImpl, "MappedData") as typeof MappedDataImpl &
   (<O>(f: (obs: unknown) => O, data: unknown, batched?: boolean) => MappedDataImpl<O>);

@@ -64,7 +64,6 @@ class ObsViewImpl<D = unknown> implements ObsContainer<Obs<D>> {
  * const v = ObsView(images, [4, 2, 0]);
  * v.numobs();     // 3
  * v.getobs(0);    // observation 4 of images
- * @class
  */
 export const ObsView = callableClass(ObsViewImpl, "ObsView") as typeof ObsViewImpl &
   (<D>(data: D, indices?: ArrayLike<number>) => ObsViewImpl<D>);

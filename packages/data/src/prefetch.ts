@@ -131,7 +131,6 @@ class DevicePrefetchIteratorImpl implements AsyncIterable<unknown> {
 }
 
 /** The iterable `prefetchToDevice` returns; each `for await` over it is one pass over `source`.
- * @class
  */
 export const DevicePrefetchIterator = callableClass(DevicePrefetchIteratorImpl, "DevicePrefetchIterator");
 /** An instance of `DevicePrefetchIterator`. */

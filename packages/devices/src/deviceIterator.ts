@@ -98,7 +98,6 @@ class DeviceIteratorImpl<T = unknown> implements AsyncIterable<T> {
  * for await (const [x, y] of DeviceIterator(dev, loader)) {
  *   // x, y live on dev; the previous batch was freed
  * }
- * @class
  */
 export const DeviceIterator = callableClass(
   DeviceIteratorImpl,

@@ -20,9 +20,8 @@ export type CallableClass<C extends abstract new (...args: any) => any> = C &
 /**
  * Makes a class callable without `new`, as Julia's constructors are (`DefaultWalk()`, `Leaf(rule, s)`).
  *
- * Export the result under the public name and the instance type beside it; tag the constant `@class` so
- * the API docs show it as the class it is. `name` sets the class's `name` when it is declared under
- * another one (shown by `util.inspect` and summaries).
+ * Export the result under the public name and the instance type beside it. `name` sets the class's `name`
+ * when it is declared under another one (shown by `util.inspect` and summaries).
  *
  * @example
  * class LeafImpl { constructor(readonly rule: unknown, readonly state: unknown) {} }

@@ -47,7 +47,6 @@ class DefaultWalkImpl implements Walk {
  *
  * @example
  * execute(ExcludeWalk(DefaultWalk(), (x) => -Number(x), isleaf), { w: [1, 2] }); // { w: [-1, -2] }
- * @class
  */
 export const DefaultWalk = callableClass(DefaultWalkImpl, "DefaultWalk");
 /** A `DefaultWalk` (see the constructor). */
@@ -67,7 +66,6 @@ class StructuralWalkImpl implements Walk {
  *
  * @example
  * execute(ExcludeWalk(StructuralWalk(), (x) => x, isleaf), Dense(2, 3)); // { weight, bias }
- * @class
  */
 export const StructuralWalk = callableClass(StructuralWalkImpl, "StructuralWalk");
 /** A `StructuralWalk` (see the constructor). */
@@ -90,7 +88,6 @@ class ExcludeWalkImpl implements Walk {
  *
  * @example
  * ExcludeWalk(DefaultWalk(), (x) => String(x), isleaf);
- * @class
  */
 export const ExcludeWalk = callableClass(ExcludeWalkImpl, "ExcludeWalk");
 /** A `ExcludeWalk` (see the constructor). */
@@ -133,7 +130,6 @@ class CachedWalkImpl implements Walk {
  * @example
  * const w = new Float32Array(2);
  * const out = fmap((x) => x.slice(), { a: w, b: w }); // out.a === out.b
- * @class
  */
 export const CachedWalk = callableClass(CachedWalkImpl, "CachedWalk");
 /** A `CachedWalk` (see the constructor). */
@@ -163,7 +159,6 @@ class CollectWalkImpl implements Walk {
  * @example
  * const w = CollectWalk();
  * execute(w, { a: [1] }); // w.output: [{ a: [1] }, [1], 1]
- * @class
  */
 export const CollectWalk = callableClass(CollectWalkImpl, "CollectWalk");
 /** A `CollectWalk` (see the constructor). */

@@ -36,7 +36,6 @@ Object.defineProperty(LeafImpl.prototype, Symbol.for("flux.functor"), { value: O
  * const tree = setup(Adam(), { w: randn([3, 2]) });
  * tree.w instanceof Leaf; // true
  * String(tree.w);         // "Leaf(Adam(eta=0.001, beta=[0.9, 0.999], epsilon=1e-8), ...)"
- * @class
  */
 export const Leaf = callableClass(LeafImpl, "Leaf") as typeof LeafImpl &
   (<S>(rule: Rule<S>, state: S, frozen?: boolean) => LeafImpl<S>);

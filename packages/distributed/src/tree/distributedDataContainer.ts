@@ -82,7 +82,6 @@ class DistributedDataContainerImpl<O = unknown> implements ObsMethods, Iterable<
  * @example
  * const shard = DistributedDataContainer(b, images); // rank 1 of 4 over 100 obs sees obs 25..49
  * for (let i = 0; i < shard.numobs(); i++) train(shard.getobs(i));
- * @class
  */
 export const DistributedDataContainer = callableClass(
   DistributedDataContainerImpl,

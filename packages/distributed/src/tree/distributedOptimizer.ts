@@ -85,7 +85,6 @@ class DistributedOptimizerImpl<S = unknown> {
  * const { val, grad } = withgradient((m) => loss(m, x, y), model);
  * await opt.update(state, model, grad[0]);
  * dispose([val, grad]);
- * @class
  */
 export const DistributedOptimizer = callableClass(
   DistributedOptimizerImpl,

@@ -16,7 +16,6 @@ class FluxDistributedModelImpl<M> {
  *
  * @example
  * model = await synchronize(b, FluxDistributedModel(model), { root: 0 });
- * @class
  */
 export const FluxDistributedModel = callableClass(
   FluxDistributedModelImpl,

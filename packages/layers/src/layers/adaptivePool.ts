@@ -59,7 +59,6 @@ class AdaptiveMeanPoolLayer extends AdaptivePoolLayer {
  *
  * @example
  * AdaptiveMaxPool([5, 5]).forward(randn([10, 10, 3, 2])).shape; // [5, 5, 3, 2]
- * @class
  */
 export const AdaptiveMaxPool = layerConstructor(AdaptiveMaxPoolLayer, ["out"]);
 /** An AdaptiveMaxPool layer. */
@@ -70,7 +69,6 @@ export type AdaptiveMaxPool = AdaptiveMaxPoolLayer;
  *
  * @example
  * AdaptiveMeanPool([5, 5]).forward(randn([10, 10, 3, 2])).shape; // [5, 5, 3, 2]
- * @class
  */
 export const AdaptiveMeanPool = layerConstructor(AdaptiveMeanPoolLayer, ["out"]);
 /** An AdaptiveMeanPool layer. */
@@ -109,7 +107,6 @@ class GlobalMeanPoolLayer extends GlobalPoolLayer {
  *
  * @example
  * GlobalMaxPool().forward(randn([7, 7, 16, 2])).shape; // [1, 1, 16, 2]
- * @class
  */
 export const GlobalMaxPool = layerConstructor(GlobalMaxPoolLayer, []);
 /** A GlobalMaxPool layer. */
@@ -120,7 +117,6 @@ export type GlobalMaxPool = GlobalMaxPoolLayer;
  *
  * @example
  * GlobalMeanPool().forward(randn([7, 7, 16, 2])).shape; // [1, 1, 16, 2]
- * @class
  */
 export const GlobalMeanPool = layerConstructor(GlobalMeanPoolLayer, []);
 /** A GlobalMeanPool layer. */

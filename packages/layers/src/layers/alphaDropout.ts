@@ -69,7 +69,6 @@ class AlphaDropoutLayer extends AbstractLayer {
  * @example
  * const d = trainmode(AlphaDropout(0.2));
  * d.forward(randn([1000, 1])); // mean and variance stay near 0 and 1
- * @class
  */
 export const AlphaDropout = layerConstructor(AlphaDropoutLayer, ["p", "active"], []);
 /** An AlphaDropout layer (see `AlphaDropout`). */

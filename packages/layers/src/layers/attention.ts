@@ -155,7 +155,6 @@ class MultiHeadAttentionLayer extends AbstractLayer {
  * @example
  * const mha = MultiHeadAttention(64, { nheads: 8 });
  * const [y, α] = mha.forward(x, { mask: "causal" }); // x [64, len, batch]; α [len, len, 8, batch]
- * @class
  */
 export const MultiHeadAttention = layerConstructor(MultiHeadAttentionLayer, [
   "nheads",

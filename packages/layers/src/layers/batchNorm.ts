@@ -125,7 +125,6 @@ function trackRunningStats(bn: BatchNormLayer, μ: Tensor, σ2: Tensor, n: numbe
  * @example
  * const bn = trainmode(BatchNorm(3));
  * bn.forward(randn([4, 4, 3, 2])).shape; // [4, 4, 3, 2]
- * @class
  */
 export const BatchNorm = layerConstructor(
   BatchNormLayer,

@@ -110,7 +110,6 @@ torchLayout(BilinearLayer, { weight: "linear" });
  * const B = Bilinear([5, 5], 7);
  * B.forward(randn([5, 32])).shape; // [7, 32]
  * String(B); // "Bilinear(5 => 7)    # 182 parameters"
- * @class
  */
 export const Bilinear = layerConstructor(BilinearLayer, ["weight", "bias", "σ"]) as typeof BilinearLayer & {
   (

@@ -95,7 +95,6 @@ class ChainLayer<L extends ChainLayers = ChainLayers> extends AbstractLayer {
  * @example
  * const m = Chain(Dense(784, 32, relu), Dense(32, 10), softmax);
  * m.forward(x).shape; // [10, batch]
- * @class
  */
 export const Chain = layerConstructor(ChainLayer, ["layers"]) as unknown as ChainConstructor;
 /** A Chain (see `Chain`); `Chain<[DenseLayer, ...]>` names the exact layers. */

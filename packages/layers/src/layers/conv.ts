@@ -272,7 +272,6 @@ torchLayout(ConvTransposeLayer, { weight: "conv" });
  * const c = Conv([3, 3], 1, 16, relu, { pad: 1 });
  * c.forward(randn([28, 28, 1, 8])).shape; // [28, 28, 16, 8]
  * Conv([3], 4, 5, σ).forward(randn([100, 4, 64])).shape; // [98, 5, 64]
- * @class
  */
 export const Conv = layerConstructor(ConvLayer, [
   "σ",
@@ -292,7 +291,6 @@ export type Conv = ConvLayer;
  *
  * @example
  * CrossCor([5, 5], 3, 6, relu, { bias: false }).forward(randn([100, 100, 3, 1])).shape; // [96, 96, 6, 1]
- * @class
  */
 export const CrossCor = layerConstructor(CrossCorLayer, ["σ", "weight", "bias", "stride", "pad", "dilation"]);
 /** A CrossCor layer (see `CrossCor`). */
@@ -305,7 +303,6 @@ export type CrossCor = CrossCorLayer;
  *
  * @example
  * ConvTranspose([5, 5], 3, 7, relu, { stride: 2 }).forward(randn([100, 100, 3, 50])).shape; // [203, 203, 7, 50]
- * @class
  */
 export const ConvTranspose = layerConstructor(ConvTransposeLayer, [
   "σ",

@@ -108,7 +108,6 @@ torchLayout(DenseLayer, { weight: "linear" });
  * d.weight.shape;            // [5, 10]
  * d.forward(randn([10, 64])).shape; // [5, 64]
  * String(d);                 // "Dense(10 => 5, σ)   # 55 parameters"
- * @class
  */
 export const Dense = layerConstructor(DenseLayer, ["weight", "bias", "σ"]) as typeof DenseLayer & {
   (inn: number, out: number, σ?: Activation, opts?: DenseOptions): DenseLayer;

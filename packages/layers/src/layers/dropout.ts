@@ -63,7 +63,6 @@ class DropoutLayer extends AbstractLayer {
  * @example
  * const d = trainmode(Dropout(0.4));
  * d.forward(ones([2, 7])); // about 40% zeros, the rest 1/0.6
- * @class
  */
 export const Dropout = layerConstructor(DropoutLayer, ["p", "dims", "active"], []);
 /** A Dropout layer (see `Dropout`). */

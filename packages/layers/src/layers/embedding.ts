@@ -109,7 +109,6 @@ class EmbeddingLayer extends AbstractLayer {
  * @example
  * const e = Embedding(10, 3);
  * e.forward([0, 4, 9]).shape; // [3, 3]
- * @class
  */
 export const Embedding = layerConstructor(EmbeddingLayer, ["weight"]);
 /** An Embedding layer (see `Embedding`). */

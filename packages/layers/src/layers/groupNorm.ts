@@ -109,7 +109,6 @@ class GroupNormLayer extends AbstractLayer {
  *
  * @example
  * GroupNorm(4, 2).forward(randn([3, 3, 4, 2])).shape; // [3, 3, 4, 2]
- * @class
  */
 export const GroupNorm = layerConstructor(
   GroupNormLayer,

@@ -114,7 +114,6 @@ function trackInstanceStats(l: InstanceNormLayer, μ: Tensor, σ2: Tensor, x: Te
  *
  * @example
  * InstanceNorm(3).forward(randn([4, 4, 3, 2])).shape; // [4, 4, 3, 2]
- * @class
  */
 export const InstanceNorm = layerConstructor(
   InstanceNormLayer,

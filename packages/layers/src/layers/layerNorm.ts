@@ -70,7 +70,6 @@ class LayerNormLayer extends AbstractLayer {
  *
  * @example
  * LayerNorm(5).forward(randn([5, 8])); // each column has mean 0 and variance 1
- * @class
  */
 export const LayerNorm = layerConstructor(LayerNormLayer, ["λ", "diag", "eps", "size", "affine"]);
 /** A LayerNorm layer (see `LayerNorm`). */

@@ -12,7 +12,6 @@ class MaxPoolLayer extends PoolLayer {
  *
  * @example
  * MaxPool([2, 2]).forward(randn([28, 28, 8, 4])).shape; // [14, 14, 8, 4]
- * @class
  */
 export const MaxPool = layerConstructor(MaxPoolLayer, ["k", "pad", "stride"]);
 /** A MaxPool layer (see `MaxPool`). */

@@ -55,7 +55,6 @@ class MaxoutLayer extends AbstractLayer {
  * @example
  * const m = Maxout(() => Dense(5, 7, tanh), 3);
  * m.forward(randn([5, 11])).shape; // [7, 11]
- * @class
  */
 export const Maxout = layerConstructor(MaxoutLayer, ["layers"]) as typeof MaxoutLayer & {
   (...layers: LayerLike[]): MaxoutLayer;

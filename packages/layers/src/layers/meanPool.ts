@@ -12,7 +12,6 @@ class MeanPoolLayer extends PoolLayer {
  *
  * @example
  * MeanPool([2, 2]).forward(ones([4, 4, 1, 1])); // 2×2×1×1 of ones
- * @class
  */
 export const MeanPool = layerConstructor(MeanPoolLayer, ["k", "pad", "stride"]);
 /** A MeanPool layer (see `MeanPool`). */

@@ -70,7 +70,6 @@ class ParallelLayer extends AbstractLayer {
  * @example
  * const p = Parallel(vcat, Dense(1, 2), Dense(1, 3));
  * p.forward(x).shape; // [5, batch]
- * @class
  */
 export const Parallel = layerConstructor(ParallelLayer, ["connection", "layers"]);
 /** A Parallel layer (see `Parallel`). */

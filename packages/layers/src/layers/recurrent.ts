@@ -291,7 +291,6 @@ class RecurrenceLayer<S = State> extends SequenceLayer<LayerLike, S> {
  * const rnn = RNN(4, 6);
  * rnn.forward(randn([4, 3, 5])).shape; // [6, 3, 5]
  * String(rnn); // "RNN(4 => 6, tanh)   # 66 parameters"
- * @class
  */
 export const RNN = layerConstructor(RNNLayer, ["cell"]) as typeof RNNLayer & {
   (inn: number, out: number, σ?: Activation, opts?: RecurrentOptions): RNNLayer;
@@ -310,7 +309,6 @@ export type RNN = RNNLayer;
  * @example
  * const lstm = LSTM(2, 3, { returnState: true });
  * const [y, [h, c]] = lstm.forward(randn([2, 4, 5])); // y: [3, 4, 5]; h, c: [3, 5]
- * @class
  */
 export const LSTM = layerConstructor(LSTMLayer, ["cell"]) as typeof LSTMLayer & {
   (inn: number, out: number, opts?: RecurrentOptions): LSTMLayer;
@@ -324,7 +322,6 @@ export type LSTM = LSTMLayer;
  *
  * @example
  * GRU(2, 3).forward(randn([2, 4, 5])).shape; // [3, 4, 5]
- * @class
  */
 export const GRU = layerConstructor(GRULayer, ["cell"]) as typeof GRULayer & {
   (inn: number, out: number, opts?: RecurrentOptions): GRULayer;
@@ -338,7 +335,6 @@ export type GRU = GRULayer;
  *
  * @example
  * GRUv3(2, 3).forward(randn([2, 4, 5])).shape; // [3, 4, 5]
- * @class
  */
 export const GRUv3 = layerConstructor(GRUv3Layer, ["cell"]) as typeof GRUv3Layer & {
   (inn: number, out: number, opts?: RecurrentOptions): GRUv3Layer;
@@ -354,7 +350,6 @@ export type GRUv3 = GRUv3Layer;
  *
  * @example
  * Recurrence(RNNCell(2, 3)).forward(randn([2, 4, 5])).shape; // [3, 4, 5]
- * @class
  */
 export const Recurrence = layerConstructor(RecurrenceLayer, ["cell"]);
 /** A Recurrence layer (see `Recurrence`). */

@@ -322,7 +322,6 @@ torchLayout(GRUv3CellLayer, { Wi: "linear", Wh: "linear", Wh_htilde: "linear" })
  * const cell = RNNCell(3, 5);
  * let h = cell.initialstates();
  * for (const xt of xs) [, h] = cell.forward(xt, h);
- * @class
  */
 export const RNNCell = layerConstructor(RNNCellLayer, ["σ", "Wi", "Wh", "bias"]);
 /** An RNNCell (see `RNNCell`). */
@@ -338,7 +337,6 @@ export type RNNCell = RNNCellLayer;
  * @example
  * const cell = LSTMCell(3, 5);
  * const [y, [h, c]] = cell.forward(randn([3, 4])); // y: [5, 4]
- * @class
  */
 export const LSTMCell = layerConstructor(LSTMCellLayer, ["Wi", "Wh", "bias"]);
 /** An LSTMCell (see `LSTMCell`). */
@@ -353,7 +351,6 @@ export type LSTMCell = LSTMCellLayer;
  *
  * @example
  * const [y] = GRUCell(3, 5).forward(randn([3, 4])); // [5, 4]
- * @class
  */
 export const GRUCell = layerConstructor(GRUCellLayer, ["Wi", "Wh", "b"]);
 /** A GRUCell (see `GRUCell`). */
@@ -365,7 +362,6 @@ export type GRUCell = GRUCellLayer;
  *
  * @example
  * const [y] = GRUv3Cell(3, 5).forward(randn([3, 4])); // [5, 4]
- * @class
  */
 export const GRUv3Cell = layerConstructor(GRUv3CellLayer, ["Wi", "Wh", "b", "Wh_htilde"]);
 /** A GRUv3Cell (see `GRUv3Cell`). */

@@ -44,7 +44,6 @@ class ScaleLayer extends AbstractLayer {
  *
  * @example
  * Scale(3).forward(ones([3, 2])); // ones: scale starts at 1, bias at 0
- * @class
  */
 export const Scale = layerConstructor(ScaleLayer, ["scale", "bias", "σ"]);
 /** A Scale layer (see `Scale`). */

@@ -49,7 +49,6 @@ class SkipConnectionLayer extends AbstractLayer {
  * @example
  * const res = SkipConnection(Dense(4, 4, relu), add);
  * res.forward(x); // relu.(W*x .+ b) .+ x
- * @class
  */
 export const SkipConnection = layerConstructor(SkipConnectionLayer, ["layers", "connection"]);
 /** A SkipConnection (see `SkipConnection`). */

@@ -144,7 +144,6 @@ class UpsampleLayer extends AbstractLayer {
  * @example
  * Upsample("nearest", { scale: [2, 3] }).forward(randn([4, 4, 1, 1])).shape; // [8, 12, 1, 1]
  * Upsample("bilinear", { size: [4, 5] }).forward(randn([2, 2, 1, 1])).shape; // [4, 5, 1, 1]
- * @class
  */
 export const Upsample = layerConstructor(UpsampleLayer, []) as typeof UpsampleLayer & {
   (mode?: UpsampleMode, opts?: UpsampleOptions): UpsampleLayer;
@@ -203,7 +202,6 @@ class PixelShuffleLayer extends AbstractLayer {
  *
  * @example
  * PixelShuffle(2).forward(randn([3, 3, 4, 1])).shape; // [6, 6, 1, 1]
- * @class
  */
 export const PixelShuffle = layerConstructor(PixelShuffleLayer, ["r"]);
 /** A PixelShuffle layer (see `PixelShuffle`). */
