@@ -24,9 +24,6 @@ export interface NodeView {
  * The children of `x`, or `undefined` when `x` is a leaf.
  *
  * Objects list their `FUNCTOR` fields when their class declared them, else their own enumerable string keys.
- *
- * @example
- * viewNode({ a: 1, b: [2] }); // { kind: "object", keys: ["a", "b"], values: [1, [2]] }
  */
 export function viewNode(x: unknown): NodeView | undefined {
   if (isleaf(x)) return undefined;

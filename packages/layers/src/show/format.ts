@@ -30,9 +30,6 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Julia's `_maybetuple_string`: one number when all entries agree, else a tuple `(1, 2)`.
- *
- * @example
- * maybeTupleString([1, 1]); // "1"
  */
 export function maybeTupleString(x: number | readonly number[]): string {
   if (typeof x === "number") return String(x);

@@ -15,9 +15,6 @@ export type V = TensorView<GpuStorage>;
  * The backend's services the op functions record work through (internal).
  *
  * Methods go back through the backend instance, so the ops behave exactly as when they were its methods.
- *
- * @example
- * const out = ctx.alloc(n, x.dtype);
  */
 export interface KernelContext {
   readonly exec: Executor;
@@ -41,9 +38,6 @@ export interface KernelContext {
 
 /**
  * Throws for f16: it reaches only the elementwise, reduction, softmax, matmul and copy kernels; say so elsewhere.
- *
- * @example
- * noF16(ctx, "gather", x.dtype);
  */
 export function noF16(ctx: KernelContext, op: string, dtype: DType): void {
   if (dtype === "f16") {
