@@ -29,9 +29,6 @@ export function apply(layer: LayerLike, ...xs: unknown[]): Tensor {
   );
 }
 
-/** A class whose instances are layers, callable without `new` like Flux's constructors. */
-export type LayerConstructor<C extends new (...args: any[]) => object> = CallableClass<C>;
-
 /**
  * Makes a layer class callable without `new` (`Dense(2, 3)` as in Flux) and registers its functor fields:
  * @flux/functors' `functor` and `callableClass`, the constructor convention of every package.
@@ -47,7 +44,7 @@ export function layerConstructor<C extends new (...args: any[]) => object>(
   cls: C,
   children: readonly string[],
   trainable?: readonly string[],
-): LayerConstructor<C> {
+): CallableClass<C> {
   functor(cls, children, trainable === undefined ? {} : { trainable });
   return callableClass(cls);
 }

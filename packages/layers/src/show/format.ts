@@ -1,11 +1,6 @@
 // Number and size formatting as Julia prints them in Flux's model summaries.
 
-/**
- * Flux's `underscorise`: digits grouped by three with underscores (`5_130`).
- *
- * @example
- * underscorise(1234567); // "1_234_567"
- */
+/** Flux's `underscorise`: digits grouped by three with underscores (`5_130`). */
 export function underscorise(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "_");
 }
