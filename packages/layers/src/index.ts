@@ -48,6 +48,7 @@ export type { PoolOptions } from "./layers/pool.js";
 export { flatten } from "./layers/flatten.js";
 export { SkipConnection } from "./layers/skipConnection.js";
 export { Parallel } from "./layers/parallel.js";
+export { PairwiseFusion } from "./layers/pairwiseFusion.js";
 export { GroupNorm, type GroupNormOptions } from "./layers/groupNorm.js";
 export { InstanceNorm, type InstanceNormOptions } from "./layers/instanceNorm.js";
 export { AlphaDropout, type AlphaDropoutOptions } from "./layers/alphaDropout.js";

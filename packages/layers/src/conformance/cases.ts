@@ -3,7 +3,7 @@
 // data, so that the same case runs on any device and dtype. Reference values are in ./fixtures.ts, written
 // by ./make_fixtures.py (PyTorch where torch has the layer, numpy formulas otherwise); a case may instead
 // carry `expected` values worked out by hand.
-import { add, gelu, relu as reluFn, reshape, rng, sum, type Tensor, tanh } from "@flux/kernels";
+import { add, gelu, relu as reluFn, reshape, rng, sum, type Tensor, tanh, vcat } from "@flux/kernels";
 import { AdaptiveMaxPool, AdaptiveMeanPool, GlobalMaxPool, GlobalMeanPool } from "../layers/adaptivePool.js";
 import { AlphaDropout } from "../layers/alphaDropout.js";
 import { Conv, ConvTranspose, CrossCor, DepthwiseConv } from "../layers/conv.js";
@@ -14,6 +14,7 @@ import { Bilinear } from "../layers/bilinear.js";
 import { GroupNorm } from "../layers/groupNorm.js";
 import { InstanceNorm } from "../layers/instanceNorm.js";
 import { Maxout } from "../layers/maxout.js";
+import { PairwiseFusion } from "../layers/pairwiseFusion.js";
 import { binaryFocalLoss } from "../losses/binaryFocalLoss.js";
 import { diceCoeffLoss } from "../losses/diceCoeffLoss.js";
 import { focalLoss } from "../losses/focalLoss.js";
@@ -494,6 +495,46 @@ const normalisation: LayerCase[] = [
       b: { shape: [3], seed: 119 },
     },
     run: (t) => Bilinear(t.W!, tanh, { bias: t.b! }).forward(t.x!, t.y!),
+  },
+  {
+    name: "PairwiseFusion(+, Dense(3 => 4, tanh), Dense(4 => 4)) with two inputs (Flux's fusion, worked out here)",
+    tensors: {
+      x1: { shape: [3, B], seed: 190, scale: 2 },
+      x2: { shape: [4, B], seed: 191, scale: 2 },
+      W1: { shape: [4, 3], seed: 192 },
+      b1: { shape: [4], seed: 193 },
+      W2: { shape: [4, 4], seed: 194 },
+      b2: { shape: [4], seed: 195 },
+    },
+    // The two outputs side by side, so that the suite's value and gradient checks see both.
+    run: (t) => {
+      const m = PairwiseFusion(
+        add,
+        Dense(t.W1!, tanh, { bias: t.b1! }),
+        Dense(t.W2!, undefined, { bias: t.b2! }),
+      );
+      const [y1, y2] = m.forward(t.x1!, t.x2!);
+      return vcat(y1!, y2!);
+    },
+    expected: (h) => {
+      // y1 = tanh(W1 x1 + b1); y2 = W2 (y1 + x2) + b2; column-major [8, B] = [y1; y2] per column.
+      const dense = (W: Float64Array, b: Float64Array, out: number, x: number[]): number[] =>
+        Array.from({ length: out }, (_, r) => b[r]! + x.reduce((acc, v, c) => acc + W[r + c * out]! * v, 0));
+      const values: number[] = [];
+      for (let j = 0; j < B; j++) {
+        const x1 = Array.from({ length: 3 }, (_, r) => h.x1![r + 3 * j]!);
+        const x2 = Array.from({ length: 4 }, (_, r) => h.x2![r + 4 * j]!);
+        const y1 = dense(h.W1!, h.b1!, 4, x1).map(Math.tanh);
+        const y2 = dense(
+          h.W2!,
+          h.b2!,
+          4,
+          y1.map((v, r) => v + x2[r]!),
+        );
+        values.push(...y1, ...y2);
+      }
+      return { shape: [8, B], values };
+    },
   },
   {
     name: "AlphaDropout(0.3) in training with a seeded generator (Flux's formula, same draws)",

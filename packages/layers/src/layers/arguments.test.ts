@@ -21,7 +21,15 @@ const CONSTRUCTORS = Object.entries(layers as unknown as Record<string, unknown>
 
 it("the list covers every layer (a new layer is checked without being listed)", () => {
   expect(CONSTRUCTORS.length).toBeGreaterThanOrEqual(33);
-  for (const name of ["Dense", "Conv", "DepthwiseConv", "GRUv3", "GRUv3Cell", "PixelShuffle", "Upsample"])
+  for (const name of [
+    "Dense",
+    "Conv",
+    "DepthwiseConv",
+    "GRUv3",
+    "GRUv3Cell",
+    "PairwiseFusion",
+    "PixelShuffle",
+  ])
     expect(CONSTRUCTORS).toContain(name);
 });
 

@@ -28,6 +28,7 @@ import {
   LayerNorm,
   MaxPool,
   MeanPool,
+  PairwiseFusion,
   Parallel,
   SamePad,
   SkipConnection,
@@ -261,4 +262,30 @@ describe("Embedding, SkipConnection, Parallel", () => {
     expect(p.forward(ones([1, 4]), ones([1, 4])).shape).toEqual([5, 4]);
     expect(() => p.forward(ones([1, 4]), ones([1, 4]), ones([1, 4]))).toThrow(LayerInputError);
   });
+
+  test("PairwiseFusion feeds each layer connection(previous output, its input) and returns every output", () => {
+    const twice = Dense(tensor([[2]]), undefined, { bias: false });
+    const plusOne = Dense(tensor([[1]]), undefined, { bias: tensor([1]) });
+    const m = PairwiseFusion(add, twice, plusOne);
+    const [y1, y2] = m.forward(tensor([3], [1, 1]), tensor([10], [1, 1]));
+    close(arr(y1!), [6]); // 2 * 3
+    close(arr(y2!), [17]); // (6 + 10) + 1
+    const [z1, z2] = m.forward(tensor([3], [1, 1])); // one input: every step sees it
+    close(arr(z1!), [6]);
+    close(arr(z2!), [10]); // (6 + 3) + 1
+    expect(() => m.forward(ones([1, 1]), ones([1, 1]), ones([1, 1]))).toThrow(LayerInputError);
+    // Its layers are children: fmap reaches the weights, and gradients flow through the fusion.
+    const doubled = fmap(
+      (x: unknown) => (x instanceof Object && "shape" in (x as object) ? mul2(x as Tensor) : x),
+      m,
+    );
+    close(arr(doubled.forward(tensor([1], [1, 1]))[0]!), [4]);
+    const g = gradient((mm: typeof m) => sum(mm.forward(tensor([3], [1, 1]))[1]!), m)[0] as {
+      layers: { weight: Tensor }[];
+    };
+    close(arr(g.layers[0]!.weight), [3]); // d/dw1 of (w1 * 3 + 3) * 1 + 1
+    close(arr(g.layers[1]!.weight), [9]); // w2's input is 6 + 3
+  });
 });
+
+const mul2 = (x: Tensor): Tensor => add(x, x);

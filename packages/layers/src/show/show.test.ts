@@ -12,6 +12,7 @@ import {
   LayerNorm,
   MaxPool,
   MeanPool,
+  PairwiseFusion,
   Parallel,
   SamePad,
   SkipConnection,
@@ -101,6 +102,16 @@ describe("printing like Flux's show.jl", () => {
         ")                   # Total: 4 arrays, 10 parameters, 40 bytes.",
       ].join("\n"),
     );
+    expect(String(PairwiseFusion(add, Dense(2, 3), Dense(3, 3)))).toBe(
+      [
+        "PairwiseFusion(",
+        "  add,",
+        "  Dense(2 => 3),                        # 9 parameters",
+        "  Dense(3 => 3),                        # 12 parameters",
+        ")                   # Total: 4 arrays, 21 parameters, 84 bytes.",
+      ].join("\n"),
+    );
+    expect(showCompact(PairwiseFusion(add, Dense(2, 3)))).toBe("PairwiseFusion(add, Dense(2 => 3))");
     expect(showCompact(Chain(Conv([3, 3], 1, 2), flatten))).toBe("Chain(Conv((3, 3), 1 => 2), flatten)");
   });
 

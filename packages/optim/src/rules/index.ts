@@ -1,10 +1,12 @@
 // Every public rule (the Optimisers.jl 0.4 rules the README lists), one file each. Adding a rule = one file here + one line in RULES of rules.test.ts.
 export { AccumGrad, type AccumGradHyper, type AccumGradState } from "./accumGrad.js";
+export { AdaBelief, type AdaBeliefHyper, type AdaBeliefState } from "./adaBelief.js";
 export { AdaDelta, type AdaDeltaHyper, type AdaDeltaState } from "./adadelta.js";
 export { AdaGrad, type AdaGradHyper } from "./adagrad.js";
 export { Adam, type AdamHyper, type AdamState } from "./adam.js";
 export { AdaMax, type AdaMaxHyper, type AdaMaxState } from "./adamax.js";
 export { AdamW, type AdamWHyper } from "./adamw.js";
+export { AMSGrad, type AMSGradHyper, type AMSGradState } from "./amsGrad.js";
 export { ClipGrad, type ClipGradHyper } from "./clipGrad.js";
 export { ClipNorm, type ClipNormHyper } from "./clipNorm.js";
 export { Descent, type DescentHyper } from "./descent.js";

@@ -16,7 +16,9 @@ import {
 } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
 import {
+  AMSGrad,
   AccumGrad,
+  AdaBelief,
   AdaDelta,
   AdaGrad,
   AdaMax,
@@ -105,6 +107,31 @@ function refAdam(eta: number, b1: number, b2: number, eps: number): Ref {
         (m, i) => (eta * (m / (1 - b1 ** n.t))) / (Math.sqrt(n.v[i]! / (1 - b2 ** n.t)) + eps),
       );
       return [n, d];
+    },
+  };
+}
+function refAdaBelief(eta: number, b1: number, b2: number, eps: number): Ref {
+  return {
+    init: (x) => ({ m: zerosOf(x), s: zerosOf(x), t: 0 }),
+    apply: (st, _x, g) => {
+      const prev = st as { m: Vec; s: Vec; t: number };
+      const t = prev.t + 1;
+      const m = prev.m.map((v, i) => b1 * v + (1 - b1) * g[i]!);
+      const s = prev.s.map((v, i) => b2 * v + (1 - b2) * (g[i]! - m[i]!) ** 2 + eps);
+      const d = m.map((mi, i) => (eta * mi) / (1 - b1 ** t) / (Math.sqrt(s[i]! / (1 - b2 ** t)) + eps));
+      return [{ m, s, t }, d];
+    },
+  };
+}
+function refAMSGrad(eta: number, b1: number, b2: number, eps: number): Ref {
+  return {
+    init: (x) => ({ m: x.map(() => eps), v: x.map(() => eps), vhat: x.map(() => eps) }),
+    apply: (st, _x, g) => {
+      const prev = st as { m: Vec; v: Vec; vhat: Vec };
+      const m = prev.m.map((v, i) => b1 * v + (1 - b1) * g[i]!);
+      const v = prev.v.map((vi, i) => b2 * vi + (1 - b2) * g[i]! ** 2);
+      const vhat = prev.vhat.map((h, i) => Math.max(h, v[i]!));
+      return [{ m, v, vhat }, m.map((mi, i) => (eta * mi) / (Math.sqrt(vhat[i]!) + eps))];
     },
   };
 }
@@ -311,6 +338,18 @@ const RULES: readonly Entry[] = [
     rule: () => NAdam(),
     ref: () => refNAdam(0.001, 0.9, 0.999, 1e-8),
     fast: () => NAdam(0.05),
+  },
+  {
+    name: "AdaBelief",
+    rule: () => AdaBelief(),
+    ref: () => refAdaBelief(0.001, 0.9, 0.999, 1e-16),
+    fast: () => AdaBelief(0.05),
+  },
+  {
+    name: "AMSGrad",
+    rule: () => AMSGrad(),
+    ref: () => refAMSGrad(0.001, 0.9, 0.999, 1e-8),
+    fast: () => AMSGrad(0.05),
   },
   { name: "Lion", rule: () => Lion(), ref: () => refLion(0.001, 0.9, 0.999), fast: () => Lion(0.01) },
   { name: "ClipGrad", rule: () => ClipGrad(0.5), ref: () => refClipGrad(0.5), transformOnly: true },
