@@ -314,6 +314,46 @@ export const GRAD_CASES: readonly GradCase[] = [
     f: (_p, w, x, b) => k.dense(x!, w!, b!, k.tanh),
   },
   {
+    name: "lstmSequence (the fused LSTM layer): every step's h, a state shared by every sequence",
+    params: fc.tuple(dim, dim, dim, dim),
+    inputs: ([i, h, t, n]: [number, number, number, number]) => [
+      { shape: [i, t, n] },
+      { shape: [4 * h, i] },
+      { shape: [4 * h, h] },
+      { shape: [4 * h] },
+      { shape: [h] },
+      { shape: [h] },
+    ],
+    f: (_p, x, wi, wh, b, h0, c0) => k.lstmSequence(x!, wi!, wh!, b!, h0!, c0!).y,
+  },
+  {
+    name: "lstmSequence without bias: the last h and c, a state per sequence",
+    params: fc.tuple(dim, dim, dim, dim),
+    inputs: ([i, h, t, n]: [number, number, number, number]) => [
+      { shape: [i, t, n] },
+      { shape: [4 * h, i] },
+      { shape: [4 * h, h] },
+      { shape: [h, n] },
+      { shape: [h, n] },
+    ],
+    f: (_p, x, wi, wh, h0, c0) => {
+      const r = k.lstmSequence(x!, wi!, wh!, null, h0!, c0!);
+      return k.add(k.mul(r.h, 0.5), r.c);
+    },
+  },
+  {
+    name: "gruSequence (the fused GRU layer): every step's h",
+    params: fc.tuple(dim, dim, dim, dim, fc.boolean()),
+    inputs: ([i, h, t, n, shared]: [number, number, number, number, boolean]) => [
+      { shape: [i, t, n] },
+      { shape: [3 * h, i] },
+      { shape: [3 * h, h] },
+      { shape: [3 * h] },
+      { shape: shared ? [h] : [h, n] },
+    ],
+    f: (_p, x, wi, wh, b, h0) => k.gruSequence(x!, wi!, wh!, b!, h0!).y,
+  },
+  {
     name: "a small MLP (matmul + bias + activations + logitcrossentropy-like loss)",
     params: fc.tuple(dim, dim, dim),
     inputs: ([i, h, n]: [number, number, number]) => [{ shape: [h, i] }, { shape: [h] }, { shape: [i, n] }],

@@ -110,11 +110,14 @@ async function compileSmall(file, pages) {
 }
 entries.push(["affineSimd", await compileSmall("assembly/affine.ts", 2)]);
 entries.push(["optimiserSimd", await compileSmall("assembly/optimiser.ts", 4)]);
+// assembly/recurrent.ts, the LSTM and GRU gate passes: page 0 statics, then a 4 MiB scratch block (64 pages).
+entries.push(["recurrentSimd", await compileSmall("assembly/recurrent.ts", 65)]);
 let modules = header;
 modules +=
   "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
   "// affineSimd: assembly/affine.ts (the fused element-wise kernel);\n" +
-  "// optimiserSimd: assembly/optimiser.ts (the fused optimiser step).\n";
+  "// optimiserSimd: assembly/optimiser.ts (the fused optimiser step);\n" +
+  "// recurrentSimd: assembly/recurrent.ts (the LSTM and GRU gate passes).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);
 const worker = await bundleWorker();

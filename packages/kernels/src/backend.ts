@@ -50,6 +50,71 @@ export interface Pool2dGeometry {
   readonly outShape: readonly [number, number, number, number];
 }
 
+/**
+ * What a fused LSTM forward pass returns (see `Backend.lstmSequence`). Column-major, Flux's features x time
+ * x batch.
+ */
+export interface LstmSequenceOutput<S = unknown> {
+  /** `[n, T, B]`: h of every step. */
+  readonly y: S;
+  /** `[n, B]`: c of the last step. */
+  readonly cLast: S;
+  /**
+   * What the backward pass reads again, in the backend's own layout, with each one's element count (the
+   * op layer owns them as tensors so that they live exactly as long as the gradient tape needs them).
+   */
+  readonly saved: readonly { readonly storage: S; readonly size: number }[];
+}
+
+/** The cotangents a fused LSTM backward pass returns (null where not asked for). */
+export interface LstmSequenceGrads<S = unknown> {
+  /** `[in, T, B]`: of the input. */
+  readonly dx: S | null;
+  /** `[4n, in]`: of the input kernel. */
+  readonly dwi: S | null;
+  /** `[4n, n]`: of the recurrent kernel. */
+  readonly dwh: S | null;
+  /** `[4n]`: of the bias. */
+  readonly db: S | null;
+  /** `[n, B]`: of the initial hidden state. */
+  readonly dh0: S;
+  /** `[n, B]`: of the initial cell state. */
+  readonly dc0: S;
+}
+
+/** The operands of a fused LSTM (see `Backend.lstmSequence`). */
+export interface LstmSequenceOperands<S = unknown> {
+  /** `[in, T, B]`: the input sequences (Flux's features x time x batch). */
+  readonly x: TensorView<S>;
+  /** `[4n, in]`: the input kernel, gates stacked i, f, g, o. */
+  readonly wi: TensorView<S>;
+  /** `[4n, n]`: the recurrent kernel, stacked the same way. */
+  readonly wh: TensorView<S>;
+  /** `[4n]`, or null for no bias. */
+  readonly b: TensorView<S> | null;
+  /** `[n, B]`: the initial hidden state. */
+  readonly h0: TensorView<S>;
+  /** `[n, B]`: the initial cell state. */
+  readonly c0: TensorView<S>;
+}
+
+/** Which cotangents a fused LSTM backward pass should compute (dh0 and dc0 always are). */
+export interface LstmSequenceWants {
+  readonly x: boolean;
+  readonly wi: boolean;
+  readonly wh: boolean;
+  readonly b: boolean;
+}
+
+/** The operands of a fused GRU (see `Backend.gruSequence`): the LSTM's with three gates and no cell state. */
+export type GruSequenceOperands<S = unknown> = Omit<LstmSequenceOperands<S>, "c0">;
+
+/** What a fused GRU forward pass returns: every step's h and what the backward pass reads again. */
+export type GruSequenceOutput<S = unknown> = Omit<LstmSequenceOutput<S>, "cLast">;
+
+/** The cotangents a fused GRU backward pass returns (null where not asked for). */
+export type GruSequenceGrads<S = unknown> = Omit<LstmSequenceGrads<S>, "dc0">;
+
 /** What a backend reports about its memory, beyond what the tensor layer counts itself. */
 export interface BackendMemoryInfo {
   /** Bytes held in a reuse pool (freed by tensors but kept by the backend). */
@@ -181,6 +246,38 @@ export interface Backend<S = unknown> {
   pool2d(op: PoolOp, x: TensorView<S>, g: Pool2dGeometry): S;
   /** The input gradient of pooling (max: to the first max of each window). */
   pool2dBackward(op: PoolOp, x: TensorView<S>, y: TensorView<S>, dy: TensorView<S>, g: Pool2dGeometry): S;
+
+  // ---- recurrent layers ----
+  /**
+   * Optional fused LSTM layer over whole sequences, as cuDNN's: the input projection of every step and the
+   * time loop inside the backend (per step one GEMM and one pass over the gates). Where absent, the op
+   * layer runs the same recurrence as matmul and element-wise ops.
+   */
+  lstmSequence?(ops: LstmSequenceOperands<S>): LstmSequenceOutput<S>;
+  /**
+   * The backward pass of `lstmSequence`, present exactly when it is: the forward's operands and `saved`
+   * storages, `dy` the cotangent of `y` (`[n, T, B]`), `dcLast` that of `cLast` (null for zero).
+   */
+  lstmSequenceBackward?(
+    ops: LstmSequenceOperands<S>,
+    saved: readonly S[],
+    dy: TensorView<S>,
+    dcLast: TensorView<S> | null,
+    wants: LstmSequenceWants,
+  ): LstmSequenceGrads<S>;
+
+  /**
+   * Optional fused GRU layer over whole sequences (Flux's GRUCell, gates r, z, n; `wi` `[3n, in]`, `wh`
+   * `[3n, n]`, `b` `[3n]`), as `lstmSequence`. Where absent, the op layer composes ops.
+   */
+  gruSequence?(ops: GruSequenceOperands<S>): GruSequenceOutput<S>;
+  /** The backward pass of `gruSequence`, present exactly when it is; `dy` is the cotangent of `y`. */
+  gruSequenceBackward?(
+    ops: GruSequenceOperands<S>,
+    saved: readonly S[],
+    dy: TensorView<S>,
+    wants: LstmSequenceWants,
+  ): GruSequenceGrads<S>;
 
   // ---- optimisers ----
   /**

@@ -30,6 +30,13 @@ export type {
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
+  GruSequenceGrads,
+  GruSequenceOperands,
+  GruSequenceOutput,
+  LstmSequenceGrads,
+  LstmSequenceOperands,
+  LstmSequenceOutput,
+  LstmSequenceWants,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,
@@ -123,6 +130,8 @@ export {
   hcat,
 } from "./ops/shape.js";
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
+export { type LstmSequenceResult, lstmSequence } from "./ops/lstm.js";
+export { type GruSequenceResult, gruSequence } from "./ops/gru.js";
 export { cast, clone, assign, toDevice } from "./ops/convert.js";
 export { type Grad, type WithGradient, gradient, withgradient } from "./autodiff/gradient.js";
 export { withinGradient } from "./autodiff/withinGradient.js";

@@ -77,3 +77,11 @@ export function releaseTemp(t: Tensor): void {
   for (const tape of stack) if (tape?.retained.has(t)) return;
   t.dispose();
 }
+
+/**
+ * @internal Keeps `t` alive until the backward pass of the active tape: a value a VJP reads that is neither
+ * an input nor the output of its node (a fused op's saved intermediates). The gradient's scope frees it.
+ */
+export function retainForBackward(t: Tensor): void {
+  activeTape()?.retained.add(t);
+}

@@ -4,6 +4,13 @@ import type {
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
+  GruSequenceGrads,
+  GruSequenceOperands,
+  GruSequenceOutput,
+  LstmSequenceGrads,
+  LstmSequenceOperands,
+  LstmSequenceOutput,
+  LstmSequenceWants,
   MatmulOptions,
   Pool2dGeometry,
   TensorView,
@@ -21,6 +28,9 @@ import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
+import { gemmFor } from "./gemm.js";
+import { type GruOperands, gruBackwardInto, gruForwardInto } from "./gru.js";
+import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } from "./lstm.js";
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
@@ -45,6 +55,28 @@ function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
         "Use a smaller shape or batch, free tensors you no longer need (dispose, tidy), or raise the runtime's memory limit.",
     );
   }
+}
+
+// The sizes and arrays of a fused LSTM call (shapes checked by the op layer).
+function lstmDims(ops: LstmSequenceOperands<TypedArray>): LstmDims {
+  const [input, T, B] = ops.x.shape as [number, number, number];
+  return { input, n: ops.wh.shape[1]!, steps: T, batch: B };
+}
+function lstmArrays(ops: LstmSequenceOperands<TypedArray>): LstmOperands {
+  const { x, wi, wh, b, h0, c0 } = ops;
+  return {
+    x: x.storage,
+    wi: wi.storage,
+    wh: wh.storage,
+    b: b?.storage ?? null,
+    h0: h0.storage,
+    c0: c0.storage,
+  };
+}
+
+function gruArrays(ops: GruSequenceOperands<TypedArray>): GruOperands {
+  const { x, wi, wh, b, h0 } = ops;
+  return { x: x.storage, wi: wi.storage, wh: wh.storage, b: b?.storage ?? null, h0: h0.storage };
 }
 
 function formatGiB(bytes: number): string {
@@ -235,6 +267,113 @@ export class CpuBackend implements Backend<TypedArray> {
     const out = alloc(x.dtype, sizeOf(g.inShape), false);
     pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
     return out;
+  }
+  // Every buffer below is written in full by the recurrence, so none is zero-filled first.
+  lstmSequence(ops: LstmSequenceOperands<TypedArray>): LstmSequenceOutput<TypedArray> {
+    const dims = lstmDims(ops);
+    const { input, n, steps: T, batch: B } = dims;
+    const dt = ops.x.dtype;
+    const saved = {
+      xt: alloc(dt, input * T * B, false),
+      gates: alloc(dt, 4 * n * T * B, false),
+      cells: alloc(dt, n * T * B, false),
+      tanhCells: alloc(dt, n * T * B, false),
+      hs: alloc(dt, n * (T + 1) * B, false),
+    };
+    const y = alloc(dt, n * T * B, false);
+    const cLast = alloc(dt, n * B, false);
+    lstmForwardInto(gemmFor(dt), dims, lstmArrays(ops), y, cLast, saved);
+    const list = [saved.xt, saved.gates, saved.cells, saved.tanhCells, saved.hs];
+    return { y, cLast, saved: list.map((storage) => ({ storage, size: storage.length })) };
+  }
+  lstmSequenceBackward(
+    ops: LstmSequenceOperands<TypedArray>,
+    saved: readonly TypedArray[],
+    dy: V,
+    dcLast: V | null,
+    wants: LstmSequenceWants,
+  ): LstmSequenceGrads<TypedArray> {
+    const dims = lstmDims(ops);
+    const { input, n, steps: T, batch: B } = dims;
+    const dt = dy.dtype;
+    const grads = {
+      dx: wants.x ? alloc(dt, input * T * B, false) : null,
+      dwi: wants.wi ? alloc(dt, 4 * n * input, false) : null,
+      dwh: wants.wh ? alloc(dt, 4 * n * n, false) : null,
+      db: wants.b ? alloc(dt, 4 * n, false) : null,
+      dh0: alloc(dt, n * B, false),
+      dc0: alloc(dt, n * B, false),
+    };
+    const scratch = {
+      dgates: alloc(dt, 4 * n * T * B, false),
+      wht: alloc(dt, 4 * n * n, false),
+      dxt: wants.x ? alloc(dt, input * T * B, false) : null,
+      ones: wants.b ? alloc(dt, T * B, false).fill(1) : null,
+    };
+    const [xt, gates, cells, tanhCells, hs] = saved as [
+      TypedArray,
+      TypedArray,
+      TypedArray,
+      TypedArray,
+      TypedArray,
+    ];
+    const fwd = { xt, gates, cells, tanhCells, hs };
+    lstmBackwardInto(
+      gemmFor(dt),
+      dims,
+      lstmArrays(ops),
+      fwd,
+      dy.storage,
+      dcLast?.storage ?? null,
+      grads,
+      scratch,
+    );
+    for (const s of [scratch.dgates, scratch.wht, scratch.dxt, scratch.ones]) if (s !== null) pool.give(s);
+    return grads;
+  }
+  gruSequence(ops: GruSequenceOperands<TypedArray>): GruSequenceOutput<TypedArray> {
+    const [input, T, B] = ops.x.shape as [number, number, number];
+    const n = ops.wh.shape[1]!;
+    const dt = ops.x.dtype;
+    const saved = {
+      xt: alloc(dt, input * T * B, false),
+      gates: alloc(dt, 3 * n * T * B, false),
+      gh: alloc(dt, 3 * n * T * B, false),
+      hs: alloc(dt, n * (T + 1) * B, false),
+    };
+    const y = alloc(dt, n * T * B, false);
+    gruForwardInto(gemmFor(dt), { input, n, steps: T, batch: B }, gruArrays(ops), y, saved);
+    const list = [saved.xt, saved.gates, saved.gh, saved.hs];
+    return { y, saved: list.map((storage) => ({ storage, size: storage.length })) };
+  }
+  gruSequenceBackward(
+    ops: GruSequenceOperands<TypedArray>,
+    saved: readonly TypedArray[],
+    dy: V,
+    wants: LstmSequenceWants,
+  ): GruSequenceGrads<TypedArray> {
+    const [input, T, B] = ops.x.shape as [number, number, number];
+    const n = ops.wh.shape[1]!;
+    const dt = dy.dtype;
+    const grads = {
+      dx: wants.x ? alloc(dt, input * T * B, false) : null,
+      dwi: wants.wi ? alloc(dt, 3 * n * input, false) : null,
+      dwh: wants.wh ? alloc(dt, 3 * n * n, false) : null,
+      db: wants.b ? alloc(dt, 3 * n, false) : null,
+      dh0: alloc(dt, n * B, false),
+    };
+    const scratch = {
+      dgx: alloc(dt, 3 * n * T * B, false),
+      dgh: alloc(dt, 3 * n * T * B, false),
+      wht: alloc(dt, 3 * n * n, false),
+      dxt: wants.x ? alloc(dt, input * T * B, false) : null,
+      ones: wants.b ? alloc(dt, T * B, false).fill(1) : null,
+    };
+    const [xt, gates, gh, hs] = saved as [TypedArray, TypedArray, TypedArray, TypedArray];
+    const dims = { input, n, steps: T, batch: B };
+    gruBackwardInto(gemmFor(dt), dims, gruArrays(ops), { xt, gates, gh, hs }, dy.storage, grads, scratch);
+    for (const s of Object.values(scratch)) if (s !== null) pool.give(s);
+    return grads;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
     optimiserStepInto(

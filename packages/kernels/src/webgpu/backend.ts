@@ -26,6 +26,7 @@ import * as layout from "./ops/layout.js";
 import * as matmulOps from "./ops/matmul.js";
 import * as optimiser from "./ops/optimiserStep.js";
 import * as pool from "./ops/pool.js";
+import * as recurrent from "./ops/recurrent.js";
 import * as reduction from "./ops/reduce.js";
 import { type GpuStorage, storageBytes, wgslType } from "./storage.js";
 
@@ -41,6 +42,7 @@ const FAMILIES = [
   conv.ops,
   pool.ops,
   optimiser.ops,
+  recurrent.ops,
 ] as const;
 
 /** What a WebGPU backend knows about the adapter it runs on. */
@@ -65,7 +67,8 @@ type FamilyMethods = Bound<typeof creation.ops> &
   Bound<typeof matmulOps.ops> &
   Bound<typeof conv.ops> &
   Bound<typeof pool.ops> &
-  Bound<typeof optimiser.ops>;
+  Bound<typeof optimiser.ops> &
+  Bound<typeof recurrent.ops>;
 
 // The class and this interface merge: the constructor defines the family methods (bindFamilies), the
 // interface tells the compiler they exist, so `implements Backend` is checked against both.

@@ -73,36 +73,45 @@ export function scan(
   const batch = unbatched ? 1 : x.shape[2]!;
   return tidy(() => {
     let state: unknown = state0 ?? initialStateOf(cell, who);
-    const ys: Tensor[] = [];
-    if (split !== undefined) {
-      // The input half of every step in one GEMM: [in, len*batch] -> [G, len, batch].
-      const xp2 = split.project(reshape(x, [inn, len * batch]));
-      const xp = reshape(xp2, [xp2.shape[0]!, len, batch]);
-      const step = split.prepare();
-      const xs = timeSlices(xp);
-      for (let t = 0; t < len; t++) {
-        const [y, s] = step(xs[t]!, state) as CellOutput<unknown>;
-        state = s;
-        ys.push(y);
-      }
+    let y: Tensor;
+    if (split?.sequence !== undefined) {
+      // A fused layer op: the input projection of every step and the whole time loop in one op.
+      const out = split.sequence(reshape(x, [inn, len, batch]), state);
+      y = out[0];
+      state = out[1];
     } else {
-      const c = cell as GenericCell;
-      for (let t = 0; t < len; t++) {
-        const out = apply(c as LayerLike, selectdim(x, 2, t), state) as unknown;
-        if (!Array.isArray(out) || out.length !== 2) {
-          throw new LayerInputError(
-            `${who}: the cell must return [output, state] (Flux's tuple), got ${isTensor(out) ? "a tensor" : typeof out}.`,
-          );
+      const ys: Tensor[] = [];
+      if (split !== undefined) {
+        // The input half of every step in one GEMM: [in, len*batch] -> [G, len, batch].
+        const xp2 = split.project(reshape(x, [inn, len * batch]));
+        const xp = reshape(xp2, [xp2.shape[0]!, len, batch]);
+        const step = split.prepare();
+        const xs = timeSlices(xp);
+        for (let t = 0; t < len; t++) {
+          const [yt, s] = step(xs[t]!, state) as CellOutput<unknown>;
+          state = s;
+          ys.push(yt);
         }
-        state = out[1];
-        ys.push(out[0] as Tensor);
+      } else {
+        const c = cell as GenericCell;
+        for (let t = 0; t < len; t++) {
+          const out = apply(c as LayerLike, selectdim(x, 2, t), state) as unknown;
+          if (!Array.isArray(out) || out.length !== 2) {
+            throw new LayerInputError(
+              `${who}: the cell must return [output, state] (Flux's tuple), got ${isTensor(out) ? "a tensor" : typeof out}.`,
+            );
+          }
+          state = out[1];
+          ys.push(out[0] as Tensor);
+        }
       }
+      const hs = ys[0]!.shape[0]!;
+      y = cat(
+        ys.map((yt) => reshape(yt, [hs, 1, yt.rank === 1 ? 1 : yt.shape[1]!])),
+        2,
+      );
     }
-    const h = ys[0]!.shape[0]!;
-    const y = cat(
-      ys.map((yt) => reshape(yt, [h, 1, yt.rank === 1 ? 1 : yt.shape[1]!])),
-      2,
-    );
+    const h = y.shape[0]!;
     // Only what the caller keeps leaves the tidy scope (the last state is freed unless wanted).
     if (!wantState) state = null;
     if (unbatched) {

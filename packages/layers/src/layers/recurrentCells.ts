@@ -10,7 +10,9 @@
 import {
   biasAct,
   dense,
+  gruSequence,
   isTensor,
+  lstmSequence,
   matmul,
   mul,
   muladd,
@@ -60,6 +62,11 @@ export interface ScanStep<S> {
    * the returned function maps `(xp_t, state)` to `[output, state']`.
    */
   prepare(): (xp: Tensor, state: S) => CellOutput<S>;
+  /**
+   * The whole sequence at once, where the cell has a fused op for it (input projection included): `x` is
+   * `[in, len, batch]`; returns every step's output (`[out, len, batch]`) and the last state.
+   */
+  sequence?(x: Tensor, state: S): CellOutput<S>;
   /** The zero state on the weights' device and dtype. */
   initialstates(): S;
 }
@@ -113,13 +120,18 @@ abstract class CellBase<S> extends AbstractLayer {
   }
 
   get [SCAN_STEP](): ScanStep<S> {
+    const sequence = this.sequence;
     return {
       inputSize: this.Wi.shape[1]!,
       project: (x) => this.project(x),
       prepare: () => this.stepper(),
       initialstates: () => this.initialstates(),
+      ...(sequence === undefined ? {} : { sequence: (x: Tensor, state: S) => sequence.call(this, x, state) }),
     };
   }
+
+  /** The fused recurrence over a whole sequence, for cells that have one (see `ScanStep.sequence`). */
+  protected sequence?(x: Tensor, state: S): CellOutput<S>;
 
   protected project(x: Tensor): Tensor {
     const b = this.biasOf();
@@ -201,6 +213,13 @@ class LSTMCellLayer extends CellBase<LSTMState> {
     return [zeroState(this.Wh, this.hiddenSize), zeroState(this.Wh, this.hiddenSize)];
   }
 
+  // The sequence layer's path: kernels' lstmSequence, the input projection and the whole time loop as one
+  // fused op with one backward pass (the per-step `stepper` below stays the single-step path of `forward`).
+  protected override sequence(x: Tensor, [h, c]: LSTMState): CellOutput<LSTMState> {
+    const r = lstmSequence(x, this.Wi, this.Wh, this.bias === false ? null : this.bias, h, c);
+    return [r.y, [r.h, r.c]];
+  }
+
   protected stepper(): (xp: Tensor, state: LSTMState) => CellOutput<LSTMState> {
     const { Wh } = this;
     const n = this.hiddenSize;
@@ -245,6 +264,13 @@ class GRUCellLayer extends GRUBase {
     this.Wi = (opts.initKernel ?? glorotUniform)([3 * out, inn]);
     this.Wh = (opts.initRecurrentKernel ?? glorotUniform)([3 * out, out]);
     this.b = makeBias(opts.bias, 3 * out, "GRUCell");
+  }
+
+  // The sequence layer's path: kernels' gruSequence, the input projection and the whole time loop as one
+  // fused op with one backward pass (the per-step `stepper` below stays the single-step path of `forward`).
+  protected override sequence(x: Tensor, h: Tensor): CellOutput<Tensor> {
+    const r = gruSequence(x, this.Wi, this.Wh, this.b === false ? null : this.b, h);
+    return [r.y, r.h];
   }
 
   protected stepper(): (xp: Tensor, h: Tensor) => CellOutput<Tensor> {

@@ -6,7 +6,14 @@
 // in about 3 s, and `npm run build` runs that first. A checkout that has not built it fails at import with
 // "Cannot find module './generated/wasmModules'": run that command (the repository's test and typecheck
 // runs build first for this reason).
-import { affineSimd, relaxed, relaxedShared, simd, simdShared } from "./generated/wasmModules.js";
+import {
+  affineSimd,
+  recurrentSimd,
+  relaxed,
+  relaxedShared,
+  simd,
+  simdShared,
+} from "./generated/wasmModules.js";
 import { workerSource } from "./generated/workerSource.js";
 
 const builds = { relaxedShared, simdShared, relaxed, simd };
@@ -36,6 +43,11 @@ export function wasmBuildBytes(name: WasmBuildName): Uint8Array {
 /** The bytes of the fused element-wise SIMD kernel (assembly/affine.ts; a few hundred bytes). */
 export function affineSimdBytes(): Uint8Array {
   return fromBase64(affineSimd);
+}
+
+/** The bytes of the LSTM gate-pass SIMD kernel (assembly/recurrent.ts). */
+export function recurrentSimdBytes(): Uint8Array {
+  return fromBase64(recurrentSimd);
 }
 
 /** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */

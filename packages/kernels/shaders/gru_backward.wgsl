@@ -1,0 +1,61 @@
+// gru_backward: one time step t of the fused GRU's backward pass (src/webgpu/ops/recurrent.ts), one
+// invocation per hidden unit j and sequence b, steps dispatched from the last to the first. The cotangent
+// reaching h is the output's, plus `Whᵀ * dgh` of step t + 1 (the block the previous dispatch wrote) and
+// that step's direct path dh z (carried in `dhz`). It writes the projection's cotangents dgx, the recurrent
+// product's dgh (they differ in the candidate's block: dgh_n = dgx_n r) and this step's dh z. Layouts as
+// gru_forward.wgsl; dy [n, T, B]; dhz [n, B].
+// @param wg: 64u | 256u
+// @include strided.inc.wgsl
+// @include uniforms.inc.wgsl
+// @include workgroup.inc.wgsl
+
+struct Params {
+  n: u32,
+  batch: u32,
+  steps: u32,
+  t: u32,
+}
+
+@group(0) @binding(1) var<storage, read> wh: array<f32>;
+@group(0) @binding(2) var<storage, read> gates: array<f32>;
+@group(0) @binding(3) var<storage, read> hs: array<f32>;
+@group(0) @binding(4) var<storage, read> ghn: array<f32>;
+@group(0) @binding(5) var<storage, read> dy: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dgx: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dgh: array<f32>;
+@group(0) @binding(8) var<storage, read_write> dhz: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flat_index(gid, nwg, WG);
+  let n = u.n;
+  if (i >= n * u.batch) {
+    return;
+  }
+  let j = i % n;
+  let b = i / n;
+  let col = b + u.batch * u.t;
+  let g0 = col * 3u * n;
+  var dh = dy[j + n * (u.t + u.steps * b)];
+  if (u.t + 1u < u.steps) {
+    let d0 = (col + u.batch) * 3u * n;
+    let w0 = 3u * n * j;
+    for (var r = 0u; r < 3u * n; r++) {
+      dh += wh[w0 + r] * dgh[d0 + r];
+    }
+    dh += dhz[b * n + j];
+  }
+  let r = gates[g0 + j];
+  let z = gates[g0 + n + j];
+  let c = gates[g0 + 2u * n + j];
+  let dpz = dh * (hs[col * n + j] - c) * z * (1.0 - z);
+  let dpn = dh * (1.0 - z) * (1.0 - c * c);
+  let dpr = dpn * ghn[col * n + j] * r * (1.0 - r);
+  dgx[g0 + j] = dpr;
+  dgx[g0 + n + j] = dpz;
+  dgx[g0 + 2u * n + j] = dpn;
+  dgh[g0 + j] = dpr;
+  dgh[g0 + n + j] = dpz;
+  dgh[g0 + 2u * n + j] = dpn * r;
+  dhz[b * n + j] = dh * z;
+}
