@@ -307,7 +307,7 @@ export const GRAD_CASES: readonly GradCase[] = [
     name: "biasAct leakyrelu, elu and gelu by name",
     params: fc.tuple(dim, dim, fc.constantFrom("leakyrelu", "elu", "gelu", "softplus")),
     inputs: ([h, n]: [number, number, string]) => [{ shape: [h, n], domain: awayFromZero }],
-    f: ([, , act]: [number, number, k.Activation], x) => k.biasAct(act, x!, 0),
+    f: ([, , act]: [number, number, k.FusedActivation], x) => k.biasAct(act, x!, 0),
   },
   {
     name: "dense (W * x .+ b, σ): fused forward, recorded matmul + biasAct backward",

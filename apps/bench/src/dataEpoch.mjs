@@ -7,6 +7,10 @@ import { formatNumber } from "./report.mjs";
 import { installNodeWebGpu } from "./webgpuEnv.mjs";
 import { fashionMnistDir } from "../../../tooling/fixtures.mjs";
 
+// @flux/devices' DEVICE_ITERATOR: the loader's own prefetching hook (a Symbol.for key, so this app does not
+// need @flux/devices to name it).
+const DEVICE_ITERATOR = Symbol.for("flux.deviceIterator");
+
 /** @typedef {any} Module the namespace of a built @flux/* package */
 
 /**
@@ -166,18 +170,18 @@ function lossFn(K) {
  * a device iterator; it reads each step's loss back, as `train` does, so the host waits on the device once
  * per step and an upload in flight can overlap that wait).
  *
- * @param {{ K: Module, D: Module, O: Module }} mods
+ * @param {{ K: Module, O: Module }} mods
  * @param {any} loader
  * @param {{ device: string, mover: (b: any) => unknown, model: any, state: any, loss: any }} ctx
  * @param {number} prefetch
  * @returns {Promise<EpochRun>}
  */
-async function runEpoch({ K, D, O }, loader, ctx, prefetch) {
+async function runEpoch({ K, O }, loader, ctx, prefetch) {
   const before = K.memory(ctx.device).liveTensors;
   let steps = 0;
   let lastLoss = Number.NaN;
   const t0 = performance.now();
-  await O.train(ctx.loss, ctx.model, loader[D.DEVICE_ITERATOR](ctx.mover, { prefetch }), ctx.state, {
+  await O.train(ctx.loss, ctx.model, loader[DEVICE_ITERATOR](ctx.mover, { prefetch }), ctx.state, {
     onStep: (/** @type {{ loss: number }} */ s) => {
       steps++;
       lastLoss = s.loss;

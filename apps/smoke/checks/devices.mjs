@@ -72,7 +72,7 @@ export default function (t) {
   t.check("DeviceIterator moves each batch and frees the previous one", async () => {
     const batches = [tensor([1], [1]), tensor([2], [1])];
     const seen = [];
-    for await (const b of new DeviceIterator(cpuDevice("f64"), batches)) seen.push(b);
+    for await (const b of DeviceIterator(cpuDevice("f64"), batches)) seen.push(b);
     t.equal(seen.length, 2);
     t.ok(seen[0].isDisposed && seen[1].isDisposed, "moved batches freed");
     t.ok(!batches[0].isDisposed, "sources untouched");

@@ -11,16 +11,16 @@ export default function (t) {
   t.check("exports its public names (the README's API) from the built package", () => {
     for (const name of [
       "fmap",
-      "fmapStructure",
+      "fmapstructure",
       "fmapWithPath",
       "fleaves",
       "fcollect",
       "children",
-      "isLeaf",
+      "isleaf",
       "trainable",
       "functor",
       "leaf",
-      "getKeyPath",
+      "getkeypath",
     ])
       t.equal(typeof functors[name], "function", `export ${name}`);
   });

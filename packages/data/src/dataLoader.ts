@@ -1,6 +1,6 @@
 // DataLoader: MLUtils' mini-batch iterator, sync and async, with per-epoch reshuffling from an Rng.
 import type { DATALOADER } from "@flux/devices";
-import { checkNotPromise } from "@flux/functors";
+import { callableClass, checkNotPromise } from "@flux/functors";
 import { defaultRng, type Rng, type Tensor } from "@flux/kernels";
 import { batch } from "./batch.js";
 import type { LoaderBatch } from "./batchTypes.js";
@@ -186,7 +186,7 @@ class DataLoaderImpl<B = unknown, D = unknown> implements Iterable<B>, AsyncIter
 
   /** The move-to-device hook: `dev(loader)` from @flux/devices delegates here (see `prefetchToDevice`). */
   [DEVICE_ITERATOR](dev: (x: unknown) => unknown, opts?: PrefetchOptions): AsyncIterable<B> {
-    return new DevicePrefetchIterator(dev, this, opts) as AsyncIterable<B>;
+    return DevicePrefetchIterator(dev, this, opts) as AsyncIterable<B>;
   }
 
   /**
@@ -308,10 +308,7 @@ Object.defineProperty(DataLoaderImpl.prototype, Symbol.for("flux.dataloader"), {
  * String(loader); // "DataLoader(::{x: Tensor{f32} 784×60000, y: Int32Array 60000}, shuffle=true, batchsize=128, rng=Rng)"
  * for (const { x, y } of loader) { ... }   // x: 784×128 tensor, y: Int32Array(128)
  */
-export const DataLoader = function DataLoader(data: unknown, opts?: DataLoaderOptions) {
-  return new DataLoaderImpl(data, opts);
-} as unknown as DataLoaderConstructor;
-(DataLoader as unknown as { prototype: object }).prototype = DataLoaderImpl.prototype;
+export const DataLoader = callableClass(DataLoaderImpl, "DataLoader") as unknown as DataLoaderConstructor;
 
 /**
  * A DataLoader instance (see `DataLoader`) whose batches have type `B` and whose data has type `D`.

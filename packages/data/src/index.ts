@@ -30,7 +30,6 @@ export {
   type DeviceFn,
   type PrefetchOptions,
 } from "./prefetch.js";
-export { DEVICE_ITERATOR } from "./symbols.js";
 export { parseIdx, readIdx, type IdxArray, type ReadIdxOptions } from "./datasets/idx.js";
 export { gunzip, type GunzipOptions } from "./datasets/gunzip.js";
 export {

@@ -1,20 +1,11 @@
 // mapobs: a lazy container whose observations are f applied to the observations of another.
-import { checkNotPromise } from "@flux/functors";
+import { callableClass, checkNotPromise } from "@flux/functors";
 import type { ObsContainer } from "./container.js";
 import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
 import { checkOptionKeys } from "./options.js";
 
-/**
- * A container whose observation i is `f(getobs(data, i))`, computed on access (MLUtils' `MappedData`).
- *
- * A batch is `f` applied to each observation, returned as an array, unless `batched: true` says that `f`
- * takes and returns whole batches (then `f(getobs(data, indices))`, one call per batch).
- *
- * @example
- * const scaled = new MappedData((x) => mul(x, 2), images);
- */
-export class MappedData<O = unknown> implements ObsContainer<O> {
+class MappedDataImpl<O = unknown> implements ObsContainer<O> {
   constructor(
     readonly f: (obs: unknown) => O,
     readonly data: unknown,
@@ -38,6 +29,20 @@ export class MappedData<O = unknown> implements ObsContainer<O> {
 }
 
 /**
+ * A container whose observation i is `f(getobs(data, i))`, computed on access (MLUtils' `MappedData`).
+ *
+ * A batch is `f` applied to each observation, returned as an array, unless `batched: true` says that `f`
+ * takes and returns whole batches (then `f(getobs(data, indices))`, one call per batch).
+ *
+ * @example
+ * const scaled = MappedData((x) => mul(x, 2), images);
+ */
+export const MappedData = callableClass(MappedDataImpl, "MappedData") as typeof MappedDataImpl &
+  (<O>(f: (obs: unknown) => O, data: unknown, batched?: boolean) => MappedDataImpl<O>);
+/** An instance of `MappedData`. */
+export type MappedData<O = unknown> = MappedDataImpl<O>;
+
+/**
  * Lazily maps `f` over the observations of `data` (MLUtils' `mapobs`).
  *
  * With `{ batched: true }`, `f` receives whole batches (`getobs(data, indices)`) instead of single
@@ -58,5 +63,5 @@ export function mapobs<O>(
     );
   checkNotPromise(data, "mapobs", "data");
   const { batched } = checkOptionKeys<{ batched?: boolean }>("mapobs", opts, ["batched"]);
-  return new MappedData(f, data, batched ?? false);
+  return MappedData(f, data, batched ?? false);
 }

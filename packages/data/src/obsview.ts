@@ -1,23 +1,13 @@
 // ObsView: a lazy subset (or reordering) of a container's observations. Nothing is sliced until getobs.
+import { callableClass } from "@flux/functors";
 import type { Obs, ObsBatch } from "./batchTypes.js";
 import type { ObsContainer } from "./container.js";
 import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
 
-/**
- * A lazy view of the observations `indices` of `data` (MLUtils' `ObsView`); itself a data container.
- *
- * Views of views compose their indices, so `shuffleobs(splitobs(...)[0])` still slices the original data
- * once per batch.
- *
- * @example
- * const v = new ObsView(images, [4, 2, 0]);
- * v.numobs();     // 3
- * v.getobs(0);    // observation 4 of images
- */
 // Typed by the viewed data: `getobs(i)` is `Obs<D>` and a batch `ObsBatch<D>`, so a DataLoader (or a
 // DistributedDataContainer) over a view yields the same types as over the data itself.
-export class ObsView<D = unknown> implements ObsContainer<Obs<D>> {
+class ObsViewImpl<D = unknown> implements ObsContainer<Obs<D>> {
   /** The underlying container (never a view: nested views are collapsed). */
   readonly data: D;
   /** The 0-based indices into `data`, in view order. */
@@ -65,11 +55,27 @@ export class ObsView<D = unknown> implements ObsContainer<Obs<D>> {
 }
 
 /**
+ * A lazy view of the observations `indices` of `data` (MLUtils' `ObsView`); itself a data container.
+ *
+ * Views of views compose their indices, so `shuffleobs(splitobs(...)[0])` still slices the original data
+ * once per batch.
+ *
+ * @example
+ * const v = ObsView(images, [4, 2, 0]);
+ * v.numobs();     // 3
+ * v.getobs(0);    // observation 4 of images
+ */
+export const ObsView = callableClass(ObsViewImpl, "ObsView") as typeof ObsViewImpl &
+  (<D>(data: D, indices?: ArrayLike<number>) => ObsViewImpl<D>);
+/** An instance of `ObsView`. */
+export type ObsView<D = unknown> = ObsViewImpl<D>;
+
+/**
  * A lazy view of some observations of `data` (all of them when `indices` is omitted; MLUtils' `obsview`).
  *
  * @example
  * const firstTen = obsview(dataset, Array.from({ length: 10 }, (_, i) => i));
  */
 export function obsview<D>(data: D, indices?: ArrayLike<number>): ObsView<D> {
-  return new ObsView(data, indices);
+  return ObsView(data, indices);
 }

@@ -1,5 +1,6 @@
 // prefetchToDevice: MLDataDevices' DeviceIterator plus prefetch. Moves each batch with a device function,
 // keeps up to `prefetch` uploads in flight ahead of the consumer, and frees device batches it made.
+import { callableClass } from "@flux/functors";
 import type { Tensor } from "@flux/kernels";
 import { DataArgumentError } from "./errors.js";
 import { freeTensors, tensorLeaves } from "./tensorLeaves.js";
@@ -56,11 +57,10 @@ export function prefetchToDevice<T>(
   opts: PrefetchOptions = {},
 ): AsyncIterable<T> {
   // A move keeps an item's structure (tensors stay tensors, on the device), so the items keep their type.
-  return new DevicePrefetchIterator(dev, source, opts) as AsyncIterable<T>;
+  return DevicePrefetchIterator(dev, source, opts) as AsyncIterable<T>;
 }
 
-/** The iterable `prefetchToDevice` returns; each `for await` over it is one pass over `source`. */
-export class DevicePrefetchIterator implements AsyncIterable<unknown> {
+class DevicePrefetchIteratorImpl implements AsyncIterable<unknown> {
   readonly prefetch: number;
 
   constructor(
@@ -129,3 +129,9 @@ export class DevicePrefetchIterator implements AsyncIterable<unknown> {
     }
   }
 }
+
+/** The iterable `prefetchToDevice` returns; each `for await` over it is one pass over `source`.
+ */
+export const DevicePrefetchIterator = callableClass(DevicePrefetchIteratorImpl, "DevicePrefetchIterator");
+/** An instance of `DevicePrefetchIterator`. */
+export type DevicePrefetchIterator = DevicePrefetchIteratorImpl;

@@ -1,7 +1,7 @@
 // Device objects: a device IS the transfer function (MLDataDevices: `(dev::AbstractDevice)(x)`), a function
 // object with read-only properties. Devices are interned, so `getDevice(x) === dev` holds for default eltypes.
 import { checkNotPromise } from "@flux/functors";
-import { type Device as KernelsDevice, deviceOf } from "@flux/kernels";
+import { type DeviceDescriptor, deviceOf } from "@flux/kernels";
 import type { DeviceIterator } from "./deviceIterator.js";
 import { type Eltype, eltypeText } from "./eltype.js";
 import { DevicesError } from "./errors.js";
@@ -52,7 +52,7 @@ export interface Device {
   /** The element-type rule of transfers to this device. */
   readonly eltype: Eltype;
   /** The kernels device descriptor of its tensors (`null` for `UnknownDevice`). */
-  readonly device: KernelsDevice | null;
+  readonly device: DeviceDescriptor | null;
   /** Whether this is a GPU device (not the CPU, not unknown). */
   readonly isGpu: boolean;
   /** The same device with another element-type rule (MLDataDevices' `with_eltype`). */

@@ -67,7 +67,7 @@ describe("gpu(loader)", () => {
     const dev = await gpuDevice();
     const onDev = await dev(makeLoader().batches);
     const seen: Tensor[] = [];
-    for await (const b of new DeviceIterator(dev, onDev)) seen.push(b.x);
+    for await (const b of DeviceIterator(dev, onDev)) seen.push(b.x);
     expect(seen[0]).toBe(onDev[0]!.x);
     expect(seen.every((t) => !t.isDisposed)).toBe(true);
   });
@@ -75,7 +75,7 @@ describe("gpu(loader)", () => {
   it("frees the last batch at the normal end of the loop", async () => {
     const dev = await gpuDevice();
     const seen: Tensor[] = [];
-    for await (const b of new DeviceIterator(dev, makeLoader())) seen.push(b.x);
+    for await (const b of DeviceIterator(dev, makeLoader())) seen.push(b.x);
     expect(seen).toHaveLength(3);
     expect(seen.every((t) => t.isDisposed)).toBe(true);
   });
@@ -93,7 +93,7 @@ describe("gpu(loader)", () => {
     expect(kept?.y.isDisposed).toBe(true);
     await expect(kept!.x.data()).rejects.toBeInstanceOf(DisposedTensorError);
     expect(loader.batches.every((b) => !b.x.isDisposed)).toBe(true);
-    const again = new DeviceIterator(dev, makeLoader());
+    const again = DeviceIterator(dev, makeLoader());
     let n = 0;
     for (let epoch = 0; epoch < 2; epoch++) for await (const _ of again) n++;
     expect(n).toBe(6);
@@ -102,7 +102,7 @@ describe("gpu(loader)", () => {
   it("frees the current batch when a function returns from inside the loop", async () => {
     const dev = await gpuDevice();
     const firstBatch = async (): Promise<Tensor> => {
-      for await (const b of new DeviceIterator(dev, makeLoader())) return b.x;
+      for await (const b of DeviceIterator(dev, makeLoader())) return b.x;
       throw new Error("the loader was empty");
     };
     expect((await firstBatch()).isDisposed).toBe(true);
@@ -114,7 +114,7 @@ describe("gpu(loader)", () => {
     const boom = new Error("boom");
     await expect(
       (async () => {
-        for await (const b of new DeviceIterator(dev, makeLoader())) {
+        for await (const b of DeviceIterator(dev, makeLoader())) {
           seen.push(b.x);
           if (seen.length === 2) throw boom;
         }
@@ -135,20 +135,20 @@ describe("gpu(loader)", () => {
         closed = true;
       }
     })();
-    for await (const _ of new DeviceIterator(dev, source)) break;
+    for await (const _ of DeviceIterator(dev, source)) break;
     expect(closed).toBe(true);
   });
 
   it("never frees a batch that already lived on the device, also on break or throw", async () => {
     const dev = await gpuDevice();
     const onDev = await dev(makeLoader().batches);
-    for await (const b of new DeviceIterator(dev, onDev)) {
+    for await (const b of DeviceIterator(dev, onDev)) {
       expect(b.x).toBe(onDev[0]!.x);
       break;
     }
     await expect(
       (async () => {
-        for await (const _ of new DeviceIterator(dev, onDev)) throw new Error("stop");
+        for await (const _ of DeviceIterator(dev, onDev)) throw new Error("stop");
       })(),
     ).rejects.toThrow("stop");
     expect(onDev.every((b) => !b.x.isDisposed && !b.y.isDisposed)).toBe(true);
@@ -194,6 +194,6 @@ describe("gpu(loader)", () => {
   });
 
   it("rejects a source that is not iterable", () => {
-    expect(() => new DeviceIterator(Promise.resolve(null as never), 3 as never)).toThrow(/iterable/);
+    expect(() => DeviceIterator(Promise.resolve(null as never), 3 as never)).toThrow(/iterable/);
   });
 });

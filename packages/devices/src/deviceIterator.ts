@@ -4,31 +4,14 @@
 // @flux/data's prefetchToDevice keeps the same rule in its own code, on purpose: it accepts any `(x) => x`
 // device function (so it infers what it made by comparing tensor sets, where moveTree here reports it), it owns
 // the loader's sliced batches too, and it imports nothing from @flux/devices at run time.
+import { callableClass } from "@flux/functors";
 import type { Tensor } from "@flux/kernels";
 import type { Device } from "./device.js";
 import { DevicesError } from "./errors.js";
 import { isLoader } from "./isLoader.js";
 import { moveTree, type TransferOptions } from "./transfer.js";
 
-/**
- * An async iterable that moves each item of `source` to `device` (like `await device(item)`).
- *
- * When the next item is requested (including the request that finds the source exhausted), the tensors
- * created for the previous item are disposed; tensors that already lived on the device are never freed.
- * Leaving the loop early (`break`, `return`, or an error thrown in the loop body: `for await` then calls the
- * iterator's `return()`) frees the last yielded batch too, so copy what you need to keep (`await t.data()`,
- * or `await cpu(t)`) before leaving. Using a freed batch afterwards throws @flux/kernels'
- * `DisposedTensorError`. Each `for await` iterates the source
- * afresh (one epoch). `device` may be a Promise of a device (what `gpu(loader)` passes). A source with a
- * `DEVICE_ITERATOR` hook moves itself (prefetching loaders).
- *
- * @example
- * const dev = await gpuDevice();
- * for await (const [x, y] of new DeviceIterator(dev, loader)) {
- *   // x, y live on dev; the previous batch was freed
- * }
- */
-export class DeviceIterator<T = unknown> implements AsyncIterable<T> {
+class DeviceIteratorImpl<T = unknown> implements AsyncIterable<T> {
   /** The iterable whose items are moved. */
   readonly source: Iterable<T> | AsyncIterable<T>;
   readonly #device: Device | Promise<Device>;
@@ -99,6 +82,36 @@ export class DeviceIterator<T = unknown> implements AsyncIterable<T> {
 }
 
 /**
+ * An async iterable that moves each item of `source` to `device` (like `await device(item)`).
+ *
+ * When the next item is requested (including the request that finds the source exhausted), the tensors
+ * created for the previous item are disposed; tensors that already lived on the device are never freed.
+ * Leaving the loop early (`break`, `return`, or an error thrown in the loop body: `for await` then calls the
+ * iterator's `return()`) frees the last yielded batch too, so copy what you need to keep (`await t.data()`,
+ * or `await cpu(t)`) before leaving. Using a freed batch afterwards throws @flux/kernels'
+ * `DisposedTensorError`. Each `for await` iterates the source
+ * afresh (one epoch). `device` may be a Promise of a device (what `gpu(loader)` passes). A source with a
+ * `DEVICE_ITERATOR` hook moves itself (prefetching loaders).
+ *
+ * @example
+ * const dev = await gpuDevice();
+ * for await (const [x, y] of DeviceIterator(dev, loader)) {
+ *   // x, y live on dev; the previous batch was freed
+ * }
+ */
+export const DeviceIterator = callableClass(
+  DeviceIteratorImpl,
+  "DeviceIterator",
+) as typeof DeviceIteratorImpl &
+  (<T>(
+    device: Device | Promise<Device>,
+    source: Iterable<T> | AsyncIterable<T>,
+    options?: TransferOptions,
+  ) => DeviceIteratorImpl<T>);
+/** An instance of `DeviceIterator`. */
+export type DeviceIterator<T = unknown> = DeviceIteratorImpl<T>;
+
+/**
  * The key of a source's own "move me to a device" hook (`Symbol.for("flux.deviceIterator")`): when a source
  * has a function there, `DeviceIterator` iterates `source[DEVICE_ITERATOR](dev)` instead of moving items itself.
  * `@flux/data`'s `DataLoader` uses it to add prefetching.
@@ -118,12 +131,12 @@ function describeValue(x: unknown): string {
 }
 
 /**
- * @internal `new DeviceIterator(dev, x)` when `x` is a loader by the `isLoader` rule, else `undefined`.
+ * @internal `DeviceIterator(dev, x)` when `x` is a loader by the `isLoader` rule, else `undefined`.
  */
 export function makeDeviceIterator(
   dev: Device | Promise<Device>,
   x: unknown,
   options?: TransferOptions,
 ): DeviceIterator | undefined {
-  return isLoader(x) ? new DeviceIterator(dev, x, options) : undefined;
+  return isLoader(x) ? DeviceIterator(dev, x, options) : undefined;
 }

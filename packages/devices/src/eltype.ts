@@ -15,9 +15,6 @@ const FLOATS: readonly string[] = ["f32", "f16", "f64"];
 
 /**
  * Whether `x` is a valid eltype rule (`undefined`, `null`, `"f32"`, `"f16"` or `"f64"`).
- *
- * @example
- * isEltype("f16"); // true
  */
 export function isEltype(x: unknown): x is Eltype {
   return x === undefined || x === null || (typeof x === "string" && FLOATS.includes(x));

@@ -1,6 +1,6 @@
 // `getDevice(x)` / `getDeviceType(x)` (MLDataDevices): the one device all tensor leaves of `x` sit on.
 import { checkNotPromise, fleavesWithPath, keyPathString } from "@flux/functors";
-import type { Device as KernelsDevice } from "@flux/kernels";
+import type { DeviceDescriptor } from "@flux/kernels";
 import { cpuDevice } from "./cpuDevice.js";
 import { type Device, internDevice, UnknownDevice } from "./device.js";
 import { MixedDevicesError } from "./errors.js";
@@ -83,7 +83,7 @@ function leafDevice(leaf: unknown): Device | null {
  * @internal The device object for a kernels descriptor (visible ids under FLUX_VISIBLE_DEVICES; a hidden
  * adapter gives UnknownDevice).
  */
-function deviceOfTensor(d: KernelsDevice): Device {
+function deviceOfTensor(d: DeviceDescriptor): Device {
   if (d.backend === "cpu") return cpuDevice();
   const id = visibleIdOf(d.backend, d.id);
   if (id === null) return UnknownDevice;

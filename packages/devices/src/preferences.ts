@@ -67,9 +67,6 @@ export function preferencesPath(fs: FsLike | null = loadFsSync()): string | null
 /**
  * Reads the stored preference synchronously (needs `process.getBuiltinModule`, present on Node >= 20.16,
  * Bun and Deno 2; else reports "unavailable"). Never throws.
- *
- * @example
- * readStoredPreferenceSync(); // { status: "set", value: "webgpu", where: ".../flux.config.json" }
  */
 export function readStoredPreferenceSync(fs: FsLike | null = loadFsSync()): StoredPreference {
   const storage = browserStorage();

@@ -47,9 +47,6 @@ function isEnoent(e: unknown): boolean {
  * Reads `path` safely: `missing`, `ok` (a JSON object), `invalid` (not a regular file, too large, not JSON,
  * not an object: the error names the file and, for JSON, the line and column) or `unreadable` (permissions,
  * I/O). Never throws, never blocks on a FIFO, never reads more than 1 MiB.
- *
- * @example
- * const r = readPreferencesFile(fs, "/app/flux.config.json"); if (r.status === "ok") r.data.gpuBackend;
  */
 export function readPreferencesFile(fs: PrefsFs, path: string): PreferencesRead {
   let st: { isFile(): boolean; size: number };
@@ -114,9 +111,6 @@ function parsePreferences(path: string, text: string): PreferencesRead {
  * a copy (unknown keys included) and returns the new object, or `null` to remove the file. Throws
  * `PreferencesFileError` (the file is left untouched) when the file exists but cannot be parsed; throws the
  * I/O error when it cannot be written.
- *
- * @example
- * updatePreferencesFile(fs, path, (o) => ({ ...o, gpuBackend: "webgpu" }));
  */
 export function updatePreferencesFile(
   fs: PrefsFs,

@@ -21,9 +21,6 @@ const g = globalThis as { Deno?: DenoLike; process?: ProcessLike; localStorage?:
 
 /**
  * Which runtime runs this code.
- *
- * @example
- * runtimeName(); // "node"
  */
 export function runtimeName(): RuntimeName {
   if (g.Deno !== undefined) return "deno";

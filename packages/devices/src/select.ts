@@ -62,9 +62,6 @@ const SILENCE =
 
 /**
  * Chooses the backend and adapter `gpuDevice()` uses, or the CPU, and reports why.
- *
- * @example
- * const { backend, report } = await chooseDevice({ id: undefined, force: false, allowSoftware: false, ... });
  */
 export async function chooseDevice(req: SelectionRequest): Promise<SelectionOutcome> {
   const supported = supportedGpuBackends();

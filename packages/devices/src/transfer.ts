@@ -35,9 +35,6 @@ const TYPED_DTYPES: ReadonlyArray<[new (...a: never[]) => ArrayBufferView, DType
 /**
  * Moves every tensor leaf of `x` to `dev` and rebuilds `x` around the results (MLDataDevices'
  * `fmap(adapt(dev), x)`). A tensor already on `dev` with the target dtype is returned as the same object.
- *
- * @example
- * const { value, created } = await moveTree(cpuDevice(), { w, b });
  */
 export async function moveTree<T>(dev: Device, x: T, options?: TransferOptions): Promise<MoveResult<T>> {
   const typed = options?.typedArrays ?? "keep";

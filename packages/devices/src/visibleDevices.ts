@@ -12,10 +12,6 @@ const knownCounts = new Map<string, number>();
  * The physical adapter ids named by FLUX_VISIBLE_DEVICES, in order, or `null` when it is unset (all
  * visible). As with CUDA, the list ends at the first negative or malformed entry (so `-1` hides all);
  * a malformed entry also warns once. Repeated ids count once.
- *
- * @example
- * // FLUX_VISIBLE_DEVICES="2,0"
- * visibleList(); // [2, 0]
  */
 export function visibleList(): number[] | null {
   const raw = readEnv(ENV);
@@ -41,10 +37,6 @@ export function visibleList(): number[] | null {
 /**
  * The physical ids of the visible adapters of a backend with `count` adapters: visible id `i` is
  * `result[i]`. Ids at or beyond `count` are dropped.
- *
- * @example
- * // FLUX_VISIBLE_DEVICES="0,2"
- * visiblePhysicalIds("webgpu", 3); // [0, 2]
  */
 export function visiblePhysicalIds(backend: string, count: number): number[] {
   knownCounts.set(backend, count);
@@ -55,10 +47,6 @@ export function visiblePhysicalIds(backend: string, count: number): number[] {
 
 /**
  * The visible id of physical adapter `physical` of `backend`, or `null` if FLUX_VISIBLE_DEVICES hides it.
- *
- * @example
- * // FLUX_VISIBLE_DEVICES="2"
- * visibleIdOf("webgpu", 2); // 0
  */
 export function visibleIdOf(backend: string, physical: number): number | null {
   const list = visibleList();

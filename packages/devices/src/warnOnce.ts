@@ -6,9 +6,6 @@ const warned = new Set<string>();
 /**
  * Prints `message` with `console.warn` the first time `key` is seen in this process; later calls are silent.
  * Returns whether it printed.
- *
- * @example
- * warnOnce("no-gpu", "[@flux/devices] No functional GPU backend found...");
  */
 export function warnOnce(key: string, message: string): boolean {
   if (warned.has(key)) return false;
@@ -19,9 +16,6 @@ export function warnOnce(key: string, message: string): boolean {
 
 /**
  * Prints an informational message (`console.info`), e.g. what `setGpuBackend` did.
- *
- * @example
- * info("[@flux/devices] GPU backend preference set to webgpu.");
  */
 export function info(message: string): void {
   console.info(message);

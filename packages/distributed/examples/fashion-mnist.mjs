@@ -77,7 +77,7 @@ let model = Chain(Dense(784, 128, relu), Dense(128, 10));
 model = await synchronize(b, model, { root: 0 });
 const state = setup(Adam(opts.lr), model);
 
-const shard = new DistributedDataContainer(b, obsview({ x: trainX, y: trainY }));
+const shard = DistributedDataContainer(b, obsview({ x: trainX, y: trainY }));
 log(`${n} rank(s), ${ntrain} training images (${shard.numobs()} per rank), global batch ${opts.batch}`);
 
 async function testAccuracy() {

@@ -16,6 +16,7 @@ export abstract class DistributedBackend {
   abstract readonly backendName: string;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** @internal Backends are started by `initialize(MPIBackend)` / `initialize(ThreadsBackend)`. */
   constructor(
     /** The transport that moves the bytes (internal). */
     readonly transport: Transport,

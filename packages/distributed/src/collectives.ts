@@ -3,7 +3,7 @@ import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "./backend.js";
 import { type CollectiveArray, dtypeFromCode, type CollectiveDtype } from "./buffers.js";
 import { DistributedArgumentError, DistributedMismatchError } from "./errors.js";
-import { checkAverage, checkOp, finishAverage, opCode, type ReduceOp, wireOp } from "./ops.js";
+import { checkAverage, checkOp, finishAverage, opCode, type CollectiveOp, wireOp } from "./ops.js";
 import { type CollectiveName, checkSignatures, checkThenAllreduce, type LocalSignature } from "./safety.js";
 import { type HostBuffer, type TensorLike, toHost } from "./tensorLike.js";
 
@@ -28,7 +28,7 @@ export interface RootOptions {
  * @example
  * const g = await allreduce(b, new Float32Array([localRank(b)]), "avg");
  */
-export function allreduce<T extends Collectable>(b: DistributedBackend, x: T, op: ReduceOp): Promise<T> {
+export function allreduce<T extends Collectable>(b: DistributedBackend, x: T, op: CollectiveOp): Promise<T> {
   checkNotPromise(x, "allreduce", "x");
   const o = checkOp(op);
   return b.serialize(async () => {
@@ -80,7 +80,7 @@ export function bcast<T extends Collectable>(
 export function reduce<T extends Collectable>(
   b: DistributedBackend,
   x: T,
-  op: ReduceOp,
+  op: CollectiveOp,
   opts: RootOptions = {},
 ): Promise<T> {
   checkNotPromise(x, "reduce", "x");

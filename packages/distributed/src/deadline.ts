@@ -11,9 +11,6 @@ export const DEFAULT_TIMEOUT_MS = 300_000;
 /**
  * The deadline in milliseconds for a `timeoutMs` option: the default when absent, `Infinity` to wait
  * forever; anything but a positive number is refused with a `DistributedArgumentError`.
- *
- * @example
- * resolveTimeout(undefined, "initialize"); // 300000
  */
 export function resolveTimeout(timeoutMs: unknown, where: string): number {
   if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { allreduce } from "./collectives.js";
 import { DistributedNotInitializedError } from "./errors.js";
-import { getDistributedBackend, initialize, isInitialized, localRank, totalWorkers } from "./initialize.js";
+import { getDistributedBackend, initialize, initialized, localRank, totalWorkers } from "./initialize.js";
 import { MPIBackend } from "./mpi/mpiBackend.js";
 import { ThreadsBackend } from "./threads/threadsBackend.js";
 
 describe("initialize", () => {
   it("getDistributedBackend before initialize throws a named error", () => {
-    expect(isInitialized(MPIBackend)).toBe(false);
+    expect(initialized(MPIBackend)).toBe(false);
     expect(() => getDistributedBackend(MPIBackend)).toThrow(DistributedNotInitializedError);
     expect(() => getDistributedBackend(MPIBackend)).toThrow(/await initialize\(MPIBackend\)/);
   });

@@ -37,11 +37,14 @@ export async function initialize<B extends DistributedBackend, O>(
  * Whether `initialize(Backend)` has completed in this process (Flux's `initialized`).
  *
  * @example
- * if (!isInitialized(ThreadsBackend)) await initialize(ThreadsBackend);
+ * if (!initialized(ThreadsBackend)) await initialize(ThreadsBackend);
  */
-export function isInitialized(Backend: BackendType): boolean {
+export function initialized(Backend: BackendType): boolean {
   return ready.has(Backend);
 }
+
+/** @deprecated Renamed `initialized`, Flux's spelling. */
+export const isInitialized: typeof initialized = initialized;
 
 /**
  * The backend `initialize` started; throws {@link DistributedNotInitializedError} before that.

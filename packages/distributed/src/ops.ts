@@ -2,29 +2,32 @@
 import { type CollectiveArray, type CollectiveDtype, isIntegerDtype } from "./buffers.js";
 import { DistributedArgumentError } from "./errors.js";
 
-/** A reduction operator. `"avg"` is a sum divided by the number of workers (Flux's `DistributedUtils.avg`). */
-export type ReduceOp = "sum" | "avg" | "max" | "min";
+/**
+ * The operator of `allreduce` / `reduce`. `"avg"` is a sum divided by the number of workers (Flux's
+ * `DistributedUtils.avg`). Named apart from @flux/kernels' `ReduceOp`, the reductions of a tensor backend.
+ */
+export type CollectiveOp = "sum" | "avg" | "max" | "min";
 
-const OP_CODES: Record<ReduceOp, number> = { sum: 1, avg: 2, max: 3, min: 4 };
+const OP_CODES: Record<CollectiveOp, number> = { sum: 1, avg: 2, max: 3, min: 4 };
 
 /** Checks an op name at run time (JS callers can pass anything). */
-export function checkOp(op: unknown): ReduceOp {
-  if (typeof op === "string" && op in OP_CODES) return op as ReduceOp;
+export function checkOp(op: unknown): CollectiveOp {
+  if (typeof op === "string" && op in OP_CODES) return op as CollectiveOp;
   throw new DistributedArgumentError(`unknown reduction op ${String(op)}; use "sum", "avg", "max" or "min".`);
 }
 
 /** The stable numeric code of an op (travels in the safety header). */
-export function opCode(op: ReduceOp): number {
+export function opCode(op: CollectiveOp): number {
   return OP_CODES[op];
 }
 
 /** The op name of a code, or `"?"` for a code we never send. */
 export function opFromCode(code: number): string {
-  return (Object.keys(OP_CODES) as ReduceOp[]).find((k) => OP_CODES[k] === code) ?? `?${code}`;
+  return (Object.keys(OP_CODES) as CollectiveOp[]).find((k) => OP_CODES[k] === code) ?? `?${code}`;
 }
 
 /** The op the transport performs: `"avg"` travels as `"sum"` and is divided afterwards, as Flux does. */
-export function wireOp(op: ReduceOp): "sum" | "max" | "min" {
+export function wireOp(op: CollectiveOp): "sum" | "max" | "min" {
   return op === "avg" ? "sum" : op;
 }
 
@@ -72,7 +75,7 @@ export function combinePair(
  * Refuses `"avg"` on an integer dtype: the average of 1 and 2 is 1.5, which an Int32Array would store as 1.
  * Called after the signature exchange, so every rank agrees on the dtype and all of them throw together.
  */
-export function checkAverage(op: ReduceOp, dtype: CollectiveDtype, fn: string): void {
+export function checkAverage(op: CollectiveOp, dtype: CollectiveDtype, fn: string): void {
   if (op !== "avg" || !isIntegerDtype(dtype)) return;
   throw new DistributedArgumentError(
     `${fn}: "avg" on ${dtype} data would truncate the average (1.5 would become 1). Reduce with "sum" and ` +

@@ -7,9 +7,6 @@ const KNOWN = ["timeoutMs", "library", "koffi", "abortOnUncaught"] as const;
 
 /**
  * Refuses anything but a plain options object with known keys, naming the unknown key and the known ones.
- *
- * @example
- * checkBackendOptions({ timeout: 5 }, "initialize(MPIBackend)"); // DistributedArgumentError: ... timeoutMs
  */
 export function checkBackendOptions(options: unknown, where: string): void {
   if (options === undefined) return;

@@ -62,9 +62,6 @@ export function exitProcess(code: number): void {
  *
  * `Atomics.wait` on a private buffer sleeps without spinning on Node, Bun and Deno; where it is refused
  * (a browser's main thread) the pause is skipped.
- *
- * @example
- * pauseSync(200); // let the launcher forward what we just wrote to stderr
  */
 export function pauseSync(ms: number): void {
   try {

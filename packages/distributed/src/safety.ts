@@ -57,9 +57,6 @@ export async function checkSignatures(t: Transport, local: LocalSignature): Prom
  * threads arena: one phase carries both); elsewhere the check, then the allreduce. `afterCheck` runs once
  * the ranks agree, before any data moves into `buf` (checks that need the agreed signature). Throws
  * `DistributedMismatchError` on every rank when they disagree; `buf` is then untouched.
- *
- * @example
- * await checkThenAllreduce(t, signature, x, "sum", "allreduce", () => checkAverage(op, dtype, "allreduce"));
  */
 export async function checkThenAllreduce(
   t: Transport,
@@ -212,9 +209,6 @@ function commonDtype(leaves: readonly LeafSignature[]): number {
 
 /**
  * A 52-bit hash of a list of non-negative integers (two 32-bit FNV-style lanes), exact in an f64.
- *
- * @example
- * hashNumbers([1, 2, 2, 4]) !== hashNumbers([1, 2, 4, 2]); // true
  */
 export function hashNumbers(xs: readonly number[]): number {
   let a = 0x811c9dc5;

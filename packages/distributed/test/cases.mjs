@@ -203,7 +203,7 @@ test("DistributedDataContainer: contiguous shares that cover the data exactly on
   for (const total of [10, n - 1, 3 * n + 1]) {
     if (total < 0) continue;
     const data = Array.from({ length: total }, (_, i) => i * 10);
-    const shard = new DistributedDataContainer(b, data);
+    const shard = DistributedDataContainer(b, data);
     const seen = new Int32Array(Math.max(total, 1));
     const idx = shard.indices;
     for (let k = 0; k < shard.numobs(); k++) {
@@ -227,7 +227,7 @@ test("synchronize: a model tree takes root's values; tied weights stay tied", as
     ],
     head: { weight: tied },
   };
-  const out = await synchronize(b, new FluxDistributedModel(model), { root: 0 });
+  const out = await synchronize(b, FluxDistributedModel(model), { root: 0 });
   same(out.layers[0].weight, [0, 0, 3], "weight");
   same(out.layers[0].bias, [-0], "bias");
   same(out.layers[1].weight, [0, 0.5], "tied weight");
@@ -251,7 +251,7 @@ const Adam = (eta = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8) => ({
 test("DistributedOptimizer(Adam) equals Adam on the averaged gradient", async () => {
   const grad = (r, k) => new Float64Array([r + 1 + k, -r * k, 0.5]);
   const x = new Float64Array([1, 2, 3]);
-  const dist = new DistributedOptimizer(b, Adam());
+  const dist = DistributedOptimizer(b, Adam());
   const plain = Adam();
   let ds = dist.init(x);
   let ps = plain.init(x);
@@ -323,12 +323,12 @@ test("N-rank training (DistributedOptimizer(Adam), and updateInPlace + averageGr
     }
     return Promise.all(params(model).map((p) => p.data()));
   }
-  const shard = new DistributedDataContainer(
+  const shard = DistributedDataContainer(
     b,
     Array.from({ length: batch }, (_, j) => j),
   );
   check(shard.numobs() === batch / n, `share of ${shard.numobs()}, expected ${batch / n}`);
-  const dist = await train(new DistributedOptimizer(b, OptimAdam(0.01)), [...shard.indices]);
+  const dist = await train(DistributedOptimizer(b, OptimAdam(0.01)), [...shard.indices]);
   const whole = await train(
     OptimAdam(0.01),
     Array.from({ length: batch }, (_, j) => j),

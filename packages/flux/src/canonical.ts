@@ -25,6 +25,4 @@ export type Source = (typeof PACKAGES)[number] | "@flux/flux";
  */
 export const CANONICAL: Readonly<Record<string, Source>> = {
   VERSION: "@flux/flux",
-  apply: "@flux/layers",
-  DEVICE_ITERATOR: "@flux/devices",
 };

@@ -84,12 +84,12 @@ export class FunctorDefinitionError extends FunctorsError {
 }
 
 /**
- * Thrown by `getKeyPath` / `setKeyPath` when a key along the path is missing.
+ * Thrown by `getkeypath` / `setkeypath` when a key along the path is missing.
  *
  * `path` is the prefix of the key path up to and including the missing key.
  *
  * @example
- * getKeyPath({ a: {} }, ["a", "b"]); // KeyPathError: no key "b" at a
+ * getkeypath({ a: {} }, ["a", "b"]); // KeyPathError: no key "b" at a
  */
 export class KeyPathError extends FunctorsError {
   readonly path: KeyPath;

@@ -18,7 +18,7 @@ export type Recurse = (key: Key, x: unknown, ys: readonly unknown[]) => unknown;
  *
  * @example
  * const countWalk: Walk = {
- *   walk: (recurse, x) => (isLeaf(x) ? 1 : mapChildren(recurse, x, []).reduce((a, b) => a + Number(b), 0)),
+ *   walk: (recurse, x) => (isleaf(x) ? 1 : mapChildren(recurse, x, []).reduce((a, b) => a + Number(b), 0)),
  * };
  * execute(countWalk, { a: 1, b: [2, 3] }); // 3
  */
@@ -42,7 +42,7 @@ export interface ExecuteOptions {
  * cycles with a `FunctorCycleError` naming where the object was met again.
  *
  * @example
- * execute(new ExcludeWalk(new DefaultWalk(), (x) => Number(x) * 2, isLeaf), [1, [2]]); // [2, [4]]
+ * execute(ExcludeWalk(DefaultWalk(), (x) => Number(x) * 2, isleaf), [1, [2]]); // [2, [4]]
  */
 export function execute(
   walk: Walk,

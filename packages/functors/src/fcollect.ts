@@ -20,9 +20,9 @@ export interface FcollectOptions {
  * fcollect({ a: inner, b: inner }); // [root, inner, [1], 1]
  */
 export function fcollect(x: unknown, options: FcollectOptions = {}): unknown[] {
-  const collect = new CollectWalk();
+  const collect = CollectWalk();
   const exclude = options.exclude;
-  const walk = exclude === undefined ? collect : new ExcludeWalk(collect, () => undefined, exclude);
+  const walk = exclude === undefined ? collect : ExcludeWalk(collect, () => undefined, exclude);
   execute(walk, x, [], { cycles: "allow" });
   return collect.output;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fleaves, fleavesWithPath } from "./fleaves.js";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import { Bar, Foo, LeafType, NoChild2 } from "./testClasses.js";
 
 describe("fleaves (ported from Functors.jl 'fleaves')", () => {
@@ -42,7 +42,7 @@ describe("fleaves (ported from Functors.jl 'fleaves')", () => {
   it("returns only leaves, and fleavesWithPath pairs them with their first path", () => {
     const w = new Float32Array(2);
     const x = { a: w, b: [w, "s"] };
-    expect(fleaves(x).every(isLeaf)).toBe(true);
+    expect(fleaves(x).every(isleaf)).toBe(true);
     expect(fleavesWithPath(x)).toEqual([
       [["a"], w],
       [["b", 1], "s"],

@@ -1,5 +1,5 @@
 import { execute, type Recurse, type Walk } from "./execute.js";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import type { KeyPath } from "./keyPath.js";
 import { mapChildren } from "./walks.js";
 
@@ -43,7 +43,7 @@ function collectLeaves(x: unknown, options: FleavesOptions): [KeyPath, unknown][
         if (seen.has(node)) return;
         seen.add(node);
       }
-      if (isLeaf(node) || exclude?.(node, path)) out.push([path, node]);
+      if (isleaf(node) || exclude?.(node, path)) out.push([path, node]);
       else mapChildren(recurse, node, [], path);
     },
   };

@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { children } from "./children.js";
 import { fleaves, fleavesWithPath } from "./fleaves.js";
 import { fmap } from "./fmap.js";
-import { fmapStructure } from "./fmapStructure.js";
+import { fmapstructure } from "./fmapstructure.js";
 import { functor, leaf } from "./functor.js";
-import { isLeaf } from "./isLeaf.js";
-import { getKeyPath, type KeyPath, setKeyPath } from "./keyPath.js";
+import { isleaf } from "./isleaf.js";
+import { getkeypath, type KeyPath, setkeypath } from "./keyPath.js";
 import { LEAF } from "./symbols.js";
 
 class TensorLike {
@@ -66,7 +66,7 @@ function bump(x: unknown): unknown {
 
 /** Same prototype at every node, a new object at every container, the same leaves. */
 function expectSameShape(a: unknown, b: unknown): void {
-  if (isLeaf(a)) {
+  if (isleaf(a)) {
     expect(b).toBe(a);
     return;
   }
@@ -112,15 +112,15 @@ describe("fmap properties", () => {
           .slice(0, Math.min(k, paths.length))
           .map(({ p }) => p);
         const shared = new TensorLike([42]);
-        for (const p of chosen) setKeyPath(t, p, shared);
-        const others = objectLeafPaths(t).filter((p) => getKeyPath(t, p) !== shared);
+        for (const p of chosen) setkeypath(t, p, shared);
+        const others = objectLeafPaths(t).filter((p) => getkeypath(t, p) !== shared);
 
         const out = fmap(bump, t);
-        const first = getKeyPath(out, chosen[0]!);
+        const first = getkeypath(out, chosen[0]!);
         expect(first).toBeInstanceOf(TensorLike);
         expect(first).not.toBe(shared);
-        for (const p of chosen) expect(getKeyPath(out, p)).toBe(first);
-        const outOthers = new Set(others.map((p) => getKeyPath(out, p)));
+        for (const p of chosen) expect(getkeypath(out, p)).toBe(first);
+        const outOthers = new Set(others.map((p) => getkeypath(out, p)));
         expect(outOthers.size).toBe(others.length);
         expect(outOthers.has(first)).toBe(false);
       }),
@@ -131,7 +131,7 @@ describe("fmap properties", () => {
     fc.assert(
       fc.property(tree, (t) => {
         const t2 = fmap(bump, t);
-        const t3 = fmapStructure(bump, t2); // a plain-object twin zips with class instances too
+        const t3 = fmapstructure(bump, t2); // a plain-object twin zips with class instances too
         const zipped = fmap((...parts: unknown[]) => new Zipped(parts), t, t2, t3);
         const expected = fleaves(t).map((l, i) => [l, fleaves(t2)[i], fleaves(t3)[i]]);
         expect(fleaves(zipped).map((z) => (z as Zipped).parts)).toEqual(expected);

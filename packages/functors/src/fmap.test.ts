@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FunctorCycleError, FunctorStructureError } from "./errors.js";
 import { fmap } from "./fmap.js";
-import { fmapStructure } from "./fmapStructure.js";
+import { fmapstructure } from "./fmapstructure.js";
 import { LEAF } from "./symbols.js";
 import { Bar, Foo, LeafType } from "./testClasses.js";
 
@@ -48,14 +48,14 @@ describe("fmap (ported from Functors.jl test/basics.jl)", () => {
   it("Sharing: prune replaces the second and later occurrences", () => {
     const shared = [1, 2, 3];
     const m1 = new Foo(shared, new Foo([1, 2, 3], new Foo(shared, [1, 2, 3])));
-    expect(fmapStructure((v: unknown) => v, m1, { exclude: Array.isArray, prune: null })).toEqual({
+    expect(fmapstructure((v: unknown) => v, m1, { exclude: Array.isArray, prune: null })).toEqual({
       x: [1, 2, 3],
       y: { x: [1, 2, 3], y: { x: null, y: [1, 2, 3] } },
     });
     // A shared container is walked once too: its second occurrence is pruned whole.
     const inner = new Foo(shared, 4);
     const m2 = new Foo(inner, inner);
-    expect(fmapStructure((v: unknown) => v, m2, { prune: "pruned" })).toEqual({
+    expect(fmapstructure((v: unknown) => v, m2, { prune: "pruned" })).toEqual({
       x: { x: [1, 2, 3], y: 4 },
       y: "pruned",
     });
@@ -64,7 +64,7 @@ describe("fmap (ported from Functors.jl test/basics.jl)", () => {
   });
 
   it("Sharing: primitives are never cached, so equal numbers are not pruned", () => {
-    const out = fmapStructure((v: unknown) => v, { a: 1, b: 1, c: "s", d: "s" }, { prune: 0 });
+    const out = fmapstructure((v: unknown) => v, { a: 1, b: 1, c: "s", d: "s" }, { prune: 0 });
     expect(out).toEqual({ a: 1, b: 1, c: "s", d: "s" });
   });
 

@@ -24,7 +24,7 @@ export function fmap<T, R = T>(f: (x: any, ...ys: any[]) => unknown, x: T, ...re
   return mapTrees(
     (leaf, others) => f(leaf, ...others),
     options.exclude,
-    options.walk ?? new DefaultWalk(),
+    options.walk ?? DefaultWalk(),
     x,
     ys,
     options,

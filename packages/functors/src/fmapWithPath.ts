@@ -23,7 +23,7 @@ export function fmapWithPath<T, R = T>(
   return mapTrees(
     (leaf, others, path) => f(path, leaf, ...others),
     exclude === undefined ? undefined : (v, path) => exclude(path, v),
-    options.walk ?? new DefaultWalk(),
+    options.walk ?? DefaultWalk(),
     x,
     ys,
     options,

@@ -42,7 +42,7 @@ export function functor<C extends AnyClass>(
  * @example
  * class Rng { state = 1 }
  * leaf(Rng);
- * isLeaf(new Rng()); // true
+ * isleaf(new Rng()); // true
  */
 export function leaf<C extends AnyClass>(Class: C): C {
   checkClass("leaf", Class);

@@ -2,17 +2,18 @@
 // protocol (the LEAF / FUNCTOR / TRAINABLE symbols) that lets other packages take part without importing us.
 export { LEAF, FUNCTOR, TRAINABLE } from "./symbols.js";
 export { functor, leaf, trainableFields, type FunctorOptions } from "./functor.js";
-export { isLeaf } from "./isLeaf.js";
+export { isleaf } from "./isleaf.js";
 export { children, rebuild, type Children } from "./children.js";
 export { trainable } from "./trainable.js";
 export { checkNotPromise } from "./checkNotPromise.js";
+export { callableClass, type CallableClass } from "./callableClass.js";
 export { fmap } from "./fmap.js";
-export { fmapStructure } from "./fmapStructure.js";
+export { fmapstructure } from "./fmapstructure.js";
 export { fmapWithPath } from "./fmapWithPath.js";
 export { fmapOptions, type CommonMapOptions, type FmapOptions, type FmapWithPathOptions } from "./options.js";
 export { fleaves, fleavesWithPath, type FleavesOptions } from "./fleaves.js";
 export { fcollect, type FcollectOptions } from "./fcollect.js";
-export { getKeyPath, hasKeyPath, setKeyPath, type Key, type KeyPath } from "./keyPath.js";
+export { getkeypath, haskeypath, setkeypath, type Key, type KeyPath } from "./keyPath.js";
 export { keyPathString } from "./keyPathString.js";
 export { execute, type ExecuteOptions, type Recurse, type Walk } from "./execute.js";
 export {
@@ -32,6 +33,9 @@ export {
   KeyPathError,
   UnawaitedPromiseError,
 } from "./errors.js";
+
+// The names before they followed Functors.jl's spelling (docs/ARCHITECTURE.md, "Names"); deprecated.
+export { fmapStructure, getKeyPath, hasKeyPath, isLeaf, setKeyPath } from "./deprecated.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KeyPathError } from "./errors.js";
-import { getKeyPath, hasKeyPath, setKeyPath } from "./keyPath.js";
+import { getkeypath, haskeypath, setkeypath } from "./keyPath.js";
 import { keyPathString } from "./keyPathString.js";
 
 describe("key paths (ported from Functors.jl test/keypath.jl)", () => {
@@ -13,16 +13,16 @@ describe("key paths (ported from Functors.jl test/keypath.jl)", () => {
     ]),
   });
 
-  it("getKeyPath reads through objects, Maps and arrays", () => {
+  it("getkeypath reads through objects, Maps and arrays", () => {
     const x = make();
-    expect(getKeyPath(x, [])).toBe(x);
-    expect(getKeyPath(x, ["b", "d", 1])).toBe(6);
-    expect(getKeyPath(x, ["b", 1])).toBe("one");
+    expect(getkeypath(x, [])).toBe(x);
+    expect(getkeypath(x, ["b", "d", 1])).toBe(6);
+    expect(getkeypath(x, ["b", 1])).toBe("one");
   });
 
-  it("getKeyPath throws KeyPathError naming the missing key", () => {
+  it("getkeypath throws KeyPathError naming the missing key", () => {
     try {
-      getKeyPath(make(), ["b", "d", 3]);
+      getkeypath(make(), ["b", "d", 3]);
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(KeyPathError);
@@ -32,26 +32,26 @@ describe("key paths (ported from Functors.jl test/keypath.jl)", () => {
     }
   });
 
-  it("hasKeyPath checks every step, with 0-based array bounds", () => {
+  it("haskeypath checks every step, with 0-based array bounds", () => {
     const x = make();
-    expect(hasKeyPath(x, ["a"])).toBe(true);
-    expect(hasKeyPath(x, ["b", "d", 0])).toBe(true);
-    expect(hasKeyPath(x, ["b", "d", 3])).toBe(false);
-    expect(hasKeyPath(x, ["b", "d", -1])).toBe(false);
-    expect(hasKeyPath(x, ["a", "z"])).toBe(false);
-    expect(hasKeyPath(x, [])).toBe(true);
+    expect(haskeypath(x, ["a"])).toBe(true);
+    expect(haskeypath(x, ["b", "d", 0])).toBe(true);
+    expect(haskeypath(x, ["b", "d", 3])).toBe(false);
+    expect(haskeypath(x, ["b", "d", -1])).toBe(false);
+    expect(haskeypath(x, ["a", "z"])).toBe(false);
+    expect(haskeypath(x, [])).toBe(true);
   });
 
-  it("setKeyPath mutates the holding container", () => {
+  it("setkeypath mutates the holding container", () => {
     const x = make();
-    setKeyPath(x, ["b", "d", 2], 70);
-    setKeyPath(x, ["b", "c"], 40);
-    setKeyPath(x, ["a"], 30);
-    expect(getKeyPath(x, ["b", "d"])).toEqual([5, 6, 70]);
+    setkeypath(x, ["b", "d", 2], 70);
+    setkeypath(x, ["b", "c"], 40);
+    setkeypath(x, ["a"], 30);
+    expect(getkeypath(x, ["b", "d"])).toEqual([5, 6, 70]);
     expect(x.b.get("c")).toBe(40);
     expect(x.a).toBe(30);
-    expect(() => setKeyPath(x, [], 1)).toThrow(KeyPathError);
-    expect(() => setKeyPath(x, ["a", "q"], 1)).toThrow(/has no keys to set/);
+    expect(() => setkeypath(x, [], 1)).toThrow(KeyPathError);
+    expect(() => setkeypath(x, ["a", "q"], 1)).toThrow(/has no keys to set/);
   });
 
   it("keyPathString writes the access as JavaScript would", () => {

@@ -25,14 +25,14 @@ export type KeyPath = readonly Key[];
  * naming the path up to it.
  *
  * @example
- * getKeyPath({ a: new Map([["b", [5, 6]]]) }, ["a", "b", 1]); // 6
+ * getkeypath({ a: new Map([["b", [5, 6]]]) }, ["a", "b", 1]); // 6
  */
-export function getKeyPath(x: unknown, kp: KeyPath): unknown {
+export function getkeypath(x: unknown, kp: KeyPath): unknown {
   let node = x;
   kp.forEach((key, i) => {
     if (!hasKey(node, key)) {
       throw new KeyPathError(
-        `getKeyPath: no key ${JSON.stringify(String(key))} at ${keyPathString(kp.slice(0, i)) || "the root"}. ` +
+        `getkeypath: no key ${JSON.stringify(String(key))} at ${keyPathString(kp.slice(0, i)) || "the root"}. ` +
           "Check the path against `fmapWithPath` or `fleaves` output.",
         kp.slice(0, i + 1),
       );
@@ -48,10 +48,10 @@ export function getKeyPath(x: unknown, kp: KeyPath): unknown {
  * The empty path is always present. Array indices must lie in `0 <= i < length`.
  *
  * @example
- * hasKeyPath({ a: [1, 2] }, ["a", 1]); // true
- * hasKeyPath({ a: [1, 2] }, ["a", 2]); // false
+ * haskeypath({ a: [1, 2] }, ["a", 1]); // true
+ * haskeypath({ a: [1, 2] }, ["a", 2]); // false
  */
-export function hasKeyPath(x: unknown, kp: KeyPath): boolean {
+export function haskeypath(x: unknown, kp: KeyPath): boolean {
   let node = x;
   for (const key of kp) {
     if (!hasKey(node, key)) return false;
@@ -68,23 +68,23 @@ export function hasKeyPath(x: unknown, kp: KeyPath): boolean {
  *
  * @example
  * const m = { layers: [{ bias: 0 }] };
- * setKeyPath(m, ["layers", 0, "bias"], 1); // m.layers[0].bias === 1
+ * setkeypath(m, ["layers", 0, "bias"], 1); // m.layers[0].bias === 1
  */
-export function setKeyPath(x: unknown, kp: KeyPath, value: unknown): void {
+export function setkeypath(x: unknown, kp: KeyPath, value: unknown): void {
   if (kp.length === 0) {
     throw new KeyPathError(
-      "setKeyPath: the empty key path names the root, which cannot be replaced in place. Use the value directly.",
+      "setkeypath: the empty key path names the root, which cannot be replaced in place. Use the value directly.",
       kp,
     );
   }
-  const parent = getKeyPath(x, kp.slice(0, -1));
+  const parent = getkeypath(x, kp.slice(0, -1));
   const key = kp[kp.length - 1];
   if (isMapLike(parent)) parent.set(key, value);
   else if (parent !== null && (typeof parent === "object" || typeof parent === "function"))
     (parent as Record<PropertyKey, unknown>)[key as PropertyKey] = value;
   else {
     throw new KeyPathError(
-      `setKeyPath: the value at ${keyPathString(kp.slice(0, -1)) || "the root"} is a ${typeof parent}, ` +
+      `setkeypath: the value at ${keyPathString(kp.slice(0, -1)) || "the root"} is a ${typeof parent}, ` +
         "which has no keys to set. Point the path at an object, array or Map.",
       kp,
     );

@@ -1,7 +1,7 @@
-// The shared body of fmap, fmapStructure and fmapWithPath: Functors' `fmap` composition
+// The shared body of fmap, fmapstructure and fmapWithPath: Functors' `fmap` composition
 // CachedWalk(ExcludeWalk(walk, f, exclude)), run with `execute`.
 import { execute, type Walk } from "./execute.js";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import type { KeyPath } from "./keyPath.js";
 import type { CommonMapOptions } from "./options.js";
 import { CachedWalk, ExcludeWalk } from "./walks.js";
@@ -15,11 +15,11 @@ export function mapTrees(
   options: CommonMapOptions,
 ): unknown {
   // `exclude` adds leaves; it never makes a leaf walkable (write a custom walk for that).
-  const isStop = exclude === undefined ? isLeaf : (v: unknown, p: KeyPath) => isLeaf(v) || exclude(v, p);
-  let composed: Walk = new ExcludeWalk(walk, fn, isStop);
+  const isStop = exclude === undefined ? isleaf : (v: unknown, p: KeyPath) => isleaf(v) || exclude(v, p);
+  let composed: Walk = ExcludeWalk(walk, fn, isStop);
   const cache = options.cache ?? true;
   if (cache !== false && cache !== null) {
-    composed = new CachedWalk(composed, {
+    composed = CachedWalk(composed, {
       cache: cache === true ? new Map() : cache,
       ...("prune" in options ? { prune: options.prune } : {}),
     });

@@ -1,7 +1,7 @@
 // The one place that knows how each kind of container exposes and rebuilds its children. Everything else
 // (walks, children, trainable) goes through `viewNode`, `rebuildNode` and `structureNode`.
 import { FunctorDefinitionError, FunctorStructureError } from "./errors.js";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import type { Key, KeyPath } from "./keyPath.js";
 import { isMapLike } from "./mapLike.js";
 import { FUNCTOR } from "./symbols.js";
@@ -24,12 +24,9 @@ export interface NodeView {
  * The children of `x`, or `undefined` when `x` is a leaf.
  *
  * Objects list their `FUNCTOR` fields when their class declared them, else their own enumerable string keys.
- *
- * @example
- * viewNode({ a: 1, b: [2] }); // { kind: "object", keys: ["a", "b"], values: [1, [2]] }
  */
 export function viewNode(x: unknown): NodeView | undefined {
-  if (isLeaf(x)) return undefined;
+  if (isleaf(x)) return undefined;
   if (Array.isArray(x)) {
     const keys: number[] = [];
     const values: unknown[] = [];
@@ -78,7 +75,7 @@ export function rebuildNode(x: unknown, view: NodeView, values: readonly unknown
   return out;
 }
 
-/** Builds a plain container (array, Map, or plain object) of `values`: `fmapStructure`'s output. */
+/** Builds a plain container (array, Map, or plain object) of `values`: `fmapstructure`'s output. */
 export function structureNode(view: NodeView, values: readonly unknown[]): unknown {
   if (view.kind === "array") return [...values];
   if (view.kind === "map") return new Map(view.keys.map((k, i) => [k, values[i]]));
@@ -112,7 +109,7 @@ export function childOf(
   tree: number,
 ): unknown {
   const where = [...path, key];
-  if (isLeaf(y)) {
+  if (isleaf(y)) {
     throw new FunctorStructureError(
       op,
       where,

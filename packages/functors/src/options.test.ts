@@ -11,7 +11,7 @@ describe("telling options from trees: fmap(f, x, ...ys, opts?)", () => {
     expect(splitTreesAndOptions({ a: 1 }, [{ b: 1 }, { exclude: () => false, prune: 0 }]).ys).toEqual([
       { b: 1 },
     ]);
-    expect(splitTreesAndOptions([1], [{ walk: new DefaultWalk() }]).options.walk).toBeInstanceOf(DefaultWalk);
+    expect(splitTreesAndOptions([1], [{ walk: DefaultWalk() }]).options.walk).toBeInstanceOf(DefaultWalk);
     expect(splitTreesAndOptions({ a: 1 }, [{}]).ys).toEqual([]);
   });
 

@@ -7,13 +7,13 @@
 // Rule 2 is what people write (`fmap(f, m, { cache: false })`); rule 1 settles the rare ambiguous case.
 import type { Walk } from "./execute.js";
 import type { KeyPath } from "./keyPath.js";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import { viewNode } from "./node.js";
 
-/** Options shared by `fmap`, `fmapStructure` and `fmapWithPath`. */
+/** Options shared by `fmap`, `fmapstructure` and `fmapWithPath`. */
 export interface CommonMapOptions {
   /**
-   * The walk to run at containers (default `DefaultWalk`, or `StructuralWalk` for `fmapStructure`). It is
+   * The walk to run at containers (default `DefaultWalk`, or `StructuralWalk` for `fmapstructure`). It is
    * wrapped in the leaf test and (unless `cache` is off) a `CachedWalk`.
    */
   walk?: Walk;
@@ -26,7 +26,7 @@ export interface CommonMapOptions {
   prune?: unknown;
 }
 
-/** Options of `fmap` and `fmapStructure`. */
+/** Options of `fmap` and `fmapstructure`. */
 export interface FmapOptions extends CommonMapOptions {
   /** Also treat as a leaf (apply `f`, do not walk inside) wherever this returns true. */
   exclude?: (x: any, path: KeyPath) => boolean;
@@ -48,7 +48,7 @@ const OPTION_CHECKS: Record<string, (v: unknown) => boolean> = {
 };
 
 /**
- * Marks an object as the options of `fmap` / `fmapStructure` / `fmapWithPath`, so it is never mistaken
+ * Marks an object as the options of `fmap` / `fmapstructure` / `fmapWithPath`, so it is never mistaken
  * for one more tree.
  *
  * Only needed when the options could look like a tree zipped with the first one, e.g. when the first tree
@@ -79,7 +79,7 @@ function isOptions(x: unknown, candidate: unknown): boolean {
   if (candidate === null || typeof candidate !== "object") return false;
   if ((candidate as { [BRAND]?: unknown })[BRAND] === true) return true;
   const proto = Object.getPrototypeOf(candidate);
-  if ((proto !== Object.prototype && proto !== null) || isLeaf(candidate)) return false;
+  if ((proto !== Object.prototype && proto !== null) || isleaf(candidate)) return false;
   const keys = Reflect.ownKeys(candidate);
   const valid = keys.every(
     (k) =>

@@ -10,7 +10,7 @@
  * @example
  * class Tensor { declare [LEAF]: true }
  * Object.defineProperty(Tensor.prototype, LEAF, { value: true });
- * isLeaf(new Tensor()); // true
+ * isleaf(new Tensor()); // true
  */
 export const LEAF: unique symbol = Symbol.for("flux.leaf") as never;
 

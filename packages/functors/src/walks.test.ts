@@ -2,16 +2,16 @@ import { describe, expect, it } from "vitest";
 import { FunctorCycleError } from "./errors.js";
 import { execute, type Walk } from "./execute.js";
 import { fmap } from "./fmap.js";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import { CachedWalk, CollectWalk, DefaultWalk, ExcludeWalk, mapChildren, StructuralWalk } from "./walks.js";
 import { Foo } from "./testClasses.js";
 
 describe("walks", () => {
   it("compose like Functors' fmap: CachedWalk(ExcludeWalk(DefaultWalk))", () => {
-    const neg = new ExcludeWalk(new DefaultWalk(), (x) => -Number(x), isLeaf);
+    const neg = ExcludeWalk(DefaultWalk(), (x) => -Number(x), isleaf);
     expect(execute(neg, { w: [1, 2] })).toEqual({ w: [-1, -2] });
     const shared = { v: 1 };
-    const cached = new CachedWalk(neg);
+    const cached = CachedWalk(neg);
     const out = execute(cached, [shared, shared]) as unknown[];
     expect(out[0]).toBe(out[1]);
     expect(cached.cache.get(shared)).toBe(out[0]);
@@ -22,7 +22,7 @@ describe("walks", () => {
     const logging: Walk = {
       walk(recurse, x, ys, path) {
         seen.push(`${path.join(".")}|${JSON.stringify(ys)}`);
-        return isLeaf(x) ? x : mapChildren(recurse, x, ys, path);
+        return isleaf(x) ? x : mapChildren(recurse, x, ys, path);
       },
     };
     execute(logging, { a: [1] }, [{ a: [2] }]);
@@ -32,7 +32,7 @@ describe("walks", () => {
   it("a custom walk can replace DefaultWalk in fmap (here: counting leaves under each node)", () => {
     const count: Walk = {
       walk: (recurse, x) =>
-        isLeaf(x) ? 1 : mapChildren(recurse, x, []).reduce((a, b) => Number(a) + Number(b), 0),
+        isleaf(x) ? 1 : mapChildren(recurse, x, []).reduce((a, b) => Number(a) + Number(b), 0),
     };
     expect(execute(count, { a: 1, b: [2, 3] })).toBe(3);
     // Through fmap: the walk runs at containers, f at leaves.
@@ -43,11 +43,16 @@ describe("walks", () => {
   });
 
   it("StructuralWalk drops classes; CollectWalk gathers nodes", () => {
-    expect(execute(new ExcludeWalk(new StructuralWalk(), (x) => x, isLeaf), new Foo(1, 2))).toEqual({
+    expect(
+      execute(
+        ExcludeWalk(StructuralWalk(), (x) => x, isleaf),
+        new Foo(1, 2),
+      ),
+    ).toEqual({
       x: 1,
       y: 2,
     });
-    const c = new CollectWalk();
+    const c = CollectWalk();
     const x = { a: [1] };
     execute(c, x);
     expect(c.output).toEqual([x, [1], 1]);
@@ -56,10 +61,10 @@ describe("walks", () => {
   it("execute refuses cycles by default and allows them on request", () => {
     const a: any = [1];
     a.push(a);
-    const id = new ExcludeWalk(new DefaultWalk(), (v) => v, isLeaf);
+    const id = ExcludeWalk(DefaultWalk(), (v) => v, isleaf);
     expect(() => execute(id, a)).toThrow(FunctorCycleError);
     expect(() => execute(id, a)).toThrow(/met the object at the root again inside itself, at path \[1\]/);
-    const c = new CollectWalk();
+    const c = CollectWalk();
     execute(c, a, [], { cycles: "allow" });
     expect(c.output).toEqual([a, 1]);
   });

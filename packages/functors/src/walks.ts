@@ -1,5 +1,6 @@
 // The building blocks `fmap` and friends are made of (Functors' walks.jl). Each is a few lines; compose
 // them, or write a `Walk` of your own with `mapChildren`.
+import { callableClass } from "./callableClass.js";
 import type { Recurse, Walk } from "./execute.js";
 import type { KeyPath } from "./keyPath.js";
 import { childOf, rebuildNode, structureNode, viewNode } from "./node.js";
@@ -32,14 +33,7 @@ export function mapChildren(
   );
 }
 
-/**
- * Walks the children of `x` (zipped with those of `ys`) and rebuilds a container like `x` from the results
- * (Functors' `DefaultWalk`). A leaf comes back unchanged.
- *
- * @example
- * execute(new ExcludeWalk(new DefaultWalk(), (x) => -Number(x), isLeaf), { w: [1, 2] }); // { w: [-1, -2] }
- */
-export class DefaultWalk implements Walk {
+class DefaultWalkImpl implements Walk {
   walk(recurse: Recurse, x: unknown, ys: readonly unknown[], path: KeyPath): unknown {
     const view = viewNode(x);
     if (view === undefined) return x;
@@ -48,28 +42,36 @@ export class DefaultWalk implements Walk {
 }
 
 /**
- * Like `DefaultWalk`, but builds plain arrays, Maps and plain objects instead of containers like `x`
- * (Functors' `StructuralWalk`): class instances lose their prototype and non-child fields.
+ * Walks the children of `x` (zipped with those of `ys`) and rebuilds a container like `x` from the results
+ * (Functors' `DefaultWalk`). A leaf comes back unchanged.
  *
  * @example
- * execute(new ExcludeWalk(new StructuralWalk(), (x) => x, isLeaf), new Dense(...)); // { weight, bias }
+ * execute(ExcludeWalk(DefaultWalk(), (x) => -Number(x), isleaf), { w: [1, 2] }); // { w: [-1, -2] }
  */
-export class StructuralWalk implements Walk {
+export const DefaultWalk = callableClass(DefaultWalkImpl, "DefaultWalk");
+/** A `DefaultWalk` (see the constructor). */
+export type DefaultWalk = DefaultWalkImpl;
+
+class StructuralWalkImpl implements Walk {
   walk(recurse: Recurse, x: unknown, ys: readonly unknown[], path: KeyPath): unknown {
     const view = viewNode(x);
     if (view === undefined) return x;
-    return structureNode(view, mapChildren(recurse, x, ys, path, "fmapStructure"));
+    return structureNode(view, mapChildren(recurse, x, ys, path, "fmapstructure"));
   }
 }
 
 /**
- * Applies `fn(x, ys, path)` where `exclude(x, path)` holds, and defers to `inner` elsewhere (Functors'
- * `ExcludeWalk`). `fmap` wraps its walk in one of these with `exclude = isLeaf`.
+ * Like `DefaultWalk`, but builds plain arrays, Maps and plain objects instead of containers like `x`
+ * (Functors' `StructuralWalk`): class instances lose their prototype and non-child fields.
  *
  * @example
- * new ExcludeWalk(new DefaultWalk(), (x) => String(x), isLeaf);
+ * execute(ExcludeWalk(StructuralWalk(), (x) => x, isleaf), Dense(2, 3)); // { weight, bias }
  */
-export class ExcludeWalk implements Walk {
+export const StructuralWalk = callableClass(StructuralWalkImpl, "StructuralWalk");
+/** A `StructuralWalk` (see the constructor). */
+export type StructuralWalk = StructuralWalkImpl;
+
+class ExcludeWalkImpl implements Walk {
   constructor(
     readonly inner: Walk,
     readonly fn: (x: unknown, ys: readonly unknown[], path: KeyPath) => unknown,
@@ -80,6 +82,17 @@ export class ExcludeWalk implements Walk {
   }
 }
 
+/**
+ * Applies `fn(x, ys, path)` where `exclude(x, path)` holds, and defers to `inner` elsewhere (Functors'
+ * `ExcludeWalk`). `fmap` wraps its walk in one of these with `exclude = isleaf`.
+ *
+ * @example
+ * ExcludeWalk(DefaultWalk(), (x) => String(x), isleaf);
+ */
+export const ExcludeWalk = callableClass(ExcludeWalkImpl, "ExcludeWalk");
+/** A `ExcludeWalk` (see the constructor). */
+export type ExcludeWalk = ExcludeWalkImpl;
+
 /** Options of `CachedWalk`. */
 export interface CachedWalkOptions {
   /** The identity cache (object → result); pass your own to share it between calls. Default: a new Map. */
@@ -88,18 +101,7 @@ export interface CachedWalkOptions {
   prune?: unknown;
 }
 
-/**
- * Remembers the result of `inner` for each object it visits, keyed by identity, and returns that same
- * result when the object comes again (Functors' `CachedWalk`): shared leaves and subtrees stay shared.
- *
- * Only objects and functions are cached; primitives are walked every time. With `prune`, later visits
- * return the prune value instead. The cache is keyed by the first tree only.
- *
- * @example
- * const w = new Float32Array(2);
- * const out = fmap((x) => x.slice(), { a: w, b: w }); // out.a === out.b
- */
-export class CachedWalk implements Walk {
+class CachedWalkImpl implements Walk {
   readonly cache: Map<unknown, unknown>;
   readonly #prune: { value: unknown } | undefined;
   constructor(
@@ -119,17 +121,21 @@ export class CachedWalk implements Walk {
 }
 
 /**
- * Collects every node it visits, in depth-first pre-order, each object once (Functors' `CollectWalk`).
+ * Remembers the result of `inner` for each object it visits, keyed by identity, and returns that same
+ * result when the object comes again (Functors' `CachedWalk`): shared leaves and subtrees stay shared.
  *
- * Primitives are collected every time they occur. Visiting each object once means a cycle ends the
- * recursion, so run it with `execute(walk, x, [], { cycles: "allow" })` if cycles may occur. The result is
- * `walk.output` (also returned by every call).
+ * Only objects and functions are cached; primitives are walked every time. With `prune`, later visits
+ * return the prune value instead. The cache is keyed by the first tree only.
  *
  * @example
- * const w = new CollectWalk();
- * execute(w, { a: [1] }); // w.output: [{ a: [1] }, [1], 1]
+ * const w = new Float32Array(2);
+ * const out = fmap((x) => x.slice(), { a: w, b: w }); // out.a === out.b
  */
-export class CollectWalk implements Walk {
+export const CachedWalk = callableClass(CachedWalkImpl, "CachedWalk");
+/** A `CachedWalk` (see the constructor). */
+export type CachedWalk = CachedWalkImpl;
+
+class CollectWalkImpl implements Walk {
   readonly seen = new Set<unknown>();
   readonly output: unknown[] = [];
   walk(recurse: Recurse, x: unknown): unknown[] {
@@ -142,3 +148,18 @@ export class CollectWalk implements Walk {
     return this.output;
   }
 }
+
+/**
+ * Collects every node it visits, in depth-first pre-order, each object once (Functors' `CollectWalk`).
+ *
+ * Primitives are collected every time they occur. Visiting each object once means a cycle ends the
+ * recursion, so run it with `execute(walk, x, [], { cycles: "allow" })` if cycles may occur. The result is
+ * `walk.output` (also returned by every call).
+ *
+ * @example
+ * const w = CollectWalk();
+ * execute(w, { a: [1] }); // w.output: [{ a: [1] }, [1], 1]
+ */
+export const CollectWalk = callableClass(CollectWalkImpl, "CollectWalk");
+/** A `CollectWalk` (see the constructor). */
+export type CollectWalk = CollectWalkImpl;

@@ -1,7 +1,7 @@
 // The Backend interface: the SMALL set of primitives every backend implements. The public ops (src/ops/)
 // check devices, shapes and dtypes, compute output shapes, and record gradients; a backend only computes.
 // Storage is opaque to everyone but its backend (a typed array on the CPU, a GPUBuffer on WebGPU).
-import type { Device } from "./device.js";
+import type { DeviceDescriptor } from "./device.js";
 import type { DType, TypedArray } from "./dtype.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "./opNames.js";
 import type { PackedOptimiserOp } from "./optimiserOps.js";
@@ -140,7 +140,7 @@ export interface Backend<S = unknown> {
   /** The backend's registry name (`"cpu"`, `"webgpu"`). */
   readonly name: string;
   /** The interned device descriptor of this backend instance. */
-  readonly device: Device;
+  readonly device: DeviceDescriptor;
   /** The dtypes this backend can store; the op layer throws DTypeError for others. */
   readonly dtypes: readonly DType[];
 

@@ -11,13 +11,13 @@ import { ArgumentError } from "./errors.js";
  * deviceOf("webgpu", 0) === deviceOf("webgpu", 0); // true
  * String(deviceOf("cpu")); // "cpu"
  */
-export interface Device {
+export interface DeviceDescriptor {
   readonly backend: string;
   readonly id: number;
   toString(): string;
 }
 
-const interned = new Map<string, Device>();
+const interned = new Map<string, DeviceDescriptor>();
 
 /**
  * The interned descriptor of device `id` of `backend`.
@@ -25,7 +25,7 @@ const interned = new Map<string, Device>();
  * @example
  * const d = deviceOf("cpu"); d.backend; // "cpu"
  */
-export function deviceOf(backend: string, id = 0): Device {
+export function deviceOf(backend: string, id = 0): DeviceDescriptor {
   if (!Number.isInteger(id) || id < 0) {
     throw new ArgumentError(
       `device ids are 0-based non-negative integers, got ${id} for backend "${backend}".`,
@@ -47,7 +47,7 @@ export function deviceOf(backend: string, id = 0): Device {
  * @example
  * parseDevice("webgpu:1").id; // 1
  */
-export function parseDevice(spec: string | Device): Device {
+export function parseDevice(spec: string | DeviceDescriptor): DeviceDescriptor {
   if (typeof spec !== "string") return spec;
   const m = /^([A-Za-z0-9_.-]+)(?::(\d+))?$/.exec(spec);
   if (m === null)

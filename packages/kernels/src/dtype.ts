@@ -95,9 +95,6 @@ export function promoteTypes(a: DType, b: DType): DType {
 
 /**
  * Converts an IEEE half-precision bit pattern to a number. Used to read `f16` data on the host.
- *
- * @example
- * halfToFloat(0x3c00); // 1
  */
 export function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
@@ -113,9 +110,6 @@ const u32Scratch = new Uint32Array(f32Scratch.buffer);
 
 /**
  * Converts a number to the nearest IEEE half-precision bit pattern (round to nearest even).
- *
- * @example
- * floatToHalf(1); // 0x3c00
  */
 export function floatToHalf(v: number): number {
   f32Scratch[0] = v;

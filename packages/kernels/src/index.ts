@@ -13,7 +13,7 @@ export {
   promoteTypes,
 } from "./dtype.js";
 export { type Shape, broadcastShapes, sizeOf, stridesOf } from "./shape.js";
-export { type Device, deviceOf, parseDevice } from "./device.js";
+export { type DeviceDescriptor, deviceOf, parseDevice } from "./device.js";
 export {
   KernelsError,
   DeviceMismatchError,
@@ -117,7 +117,7 @@ export {
 export * from "./ops/unary.js";
 export { type ReduceOptions, sum, prod, max, min, mean, argmax, argmin } from "./ops/reduce.js";
 export { type MatmulOpts, matmul } from "./ops/matmul.js";
-export { type Activation, type MuladdOptions, muladd, biasAct, dense } from "./ops/fused.js";
+export { type FusedActivation, type MuladdOptions, muladd, biasAct, dense } from "./ops/fused.js";
 export {
   type Index,
   reshape,
@@ -141,14 +141,14 @@ export { tensorsIn } from "./tree.js";
 export {
   type Pair,
   type Padding,
-  type ConvOptions,
-  type PoolOptions,
+  type ConvOpOptions,
+  type PoolOpOptions,
   conv,
   maxpool,
   meanpool,
 } from "./ops/conv.js";
 export { type OnehotOptions, onehotbatch, onecold } from "./ops/onehot.js";
-export { type DropoutOptions, dropout } from "./ops/dropout.js";
+export { type DropoutOpOptions, dropout } from "./ops/dropout.js";
 export { optimiserStep, optimiserStepSupported } from "./ops/optimiserStep.js";
 export {
   OPTIMISER_STEP_OPS,

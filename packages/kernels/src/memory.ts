@@ -1,13 +1,13 @@
 // Memory accounting (per device), tidy scopes, and the debug leak detector. The tensor layer calls the
 // `track*` hooks; users call `memory`, `tidy`, `keep` and `setDebugLeaks`.
-import type { Device } from "./device.js";
+import type { DeviceDescriptor } from "./device.js";
 import { parseDevice } from "./device.js";
 import { readEnv } from "./env.js";
 import { peekBackend } from "./registry.js";
 
 /** What the memory hooks need from a tensor (kept structural to avoid an import cycle with tensor.ts). */
 export interface TrackedTensor {
-  readonly device: Device;
+  readonly device: DeviceDescriptor;
   readonly isDisposed: boolean;
   dispose(): void;
 }
@@ -34,11 +34,11 @@ interface DeviceStats {
   peakBytes: number;
 }
 
-const stats = new Map<Device, DeviceStats>();
+const stats = new Map<DeviceDescriptor, DeviceStats>();
 let totalLiveBytes = 0;
 let totalPeakBytes = 0;
 
-function statsOf(device: Device): DeviceStats {
+function statsOf(device: DeviceDescriptor): DeviceStats {
   let s = stats.get(device);
   if (s === undefined) {
     s = { liveTensors: 0, liveBytes: 0, peakBytes: 0 };
@@ -54,7 +54,7 @@ function statsOf(device: Device): DeviceStats {
  * const before = memory().liveTensors;
  * const t = zeros([1000]); memory("cpu").liveBytes; // >= 4000
  */
-export function memory(device?: Device | string): MemoryInfo {
+export function memory(device?: DeviceDescriptor | string): MemoryInfo {
   if (device !== undefined) {
     const d = parseDevice(device);
     const s = statsOf(d);
@@ -92,13 +92,13 @@ export function memory(device?: Device | string): MemoryInfo {
  * trim();
  * memory().pooledBytes; // 0
  */
-export function trim(device?: Device | string): void {
+export function trim(device?: DeviceDescriptor | string): void {
   const devices = device === undefined ? [...stats.keys()] : [parseDevice(device)];
   for (const d of devices) peekBackend(d)?.trimPool?.();
 }
 
 /** @internal Called when storage is allocated. */
-export function trackAlloc(device: Device, bytes: number): void {
+export function trackAlloc(device: DeviceDescriptor, bytes: number): void {
   const s = statsOf(device);
   s.liveBytes += bytes;
   if (s.liveBytes > s.peakBytes) s.peakBytes = s.liveBytes;
@@ -107,7 +107,7 @@ export function trackAlloc(device: Device, bytes: number): void {
 }
 
 /** @internal Called when storage is freed. */
-export function trackFree(device: Device, bytes: number): void {
+export function trackFree(device: DeviceDescriptor, bytes: number): void {
   statsOf(device).liveBytes -= bytes;
   totalLiveBytes -= bytes;
 }

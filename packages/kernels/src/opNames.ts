@@ -139,9 +139,6 @@ export function isComparison(op: BinaryOp): op is ComparisonOp {
 /**
  * The op code a kernel switches on: the op's position in its list (the generated WGSL constants hold the
  * same numbers).
- *
- * @example
- * opCode(UNARY_OPS, "exp"); // 4
  */
 export function opCode<T extends string>(ops: readonly T[], op: T): number {
   const code = ops.indexOf(op);

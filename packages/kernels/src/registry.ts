@@ -2,7 +2,7 @@
 // a side effect of import, and the registry is module state (not globalThis), as the STYLE guide asks.
 import type { Backend } from "./backend.js";
 import { cpuProvider } from "./cpu/provider.js";
-import { type Device, deviceOf, parseDevice } from "./device.js";
+import { type DeviceDescriptor, deviceOf, parseDevice } from "./device.js";
 import { BackendNotFoundError } from "./errors.js";
 
 /**
@@ -29,8 +29,8 @@ export const LAZY_BUILTIN_BACKENDS: Readonly<Record<string, () => Promise<{ prov
 };
 
 const providers = new Map<string, BackendProvider>([["cpu", cpuProvider]]);
-const instances = new Map<Device, Backend>();
-const pending = new Map<Device, Promise<Backend>>();
+const instances = new Map<DeviceDescriptor, Backend>();
+const pending = new Map<DeviceDescriptor, Promise<Backend>>();
 
 /**
  * Registers a backend provider under `name` (replacing a lazy built-in of that name).
@@ -104,7 +104,7 @@ export async function loadBackendProvider(name: string): Promise<BackendProvider
  * const gpu = await getBackend("webgpu", 0);
  * const cpu = await getBackend("cpu");
  */
-export async function getBackend(nameOrDevice: string | Device, id?: number): Promise<Backend> {
+export async function getBackend(nameOrDevice: string | DeviceDescriptor, id?: number): Promise<Backend> {
   const device = resolveDevice(nameOrDevice, id);
   const have = instances.get(device);
   if (have !== undefined) return have;
@@ -131,7 +131,7 @@ export async function getBackend(nameOrDevice: string | Device, id?: number): Pr
  * @example
  * const cpu = getBackendSync("cpu");
  */
-export function getBackendSync(nameOrDevice: string | Device, id?: number): Backend {
+export function getBackendSync(nameOrDevice: string | DeviceDescriptor, id?: number): Backend {
   const device = resolveDevice(nameOrDevice, id);
   const have = instances.get(device);
   if (have !== undefined) return have;
@@ -158,7 +158,7 @@ export function getBackendSync(nameOrDevice: string | Device, id?: number): Back
  * @example
  * peekBackend(deviceOf("cpu")); // the CPU backend
  */
-export function peekBackend(device: Device): Backend | undefined {
+export function peekBackend(device: DeviceDescriptor): Backend | undefined {
   return instances.get(device);
 }
 
@@ -167,7 +167,7 @@ export function cpuBackend(): Backend {
   return getBackendSync("cpu");
 }
 
-function resolveDevice(nameOrDevice: string | Device, id?: number): Device {
+function resolveDevice(nameOrDevice: string | DeviceDescriptor, id?: number): DeviceDescriptor {
   if (typeof nameOrDevice !== "string") return nameOrDevice;
   if (id !== undefined) return deviceOf(nameOrDevice, id);
   return parseDevice(nameOrDevice);

@@ -41,9 +41,6 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /**
  * Checks that a shape is a list of non-negative integers and returns a frozen copy.
- *
- * @example
- * checkShape([2, 3]); // [2, 3]
  */
 export function checkShape(shape: Shape, what = "shape"): Shape {
   if (!Array.isArray(shape)) throw new ShapeError(`${what} must be an array of dims, got ${String(shape)}.`);
@@ -89,9 +86,6 @@ export function broadcastShapes(a: Shape, b: Shape, op = "broadcast"): number[] 
 
 /**
  * The strides to read `shape` as if broadcast to `outShape`: stride 0 along dims of size 1 (or missing).
- *
- * @example
- * broadcastStrides([3, 1], [3, 4]); // [1, 0]
  */
 export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   const s = stridesOf(shape);
@@ -102,9 +96,6 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /**
  * Converts public 1-based dims (Julia/NNlib `dims`) to sorted unique 0-based axes, checking the range.
- *
- * @example
- * normalizeDims([2, 1], 3, "sum"); // [0, 1]
  */
 export function normalizeDims(dims: number | readonly number[], rank: number, op: string): number[] {
   const list = typeof dims === "number" ? [dims] : [...dims];

@@ -1,7 +1,7 @@
 // The Tensor class: a shape, a dtype and a reference to backend storage. Tensors are immutable from the
 // public API's point of view (ops return new tensors); `reshape` shares storage, counted once.
 import type { Backend, TensorView } from "./backend.js";
-import type { Device } from "./device.js";
+import type { DeviceDescriptor } from "./device.js";
 import { type DType, halfToFloat, type TypedArray } from "./dtype.js";
 import { DisposedTensorError, SyncReadError } from "./errors.js";
 import { trackAlloc, trackFree, trackTensorCreated, trackTensorDisposed } from "./memory.js";
@@ -47,7 +47,7 @@ export class Tensor {
   /** Element type. */
   readonly dtype: DType;
   /** Where the values live (interned: compare with ===). */
-  readonly device: Device;
+  readonly device: DeviceDescriptor;
   /** Number of elements. */
   readonly size: number;
   #handle: StorageHandle | null;

@@ -9,7 +9,7 @@ export {
   LoadModelError,
   SafetensorsError,
 } from "./errors.js";
-export { apply, layerConstructor, type LayerConstructor, type LayerLike } from "./layer.js";
+export { apply, layerConstructor, type LayerLike } from "./layer.js";
 export { AbstractLayer } from "./layers/base.js";
 export { type Activation, activationName } from "./activation.js";
 export { identity } from "./identity.js";
@@ -80,7 +80,7 @@ export {
 } from "./layers/attention.js";
 export { dotProductAttention, makeCausalMask, type AttentionOptions } from "./layers/dotProductAttention.js";
 export { show, showCompact } from "./show/show.js";
-export { underscorise, formatBytes } from "./show/format.js";
+export { formatBytes } from "./show/format.js";
 export type { Aggregate, LossOptions, ClassLossOptions } from "./losses/options.js";
 export { xlogy } from "./losses/xlogy.js";
 export { mse } from "./losses/mse.js";

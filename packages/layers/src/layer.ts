@@ -1,7 +1,7 @@
 // The calling convention and registration shared by every layer. Layers are class instances with a
 // `forward` method (not callable functions): @flux/functors treats functions as leaves and rebuilds
 // containers with Object.create, so a callable layer would be invisible to fmap, devices and optimisers.
-import { functor } from "@flux/functors";
+import { type CallableClass, callableClass, functor } from "@flux/functors";
 import type { Tensor } from "@flux/kernels";
 
 /**
@@ -29,12 +29,9 @@ export function apply(layer: LayerLike, ...xs: unknown[]): Tensor {
   );
 }
 
-/** A class whose instances are layers, callable without `new` like Flux's constructors. */
-export type LayerConstructor<C extends new (...args: any[]) => object> = C &
-  ((...args: ConstructorParameters<C>) => InstanceType<C>);
-
 /**
- * Makes a layer class callable without `new` (`Dense(2, 3)` as in Flux) and registers its functor fields.
+ * Makes a layer class callable without `new` (`Dense(2, 3)` as in Flux) and registers its functor fields:
+ * @flux/functors' `functor` and `callableClass`, the constructor convention of every package.
  *
  * `children` are the fields @flux/functors walks (Flux's `@layer` fields, in Flux's order); `trainable`
  * is the subset an optimiser may change (all children when omitted). `instanceof` keeps working.
@@ -47,9 +44,7 @@ export function layerConstructor<C extends new (...args: any[]) => object>(
   cls: C,
   children: readonly string[],
   trainable?: readonly string[],
-): LayerConstructor<C> {
+): CallableClass<C> {
   functor(cls, children, trainable === undefined ? {} : { trainable });
-  return new Proxy(cls, {
-    apply: (target, _self, args: unknown[]) => new target(...args),
-  }) as LayerConstructor<C>;
+  return callableClass(cls);
 }

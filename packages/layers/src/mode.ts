@@ -1,7 +1,7 @@
 // Train/test mode (Flux's trainmode!/testmode!). Layers whose behaviour differs (Dropout, BatchNorm) keep
 // an `active` field: true, false, or null = automatic (active exactly while a gradient is being taken).
 import { withinGradient } from "@flux/kernels";
-import { children, isLeaf } from "@flux/functors";
+import { children, isleaf } from "@flux/functors";
 import { LayerArgumentError } from "./errors.js";
 
 /** Flux's mode values: `true`/`false`, or `null`/`"auto"` for automatic. */
@@ -17,7 +17,7 @@ interface HasMode {
 function walkModes(m: unknown, active: boolean | null): void {
   const seen = new Set<unknown>();
   const visit = (x: unknown): void => {
-    if (x === null || typeof x !== "object" || seen.has(x) || isLeaf(x)) return;
+    if (x === null || typeof x !== "object" || seen.has(x) || isleaf(x)) return;
     seen.add(x);
     if (typeof (x as Partial<HasMode>)[SET_ACTIVE] === "function") (x as HasMode)[SET_ACTIVE](active);
     const kids = children(x);

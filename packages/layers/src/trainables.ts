@@ -1,5 +1,5 @@
 // Flux's `trainables`: the trainable tensors of a model, each once, in walk order.
-import { children, isLeaf, trainable } from "@flux/functors";
+import { children, isleaf, trainable } from "@flux/functors";
 import { isTensor, type Tensor } from "@flux/kernels";
 
 function values(c: ReturnType<typeof children>): unknown[] {
@@ -33,7 +33,7 @@ function collectTensors(m: unknown, onlyTrainable: boolean): Tensor[] {
       out.push(x);
       return;
     }
-    if (isLeaf(x)) return;
+    if (isleaf(x)) return;
     for (const c of values(onlyTrainable ? trainable(x) : children(x))) visit(c);
   };
   visit(m);

@@ -1,6 +1,6 @@
 // `destructure(model)`: all trainable float parameters as one flat vector, and the function that puts a
 // vector back into a model of the same structure (Optimisers.jl's destructure / Restructure).
-import { children, isLeaf, rebuild, trainable } from "@flux/functors";
+import { children, isleaf, rebuild, trainable } from "@flux/functors";
 import {
   type DType,
   type Tensor,
@@ -41,7 +41,7 @@ function collect(x: unknown, out: Tensor[], seen: Set<object>): void {
     seen.add(x);
     return;
   }
-  if (isLeaf(x) || seen.has(x as object)) return;
+  if (isleaf(x) || seen.has(x as object)) return;
   seen.add(x as object);
   for (const [, v] of trainableChildren(x as object)) collect(v, out, seen);
 }
@@ -97,7 +97,7 @@ export function destructure<M>(model: M): [Tensor, Restructure<M>] {
                 const piece = reshape(selectdim(v, 1, { start, stop: start + x.size }), x.shape);
                 return piece.dtype === x.dtype ? piece : cast(piece, x.dtype);
               });
-      } else if (isLeaf(x)) {
+      } else if (isleaf(x)) {
         return x;
       } else {
         const all = children(x);

@@ -61,7 +61,7 @@ export class OptimStructureError extends OptimError {
  * Only raised where the norm can be read synchronously (CPU tensors); see PARITY.md.
  *
  * @example
- * apply(ClipNorm(), null, w, tensor([Infinity], [1])); // NonFiniteGradientError
+ * applyRule(ClipNorm(), null, w, tensor([Infinity], [1])); // NonFiniteGradientError
  */
 export class NonFiniteGradientError extends OptimError {
   /** The norm that was found. */

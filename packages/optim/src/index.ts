@@ -9,12 +9,12 @@ export {
   type RuleFactory,
   type RuleResult,
   type RuleSpec,
-  type Pair,
+  type Betas,
   type FusedStep,
   defineRule,
   isRule,
   init,
-  apply,
+  applyRule,
 } from "./rule.js";
 export { Leaf, isOptimLeaf } from "./leaf.js";
 export type { StateTree } from "./tree.js";

@@ -1,22 +1,11 @@
 // The per-parameter record of a state tree. Mutable on purpose (as in Optimisers.jl): its identity encodes
 // parameter sharing (tied weights share one Leaf), and freeze/adjustInPlace/updateInPlace change it.
+import { callableClass } from "@flux/functors";
 import type { Rule } from "./rule.js";
 
 const LEAF_MARK = Symbol.for("flux.optim.leaf");
 
-/**
- * One trainable parameter's optimiser state (Optimisers.jl's `Leaf`): the `rule`, its `state` (tensors on
- * the parameter's device) and whether it is `frozen`.
- *
- * For @flux/functors (and so for devices) a Leaf is a container whose only child is `state`: moving a
- * state tree to a device moves the state tensors and keeps `rule` and `frozen`; tied Leafs stay tied.
- *
- * @example
- * const tree = setup(Adam(), { w: randn([3, 2]) });
- * tree.w instanceof Leaf; // true
- * String(tree.w);         // "Leaf(Adam(eta=0.001, beta=[0.9, 0.999], epsilon=1e-8), ...)"
- */
-export class Leaf<S = unknown> {
+class LeafImpl<S = unknown> {
   constructor(
     public rule: Rule<S>,
     public state: S,
@@ -33,8 +22,25 @@ export class Leaf<S = unknown> {
   }
 }
 
-Object.defineProperty(Leaf.prototype, LEAF_MARK, { value: true });
-Object.defineProperty(Leaf.prototype, Symbol.for("flux.functor"), { value: Object.freeze(["state"]) });
+Object.defineProperty(LeafImpl.prototype, LEAF_MARK, { value: true });
+Object.defineProperty(LeafImpl.prototype, Symbol.for("flux.functor"), { value: Object.freeze(["state"]) });
+
+/**
+ * One trainable parameter's optimiser state (Optimisers.jl's `Leaf`): the `rule`, its `state` (tensors on
+ * the parameter's device) and whether it is `frozen`.
+ *
+ * For @flux/functors (and so for devices) a Leaf is a container whose only child is `state`: moving a
+ * state tree to a device moves the state tensors and keeps `rule` and `frozen`; tied Leafs stay tied.
+ *
+ * @example
+ * const tree = setup(Adam(), { w: randn([3, 2]) });
+ * tree.w instanceof Leaf; // true
+ * String(tree.w);         // "Leaf(Adam(eta=0.001, beta=[0.9, 0.999], epsilon=1e-8), ...)"
+ */
+export const Leaf = callableClass(LeafImpl, "Leaf") as typeof LeafImpl &
+  (<S>(rule: Rule<S>, state: S, frozen?: boolean) => LeafImpl<S>);
+/** A state-tree Leaf (see `Leaf`). */
+export type Leaf<S = unknown> = LeafImpl<S>;
 
 /**
  * Whether `x` is a state-tree `Leaf` (of any installed copy of this package).

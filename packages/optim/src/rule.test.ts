@@ -15,7 +15,7 @@ import {
   RMSProp,
   RuleArgumentError,
   WeightDecay,
-  apply,
+  applyRule,
   isRule,
 } from "./index.js";
 
@@ -104,11 +104,11 @@ describe("rule constructors", () => {
   });
 });
 
-describe("apply", () => {
+describe("applyRule", () => {
   it("is pure and returns the step (OptimiserChain clips before discounting, as in the Optimisers.jl docs)", () => {
     const x = tensor([0, 0, 0], [3], { dtype: "f64" });
     const g = tensor([0.3, 1, 7], [3], { dtype: "f64" });
-    const [, step] = apply(OptimiserChain(ClipGrad(1), Descent(0.1)), [null, null], x, g);
+    const [, step] = applyRule(OptimiserChain(ClipGrad(1), Descent(0.1)), [null, null], x, g);
     const got = Array.from(step!.dataSync());
     for (const [i, v] of [0.03, 0.1, 0.1].entries()) expect(got[i]).toBeCloseTo(v, 15);
     expect(Array.from(g.dataSync())).toEqual([0.3, 1, 7]);
@@ -117,7 +117,7 @@ describe("apply", () => {
   it("ClipNorm throws on a non-finite norm unless throw: false", () => {
     const x = tensor([1, 2], [2]);
     const g = tensor([Number.POSITIVE_INFINITY, 1], [2]);
-    expect(() => apply(ClipNorm(), null, x, g)).toThrow(NonFiniteGradientError);
-    expect(() => apply(ClipNorm(10, 2, { throw: false }), null, x, g)).not.toThrow();
+    expect(() => applyRule(ClipNorm(), null, x, g)).toThrow(NonFiniteGradientError);
+    expect(() => applyRule(ClipNorm(10, 2, { throw: false }), null, x, g)).not.toThrow();
   });
 });

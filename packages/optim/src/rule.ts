@@ -4,6 +4,7 @@
 // the tests' oracle). `defineRule` turns a small spec into the public factory (`Adam()`, `Adam(0.01)`,
 // `Adam({ eta: 0.01 })`), checks hyper-parameters against the spec's `ranges`, so each file under rules/ is
 // one spec.
+import { callableClass } from "@flux/functors";
 import { type OptimiserStepOp, type Tensor, tidy } from "@flux/kernels";
 import { RuleArgumentError } from "./errors.js";
 import { type Range, describeRange, inRange } from "./ranges.js";
@@ -11,8 +12,8 @@ import { type Range, describeRange, inRange } from "./ranges.js";
 /** What `apply` returns: the new state and the update to subtract (`null`: no update this step). */
 export type RuleResult<S> = readonly [state: S, dx: Tensor | null];
 
-/** A pair of decay rates such as Adam's `beta`. */
-export type Pair = readonly [number, number];
+/** A pair of decay rates such as Adam's `beta` (β₁, β₂), or their running powers. */
+export type Betas = readonly [number, number];
 
 /**
  * A rule's step as ONE call of kernels' `optimiserStep` (one pass over the parameter, its gradient and its
@@ -64,15 +65,18 @@ export type RuleOf<H, S> = Omit<Rule<S>, "adjust"> &
   };
 
 /** Arguments of a rule factory: positional hyper-parameters, then optionally one options object. */
-export type RuleArgs<H> = readonly (number | boolean | Pair | Rule | Partial<H>)[];
+export type RuleArgs<H> = readonly (number | boolean | Betas | Rule | Partial<H>)[];
 
 /**
  * A rule constructor: `Adam()`, `Adam(0.01)`, `Adam(0.01, [0.9, 0.99])`, `Adam({ eta: 0.01 })`,
  * `RMSProp(0.01, { centred: true })`. Positional arguments follow Optimisers.jl's order; a trailing
  * plain object gives any field by name (Julia's keywords). Missing fields take Optimisers.jl's defaults.
+ * Like every public class, it works with or without `new`, and `Adam(0.01) instanceof Adam` holds.
  */
 export interface RuleFactory<H, S> {
   (...args: RuleArgs<H>): RuleOf<H, S>;
+  new (...args: RuleArgs<H>): RuleOf<H, S>;
+  readonly prototype: Rule<S>;
   /** The rule's name. */
   readonly kind: string;
   /** The default hyper-parameters (Optimisers.jl 0.4's). */
@@ -164,7 +168,16 @@ function checkField(
  */
 export function defineRule<H extends object, S>(spec: RuleSpec<H, S>): RuleFactory<H, S> {
   const keys = Object.keys(spec.defaults) as (keyof H & string)[];
-  const proto: Record<PropertyKey, unknown> = {};
+  // The rule's class: its prototype carries init/apply/fused/adjust; constructing parses the arguments and
+  // returns the frozen record instead of `this` (a constructor may return an object), so `Adam(0.01)`,
+  // `new Adam(0.01)` and `instanceof Adam` agree.
+  class RuleClass {
+    constructor(...args: unknown[]) {
+      // biome-ignore lint/correctness/noConstructorReturn: the frozen record IS the instance (see above)
+      return build(parse(args));
+    }
+  }
+  const proto = RuleClass.prototype as Record<PropertyKey, unknown>;
   const build = (given: Partial<H>): RuleOf<H, S> => {
     for (const k of Object.keys(given)) {
       if (!keys.includes(k as keyof H & string)) {
@@ -217,7 +230,6 @@ export function defineRule<H extends object, S>(spec: RuleSpec<H, S>): RuleFacto
     });
     return given as Partial<H>;
   };
-  const factory = ((...args: unknown[]) => build(parse(args))) as unknown as RuleFactory<H, S>;
   const defaultAdjust = (rule: RuleOf<H, S>, changes: Readonly<Record<string, unknown>>) => {
     const given: Record<string, unknown> = {};
     for (const k of keys) given[k] = changes[k] !== undefined ? changes[k] : rule[k];
@@ -267,12 +279,11 @@ export function defineRule<H extends object, S>(spec: RuleSpec<H, S>): RuleFacto
       },
     },
   });
-  Object.defineProperties(factory, {
+  Object.defineProperties(RuleClass, {
     kind: { value: spec.kind },
     defaults: { value: Object.freeze({ ...spec.defaults }) },
-    name: { value: spec.kind },
   });
-  return factory;
+  return callableClass(RuleClass, spec.kind) as unknown as RuleFactory<H, S>;
 }
 
 /**
@@ -294,9 +305,11 @@ export function init<S>(rule: Rule<S>, x: Tensor): S {
  * tensors (Momentum returns its velocity), so free it only together with that state. `dx'` is `null` when
  * the rule makes no update this step (AccumGrad between accumulations).
  *
+ * Named `applyRule` because `apply` is @flux/layers' `apply(m, x)` (Flux's `m(x)`) in `@flux/flux`.
+ *
  * @example
- * const [s1, step] = apply(Descent(0.1), null, w, g); // step = 0.1 .* g
+ * const [s1, step] = applyRule(Descent(0.1), null, w, g); // step = 0.1 .* g
  */
-export function apply<S>(rule: Rule<S>, state: S, x: Tensor, dx: Tensor): RuleResult<S> {
+export function applyRule<S>(rule: Rule<S>, state: S, x: Tensor, dx: Tensor): RuleResult<S> {
   return tidy(() => rule.apply(state, x, dx));
 }

@@ -1,6 +1,6 @@
 // `setup(rule, model)`: one Leaf per trainable float tensor, in a tree of plain containers shaped like the
 // model. Optimisers.jl's `_setup` with `_trainable`: non-trainable children become `null`.
-import { checkNotPromise, children, isLeaf, trainable } from "@flux/functors";
+import { checkNotPromise, children, isleaf, trainable } from "@flux/functors";
 import { type Tensor, isFloat, isTensor } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
 import { Leaf } from "./leaf.js";
@@ -33,12 +33,12 @@ export function setup(rule: Rule, model: unknown): StateTree {
       if (!isFloat(x.dtype)) return null;
       let leaf = cache.get(x);
       if (leaf === undefined) {
-        leaf = new Leaf(rule, rule.init(x));
+        leaf = Leaf(rule, rule.init(x));
         cache.set(x, leaf);
       }
       return leaf;
     }
-    if (isLeaf(x)) return null;
+    if (isleaf(x)) return null;
     const node = x as object;
     if (visiting.has(node)) {
       throw new OptimStructureError(

@@ -2,7 +2,7 @@
 // vitest wraps it in describe/it (../ops.ts); the runtime runner (./runner.ts) runs the same list on Bun,
 // Deno and in a browser page. Keep it free of vitest and of runtime-specific APIs (no node:, no Deno).
 import * as k from "@flux/kernels";
-import type { Backend, Device, DType, Tensor } from "@flux/kernels";
+import type { Backend, DeviceDescriptor, DType, Tensor } from "@flux/kernels";
 import fc from "fast-check";
 import { numericGradient, worstMismatch } from "../finiteDiff.js";
 import { GRAD_CASES, type GradCase, type InputSpec } from "../gradCases.js";
@@ -83,7 +83,7 @@ export function opConformanceSuite(backendName: string, opts: OpConformanceOptio
   const numRuns = opts.numRuns ?? 12;
   const seed = opts.seed ?? 20251126;
   let backend: Backend;
-  let device: Device;
+  let device: DeviceDescriptor;
   let dtype: DType;
   let reference = false; // true: this backend in f64 is checked against finite differences
 

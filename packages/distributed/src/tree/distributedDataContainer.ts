@@ -1,11 +1,11 @@
 // DistributedDataContainer: this rank's contiguous share of a dataset (Flux's DistributedDataContainer).
-import { checkNotPromise } from "@flux/functors";
+import { callableClass, checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "../backend.js";
 import { DistributedArgumentError } from "../errors.js";
 import { isTensorLike } from "../tensorLike.js";
 
-/** Anything with the observation interface as methods (MLUtils' `numobs` / `getobs`). */
-export interface ObsContainer {
+/** Anything with the observation interface as methods (MLUtils' `numobs` / `getobs`; @flux/data calls it `ObsContainer`). */
+interface ObsMethods {
   numobs(): number;
   getobs(i: number): unknown;
 }
@@ -27,20 +27,7 @@ export function shareOf(n: number, workers: number, rank: number): [number, numb
   return [start, start + base + (rank < extra ? 1 : 0)];
 }
 
-/**
- * This worker's share of `data` (Flux's `DistributedDataContainer`): rank i sees a contiguous block of
- * observations, and the blocks of all ranks cover the data exactly once.
- *
- * `data` is a JS array, a typed array (one observation per element), an object with `numobs()` and
- * `getobs(i)` methods, or a plain object of such containers (observation i is then an object of their
- * i-th observations, as MLUtils treats tuples). The container itself has `numobs()` / `getobs(i)` (and
- * `length`, iteration), so a DataLoader can batch it. Indices are 0-based.
- *
- * @example
- * const shard = new DistributedDataContainer(b, images); // rank 1 of 4 over 100 obs sees obs 25..49
- * for (let i = 0; i < shard.numobs(); i++) train(shard.getobs(i));
- */
-export class DistributedDataContainer<O = unknown> implements ObsContainer, Iterable<O> {
+class DistributedDataContainerImpl<O = unknown> implements ObsMethods, Iterable<O> {
   /** The indices of `data` this rank sees, in order. */
   readonly indices: readonly number[];
 
@@ -83,12 +70,33 @@ export class DistributedDataContainer<O = unknown> implements ObsContainer, Iter
   }
 }
 
-function isObsContainer(x: unknown): x is ObsContainer {
+/**
+ * This worker's share of `data` (Flux's `DistributedDataContainer`): rank i sees a contiguous block of
+ * observations, and the blocks of all ranks cover the data exactly once.
+ *
+ * `data` is a JS array, a typed array (one observation per element), an object with `numobs()` and
+ * `getobs(i)` methods, or a plain object of such containers (observation i is then an object of their
+ * i-th observations, as MLUtils treats tuples). The container itself has `numobs()` / `getobs(i)` (and
+ * `length`, iteration), so a DataLoader can batch it. Indices are 0-based.
+ *
+ * @example
+ * const shard = DistributedDataContainer(b, images); // rank 1 of 4 over 100 obs sees obs 25..49
+ * for (let i = 0; i < shard.numobs(); i++) train(shard.getobs(i));
+ */
+export const DistributedDataContainer = callableClass(
+  DistributedDataContainerImpl,
+  "DistributedDataContainer",
+) as typeof DistributedDataContainerImpl &
+  (<O = unknown>(b: DistributedBackend, data: unknown) => DistributedDataContainerImpl<O>);
+/** An instance of `DistributedDataContainer`. */
+export type DistributedDataContainer<O = unknown> = DistributedDataContainerImpl<O>;
+
+function isObsContainer(x: unknown): x is ObsMethods {
   return (
     typeof x === "object" &&
     x !== null &&
-    typeof (x as ObsContainer).numobs === "function" &&
-    typeof (x as ObsContainer).getobs === "function"
+    typeof (x as ObsMethods).numobs === "function" &&
+    typeof (x as ObsMethods).getobs === "function"
   );
 }
 

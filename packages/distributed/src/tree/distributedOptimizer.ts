@@ -1,30 +1,13 @@
 // DistributedOptimizer: a @flux/optim rule whose gradients are averaged over the workers first (Flux's
 // DistributedOptimizer), built on averageGradients and on optim's own setup / updateInPlace.
-import { checkNotPromise } from "@flux/functors";
+import { callableClass, checkNotPromise } from "@flux/functors";
 import { type Tensor, tensorsIn } from "@flux/kernels";
 import { type Rule, type RuleResult, type StateTree, setup, updateInPlace } from "@flux/optim";
 import type { DistributedBackend } from "../backend.js";
 import { DistributedArgumentError } from "../errors.js";
 import { averageGradients } from "./averageGradients.js";
 
-/**
- * Wraps a @flux/optim rule so that gradients are averaged over all workers before the rule sees them
- * (Flux's `DistributedOptimizer`). With equal per-rank batches and a mean loss this is the gradient of the
- * global batch, so N ranks train exactly as one process on the concatenated batch.
- *
- * Whole models: `opt.setup(model)` is optim's `setup(rule, model)`, and `await opt.update(state, model, grad)`
- * is optim's `updateInPlace(state, model, await averageGradients(b, grad))` (one flat allreduce for the
- * whole gradient; the averaged temporaries are freed). One parameter at a time, as Flux's `apply!`:
- * `await opt.apply(state, x, dx)` (one allreduce per call: slower; for parity).
- *
- * @example
- * const opt = new DistributedOptimizer(b, Adam(1e-3));
- * const state = opt.setup(model);
- * const { val, grad } = withgradient((m) => loss(m, x, y), model);
- * await opt.update(state, model, grad[0]);
- * dispose([val, grad]);
- */
-export class DistributedOptimizer<S = unknown> {
+class DistributedOptimizerImpl<S = unknown> {
   constructor(
     /** The backend whose workers average their gradients. */
     readonly backend: DistributedBackend,
@@ -85,6 +68,31 @@ export class DistributedOptimizer<S = unknown> {
     return `DistributedOptimizer(${this.backend}, ${String(this.rule)})`;
   }
 }
+
+/**
+ * Wraps a @flux/optim rule so that gradients are averaged over all workers before the rule sees them
+ * (Flux's `DistributedOptimizer`). With equal per-rank batches and a mean loss this is the gradient of the
+ * global batch, so N ranks train exactly as one process on the concatenated batch.
+ *
+ * Whole models: `opt.setup(model)` is optim's `setup(rule, model)`, and `await opt.update(state, model, grad)`
+ * is optim's `updateInPlace(state, model, await averageGradients(b, grad))` (one flat allreduce for the
+ * whole gradient; the averaged temporaries are freed). One parameter at a time, as Flux's `apply!`:
+ * `await opt.apply(state, x, dx)` (one allreduce per call: slower; for parity).
+ *
+ * @example
+ * const opt = DistributedOptimizer(b, Adam(1e-3));
+ * const state = opt.setup(model);
+ * const { val, grad } = withgradient((m) => loss(m, x, y), model);
+ * await opt.update(state, model, grad[0]);
+ * dispose([val, grad]);
+ */
+export const DistributedOptimizer = callableClass(
+  DistributedOptimizerImpl,
+  "DistributedOptimizer",
+) as typeof DistributedOptimizerImpl &
+  (<S>(backend: DistributedBackend, rule: Rule<S>) => DistributedOptimizerImpl<S>);
+/** An instance of `DistributedOptimizer`. */
+export type DistributedOptimizer<S = unknown> = DistributedOptimizerImpl<S>;
 
 /** Frees the tensors of `made` (ours) that `kept` does not hold (a rule may return or keep its input). */
 function freeUnless(made: unknown, kept: unknown): void {

@@ -42,7 +42,7 @@ describe("shareOf", () => {
 describe("DistributedDataContainer", () => {
   it("serves this rank's observations of arrays, typed arrays and objects of them", async () => {
     const shards = await onRanks(3, async (b) => {
-      const d = new DistributedDataContainer(b, {
+      const d = DistributedDataContainer(b, {
         x: [10, 11, 12, 13, 14, 15, 16],
         y: new Int32Array(7).map((_, i) => i),
       });
@@ -59,12 +59,12 @@ describe("DistributedDataContainer", () => {
 
   it("refuses a Promise of a dataset (an un-awaited loader) with a named error", async () => {
     const [b] = inProcessTransports(1).map((t) => new ThreadsBackend(t));
-    expect(() => new DistributedDataContainer(b, Promise.resolve([1, 2]))).toThrow(UnawaitedPromiseError);
+    expect(() => DistributedDataContainer(b, Promise.resolve([1, 2]))).toThrow(UnawaitedPromiseError);
   });
 
   it("uses a container's own numobs/getobs, and rejects an index outside the share", async () => {
     const data = { numobs: () => 4, getobs: (i: number) => `obs${i}` };
-    const [a, b] = await onRanks(2, async (be) => new DistributedDataContainer<string>(be, data));
+    const [a, b] = await onRanks(2, async (be) => DistributedDataContainer<string>(be, data));
     expect([...b]).toEqual(["obs2", "obs3"]);
     expect(() => a.getobs(2)).toThrow(/outside this rank's share/);
   });
@@ -80,7 +80,7 @@ describe("synchronize", () => {
         lr: 0.1 * r,
         name: `rank${r}`,
       };
-      const s = await synchronize(b, new FluxDistributedModel(model), { root: 1 });
+      const s = await synchronize(b, FluxDistributedModel(model), { root: 1 });
       return {
         isDense: s.dense instanceof Dense,
         tied: s.tied === s.dense.bias,
@@ -253,7 +253,7 @@ describe("DistributedOptimizer", () => {
     const out = await Promise.all(
       backends.map(async (b, r) => {
         const model = { w: tensor(new Float32Array([1, 2]), [2]), b: tensor(new Float32Array([0.5]), [1]) };
-        const opt = new DistributedOptimizer(b, Descent(0.5));
+        const opt = DistributedOptimizer(b, Descent(0.5));
         const state = opt.setup(model);
         const grad = { w: tensor(new Float32Array([r, -2 * r]), [2]), b: tensor(new Float32Array([1]), [1]) };
         const [s, m] = await opt.update(state, model, grad);
@@ -272,7 +272,7 @@ describe("DistributedOptimizer", () => {
     const ranks = 3;
     const out = await onRanks(ranks, async (b, r) => {
       const model = { w: tensor(new Float32Array([1, 2, 3]), [3]) };
-      const opt = new DistributedOptimizer(b, Adam(0.1));
+      const opt = DistributedOptimizer(b, Adam(0.1));
       const state = opt.setup(model);
       for (let k = 0; k < 3; k++) await opt.update(state, model, grad(r, k));
       return values(model.w);
@@ -293,7 +293,7 @@ describe("DistributedOptimizer", () => {
 
   it("apply(state, x, dx) averages one gradient before the rule, as Flux's apply!", async () => {
     const steps = await onRanks(4, async (b, r) => {
-      const opt = new DistributedOptimizer(b, Descent(0.5));
+      const opt = DistributedOptimizer(b, Descent(0.5));
       const x = tensor(new Float32Array([0, 0]), [2]);
       const [, step] = await opt.apply(opt.init(x), x, tensor(new Float32Array([r, -2 * r]), [2]));
       return values(step);
@@ -303,8 +303,8 @@ describe("DistributedOptimizer", () => {
 
   it("refuses what is not a rule, and Promises", async () => {
     const [b] = inProcessTransports(1).map((t) => new ThreadsBackend(t));
-    expect(() => new DistributedOptimizer(b, {} as never)).toThrow(/must be a @flux\/optim rule/);
-    const opt = new DistributedOptimizer(b, Descent());
+    expect(() => DistributedOptimizer(b, {} as never)).toThrow(/must be a @flux\/optim rule/);
+    const opt = DistributedOptimizer(b, Descent());
     expect(() => opt.setup(Promise.resolve({}))).toThrow(UnawaitedPromiseError);
     await expect(opt.update({}, {}, Promise.resolve({}))).rejects.toThrow(UnawaitedPromiseError);
   });

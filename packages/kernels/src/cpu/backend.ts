@@ -15,7 +15,7 @@ import type {
   Pool2dGeometry,
   TensorView,
 } from "../backend.js";
-import { type Device, deviceOf } from "../device.js";
+import { type DeviceDescriptor, deviceOf } from "../device.js";
 import { arrayCtor, bytesPerElement, type DType, type TypedArray } from "../dtype.js";
 import { AllocationError } from "../errors.js";
 import type { ArgReduceOp, BinaryOp, PoolOp, ReduceOp, UnaryOp } from "../opNames.js";
@@ -97,7 +97,8 @@ export class CpuBackend implements Backend<TypedArray> {
   // f16 is not stored on the CPU: the op layer raises a DTypeError that suggests f32.
   readonly dtypes: readonly DType[] = ["f32", "f64", "i32", "u32", "u8", "bool"];
 
-  constructor(readonly device: Device = deviceOf("cpu", 0)) {
+  /** @internal Made by the registry's CPU provider: `await getBackend("cpu")`. */
+  constructor(readonly device: DeviceDescriptor = deviceOf("cpu", 0)) {
     this.name = device.backend;
   }
 

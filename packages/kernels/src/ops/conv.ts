@@ -12,7 +12,7 @@ export type Pair = number | readonly [number, number];
 export type Padding = number | readonly [number, number] | readonly [number, number, number, number];
 
 /** Options of `conv` (NNlib's keywords). */
-export interface ConvOptions {
+export interface ConvOpOptions {
   stride?: Pair;
   pad?: Padding;
   dilation?: Pair;
@@ -21,7 +21,7 @@ export interface ConvOptions {
 }
 
 /** Options of `maxpool`/`meanpool`; the stride defaults to the window, as NNlib. */
-export interface PoolOptions {
+export interface PoolOpOptions {
   stride?: Pair;
   pad?: Padding;
 }
@@ -71,7 +71,7 @@ function outDim(n: number, k: number, stride: number, padLo: number, padHi: numb
  * @example
  * conv(randn([28, 28, 1, 16]), randn([3, 3, 1, 8]), { pad: 1 }).shape; // [28, 28, 8, 16]
  */
-export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
+export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
   const b = backendOf("conv", x, w);
   requireFloat("conv", x.dtype);
   const inShape = four(x, "conv");
@@ -111,7 +111,7 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   return out;
 }
 
-function pool(op: PoolOp, x: Tensor, window: Pair, opts: PoolOptions): Tensor {
+function pool(op: PoolOp, x: Tensor, window: Pair, opts: PoolOpOptions): Tensor {
   const name = `${op}pool`;
   const b = backendOf(name, x);
   requireFloat(name, x.dtype);
@@ -145,7 +145,7 @@ function pool(op: PoolOp, x: Tensor, window: Pair, opts: PoolOptions): Tensor {
  * @example
  * maxpool(randn([28, 28, 8, 16]), 2).shape; // [14, 14, 8, 16]
  */
-export function maxpool(x: Tensor, window: Pair, opts: PoolOptions = {}): Tensor {
+export function maxpool(x: Tensor, window: Pair, opts: PoolOpOptions = {}): Tensor {
   return pool("max", x, window, opts);
 }
 
@@ -155,6 +155,6 @@ export function maxpool(x: Tensor, window: Pair, opts: PoolOptions = {}): Tensor
  * @example
  * meanpool(ones([4, 4, 1, 1]), [2, 2]).shape; // [2, 2, 1, 1]
  */
-export function meanpool(x: Tensor, window: Pair, opts: PoolOptions = {}): Tensor {
+export function meanpool(x: Tensor, window: Pair, opts: PoolOpOptions = {}): Tensor {
   return pool("mean", x, window, opts);
 }

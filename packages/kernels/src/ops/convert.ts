@@ -1,6 +1,6 @@
 // Element-type conversion, copies, in-place assignment and transfer between devices.
 import { record } from "../autodiff/tape.js";
-import { type Device, parseDevice } from "../device.js";
+import { type DeviceDescriptor, parseDevice } from "../device.js";
 import { type DType, isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import { getBackend } from "../registry.js";
@@ -66,7 +66,7 @@ export function assign(target: Tensor, source: Tensor): Tensor {
  * @example
  * const g = await toDevice(x, "webgpu:0");
  */
-export async function toDevice(x: Tensor, device: Device | string): Promise<Tensor> {
+export async function toDevice(x: Tensor, device: DeviceDescriptor | string): Promise<Tensor> {
   const target = await getBackend(parseDevice(device));
   const data = await x.data();
   // A loop that feeds a device every step but never reads back waits here for the device to keep up.

@@ -1,6 +1,6 @@
 // Tensor creation: from JS data, constants, ranges and random numbers.
 import type { Backend } from "../backend.js";
-import { type Device, parseDevice } from "../device.js";
+import { type DeviceDescriptor, parseDevice } from "../device.js";
 import { arrayCtor, type DType, isDType, type TypedArray } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { cpuBackend, getBackendSync } from "../registry.js";
@@ -14,7 +14,7 @@ export interface CreationOptions {
   /** Element type; default `"f32"` (or the typed array's type for `tensor`). */
   dtype?: DType;
   /** A device descriptor or its text (`"cpu"`, `"webgpu:0"`); its backend must be loaded. Default CPU. */
-  device?: Device | string;
+  device?: DeviceDescriptor | string;
 }
 
 /** Options of the random creators. */

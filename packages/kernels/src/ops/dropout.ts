@@ -9,7 +9,7 @@ import { fromHost } from "./creation.js";
 import { mul } from "./elementwise.js";
 
 /** Options of `dropout`. */
-export interface DropoutOptions {
+export interface DropoutOpOptions {
   /** 1-based dims along which the mask varies (NNlib `dims`); others share it. Default: every element. */
   dims?: number | readonly number[];
   /** The generator; default `defaultRng()`. */
@@ -24,7 +24,7 @@ export interface DropoutOptions {
  * @example
  * dropout(h, 0.5, { rng: rng(0) });
  */
-export function dropout(x: Tensor, p: number, opts: DropoutOptions = {}): Tensor {
+export function dropout(x: Tensor, p: number, opts: DropoutOpOptions = {}): Tensor {
   const b = backendOf("dropout", x);
   requireFloat("dropout", x.dtype);
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be in [0, 1], got ${p}.`);

@@ -22,11 +22,11 @@ import type { Operand } from "./elementwise.js";
  * An activation for the fused ops: a unary op name (`"relu"`, `"sigmoid"`, ...), one of this package's
  * activation functions (`relu`, `σ`, `tanh`, ...), or `"identity"` / `null` for none.
  */
-export type Activation = UnaryOp | "identity" | null | ((x: Tensor) => Tensor);
+export type FusedActivation = UnaryOp | "identity" | null | ((x: Tensor) => Tensor);
 
 /** Options of `muladd`: the activation fused after `a * x + b`, and its parameter (leakyrelu/elu). */
 export interface MuladdOptions {
-  activation?: Activation;
+  activation?: FusedActivation;
   /** leakyrelu's slope or elu's α (their defaults, 0.01 and 1, otherwise). */
   param?: number;
 }
@@ -44,7 +44,7 @@ BY_FUNCTION.set(unary.σ, "sigmoid");
 const actParam = (act: Act): number => (act === "identity" ? 0 : defaultParam(act));
 
 /** @internal The unary op an activation names, or the function itself when it is someone else's. */
-function resolveActivation(op: string, act: Activation | undefined): Act | ((x: Tensor) => Tensor) {
+function resolveActivation(op: string, act: FusedActivation | undefined): Act | ((x: Tensor) => Tensor) {
   if (act === undefined || act === null || act === "identity") return "identity";
   if (typeof act === "string") {
     if (!(UNARY_OPS as readonly string[]).includes(act)) {
@@ -209,7 +209,7 @@ function finish(y: Tensor, temps: readonly Tensor[]): Tensor {
  * @example
  * const h = biasAct(relu, matmul(W, x), b); // relu.(W*x .+ b), the add and relu in one pass
  */
-export function biasAct(σ: Activation, x: Tensor, b: Tensor | number | null | false = null): Tensor {
+export function biasAct(σ: FusedActivation, x: Tensor, b: Tensor | number | null | false = null): Tensor {
   return muladd(1, x, b === null || b === false ? 0 : b, { activation: σ });
 }
 
@@ -226,7 +226,7 @@ export function biasAct(σ: Activation, x: Tensor, b: Tensor | number | null | f
  * @example
  * const y = dense(x, W, b, relu); // relu.(W * x .+ b)
  */
-export function dense(x: Tensor, W: Tensor, b: Tensor | null = null, σ: Activation = null): Tensor {
+export function dense(x: Tensor, W: Tensor, b: Tensor | null = null, σ: FusedActivation = null): Tensor {
   const op = "dense";
   const backend = b === null ? backendOf(op, W, x) : backendOf(op, W, x, b);
   const act = resolveActivation(op, σ);

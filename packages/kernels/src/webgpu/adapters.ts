@@ -174,9 +174,6 @@ export function listAdapters(): Promise<WebGPUAdapterEntry[]> {
 
 /**
  * The adapter behind a device id, requested afresh (an adapter yields one device).
- *
- * @example
- * const { adapter, entry } = await requestAdapterById(0);
  */
 export async function requestAdapterById(
   id: number,

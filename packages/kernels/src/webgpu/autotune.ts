@@ -38,9 +38,6 @@ export function tuneKey(p: MatmulProblem, dtype: MatmulDType): string {
 
 /**
  * The kernels that can run a problem, in tie-break order.
- *
- * @example
- * matmulCandidates({ M: 3, N: 3, K: 3, transA: false, transB: false }); // ["matmul_reg", "matmul_tiled"]
  */
 export function matmulCandidates(p: MatmulProblem): MatmulKernel[] {
   const out: MatmulKernel[] = ["matmul_reg", "matmul_tiled"];
@@ -52,9 +49,6 @@ export function matmulCandidates(p: MatmulProblem): MatmulKernel[] {
  * The fastest kernel from measured times (milliseconds per dispatch, several per kernel): each kernel's
  * best time counts (noise only ever adds time); ties go to the earlier kernel. Kernels without a finite
  * time are ignored.
- *
- * @example
- * pickFastest(new Map([["matmul_reg", [2, 1.5]], ["matmul_tiled", [1.8, 1.7]]])); // "matmul_reg"
  */
 export function pickFastest(timings: ReadonlyMap<MatmulKernel, readonly number[]>): MatmulKernel | undefined {
   let best: MatmulKernel | undefined;
@@ -80,9 +74,6 @@ export type MeasureMatmul = (
 /**
  * The adapter key tuned results are stored under: vendor, architecture, device and driver description
  * (a driver update may change which kernel wins, so it gets a fresh tuning).
- *
- * @example
- * adapterKey({ vendor: "nvidia", architecture: "ada", device: "", description: "NVIDIA ... 550.54" });
  */
 export function adapterKey(info: {
   vendor?: string;
@@ -110,6 +101,7 @@ export class MatmulTuner {
   readonly #failed = new Set<string>();
   #loaded: Promise<void> | undefined;
 
+  /** @internal Made by the WebGPU provider, one per adapter (see `registerWebGPU({ autotune })`). */
   constructor(
     readonly adapter: string,
     private readonly cache: AutotuneCache,
@@ -177,9 +169,6 @@ export class MatmulTuner {
  * FLUX_WEBGPU_AUTOTUNE (`1`/`true`/`on` force it, `0`/`false`/`off` disable it), then the default: on for
  * hardware adapters, off for CPU-backed ones (SwiftShader, llvmpipe, WARP), where the heuristic was measured
  * and timings on a shared CPU mostly measure the neighbours.
- *
- * @example
- * autotuneEnabled(undefined, "0", false); // false
  */
 export function autotuneEnabled(
   option: boolean | undefined,

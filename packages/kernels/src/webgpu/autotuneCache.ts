@@ -134,9 +134,6 @@ export function fileCache(path: string, fs?: FsPromises): AutotuneCache {
 
 /**
  * Puts a memory layer in front of a store: loads hit the store once per adapter, saves go to both.
- *
- * @example
- * const cache = layered(fileCache(path));
  */
 export function layered(store: AutotuneCache): AutotuneCache {
   const memory = new Map<string, Promise<TunedKernels>>();

@@ -5,7 +5,7 @@
 // each family's `ops` become methods bound to a KernelContext over this instance (ops/family.ts). A new
 // family is one entry in FAMILIES and one in the WebGPUBackend interface below.
 import type { Backend, BackendMemoryInfo, TensorView } from "../backend.js";
-import type { Device } from "../device.js";
+import type { DeviceDescriptor } from "../device.js";
 import { arrayCtor, type DType, floatToHalf, type TypedArray } from "../dtype.js";
 import type { MatmulTuner } from "./autotune.js";
 import type { BufferPool, PoolStats } from "./bufferPool.js";
@@ -97,8 +97,9 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   /** What the ops/ functions record through; its methods call back into this instance. */
   readonly #ctx: KernelContext;
 
+  /** @internal Made by the WebGPU provider: `await getBackend("webgpu")` or `createWebGPUBackend()`. */
   constructor(
-    readonly device: Device,
+    readonly device: DeviceDescriptor,
     readonly gpu: GPUDevice,
     readonly adapter: WebGPUAdapterSummary,
     private readonly exec: Executor,

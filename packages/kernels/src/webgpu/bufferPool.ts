@@ -33,9 +33,6 @@ export const PENDING_FLUSH = 64;
 /**
  * The size class of a request: the next of 2^k, 1.25·2^k, 1.5·2^k, 1.75·2^k (at most 25% waste), a
  * multiple of 16 bytes so every buffer can also be viewed as `array<vec4<f32>>`.
- *
- * @example
- * sizeClass(1000); // 1024
  */
 export function sizeClass(bytes: number): number {
   if (bytes <= MIN_BYTES) return MIN_BYTES;
@@ -53,10 +50,6 @@ export function sizeClass(bytes: number): number {
  * `acquire` returns a buffer of at least the requested size (usage STORAGE | COPY_SRC | COPY_DST);
  * `release` hands it back (reusable at once, see the file comment). `queue` says whether a destroy must wait
  * for the next submit.
- *
- * @example
- * const pool = new BufferPool(device, 256 << 20, { hasUnsubmittedWork: () => false, flush() {} });
- * const b = pool.acquire(4096); pool.release(b); pool.trim();
  */
 export class BufferPool {
   readonly #free = new Map<number, GPUBuffer[]>();

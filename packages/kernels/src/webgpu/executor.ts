@@ -31,9 +31,6 @@ const MAX_GROUPS = 65535;
 
 /**
  * The workgroup grid for `count` workgroups: 1-D when it fits, else 2-D (x × y) covering at least `count`.
- *
- * @example
- * grid(70000); // [65535, 2, 1]
  */
 export function grid(count: number): [number, number, number] {
   if (count <= MAX_GROUPS) return [Math.max(count, 1), 1, 1];
@@ -45,10 +42,6 @@ export function grid(count: number): [number, number, number] {
 
 /**
  * The command recorder of one GPU device.
- *
- * @example
- * ex.dispatch("unary", { dtype: "f32" }, { n, op, param: 0 }, [x, out], grid(n / 64));
- * await ex.readBuffer(out, bytes);
  */
 export class Executor {
   readonly #pipelines = new Map<string, GPUComputePipeline>();

@@ -2,7 +2,7 @@
 // bias_act.wgsl epilogue) through the public ops, against the CPU, on shapes and activations the shared
 // conformance cases do not reach: no bias, every fused activation; and that each is one pass.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Activation } from "../ops/fused.js";
+import type { FusedActivation } from "../ops/fused.js";
 import * as k from "../index.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
@@ -42,7 +42,7 @@ describe.skipIf(!available)("WebGPU fused primitives", () => {
   beforeAll(async () => {
     gpu = (await k.getBackend("webgpu")) as WebGPUBackend;
   });
-  const act = (a: (typeof ACTS)[number]): Activation => (a === "identity" ? null : a);
+  const act = (a: (typeof ACTS)[number]): FusedActivation => (a === "identity" ? null : a);
 
   it.each(ACTS)("dense with %s, with and without a bias, matches the CPU", async (name) => {
     const [i, o, n] = [37, 19, 11];

@@ -48,7 +48,7 @@ describe.skipIf(!available)("WebGPU fused LSTM and GRU", () => {
         wc: seeded(n * B, 8),
       };
       const shapes = { x: [inn, T, B], Wi: [4 * n, inn], Wh: [4 * n, n], b: [4 * n], h0: [n, B], c0: [n, B] };
-      const on = (device?: k.Device) => {
+      const on = (device?: k.DeviceDescriptor) => {
         const t = (key: keyof typeof shapes) => k.tensor(host[key], shapes[key], device ? { device } : {});
         return {
           args: [t("x"), t("Wi"), t("Wh"), t("h0"), t("c0"), t("b")] as const,
@@ -109,7 +109,7 @@ describe.skipIf(!available)("WebGPU fused LSTM and GRU", () => {
         wy: seeded(n * T * B, 16),
       };
       const shapes = { x: [inn, T, B], Wi: [3 * n, inn], Wh: [3 * n, n], b: [3 * n], h0: [n, B] };
-      const on = (device?: k.Device) => {
+      const on = (device?: k.DeviceDescriptor) => {
         const t = (key: keyof typeof shapes) => k.tensor(host[key], shapes[key], device ? { device } : {});
         return {
           args: [t("x"), t("Wi"), t("Wh"), t("h0"), t("b")] as const,

@@ -10,9 +10,6 @@ export type ShaderVariant = Readonly<Record<string, string | number | boolean>>;
  * Values must be among the ones the `.wgsl` source declares with `// @param` (numbers are written as
  * `64u`), so every variant that can run is also one the reflection test compiles. A variant with any
  * value `f16` starts with `enable f16;` (it needs a device with the `shader-f16` feature).
- *
- * @example
- * renderShader("unary", { dtype: "f32", wg: "64u" });
  */
 export function renderShader(name: ShaderName, variant: ShaderVariant = {}): string {
   const shader = SHADERS[name];
@@ -40,9 +37,6 @@ export function renderShader(name: ShaderName, variant: ShaderVariant = {}): str
 
 /**
  * Every variant a shader declares (the cartesian product of its params), for tests and warm-up.
- *
- * @example
- * shaderVariants("matmul_reg").length; // 4 (transA × transB)
  */
 export function shaderVariants(name: ShaderName): ShaderVariant[] {
   const params = SHADERS[name].params as Record<string, readonly string[]>;

@@ -15,9 +15,6 @@ export type WgslScalar = "f32" | "i32" | "u32" | "f16";
 
 /**
  * The WGSL type of a dtype's elements on the GPU.
- *
- * @example
- * wgslType("bool"); // "u32"
  */
 export function wgslType(dtype: DType): WgslScalar {
   switch (dtype) {
@@ -42,9 +39,6 @@ const GPU_ELEMENT_BYTES = 4;
 /**
  * Bytes a buffer of `length` elements of `dtype` needs on the GPU, rounded up to 4 (copies and
  * `writeBuffer` work in multiples of 4 bytes).
- *
- * @example
- * storageBytes(3, "f16"); // 8
  */
 export function storageBytes(length: number, dtype: DType): number {
   return dtype === "f16" ? Math.ceil(length / 2) * 4 : length * GPU_ELEMENT_BYTES;
@@ -53,9 +47,6 @@ export function storageBytes(length: number, dtype: DType): number {
 /**
  * The WGSL type a dtype is accumulated and combined in: its own, except f16, which sums in f32 (adding
  * many halves in f16 loses every digit past the 11th bit).
- *
- * @example
- * accumulatorType("f16"); // "f32"
  */
 export function accumulatorType(dtype: DType): Exclude<WgslScalar, "f16"> {
   const t = wgslType(dtype);

@@ -15,9 +15,6 @@ export interface StridedSpace {
 
 /**
  * Drops size-1 dims and merges dim d+1 into d wherever every operand has `stride[d+1] = stride[d]·shape[d]`.
- *
- * @example
- * coalesce([3, 4], [[1, 3], [1, 3]]); // { shape: [12], strides: [[1], [1]] }
  */
 export function coalesce(shape: Shape, strides: readonly (readonly number[])[]): StridedSpace {
   const outShape: number[] = [];

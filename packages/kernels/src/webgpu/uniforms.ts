@@ -24,9 +24,6 @@ export function uniformWords(name: ShaderName): number {
 /**
  * Writes a shader's uniform values into `words` from word `at`: each field at its offset, f32 fields as
  * float bits, arrays (dims, strides) padded with zeros, padding fields (`_p0`...) zero.
- *
- * @example
- * packUniforms("unary", { n: 4, op: 17, param: 0 }); // Uint32Array [4, 17, 0, 0]
  */
 export function packUniforms<N extends ShaderName>(
   name: N,

@@ -20,7 +20,7 @@
 import { cpuDevice, type Device as DevicesDevice, gpuDevice } from "@flux/devices";
 import { fmap } from "@flux/functors";
 import * as k from "@flux/kernels";
-import type { Backend, Device, DType, Tensor } from "@flux/kernels";
+import type { Backend, DeviceDescriptor, DType, Tensor } from "@flux/kernels";
 import { numericGradient, worstMismatch } from "../../../../tooling/conformance/finiteDiff.js";
 import {
   type Check,
@@ -113,7 +113,7 @@ function makeTensors(
   specs: Readonly<Record<string, DetSpec>>,
   hosts: Readonly<Record<string, Float64Array>>,
   dtype: DType,
-  device: Device | string,
+  device: DeviceDescriptor | string,
 ): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const [name, spec] of Object.entries(specs))
@@ -138,7 +138,7 @@ async function read(t: Tensor): Promise<number[]> {
 /** Runs `fn`, then fails if it left tensors alive on any of `devices`. */
 async function withoutLeaks(
   label: string,
-  devices: readonly Device[],
+  devices: readonly DeviceDescriptor[],
   fn: () => Promise<void>,
 ): Promise<void> {
   const live = () => devices.map((d) => k.memory(d).liveTensors);
@@ -178,7 +178,7 @@ async function autodiffGradients(
   w: Float64Array,
   names: readonly string[],
   dtype: DType,
-  device: Device | string,
+  device: DeviceDescriptor | string,
 ): Promise<Record<string, number[]>> {
   const t = makeTensors(c.tensors, hosts, dtype, device);
   const outShape = k.tidy(() => [...evaluate(c, t).shape]);
@@ -223,7 +223,7 @@ export function layerConformanceSuite(
   opts: LayerConformanceOptions = {},
 ): LayerConformanceSuite {
   let backend: Backend;
-  let device: Device;
+  let device: DeviceDescriptor;
   let dtype: DType;
   let moves: Promise<MovePair> | undefined;
 

@@ -2,7 +2,7 @@
 // states and any JSON the user adds, in ONE safetensors file written atomically. Tensors (the model's and
 // the optimiser's) are safetensors entries named `model.<path>` and `optState.<path>` (saveBytes' naming);
 // everything else lives in the header's `__metadata__` (string → string) under `flux.checkpoint.*` keys.
-import { children, isLeaf } from "@flux/functors";
+import { children, isleaf } from "@flux/functors";
 import { isTensor, type Rng, type RngState, writeFileAtomic } from "@flux/kernels";
 import { LayersError } from "../errors.js";
 import { loadBytes } from "./loadBytes.js";
@@ -189,7 +189,7 @@ function leavesOf(tree: unknown): Map<string, LeafLike> {
       out.set(path, x);
       return;
     }
-    if (isLeaf(x)) return;
+    if (isleaf(x)) return;
     const c = children(x);
     const kids =
       c instanceof Map ? [...c.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(c);

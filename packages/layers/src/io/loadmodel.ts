@@ -1,6 +1,6 @@
 // Flux's `loadmodel!`: walk the destination and the source together, check, then copy. Unlike Flux, every
 // check runs before the first copy, so a failed load leaves the destination untouched.
-import { checkNotPromise, children, isLeaf } from "@flux/functors";
+import { checkNotPromise, children, isleaf } from "@flux/functors";
 import { assign, cast, isTensor, type Tensor, tensor, zeros } from "@flux/kernels";
 import { LoadModelError } from "../errors.js";
 
@@ -71,7 +71,7 @@ function plan(
     const here = path === "" ? k : `${path}.${k}`;
     if (ldst !== null && typeof ldst === "object" && loaded.has(ldst)) {
       tieCheck(ldst, loaded.get(ldst), lsrc, here);
-    } else if (isLeaf(ldst)) {
+    } else if (isleaf(ldst)) {
       if (ldst !== null && typeof ldst === "object") loaded.set(ldst, lsrc);
       planLeaf(ldst, lsrc, here, copies);
     } else if (!stack.has(ldst)) {

@@ -1,7 +1,7 @@
 // The tensors of a model as a safetensors file names them: key paths joined with ".", each tensor once
 // under the first path where it appears (later paths of a tied tensor are aliases). Names that a file
 // cannot hold unambiguously are refused here, so a file is never written that cannot be loaded back.
-import { children, isLeaf } from "@flux/functors";
+import { children, isleaf } from "@flux/functors";
 import { isTensor, type Tensor } from "@flux/kernels";
 import { SafetensorsError } from "../errors.js";
 import { layoutOf, type TorchLayout } from "./torchLayout.js";
@@ -74,7 +74,7 @@ export function modelTensors(m: unknown, names: TensorNames = "flux"): ModelTens
     }
     // A shared container is walked at each place (its tensors' later paths become aliases); only a
     // container inside itself is skipped.
-    if (x === null || typeof x !== "object" || isLeaf(x) || onStack.has(x)) return;
+    if (x === null || typeof x !== "object" || isleaf(x) || onStack.has(x)) return;
     onStack.add(x);
     const c = children(x);
     const kids =

@@ -1,4 +1,4 @@
-import { checkNotPromise, fmapStructure } from "@flux/functors";
+import { checkNotPromise, fmapstructure } from "@flux/functors";
 import { isTensor } from "@flux/kernels";
 
 /**
@@ -14,7 +14,7 @@ import { isTensor } from "@flux/kernels";
  */
 export function state(m: unknown): any {
   checkNotPromise(m, "state", "model");
-  return fmapStructure((x: unknown) => {
+  return fmapstructure((x: unknown) => {
     if (isTensor(x)) return x;
     if (x === null || x === undefined) return null;
     if (typeof x === "number" || typeof x === "string" || typeof x === "boolean") return x;

@@ -1,5 +1,5 @@
 import { defaultRng, muladd, mul, type Rng, sign, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors.js";
+import { LayerArgumentError, optionsArg } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive, SET_ACTIVE } from "../mode.js";
 import { AbstractLayer } from "./base.js";
@@ -23,7 +23,9 @@ class AlphaDropoutLayer extends AbstractLayer {
 
   constructor(p: number, opts: AlphaDropoutOptions = {}) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new LayerArgumentError(`AlphaDropout expects 0 <= p <= 1, got p = ${p}.`);
+    opts = optionsArg("AlphaDropout", opts);
+    if (!(typeof p === "number" && p >= 0 && p <= 1))
+      throw new LayerArgumentError(`AlphaDropout expects 0 <= p <= 1, got p = ${p}.`);
     this.p = p;
     this.active = opts.active ?? null;
     this.rng = opts.rng ?? null;

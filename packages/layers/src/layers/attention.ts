@@ -1,7 +1,7 @@
 // Flux 0.16's MultiHeadAttention (src/layers/attention.jl): q/k/v/out `Dense` projections (no bias by
 // default) around NNlib's dot_product_attention, with attention dropout.
 import { isTensor, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
 import { type Init, glorotUniform } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
@@ -74,6 +74,7 @@ class MultiHeadAttentionLayer extends AbstractLayer {
 
   constructor(dims: MHADims, opts: MultiHeadAttentionOptions = {}) {
     super();
+    opts = optionsArg("MultiHeadAttention", opts);
     const d = normalizeDims(dims);
     const nheads = opts.nheads ?? 8;
     if (!Number.isInteger(nheads) || nheads < 1)

@@ -1,6 +1,6 @@
 import { reshape, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { checkActivation, LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive } from "../mode.js";
 import { channelShape, checkChannels, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
@@ -14,7 +14,8 @@ export interface BatchNormOptions extends NormOptions {
 class BatchNormLayer extends NormLayer {
   constructor(chs: number, λ?: Activation, opts: BatchNormOptions = {}) {
     checkChannels("BatchNorm", chs);
-    super(chs, λ, opts, { affine: true, trackStats: true });
+    checkActivation("BatchNorm", λ);
+    super(chs, λ, optionsArg("BatchNorm", opts), { affine: true, trackStats: true });
   }
 
   /**

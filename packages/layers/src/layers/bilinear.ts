@@ -1,6 +1,6 @@
 import { biasAct, isTensor, matmul, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -32,8 +32,9 @@ class BilinearLayer extends AbstractLayer {
           `Bilinear(weight): expected a 3-array of weights, got [${first.shape.join(", ")}].`,
         );
       this.weight = first;
+      checkActivation("Bilinear", rest[0]);
       this.σ = (rest[0] as Activation | undefined) ?? identityFn;
-      opts = (rest[1] as BilinearOptions | undefined) ?? {};
+      opts = optionsArg("Bilinear", rest[1] as BilinearOptions | undefined);
     } else {
       if (typeof first !== "number" && !Array.isArray(first))
         throw new LayerArgumentError(
@@ -45,8 +46,9 @@ class BilinearLayer extends AbstractLayer {
         throw new LayerArgumentError(
           `Bilinear((in1, in2), out): sizes must be positive integers, got ${JSON.stringify(first)} and ${String(out)}.`,
         );
+      checkActivation("Bilinear", rest[1]);
       this.σ = (rest[1] as Activation | undefined) ?? identityFn;
-      opts = (rest[2] as BilinearOptions | undefined) ?? {};
+      opts = optionsArg("Bilinear", rest[2] as BilinearOptions | undefined);
       this.weight = (opts.init ?? glorotUniform)([out, in1, in2]);
     }
     const out = this.weight.shape[0]!;

@@ -1,6 +1,6 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -160,6 +160,8 @@ class ConvLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
+    checkActivation("Conv", σ);
+    opts = optionsArg("Conv", opts);
     const k = kernelDims(kernel, "Conv");
     const groups = checkGroups("Conv", cin, cout, opts.groups ?? 1);
     this.setup(k, σ, opts, [...k, cin / groups, cout], cout);
@@ -181,6 +183,8 @@ class CrossCorLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
+    checkActivation("CrossCor", σ);
+    opts = optionsArg("CrossCor", opts);
     const k = kernelDims(kernel, "CrossCor");
     if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1))
       throw new LayerArgumentError(
@@ -208,6 +212,8 @@ class ConvTransposeLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
     super();
+    checkActivation("ConvTranspose", σ);
+    opts = optionsArg("ConvTranspose", opts);
     const k = kernelDims(kernel, "ConvTranspose");
     const groups = checkGroups("ConvTranspose", cin, cout, opts.groups ?? 1);
     this.setup(k, σ, opts, [...k, cout / groups, cin], cout);

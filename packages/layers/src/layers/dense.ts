@@ -1,6 +1,6 @@
 import { dense, isTensor, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -34,7 +34,9 @@ class DenseLayer extends AbstractLayer {
     }
     if (typeof first !== "number") {
       // Flux's Dense(weight, bias, σ): wraps an existing [out, in] matrix.
-      const [σ, opts = {}] = rest as [Activation | undefined, DenseOptions | undefined];
+      const [σ, given] = rest as [Activation | undefined, DenseOptions | undefined];
+      checkActivation("Dense", σ);
+      const opts = optionsArg("Dense", given);
       if (first.rank !== 2) {
         throw new LayerArgumentError(
           `Dense(weight): weight must be a matrix, got [${first.shape.join(", ")}].`,
@@ -45,7 +47,9 @@ class DenseLayer extends AbstractLayer {
       this.σ = σ ?? identityFn;
       return;
     }
-    const [out, σ, opts = {}] = rest as [number, Activation | undefined, DenseOptions | undefined];
+    const [out, σ, given] = rest as [number, Activation | undefined, DenseOptions | undefined];
+    checkActivation("Dense", σ);
+    const opts = optionsArg("Dense", given);
     if (!Number.isInteger(first) || first < 1 || !Number.isInteger(out) || out < 1) {
       throw new LayerArgumentError(
         `Dense(in, out): in and out must be positive integers, got ${first} and ${String(out)}.`,

@@ -1,5 +1,5 @@
 import { type Rng, defaultRng, dropout, type Tensor } from "@flux/kernels";
-import { LayerArgumentError } from "../errors.js";
+import { LayerArgumentError, optionsArg } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive, SET_ACTIVE } from "../mode.js";
 import { AbstractLayer } from "./base.js";
@@ -23,7 +23,9 @@ class DropoutLayer extends AbstractLayer {
 
   constructor(p: number, opts: DropoutOptions = {}) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new LayerArgumentError(`Dropout expects 0 <= p <= 1, got p = ${p}.`);
+    opts = optionsArg("Dropout", opts);
+    if (!(typeof p === "number" && p >= 0 && p <= 1))
+      throw new LayerArgumentError(`Dropout expects 0 <= p <= 1, got p = ${p}.`);
     this.p = p;
     this.dims = opts.dims ?? null;
     this.active = opts.active ?? null;

@@ -1,5 +1,5 @@
 import { isFloat, isTensor, matmul, mul, reshape, selectdim, sub, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
 import { type Init, randn32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
@@ -12,6 +12,7 @@ class EmbeddingLayer extends AbstractLayer {
 
   constructor(inn: number, out: number, opts: { init?: Init; paddingIdx?: number | null } = {}) {
     super();
+    opts = optionsArg("Embedding", opts);
     if (![inn, out].every((d) => Number.isInteger(d) && d >= 1)) {
       throw new LayerArgumentError(
         `Embedding(in, out): in and out must be positive integers, got ${inn} and ${out}.`,

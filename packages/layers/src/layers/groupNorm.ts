@@ -1,6 +1,6 @@
 import { mean, reshape, square, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { checkActivation, LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { channelShape, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
@@ -26,7 +26,13 @@ class GroupNormLayer extends NormLayer {
       throw new LayerArgumentError(
         `GroupNorm: the number of groups (${G}) must divide the number of channels (${chs}).`,
       );
-    super(chs, λ, { ...opts, trackStats: false }, { affine: true, trackStats: false });
+    checkActivation("GroupNorm", λ);
+    super(
+      chs,
+      λ,
+      { ...optionsArg("GroupNorm", opts), trackStats: false },
+      { affine: true, trackStats: false },
+    );
     this.G = G;
   }
 

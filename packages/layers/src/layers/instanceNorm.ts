@@ -1,6 +1,6 @@
 import { mean, reshape, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { LayerInputError } from "../errors.js";
+import { checkActivation, LayerInputError, optionsArg } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { channelShape, checkChannels, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
@@ -13,7 +13,8 @@ export interface InstanceNormOptions extends NormOptions {
 class InstanceNormLayer extends NormLayer {
   constructor(chs: number, λ?: Activation, opts: InstanceNormOptions = {}) {
     checkChannels("InstanceNorm", chs);
-    super(chs, λ, opts, { affine: false, trackStats: false });
+    checkActivation("InstanceNorm", λ);
+    super(chs, λ, optionsArg("InstanceNorm", opts), { affine: false, trackStats: false });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { layernorm, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
@@ -20,6 +20,8 @@ class LayerNormLayer extends AbstractLayer {
     opts: { affine?: boolean; eps?: number } = {},
   ) {
     super();
+    checkActivation("LayerNorm", λ);
+    opts = optionsArg("LayerNorm", opts);
     if (typeof size !== "number" && !Array.isArray(size))
       throw new LayerArgumentError(
         `LayerNorm: call it as LayerNorm(size, λ?, opts?), got ${describeArg(size)}.`,

@@ -1,7 +1,7 @@
 // The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op), over 1, 2 or
 // 3 spatial dims (see ./convNd.ts for how 1-D and 3-D pools are composed from the 2-D kernels).
 import type { Tensor } from "@flux/kernels";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg, LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
 import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { poolNd } from "./convNd.js";
@@ -36,6 +36,7 @@ export abstract class PoolLayer extends AbstractLayer {
 
   constructor(window: Dims, opts: PoolOptions = {}) {
     super();
+    opts = optionsArg("MaxPool/MeanPool", opts);
     this.k = windowDims(window);
     this.stride = tupleN(opts.stride ?? this.k, this.k.length, "pool stride", 1);
     this.pad = resolvePadN(

@@ -25,7 +25,7 @@ import {
   zeros,
 } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -160,6 +160,8 @@ class RNNCellLayer extends CellBase<Tensor> {
 
   constructor(inn: number, out: number, σ?: Activation, opts: RecurrentCellOptions = {}) {
     super();
+    checkActivation("RNNCell", σ);
+    opts = optionsArg("RNNCell", opts);
     checkDims(inn, out, "RNNCell");
     this.σ = σ ?? tanh;
     this.Wi = (opts.initKernel ?? glorotUniform)([out, inn]);
@@ -195,6 +197,7 @@ class LSTMCellLayer extends CellBase<LSTMState> {
 
   constructor(inn: number, out: number, opts: RecurrentCellOptions = {}) {
     super();
+    opts = optionsArg("LSTMCell", opts);
     checkDims(inn, out, "LSTMCell");
     this.Wi = (opts.initKernel ?? glorotUniform)([4 * out, inn]);
     this.Wh = (opts.initRecurrentKernel ?? glorotUniform)([4 * out, out]);
@@ -256,6 +259,7 @@ abstract class GRUBase extends CellBase<Tensor> {
 class GRUCellLayer extends GRUBase {
   constructor(inn: number, out: number, opts: RecurrentCellOptions = {}) {
     super();
+    opts = optionsArg("GRUCell", opts);
     checkDims(inn, out, "GRUCell");
     this.Wi = (opts.initKernel ?? glorotUniform)([3 * out, inn]);
     this.Wh = (opts.initRecurrentKernel ?? glorotUniform)([3 * out, out]);
@@ -295,6 +299,7 @@ class GRUv3CellLayer extends GRUBase {
 
   constructor(inn: number, out: number, opts: RecurrentCellOptions = {}) {
     super();
+    opts = optionsArg("GRUv3Cell", opts);
     checkDims(inn, out, "GRUv3Cell");
     const initR = opts.initRecurrentKernel ?? glorotUniform;
     this.Wi = (opts.initKernel ?? glorotUniform)([3 * out, inn]);

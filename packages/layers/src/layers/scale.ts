@@ -1,6 +1,6 @@
 import { add, mul, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError } from "../errors.js";
+import { describeArg, LayerArgumentError, checkActivation, optionsArg } from "../errors.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
@@ -13,6 +13,8 @@ class ScaleLayer extends AbstractLayer {
 
   constructor(size: number | readonly number[], σ?: Activation, opts: { bias?: boolean; init?: Init } = {}) {
     super();
+    checkActivation("Scale", σ);
+    opts = optionsArg("Scale", opts);
     if (typeof size !== "number" && !Array.isArray(size))
       throw new LayerArgumentError(`Scale: call it as Scale(size, σ?, opts?), got ${describeArg(size)}.`);
     const shape = typeof size === "number" ? [size] : [...size];

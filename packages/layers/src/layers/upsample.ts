@@ -3,7 +3,7 @@
 // from kernels ops: nearest is a gather per spatial dim, the linear modes one small interpolation matmul
 // per spatial dim, pixel_shuffle a reshape and a permutedims.
 import { matmul, permutedims, reshape, selectdim, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError, describeArg, optionsArg } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 
@@ -69,7 +69,7 @@ class UpsampleLayer extends AbstractLayer {
     super();
     const [mode, opts] =
       typeof first === "string"
-        ? [first, (second as UpsampleOptions | undefined) ?? {}]
+        ? [first, optionsArg("Upsample", second as UpsampleOptions | undefined)]
         : [(second as UpsampleMode | undefined) ?? "nearest", { scale: first }];
     if (!(mode in MODE_DIMS))
       throw new LayerArgumentError(
@@ -77,6 +77,16 @@ class UpsampleLayer extends AbstractLayer {
       );
     if ((opts.scale === undefined) === (opts.size === undefined))
       throw new LayerArgumentError("Upsample: either scale or size should be specified (but not both).");
+    const positive = (v: unknown) => typeof v === "number" && v > 0 && Number.isFinite(v);
+    const list = (v: unknown, ok: (d: unknown) => boolean) => Array.isArray(v) && v.length > 0 && v.every(ok);
+    if (opts.scale !== undefined && !positive(opts.scale) && !list(opts.scale, positive))
+      throw new LayerArgumentError(
+        `Upsample: scale must be a positive number or an array of them, got ${describeArg(opts.scale)}.`,
+      );
+    if (opts.size !== undefined && !list(opts.size, (d) => Number.isInteger(d) && (d as number) >= 1))
+      throw new LayerArgumentError(
+        `Upsample: size must be an array of positive integers, got ${describeArg(opts.size)}.`,
+      );
     this.mode = mode;
     this.scale = opts.scale ?? null;
     this.size = opts.size ? [...opts.size] : null;

@@ -1,11 +1,6 @@
 // Number and size formatting as Julia prints them in Flux's model summaries.
 
-/**
- * Flux's `underscorise`: digits grouped by three with underscores (`5_130`).
- *
- * @example
- * underscorise(1234567); // "1_234_567"
- */
+/** Flux's `underscorise`: digits grouped by three with underscores (`5_130`). */
 export function underscorise(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "_");
 }
@@ -30,9 +25,6 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Julia's `_maybetuple_string`: one number when all entries agree, else a tuple `(1, 2)`.
- *
- * @example
- * maybeTupleString([1, 1]); // "1"
  */
 export function maybeTupleString(x: number | readonly number[]): string {
   if (typeof x === "number") return String(x);

@@ -1,7 +1,7 @@
 // Flux's text/plain printing of models (src/layers/show.jl): one layer per line with parameter counts,
 // nested containers indented, and a closing total line. Only shapes and dtypes are read, never values,
 // so it works for models on any device.
-import { isLeaf } from "@flux/functors";
+import { isleaf } from "@flux/functors";
 import { bytesPerElement, isTensor, type Tensor } from "@flux/kernels";
 import { activationName } from "../activation.js";
 import { allTensors, trainables } from "../trainables.js";
@@ -73,7 +73,7 @@ function containerOf(x: unknown): ShowChildren | undefined {
 
 // Flux's `_show_leaflike`: what does not expand (functions, numbers, tensors, layers printed in one line).
 function leaflike(x: unknown): boolean {
-  return isLeaf(x) || (Array.isArray(x) && x.every((v) => typeof v === "number"));
+  return isleaf(x) || (Array.isArray(x) && x.every((v) => typeof v === "number"));
 }
 
 function bigShow(out: string[], x: unknown, indent: number, name: string | null): void {

@@ -1,6 +1,6 @@
 import { type Tensor, add, div, mul, sqrt, square, sub, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
-import { type Pair, defineRule } from "../rule.js";
+import { type Betas, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import type { AdamHyper } from "./adam.js";
 import { betaPowers, nextPowers } from "./moments.js";
@@ -12,7 +12,7 @@ export type AdaBeliefHyper = AdamHyper;
 export interface AdaBeliefState {
   readonly mt: Tensor;
   readonly st: Tensor;
-  readonly betat: Pair;
+  readonly betat: Betas;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
-import { type Pair, defineRule } from "../rule.js";
+import { type Betas, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
@@ -9,7 +9,7 @@ export interface AdamHyper {
   /** Learning rate η (default 0.001). */
   readonly eta: number;
   /** Decays (β₁, β₂) of the first and second moments (default [0.9, 0.999]). */
-  readonly beta: Pair;
+  readonly beta: Betas;
   /** ϵ added to the denominator (default 1e-8). */
   readonly epsilon: number;
 }
@@ -18,7 +18,7 @@ export interface AdamHyper {
 export interface AdamState {
   readonly mt: Tensor;
   readonly vt: Tensor;
-  readonly betat: Pair;
+  readonly betat: Betas;
 }
 
 /**

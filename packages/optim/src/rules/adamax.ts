@@ -1,6 +1,6 @@
 import { type Tensor, abs, add, div, maximum, mul, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
-import { type Pair, defineRule } from "../rule.js";
+import { type Betas, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import type { AdamHyper } from "./adam.js";
 import { betaPowers, nextPowers } from "./moments.js";
@@ -12,7 +12,7 @@ export type AdaMaxHyper = AdamHyper;
 export interface AdaMaxState {
   readonly mt: Tensor;
   readonly ut: Tensor;
-  readonly betat: Pair;
+  readonly betat: Betas;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { add, div, mul, sqrt, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, NON_NEGATIVE, POSITIVE } from "../ranges.js";
-import { type Pair, defineRule } from "../rule.js";
+import { type Betas, defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 import type { AdamState } from "./adam.js";
 import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
@@ -10,7 +10,7 @@ export interface AdamWHyper {
   /** Learning rate η (default 0.001). */
   readonly eta: number;
   /** Decays (β₁, β₂) (default [0.9, 0.999]). */
-  readonly beta: Pair;
+  readonly beta: Betas;
   /** Weight decay λ (default 0). */
   readonly lambda: number;
   /** ϵ added to the denominator (default 1e-8). */

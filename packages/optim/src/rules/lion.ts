@@ -1,6 +1,6 @@
 import { type Tensor, add, mul, sign, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE } from "../ranges.js";
-import { type Pair, defineRule } from "../rule.js";
+import { type Betas, defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
 
 /** Hyper-parameters of `Lion`. */
@@ -8,7 +8,7 @@ export interface LionHyper {
   /** Learning rate η (default 0.001). */
   readonly eta: number;
   /** Decays (β₁, β₂) (default [0.9, 0.999]). */
-  readonly beta: Pair;
+  readonly beta: Betas;
 }
 
 /**

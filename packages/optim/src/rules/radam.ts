@@ -1,6 +1,6 @@
 import { type DType, type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
-import { type Pair, defineRule } from "../rule.js";
+import { type Betas, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import type { AdamHyper } from "./adam.js";
 import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
@@ -12,7 +12,7 @@ export type RAdamHyper = AdamHyper;
 export interface RAdamState {
   readonly mt: Tensor;
   readonly vt: Tensor;
-  readonly betat: Pair;
+  readonly betat: Betas;
   readonly t: number;
 }
 
@@ -69,7 +69,7 @@ export const RAdam = defineRule<RAdamHyper, RAdamState>({
 });
 
 /** RAdam's rectification factor `r` at step `t`, or `null` while the variance is not tractable (ρ <= 4). */
-function rectification(T: DType, beta: Pair, betat: Pair, t: number): number | null {
+function rectification(T: DType, beta: Betas, betat: Betas, t: number): number | null {
   const b2 = ofDtype(T, beta[1]);
   const rhoInf = ofDtype(T, 2 / (1 - b2) - 1);
   const rho = ofDtype(T, rhoInf - (2 * t * betat[1]) / (1 - betat[1]));

@@ -6,8 +6,6 @@ export {
   type WaveOptions,
   ScheduleError,
   makeSchedule,
-  isSchedule,
-  asSchedule,
 } from "./schedule.js";
 export { Constant } from "./constant.js";
 export { type StepOptions, Step } from "./step.js";

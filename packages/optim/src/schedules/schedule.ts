@@ -72,10 +72,6 @@ export function makeSchedule(f: (t: number) => number, description: string, step
 
 /**
  * Whether `x` was made by `makeSchedule` (every built-in schedule).
- *
- * @example
- * isSchedule(Exp(0.1, 0.9)); // true
- * isSchedule((t: number) => 1 / t); // false: a plain function (still a ScheduleLike)
  */
 export function isSchedule(x: unknown): x is Schedule {
   return typeof x === "function" && (x as unknown as Record<symbol, unknown>)[SCHEDULE] === true;
@@ -83,9 +79,6 @@ export function isSchedule(x: unknown): x is Schedule {
 
 /**
  * A schedule from a `ScheduleLike`: a schedule as is, a number as `Constant(number)`, a function wrapped.
- *
- * @example
- * asSchedule(0.01)(100); // 0.01
  */
 export function asSchedule(s: ScheduleLike, what = "schedule"): Schedule {
   if (isSchedule(s)) return s;

@@ -25,10 +25,9 @@ import {
   TriangleDecay2,
   TriangleExp,
   Warmup,
-  asSchedule,
-  isSchedule,
   makeSchedule,
 } from "./index.js";
+import { asSchedule, isSchedule } from "./schedule.js";
 
 const first = (s: Schedule, n: number) => Array.from({ length: n }, (_, i) => s(i + 1));
 const close = (got: readonly number[], want: readonly number[]) => {

@@ -40,9 +40,6 @@ function noApi(): WebGPUHostCheck & { ok: false } {
 
 /**
  * Whether WebGPU can start here: `navigator.gpu` exists (an adapter may still be missing).
- *
- * @example
- * const c = await hostCheck(); if (!c.ok) console.log(c.reason, c.hint);
  */
 export async function hostCheck(): Promise<WebGPUHostCheck> {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -51,9 +48,6 @@ export async function hostCheck(): Promise<WebGPUHostCheck> {
 
 /**
  * The runtime's `GPU` object.
- *
- * @example
- * const gpu = await hostGpu(); await gpu.requestAdapter();
  */
 export async function hostGpu(): Promise<GPU> {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;

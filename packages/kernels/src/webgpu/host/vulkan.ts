@@ -190,9 +190,6 @@ function classify(fs: SurveyFs, manifest: string): VulkanDriver {
  * Surveys the Vulkan loader and drivers as the Vulkan loader would find them on Linux.
  *
  * `extraLibraryFolders` are searched for `libvulkan.so.1` first (Dawn looks beside `dawn.node` first).
- *
- * @example
- * const s = surveyVulkan(fs, (n) => process.env[n]); s.drivers.filter((d) => d.usable);
  */
 export function surveyVulkan(
   fs: SurveyFs,
@@ -234,9 +231,6 @@ export const VULKAN_DRIVER_HINT =
 /**
  * Turns a survey into a check: not ok when the loader is missing, or no driver is found, or none of the
  * drivers found can run here.
- *
- * @example
- * const check = vulkanCheck(surveyVulkan(fs, env)); if (!check.ok) console.log(check.reason, check.hint);
  */
 export function vulkanCheck(survey: VulkanSurvey): WebGPUHostCheck {
   if (survey.loader === null) {

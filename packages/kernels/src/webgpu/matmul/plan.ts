@@ -25,9 +25,6 @@ export interface MatmulPreference {
 
 /**
  * The default preference for an adapter from what it says about itself.
- *
- * @example
- * defaultPreference({ architecture: "swiftshader" }, true); // { general: "matmul_reg", useVec4: true }
  */
 export function defaultPreference(
   info: { architecture?: string; vendor?: string; description?: string },
@@ -40,9 +37,6 @@ export function defaultPreference(
 
 /**
  * Whether an adapter runs on the CPU (a fallback adapter, or a known software rasterizer).
- *
- * @example
- * isCpuBacked({ architecture: "swiftshader" }, false); // true
  */
 export function isCpuBacked(
   info: { architecture?: string; vendor?: string; description?: string },
@@ -57,9 +51,6 @@ export function isCpuBacked(
 /**
  * Whether the vec4 kernel can run a problem: every vec4 it loads or stores must be aligned, which holds
  * when K and M are multiples of 4 and, with transB, N too.
- *
- * @example
- * vec4Eligible({ M: 64, N: 3, K: 8, transA: false, transB: false }); // true
  */
 export function vec4Eligible(p: MatmulProblem): boolean {
   return p.K % 4 === 0 && p.M % 4 === 0 && (!p.transB || p.N % 4 === 0);
@@ -67,9 +58,6 @@ export function vec4Eligible(p: MatmulProblem): boolean {
 
 /**
  * The kernel for one problem.
- *
- * @example
- * chooseMatmulKernel(problem, { general: "matmul_reg", useVec4: true });
  */
 export function chooseMatmulKernel(p: MatmulProblem, pref: MatmulPreference): ShaderName & MatmulKernel {
   if (pref.useVec4 && vec4Eligible(p)) return "matmul_vec4";

@@ -9,9 +9,6 @@ import type { WebGPUBackend } from "../backend.js";
 
 /**
  * A `MeasureMatmul` that times kernels on a backend's device with operands of the problem's size.
- *
- * @example
- * const tuner = new MatmulTuner(key, cache, gpuMatmulTimer(backend));
  */
 export function gpuMatmulTimer(backend: WebGPUBackend): MeasureMatmul {
   return async (kernel, p, dtype, reps) => {

@@ -1,7 +1,7 @@
 // What the op families need from the backend: its executor, its allocator and a few of its own methods.
 // The backend builds one of these over its private state, so the ops can live in plain functions.
 import type { MatmulOptions, TensorView } from "../../backend.js";
-import type { Device } from "../../device.js";
+import type { DeviceDescriptor } from "../../device.js";
 import type { DType, TypedArray } from "../../dtype.js";
 import { DTypeError } from "../../errors.js";
 import type { Shape } from "../../shape.js";
@@ -15,13 +15,10 @@ export type V = TensorView<GpuStorage>;
  * The backend's services the op functions record work through (internal).
  *
  * Methods go back through the backend instance, so the ops behave exactly as when they were its methods.
- *
- * @example
- * const out = ctx.alloc(n, x.dtype);
  */
 export interface KernelContext {
   readonly exec: Executor;
-  readonly device: Device;
+  readonly device: DeviceDescriptor;
   /** A pooled buffer for `length` elements of `dtype` (f32 when omitted); throws once the device is lost. */
   alloc(length: number, dtype?: DType): GpuStorage;
   upload(data: TypedArray, dtype: DType): GpuStorage;
@@ -41,9 +38,6 @@ export interface KernelContext {
 
 /**
  * Throws for f16: it reaches only the elementwise, reduction, softmax, matmul and copy kernels; say so elsewhere.
- *
- * @example
- * noF16(ctx, "gather", x.dtype);
  */
 export function noF16(ctx: KernelContext, op: string, dtype: DType): void {
   if (dtype === "f16") {

@@ -46,9 +46,6 @@ function im2col(ctx: KernelContext, x: GPUBuffer, g: Conv2dGeometry): GpuStorage
 
 /**
  * The convolution of `x` with `w` over the geometry `g`.
- *
- * @example
- * conv2d(ctx, x, w, geometry);
  */
 export function conv2d(ctx: KernelContext, x: V, w: V, g: Conv2dGeometry): GpuStorage {
   noF16(ctx, "conv2d", x.dtype);
@@ -72,9 +69,6 @@ export function conv2d(ctx: KernelContext, x: V, w: V, g: Conv2dGeometry): GpuSt
 
 /**
  * The gradient of `conv2d` with respect to its input.
- *
- * @example
- * conv2dBackwardInput(ctx, dy, w, geometry);
  */
 export function conv2dBackwardInput(ctx: KernelContext, dy: V, w: V, g: Conv2dGeometry): GpuStorage {
   noF16(ctx, "conv2d", dy.dtype);
@@ -100,9 +94,6 @@ export function conv2dBackwardInput(ctx: KernelContext, dy: V, w: V, g: Conv2dGe
 
 /**
  * The gradient of `conv2d` with respect to its filter.
- *
- * @example
- * conv2dBackwardFilter(ctx, x, dy, geometry);
  */
 export function conv2dBackwardFilter(ctx: KernelContext, x: V, dy: V, g: Conv2dGeometry): GpuStorage {
   noF16(ctx, "conv2d", x.dtype);

@@ -19,9 +19,6 @@ function fillLike(
 
 /**
  * A new buffer of `size` copies of `value`.
- *
- * @example
- * fill(ctx, 4, 1, "f32");
  */
 export function fill(ctx: KernelContext, size: number, value: number, dtype: DType): GpuStorage {
   return fillLike(ctx, size, scalarBits(value, dtype), 0, dtype);
@@ -29,9 +26,6 @@ export function fill(ctx: KernelContext, size: number, value: number, dtype: DTy
 
 /**
  * A new buffer of `start + i * step` for `i < size`.
- *
- * @example
- * arange(ctx, 0, 1, 10, "i32");
  */
 export function arange(
   ctx: KernelContext,
@@ -51,9 +45,6 @@ export function arange(
 
 /**
  * `x` converted to `dtype` (bool: nonzero; integers: truncated, u8 masked).
- *
- * @example
- * cast(ctx, x, "i32");
  */
 export function cast(ctx: KernelContext, x: V, dtype: DType): GpuStorage {
   const n = x.storage.length;

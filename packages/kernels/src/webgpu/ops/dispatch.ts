@@ -14,9 +14,6 @@ export const WG_VARIANT = "64u";
 
 /**
  * Records a 1-D kernel over `n` elements, `WG` per workgroup.
- *
- * @example
- * dispatch1d(ctx, "unary", { dtype: "f32" }, { n, op: UNARY_CODE.relu, param: 0 }, [x, out], n);
  */
 export function dispatch1d<N extends ShaderName>(
   ctx: KernelContext,
@@ -31,9 +28,6 @@ export function dispatch1d<N extends ShaderName>(
 
 /**
  * Records `out[i] = start + i * step` (given as bits) for `size` elements.
- *
- * @example
- * fillInto(ctx, out, n, 0, 0, "f32"); // zeros
  */
 export function fillInto(
   ctx: KernelContext,
@@ -56,9 +50,6 @@ export function fillInto(
 
 /**
  * Records a copy of a strided `shape` from `src` to `dst` (element strides and bases on each side).
- *
- * @example
- * stridedCopy(ctx, x, out, "f32", shape, srcStrides, stridesOf(shape), 0, 0);
  */
 export function stridedCopy(
   ctx: KernelContext,

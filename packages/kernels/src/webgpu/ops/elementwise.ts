@@ -9,9 +9,6 @@ import { binaryCode, fusedActCode, unaryCode } from "./words.js";
 
 /**
  * `op.(x)` with its scalar `param` (e.g. leakyrelu's slope).
- *
- * @example
- * unary(ctx, "relu", x, 0);
  */
 export function unary(ctx: KernelContext, op: UnaryOp, x: V, param: number): GpuStorage {
   const n = x.storage.length;
@@ -30,9 +27,6 @@ export function unary(ctx: KernelContext, op: UnaryOp, x: V, param: number): Gpu
 
 /**
  * The gradient of `op` at `x` (with `y = op(x)`) times `dy`.
- *
- * @example
- * unaryGrad(ctx, "tanh", x, y, dy, 0);
  */
 export function unaryGrad(ctx: KernelContext, op: UnaryOp, x: V, y: V, dy: V, param: number): GpuStorage {
   const n = x.storage.length;
@@ -51,9 +45,6 @@ export function unaryGrad(ctx: KernelContext, op: UnaryOp, x: V, y: V, dy: V, pa
 
 /**
  * Broadcasting `a op b` into `outShape` (comparisons give bool).
- *
- * @example
- * binary(ctx, "add", a, b, [3, 4]);
  */
 export function binary(ctx: KernelContext, op: BinaryOp, a: V, b: V, outShape: Shape): GpuStorage {
   const n = sizeOf(outShape);
@@ -77,9 +68,6 @@ export function binary(ctx: KernelContext, op: BinaryOp, a: V, b: V, outShape: S
 
 /**
  * Broadcasting `cond ? a : b` into `outShape`.
- *
- * @example
- * where(ctx, mask, a, b, [3]);
  */
 export function where(ctx: KernelContext, cond: V, a: V, b: V, outShape: Shape): GpuStorage {
   const n = sizeOf(outShape);
@@ -105,9 +93,6 @@ export function where(ctx: KernelContext, cond: V, a: V, b: V, outShape: Shape):
 /**
  * Fused `act.(a .* x .+ b)` in one pass (affine_act.wgsl). f32 only: the op layer sends only float
  * tensors here, and f32 is this backend's only float dtype.
- *
- * @example
- * affineAct(ctx, "relu", 0, a, x, b, [4, 2]);
  */
 export function affineAct(
   ctx: KernelContext,

@@ -16,9 +16,6 @@ export type Bound<F> = {
 
 /**
  * Defines each family function on `target` as a method with `ctx` bound (non-enumerable, like class methods).
- *
- * @example
- * bindFamilies(backend, ctx, [elementwise.ops, reduce.ops]); backend.unary("exp", x, 0);
  */
 export function bindFamilies(target: object, ctx: KernelContext, families: readonly Family[]): void {
   for (const family of families) {

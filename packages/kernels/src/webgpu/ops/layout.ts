@@ -8,9 +8,6 @@ import { dispatch1d, fillInto, stridedCopy } from "./dispatch.js";
 
 /**
  * `x` broadcast into `outShape`, materialised.
- *
- * @example
- * expand(ctx, x, [3, 4]);
  */
 export function expand(ctx: KernelContext, x: V, outShape: Shape): GpuStorage {
   const n = sizeOf(outShape);
@@ -31,9 +28,6 @@ export function expand(ctx: KernelContext, x: V, outShape: Shape): GpuStorage {
 
 /**
  * `x` with its dimensions reordered: output dimension i is input dimension `perm[i]`.
- *
- * @example
- * permute(ctx, x, [1, 0]);
  */
 export function permute(ctx: KernelContext, x: V, perm: readonly number[]): GpuStorage {
   const outShape = perm.map((p) => x.shape[p]!);
@@ -55,9 +49,6 @@ export function permute(ctx: KernelContext, x: V, perm: readonly number[]): GpuS
 
 /**
  * The slices of `x` along `axis` at `indices` (0-based).
- *
- * @example
- * gather(ctx, x, 1, new Int32Array([2, 0]));
  */
 export function gather(ctx: KernelContext, x: V, axis: number, indices: Int32Array): GpuStorage {
   const axisLen = x.shape[axis]!;
@@ -85,9 +76,6 @@ export function gather(ctx: KernelContext, x: V, axis: number, indices: Int32Arr
 
 /**
  * The adjoint of `gather`: slices of `dy` summed into `outShape` at `indices` along `axis`.
- *
- * @example
- * scatterAdd(ctx, dy, 1, new Int32Array([2, 0]), [4, 3]);
  */
 export function scatterAdd(
   ctx: KernelContext,
@@ -127,9 +115,6 @@ export function scatterAdd(
 
 /**
  * `xs` joined along `axis` into `outShape`.
- *
- * @example
- * concat(ctx, [a, b], 1, [3, 5]);
  */
 export function concat(ctx: KernelContext, xs: readonly V[], axis: number, outShape: Shape): GpuStorage {
   const out = ctx.alloc(sizeOf(outShape), xs[0]?.dtype ?? "f32");
@@ -154,9 +139,6 @@ export function concat(ctx: KernelContext, xs: readonly V[], axis: number, outSh
 
 /**
  * One-hot columns `[nclasses, indices.length]` for 0-based `indices`.
- *
- * @example
- * onehot(ctx, new Int32Array([0, 2]), 3, "f32");
  */
 export function onehot(ctx: KernelContext, indices: Int32Array, nclasses: number, dtype: DType): GpuStorage {
   noF16(ctx, "onehot", dtype);

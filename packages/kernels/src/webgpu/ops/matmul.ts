@@ -11,9 +11,6 @@ import { fusedActCode } from "./words.js";
 
 /**
  * `op(a) · op(b)` into `outShape`, batched over trailing dimensions.
- *
- * @example
- * matmul(ctx, a, b, { transA: false, transB: false }, [2, 3]);
  */
 export function matmul(ctx: KernelContext, a: V, b: V, opts: MatmulOptions, outShape: Shape): GpuStorage {
   const [ar, ac] = [a.shape[0]!, a.shape[1]!];
@@ -46,9 +43,6 @@ export function matmul(ctx: KernelContext, a: V, b: V, opts: MatmulOptions, outS
 
 /**
  * Records one matmul with a given kernel (the autotuner times candidates with it).
- *
- * @example
- * recordMatmul(exec, "matmul_tiled", a, b, c, p, 0, 0, 1);
  */
 export function recordMatmul(
   exec: Executor,
@@ -77,9 +71,6 @@ export function recordMatmul(
 /**
  * Fused dense layer `act.(w * x .+ b)`: the matmul, then ONE in-place epilogue pass (bias_act.wgsl)
  * instead of an add and an activation with an allocation each. f32 only, as for `affineAct`.
- *
- * @example
- * denseAct(ctx, "relu", 0, w, x, b, [out, batch]);
  */
 export function denseAct(
   ctx: KernelContext,

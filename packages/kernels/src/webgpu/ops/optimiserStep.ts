@@ -19,9 +19,6 @@ const OP_WORDS = 4 + OPTIMISER_STEP_MAX_SCALARS;
 /**
  * Records `optimiserStep` (see the Backend interface): x and the state are updated in place. f32 only; the
  * op layer has checked operands and limits.
- *
- * @example
- * optimiserStep(ctx, [{ kind: "descent", scalars: [0.1], state: 0 }], x, g, []);
  */
 export function optimiserStep(
   ctx: KernelContext,

@@ -17,9 +17,6 @@ function poolUniforms(op: PoolOp, g: Pool2dGeometry, n: number): ShaderUniforms[
 
 /**
  * `op` pooling of `x` over the windows of `g`.
- *
- * @example
- * pool2d(ctx, "max", x, geometry);
  */
 export function pool2d(ctx: KernelContext, op: PoolOp, x: V, g: Pool2dGeometry): GpuStorage {
   noF16(ctx, `${op}pool`, x.dtype);
@@ -32,9 +29,6 @@ export function pool2d(ctx: KernelContext, op: PoolOp, x: V, g: Pool2dGeometry):
 
 /**
  * The gradient of `pool2d` with respect to `x`, from its output `y` and `dy`.
- *
- * @example
- * pool2dBackward(ctx, "max", x, y, dy, geometry);
  */
 export function pool2dBackward(
   ctx: KernelContext,

@@ -11,9 +11,6 @@ import { argReduceCode, reduceCode, reduceInit } from "./words.js";
 
 /**
  * `op` over `axes` of `x`, the reduced axes kept with length 1.
- *
- * @example
- * reduce(ctx, "sum", x, [0]);
  */
 export function reduce(ctx: KernelContext, op: ReduceOp, x: V, axes: readonly number[]): GpuStorage {
   const shape = x.shape;
@@ -48,9 +45,6 @@ export function reduce(ctx: KernelContext, op: ReduceOp, x: V, axes: readonly nu
 
 /**
  * The 0-based index of the max (or min) along `axis`, as i32 (first one on ties).
- *
- * @example
- * argReduce(ctx, "argmax", x, 0);
  */
 export function argReduce(ctx: KernelContext, op: ArgReduceOp, x: V, axis: number): GpuStorage {
   const len = x.shape[axis]!;
@@ -72,9 +66,6 @@ export function argReduce(ctx: KernelContext, op: ArgReduceOp, x: V, axis: numbe
 
 /**
  * (Log-)softmax along `axis`.
- *
- * @example
- * softmax(ctx, x, 0, false);
  */
 export function softmax(ctx: KernelContext, x: V, axis: number, log: boolean): GpuStorage {
   const n = x.storage.length;
@@ -94,9 +85,6 @@ export function softmax(ctx: KernelContext, x: V, axis: number, log: boolean): G
 
 /**
  * The gradient of (log-)softmax along `axis`, from its output `y` and `dy`.
- *
- * @example
- * softmaxGrad(ctx, y, dy, 0, false);
  */
 export function softmaxGrad(ctx: KernelContext, y: V, dy: V, axis: number, log: boolean): GpuStorage {
   const n = y.storage.length;

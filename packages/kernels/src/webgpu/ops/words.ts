@@ -25,9 +25,6 @@ export const ACT_IDENTITY = 0xffffffff;
 
 /**
  * A unary op's code (UNARY_* in WGSL).
- *
- * @example
- * unaryCode("exp"); // 4
  */
 export function unaryCode(op: UnaryOp): number {
   return opCode(UNARY_OPS, op);
@@ -35,9 +32,6 @@ export function unaryCode(op: UnaryOp): number {
 
 /**
  * A binary op's code within its family (BINARY_* for arithmetic, COMPARE_* for comparisons).
- *
- * @example
- * binaryCode("lt"); // 2
  */
 export function binaryCode(op: BinaryOp): number {
   return isComparison(op) ? opCode(COMPARISON_OPS, op) : opCode(ARITHMETIC_OPS, op);
@@ -45,9 +39,6 @@ export function binaryCode(op: BinaryOp): number {
 
 /**
  * A reduction's code (REDUCE_* in WGSL).
- *
- * @example
- * reduceCode("max"); // 2
  */
 export function reduceCode(op: ReduceOp): number {
   return opCode(REDUCE_OPS, op);
@@ -55,9 +46,6 @@ export function reduceCode(op: ReduceOp): number {
 
 /**
  * An index reduction's code (ARG_REDUCE_* in WGSL).
- *
- * @example
- * argReduceCode("argmin"); // 1
  */
 export function argReduceCode(op: ArgReduceOp): number {
   return opCode(ARG_REDUCE_OPS, op);
@@ -65,9 +53,6 @@ export function argReduceCode(op: ArgReduceOp): number {
 
 /**
  * The activation code of affine_act.wgsl / bias_act.wgsl: a unary op's code, or ACT_IDENTITY.
- *
- * @example
- * fusedActCode("identity"); // 0xffffffff
  */
 export function fusedActCode(act: UnaryOp | "identity"): number {
   return act === "identity" ? ACT_IDENTITY : unaryCode(act);
@@ -75,9 +60,6 @@ export function fusedActCode(act: UnaryOp | "identity"): number {
 
 /**
  * The bits of `v` as an f32.
- *
- * @example
- * floatBits(1); // 0x3f800000
  */
 export function floatBits(v: number): number {
   f32[0] = v;
@@ -92,9 +74,6 @@ function intBits(v: number): number {
 /**
  * A scalar's bits as the 32-bit uniform word kernels read it (integers wrap like the CPU's typed arrays;
  * f16 travels as f32 and is converted in the kernel).
- *
- * @example
- * scalarBits(-1, "i32"); // 0xffffffff
  */
 export function scalarBits(v: number, dtype: DType): number {
   switch (accumulatorType(dtype)) {
@@ -109,9 +88,6 @@ export function scalarBits(v: number, dtype: DType): number {
 
 /**
  * The identity of a reduction in a dtype, as bits (±Inf cannot be a WGSL constant).
- *
- * @example
- * reduceInit("max", "f32"); // 0xff800000 (-Inf)
  */
 export function reduceInit(op: ReduceOp | "lowest" | "highest", dtype: DType): number {
   const t = accumulatorType(dtype);

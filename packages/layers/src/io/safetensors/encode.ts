@@ -11,9 +11,6 @@ export interface EncodeEntry {
 
 /**
  * Encodes entries (in the given order) and string metadata as safetensors bytes.
- *
- * @example
- * encodeSafetensors([{ name: "w", dtype: "F32", shape: [2], bytes: new Uint8Array(8) }], {});
  */
 export function encodeSafetensors(
   entries: readonly EncodeEntry[],

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { isLeaf } from "./isLeaf.js";
+import { isleaf } from "./isleaf.js";
 import { FUNCTOR, LEAF } from "./symbols.js";
 import { Foo, LeafType, NoChild2 } from "./testClasses.js";
 
-describe("isLeaf", () => {
+describe("isleaf", () => {
   it("treats primitives, functions and binary data as leaves", () => {
     for (const v of [1, "s", true, 10n, Symbol("s"), null, undefined, () => 1, new Float32Array(2)]) {
-      expect(isLeaf(v)).toBe(true);
+      expect(isleaf(v)).toBe(true);
     }
     for (const v of [new ArrayBuffer(4), new DataView(new ArrayBuffer(4)), new Date(0), /x/, new Set([1])]) {
-      expect(isLeaf(v)).toBe(true);
+      expect(isleaf(v)).toBe(true);
     }
   });
 
@@ -24,23 +24,23 @@ describe("isLeaf", () => {
       new Foo(1, 2),
       new NoChild2(1, 2),
     ]) {
-      expect(isLeaf(v)).toBe(false);
+      expect(isleaf(v)).toBe(false);
     }
   });
 
   it("honours the leaf symbol, own or inherited, and Symbol.for agrees with LEAF", () => {
     expect(LEAF).toBe(Symbol.for("flux.leaf"));
-    expect(isLeaf({ [Symbol.for("flux.leaf")]: true, data: [1] })).toBe(true);
-    expect(isLeaf({ [LEAF]: false, data: [1] })).toBe(false);
-    expect(isLeaf(new LeafType([1, 2]))).toBe(true);
+    expect(isleaf({ [Symbol.for("flux.leaf")]: true, data: [1] })).toBe(true);
+    expect(isleaf({ [LEAF]: false, data: [1] })).toBe(false);
+    expect(isleaf(new LeafType([1, 2]))).toBe(true);
     class Sub extends LeafType {}
-    expect(isLeaf(new Sub(1))).toBe(true);
+    expect(isleaf(new Sub(1))).toBe(true);
   });
 
   it("lets a functor declaration make an otherwise-leaf object a container", () => {
     class Stamp extends Date {}
     Object.defineProperty(Stamp.prototype, FUNCTOR, { value: [] });
-    expect(isLeaf(new Stamp(0))).toBe(false);
-    expect(isLeaf(new Date(0))).toBe(true);
+    expect(isleaf(new Stamp(0))).toBe(false);
+    expect(isleaf(new Date(0))).toBe(true);
   });
 });

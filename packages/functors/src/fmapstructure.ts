@@ -10,9 +10,9 @@ import { StructuralWalk } from "./walks.js";
  *
  * @example
  * class Pair { constructor(public a: number, public b: number) {} }
- * fmapStructure((v: number) => v * 10, new Pair(1, 2)); // { a: 10, b: 20 }, a plain object
+ * fmapstructure((v: number) => v * 10, new Pair(1, 2)); // { a: 10, b: 20 }, a plain object
  */
-export function fmapStructure<T = unknown>(
+export function fmapstructure<T = unknown>(
   f: (x: any, ...ys: any[]) => unknown,
   x: unknown,
   ...rest: unknown[]
@@ -21,7 +21,7 @@ export function fmapStructure<T = unknown>(
   return mapTrees(
     (leaf, others) => f(leaf, ...others),
     options.exclude,
-    new StructuralWalk(),
+    StructuralWalk(),
     x,
     ys,
     options,

@@ -31,10 +31,10 @@ function builtinLeafClasses(): readonly AnyConstructor[] {
  * no fields: a container without children is not a leaf, as in Functors.jl).
  *
  * @example
- * isLeaf(new Float32Array(3)); // true
- * isLeaf({ weight: 1 });       // false
+ * isleaf(new Float32Array(3)); // true
+ * isleaf({ weight: 1 });       // false
  */
-export function isLeaf(x: unknown): boolean {
+export function isleaf(x: unknown): boolean {
   if (x === null || typeof x !== "object") return true;
   const tagged = x as { [LEAF]?: unknown; [FUNCTOR]?: unknown };
   if (tagged[LEAF]) return true;
