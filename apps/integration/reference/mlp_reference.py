@@ -1,4 +1,4 @@
-"""Independent numpy reference for apps/integration/src/fashionMnistCpu.test.ts (issue 6).
+"""Independent numpy reference for apps/integration/src/fashionMnistCpu.test.ts: the MLP trained on real Fashion-MNIST, checked step by step.
 
 The same recipe as the test, written from scratch without @flux: Fashion-MNIST, 784-256-10 MLP with relu,
 glorot-uniform weights and zero biases, softmax cross-entropy (mean over the batch), Adam(LR, 0.9, 0.999,
