@@ -3,6 +3,7 @@
 // copied out, as elementwiseSimd.ts does. The JS loops call Math.exp once per element, which costs several
 // times a multiply-add pass here; the module's vectorised exp is within 2 ulp of f32 exp, so results agree
 // with the JS loops to a few ulp rather than bit for bit (the CPU tests check both against f64 references).
+import { type ScratchBlocks, streamBlocks } from "./scratchBlocks.js";
 import { activationSimdBytes } from "./wasmBinaries.js";
 
 /**
@@ -12,9 +13,7 @@ import { activationSimdBytes } from "./wasmBinaries.js";
  */
 export const ACTIVATION_SIMD_MIN = 64;
 
-interface Kernel {
-  a: Float32Array;
-  b: Float32Array;
+interface Kernel extends ScratchBlocks {
   gelu(n: number): void;
   geluGrad(n: number): void;
   softmaxLines(len: number, lines: number): void;
@@ -53,14 +52,7 @@ export function geluSimd(x: ArrayLike<number>, out: ArrayLike<number>): boolean 
   const n = out.length;
   const k = ready(n, x, out);
   if (k === null || x.length !== n) return false;
-  const [xs, os] = [x as Float32Array, out as Float32Array];
-  const block = k.a.length;
-  for (let at = 0; at < n; at += block) {
-    const len = Math.min(block, n - at);
-    k.a.set(xs.subarray(at, at + len));
-    k.gelu(len);
-    os.set(len === block ? k.a : k.a.subarray(0, len), at);
-  }
+  streamBlocks(k, (len) => k.gelu(len), out as Float32Array, x as Float32Array);
   return true;
 }
 
@@ -69,15 +61,7 @@ export function geluGradSimd(x: ArrayLike<number>, dy: ArrayLike<number>, out: A
   const n = out.length;
   const k = ready(n, x, dy, out);
   if (k === null || x.length !== n || dy.length !== n) return false;
-  const [xs, ds, os] = [x as Float32Array, dy as Float32Array, out as Float32Array];
-  const block = k.a.length;
-  for (let at = 0; at < n; at += block) {
-    const len = Math.min(block, n - at);
-    k.a.set(xs.subarray(at, at + len));
-    k.b.set(ds.subarray(at, at + len));
-    k.geluGrad(len);
-    os.set(len === block ? k.a : k.a.subarray(0, len), at);
-  }
+  streamBlocks(k, (len) => k.geluGrad(len), out as Float32Array, x as Float32Array, dy as Float32Array);
   return true;
 }
 

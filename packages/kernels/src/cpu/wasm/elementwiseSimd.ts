@@ -4,15 +4,14 @@
 // scalar JS loops convert every f32 to f64 and back and run at 5-6 GB/s here (200k f32, L2-resident); the
 // copies run at memcpy speed, so the block loop wins above a few thousand elements. Results are
 // bit-identical: f32 arithmetic on f32 operands rounds like the JS loops' f64 arithmetic rounded to f32.
+import { type ScratchBlocks, streamBlocks } from "./scratchBlocks.js";
 import type { BinaryOp } from "../../opNames.js";
 import { affineSimdBytes } from "./wasmBinaries.js";
 
 /** Below this many elements the JS loops are as fast (the copies' fixed costs dominate). */
 export const ELEMENTWISE_SIMD_MIN = 16384;
 
-interface Kernel {
-  a: Float32Array;
-  b: Float32Array;
+interface Kernel extends ScratchBlocks {
   add2(n: number): void;
   sub2(n: number): void;
   mul2(n: number): void;
@@ -100,14 +99,7 @@ export function reluSimd(x: ArrayLike<number>, out: ArrayLike<number>): boolean 
   const n = out.length;
   const k = ready(n, x, out);
   if (k === null || x.length !== n) return false;
-  const [xs, os] = [x as Float32Array, out as Float32Array];
-  const block = k.a.length;
-  for (let at = 0; at < n; at += block) {
-    const len = Math.min(block, n - at);
-    k.a.set(xs.subarray(at, at + len));
-    k.relu1(len);
-    os.set(len === block ? k.a : k.a.subarray(0, len), at);
-  }
+  streamBlocks(k, (len) => k.relu1(len), out as Float32Array, x as Float32Array);
   return true;
 }
 
@@ -116,14 +108,6 @@ export function reluGradSimd(x: ArrayLike<number>, dy: ArrayLike<number>, out: A
   const n = out.length;
   const k = ready(n, x, dy, out);
   if (k === null || x.length !== n || dy.length !== n) return false;
-  const [xs, ds, os] = [x as Float32Array, dy as Float32Array, out as Float32Array];
-  const block = k.a.length;
-  for (let at = 0; at < n; at += block) {
-    const len = Math.min(block, n - at);
-    k.a.set(xs.subarray(at, at + len));
-    k.b.set(ds.subarray(at, at + len));
-    k.reluGrad(len);
-    os.set(len === block ? k.a : k.a.subarray(0, len), at);
-  }
+  streamBlocks(k, (len) => k.reluGrad(len), out as Float32Array, x as Float32Array, dy as Float32Array);
   return true;
 }
