@@ -21,10 +21,23 @@ import { permute } from "./layout.js";
 import { reduce } from "./reduce.js";
 
 type Ops = LstmSequenceOperands<GpuStorage>;
+type GruOps = GruSequenceOperands<GpuStorage>;
 
-function dimsOf(ops: Ops) {
+/** The sizes of a call: x [in, T, B], Wh [rows·n, n] (rows: 4 gates for the LSTM, 3 for the GRU). */
+interface Dims {
+  readonly input: number;
+  readonly n: number;
+  readonly T: number;
+  readonly B: number;
+  /** Rows of a step's column: hidden units × sequences. */
+  readonly nb: number;
+  readonly rows: number;
+}
+
+function dimsOf(ops: { readonly x: V; readonly wh: V }, rows: number): Dims {
   const [input, T, B] = ops.x.shape as [number, number, number];
-  return { input, n: ops.wh.shape[1]!, T, B };
+  const n = ops.wh.shape[1]!;
+  return { input, n, T, B, nb: n * B, rows };
 }
 
 // C = op(A) op(B) on buffers whose operands start at offset 0 (a buffer may be longer than its operand).
@@ -42,6 +55,93 @@ function gemm(
   ctx.matmulInto(a, b, c, { M, N, K, transA, transB }, 0, 0, 1);
 }
 
+/** x made time-major (xt [in, B, T]) and every step's input projection at once: gates [rows·n, B, T] = Wi * xt. */
+function projectInput(ctx: KernelContext, ops: Ops | GruOps, d: Dims): { xt: GpuStorage; gates: GpuStorage } {
+  const xt = permute(ctx, ops.x, [0, 2, 1]);
+  const gates = ctx.alloc(d.rows * d.nb * d.T);
+  gemm(ctx, ops.wi.storage.buffer, xt.buffer, gates.buffer, d.rows * d.n, d.B * d.T, d.input);
+  return { xt, gates };
+}
+
+/** hs [n, B, T + 1] with h0 in block 0 (copied, not dispatched). */
+function initialState(ctx: KernelContext, h0: V, d: Dims): GpuStorage {
+  const hs = ctx.alloc(d.nb * (d.T + 1));
+  ctx.exec.copy(h0.storage.buffer, 0, hs.buffer, 0, d.nb * 4);
+  return hs;
+}
+
+/**
+ * Records the forward time loop: one dispatch of `shader` per step, first to last, bound to Wh, the bias and
+ * then `state`. No bias: a one-element dummy fills the binding (has_bias = 0 leaves it unread).
+ */
+function forwardSteps(
+  ctx: KernelContext,
+  shader: "lstm_forward" | "gru_forward",
+  ops: Ops | GruOps,
+  d: Dims,
+  state: readonly GPUBuffer[],
+): void {
+  const dummy = ops.b === null ? ctx.alloc(1) : null;
+  const bias = ops.b === null ? dummy!.buffer : ops.b.storage.buffer;
+  const buffers = [ops.wh.storage.buffer, bias, ...state];
+  for (let t = 0; t < d.T; t++) {
+    const uniforms = { n: d.n, batch: d.B, steps: d.T, t, has_bias: ops.b === null ? 0 : 1 };
+    dispatch1d(ctx, shader, {}, uniforms, buffers, d.nb);
+  }
+  if (dummy !== null) ctx.dispose(dummy);
+}
+
+/** Records the backward time loop: one dispatch of `shader` per step, from the last to the first. */
+function backwardSteps(
+  ctx: KernelContext,
+  shader: "lstm_backward" | "gru_backward",
+  d: Dims,
+  buffers: readonly GPUBuffer[],
+): void {
+  for (let t = d.T - 1; t >= 0; t--) {
+    dispatch1d(ctx, shader, {}, { n: d.n, batch: d.B, steps: d.T, t }, buffers, d.nb);
+  }
+}
+
+/**
+ * The gradients that sum over every step, one matmul or reduction each over all steps at once, from the
+ * cotangents of the input projection (`dgx`) and of the recurrent product `Wh * h` (`dgh`), both
+ * [rows·n, B, T]: dWh = dgh hsᵀ (the first T blocks of hs are the h each step multiplied), dWi = dgx xtᵀ,
+ * db = Σ dgx over steps and sequences, dx = Wiᵀ dgx made batch-last again.
+ */
+function stepSums(
+  ctx: KernelContext,
+  ops: Ops | GruOps,
+  d: Dims,
+  saved: { xt: GpuStorage; hs: GpuStorage },
+  dgx: GpuStorage,
+  dgh: GpuStorage,
+  wants: LstmSequenceWants,
+): Pick<LstmSequenceGrads<GpuStorage>, "dx" | "dwi" | "dwh" | "db"> {
+  const { input, n, T, B, rows } = d;
+  let dwh: GpuStorage | null = null;
+  if (wants.wh) {
+    dwh = ctx.alloc(rows * n * n);
+    gemm(ctx, dgh.buffer, saved.hs.buffer, dwh.buffer, rows * n, n, B * T, false, true);
+  }
+  let dwi: GpuStorage | null = null;
+  if (wants.wi) {
+    dwi = ctx.alloc(rows * n * input);
+    gemm(ctx, dgx.buffer, saved.xt.buffer, dwi.buffer, rows * n, input, B * T, false, true);
+  }
+  const db = wants.b
+    ? reduce(ctx, "sum", { storage: dgx, shape: [rows * n, B * T], dtype: "f32" }, [1])
+    : null;
+  let dx: GpuStorage | null = null;
+  if (wants.x) {
+    const dxt = ctx.alloc(input * B * T);
+    gemm(ctx, ops.wi.storage.buffer, dgx.buffer, dxt.buffer, input, B * T, rows * n, true);
+    dx = permute(ctx, { storage: dxt, shape: [input, B, T], dtype: "f32" }, [0, 2, 1]);
+    ctx.dispose(dxt);
+  }
+  return { dx, dwi, dwh, db };
+}
+
 /**
  * Records the forward pass (see the Backend interface). `saved`: xt [in, B, T], gates [4n, B, T], cells
  * [n, B, T + 1], tanhs [n, B, T], hs [n, B, T + 1].
@@ -51,34 +151,14 @@ function gemm(
  */
 export function lstmSequence(ctx: KernelContext, ops: Ops): LstmSequenceOutput<GpuStorage> {
   noF16(ctx, "lstmSequence", ops.x.dtype);
-  const { input, n, T, B } = dimsOf(ops);
-  const nb = n * B;
-  const xt = permute(ctx, ops.x, [0, 2, 1]);
-  const gates = ctx.alloc(4 * nb * T);
-  gemm(ctx, ops.wi.storage.buffer, xt.buffer, gates.buffer, 4 * n, B * T, input);
-  const hs = ctx.alloc(nb * (T + 1));
-  const cells = ctx.alloc(nb * (T + 1));
-  ctx.exec.copy(ops.h0.storage.buffer, 0, hs.buffer, 0, nb * 4);
-  ctx.exec.copy(ops.c0.storage.buffer, 0, cells.buffer, 0, nb * 4);
+  const d = dimsOf(ops, 4);
+  const { nb, T } = d;
+  const { xt, gates } = projectInput(ctx, ops, d);
+  const hs = initialState(ctx, ops.h0, d);
+  const cells = initialState(ctx, ops.c0, d);
   const tanhs = ctx.alloc(nb * T);
   const y = ctx.alloc(nb * T);
-  // No bias: a one-element dummy fills the binding (has_bias = 0 leaves it unread).
-  const dummy = ops.b === null ? ctx.alloc(1) : null;
-  const bias = ops.b === null ? dummy!.buffer : ops.b.storage.buffer;
-  const buffers = [
-    ops.wh.storage.buffer,
-    bias,
-    gates.buffer,
-    hs.buffer,
-    cells.buffer,
-    tanhs.buffer,
-    y.buffer,
-  ];
-  for (let t = 0; t < T; t++) {
-    const uniforms = { n, batch: B, steps: T, t, has_bias: ops.b === null ? 0 : 1 };
-    dispatch1d(ctx, "lstm_forward", {}, uniforms, buffers, nb);
-  }
-  if (dummy !== null) ctx.dispose(dummy);
+  forwardSteps(ctx, "lstm_forward", ops, d, [gates.buffer, hs.buffer, cells.buffer, tanhs.buffer, y.buffer]);
   const cLast = ctx.alloc(nb);
   ctx.exec.copy(cells.buffer, T * nb * 4, cLast.buffer, 0, nb * 4);
   const saved = [xt, gates, cells, tanhs, hs];
@@ -99,8 +179,8 @@ export function lstmSequenceBackward(
   dcLast: V | null,
   wants: LstmSequenceWants,
 ): LstmSequenceGrads<GpuStorage> {
-  const { input, n, T, B } = dimsOf(ops);
-  const nb = n * B;
+  const d = dimsOf(ops, 4);
+  const { n, T, B, nb } = d;
   const [xt, gates, cells, tanhs, hs] = saved as [GpuStorage, GpuStorage, GpuStorage, GpuStorage, GpuStorage];
   const dgates = ctx.alloc(4 * nb * T);
   const dc = ctx.alloc(nb);
@@ -115,37 +195,15 @@ export function lstmSequenceBackward(
     dgates.buffer,
     dc.buffer,
   ];
-  for (let t = T - 1; t >= 0; t--) {
-    dispatch1d(ctx, "lstm_backward", {}, { n, batch: B, steps: T, t }, buffers, nb);
-  }
+  backwardSteps(ctx, "lstm_backward", d, buffers);
   // dh0 = Whᵀ * dgates of step 0 (block 0 of dgates).
   const dh0 = ctx.alloc(nb);
   gemm(ctx, ops.wh.storage.buffer, dgates.buffer, dh0.buffer, n, B, 4 * n, true);
-  let dwh: GpuStorage | null = null;
-  if (wants.wh) {
-    // The first T blocks of hs are the h each step multiplied.
-    dwh = ctx.alloc(4 * n * n);
-    gemm(ctx, dgates.buffer, hs.buffer, dwh.buffer, 4 * n, n, B * T, false, true);
-  }
-  let dwi: GpuStorage | null = null;
-  if (wants.wi) {
-    dwi = ctx.alloc(4 * n * input);
-    gemm(ctx, dgates.buffer, xt.buffer, dwi.buffer, 4 * n, input, B * T, false, true);
-  }
-  const all = { storage: dgates, shape: [4 * n, B * T], dtype: "f32" } as const;
-  const db = wants.b ? reduce(ctx, "sum", all, [1]) : null;
-  let dx: GpuStorage | null = null;
-  if (wants.x) {
-    const dxt = ctx.alloc(input * B * T);
-    gemm(ctx, ops.wi.storage.buffer, dgates.buffer, dxt.buffer, input, B * T, 4 * n, true);
-    dx = permute(ctx, { storage: dxt, shape: [input, B, T], dtype: "f32" }, [0, 2, 1]);
-    ctx.dispose(dxt);
-  }
+  // The LSTM's pre-activations are Wi x + Wh h + b in one block, so one cotangent serves both products.
+  const sums = stepSums(ctx, ops, d, { xt, hs }, dgates, dgates, wants);
   ctx.dispose(dgates);
-  return { dx, dwi, dwh, db, dh0, dc0: dc };
+  return { ...sums, dh0, dc0: dc };
 }
-
-type GruOps = GruSequenceOperands<GpuStorage>;
 
 /**
  * Records the GRU forward pass (see the Backend interface): one matmul for the projection, then one
@@ -157,24 +215,12 @@ type GruOps = GruSequenceOperands<GpuStorage>;
  */
 export function gruSequence(ctx: KernelContext, ops: GruOps): GruSequenceOutput<GpuStorage> {
   noF16(ctx, "gruSequence", ops.x.dtype);
-  const [input, T, B] = ops.x.shape as [number, number, number];
-  const n = ops.wh.shape[1]!;
-  const nb = n * B;
-  const xt = permute(ctx, ops.x, [0, 2, 1]);
-  const gates = ctx.alloc(3 * nb * T);
-  gemm(ctx, ops.wi.storage.buffer, xt.buffer, gates.buffer, 3 * n, B * T, input);
-  const hs = ctx.alloc(nb * (T + 1));
-  ctx.exec.copy(ops.h0.storage.buffer, 0, hs.buffer, 0, nb * 4);
-  const ghn = ctx.alloc(nb * T);
-  const y = ctx.alloc(nb * T);
-  const dummy = ops.b === null ? ctx.alloc(1) : null;
-  const bias = ops.b === null ? dummy!.buffer : ops.b.storage.buffer;
-  const buffers = [ops.wh.storage.buffer, bias, gates.buffer, hs.buffer, ghn.buffer, y.buffer];
-  for (let t = 0; t < T; t++) {
-    const uniforms = { n, batch: B, steps: T, t, has_bias: ops.b === null ? 0 : 1 };
-    dispatch1d(ctx, "gru_forward", {}, uniforms, buffers, nb);
-  }
-  if (dummy !== null) ctx.dispose(dummy);
+  const d = dimsOf(ops, 3);
+  const { xt, gates } = projectInput(ctx, ops, d);
+  const hs = initialState(ctx, ops.h0, d);
+  const ghn = ctx.alloc(d.nb * d.T);
+  const y = ctx.alloc(d.nb * d.T);
+  forwardSteps(ctx, "gru_forward", ops, d, [gates.buffer, hs.buffer, ghn.buffer, y.buffer]);
   const saved = [xt, gates, ghn, hs];
   return { y, saved: saved.map((storage) => ({ storage, size: storage.length })) };
 }
@@ -193,9 +239,8 @@ export function gruSequenceBackward(
   dy: V,
   wants: LstmSequenceWants,
 ): GruSequenceGrads<GpuStorage> {
-  const [input, T, B] = ops.x.shape as [number, number, number];
-  const n = ops.wh.shape[1]!;
-  const nb = n * B;
+  const d = dimsOf(ops, 3);
+  const { n, T, B, nb } = d;
   const [xt, gates, ghn, hs] = saved as [GpuStorage, GpuStorage, GpuStorage, GpuStorage];
   const dgx = ctx.alloc(3 * nb * T);
   const dgh = ctx.alloc(3 * nb * T);
@@ -210,9 +255,7 @@ export function gruSequenceBackward(
     dgh.buffer,
     dhz.buffer,
   ];
-  for (let t = T - 1; t >= 0; t--) {
-    dispatch1d(ctx, "gru_backward", {}, { n, batch: B, steps: T, t }, buffers, nb);
-  }
+  backwardSteps(ctx, "gru_backward", d, buffers);
   // dh0 = Whᵀ * dgh of step 0, plus step 0's direct path dh z.
   const rec = ctx.alloc(nb);
   gemm(ctx, ops.wh.storage.buffer, dgh.buffer, rec.buffer, n, B, 3 * n, true);
@@ -226,27 +269,10 @@ export function gruSequenceBackward(
   );
   ctx.dispose(rec);
   ctx.dispose(dhz);
-  let dwh: GpuStorage | null = null;
-  if (wants.wh) {
-    dwh = ctx.alloc(3 * n * n);
-    gemm(ctx, dgh.buffer, hs.buffer, dwh.buffer, 3 * n, n, B * T, false, true);
-  }
-  let dwi: GpuStorage | null = null;
-  if (wants.wi) {
-    dwi = ctx.alloc(3 * n * input);
-    gemm(ctx, dgx.buffer, xt.buffer, dwi.buffer, 3 * n, input, B * T, false, true);
-  }
-  const db = wants.b ? reduce(ctx, "sum", { storage: dgx, shape: [3 * n, B * T], dtype: "f32" }, [1]) : null;
-  let dx: GpuStorage | null = null;
-  if (wants.x) {
-    const dxt = ctx.alloc(input * B * T);
-    gemm(ctx, ops.wi.storage.buffer, dgx.buffer, dxt.buffer, input, B * T, 3 * n, true);
-    dx = permute(ctx, { storage: dxt, shape: [input, B, T], dtype: "f32" }, [0, 2, 1]);
-    ctx.dispose(dxt);
-  }
+  const sums = stepSums(ctx, ops, d, { xt, hs }, dgx, dgh, wants);
   ctx.dispose(dgx);
   ctx.dispose(dgh);
-  return { dx, dwi, dwh, db, dh0 };
+  return { ...sums, dh0 };
 }
 
 /** The backend methods this family provides (the backend binds each to its KernelContext). */
