@@ -5,6 +5,7 @@
 // product's dgh (they differ in the candidate's block: dgh_n = dgx_n r) and this step's dh z. Layouts as
 // gru_forward.wgsl; dy [n, T, B]; dhz [n, B].
 // @param wg: 64u | 256u
+// @include recurrent.inc.wgsl
 // @include strided.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
@@ -32,30 +33,30 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= n * u.batch) {
     return;
   }
-  let j = i % n;
-  let b = i / n;
-  let col = b + u.batch * u.t;
-  let g0 = col * 3u * n;
-  var dh = dy[j + n * (u.t + u.steps * b)];
+  let s = step_at(i, 3u);
+  let j = s.j;
+  let g0 = s.g0;
+  var dh = dy[out_index(s)];
   if (u.t + 1u < u.steps) {
-    let d0 = (col + u.batch) * 3u * n;
+    let d0 = (s.col + u.batch) * 3u * n;
     let w0 = 3u * n * j;
     for (var r = 0u; r < 3u * n; r++) {
       dh += wh[w0 + r] * dgh[d0 + r];
     }
-    dh += dhz[b * n + j];
+    dh += dhz[s.b * n + j];
   }
-  let r = gates[g0 + j];
-  let z = gates[g0 + n + j];
-  let c = gates[g0 + 2u * n + j];
-  let dpz = dh * (hs[col * n + j] - c) * z * (1.0 - z);
+  let g = gate_rows3(s);
+  let r = g.x;
+  let z = g.y;
+  let c = g.z;
+  let dpz = dh * (hs[s.col * n + j] - c) * z * (1.0 - z);
   let dpn = dh * (1.0 - z) * (1.0 - c * c);
-  let dpr = dpn * ghn[col * n + j] * r * (1.0 - r);
+  let dpr = dpn * ghn[s.col * n + j] * r * (1.0 - r);
   dgx[g0 + j] = dpr;
   dgx[g0 + n + j] = dpz;
   dgx[g0 + 2u * n + j] = dpn;
   dgh[g0 + j] = dpr;
   dgh[g0 + n + j] = dpz;
   dgh[g0 + 2u * n + j] = dpn * r;
-  dhz[b * n + j] = dh * z;
+  dhz[s.b * n + j] = dh * z;
 }

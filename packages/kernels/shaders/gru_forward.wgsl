@@ -5,6 +5,7 @@
 // backward pass), and h' = (1 - z) h̃ + z h. Time-major buffers: gates [3n, B, T]; hs [n, B, T + 1] with h0
 // in block 0; ghn [n, B, T]; y [n, T, B]. One dispatch per step, nothing read back.
 // @param wg: 64u | 256u
+// @include recurrent.inc.wgsl
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl
 // @include uniforms.inc.wgsl
@@ -35,18 +36,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= n * u.batch) {
     return;
   }
-  let j = i % n;
-  let b = i / n;
-  let col = b + u.batch * u.t;
-  let g0 = col * 3u * n;
-  let hprev = col * n; // block t of hs: the previous step's h
+  let s = step_at(i, 3u);
+  let j = s.j;
+  let g0 = s.g0;
+  let hprev = s.col * n; // block t of hs: the previous step's h
   // Wh is [3n, n] column-major: row r, column m at r + 3n m.
   var gh = vec3<f32>(0.0, 0.0, 0.0);
   for (var m = 0u; m < n; m++) {
     let w = 3u * n * m + j;
     gh += hs[hprev + m] * vec3<f32>(wh[w], wh[w + n], wh[w + 2u * n]);
   }
-  var gx = vec3<f32>(gates[g0 + j], gates[g0 + n + j], gates[g0 + 2u * n + j]);
+  var gx = gate_rows3(s);
   if (u.has_bias != 0u) {
     gx += vec3<f32>(bias[j], bias[n + j], bias[2u * n + j]);
   }
@@ -57,7 +57,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   gates[g0 + j] = r;
   gates[g0 + n + j] = z;
   gates[g0 + 2u * n + j] = c;
-  ghn[col * n + j] = gh.z;
+  ghn[s.col * n + j] = gh.z;
   hs[hprev + u.batch * n + j] = h;
-  y[j + n * (u.t + u.steps * b)] = h;
+  y[out_index(s)] = h;
 }

@@ -5,6 +5,7 @@
 // step's pre-activation cotangents dgates and the dc reaching the step before. Layouts as lstm_forward.wgsl;
 // dy [n, T, B]; dc [n, B].
 // @param wg: 64u | 256u
+// @include recurrent.inc.wgsl
 // @include strided.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
@@ -31,29 +32,29 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= n * u.batch) {
     return;
   }
-  let j = i % n;
-  let b = i / n;
-  let col = b + u.batch * u.t;
-  let g0 = col * 4u * n;
-  var dh = dy[j + n * (u.t + u.steps * b)];
+  let s = step_at(i, 4u);
+  let j = s.j;
+  let g0 = s.g0;
+  var dh = dy[out_index(s)];
   if (u.t + 1u < u.steps) {
     // Whᵀ * dgates of step t + 1: column j of Wh against that step's column b.
-    let d0 = (col + u.batch) * 4u * n;
+    let d0 = (s.col + u.batch) * 4u * n;
     let w0 = 4u * n * j;
     for (var r = 0u; r < 4u * n; r++) {
       dh += wh[w0 + r] * dgates[d0 + r];
     }
   }
-  let ig = gates[g0 + j];
-  let fg = gates[g0 + n + j];
-  let gg = gates[g0 + 2u * n + j];
-  let og = gates[g0 + 3u * n + j];
-  let tc = tanhs[col * n + j];
-  let dcv = dc[b * n + j] + dh * og * (1.0 - tc * tc);
-  let cprev = cells[col * n + j]; // block t of [n, B, T + 1]: c of the step before
+  let g = gate_rows4(s);
+  let ig = g.x;
+  let fg = g.y;
+  let gg = g.z;
+  let og = g.w;
+  let tc = tanhs[s.col * n + j];
+  let dcv = dc[s.b * n + j] + dh * og * (1.0 - tc * tc);
+  let cprev = cells[s.col * n + j]; // block t of [n, B, T + 1]: c of the step before
   dgates[g0 + j] = dcv * gg * ig * (1.0 - ig);
   dgates[g0 + n + j] = dcv * cprev * fg * (1.0 - fg);
   dgates[g0 + 2u * n + j] = dcv * ig * (1.0 - gg * gg);
   dgates[g0 + 3u * n + j] = dh * tc * og * (1.0 - og);
-  dc[b * n + j] = dcv * fg;
+  dc[s.b * n + j] = dcv * fg;
 }

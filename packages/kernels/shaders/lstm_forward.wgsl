@@ -7,6 +7,7 @@
 // Invocations of one step touch disjoint columns and read only the previous block of hs and cells, so a
 // step is one dispatch and the time loop is T dispatches with nothing read back.
 // @param wg: 64u | 256u
+// @include recurrent.inc.wgsl
 // @include strided.inc.wgsl
 // @include unaryops.inc.wgsl
 // @include uniforms.inc.wgsl
@@ -38,12 +39,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= n * u.batch) {
     return;
   }
-  let j = i % n;
-  let b = i / n;
-  let col = b + u.batch * u.t; // this step's column b, time-major
-  let g0 = col * 4u * n;
-  let hprev = col * n; // block t of hs and cells: the previous step's h and c
-  var z = vec4<f32>(gates[g0 + j], gates[g0 + n + j], gates[g0 + 2u * n + j], gates[g0 + 3u * n + j]);
+  let s = step_at(i, 4u);
+  let j = s.j;
+  let g0 = s.g0;
+  let hprev = s.col * n; // block t of hs and cells: the previous step's h and c
+  var z = gate_rows4(s);
   if (u.has_bias != 0u) {
     z += vec4<f32>(bias[j], bias[n + j], bias[2u * n + j], bias[3u * n + j]);
   }
@@ -64,8 +64,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let next = hprev + u.batch * n + j; // block t + 1
   cells[next] = c;
   hs[next] = h;
-  tanhs[col * n + j] = tc;
-  y[j + n * (u.t + u.steps * b)] = h;
+  tanhs[s.col * n + j] = tc;
+  y[out_index(s)] = h;
   gates[g0 + j] = ig;
   gates[g0 + n + j] = fg;
   gates[g0 + 2u * n + j] = gg;

@@ -42,8 +42,9 @@ function dispatchedNames(): Set<string> {
     for (const m of text.matchAll(/dispatch(?:1d)?\(\s*(?:ctx,\s*)?([^,]+),/g)) {
       for (const lit of m[1]!.matchAll(/"([a-z0-9_]+)"/g)) found.add(lit[1]!);
     }
-    // Kernels chosen at run time are typed as unions of literal names (matmul/plan.ts: MatmulKernel).
-    for (const m of text.matchAll(/export type \w*Kernel = ([^;]+);/g)) {
+    // Kernels chosen at run time are typed as unions of literal names (matmul/plan.ts: MatmulKernel,
+    // ops/recurrent.ts: the step kernels).
+    for (const m of text.matchAll(/(?:export )?type \w*Kernel = ([^;]+);/g)) {
       for (const lit of m[1]!.matchAll(/"([a-z0-9_]+)"/g)) found.add(lit[1]!);
     }
   }

@@ -22,6 +22,9 @@ import { reduce } from "./reduce.js";
 
 type Ops = LstmSequenceOperands<GpuStorage>;
 type GruOps = GruSequenceOperands<GpuStorage>;
+/** The per-step shaders: one dispatch of a forward one per step, first to last; of a backward one, last to first. */
+type ForwardStepKernel = "lstm_forward" | "gru_forward";
+type BackwardStepKernel = "lstm_backward" | "gru_backward";
 
 /** The sizes of a call: x [in, T, B], Wh [rows·n, n] (rows: 4 gates for the LSTM, 3 for the GRU). */
 interface Dims {
@@ -76,7 +79,7 @@ function initialState(ctx: KernelContext, h0: V, d: Dims): GpuStorage {
  */
 function forwardSteps(
   ctx: KernelContext,
-  shader: "lstm_forward" | "gru_forward",
+  shader: ForwardStepKernel,
   ops: Ops | GruOps,
   d: Dims,
   state: readonly GPUBuffer[],
@@ -94,7 +97,7 @@ function forwardSteps(
 /** Records the backward time loop: one dispatch of `shader` per step, from the last to the first. */
 function backwardSteps(
   ctx: KernelContext,
-  shader: "lstm_backward" | "gru_backward",
+  shader: BackwardStepKernel,
   d: Dims,
   buffers: readonly GPUBuffer[],
 ): void {
