@@ -6,6 +6,7 @@ import type { FusedActivation } from "../ops/fused.js";
 import * as k from "../index.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
+import { expectClose, seeded } from "./testValues.js";
 
 const available = await webgpuAvailableForTests();
 const ACTS = [
@@ -20,22 +21,7 @@ const ACTS = [
   "swish",
 ] as const;
 
-function seeded(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (2 * s) / 2 ** 32 - 1;
-  });
-}
-
-async function close(got: k.Tensor, want: k.Tensor): Promise<void> {
-  const g = await got.data();
-  const w = want.dataSync();
-  expect([...got.shape]).toEqual([...want.shape]);
-  let worst = 0;
-  for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!)));
-  expect(worst).toBeLessThan(2e-5);
-}
+const close = (got: k.Tensor, want: k.Tensor) => expectClose(got, want, 2e-5);
 
 describe.skipIf(!available)("WebGPU fused primitives", () => {
   let gpu: WebGPUBackend;

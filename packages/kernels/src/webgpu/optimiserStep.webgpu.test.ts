@@ -5,16 +5,9 @@ import * as k from "../index.js";
 import { OPTIMISER_STEP_KINDS, OPTIMISER_STEP_OPS, type OptimiserStepOp } from "../optimiserOps.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
+import { seeded } from "./testValues.js";
 
 const available = await webgpuAvailableForTests();
-
-function seeded(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return scale * ((2 * s) / 2 ** 32 - 1);
-  });
-}
 
 /** An op of `kind` with plausible f32 scalars. */
 function opOf(kind: (typeof OPTIMISER_STEP_KINDS)[number]): OptimiserStepOp {

@@ -5,25 +5,53 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as k from "../index.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
+import { expectClose, seeded } from "./testValues.js";
 
 const available = await webgpuAvailableForTests();
 
-function seeded(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return scale * ((2 * s) / 2 ** 32 - 1);
-  });
+/** The outputs of either cell: `lstmSequence` adds the last cell state c. */
+type Result = { readonly y: k.Tensor; readonly h: k.Tensor; readonly c?: k.Tensor };
+
+/** What differs between the two fused cells; everything else about the check is shared. */
+interface Cell {
+  readonly cell: "LSTM" | "GRU";
+  /** Gate rows per hidden unit: Wi is [gates·n, in], Wh [gates·n, n], b [gates·n]. */
+  readonly gates: number;
+  /** The first input's seed; the others follow it (x, Wi, Wh, b, the initial states, the loss weights). */
+  readonly seed: number;
+  /** The initial states (h0, and the LSTM's c0), each [n, B]. */
+  readonly states: number;
+  readonly outputs: readonly ("y" | "h" | "c")[];
+  run(x: k.Tensor, Wi: k.Tensor, Wh: k.Tensor, b: k.Tensor | null, states: k.Tensor[]): Result;
+  /** The loss beyond sum(y .* wy): the LSTM weighs its last cell state by `wc` ([n, B]), the GRU sums h. */
+  extra(r: Result, wc: k.Tensor): k.Tensor;
 }
 
-async function close(got: k.Tensor, want: k.Tensor): Promise<void> {
-  const g = await got.data();
-  const w = want.dataSync();
-  expect([...got.shape]).toEqual([...want.shape]);
-  let worst = 0;
-  for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!)));
-  expect(worst).toBeLessThan(5e-5);
-}
+const CELLS: readonly Cell[] = [
+  {
+    cell: "LSTM",
+    gates: 4,
+    seed: 1,
+    states: 2,
+    outputs: ["y", "h", "c"],
+    run: (x, Wi, Wh, b, [h0, c0]) => k.lstmSequence(x, Wi, Wh, b, h0!, c0!),
+    extra: (r, wc) => k.sum(k.mul(r.c!, wc)),
+  },
+  {
+    cell: "GRU",
+    gates: 3,
+    seed: 11,
+    states: 1,
+    outputs: ["y", "h"],
+    run: (x, Wi, Wh, b, [h0]) => k.gruSequence(x, Wi, Wh, b, h0!),
+    extra: (r) => k.sum(r.h),
+  },
+];
+
+const SIZES = [
+  { inn: 5, n: 6, T: 7, B: 3, withBias: true },
+  { inn: 3, n: 16, T: 4, B: 9, withBias: false },
+];
 
 describe.skipIf(!available)("WebGPU fused LSTM and GRU", () => {
   let gpu: WebGPUBackend;
@@ -31,121 +59,56 @@ describe.skipIf(!available)("WebGPU fused LSTM and GRU", () => {
     gpu = (await k.getBackend("webgpu")) as WebGPUBackend;
   });
 
-  it.each([
-    [5, 6, 7, 3, true],
-    [3, 16, 4, 9, false],
-  ] as const)(
-    "in %i, hidden %i, %i steps, batch %i, bias %s: values and gradients match the CPU",
-    async (inn, n, T, B, withBias) => {
-      const host = {
-        x: seeded(inn * T * B, 1),
-        Wi: seeded(4 * n * inn, 2, 0.5),
-        Wh: seeded(4 * n * n, 3, 0.5),
-        b: seeded(4 * n, 4),
-        h0: seeded(n * B, 5),
-        c0: seeded(n * B, 6),
-        wy: seeded(n * T * B, 7),
-        wc: seeded(n * B, 8),
-      };
-      const shapes = { x: [inn, T, B], Wi: [4 * n, inn], Wh: [4 * n, n], b: [4 * n], h0: [n, B], c0: [n, B] };
+  it.each(CELLS.flatMap((c) => SIZES.map((s) => ({ ...c, ...s }))))(
+    "$cell: in $inn, hidden $n, $T steps, batch $B, bias $withBias: values and gradients match the CPU",
+    async ({ gates, seed, states, outputs, run, extra, inn, n, T, B, withBias }) => {
+      // Arguments in gradient order: x, Wi, Wh, the initial states, b.
+      const host = [
+        seeded(inn * T * B, seed),
+        seeded(gates * n * inn, seed + 1, 0.5),
+        seeded(gates * n * n, seed + 2, 0.5),
+        ...Array.from({ length: states }, (_, i) => seeded(n * B, seed + 4 + i)),
+        seeded(gates * n, seed + 3),
+      ];
+      const shapes = [
+        [inn, T, B],
+        [gates * n, inn],
+        [gates * n, n],
+        ...Array(states).fill([n, B]),
+        [gates * n],
+      ];
+      const wy = seeded(n * T * B, seed + 4 + states);
+      const wc = seeded(n * B, seed + 5 + states);
       const on = (device?: k.DeviceDescriptor) => {
-        const t = (key: keyof typeof shapes) => k.tensor(host[key], shapes[key], device ? { device } : {});
+        const opts = device ? { device } : {};
         return {
-          args: [t("x"), t("Wi"), t("Wh"), t("h0"), t("c0"), t("b")] as const,
-          wy: k.tensor(host.wy, [n, T, B], device ? { device } : {}),
-          wc: k.tensor(host.wc, [n, B], device ? { device } : {}),
+          args: host.map((v, i) => k.tensor(v, shapes[i]!, opts)),
+          wy: k.tensor(wy, [n, T, B], opts),
+          wc: k.tensor(wc, [n, B], opts),
         };
       };
-      const cpu = on();
-      const dev = on(gpu.device);
+      const forward = (x: k.Tensor, Wi: k.Tensor, Wh: k.Tensor, ...rest: k.Tensor[]) =>
+        run(x, Wi, Wh, withBias ? rest[states]! : null, rest.slice(0, states));
       const loss =
         (w: { wy: k.Tensor; wc: k.Tensor }) =>
-        (x: k.Tensor, Wi: k.Tensor, Wh: k.Tensor, h0: k.Tensor, c0: k.Tensor, b: k.Tensor) => {
-          const r = k.lstmSequence(x, Wi, Wh, withBias ? b : null, h0, c0);
-          return k.add(k.sum(k.mul(r.y, w.wy)), k.sum(k.mul(r.c, w.wc)));
+        (...args: k.Tensor[]) => {
+          const r = forward(...(args as [k.Tensor, k.Tensor, k.Tensor]));
+          return k.add(k.sum(k.mul(r.y, w.wy)), extra(r, w.wc));
         };
-      const want = k.lstmSequence(
-        cpu.args[0],
-        cpu.args[1],
-        cpu.args[2],
-        withBias ? cpu.args[5] : null,
-        cpu.args[3],
-        cpu.args[4],
-      );
-      const got = k.lstmSequence(
-        dev.args[0],
-        dev.args[1],
-        dev.args[2],
-        withBias ? dev.args[5] : null,
-        dev.args[3],
-        dev.args[4],
-      );
-      for (const key of ["y", "h", "c"] as const) await close(got[key], want[key]);
-      const gw = k.gradient(loss(cpu), ...cpu.args) as (k.Tensor | null)[];
-      const gg = k.gradient(loss(dev), ...dev.args) as (k.Tensor | null)[];
-      for (let i = 0; i < 6; i++) {
-        if (!withBias && i === 5) {
-          expect(gg[i]).toBeNull();
-          continue;
-        }
-        await close(gg[i]!, gw[i]!);
-      }
-      k.dispose([cpu, dev, want, got, gw, gg]);
-    },
-  );
-
-  it.each([
-    [5, 6, 7, 3, true],
-    [3, 16, 4, 9, false],
-  ] as const)(
-    "GRU: in %i, hidden %i, %i steps, batch %i, bias %s: values and gradients match the CPU",
-    async (inn, n, T, B, withBias) => {
-      const host = {
-        x: seeded(inn * T * B, 11),
-        Wi: seeded(3 * n * inn, 12, 0.5),
-        Wh: seeded(3 * n * n, 13, 0.5),
-        b: seeded(3 * n, 14),
-        h0: seeded(n * B, 15),
-        wy: seeded(n * T * B, 16),
-      };
-      const shapes = { x: [inn, T, B], Wi: [3 * n, inn], Wh: [3 * n, n], b: [3 * n], h0: [n, B] };
-      const on = (device?: k.DeviceDescriptor) => {
-        const t = (key: keyof typeof shapes) => k.tensor(host[key], shapes[key], device ? { device } : {});
-        return {
-          args: [t("x"), t("Wi"), t("Wh"), t("h0"), t("b")] as const,
-          wy: k.tensor(host.wy, [n, T, B], device ? { device } : {}),
-        };
-      };
       const cpu = on();
       const dev = on(gpu.device);
-      const loss =
-        (w: { wy: k.Tensor }) => (x: k.Tensor, Wi: k.Tensor, Wh: k.Tensor, h0: k.Tensor, b: k.Tensor) => {
-          const r = k.gruSequence(x, Wi, Wh, withBias ? b : null, h0);
-          return k.add(k.sum(k.mul(r.y, w.wy)), k.sum(r.h));
-        };
-      const want = k.gruSequence(
-        cpu.args[0],
-        cpu.args[1],
-        cpu.args[2],
-        withBias ? cpu.args[4] : null,
-        cpu.args[3],
-      );
-      const got = k.gruSequence(
-        dev.args[0],
-        dev.args[1],
-        dev.args[2],
-        withBias ? dev.args[4] : null,
-        dev.args[3],
-      );
-      for (const key of ["y", "h"] as const) await close(got[key], want[key]);
+      const want = forward(...(cpu.args as [k.Tensor, k.Tensor, k.Tensor]));
+      const got = forward(...(dev.args as [k.Tensor, k.Tensor, k.Tensor]));
+      for (const key of outputs) await expectClose(got[key]!, want[key]!, 5e-5);
       const gw = k.gradient(loss(cpu), ...cpu.args) as (k.Tensor | null)[];
       const gg = k.gradient(loss(dev), ...dev.args) as (k.Tensor | null)[];
-      for (let i = 0; i < 5; i++) {
-        if (!withBias && i === 4) {
+      const bias = host.length - 1;
+      for (let i = 0; i < host.length; i++) {
+        if (!withBias && i === bias) {
           expect(gg[i]).toBeNull();
           continue;
         }
-        await close(gg[i]!, gw[i]!);
+        await expectClose(gg[i]!, gw[i]!, 5e-5);
       }
       k.dispose([cpu, dev, want, got, gw, gg]);
     },
