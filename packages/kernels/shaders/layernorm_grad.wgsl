@@ -3,39 +3,15 @@
 // recomputed (two tree sums) rather than stored by the forward pass, then two more sums for dy and dy .* y.
 // @param dtype: f32 | f16
 // @param wg: 64u | 256u
+// @include layernorm.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
 
-struct Params {
-  nLines: u32,
-  len: u32,
-  eps: f32,
-  pad: u32,
-}
-
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read> dy: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<T>;
-
-var<workgroup> partial: array<f32, WG>;
-var<workgroup> partial2: array<f32, WG>;
-
-// Sums `partial` and `partial2` over the workgroup at once.
-fn line_sums(lid: u32) -> vec2<f32> {
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      partial[lid] += partial[lid + s];
-      partial2[lid] += partial2[lid + s];
-    }
-    workgroupBarrier();
-  }
-  let total = vec2<f32>(partial[0], partial2[0]);
-  workgroupBarrier();
-  return total;
-}
 
 @compute @workgroup_size(WG)
 fn main(
@@ -47,25 +23,9 @@ fn main(
   let live = line < u.nLines;
   let base = line * u.len;
   let n = f32(u.len);
-  var acc = 0.0;
-  if (live) {
-    for (var r = lid; r < u.len; r += WG) {
-      acc += f32(x[base + r]);
-    }
-  }
-  partial[lid] = acc;
-  partial2[lid] = 0.0;
-  let mean = line_sums(lid).x / n;
-  acc = 0.0;
-  if (live) {
-    for (var r = lid; r < u.len; r += WG) {
-      let d = f32(x[base + r]) - mean;
-      acc += d * d;
-    }
-  }
-  partial[lid] = acc;
-  partial2[lid] = 0.0;
-  let rstd = inverseSqrt(line_sums(lid).x / n + u.eps);
+  let moments = line_moments(base, live, lid);
+  let mean = moments.x;
+  let rstd = moments.y;
   var sdy = 0.0;
   var sdyy = 0.0;
   if (live) {
@@ -75,13 +35,12 @@ fn main(
       sdyy += g * (f32(x[base + r]) - mean) * rstd;
     }
   }
-  partial[lid] = sdy;
-  partial2[lid] = sdyy;
-  let sums = line_sums(lid) / n;
+  let mdy = workgroup_sum(sdy, lid) / n;
+  let mdyy = workgroup_sum(sdyy, lid) / n;
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
       let y = (f32(x[base + r]) - mean) * rstd;
-      out[base + r] = T(rstd * (f32(dy[base + r]) - sums.x - y * sums.y));
+      out[base + r] = T(rstd * (f32(dy[base + r]) - mdy - y * mdyy));
     }
   }
 }

@@ -1,6 +1,7 @@
 // softmax / logsoftmax along one axis, stably: a workgroup per line; tree max, then tree sum of exp(x - max).
 // @param dtype: f32 | f16
 // @param wg: 64u | 256u
+// @include linereduce.inc.wgsl
 // @include strided.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
@@ -17,8 +18,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 
-var<workgroup> partial: array<f32, WG>;
-
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
@@ -34,31 +33,14 @@ fn main(
       m = max(m, f32(x[base + r * u.inner]));
     }
   }
-  partial[lid] = m;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      partial[lid] = max(partial[lid], partial[lid + s]);
-    }
-    workgroupBarrier();
-  }
-  m = partial[0];
-  workgroupBarrier();
+  m = workgroup_max(m, lid);
   var acc = 0.0;
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
       acc += exp(f32(x[base + r * u.inner]) - m);
     }
   }
-  partial[lid] = acc;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      partial[lid] += partial[lid + s];
-    }
-    workgroupBarrier();
-  }
-  let total = partial[0];
+  let total = workgroup_sum(acc, lid);
   if (live) {
     let logTotal = log(total);
     for (var r = lid; r < u.len; r += WG) {

@@ -1,6 +1,7 @@
 // The VJP of softmax from its output: y .* (dy .- sum(dy .* y)), or dy .- exp(y) .* sum(dy) for logsoftmax.
 // @param dtype: f32 | f16
 // @param wg: 64u | 256u
+// @include linereduce.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
@@ -16,8 +17,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> y: array<T>;
 @group(0) @binding(2) var<storage, read> dy: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<T>;
-
-var<workgroup> partial: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(
@@ -36,15 +35,7 @@ fn main(
       acc += select(f32(dy[i]) * f32(y[i]), f32(dy[i]), isLog);
     }
   }
-  partial[lid] = acc;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      partial[lid] += partial[lid + s];
-    }
-    workgroupBarrier();
-  }
-  let total = partial[0];
+  let total = workgroup_sum(acc, lid);
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
       let i = base + r * u.inner;

@@ -1,0 +1,30 @@
+// The workgroup-wide sum and max of the kernels that give each line a workgroup (layernorm, softmax and
+// their gradients): every invocation brings one f32, a shared-memory tree combines them, and every
+// invocation gets the result. They hold barriers, so the whole workgroup calls them, in the same order.
+// @include workgroup.inc.wgsl
+
+var<workgroup> partial: array<f32, WG>;
+
+fn workgroup_sum(v: f32, lid: u32) -> f32 {
+  return workgroup_combine(v, lid, false);
+}
+
+fn workgroup_max(v: f32, lid: u32) -> f32 {
+  return workgroup_combine(v, lid, true);
+}
+
+fn workgroup_combine(v: f32, lid: u32, take_max: bool) -> f32 {
+  partial[lid] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      let a = partial[lid];
+      let b = partial[lid + s];
+      partial[lid] = select(a + b, max(a, b), take_max);
+    }
+    workgroupBarrier();
+  }
+  let total = partial[0];
+  workgroupBarrier();
+  return total;
+}
