@@ -1,26 +1,13 @@
-// binary arithmetic with broadcasting: each operand has its own strides over the output shape (0 on a
-// broadcast dim). The op is a uniform code, one BINARY_* constant per arithmetic op (opcodes.inc.wgsl).
+// binary arithmetic with broadcasting (binary.inc.wgsl); the op is a uniform code, one BINARY_* constant
+// per arithmetic op (opcodes.inc.wgsl).
 // @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
+// @include binary.inc.wgsl
 // @include strided.inc.wgsl
 // @include opcodes.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
-alias T = /*@dtype*/f32;
-
-struct Params {
-  n: u32,
-  op: u32,
-  rank: u32,
-  _pad: u32,
-  shape: array<vec4<u32>, 2>,
-  sa: array<vec4<u32>, 2>,
-  sb: array<vec4<u32>, 2>,
-}
-
-@group(0) @binding(1) var<storage, read> a: array<T>;
-@group(0) @binding(2) var<storage, read> b: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<T>;
 
 // Julia's ^ on floats: a negative base with an integral exponent keeps its sign by parity.

@@ -1,25 +1,12 @@
 // comparisons with broadcasting (COMPARISON_OPS order: eq ne lt le gt ge); the output is bool stored as u32.
 // @param dtype: f32 | i32 | u32 | f16
 // @param wg: 64u | 256u
+// @include binary.inc.wgsl
 // @include strided.inc.wgsl
 // @include opcodes.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
-alias T = /*@dtype*/f32;
-
-struct Params {
-  n: u32,
-  op: u32,
-  rank: u32,
-  _pad: u32,
-  shape: array<vec4<u32>, 2>,
-  sa: array<vec4<u32>, 2>,
-  sb: array<vec4<u32>, 2>,
-}
-
-@group(0) @binding(1) var<storage, read> a: array<T>;
-@group(0) @binding(2) var<storage, read> b: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<u32>;
 
 @compute @workgroup_size(WG)
