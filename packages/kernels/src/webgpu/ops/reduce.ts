@@ -3,6 +3,7 @@
 import type { ArgReduceOp, ReduceOp } from "../../opNames.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import { grid } from "../executor.js";
+import type { ShaderUniforms } from "../generated/shaders.js";
 import { accumulatorType, type GpuStorage, wgslType } from "../storage.js";
 import { coalesce, prodRange } from "../strides.js";
 import { type KernelContext, noF16, type V } from "./context.js";
@@ -64,42 +65,49 @@ export function argReduce(ctx: KernelContext, op: ArgReduceOp, x: V, axis: numbe
   return out;
 }
 
+/** The kernels that give each line of `len` elements a workgroup, its output the input's size and dtype. */
+type LineKernel = "softmax" | "softmax_grad" | "layernorm" | "layernorm_grad";
+
 /**
- * (Log-)softmax along `axis`.
+ * Records `name` over the lines of `len` elements of `inputs` (all the size and dtype of the first) and
+ * returns its output; `uniforms` are the kernel's beyond the line count.
  */
-export function softmax(ctx: KernelContext, x: V, axis: number, log: boolean): GpuStorage {
+function perLine<N extends LineKernel>(
+  ctx: KernelContext,
+  name: N,
+  inputs: readonly V[],
+  len: number,
+  uniforms: Omit<ShaderUniforms[N], "nLines">,
+): GpuStorage {
+  const x = inputs[0]!;
   const n = x.storage.length;
   const out = ctx.alloc(n, x.dtype);
   if (n === 0) return out;
-  const len = x.shape[axis]!;
   const nLines = n / len;
   ctx.exec.dispatch(
-    "softmax",
+    name,
     { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-    { nLines, len, inner: prodRange(x.shape, 0, axis), log: log ? 1 : 0 },
-    [x.storage.buffer, out.buffer],
+    { nLines, ...uniforms } as ShaderUniforms[N],
+    [...inputs.map((v) => v.storage.buffer), out.buffer],
     grid(nLines),
   );
   return out;
 }
 
 /**
+ * (Log-)softmax along `axis`.
+ */
+export function softmax(ctx: KernelContext, x: V, axis: number, log: boolean): GpuStorage {
+  const uniforms = { len: x.shape[axis]!, inner: prodRange(x.shape, 0, axis), log: log ? 1 : 0 };
+  return perLine(ctx, "softmax", [x], x.shape[axis]!, uniforms);
+}
+
+/**
  * The gradient of (log-)softmax along `axis`, from its output `y` and `dy`.
  */
 export function softmaxGrad(ctx: KernelContext, y: V, dy: V, axis: number, log: boolean): GpuStorage {
-  const n = y.storage.length;
-  const out = ctx.alloc(n, y.dtype);
-  if (n === 0) return out;
-  const len = y.shape[axis]!;
-  const nLines = n / len;
-  ctx.exec.dispatch(
-    "softmax_grad",
-    { dtype: wgslType(y.dtype), wg: WG_VARIANT },
-    { nLines, len, inner: prodRange(y.shape, 0, axis), log: log ? 1 : 0 },
-    [y.storage.buffer, dy.storage.buffer, out.buffer],
-    grid(nLines),
-  );
-  return out;
+  const uniforms = { len: y.shape[axis]!, inner: prodRange(y.shape, 0, axis), log: log ? 1 : 0 };
+  return perLine(ctx, "softmax_grad", [y, dy], y.shape[axis]!, uniforms);
 }
 
 /**
@@ -109,18 +117,7 @@ export function softmaxGrad(ctx: KernelContext, y: V, dy: V, axis: number, log: 
  * layernorm(ctx, x, 128, 1e-5);
  */
 export function layernorm(ctx: KernelContext, x: V, len: number, eps: number): GpuStorage {
-  const n = x.storage.length;
-  const out = ctx.alloc(n, x.dtype);
-  if (n === 0) return out;
-  const nLines = n / len;
-  ctx.exec.dispatch(
-    "layernorm",
-    { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-    { nLines, len, eps, pad: 0 },
-    [x.storage.buffer, out.buffer],
-    grid(nLines),
-  );
-  return out;
+  return perLine(ctx, "layernorm", [x], len, { len, eps, pad: 0 });
 }
 
 /**
@@ -130,18 +127,7 @@ export function layernorm(ctx: KernelContext, x: V, len: number, eps: number): G
  * layernormGrad(ctx, x, dy, 128, 1e-5);
  */
 export function layernormGrad(ctx: KernelContext, x: V, dy: V, len: number, eps: number): GpuStorage {
-  const n = x.storage.length;
-  const out = ctx.alloc(n, x.dtype);
-  if (n === 0) return out;
-  const nLines = n / len;
-  ctx.exec.dispatch(
-    "layernorm_grad",
-    { dtype: wgslType(x.dtype), wg: WG_VARIANT },
-    { nLines, len, eps, pad: 0 },
-    [x.storage.buffer, dy.storage.buffer, out.buffer],
-    grid(nLines),
-  );
-  return out;
+  return perLine(ctx, "layernorm_grad", [x, dy], len, { len, eps, pad: 0 });
 }
 
 /** The backend methods this family provides (the backend binds each to its KernelContext). */
