@@ -10,13 +10,6 @@
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
-struct Params {
-  n: u32,
-  batch: u32,
-  steps: u32,
-  t: u32,
-}
-
 @group(0) @binding(1) var<storage, read> wh: array<f32>;
 @group(0) @binding(2) var<storage, read> gates: array<f32>;
 @group(0) @binding(3) var<storage, read> hs: array<f32>;
@@ -29,11 +22,11 @@ struct Params {
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg, WG);
-  let n = u.n;
-  if (i >= n * u.batch) {
+  if (i >= u.n * u.batch) {
     return;
   }
   let s = step_at(i, 3u);
+  let n = u.n;
   let j = s.j;
   let g0 = s.g0;
   var dh = dy[out_index(s)];

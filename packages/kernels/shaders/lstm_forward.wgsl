@@ -13,17 +13,6 @@
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
-struct Params {
-  n: u32,
-  batch: u32,
-  steps: u32,
-  t: u32,
-  has_bias: u32,
-  _p0: u32,
-  _p1: u32,
-  _p2: u32,
-}
-
 @group(0) @binding(1) var<storage, read> wh: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> gates: array<f32>;
@@ -35,11 +24,11 @@ struct Params {
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg, WG);
-  let n = u.n;
-  if (i >= n * u.batch) {
+  if (i >= u.n * u.batch) {
     return;
   }
   let s = step_at(i, 4u);
+  let n = u.n;
   let j = s.j;
   let g0 = s.g0;
   let hprev = s.col * n; // block t of hs and cells: the previous step's h and c

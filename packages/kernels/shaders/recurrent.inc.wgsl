@@ -1,10 +1,22 @@
 // The step geometry shared by the fused LSTM and GRU kernels (lstm_*.wgsl, gru_*.wgsl; host in
 // src/webgpu/ops/recurrent.ts): one invocation per hidden unit j and sequence b of step t. Buffers are
 // time-major, a step's columns contiguous: a [rows, B, T] buffer holds column b of step t at
-// col = b + B t; the layer's output and its cotangent are [n, T, B]. Each including shader's Params starts
-// n, batch, steps, t and it binds its gate buffer (rows·n per column: 4 gates for the LSTM, 3 for the GRU)
-// as `gates`.
+// col = b + B t; the layer's output and its cotangent are [n, T, B]. Each including shader binds its gate
+// buffer (rows·n per column: 4 gates for the LSTM, 3 for the GRU) as `gates`.
 // @include uniforms.inc.wgsl
+
+// One block for the four kernels: n hidden units, `batch` sequences of `steps` steps, this dispatch's step
+// t; has_bias (read by the forward kernels) is 0 when the layer has no bias.
+struct Params {
+  n: u32,
+  batch: u32,
+  steps: u32,
+  t: u32,
+  has_bias: u32,
+  _p0: u32,
+  _p1: u32,
+  _p2: u32,
+}
 
 struct Step {
   j: u32,

@@ -73,6 +73,11 @@ function initialState(ctx: KernelContext, h0: V, d: Dims): GpuStorage {
   return hs;
 }
 
+/** The uniforms every step kernel shares (recurrent.inc.wgsl's Params), for step t. */
+function stepUniforms(d: Dims, t: number, b: V | null) {
+  return { n: d.n, batch: d.B, steps: d.T, t, has_bias: b === null ? 0 : 1 };
+}
+
 /**
  * Records the forward time loop: one dispatch of `shader` per step, first to last, bound to Wh, the bias and
  * then `state`. No bias: a one-element dummy fills the binding (has_bias = 0 leaves it unread).
@@ -87,10 +92,7 @@ function forwardSteps(
   const dummy = ops.b === null ? ctx.alloc(1) : null;
   const bias = ops.b === null ? dummy!.buffer : ops.b.storage.buffer;
   const buffers = [ops.wh.storage.buffer, bias, ...state];
-  for (let t = 0; t < d.T; t++) {
-    const uniforms = { n: d.n, batch: d.B, steps: d.T, t, has_bias: ops.b === null ? 0 : 1 };
-    dispatch1d(ctx, shader, {}, uniforms, buffers, d.nb);
-  }
+  for (let t = 0; t < d.T; t++) dispatch1d(ctx, shader, {}, stepUniforms(d, t, ops.b), buffers, d.nb);
   if (dummy !== null) ctx.dispose(dummy);
 }
 
@@ -99,11 +101,10 @@ function backwardSteps(
   ctx: KernelContext,
   shader: BackwardStepKernel,
   d: Dims,
+  b: V | null,
   buffers: readonly GPUBuffer[],
 ): void {
-  for (let t = d.T - 1; t >= 0; t--) {
-    dispatch1d(ctx, shader, {}, { n: d.n, batch: d.B, steps: d.T, t }, buffers, d.nb);
-  }
+  for (let t = d.T - 1; t >= 0; t--) dispatch1d(ctx, shader, {}, stepUniforms(d, t, b), buffers, d.nb);
 }
 
 /**
@@ -198,7 +199,7 @@ export function lstmSequenceBackward(
     dgates.buffer,
     dc.buffer,
   ];
-  backwardSteps(ctx, "lstm_backward", d, buffers);
+  backwardSteps(ctx, "lstm_backward", d, ops.b, buffers);
   // dh0 = Whᵀ * dgates of step 0 (block 0 of dgates).
   const dh0 = ctx.alloc(nb);
   gemm(ctx, ops.wh.storage.buffer, dgates.buffer, dh0.buffer, n, B, 4 * n, true);
@@ -258,7 +259,7 @@ export function gruSequenceBackward(
     dgh.buffer,
     dhz.buffer,
   ];
-  backwardSteps(ctx, "gru_backward", d, buffers);
+  backwardSteps(ctx, "gru_backward", d, ops.b, buffers);
   // dh0 = Whᵀ * dgh of step 0, plus step 0's direct path dh z.
   const rec = ctx.alloc(nb);
   gemm(ctx, ops.wh.storage.buffer, dgh.buffer, rec.buffer, n, B, 3 * n, true);
