@@ -6,6 +6,7 @@
 // @param transB: false | true
 // @param dtype: f32 | f16
 // @include matmul.inc.wgsl
+// @include matmul_store.inc.wgsl
 
 const TRANS_A: bool = /*@transA*/false;
 const TRANS_B: bool = /*@transB*/false;
@@ -44,17 +45,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     acc2 += av * f32(b[bBase + b_index(p, cols.z)]);
     acc3 += av * f32(b[bBase + b_index(p, cols.w)]);
   }
-  let cBase = batch * u.M * u.N;
-  let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
-  for (var cc = 0u; cc < 4u; cc++) {
-    let j = j0 + cc;
-    if (j < u.N) {
-      for (var r = 0u; r < 4u; r++) {
-        let i = i0 + r;
-        if (i < u.M) {
-          c[cBase + i + j * u.M] = T(accs[cc][r]);
-        }
-      }
-    }
-  }
+  store_block(batch, i0, j0, array<vec4<f32>, 4>(acc0, acc1, acc2, acc3));
 }

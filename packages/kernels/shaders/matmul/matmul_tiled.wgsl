@@ -6,6 +6,7 @@
 // @param transB: false | true
 // @param dtype: f32 | f16
 // @include matmul.inc.wgsl
+// @include matmul_store.inc.wgsl
 
 const TRANS_A: bool = /*@transA*/false;
 const TRANS_B: bool = /*@transB*/false;
@@ -81,19 +82,5 @@ fn main(
     }
     workgroupBarrier();
   }
-  let cBase = batch * u.M * u.N;
-  let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
-  let i0 = tileI + tx * 4u;
-  let j0 = tileJ + ty * 4u;
-  for (var cc = 0u; cc < 4u; cc++) {
-    let j = j0 + cc;
-    if (j < u.N) {
-      for (var r = 0u; r < 4u; r++) {
-        let i = i0 + r;
-        if (i < u.M) {
-          c[cBase + i + j * u.M] = T(accs[cc][r]);
-        }
-      }
-    }
-  }
+  store_block(batch, tileI + tx * 4u, tileJ + ty * 4u, array<vec4<f32>, 4>(acc0, acc1, acc2, acc3));
 }
