@@ -7,44 +7,40 @@ import { type KernelContext, noF16, type V } from "./context.js";
 import { dispatch1d, fillInto, stridedCopy } from "./dispatch.js";
 
 /**
+ * A new buffer of `length` elements holding, contiguous in `outShape`, x's element at `strides` for each
+ * index.
+ */
+function gatherStrided(
+  ctx: KernelContext,
+  x: V,
+  outShape: Shape,
+  strides: readonly number[],
+  length: number,
+): GpuStorage {
+  const out = ctx.alloc(length, x.dtype);
+  stridedCopy(ctx, x.storage.buffer, out.buffer, x.dtype, outShape, strides, stridesOf(outShape), 0, 0);
+  return out;
+}
+
+/**
  * `x` broadcast into `outShape`, materialised.
  */
 export function expand(ctx: KernelContext, x: V, outShape: Shape): GpuStorage {
-  const n = sizeOf(outShape);
-  const out = ctx.alloc(n, x.dtype);
-  stridedCopy(
-    ctx,
-    x.storage.buffer,
-    out.buffer,
-    x.dtype,
-    outShape,
-    broadcastStrides(x.shape, outShape),
-    stridesOf(outShape),
-    0,
-    0,
-  );
-  return out;
+  return gatherStrided(ctx, x, outShape, broadcastStrides(x.shape, outShape), sizeOf(outShape));
 }
 
 /**
  * `x` with its dimensions reordered: output dimension i is input dimension `perm[i]`.
  */
 export function permute(ctx: KernelContext, x: V, perm: readonly number[]): GpuStorage {
-  const outShape = perm.map((p) => x.shape[p]!);
   const xs = stridesOf(x.shape);
-  const out = ctx.alloc(x.storage.length, x.dtype);
-  stridedCopy(
+  return gatherStrided(
     ctx,
-    x.storage.buffer,
-    out.buffer,
-    x.dtype,
-    outShape,
+    x,
+    perm.map((p) => x.shape[p]!),
     perm.map((p) => xs[p]!),
-    stridesOf(outShape),
-    0,
-    0,
+    x.storage.length,
   );
-  return out;
 }
 
 /**
