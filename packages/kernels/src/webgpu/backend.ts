@@ -17,7 +17,7 @@ import {
   type MatmulPreference,
   type MatmulProblem,
 } from "./matmul/plan.js";
-import type { KernelContext } from "./ops/context.js";
+import type { KernelContext, MatmulIntoArgs } from "./ops/context.js";
 import * as conv from "./ops/conv.js";
 import * as creation from "./ops/creation.js";
 import * as elementwise from "./ops/elementwise.js";
@@ -120,8 +120,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       upload: (data, dtype) => this.upload(data, dtype),
       dispose: (storage) => this.dispose(storage),
       matmul: (a, b, opts, outShape) => this.matmul(a, b, opts, outShape),
-      matmulInto: (a, b, c, p, batchA, batchB, batches, dtype) =>
-        this.matmulInto(a, b, c, p, batchA, batchB, batches, dtype),
+      matmulInto: (...args) => this.matmulInto(...args),
     };
     bindFamilies(this, this.#ctx, FAMILIES);
     // Never resolves unless the device is lost: reads race against it so nothing waits forever.
@@ -255,17 +254,9 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   // ---- matmul kernels (ops/matmul.ts records them; conv and the autotuner use them too) ----
 
   /** Records C = op(A)·op(B) for `batches` batch indices into `c` (internal; conv uses it too). */
-  matmulInto(
-    a: GPUBuffer,
-    b: GPUBuffer,
-    c: GPUBuffer,
-    p: { M: number; N: number; K: number; transA: boolean; transB: boolean },
-    batchA: number,
-    batchB: number,
-    batches: number,
-    dtype: "f32" | "f16" = "f32",
-  ): void {
-    this.recordMatmul(this.matmulKernelFor(p, dtype), a, b, c, p, batchA, batchB, batches, dtype);
+  matmulInto(...args: MatmulIntoArgs): void {
+    const [, , , p, , , , dtype] = args;
+    this.recordMatmul(this.matmulKernelFor(p, dtype), ...args);
   }
 
   /**
@@ -277,18 +268,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   /** Records one matmul with a given kernel (internal: the autotuner times candidates with it). */
-  recordMatmul(
-    kernel: MatmulKernel,
-    a: GPUBuffer,
-    b: GPUBuffer,
-    c: GPUBuffer,
-    p: MatmulProblem,
-    batchA: number,
-    batchB: number,
-    batches: number,
-    dtype: "f32" | "f16" = "f32",
-  ): void {
-    matmulOps.recordMatmul(this.exec, kernel, a, b, c, p, batchA, batchB, batches, dtype);
+  recordMatmul(kernel: MatmulKernel, ...args: MatmulIntoArgs): void {
+    matmulOps.recordMatmul(this.exec, kernel, ...args);
   }
 
   // ---- the fused optimiser step (ops/optimiserStep.ts; the method comes from its family) ----

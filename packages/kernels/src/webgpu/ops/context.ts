@@ -6,6 +6,7 @@ import type { DType, TypedArray } from "../../dtype.js";
 import { DTypeError } from "../../errors.js";
 import type { Shape } from "../../shape.js";
 import type { Executor } from "../executor.js";
+import type { MatmulProblem } from "../matmul/plan.js";
 import type { GpuStorage } from "../storage.js";
 
 /** A tensor view whose storage is a GPU buffer. */
@@ -24,17 +25,24 @@ export interface KernelContext {
   upload(data: TypedArray, dtype: DType): GpuStorage;
   dispose(storage: GpuStorage): void;
   matmul(a: V, b: V, opts: MatmulOptions, outShape: Shape): GpuStorage;
-  matmulInto(
-    a: GPUBuffer,
-    b: GPUBuffer,
-    c: GPUBuffer,
-    p: { M: number; N: number; K: number; transA: boolean; transB: boolean },
-    batchA: number,
-    batchB: number,
-    batches: number,
-    dtype?: "f32" | "f16",
-  ): void;
+  matmulInto(...args: MatmulIntoArgs): void;
 }
+
+/**
+ * One batched matmul into an existing C, as the backend and the matmul recorder take it: C = op(A)·op(B)
+ * for each of `batches` batch indices, A and B advancing `batchA` and `batchB` elements a batch (0: the
+ * same operand for every batch); `dtype` is A's, B's and C's (f32 when omitted).
+ */
+export type MatmulIntoArgs = [
+  a: GPUBuffer,
+  b: GPUBuffer,
+  c: GPUBuffer,
+  p: MatmulProblem,
+  batchA: number,
+  batchB: number,
+  batches: number,
+  dtype?: "f32" | "f16",
+];
 
 /**
  * Throws for f16: it reaches only the elementwise, reduction, softmax, matmul and copy kernels; say so elsewhere.

@@ -3,9 +3,9 @@ import type { MatmulOptions } from "../../backend.js";
 import type { UnaryOp } from "../../opNames.js";
 import { type Shape, sizeOf } from "../../shape.js";
 import type { Executor } from "../executor.js";
-import type { MatmulKernel, MatmulProblem } from "../matmul/plan.js";
+import type { MatmulKernel } from "../matmul/plan.js";
 import type { GpuStorage } from "../storage.js";
-import { type KernelContext, noF16, type V } from "./context.js";
+import { type KernelContext, type MatmulIntoArgs, noF16, type V } from "./context.js";
 import { dispatch1d, fillInto } from "./dispatch.js";
 import { fusedActCode } from "./words.js";
 
@@ -47,14 +47,7 @@ export function matmul(ctx: KernelContext, a: V, b: V, opts: MatmulOptions, outS
 export function recordMatmul(
   exec: Executor,
   kernel: MatmulKernel,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  c: GPUBuffer,
-  p: MatmulProblem,
-  batchA: number,
-  batchB: number,
-  batches: number,
-  dtype: "f32" | "f16" = "f32",
+  ...[a, b, c, p, batchA, batchB, batches, dtype = "f32"]: MatmulIntoArgs
 ): void {
   if (kernel === "matmul_vec4" && (batchA % 4 !== 0 || batchB % 4 !== 0)) {
     throw new Error("[@flux/kernels] webgpu: internal error: vec4 matmul with unaligned batch strides");
