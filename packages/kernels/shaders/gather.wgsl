@@ -1,18 +1,12 @@
 // gather along one axis: the output is [inner, nIdx, outer] (column-major) and reads x[inner, idx[j], outer].
 // @param dtype: f32 | i32 | u32
 // @param wg: 64u | 256u
+// @include gather.inc.wgsl
 // @include strided.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-
-struct Params {
-  n: u32,
-  inner: u32,
-  nIdx: u32,
-  axisLen: u32,
-}
 
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read> idx: array<i32>;

@@ -3,18 +3,12 @@
 // sources. Deterministic, and each output is written by exactly one invocation.
 // @param dtype: f32 | i32 | u32
 // @param wg: 64u | 256u
+// @include gather.inc.wgsl
 // @include strided.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
 alias T = /*@dtype*/f32;
-
-struct Params {
-  n: u32,
-  inner: u32,
-  nIdx: u32,
-  axisLen: u32,
-}
 
 @group(0) @binding(1) var<storage, read> dy: array<T>;
 // starts[t]..starts[t+1] index into `sources`.
