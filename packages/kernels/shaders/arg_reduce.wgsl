@@ -2,6 +2,7 @@
 // that keeps the FIRST index on ties (the CPU's and Julia's rule). op 0 = argmax, 1 = argmin.
 // @param dtype: f32 | i32 | u32
 // @param wg: 64u | 256u
+// @include axisline.inc.wgsl
 // @include opcodes.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
@@ -41,7 +42,7 @@ fn main(
   var best = bitcast<T>(u.init);
   var bestI = 0xffffffffu;
   if (line < u.nLines) {
-    let base = (line / u.inner) * u.inner * u.len + line % u.inner;
+    let base = axis_line_base(line);
     for (var r = lid; r < u.len; r += WG) {
       let v = x[base + r * u.inner];
       if (bestI == 0xffffffffu || better(v, r, best, bestI)) {

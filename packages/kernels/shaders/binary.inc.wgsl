@@ -18,3 +18,12 @@ struct Params {
 
 @group(0) @binding(1) var<storage, read> a: array<T>;
 @group(0) @binding(2) var<storage, read> b: array<T>;
+
+// The operands at output element i.
+fn lhs(i: u32) -> T {
+  return a[strided_offset(i, u.rank, u.shape, u.sa)];
+}
+
+fn rhs(i: u32) -> T {
+  return b[strided_offset(i, u.rank, u.shape, u.sb)];
+}

@@ -32,8 +32,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= u.n) {
     return;
   }
-  let x = a[strided_offset(i, u.rank, u.shape, u.sa)];
-  let y = b[strided_offset(i, u.rank, u.shape, u.sb)];
+  let x = lhs(i);
+  let y = rhs(i);
   var r: T;
   switch u.op {
     case BINARY_ADD: { r = x + y; }

@@ -1,7 +1,9 @@
-// The line statistics shared by layernorm and layernorm_grad: lines of `len` consecutive elements of the
-// including shader's input `x`, a workgroup per line.
+// The line statistics shared by layernorm and layernorm_grad: lines of `len` consecutive elements of their
+// input `x` (binding 1), a workgroup per line.
 // @include linereduce.inc.wgsl
 // @include uniforms.inc.wgsl
+
+alias T = /*@dtype*/f32;
 
 struct Params {
   nLines: u32,
@@ -9,6 +11,8 @@ struct Params {
   eps: f32,
   pad: u32,
 }
+
+@group(0) @binding(1) var<storage, read> x: array<T>;
 
 // The mean and 1 / sqrt(var + eps) of the line starting at `base`, var the biased (population) variance,
 // from the squared deviations (two passes, so no cancellation). `live` is false in the grid's spare

@@ -7,9 +7,7 @@
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
 
-alias T = /*@dtype*/f32;
-
-@group(0) @binding(1) var<storage, read> x: array<T>;
+// x (binding 1) and T come with layernorm.inc.wgsl.
 @group(0) @binding(2) var<storage, read> dy: array<T>;
 @group(0) @binding(3) var<storage, read_write> out: array<T>;
 

@@ -1,6 +1,7 @@
 // softmax / logsoftmax along one axis, stably: a workgroup per line; tree max, then tree sum of exp(x - max).
 // @param dtype: f32 | f16
 // @param wg: 64u | 256u
+// @include axisline.inc.wgsl
 // @include linereduce.inc.wgsl
 // @include strided.inc.wgsl
 // @include uniforms.inc.wgsl
@@ -26,7 +27,7 @@ fn main(
 ) {
   let line = wid.x + wid.y * nwg.x;
   let live = line < u.nLines;
-  let base = (line / u.inner) * u.inner * u.len + line % u.inner;
+  let base = axis_line_base(line);
   var m = neg_inf();
   if (live) {
     for (var r = lid; r < u.len; r += WG) {

@@ -1,6 +1,7 @@
 // The VJP of softmax from its output: y .* (dy .- sum(dy .* y)), or dy .- exp(y) .* sum(dy) for logsoftmax.
 // @param dtype: f32 | f16
 // @param wg: 64u | 256u
+// @include axisline.inc.wgsl
 // @include linereduce.inc.wgsl
 // @include uniforms.inc.wgsl
 // @include workgroup.inc.wgsl
@@ -26,7 +27,7 @@ fn main(
 ) {
   let line = wid.x + wid.y * nwg.x;
   let live = line < u.nLines;
-  let base = (line / u.inner) * u.inner * u.len + line % u.inner;
+  let base = axis_line_base(line);
   let isLog = u.log != 0u;
   var acc = 0.0;
   if (live) {
