@@ -33,12 +33,11 @@ fn main(
       sdyy += g * (f32(x[base + r]) - mean) * rstd;
     }
   }
-  let mdy = workgroup_sum(sdy, lid) / n;
-  let mdyy = workgroup_sum(sdyy, lid) / n;
+  let means = workgroup_sum2(vec2<f32>(sdy, sdyy), lid) / n;
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
       let y = (f32(x[base + r]) - mean) * rstd;
-      out[base + r] = T(rstd * (f32(dy[base + r]) - mdy - y * mdyy));
+      out[base + r] = T(rstd * (f32(dy[base + r]) - means.x - y * means.y));
     }
   }
 }
