@@ -33,7 +33,7 @@ fn main(
       sdyy += g * (f32(x[base + r]) - mean) * rstd;
     }
   }
-  let means = workgroup_sum2(vec2<f32>(sdy, sdyy), lid) / n;
+  let means = vec2<f32>(workgroup_sum(sdy, lid), workgroup_sum(sdyy, lid)) / n;
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
       let y = (f32(x[base + r]) - mean) * rstd;
