@@ -1,7 +1,7 @@
 // Flux 0.16's MultiHeadAttention (src/layers/attention.jl): q/k/v/out `Dense` projections (no bias by
 // default) around NNlib's dot_product_attention, with attention dropout.
 import { isTensor, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
+import { LayerArgumentError, LayerInputError, optionsArg, checkArgCount, optionNames } from "../errors.js";
 import { type Init, glorotUniform } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
@@ -64,6 +64,13 @@ function normalizeDims(dims: MHADims): NormDims {
   return d;
 }
 
+const MHA_OPTIONS = optionNames<MultiHeadAttentionOptions>({
+  nheads: true,
+  bias: true,
+  init: true,
+  dropoutProb: true,
+});
+
 class MultiHeadAttentionLayer extends AbstractLayer {
   nheads: number;
   q_proj: Dense;
@@ -74,7 +81,8 @@ class MultiHeadAttentionLayer extends AbstractLayer {
 
   constructor(dims: MHADims, opts: MultiHeadAttentionOptions = {}) {
     super();
-    opts = optionsArg("MultiHeadAttention", opts);
+    checkArgCount("MultiHeadAttention", arguments, 2, "MultiHeadAttention(dims, opts?)");
+    opts = optionsArg("MultiHeadAttention", opts, MHA_OPTIONS);
     const d = normalizeDims(dims);
     const nheads = opts.nheads ?? 8;
     if (!Number.isInteger(nheads) || nheads < 1)

@@ -1,6 +1,14 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import {
+  checkActivation,
+  checkArgCount,
+  describeArg,
+  LayerArgumentError,
+  LayerInputError,
+  optionNames,
+  optionsArg,
+} from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -32,6 +40,26 @@ export interface ConvTransposeOptions extends ConvOptions {
   /** Extra output size at the high end of each dim (to invert a strided `Conv`); default 0. */
   outpad?: Dims;
 }
+
+const CONV_OPTIONS = optionNames<ConvOptions>({
+  stride: true,
+  pad: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  init: true,
+});
+// CrossCor has no groups (Flux's CrossCor takes none), and DepthwiseConv sets them itself.
+const CROSSCOR_OPTIONS = CONV_OPTIONS.filter((k) => k !== "groups");
+const CONV_TRANSPOSE_OPTIONS = optionNames<ConvTransposeOptions>({
+  stride: true,
+  pad: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  init: true,
+  outpad: true,
+});
 
 // A kernel size: one number is a square 2-D kernel (as this package's `Conv(3, ...)` always was); an array's
 // length is the number of spatial dims (Flux's tuple: `[3]` is 1-D, `[3, 3, 3]` 3-D).
@@ -72,6 +100,24 @@ abstract class ConvBase extends AbstractLayer {
     return this.weight.shape[this.spatialDims + 1]!;
   }
   protected abstract compute(x: Tensor): Tensor;
+
+  /**
+   * The checks every convolution constructor starts with, under this layer's name: at most the five
+   * arguments of `name(kernel, in, out, σ?, opts?)`, an activation, options among `known`, and the kernel
+   * size. Returns the kernel dims and the options to read.
+   */
+  protected begin<O extends ConvOptions>(
+    args: IArguments,
+    kernel: Dims,
+    σ: Activation | undefined,
+    opts: O | undefined,
+    known: readonly string[],
+  ): [number[], O] {
+    checkArgCount(this.name, args, 5, `${this.name}(kernel, in, out, σ?, opts?)`);
+    checkActivation(this.name, σ);
+    const checked = optionsArg(this.name, opts, known);
+    return [kernelDims(kernel, this.name), checked];
+  }
 
   /** σ, the weight (`opts.init` of `weightShape`, glorotUniform by default), stride, dilation and bias. */
   protected setup(
@@ -160,9 +206,8 @@ class ConvLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
-    checkActivation("Conv", σ);
-    opts = optionsArg("Conv", opts);
-    const k = kernelDims(kernel, "Conv");
+    const [k, checked] = this.begin(arguments, kernel, σ, opts, CONV_OPTIONS);
+    opts = checked;
     const groups = checkGroups("Conv", cin, cout, opts.groups ?? 1);
     this.setup(k, σ, opts, [...k, cin / groups, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "Conv");
@@ -183,9 +228,8 @@ class CrossCorLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
     super();
-    checkActivation("CrossCor", σ);
-    opts = optionsArg("CrossCor", opts);
-    const k = kernelDims(kernel, "CrossCor");
+    const [k, checked] = this.begin(arguments, kernel, σ, opts, CROSSCOR_OPTIONS);
+    opts = checked;
     if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1))
       throw new LayerArgumentError(
         `CrossCor(kernel, cin, cout): channels must be positive integers, got ${cin} and ${cout}.`,
@@ -212,9 +256,8 @@ class ConvTransposeLayer extends ConvBase {
 
   constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
     super();
-    checkActivation("ConvTranspose", σ);
-    opts = optionsArg("ConvTranspose", opts);
-    const k = kernelDims(kernel, "ConvTranspose");
+    const [k, checked] = this.begin(arguments, kernel, σ, opts, CONV_TRANSPOSE_OPTIONS);
+    opts = checked;
     const groups = checkGroups("ConvTranspose", cin, cout, opts.groups ?? 1);
     this.setup(k, σ, opts, [...k, cout / groups, cin], cout);
     this.groups = groups;
@@ -325,5 +368,8 @@ export function DepthwiseConv(
   σ?: Activation,
   opts: Omit<ConvOptions, "groups"> = {},
 ): Conv {
-  return Conv(kernel, cin, cout, σ, { ...opts, groups: cin });
+  checkArgCount("DepthwiseConv", arguments, 5, "DepthwiseConv(kernel, in, out, σ?, opts?)");
+  // groups is DepthwiseConv's own choice (= in), so it is not among the options it takes.
+  const checked = optionsArg("DepthwiseConv", opts, CROSSCOR_OPTIONS);
+  return Conv(kernel, cin, cout, σ, { ...checked, groups: cin });
 }

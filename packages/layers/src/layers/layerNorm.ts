@@ -1,10 +1,22 @@
 import { layernorm, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import {
+  describeArg,
+  LayerArgumentError,
+  LayerInputError,
+  checkActivation,
+  optionsArg,
+  checkArgCount,
+  optionNames,
+} from "../errors.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 import { Scale } from "./scale.js";
+
+/** The options of `LayerNorm`: a learnable `Scale` (`affine`, default true) and the variance guard `eps`. */
+type LayerNormOptions = { affine?: boolean; eps?: number };
+const LAYER_NORM_OPTIONS = optionNames<LayerNormOptions>({ affine: true, eps: true });
 
 class LayerNormLayer extends AbstractLayer {
   λ: Activation;
@@ -14,14 +26,11 @@ class LayerNormLayer extends AbstractLayer {
   size: readonly number[];
   affine: boolean;
 
-  constructor(
-    size: number | readonly number[],
-    λ?: Activation,
-    opts: { affine?: boolean; eps?: number } = {},
-  ) {
+  constructor(size: number | readonly number[], λ?: Activation, opts: LayerNormOptions = {}) {
     super();
+    checkArgCount("LayerNorm", arguments, 3, "LayerNorm(size, λ?, opts?)");
     checkActivation("LayerNorm", λ);
-    opts = optionsArg("LayerNorm", opts);
+    opts = optionsArg("LayerNorm", opts, LAYER_NORM_OPTIONS);
     if (typeof size !== "number" && !Array.isArray(size))
       throw new LayerArgumentError(
         `LayerNorm: call it as LayerNorm(size, λ?, opts?), got ${describeArg(size)}.`,

@@ -24,6 +24,16 @@ export interface NormOptions {
   momentum?: number;
 }
 
+/** @internal The names of `NormOptions`, for the norm layers' option checks (`optionNames`). */
+export const NORM_OPTION_NAMES = {
+  initβ: true,
+  initγ: true,
+  affine: true,
+  active: true,
+  eps: true,
+  momentum: true,
+} as const satisfies { readonly [K in keyof Required<NormOptions>]: true };
+
 /** @internal The base of BatchNorm, InstanceNorm and GroupNorm. */
 export abstract class NormLayer extends AbstractLayer {
   λ: Activation;
