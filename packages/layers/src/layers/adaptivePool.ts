@@ -1,7 +1,8 @@
 // Flux's AdaptiveMaxPool/AdaptiveMeanPool and GlobalMaxPool/GlobalMeanPool: pools whose window follows from
 // the input size.
 import { max, mean, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, checkArgCount } from "../errors.js";
+import { checkArgCount } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";

@@ -1,5 +1,6 @@
 import { defaultRng, muladd, mul, type Rng, sign, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, optionsArg, checkArgCount, optionNames } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive, SET_ACTIVE } from "../mode.js";
 import { AbstractLayer } from "./base.js";

@@ -1,7 +1,8 @@
 // Flux 0.16's MultiHeadAttention (src/layers/attention.jl): q/k/v/out `Dense` projections (no bias by
 // default) around NNlib's dot_product_attention, with attention dropout.
 import { isTensor, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, optionsArg, checkArgCount, optionNames } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { type Init, glorotUniform } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";

@@ -1,23 +1,9 @@
 import { reshape, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import {
-  checkActivation,
-  LayerArgumentError,
-  LayerInputError,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive } from "../mode.js";
-import {
-  channelShape,
-  checkChannels,
-  NORM_FIELDS,
-  NORM_OPTION_NAMES,
-  NormLayer,
-  type NormOptions,
-} from "./normalisation.js";
+import { channelShape, checkNormArgs, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
 /** Options of `BatchNorm` (Flux's keywords; `affine` defaults to true). */
 export interface BatchNormOptions extends NormOptions {
@@ -25,14 +11,9 @@ export interface BatchNormOptions extends NormOptions {
   trackStats?: boolean;
 }
 
-const BATCH_NORM_OPTIONS = optionNames<BatchNormOptions>({ ...NORM_OPTION_NAMES, trackStats: true });
-
 class BatchNormLayer extends NormLayer {
   constructor(chs: number, λ?: Activation, opts: BatchNormOptions = {}) {
-    checkArgCount("BatchNorm", arguments, 3, "BatchNorm(chs, λ?, opts?)");
-    checkChannels("BatchNorm", chs);
-    checkActivation("BatchNorm", λ);
-    super(chs, λ, optionsArg("BatchNorm", opts, BATCH_NORM_OPTIONS), { affine: true, trackStats: true });
+    super(chs, λ, checkNormArgs("BatchNorm", arguments, chs, λ, opts), { affine: true, trackStats: true });
   }
 
   /**

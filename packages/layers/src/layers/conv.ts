@@ -1,14 +1,7 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import {
-  checkActivation,
-  checkArgCount,
-  describeArg,
-  LayerArgumentError,
-  LayerInputError,
-  optionNames,
-  optionsArg,
-} from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -103,20 +96,24 @@ abstract class ConvBase extends AbstractLayer {
 
   /**
    * The checks every convolution constructor starts with, under this layer's name: at most the five
-   * arguments of `name(kernel, in, out, σ?, opts?)`, an activation, options among `known`, and the kernel
-   * size. Returns the kernel dims and the options to read.
+   * arguments of `name(kernel, in, out, σ?, opts?)`, an activation, options among `known`, the kernel size,
+   * and channel counts that the groups (1 unless given) divide. Returns the kernel dims, the options to read
+   * and the groups.
    */
   protected begin<O extends ConvOptions>(
     args: IArguments,
     kernel: Dims,
+    cin: number,
+    cout: number,
     σ: Activation | undefined,
-    opts: O | undefined,
+    given: O | undefined,
     known: readonly string[],
-  ): [number[], O] {
+  ): [number[], O, number] {
     checkArgCount(this.name, args, 5, `${this.name}(kernel, in, out, σ?, opts?)`);
     checkActivation(this.name, σ);
-    const checked = optionsArg(this.name, opts, known);
-    return [kernelDims(kernel, this.name), checked];
+    const opts = optionsArg(this.name, given, known);
+    const k = kernelDims(kernel, this.name);
+    return [k, opts, checkGroups(this.name, cin, cout, opts.groups ?? 1)];
   }
 
   /** σ, the weight (`opts.init` of `weightShape`, glorotUniform by default), stride, dilation and bias. */
@@ -185,7 +182,7 @@ abstract class ConvBase extends AbstractLayer {
   }
 }
 
-/** Checks the channel counts and groups of `name` (Conv or ConvTranspose); returns `groups`. */
+/** Checks the channel counts and groups of `name` (CrossCor's groups are always 1); returns `groups`. */
 function checkGroups(name: string, cin: number, cout: number, groups: number): number {
   if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
     throw new LayerArgumentError(
@@ -204,11 +201,9 @@ class ConvLayer extends ConvBase {
   groups: number;
   protected readonly name: string = "Conv";
 
-  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, given?: ConvOptions) {
     super();
-    const [k, checked] = this.begin(arguments, kernel, σ, opts, CONV_OPTIONS);
-    opts = checked;
-    const groups = checkGroups("Conv", cin, cout, opts.groups ?? 1);
+    const [k, opts, groups] = this.begin(arguments, kernel, cin, cout, σ, given, CONV_OPTIONS);
     this.setup(k, σ, opts, [...k, cin / groups, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "Conv");
     this.groups = groups;
@@ -226,14 +221,9 @@ class ConvLayer extends ConvBase {
 class CrossCorLayer extends ConvBase {
   protected readonly name: string = "CrossCor";
 
-  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, given?: ConvOptions) {
     super();
-    const [k, checked] = this.begin(arguments, kernel, σ, opts, CROSSCOR_OPTIONS);
-    opts = checked;
-    if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1))
-      throw new LayerArgumentError(
-        `CrossCor(kernel, cin, cout): channels must be positive integers, got ${cin} and ${cout}.`,
-      );
+    const [k, opts] = this.begin(arguments, kernel, cin, cout, σ, given, CROSSCOR_OPTIONS);
     this.setup(k, σ, opts, [...k, cin, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "CrossCor");
   }
@@ -254,11 +244,9 @@ class ConvTransposeLayer extends ConvBase {
   groups: number;
   protected readonly name: string = "ConvTranspose";
 
-  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, given?: ConvTransposeOptions) {
     super();
-    const [k, checked] = this.begin(arguments, kernel, σ, opts, CONV_TRANSPOSE_OPTIONS);
-    opts = checked;
-    const groups = checkGroups("ConvTranspose", cin, cout, opts.groups ?? 1);
+    const [k, opts, groups] = this.begin(arguments, kernel, cin, cout, σ, given, CONV_TRANSPOSE_OPTIONS);
     this.setup(k, σ, opts, [...k, cout / groups, cin], cout);
     this.groups = groups;
     this.outpad = tupleN(opts.outpad ?? 0, k.length, "ConvTranspose: outpad", 0);

@@ -1,14 +1,7 @@
 import { dense, isTensor, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import {
-  checkActivation,
-  checkArgCount,
-  describeArg,
-  LayerArgumentError,
-  LayerInputError,
-  optionNames,
-  optionsArg,
-} from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";

@@ -1,5 +1,6 @@
 import { isFloat, isTensor, matmul, mul, reshape, selectdim, sub, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, optionsArg, checkArgCount, optionNames } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { type Init, randn32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";

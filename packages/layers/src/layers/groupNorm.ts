@@ -1,13 +1,7 @@
 import { mean, reshape, square, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import {
-  checkActivation,
-  LayerArgumentError,
-  LayerInputError,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import {
   channelShape,

@@ -1,15 +1,8 @@
 import { mean, reshape, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { checkActivation, LayerInputError, optionsArg, checkArgCount, optionNames } from "../errors.js";
+import { LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
-import {
-  channelShape,
-  checkChannels,
-  NORM_FIELDS,
-  NORM_OPTION_NAMES,
-  NormLayer,
-  type NormOptions,
-} from "./normalisation.js";
+import { channelShape, checkNormArgs, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
 /** Options of `InstanceNorm` (Flux's keywords, camelCase; `affine` defaults to false, as Flux). */
 export interface InstanceNormOptions extends NormOptions {
@@ -17,14 +10,9 @@ export interface InstanceNormOptions extends NormOptions {
   trackStats?: boolean;
 }
 
-const INSTANCE_NORM_OPTIONS = optionNames<InstanceNormOptions>({ ...NORM_OPTION_NAMES, trackStats: true });
-
 class InstanceNormLayer extends NormLayer {
   constructor(chs: number, λ?: Activation, opts: InstanceNormOptions = {}) {
-    checkArgCount("InstanceNorm", arguments, 3, "InstanceNorm(chs, λ?, opts?)");
-    checkChannels("InstanceNorm", chs);
-    checkActivation("InstanceNorm", λ);
-    super(chs, λ, optionsArg("InstanceNorm", opts, INSTANCE_NORM_OPTIONS), {
+    super(chs, λ, checkNormArgs("InstanceNorm", arguments, chs, λ, opts), {
       affine: false,
       trackStats: false,
     });

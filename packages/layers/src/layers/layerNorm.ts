@@ -1,14 +1,7 @@
 import { layernorm, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import {
-  describeArg,
-  LayerArgumentError,
-  LayerInputError,
-  checkActivation,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";

@@ -1,14 +1,8 @@
 // The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op), over 1, 2 or
 // 3 spatial dims (see ./convNd.ts for how 1-D and 3-D pools are composed from the 2-D kernels).
 import type { Tensor } from "@flux/kernels";
-import {
-  describeArg,
-  LayerArgumentError,
-  LayerInputError,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { poolNd } from "./convNd.js";

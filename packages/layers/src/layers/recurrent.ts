@@ -9,7 +9,8 @@
 // as it goes (kept only when a gradient tape needs them).
 import { cat, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { checkArgCount, LayerArgumentError, LayerInputError, optionNames, optionsArg } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { apply, type LayerLike, layerConstructor } from "../layer.js";
 import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
 import { showCompact } from "../show/show.js";

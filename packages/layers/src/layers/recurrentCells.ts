@@ -25,14 +25,8 @@ import {
   zeros,
 } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import {
-  LayerArgumentError,
-  LayerInputError,
-  checkActivation,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";

@@ -1,13 +1,7 @@
 import { add, mul, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import {
-  describeArg,
-  LayerArgumentError,
-  checkActivation,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError } from "../errors.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";

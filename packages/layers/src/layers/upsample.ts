@@ -3,14 +3,8 @@
 // from kernels ops: nearest is a gather per spatial dim, the linear modes one small interpolation matmul
 // per spatial dim, pixel_shuffle a reshape and a permutedims.
 import { matmul, permutedims, reshape, selectdim, type Tensor, tensor } from "@flux/kernels";
-import {
-  LayerArgumentError,
-  LayerInputError,
-  describeArg,
-  optionsArg,
-  checkArgCount,
-  optionNames,
-} from "../errors.js";
+import { checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 
