@@ -34,25 +34,18 @@ export interface ConvTransposeOptions extends ConvOptions {
   outpad?: Dims;
 }
 
-const CONV_OPTIONS = optionNames<ConvOptions>({
+const CONV_OPTION_NAMES = {
   stride: true,
   pad: true,
   dilation: true,
   groups: true,
   bias: true,
   init: true,
-});
+} as const;
+const CONV_OPTIONS = optionNames<ConvOptions>(CONV_OPTION_NAMES);
+const CONV_TRANSPOSE_OPTIONS = optionNames<ConvTransposeOptions>({ ...CONV_OPTION_NAMES, outpad: true });
 // CrossCor has no groups (Flux's CrossCor takes none), and DepthwiseConv sets them itself.
 const CROSSCOR_OPTIONS = CONV_OPTIONS.filter((k) => k !== "groups");
-const CONV_TRANSPOSE_OPTIONS = optionNames<ConvTransposeOptions>({
-  stride: true,
-  pad: true,
-  dilation: true,
-  groups: true,
-  bias: true,
-  init: true,
-  outpad: true,
-});
 
 // A kernel size: one number is a square 2-D kernel (as this package's `Conv(3, ...)` always was); an array's
 // length is the number of spatial dims (Flux's tuple: `[3]` is 1-D, `[3, 3, 3]` 3-D).
