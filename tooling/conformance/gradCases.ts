@@ -320,6 +320,21 @@ export const GRAD_CASES: readonly GradCase[] = [
     f: (_p, w, x, b) => k.dense(x!, w!, b!, k.tanh),
   },
   {
+    // Fused on the CPU (one node per call, heads read in place), composed of ops elsewhere. The output
+    // also carries sum(α .* α), so the attention weights' own cotangent is checked too.
+    name: "dotProductAttention: 2 heads, causal or not, output and weights",
+    params: fc.tuple(dim, dim, fc.boolean()),
+    inputs: ([len, n]: [number, number, boolean]) => [
+      { shape: [4, len, n] },
+      { shape: [4, len, n] },
+      { shape: [6, len, n] },
+    ],
+    f: ([, , causal]: [number, number, boolean], q, kk, v) => {
+      const [y, a] = k.dotProductAttention(q!, kk!, v!, { nheads: 2, mask: causal ? "causal" : null });
+      return k.add(y, k.sum(k.mul(a, a)));
+    },
+  },
+  {
     name: "lstmSequence (the fused LSTM layer): every step's h, a state shared by every sequence",
     params: fc.tuple(dim, dim, dim, dim),
     inputs: ([i, h, t, n]: [number, number, number, number]) => [
