@@ -193,6 +193,17 @@ export const GRAD_CASES: readonly GradCase[] = [
     f: ([s, d]: [number[], number], x) => k.layernorm(x!, { dims: Math.min(d, s.length) }),
   },
   {
+    // Fused with the affine part on the CPU, layernorm then mul and add elsewhere.
+    name: "layernorm with scale and bias (LayerNorm's affine part)",
+    params: fc.tuple(shapeArb1, fc.integer({ min: 1, max: 3 }), fc.boolean()),
+    inputs: ([s, d]: [number[], number, boolean]) => {
+      const normalised = s.slice(0, Math.min(d, s.length));
+      return [{ shape: s }, { shape: normalised }, { shape: normalised }];
+    },
+    f: ([s, d, withBias]: [number[], number, boolean], x, scale, bias) =>
+      k.layernorm(x!, { dims: Math.min(d, s.length), scale: scale!, bias: withBias ? bias! : null }),
+  },
+  {
     name: "reshape",
     params: shapeArb1,
     inputs: (s: number[]) => [{ shape: s }],

@@ -261,6 +261,27 @@ export interface Backend<S = unknown> {
   layernorm(x: TensorView<S>, len: number, eps: number): S;
   /** Its VJP from the input `x`: `rstd .* (dy .- mean(dy) .- y .* mean(dy .* y))` per line. */
   layernormGrad(x: TensorView<S>, dy: TensorView<S>, len: number, eps: number): S;
+  /**
+   * Optional: `layernorm` followed by Flux's `Scale` (`.* scale .+ bias`, both `len` elements; bias null for
+   * none) in one pass per line, as PyTorch's `layer_norm` with weight and bias. Where absent, the op layer
+   * applies the scale and bias with `mul` and `add`.
+   */
+  layernormAffine?(
+    x: TensorView<S>,
+    scale: TensorView<S>,
+    bias: TensorView<S> | null,
+    len: number,
+    eps: number,
+  ): S;
+  /** The backward pass of `layernormAffine`, present exactly when it is (null for cotangents not wanted). */
+  layernormAffineGrad?(
+    x: TensorView<S>,
+    scale: TensorView<S>,
+    dy: TensorView<S>,
+    len: number,
+    eps: number,
+    wants: { readonly x: boolean; readonly scale: boolean; readonly bias: boolean },
+  ): { dx: S | null; dscale: S | null; dbias: S | null };
 
   // ---- linear algebra and layout ----
   /**

@@ -38,7 +38,12 @@ import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } f
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
-import { layernormGradInto, layernormInto } from "./layernorm.js";
+import {
+  layernormAffineGradInto,
+  layernormAffineInto,
+  layernormGradInto,
+  layernormInto,
+} from "./layernorm.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
 import { reluBiasGradInto } from "./reluBiasGrad.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
@@ -218,6 +223,28 @@ export class CpuBackend implements Backend<TypedArray> {
   layernormGrad(x: V, dy: V, len: number, eps: number): TypedArray {
     const out = alloc(x.dtype, x.storage.length, false);
     layernormGradInto(x.storage, dy.storage, len, eps, out);
+    return out;
+  }
+  layernormAffine(x: V, scale: V, bias: V | null, len: number, eps: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length, false);
+    layernormAffineInto(x.storage, scale.storage, bias?.storage ?? null, len, eps, out);
+    return out;
+  }
+  layernormAffineGrad(
+    x: V,
+    scale: V,
+    dy: V,
+    len: number,
+    eps: number,
+    wants: { readonly x: boolean; readonly scale: boolean; readonly bias: boolean },
+  ): { dx: TypedArray | null; dscale: TypedArray | null; dbias: TypedArray | null } {
+    const dt = x.dtype;
+    const out = {
+      dx: wants.x ? alloc(dt, x.storage.length, false) : null,
+      dscale: wants.scale ? alloc(dt, len, false) : null,
+      dbias: wants.bias ? alloc(dt, len, false) : null,
+    };
+    layernormAffineGradInto(x.storage, scale.storage, dy.storage, len, eps, out);
     return out;
   }
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): TypedArray {
