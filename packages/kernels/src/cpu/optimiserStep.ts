@@ -214,7 +214,8 @@ function stateCount(kind: OptimiserStepKind): number {
 
 // ---- the wasm SIMD path ----
 
-type SimdFn = (n: number, s: number, ...k: number[]) => void;
+/** One op over `n` elements: its state slots start at byte `s`, its scalars at byte `k` of the args area. */
+type SimdFn = (n: number, s: number, k: number) => void;
 
 interface SimdKernel {
   readonly ops: Record<OptimiserStepKind, SimdFn>;
@@ -223,6 +224,9 @@ interface SimdKernel {
   readonly slots: Float32Array[];
   /** Byte offset of each state slot, as the op functions take it. */
   readonly stateOffsets: number[];
+  /** The ops' scalars area (to the end of memory), and its byte offset. */
+  readonly args: Float32Array;
+  readonly argsOffset: number;
   readonly block: number;
 }
 
@@ -254,11 +258,14 @@ function loadSimd(): SimdKernel | null {
       OptimiserStepKind,
       SimdFn
     >;
+    const argsOffset = (e.ARGS as WebAssembly.Global).value as number;
     return {
       ops,
       finish: e.finish as SimdKernel["finish"],
       slots,
       stateOffsets: Array.from({ length: maxState }, (_, k) => stateOffset(k)),
+      args: new Float32Array(memory.buffer, argsOffset),
+      argsOffset,
       block,
     };
   } catch {
@@ -273,15 +280,21 @@ function stepSimd(
   g: Float32Array,
   state: Float32Array[],
 ): void {
-  const { slots, block, stateOffsets } = kernel;
+  const { slots, block, stateOffsets, args, argsOffset } = kernel;
   const n = x.length;
   // State tensors that live in slots (every one except `scale`'s one-element factor).
   const inSlots: number[] = [];
+  // Each op's scalars go into the args area once, one op after the other (the caller checked they fit).
+  let nextArg = 0;
   const calls = ops.map((op) => {
     const fn = kernel.ops[op.kind];
-    if (op.kind === "scale") return { fn, offset: 0, scalars: [state[op.state]![0]!] };
+    const scalars = op.kind === "scale" ? [state[op.state]![0]!] : op.scalars;
+    const k = argsOffset + 4 * nextArg;
+    args.set(scalars, nextArg);
+    nextArg += scalars.length;
+    if (op.kind === "scale") return { fn, s: 0, k };
     for (let j = 0; j < stateCount(op.kind); j++) inSlots.push(op.state + j);
-    return { fn, offset: stateOffsets[op.state] ?? 0, scalars: op.scalars };
+    return { fn, s: stateOffsets[op.state] ?? 0, k };
   });
   const [xs, ds] = [slots[0]!, slots[1]!];
   for (let o = 0; o < n; o += block) {
@@ -290,7 +303,7 @@ function stepSimd(
     xs.set(x.subarray(o, o + len));
     ds.set(g.subarray(o, o + len));
     for (const j of inSlots) slots[j + 2]!.set(state[j]!.subarray(o, o + len));
-    for (const c of calls) c.fn(whole, c.offset, ...c.scalars);
+    for (const c of calls) c.fn(whole, c.s, c.k);
     kernel.finish(whole);
     x.set(len === block ? xs : xs.subarray(0, len), o);
     for (const j of inSlots) {
@@ -298,6 +311,16 @@ function stepSimd(
       state[j]!.set(len === block ? s : s.subarray(0, len), o);
     }
   }
+}
+
+/** Whether the step's state tensors fit the kernel's slots and its scalars the args area. */
+function fitsSimd(
+  kernel: SimdKernel,
+  ops: readonly PackedOptimiserOp[],
+  state: readonly TypedArray[],
+): boolean {
+  const scalars = ops.reduce((total, op) => total + (op.kind === "scale" ? 1 : op.scalars.length), 0);
+  return state.length <= kernel.stateOffsets.length && scalars <= kernel.args.length;
 }
 
 /**
@@ -318,7 +341,7 @@ export function optimiserStepInto(
   if (x.length === 0) return;
   if (x instanceof Float32Array && g instanceof Float32Array) {
     if (simd === undefined) simd = loadSimd();
-    if (simd !== null && state.length <= simd.stateOffsets.length) {
+    if (simd !== null && fitsSimd(simd, ops, state)) {
       stepSimd(simd, ops, x, g, state as Float32Array[]);
       return;
     }
