@@ -145,7 +145,7 @@ function poolWindows(pass: Pass, a: PassArrays, g: Pool2dGeometry): void {
           break;
         case "meanBackward":
           for (let ow = 0; ow < oW; ow++)
-            addToWindow(dy[o + ow]! * inv, r0, r1, W, bw[2 * ow]!, bw[2 * ow + 1]!, out);
+            spread(dy[o + ow]! * inv, r0, r1, W, bw[2 * ow]!, bw[2 * ow + 1]!, out);
           break;
         case "max2x2Backward":
           setFirstMax2x2Row(x, y, dy, o, oW, r0, W, out);
@@ -195,15 +195,8 @@ function addToFirstMax(
   }
 }
 
-function addToWindow(
-  v: number,
-  r0: number,
-  r1: number,
-  W: number,
-  w0: number,
-  w1: number,
-  dx: TypedArray,
-): void {
+/** Adds v to every element of the window (mean's backward). */
+function spread(v: number, r0: number, r1: number, W: number, w0: number, w1: number, dx: TypedArray): void {
   for (let row = r0; row < r1; row += W) for (let w = w0; w < w1; w++) dx[row + w]! += v;
 }
 
