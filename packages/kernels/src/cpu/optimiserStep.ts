@@ -20,7 +20,8 @@ import {
   type OptimiserStepKind,
   type PackedOptimiserOp,
 } from "../optimiserOps.js";
-import { optimiserSimd } from "./wasm/generated/wasmModules.js";
+import { lazyKernel } from "./wasm/lazyKernel.js";
+import { optimiserSimdBytes } from "./wasm/wasmBinaries.js";
 
 type Scalars = readonly number[];
 type Round = (v: number) => number;
@@ -230,48 +231,28 @@ interface SimdKernel {
   readonly block: number;
 }
 
-// undefined: not tried yet; null: this runtime has no wasm SIMD (the JS path serves).
-let simd: SimdKernel | null | undefined;
-
-function fromBase64(base64: string): Uint8Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
-function loadSimd(): SimdKernel | null {
-  try {
-    // Synchronous: 3 KiB, under every browser's main-thread compile limit.
-    const module = new WebAssembly.Module(fromBase64(optimiserSimd) as BufferSource);
-    const e = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-    const memory = e.memory as WebAssembly.Memory;
-    const scratch = (e.SCRATCH as WebAssembly.Global).value as number;
-    const block = (e.BLOCK as WebAssembly.Global).value as number;
-    const maxState = (e.MAX_STATE as WebAssembly.Global).value as number;
-    const stateOffset = e.stateOffset as (k: number) => number;
-    const slots = Array.from(
-      { length: maxState + 2 },
-      (_, k) => new Float32Array(memory.buffer, scratch + k * block * 4, block),
-    );
-    const ops = Object.fromEntries(OPTIMISER_STEP_KINDS.map((kind) => [kind, e[kind] as SimdFn])) as Record<
+const kernelFor = lazyKernel(optimiserSimdBytes, (e): SimdKernel => {
+  const block = e.global("BLOCK");
+  const maxState = e.global("MAX_STATE");
+  const stateOffset = e.fn("stateOffset");
+  const argsOffset = e.global("ARGS");
+  return {
+    ops: Object.fromEntries(OPTIMISER_STEP_KINDS.map((kind) => [kind, e.fn(kind) as SimdFn])) as Record<
       OptimiserStepKind,
       SimdFn
-    >;
-    const argsOffset = (e.ARGS as WebAssembly.Global).value as number;
-    return {
-      ops,
-      finish: e.finish as SimdKernel["finish"],
-      slots,
-      stateOffsets: Array.from({ length: maxState }, (_, k) => stateOffset(k)),
-      args: new Float32Array(memory.buffer, argsOffset),
-      argsOffset,
-      block,
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+    >,
+    finish: e.fn("finish"),
+    // Slot k starts k blocks of f32 after SCRATCH.
+    slots: Array.from(
+      { length: maxState + 2 },
+      (_, k) => new Float32Array(e.buffer, e.global("SCRATCH") + k * block * 4, block),
+    ),
+    stateOffsets: Array.from({ length: maxState }, (_, k) => stateOffset(k)),
+    args: new Float32Array(e.buffer, argsOffset),
+    argsOffset,
+    block,
+  };
+});
 
 function stepSimd(
   kernel: SimdKernel,
@@ -340,7 +321,7 @@ export function optimiserStepInto(
 ): void {
   if (x.length === 0) return;
   if (x instanceof Float32Array && g instanceof Float32Array) {
-    if (simd === undefined) simd = loadSimd();
+    const simd = kernelFor();
     if (simd !== null && fitsSimd(simd, ops, state)) {
       stepSimd(simd, ops, x, g, state as Float32Array[]);
       return;
@@ -351,8 +332,7 @@ export function optimiserStepInto(
 
 /** @internal Whether the wasm SIMD kernel serves f32 here (loads it on first call). */
 export function optimiserSimdAvailable(): boolean {
-  if (simd === undefined) simd = loadSimd();
-  return simd !== null;
+  return kernelFor() !== null;
 }
 
 /** @internal For tests: run the JS loops even for f32 (the path of runtimes without wasm SIMD). */

@@ -4,6 +4,7 @@
 // replaced scalar loops whose per-window choice of the largest value mispredicted on activations of random
 // sign. Results equal the scalar kernels' except that a window holding both -0 and +0 as its max may
 // give either zero.
+import { lazyKernel } from "./lazyKernel.js";
 import { poolSimdBytes } from "./wasmBinaries.js";
 
 interface Kernel {
@@ -14,32 +15,20 @@ interface Kernel {
   backward(planes: number, W: number, H: number): void;
 }
 
-// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
-let kernel: Kernel | null | undefined;
-
-function load(): Kernel | null {
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(poolSimdBytes() as BufferSource), {});
-    const e = instance.exports as Record<string, unknown>;
-    const buffer = (e.memory as WebAssembly.Memory).buffer;
-    const at = (name: string) => (e[name] as WebAssembly.Global).value as number;
-    const cap = at("X_CAP");
-    return {
-      x: new Float32Array(buffer, at("X"), cap),
-      y: new Float32Array(buffer, at("Y"), cap / 4),
-      dy: new Float32Array(buffer, at("DY"), cap / 4),
-      forward: e.maxpool2x2 as Kernel["forward"],
-      backward: e.maxpool2x2Backward as Kernel["backward"],
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+const kernelFor = lazyKernel(poolSimdBytes, (e): Kernel => {
+  const cap = e.global("X_CAP");
+  return {
+    x: e.f32("X", cap),
+    y: e.f32("Y", cap / 4),
+    dy: e.f32("DY", cap / 4),
+    forward: e.fn("maxpool2x2"),
+    backward: e.fn("maxpool2x2Backward"),
+  };
+});
 
 /** The kernel, when the arrays are f32 and one plane of W×H fits its input block; else null. */
 function ready(W: number, H: number, ...arrays: unknown[]): Kernel | null {
-  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
-  if (kernel === undefined) kernel = load();
+  const kernel = kernelFor(...arrays);
   if (kernel === null || W < 2 || H < 2 || W * H > kernel.x.length) return null;
   return kernel;
 }
