@@ -34,6 +34,36 @@ function ready(W: number, H: number, ...arrays: unknown[]): Kernel | null {
 }
 
 /**
+ * Streams blocks of whole planes through the kernel: x (backward: also y and dy) in, the pass, then y
+ * (forward) or dx (backward, computed in x's block) out.
+ */
+function streamPlanes(
+  k: Kernel,
+  W: number,
+  H: number,
+  planes: number,
+  a: { x: Float32Array; out: Float32Array; backward?: { y: Float32Array; dy: Float32Array } },
+): void {
+  const inPlane = W * H;
+  const outPlane = (W >> 1) * (H >> 1);
+  const step = Math.floor(k.x.length / inPlane);
+  const { x, out, backward } = a;
+  for (let p = 0; p < planes; p += step) {
+    const n = Math.min(step, planes - p);
+    k.x.set(x.subarray(p * inPlane, (p + n) * inPlane));
+    if (backward === undefined) {
+      k.forward(n, W, H);
+      out.set(k.y.subarray(0, n * outPlane), p * outPlane);
+    } else {
+      k.y.set(backward.y.subarray(p * outPlane, (p + n) * outPlane));
+      k.dy.set(backward.dy.subarray(p * outPlane, (p + n) * outPlane));
+      k.backward(n, W, H);
+      out.set(k.x.subarray(0, n * inPlane), p * inPlane);
+    }
+  }
+}
+
+/**
  * @internal `out = maxpool(x, 2)` (2×2 windows, stride 2, no padding) over `planes` planes of W×H; false
  * (nothing written) when the arrays are not f32, a plane does not fit the kernel's block, or the runtime
  * has no SIMD.
@@ -47,16 +77,7 @@ export function maxpool2x2Simd(
 ): boolean {
   const k = ready(W, H, x, out);
   if (k === null) return false;
-  const [xs, os] = [x as Float32Array, out as Float32Array];
-  const inPlane = W * H;
-  const outPlane = (W >> 1) * (H >> 1);
-  const step = Math.floor(k.x.length / inPlane);
-  for (let p = 0; p < planes; p += step) {
-    const n = Math.min(step, planes - p);
-    k.x.set(xs.subarray(p * inPlane, (p + n) * inPlane));
-    k.forward(n, W, H);
-    os.set(k.y.subarray(0, n * outPlane), p * outPlane);
-  }
+  streamPlanes(k, W, H, planes, { x: x as Float32Array, out: out as Float32Array });
   return true;
 }
 
@@ -77,16 +98,6 @@ export function maxpool2x2BackwardSimd(
   const k = ready(W, H, x, y, dy, dx);
   if (k === null) return false;
   const [xs, ys, gs, ds] = [x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array];
-  const inPlane = W * H;
-  const outPlane = (W >> 1) * (H >> 1);
-  const step = Math.floor(k.x.length / inPlane);
-  for (let p = 0; p < planes; p += step) {
-    const n = Math.min(step, planes - p);
-    k.x.set(xs.subarray(p * inPlane, (p + n) * inPlane));
-    k.y.set(ys.subarray(p * outPlane, (p + n) * outPlane));
-    k.dy.set(gs.subarray(p * outPlane, (p + n) * outPlane));
-    k.backward(n, W, H);
-    ds.set(k.x.subarray(0, n * inPlane), p * inPlane);
-  }
+  streamPlanes(k, W, H, planes, { x: xs, out: ds, backward: { y: ys, dy: gs } });
   return true;
 }

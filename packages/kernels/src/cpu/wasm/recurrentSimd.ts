@@ -84,6 +84,9 @@ function gatePass(
   return true;
 }
 
+/** A step's operands once `kernelFor` has checked that every array is f32. */
+type F32<T> = { [K in keyof T]: T[K] extends ArrayLike<number> ? Float32Array : T[K] };
+
 /** The f32 bias operand of a pass, or undefined when it is neither null nor f32 (the JS loop serves). */
 function biasOf(bias: ArrayLike<number> | null, rows: number) {
   if (bias !== null && !(bias instanceof Float32Array)) return undefined;
@@ -148,20 +151,12 @@ export interface LstmBackwardStep {
 export function lstmGatesBackwardSimd(cols: number, n: number, op: LstmBackwardStep): boolean {
   const k = kernelFor(op.gates, op.tc, op.cprev, op.dy, op.dh, op.dc, op.dgates);
   if (k === null) return false;
-  const [g, tc, cp, dy, dh, dc, dg] = [
-    op.gates,
-    op.tc,
-    op.cprev,
-    op.dy,
-    op.dh,
-    op.dc,
-    op.dgates,
-  ] as Float32Array[];
+  const { gates, tc, cprev, dy, dh, dc, dgates } = op as F32<LstmBackwardStep>;
   // Per column: 4n gates (out: their cotangents), then tanh(c), c_prev, dy, dh and dc.
   const regions: Region[] = [
-    { rows: 4 * n, from: g, to: dg },
+    { rows: 4 * n, from: gates, to: dgates },
     { rows: n, from: tc },
-    { rows: n, from: cp },
+    { rows: n, from: cprev },
     { rows: n, from: dy, start: op.dyStart, stride: op.dyStride },
     { rows: n, from: dh },
     { rows: n, from: dc, to: dc },
@@ -221,21 +216,13 @@ export interface GruBackwardStep {
 export function gruGatesBackwardSimd(cols: number, n: number, op: GruBackwardStep): boolean {
   const k = kernelFor(op.gates, op.gh, op.hprev, op.dy, op.dh, op.dgx, op.dgh);
   if (k === null) return false;
-  const [g, gh, hp, dy, dh, dgx, dgh] = [
-    op.gates,
-    op.gh,
-    op.hprev,
-    op.dy,
-    op.dh,
-    op.dgx,
-    op.dgh,
-  ] as Float32Array[];
+  const { gates, gh, hprev, dy, dh, dgx, dgh } = op as F32<GruBackwardStep>;
   // Per column: 3n gates (out: the projection's cotangents), 3n dgh, 3n Wh * h, then the previous h, dy and dh.
   const regions: Region[] = [
-    { rows: 3 * n, from: g, to: dgx },
+    { rows: 3 * n, from: gates, to: dgx },
     { rows: 3 * n, to: dgh },
     { rows: 3 * n, from: gh },
-    { rows: n, from: hp },
+    { rows: n, from: hprev },
     { rows: n, from: dy, start: op.dyStart, stride: op.dyStride },
     { rows: n, from: dh, to: dh },
   ];
