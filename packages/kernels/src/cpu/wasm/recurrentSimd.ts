@@ -124,18 +124,29 @@ export function lstmGatesSimd(
   return gatePass(k.scratch, cols, b, regions, (cs) => k.forward(cs, n));
 }
 
+/**
+ * The cotangent of a step's output, read in place from the layer's output cotangent: column b is `n` values
+ * from `dyStart + b * dyStride`.
+ */
+export interface StepCotangent {
+  readonly dy: ArrayLike<number>;
+  readonly dyStart: number;
+  readonly dyStride: number;
+}
+
+/** The scratch region of a step's output cotangent (see `StepCotangent`). */
+function dyRegion(op: StepCotangent, n: number): Region {
+  return { rows: n, from: op.dy as Float32Array, start: op.dyStart, stride: op.dyStride };
+}
+
 /** One step's operands of the backward gate pass (see `lstmGatesBackwardSimd`). */
-export interface LstmBackwardStep {
+export interface LstmBackwardStep extends StepCotangent {
   /** [4n, cols]: the activated gates. */
   readonly gates: ArrayLike<number>;
   /** [n, cols]: tanh(c). */
   readonly tc: ArrayLike<number>;
   /** [n, cols]: the previous cell state. */
   readonly cprev: ArrayLike<number>;
-  /** The output's cotangent: column b is `n` values from `dyStart + b * dyStride`. */
-  readonly dy: ArrayLike<number>;
-  readonly dyStart: number;
-  readonly dyStride: number;
   /** [n, cols]: the cotangent reaching h from the next step. */
   readonly dh: ArrayLike<number>;
   /** [n, cols]: in, the cotangent reaching c from the next step; out, the one reaching c_prev. */
@@ -151,13 +162,13 @@ export interface LstmBackwardStep {
 export function lstmGatesBackwardSimd(cols: number, n: number, op: LstmBackwardStep): boolean {
   const k = kernelFor(op.gates, op.tc, op.cprev, op.dy, op.dh, op.dc, op.dgates);
   if (k === null) return false;
-  const { gates, tc, cprev, dy, dh, dc, dgates } = op as F32<LstmBackwardStep>;
+  const { gates, tc, cprev, dh, dc, dgates } = op as F32<LstmBackwardStep>;
   // Per column: 4n gates (out: their cotangents), then tanh(c), c_prev, dy, dh and dc.
   const regions: Region[] = [
     { rows: 4 * n, from: gates, to: dgates },
     { rows: n, from: tc },
     { rows: n, from: cprev },
-    { rows: n, from: dy, start: op.dyStart, stride: op.dyStride },
+    dyRegion(op, n),
     { rows: n, from: dh },
     { rows: n, from: dc, to: dc },
   ];
@@ -193,17 +204,13 @@ export function gruGatesSimd(
 }
 
 /** One GRU step's operands of the backward gate pass (see `gruGatesBackwardSimd`). */
-export interface GruBackwardStep {
+export interface GruBackwardStep extends StepCotangent {
   /** [3n, cols]: r, z, h̃. */
   readonly gates: ArrayLike<number>;
   /** [3n, cols]: Wh * h. */
   readonly gh: ArrayLike<number>;
   /** [n, cols]: the previous h. */
   readonly hprev: ArrayLike<number>;
-  /** The output's cotangent: column b is `n` values from `dyStart + b * dyStride`. */
-  readonly dy: ArrayLike<number>;
-  readonly dyStart: number;
-  readonly dyStride: number;
   /** [n, cols]: in, the cotangent reaching h from the next step; out, this step's direct path dh z. */
   readonly dh: ArrayLike<number>;
   /** [3n, cols] out: the projection's cotangents. */
@@ -216,14 +223,14 @@ export interface GruBackwardStep {
 export function gruGatesBackwardSimd(cols: number, n: number, op: GruBackwardStep): boolean {
   const k = kernelFor(op.gates, op.gh, op.hprev, op.dy, op.dh, op.dgx, op.dgh);
   if (k === null) return false;
-  const { gates, gh, hprev, dy, dh, dgx, dgh } = op as F32<GruBackwardStep>;
+  const { gates, gh, hprev, dh, dgx, dgh } = op as F32<GruBackwardStep>;
   // Per column: 3n gates (out: the projection's cotangents), 3n dgh, 3n Wh * h, then the previous h, dy and dh.
   const regions: Region[] = [
     { rows: 3 * n, from: gates, to: dgx },
     { rows: 3 * n, to: dgh },
     { rows: 3 * n, from: gh },
     { rows: n, from: hprev },
-    { rows: n, from: dy, start: op.dyStart, stride: op.dyStride },
+    dyRegion(op, n),
     { rows: n, from: dh, to: dh },
   ];
   return gatePass(k.scratch, cols, null, regions, (cs) => k.gruBackward(cs, n));
