@@ -1,6 +1,9 @@
 // The CPU backend: storage is a typed array of exactly `size` elements (bool as Uint8Array). It is the
 // numeric reference every other backend is tested against.
 import type {
+  AttentionGrads,
+  AttentionOperands,
+  AttentionOutput,
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
@@ -24,6 +27,7 @@ import { isComparison } from "../opNames.js";
 import { reducedShape, type Shape, sizeOf } from "../shape.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { affineActInto, type FusedAct } from "./affine.js";
+import { attentionBackwardInto, attentionDims, attentionForwardInto } from "./attention.js";
 import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
@@ -34,7 +38,12 @@ import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } f
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
-import { layernormGradInto, layernormInto } from "./layernorm.js";
+import {
+  layernormAffineGradInto,
+  layernormAffineInto,
+  layernormGradInto,
+  layernormInto,
+} from "./layernorm.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
 import { reluBiasGradInto } from "./reluBiasGrad.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
@@ -223,6 +232,28 @@ export class CpuBackend implements Backend<TypedArray> {
     layernormGradInto(x.storage, dy.storage, len, eps, out);
     return out;
   }
+  layernormAffine(x: V, scale: V, bias: V | null, len: number, eps: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length, false);
+    layernormAffineInto(x.storage, scale.storage, bias?.storage ?? null, len, eps, out);
+    return out;
+  }
+  layernormAffineGrad(
+    x: V,
+    scale: V,
+    dy: V,
+    len: number,
+    eps: number,
+    wants: { readonly x: boolean; readonly scale: boolean; readonly bias: boolean },
+  ): { dx: TypedArray | null; dscale: TypedArray | null; dbias: TypedArray | null } {
+    const dt = x.dtype;
+    const out = {
+      dx: wants.x ? alloc(dt, x.storage.length, false) : null,
+      dscale: wants.scale ? alloc(dt, len, false) : null,
+      dbias: wants.bias ? alloc(dt, len, false) : null,
+    };
+    layernormAffineGradInto(x.storage, scale.storage, dy.storage, len, eps, out);
+    return out;
+  }
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): TypedArray {
     const out = alloc(y.dtype, y.storage.length, false);
     softmaxGradInto(y.storage, dy.storage, y.shape, axis, log, out);
@@ -393,6 +424,45 @@ export class CpuBackend implements Backend<TypedArray> {
     gruBackwardInto(gemmFor(dt), dims, gruArrays(ops), { xt, gates, gh, hs }, dy.storage, grads, scratch);
     for (const s of Object.values(scratch)) if (s !== null) pool.give(s);
     return grads;
+  }
+  // Every output below is written in full (each head's rows of y, dq, dk, dv; every weight), so none is
+  // zero-filled first.
+  attention(ops: AttentionOperands<TypedArray>): AttentionOutput<TypedArray> {
+    const dims = attentionDims(ops);
+    const { heads, Dv, L, S, B } = dims;
+    const dt = ops.q.dtype;
+    const y = alloc(dt, Dv * L * B, false);
+    const weights = alloc(dt, S * L * heads * B, false);
+    attentionForwardInto(gemmFor(dt), dims, ops, y, weights);
+    return { y, weights };
+  }
+  attentionBackward(
+    ops: AttentionOperands<TypedArray>,
+    weights: V,
+    dy: V | null,
+    dweights: V | null,
+    wants: { readonly q: boolean; readonly k: boolean; readonly v: boolean },
+  ): AttentionGrads<TypedArray> {
+    const dims = attentionDims(ops);
+    const dt = ops.q.dtype;
+    const out = {
+      dq: wants.q ? alloc(dt, ops.q.storage.length, false) : null,
+      dk: wants.k ? alloc(dt, ops.k.storage.length, false) : null,
+      dv: wants.v ? alloc(dt, ops.v.storage.length, false) : null,
+    };
+    const scratch = alloc(dt, weights.storage.length, false);
+    attentionBackwardInto(
+      gemmFor(dt),
+      dims,
+      ops,
+      weights.storage,
+      dy?.storage ?? null,
+      dweights?.storage ?? null,
+      out,
+      scratch,
+    );
+    pool.give(scratch);
+    return out;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
     optimiserStepInto(

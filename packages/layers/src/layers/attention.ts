@@ -1,12 +1,12 @@
 // Flux 0.16's MultiHeadAttention (src/layers/attention.jl): q/k/v/out `Dense` projections (no bias by
 // default) around NNlib's dot_product_attention, with attention dropout.
-import { isTensor, type Tensor } from "@flux/kernels";
+import { type AttentionOptions, dotProductAttention, isTensor, type Tensor } from "@flux/kernels";
 import { LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
 import { type Init, glorotUniform } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 import { Dense } from "./dense.js";
-import { type AttentionOptions, dotProductAttention } from "./dotProductAttention.js";
+import { isActive } from "../mode.js";
 import { Dropout } from "./dropout.js";
 
 /**
@@ -117,8 +117,10 @@ class MultiHeadAttentionLayer extends AbstractLayer {
       nheads: this.nheads,
       mask: opts.mask ?? null,
       bias: opts.bias ?? null,
-      fdrop: (a) => this.attn_drop.forward(a),
     };
+    // Dropout that would pass the weights through unchanged (testmode, or p = 0) is left out, so the
+    // common case can take the backend's fused attention.
+    if (this.attn_drop.p > 0 && isActive(this.attn_drop.active)) att.fdrop = (a) => this.attn_drop.forward(a);
     const [x, α] = dotProductAttention(
       this.q_proj.forward(q),
       this.k_proj.forward(k),

@@ -47,9 +47,18 @@ class LayerNormLayer extends AbstractLayer {
         );
       }
     });
-    // One fused primitive each way: (x .- μ) ./ sqrt.(σ² .+ eps) over the first length(size) dims.
-    const y = layernorm(x, { dims: this.size.length, eps: this.eps });
-    if (this.diag !== null) return this.diag.forward(y);
+    // One fused primitive each way: (x .- μ) ./ sqrt.(σ² .+ eps) over the first length(size) dims, with the
+    // affine Scale's `.* scale .+ bias` in the same pass where the backend fuses it (the CPU).
+    const dims = this.size.length;
+    const d = this.diag;
+    if (d instanceof Scale) {
+      const bias = d.bias === false ? null : d.bias;
+      const y = layernorm(x, { dims, eps: this.eps, scale: d.scale, bias });
+      return d.σ === identityFn ? y : d.σ(y);
+    }
+    const y = layernorm(x, { dims, eps: this.eps });
+    // (a diag replaced by another kind of layer, say by fmap, keeps its own forward)
+    if (d !== null) return (d as { forward(x: Tensor): Tensor }).forward(y);
     return this.λ === identityFn ? y : this.λ(y);
   }
 
