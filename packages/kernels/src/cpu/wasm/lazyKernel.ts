@@ -1,8 +1,8 @@
-// The small single-thread wasm SIMD kernels (affine and element-wise, pooling, bias, the recurrent gates,
-// the optimiser step) load one way: the module is instantiated synchronously on first use (each is a few
-// KiB, under every browser's main-thread compile limit), its scratch blocks are placed by exported globals,
-// and where this runtime cannot run it (no WebAssembly, or no SIMD: a validation or compile error) the
-// kernel is null and the JS loops serve.
+// The small single-thread wasm SIMD kernels (affine and element-wise, activations, pooling, bias, the
+// recurrent gates, the optimiser step) load one way: the module is instantiated synchronously on first use
+// (each is a few KiB, under every browser's main-thread compile limit), its scratch blocks are placed by
+// exported globals, and where this runtime cannot run it (no WebAssembly, or no SIMD: a validation or
+// compile error) the kernel is null and the JS loops serve.
 
 /** A kernel module's exports, as a `bind` function reads them. */
 export interface KernelExports {
