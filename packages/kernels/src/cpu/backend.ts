@@ -53,6 +53,13 @@ type V = TensorView<TypedArray>;
 const pool = new CpuBufferPool();
 
 // `zeroed` = false only where the kernel writes every element of its output.
+/** A buffer of `n` elements, not zero-filled, that `write` fills in full. */
+function filled(dtype: DType, n: number, write: (out: TypedArray) => void): TypedArray {
+  const out = alloc(dtype, n, false);
+  write(out);
+  return out;
+}
+
 function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
   try {
     return pool.take(arrayCtor(dtype) as never, n, zeroed);
@@ -294,29 +301,22 @@ export class CpuBackend implements Backend<TypedArray> {
   // themselves where windows do not cover it), so none of these buffers is zero-filled first: that fill was
   // a tenth of a CNN's inference time.
   conv2d(x: V, w: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.outShape), false);
-    conv2dInto(x.storage, w.storage, g, out, x.dtype);
-    return out;
+    return filled(x.dtype, sizeOf(g.outShape), (out) => conv2dInto(x.storage, w.storage, g, out, x.dtype));
   }
   conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(dy.dtype, sizeOf(g.inShape), false);
-    conv2dBackwardInputInto(dy.storage, w.storage, g, out, dy.dtype);
-    return out;
+    const write = (out: TypedArray) => conv2dBackwardInputInto(dy.storage, w.storage, g, out, dy.dtype);
+    return filled(dy.dtype, sizeOf(g.inShape), write);
   }
   conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.weightShape), false);
-    conv2dBackwardFilterInto(x.storage, dy.storage, g, out, x.dtype);
-    return out;
+    const write = (out: TypedArray) => conv2dBackwardFilterInto(x.storage, dy.storage, g, out, x.dtype);
+    return filled(x.dtype, sizeOf(g.weightShape), write);
   }
   pool2d(op: PoolOp, x: V, g: Pool2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.outShape), false);
-    pool2dInto(op, x.storage, g, out);
-    return out;
+    return filled(x.dtype, sizeOf(g.outShape), (out) => pool2dInto(op, x.storage, g, out));
   }
   pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.inShape), false);
-    pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
-    return out;
+    const write = (out: TypedArray) => pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
+    return filled(x.dtype, sizeOf(g.inShape), write);
   }
   // Every buffer below is written in full by the recurrence, so none is zero-filled first.
   lstmSequence(ops: LstmSequenceOperands<TypedArray>): LstmSequenceOutput<TypedArray> {
