@@ -193,6 +193,17 @@ export const GRAD_CASES: readonly GradCase[] = [
     f: ([s, d]: [number[], number], x) => k.layernorm(x!, { dims: Math.min(d, s.length) }),
   },
   {
+    // Fused with the affine part on the CPU, layernorm then mul and add elsewhere.
+    name: "layernorm with scale and bias (LayerNorm's affine part)",
+    params: fc.tuple(shapeArb1, fc.integer({ min: 1, max: 3 }), fc.boolean()),
+    inputs: ([s, d]: [number[], number, boolean]) => {
+      const normalised = s.slice(0, Math.min(d, s.length));
+      return [{ shape: s }, { shape: normalised }, { shape: normalised }];
+    },
+    f: ([s, d, withBias]: [number[], number, boolean], x, scale, bias) =>
+      k.layernorm(x!, { dims: Math.min(d, s.length), scale: scale!, bias: withBias ? bias! : null }),
+  },
+  {
     name: "reshape",
     params: shapeArb1,
     inputs: (s: number[]) => [{ shape: s }],
@@ -318,6 +329,21 @@ export const GRAD_CASES: readonly GradCase[] = [
       { shape: [h, 1] },
     ],
     f: (_p, w, x, b) => k.dense(x!, w!, b!, k.tanh),
+  },
+  {
+    // Fused on the CPU (one node per call, heads read in place), composed of ops elsewhere. The output
+    // also carries sum(α .* α), so the attention weights' own cotangent is checked too.
+    name: "dotProductAttention: 2 heads, causal or not, output and weights",
+    params: fc.tuple(dim, dim, fc.boolean()),
+    inputs: ([len, n]: [number, number, boolean]) => [
+      { shape: [4, len, n] },
+      { shape: [4, len, n] },
+      { shape: [6, len, n] },
+    ],
+    f: ([, , causal]: [number, number, boolean], q, kk, v) => {
+      const [y, a] = k.dotProductAttention(q!, kk!, v!, { nheads: 2, mask: causal ? "causal" : null });
+      return k.add(y, k.sum(k.mul(a, a)));
+    },
   },
   {
     name: "lstmSequence (the fused LSTM layer): every step's h, a state shared by every sequence",

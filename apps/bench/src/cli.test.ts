@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { BUDGET_S, DEFAULT_PEERS, parseCli } from "./cli.mjs";
 
+/** The models table's cells, in table order (`--only models` selects exactly these). */
+const MODEL_IDS = [
+  "train-mlp-b64",
+  "train-mlp-b128",
+  "train-cnn-b64",
+  "infer-mlp-b128",
+  "infer-cnn-b64",
+  "grad-lstm-b32",
+  "grad-transformer-b16",
+];
+
 describe("parseCli", () => {
   it("defaults to every cell, the default peers and the normal budget", () => {
     const o = parseCli([]);
@@ -14,13 +25,7 @@ describe("parseCli", () => {
       "mlp-train-b128",
       "axpb-relu-1M",
       "axpb-relu-chain-1M",
-      "train-mlp-b64",
-      "train-mlp-b128",
-      "train-cnn-b64",
-      "infer-mlp-b128",
-      "infer-cnn-b64",
-      "grad-lstm-b32",
-      "grad-transformer-b16",
+      ...MODEL_IDS,
     ]);
     expect(o.peers).toEqual(DEFAULT_PEERS);
     expect(o.rounds).toBe(3);
@@ -44,17 +49,8 @@ describe("parseCli", () => {
   });
 
   it("selects the models table with --only models (or torch)", () => {
-    const ids = [
-      "train-mlp-b64",
-      "train-mlp-b128",
-      "train-cnn-b64",
-      "infer-mlp-b128",
-      "infer-cnn-b64",
-      "grad-lstm-b32",
-      "grad-transformer-b16",
-    ];
-    expect(parseCli(["--only", "models"]).cells.map((c: { id: string }) => c.id)).toEqual(ids);
-    expect(parseCli(["--only", "torch"]).cells.map((c: { id: string }) => c.id)).toEqual(ids);
+    expect(parseCli(["--only", "models"]).cells.map((c: { id: string }) => c.id)).toEqual(MODEL_IDS);
+    expect(parseCli(["--only", "torch"]).cells.map((c: { id: string }) => c.id)).toEqual(MODEL_IDS);
     expect(parseCli(["--only", "train-cnn-b64", "--rounds", "5"])).toMatchObject({ rounds: 5 });
     expect(parseCli(["--quick"]).rounds).toBe(2);
   });

@@ -1,5 +1,5 @@
 // How every in-process cell is timed: warm-up, then medians of repeated samples within a time budget.
-// apps/bench/src/peers/numpy_bench.py mirrors this loop in Python so both sides are measured alike.
+// apps/bench/src/peers/bench_measure.py mirrors this loop in Python (numpy and PyTorch peers) so all sides are measured alike.
 
 /**
  * @typedef {object} Measurement

@@ -1,3 +1,4 @@
+import { FASHION_MNIST_CLASSES } from "@flux/data";
 import { describe, expect, it } from "vitest";
 import { niceTicks, trainingChartSvg } from "./chart.mjs";
 import { confusionMatrix, confusionSvg, confusionText } from "./confusion.mjs";
@@ -26,18 +27,7 @@ describe("confusion matrix", () => {
   });
 
   it("writes the full class names, each column as wide as its name", () => {
-    const names = [
-      "T-Shirt",
-      "Trouser",
-      "Pullover",
-      "Dress",
-      "Coat",
-      "Sandal",
-      "Shirt",
-      "Sneaker",
-      "Bag",
-      "Ankle boot",
-    ];
+    const names = FASHION_MNIST_CLASSES;
     const m = names.map((_, i) => names.map((__, j) => (i === j ? 90 : 1)));
     const lines = confusionText(m, names).split("\n");
     for (const n of names) expect(lines[0]).toContain(` ${n}`);

@@ -1,6 +1,7 @@
 // `gpuDevice(id?, { eltype, force, allowSoftware, warn })` (MLDataDevices' `gpu_device`), `resetGpuDevice()`
 // and `deviceReport()`. The choice is cached, CPU fallback included, until resetGpuDevice(); after
 // gpuDevice(k) a plain gpuDevice() returns k.
+import { checkOptionKeys } from "@flux/functors";
 import { cpuDevice } from "./cpuDevice.js";
 import { type Device, internDevice } from "./device.js";
 import { type Eltype, isEltype } from "./eltype.js";
@@ -87,15 +88,7 @@ function checkOptions(fn: string, options: unknown): asserts options is GpuDevic
       }.`,
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      const near = OPTION_KEYS.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
-      throw new DevicesError(
-        "ERR_ARGUMENT",
-        `${fn}: unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ""}. Options are ${OPTION_KEYS.join(", ")}.`,
-      );
-    }
-  }
+  checkOptionKeys(fn, options, OPTION_KEYS, (message) => new DevicesError("ERR_ARGUMENT", message));
   const o = options as Record<string, unknown>;
   for (const key of ["force", "allowSoftware", "warn"]) {
     if (o[key] !== undefined && typeof o[key] !== "boolean") {
@@ -162,18 +155,6 @@ async function select(id: number | undefined, options: GpuDeviceOptions): Promis
   selectedAllowsSoftware = allowSoftware;
   setLastSelection({ ...outcome.report, device: String(device) });
   return device.withEltype(eltype);
-}
-
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function describeId(id: unknown): string {

@@ -30,7 +30,7 @@ describe("backend options", () => {
 
   it("refuses unknown keys by name, and gpuAware with the reason", () => {
     expect(() => checkBackendOptions({ timeout: 5 }, "initialize(ThreadsBackend)")).toThrow(
-      /unknown option "timeout"; the options are timeoutMs, library, koffi, abortOnUncaught/,
+      /unknown option "timeout"; did you mean "timeoutMs"\? Known options: timeoutMs, library, koffi, abortOnUncaught\./,
     );
     expect(() => checkBackendOptions({ gpuAware: true }, "initialize(MPIBackend)")).toThrow(
       /gpuAware is not supported: WebGPU buffers cannot be handed to MPI/,

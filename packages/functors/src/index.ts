@@ -6,6 +6,7 @@ export { isleaf } from "./isleaf.js";
 export { children, rebuild, type Children } from "./children.js";
 export { trainable } from "./trainable.js";
 export { checkNotPromise } from "./checkNotPromise.js";
+export { checkOptionKeys } from "./checkOptionKeys.js";
 export { callableClass, type CallableClass } from "./callableClass.js";
 export { fmap } from "./fmap.js";
 export { fmapstructure } from "./fmapstructure.js";

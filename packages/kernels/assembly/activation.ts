@@ -5,6 +5,9 @@
 // exp (Cody-Waite range reduction and Cephes' degree-6 polynomial, within 2 ulp of f32 exp) computes four
 // lanes at once.
 
+// biome-ignore lint/correctness/useImportExtensions: AssemblyScript resolves "./name" to name.ts, and "./name.js" to nothing
+import { expPolynomial } from "./expPolynomial";
+
 /** Byte offset of block A: page 1 (page 0 is left to the compiler's statics, if any). */
 export const SCRATCH: usize = 65536;
 /** Byte offset of block B, the upper half of the scratch page. */
@@ -37,13 +40,7 @@ function exp4(x: v128): v128 {
   const t = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(SHIFTER));
   const k = f32x4.sub(t, f32x4.splat(SHIFTER));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const p = expPolynomial(r);
   // 2^k from the bits of t: (k + 127) << 23 (the shifter's own bits shift out past bit 31). k = 128 (x
   // near EXP_HI) gives the bits of +Infinity, which is the overflow.
   const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);

@@ -14,6 +14,9 @@
 //   tc    [cols][n]   out: tanh(c)
 //   h     [cols][n]   out: o .* tanh(c)
 
+// biome-ignore lint/correctness/useImportExtensions: AssemblyScript resolves "./name" to name.ts, and "./name.js" to nothing
+import { expPolynomial } from "./expPolynomial";
+
 /** Byte offset of the scratch block: page 1 (page 0 is left to the compiler's statics, if any). */
 export const SCRATCH: usize = 65536;
 /** f32 elements in the scratch block (the module's memory above page 1). */
@@ -28,13 +31,7 @@ function expv(x: v128): v128 {
     f32x4.sub(v, f32x4.mul(k, f32x4.splat(0.693359375))),
     f32x4.mul(k, f32x4.splat(-2.1219444e-4)),
   );
-  let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const p = expPolynomial(r);
   // 2^k built from its exponent bits.
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);

@@ -92,7 +92,8 @@ const entries = await Promise.all(
 );
 // The small single-thread SIMD kernels, each with its own memory (no threads, plain SIMD only):
 // assembly/affine.ts, the fused element-wise kernel (2 pages, page 1 is its scratch block),
-// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, then its ten 16 KiB slots),
+// assembly/optimiser.ts, the fused optimiser step (4 pages: page 0 statics, its ten 16 KiB slots, then the
+// ops' scalars),
 // assembly/activation.ts, gelu and softmax with a vectorised exp (2 pages, laid out as affine.ts), and
 // assembly/recurrent.ts (below).
 async function compileSmall(file, pages) {

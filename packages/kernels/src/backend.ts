@@ -106,6 +106,35 @@ export interface LstmSequenceWants {
   readonly b: boolean;
 }
 
+/**
+ * The operands of fused scaled dot-product attention (see `Backend.attention`), in Julia's layout with the
+ * batch dims flattened into one: `q` `[qkDim, qLen, B]`, `k` `[qkDim, kvLen, B]`, `v` `[vDim, kvLen, B]`.
+ * Head h reads rows `h*dh .. (h+1)*dh - 1` of each (dh = dim / nheads), as NNlib splits the features.
+ */
+export interface AttentionOperands<S = unknown> {
+  readonly q: TensorView<S>;
+  readonly k: TensorView<S>;
+  readonly v: TensorView<S>;
+  readonly nheads: number;
+  /** Multiplies every score before the softmax (NNlib: 1/sqrt(qkDim / nheads)). */
+  readonly scale: number;
+  /** Query j attends to keys 0..j only (NNlib's `make_causal_mask`). */
+  readonly causal: boolean;
+}
+
+/** What fused attention returns: `y` `[vDim, qLen, B]` and the weights `[kvLen, qLen, nheads, B]`. */
+export interface AttentionOutput<S = unknown> {
+  readonly y: S;
+  readonly weights: S;
+}
+
+/** Which cotangents a fused attention backward pass should compute (null for the others). */
+export interface AttentionGrads<S = unknown> {
+  readonly dq: S | null;
+  readonly dk: S | null;
+  readonly dv: S | null;
+}
+
 /** The operands of a fused GRU (see `Backend.gruSequence`): the LSTM's with three gates and no cell state. */
 export type GruSequenceOperands<S = unknown> = Omit<LstmSequenceOperands<S>, "c0">;
 
@@ -232,6 +261,27 @@ export interface Backend<S = unknown> {
   layernorm(x: TensorView<S>, len: number, eps: number): S;
   /** Its VJP from the input `x`: `rstd .* (dy .- mean(dy) .- y .* mean(dy .* y))` per line. */
   layernormGrad(x: TensorView<S>, dy: TensorView<S>, len: number, eps: number): S;
+  /**
+   * Optional: `layernorm` followed by Flux's `Scale` (`.* scale .+ bias`, both `len` elements; bias null for
+   * none) in one pass per line, as PyTorch's `layer_norm` with weight and bias. Where absent, the op layer
+   * applies the scale and bias with `mul` and `add`.
+   */
+  layernormAffine?(
+    x: TensorView<S>,
+    scale: TensorView<S>,
+    bias: TensorView<S> | null,
+    len: number,
+    eps: number,
+  ): S;
+  /** The backward pass of `layernormAffine`, present exactly when it is (null for cotangents not wanted). */
+  layernormAffineGrad?(
+    x: TensorView<S>,
+    scale: TensorView<S>,
+    dy: TensorView<S>,
+    len: number,
+    eps: number,
+    wants: { readonly x: boolean; readonly scale: boolean; readonly bias: boolean },
+  ): { dx: S | null; dscale: S | null; dbias: S | null };
 
   // ---- linear algebra and layout ----
   /**
@@ -292,6 +342,26 @@ export interface Backend<S = unknown> {
     dy: TensorView<S>,
     wants: LstmSequenceWants,
   ): GruSequenceGrads<S>;
+
+  // ---- attention ----
+  /**
+   * Optional fused multi-head attention, as PyTorch's CPU `scaled_dot_product_attention`: per head and
+   * batch index, the scores `kᵀ q * scale` (masked when causal), their softmax over keys and `v` times the
+   * weights, read from and written to the head's rows in place (no head split or merge copies). Where
+   * absent, the op layer composes the same math from permutedims, matmul, where and softmax.
+   */
+  attention?(ops: AttentionOperands<S>): AttentionOutput<S>;
+  /**
+   * The backward pass of `attention`, present exactly when it is: `weights` its forward output, `dy` the
+   * cotangent of `y` (null for zero) and `dweights` that of the weights (null for zero).
+   */
+  attentionBackward?(
+    ops: AttentionOperands<S>,
+    weights: TensorView<S>,
+    dy: TensorView<S> | null,
+    dweights: TensorView<S> | null,
+    wants: { readonly q: boolean; readonly k: boolean; readonly v: boolean },
+  ): AttentionGrads<S>;
 
   // ---- optimisers ----
   /**

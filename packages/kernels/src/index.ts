@@ -27,6 +27,9 @@ export {
   SyncReadError,
 } from "./errors.js";
 export type {
+  AttentionGrads,
+  AttentionOperands,
+  AttentionOutput,
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
@@ -130,6 +133,7 @@ export {
   hcat,
 } from "./ops/shape.js";
 export { type SoftmaxOptions, softmax, logsoftmax } from "./ops/softmax.js";
+export { type AttentionOptions, dotProductAttention, makeCausalMask } from "./ops/attention.js";
 export { type LayerNormOptions, layernorm } from "./ops/layernorm.js";
 export { type LstmSequenceResult, lstmSequence } from "./ops/lstm.js";
 export { type GruSequenceResult, gruSequence } from "./ops/gru.js";

@@ -73,34 +73,3 @@ export class SafetensorsError extends LayersError {
     this.name = "SafetensorsError";
   }
 }
-
-/** @internal How an argument reads in a LayerArgumentError: `undefined`, `null`, `string "3"`, `an object`. */
-export function describeArg(x: unknown): string {
-  if (x === undefined || x === null) return String(x);
-  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
-  return `${typeof x} ${JSON.stringify(x) ?? String(x)}`;
-}
-
-/**
- * @internal A layer's activation argument: a function (`relu`, `σ`...), or `undefined`/`null` for none.
- * Anything else (a name such as `"relu"`, a number) is refused here instead of failing at the first forward.
- */
-export function checkActivation(layer: string, σ: unknown): void {
-  if (σ === undefined || σ === null || typeof σ === "function") return;
-  throw new LayerArgumentError(
-    `${layer}: the activation must be a function such as relu (or omitted), got ${describeArg(σ)}.`,
-  );
-}
-
-/**
- * @internal A layer's trailing options argument: a plain object, or `undefined` (no options). Returns the
- * object to read (`{}` for `undefined`), so `null` or a number never reaches a property read.
- */
-export function optionsArg<T extends object>(layer: string, opts: T | undefined): T {
-  if (opts === undefined) return {} as T;
-  const proto = opts !== null && typeof opts === "object" ? Object.getPrototypeOf(opts) : undefined;
-  if (proto === Object.prototype || proto === null) return opts;
-  throw new LayerArgumentError(
-    `${layer}: options must be a plain object such as { bias: false }, got ${describeArg(opts)}.`,
-  );
-}

@@ -78,7 +78,8 @@ export {
   type MHAForwardOptions,
   type MultiHeadAttentionOptions,
 } from "./layers/attention.js";
-export { dotProductAttention, makeCausalMask, type AttentionOptions } from "./layers/dotProductAttention.js";
+// NNlib's attention functions live in @flux/kernels (with its ops); re-exported for Flux's spelling.
+export { dotProductAttention, makeCausalMask, type AttentionOptions } from "@flux/kernels";
 export { show, showCompact } from "./show/show.js";
 export { formatBytes } from "./show/format.js";
 export type { Aggregate, LossOptions, ClassLossOptions } from "./losses/options.js";

@@ -1,37 +1,22 @@
-import {
-  type Tensor,
-  add,
-  div,
-  log,
-  matmul,
-  mean,
-  memory,
-  randn,
-  rng,
-  square,
-  sub,
-  tensor,
-} from "@flux/kernels";
+import { type Tensor, div, log, matmul, mean, memory, rng, square, sub, tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
 import { Adam, Descent, Exp, NonFiniteLossError, OptimError, Step, setup, train } from "./index.js";
+import { linearRegression } from "./linearRegression.testing.js";
 
+/** The regression problem, and `batches(n)`: the whole data set `n` times, as `train`'s data. */
 function problem() {
-  const r = rng(3);
-  const x = randn([3, 16], { rng: r });
-  const y = matmul(tensor([1, -2, 0.5], [1, 3]), x);
-  const model = { weight: randn([1, 3], { rng: r }), bias: tensor([0], [1]) };
-  const loss = (m: typeof model, xb: Tensor, yb: Tensor) =>
-    mean(square(sub(add(matmul(m.weight, xb), m.bias), yb)));
-  return { x, y, model, loss };
+  const p = linearRegression(rng(3), tensor([1, -2, 0.5], [1, 3]), 16, [0]);
+  const batches = (n: number) => Array.from({ length: n }, () => [p.x, p.y]);
+  return { ...p, batches };
 }
 
 describe("train", () => {
   it("runs one update per batch, reports steps and losses, and leaks no tensors", async () => {
-    const { x, y, model, loss } = problem();
+    const { model, loss, batches } = problem();
     const state = setup(Adam(0.1), model);
     const seen: number[] = [];
     const counts: number[] = [];
-    const data = Array.from({ length: 30 }, () => [x, y]);
+    const data = batches(30);
     await train(loss, model, data, state, {
       onStep: ({ step, loss: l }) => {
         seen.push(l);
@@ -84,29 +69,20 @@ describe("train", () => {
   });
 
   it("runs several epochs over re-iterable data, with onEpoch after each", async () => {
-    const { x, y, model, loss } = problem();
+    const { model, loss, batches } = problem();
     const state = setup(Adam(0.05), model);
     const steps: [number, number, number][] = [];
     const epochs: [number, number][] = [];
-    const result = await train(
-      loss,
-      model,
-      [
-        [x, y],
-        [x, y],
-      ],
-      state,
-      {
-        epochs: 3,
-        onStep: ({ step, epoch, batch }) => {
-          steps.push([step, epoch, batch]);
-        },
-        onEpoch: ({ epoch, step, loss: l }) => {
-          epochs.push([epoch, step]);
-          expect(Number.isFinite(l)).toBe(true);
-        },
+    const result = await train(loss, model, batches(2), state, {
+      epochs: 3,
+      onStep: ({ step, epoch, batch }) => {
+        steps.push([step, epoch, batch]);
       },
-    );
+      onEpoch: ({ epoch, step, loss: l }) => {
+        epochs.push([epoch, step]);
+        expect(Number.isFinite(l)).toBe(true);
+      },
+    });
     expect(steps).toEqual([
       [0, 0, 0],
       [1, 0, 1],
@@ -124,9 +100,9 @@ describe("train", () => {
   });
 
   it("stops early when a callback returns 'stop' or calls stop()", async () => {
-    const { x, y, model, loss } = problem();
+    const { model, loss, batches } = problem();
     const state = setup(Descent(0.01), model);
-    const data = Array.from({ length: 5 }, () => [x, y]);
+    const data = batches(5);
     let seen = 0;
     const byStep = await train(loss, model, data, state, {
       epochs: 4,
@@ -147,91 +123,50 @@ describe("train", () => {
   });
 
   it("sets eta from a schedule of the 1-based step, or of the epoch", async () => {
-    const { x, y, model, loss } = problem();
+    const { model, loss, batches } = problem();
     const state = setup(Adam(0.1), model);
     const eta = () => (state as unknown as { weight: { rule: { eta: number } } }).weight.rule.eta;
     const perStep: number[] = [];
-    await train(
-      loss,
-      model,
-      [
-        [x, y],
-        [x, y],
-      ],
-      state,
-      {
-        epochs: 2,
-        schedule: Exp(0.1, 0.5),
-        onStep: () => {
-          perStep.push(eta());
-        },
+    await train(loss, model, batches(2), state, {
+      epochs: 2,
+      schedule: Exp(0.1, 0.5),
+      onStep: () => {
+        perStep.push(eta());
       },
-    );
+    });
     expect(perStep).toEqual([0.1, 0.05, 0.025, 0.0125]);
     const perEpoch: number[] = [];
-    await train(
-      loss,
-      model,
-      [
-        [x, y],
-        [x, y],
-      ],
-      state,
-      {
+    const byEpoch = (schedule: object) =>
+      train(loss, model, batches(2), state, {
         epochs: 3,
-        schedule: { eta: Step(1, 0.1, 1), beta: [0.8, 0.9] as never },
+        schedule: schedule as never,
         scheduleUnit: "epoch",
         onEpoch: () => {
           perEpoch.push(eta());
         },
-      },
-    ).catch((e: unknown) => e);
-    expect(perEpoch).toEqual([]); // beta: a pair is not a schedule: refused before the first step
-    await train(
-      loss,
-      model,
-      [
-        [x, y],
-        [x, y],
-      ],
-      state,
-      {
-        epochs: 3,
-        schedule: { eta: Step(1, 0.1, 1) },
-        scheduleUnit: "epoch",
-        onEpoch: () => {
-          perEpoch.push(eta());
-        },
-      },
-    );
+      });
+    // beta: a pair is not a schedule: refused before the first step
+    await expect(byEpoch({ eta: Step(1, 0.1, 1), beta: [0.8, 0.9] })).rejects.toThrow(/beta/);
+    expect(perEpoch).toEqual([]);
+    await byEpoch({ eta: Step(1, 0.1, 1) });
     for (const [i, v] of [1, 0.1, 0.01].entries()) expect(perEpoch[i]).toBeCloseTo(v, 12);
   });
 
   it("resumes: epochs after resume.epoch, steps and schedules counted on from resume.step", async () => {
-    const { x, y, model, loss } = problem();
+    const { model, loss, batches } = problem();
     const state = setup(Descent(0.1), model);
     const seen: [number, number][] = [];
-    const result = await train(
-      loss,
-      model,
-      [
-        [x, y],
-        [x, y],
-        [x, y],
-      ],
-      state,
-      {
-        epochs: 4,
-        resume: { step: 6, epoch: 2 },
-        schedule: (t) => 1 / t,
-        onStep: ({ step, epoch }) => {
-          seen.push([step, epoch]);
-          expect((state as unknown as { weight: { rule: { eta: number } } }).weight.rule.eta).toBe(
-            1 / (step + 1),
-          );
-        },
+    const result = await train(loss, model, batches(3), state, {
+      epochs: 4,
+      resume: { step: 6, epoch: 2 },
+      schedule: (t) => 1 / t,
+      onStep: ({ step, epoch }) => {
+        seen.push([step, epoch]);
+        expect((state as unknown as { weight: { rule: { eta: number } } }).weight.rule.eta).toBe(
+          1 / (step + 1),
+        );
       },
-    );
+    });
     expect(seen).toEqual([
       [6, 2],
       [7, 2],

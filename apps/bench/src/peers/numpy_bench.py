@@ -8,41 +8,10 @@ Row-major float32 throughout (numpy's natural layout); the FLOP counts match the
 
 import json
 import platform
-import statistics
 import sys
-import time
 
 import numpy as np
-
-
-def measure(run, budget_s, min_sample_s, max_reps, slow_s):
-    """Median seconds per call after warm-up, mirroring apps/bench/src/measure.mjs."""
-    t0 = time.perf_counter()
-    run()
-    first = time.perf_counter() - t0
-    if first > slow_s:
-        return {"median_s": first, "reps": 1, "inner": 1, "min_s": first, "max_s": first, "note": "one run (slow)"}
-    if first < budget_s / 4:
-        t0 = time.perf_counter()
-        run()
-        first = min(first, time.perf_counter() - t0)
-    inner = max(1, int(np.ceil(min_sample_s / max(first, 1e-7))))
-    samples = []
-    deadline = time.perf_counter() + budget_s
-    while len(samples) < 3 or (time.perf_counter() < deadline and len(samples) < max_reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            run()
-        samples.append((time.perf_counter() - t0) / inner)
-        if first > budget_s and len(samples) >= 1:
-            break
-    return {
-        "median_s": statistics.median(samples),
-        "reps": len(samples),
-        "inner": inner,
-        "min_s": min(samples),
-        "max_s": max(samples),
-    }
+from bench_measure import measure
 
 
 def mlp_params(rng, sizes):

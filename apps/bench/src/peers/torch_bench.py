@@ -9,55 +9,19 @@ It exits at the end of its input.
 PyTorch eager on the CPU, float32, row-major (x is [batch, 784] or [batch, 1, 28, 28]). A training step is
 `zero_grad(); cross_entropy(model(x), y).backward(); step()` with torch.optim.Adam(lr=1e-3) (PyTorch's
 default implementation for CPU tensors, foreach); inference is `model(x)` under torch.inference_mode().
-Timing mirrors apps/bench/src/measure.mjs (numpy_bench.py has the same loop), with the process CPU time
+Timing is bench_measure.py (the loop numpy_bench.py uses too, mirroring measure.mjs), with the process CPU time
 per call beside the wall time.
 """
 
 import json
 import platform
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+from bench_measure import measure
 from torch_sequence import SEQUENCE_MODELS, sequence_step
-
-
-def measure(run, budget_s, min_sample_s, max_reps, slow_s):
-    """Median seconds per call after warm-up, mirroring apps/bench/src/measure.mjs."""
-    t0 = time.perf_counter()
-    run()
-    first = time.perf_counter() - t0
-    if first > slow_s:
-        return {"median_s": first, "reps": 1, "inner": 1, "min_s": first, "max_s": first, "note": "one run (slow)"}
-    if first < budget_s / 4:
-        t0 = time.perf_counter()
-        run()
-        first = min(first, time.perf_counter() - t0)
-    inner = max(1, -(-min_sample_s // max(first, 1e-7)))
-    inner = int(inner)
-    samples = []
-    cpu = []
-    deadline = time.perf_counter() + budget_s
-    while len(samples) < 3 or (time.perf_counter() < deadline and len(samples) < max_reps):
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            run()
-        samples.append((time.perf_counter() - t0) / inner)
-        cpu.append((time.process_time() - c0) / inner)
-        if first > budget_s:
-            break
-    return {
-        "median_s": statistics.median(samples),
-        "reps": len(samples),
-        "inner": inner,
-        "min_s": min(samples),
-        "max_s": max(samples),
-        "cpu_median_s": statistics.median(cpu),
-    }
 
 
 def model_of(cell):
@@ -127,7 +91,7 @@ def main():
             req = json.loads(line)
             torch.set_num_threads(int(req["threads"]))
             run = prepare(req["cell"])
-            m = measure(run, req["budget_s"], req["min_sample_s"], req["max_reps"], req["slow_s"])
+            m = measure(run, req["budget_s"], req["min_sample_s"], req["max_reps"], req["slow_s"], cpu_time=True)
             out = {"result": m}
         except Exception as e:  # one failing cell must not end the others
             out = {"error": f"{type(e).__name__}: {e}"}

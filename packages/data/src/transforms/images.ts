@@ -119,3 +119,24 @@ export function probability(p: number, op: string): number {
   if (!(p >= 0 && p <= 1)) throw new DataArgumentError(`${op}: p must be a probability in [0, 1], got ${p}.`);
   return p;
 }
+
+/**
+ * @internal A same-size transform applied to each image with probability `p` (DataAugmentation.jl's
+ * `Maybe`): per image one `rng.uniform()`, and when it is below `p`, `edit` rewrites image `k` in `out`
+ * (a copy of the input's pixels, so it may read the originals from `img.pixels`).
+ */
+export function maybeEachImage(
+  op: string,
+  opts: RandomTransformOptions & { p?: number },
+  p: number,
+  description: string,
+  edit: (img: Images, out: TypedArray, k: number, r: Rng) => void,
+): ImageTransform {
+  const r = rngOf(opts);
+  return named((x: Tensor) => {
+    const img = readImages(x, opts, op);
+    const out = img.pixels.slice();
+    for (let k = 0; k < img.count; k++) if (r.uniform() < p) edit(img, out, k, r);
+    return writeImages(img, out, img.width, img.height, op);
+  }, description);
+}

@@ -1,15 +1,6 @@
 // randomErasing: blank out a random rectangle (Zhong et al. 2017, torchvision's RandomErasing; "cutout").
-import type { Tensor } from "@flux/kernels";
 import { DataArgumentError } from "../errors.js";
-import {
-  type ImageTransform,
-  type RandomTransformOptions,
-  named,
-  probability,
-  readImages,
-  rngOf,
-  writeImages,
-} from "./images.js";
+import { type ImageTransform, type RandomTransformOptions, maybeEachImage, probability } from "./images.js";
 
 /** Options of `randomErasing` (torchvision's defaults). */
 export interface RandomErasingOptions extends RandomTransformOptions {
@@ -47,30 +38,23 @@ export function randomErasing(opts: RandomErasingOptions = {}): ImageTransform {
     );
   if (!Number.isFinite(value))
     throw new DataArgumentError(`randomErasing: value must be finite, got ${value}.`);
-  const r = rngOf(opts);
   const logR0 = Math.log(r0);
   const logR1 = Math.log(r1);
-  return named((x: Tensor) => {
-    const img = readImages(x, opts, "randomErasing");
-    const { width: W, height: H, channels: C, count, pixels } = img;
-    const out = pixels.slice();
-    for (let k = 0; k < count; k++) {
-      if (!(r.uniform() < p)) continue;
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const area = W * H * (s0 + (s1 - s0) * r.uniform());
-        const aspect = Math.exp(logR0 + (logR1 - logR0) * r.uniform());
-        const h = Math.round(Math.sqrt(area * aspect));
-        const w = Math.round(Math.sqrt(area / aspect));
-        if (!(h < H && w < W)) continue;
-        const top = r.int(H - h + 1);
-        const left = r.int(W - w + 1);
-        for (let c = 0; c < C; c++) {
-          const base = (k * C + c) * W * H;
-          for (let y = top; y < top + h; y++) out.fill(value, base + y * W + left, base + y * W + left + w);
-        }
-        break;
+  return maybeEachImage("randomErasing", opts, p, `randomErasing(p=${p})`, (img, out, k, r) => {
+    const { width: W, height: H, channels: C } = img;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const area = W * H * (s0 + (s1 - s0) * r.uniform());
+      const aspect = Math.exp(logR0 + (logR1 - logR0) * r.uniform());
+      const h = Math.round(Math.sqrt(area * aspect));
+      const w = Math.round(Math.sqrt(area / aspect));
+      if (!(h < H && w < W)) continue;
+      const top = r.int(H - h + 1);
+      const left = r.int(W - w + 1);
+      for (let c = 0; c < C; c++) {
+        const base = (k * C + c) * W * H;
+        for (let y = top; y < top + h; y++) out.fill(value, base + y * W + left, base + y * W + left + w);
       }
+      return;
     }
-    return writeImages(img, out, W, H, "randomErasing");
-  }, `randomErasing(p=${p})`);
+  });
 }

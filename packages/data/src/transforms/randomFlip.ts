@@ -1,16 +1,7 @@
 // randomFlip: mirror an image with probability p (torchvision's RandomHorizontalFlip / RandomVerticalFlip,
 // DataAugmentation.jl's Maybe(FlipX())).
-import type { Tensor } from "@flux/kernels";
 import { DataArgumentError } from "../errors.js";
-import {
-  type ImageTransform,
-  type RandomTransformOptions,
-  named,
-  probability,
-  readImages,
-  rngOf,
-  writeImages,
-} from "./images.js";
+import { type ImageTransform, type RandomTransformOptions, maybeEachImage, probability } from "./images.js";
 
 /** Options of `randomFlip`. */
 export interface RandomFlipOptions extends RandomTransformOptions {
@@ -37,24 +28,17 @@ export function randomFlip(opts: RandomFlipOptions = {}): ImageTransform {
     throw new DataArgumentError(
       `randomFlip: direction is "horizontal" or "vertical", got ${String(direction)}.`,
     );
-  const r = rngOf(opts);
-  return named((x: Tensor) => {
-    const img = readImages(x, opts, "randomFlip");
-    const { width: W, height: H, channels: C, count, pixels } = img;
-    const out = pixels.slice();
-    for (let k = 0; k < count; k++) {
-      if (!(r.uniform() < p)) continue;
-      for (let c = 0; c < C; c++) {
-        const base = (k * C + c) * W * H;
-        for (let y = 0; y < H; y++) {
-          const sy = direction === "vertical" ? H - 1 - y : y;
-          for (let xx = 0; xx < W; xx++) {
-            const sx = direction === "horizontal" ? W - 1 - xx : xx;
-            out[base + y * W + xx] = pixels[base + sy * W + sx]!;
-          }
+  return maybeEachImage("randomFlip", opts, p, `randomFlip(${direction}, p=${p})`, (img, out, k) => {
+    const { width: W, height: H, channels: C, pixels } = img;
+    for (let c = 0; c < C; c++) {
+      const base = (k * C + c) * W * H;
+      for (let y = 0; y < H; y++) {
+        const sy = direction === "vertical" ? H - 1 - y : y;
+        for (let xx = 0; xx < W; xx++) {
+          const sx = direction === "horizontal" ? W - 1 - xx : xx;
+          out[base + y * W + xx] = pixels[base + sy * W + sx]!;
         }
       }
     }
-    return writeImages(img, out, W, H, "randomFlip");
-  }, `randomFlip(${direction}, p=${p})`);
+  });
 }

@@ -16,8 +16,8 @@ export type FusedAct = UnaryOp | "identity";
 /** Elements per block for the activations applied in place after the affine pass (16 KiB of f32). */
 const BLOCK = 4096;
 
-// `o[io+i] = a*x + b` with per-operand strides 0 (broadcast) or 1.
-function affineLine(
+/** One line of `o[io+i] = f(a*x + b)`, each operand from its offset with stride 0 (broadcast) or 1. */
+type Line = (
   a: TypedArray,
   ia: number,
   sa: number,
@@ -30,7 +30,10 @@ function affineLine(
   o: TypedArray,
   io: number,
   n: number,
-): void {
+) => void;
+
+// `o[io+i] = a*x + b`.
+const affineLine: Line = (a, ia, sa, x, ix, sx, b, ib, sb, o, io, n) => {
   if (sa === 0 && sb === 0 && sx === 1) {
     const av = a[ia]!;
     const bv = b[ib]!;
@@ -38,24 +41,11 @@ function affineLine(
     return;
   }
   for (let i = 0; i < n; i++, ia += sa, ix += sx, ib += sb) o[io + i] = a[ia]! * x[ix]! + b[ib]!;
-}
+};
 
 // `o[io+i] = max(a*x + b, 0)`, branch-free: `0.5 * (v + |v|)`. With scalar a and b, the 0.5 is folded into
 // them (scaling by a power of two commutes with rounding, so the result is bit-identical).
-function reluLine(
-  a: TypedArray,
-  ia: number,
-  sa: number,
-  x: TypedArray,
-  ix: number,
-  sx: number,
-  b: TypedArray,
-  ib: number,
-  sb: number,
-  o: TypedArray,
-  io: number,
-  n: number,
-): void {
+const reluLine: Line = (a, ia, sa, x, ix, sx, b, ib, sb, o, io, n) => {
   if (sa === 0 && sb === 0 && sx === 1) {
     const av = 0.5 * a[ia]!;
     const bv = 0.5 * b[ib]!;
@@ -69,9 +59,7 @@ function reluLine(
     const v = a[ia]! * x[ix]! + b[ib]!;
     o[io + i] = 0.5 * (v + Math.abs(v));
   }
-}
-
-type Line = typeof affineLine;
+};
 
 // The common case, `act.(a .* x .+ b)` with scalar a and b over a whole contiguous x, as loops without
 // offsets: `x[i]`/`o[i]` with `i < o.length` let V8 drop the bounds checks that `x[ix + i]` keeps, and the

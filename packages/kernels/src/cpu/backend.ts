@@ -1,6 +1,9 @@
 // The CPU backend: storage is a typed array of exactly `size` elements (bool as Uint8Array). It is the
 // numeric reference every other backend is tested against.
 import type {
+  AttentionGrads,
+  AttentionOperands,
+  AttentionOutput,
   Backend,
   BackendMemoryInfo,
   Conv2dGeometry,
@@ -24,6 +27,7 @@ import { isComparison } from "../opNames.js";
 import { reducedShape, type Shape, sizeOf } from "../shape.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { affineActInto, type FusedAct } from "./affine.js";
+import { attentionBackwardInto, attentionDims, attentionForwardInto } from "./attention.js";
 import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
 import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
@@ -34,7 +38,12 @@ import { type LstmDims, type LstmOperands, lstmBackwardInto, lstmForwardInto } f
 import { matmulInto } from "./matmul.js";
 import { optimiserStepInto } from "./optimiserStep.js";
 import { pool2dBackwardInto, pool2dInto } from "./pool.js";
-import { layernormGradInto, layernormInto } from "./layernorm.js";
+import {
+  layernormAffineGradInto,
+  layernormAffineInto,
+  layernormGradInto,
+  layernormInto,
+} from "./layernorm.js";
 import { argReduceInto, reduceInto, softmaxGradInto, softmaxInto } from "./reduce.js";
 import { reluBiasGradInto } from "./reluBiasGrad.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
@@ -44,6 +53,13 @@ type V = TensorView<TypedArray>;
 const pool = new CpuBufferPool();
 
 // `zeroed` = false only where the kernel writes every element of its output.
+/** A buffer of `n` elements, not zero-filled, that `write` fills in full. */
+function filled(dtype: DType, n: number, write: (out: TypedArray) => void): TypedArray {
+  const out = alloc(dtype, n, false);
+  write(out);
+  return out;
+}
+
 function alloc(dtype: DType, n: number, zeroed = true): TypedArray {
   try {
     return pool.take(arrayCtor(dtype) as never, n, zeroed);
@@ -216,6 +232,28 @@ export class CpuBackend implements Backend<TypedArray> {
     layernormGradInto(x.storage, dy.storage, len, eps, out);
     return out;
   }
+  layernormAffine(x: V, scale: V, bias: V | null, len: number, eps: number): TypedArray {
+    const out = alloc(x.dtype, x.storage.length, false);
+    layernormAffineInto(x.storage, scale.storage, bias?.storage ?? null, len, eps, out);
+    return out;
+  }
+  layernormAffineGrad(
+    x: V,
+    scale: V,
+    dy: V,
+    len: number,
+    eps: number,
+    wants: { readonly x: boolean; readonly scale: boolean; readonly bias: boolean },
+  ): { dx: TypedArray | null; dscale: TypedArray | null; dbias: TypedArray | null } {
+    const dt = x.dtype;
+    const out = {
+      dx: wants.x ? alloc(dt, x.storage.length, false) : null,
+      dscale: wants.scale ? alloc(dt, len, false) : null,
+      dbias: wants.bias ? alloc(dt, len, false) : null,
+    };
+    layernormAffineGradInto(x.storage, scale.storage, dy.storage, len, eps, out);
+    return out;
+  }
   softmaxGrad(y: V, dy: V, axis: number, log: boolean): TypedArray {
     const out = alloc(y.dtype, y.storage.length, false);
     softmaxGradInto(y.storage, dy.storage, y.shape, axis, log, out);
@@ -263,29 +301,22 @@ export class CpuBackend implements Backend<TypedArray> {
   // themselves where windows do not cover it), so none of these buffers is zero-filled first: that fill was
   // a tenth of a CNN's inference time.
   conv2d(x: V, w: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.outShape), false);
-    conv2dInto(x.storage, w.storage, g, out, x.dtype);
-    return out;
+    return filled(x.dtype, sizeOf(g.outShape), (out) => conv2dInto(x.storage, w.storage, g, out, x.dtype));
   }
   conv2dBackwardInput(dy: V, w: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(dy.dtype, sizeOf(g.inShape), false);
-    conv2dBackwardInputInto(dy.storage, w.storage, g, out, dy.dtype);
-    return out;
+    const write = (out: TypedArray) => conv2dBackwardInputInto(dy.storage, w.storage, g, out, dy.dtype);
+    return filled(dy.dtype, sizeOf(g.inShape), write);
   }
   conv2dBackwardFilter(x: V, dy: V, g: Conv2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.weightShape), false);
-    conv2dBackwardFilterInto(x.storage, dy.storage, g, out, x.dtype);
-    return out;
+    const write = (out: TypedArray) => conv2dBackwardFilterInto(x.storage, dy.storage, g, out, x.dtype);
+    return filled(x.dtype, sizeOf(g.weightShape), write);
   }
   pool2d(op: PoolOp, x: V, g: Pool2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.outShape), false);
-    pool2dInto(op, x.storage, g, out);
-    return out;
+    return filled(x.dtype, sizeOf(g.outShape), (out) => pool2dInto(op, x.storage, g, out));
   }
   pool2dBackward(op: PoolOp, x: V, y: V, dy: V, g: Pool2dGeometry): TypedArray {
-    const out = alloc(x.dtype, sizeOf(g.inShape), false);
-    pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
-    return out;
+    const write = (out: TypedArray) => pool2dBackwardInto(op, x.storage, y.storage, dy.storage, g, out);
+    return filled(x.dtype, sizeOf(g.inShape), write);
   }
   // Every buffer below is written in full by the recurrence, so none is zero-filled first.
   lstmSequence(ops: LstmSequenceOperands<TypedArray>): LstmSequenceOutput<TypedArray> {
@@ -393,6 +424,45 @@ export class CpuBackend implements Backend<TypedArray> {
     gruBackwardInto(gemmFor(dt), dims, gruArrays(ops), { xt, gates, gh, hs }, dy.storage, grads, scratch);
     for (const s of Object.values(scratch)) if (s !== null) pool.give(s);
     return grads;
+  }
+  // Every output below is written in full (each head's rows of y, dq, dk, dv; every weight), so none is
+  // zero-filled first.
+  attention(ops: AttentionOperands<TypedArray>): AttentionOutput<TypedArray> {
+    const dims = attentionDims(ops);
+    const { heads, Dv, L, S, B } = dims;
+    const dt = ops.q.dtype;
+    const y = alloc(dt, Dv * L * B, false);
+    const weights = alloc(dt, S * L * heads * B, false);
+    attentionForwardInto(gemmFor(dt), dims, ops, y, weights);
+    return { y, weights };
+  }
+  attentionBackward(
+    ops: AttentionOperands<TypedArray>,
+    weights: V,
+    dy: V | null,
+    dweights: V | null,
+    wants: { readonly q: boolean; readonly k: boolean; readonly v: boolean },
+  ): AttentionGrads<TypedArray> {
+    const dims = attentionDims(ops);
+    const dt = ops.q.dtype;
+    const out = {
+      dq: wants.q ? alloc(dt, ops.q.storage.length, false) : null,
+      dk: wants.k ? alloc(dt, ops.k.storage.length, false) : null,
+      dv: wants.v ? alloc(dt, ops.v.storage.length, false) : null,
+    };
+    const scratch = alloc(dt, weights.storage.length, false);
+    attentionBackwardInto(
+      gemmFor(dt),
+      dims,
+      ops,
+      weights.storage,
+      dy?.storage ?? null,
+      dweights?.storage ?? null,
+      out,
+      scratch,
+    );
+    pool.give(scratch);
+    return out;
   }
   optimiserStep(ops: readonly PackedOptimiserOp[], x: V, g: V, state: readonly V[]): void {
     optimiserStepInto(

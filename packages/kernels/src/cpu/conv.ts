@@ -78,14 +78,24 @@ function validRange(off: number, stride: number, outSize: number, size: number):
   return [lo, Math.max(lo, hi)];
 }
 
+/** One tap: its channel, input offsets and the valid output ranges [w0, w1) and [h0, h1). */
+interface Tap {
+  c: number;
+  offW: number;
+  offH: number;
+  w0: number;
+  w1: number;
+  h0: number;
+  h1: number;
+}
+
 /**
- * Per tap q = kw + kW*(kh + kH*c): its channel, input offsets and the valid output ranges along w and h,
- * as 7 ints per tap (c, offW, offH, w0, w1, h0, h1). NNlib's conv (flipped = false) is a true convolution:
- * the kernel is flipped, so tap (kw, kh) reads (kW-1-kw, kH-1-kh). Built once per call, so the copy loops
- * below run without a callback or an allocation per tap.
+ * Every tap q = kw + kW*(kh + kH*c), at index q. NNlib's conv (flipped = false) is a true convolution: the
+ * kernel is flipped, so tap (kw, kh) reads (kW-1-kw, kH-1-kh). Built once per call, so the copy loops below
+ * run without a callback or an allocation per tap.
  */
-function tapTable(g: Conv2dGeometry, d: Dims): Int32Array {
-  const t = new Int32Array(7 * d.K);
+function tapTable(g: Conv2dGeometry, d: Dims): Tap[] {
+  const t: Tap[] = new Array(d.K);
   for (let c = 0; c < d.C; c++) {
     for (let kh = 0; kh < d.kH; kh++) {
       for (let kw = 0; kw < d.kW; kw++) {
@@ -96,11 +106,20 @@ function tapTable(g: Conv2dGeometry, d: Dims): Int32Array {
         const offH = eh * g.dilation[1] - g.pad[2];
         const [w0, w1] = validRange(offW, g.stride[0], d.oW, d.W);
         const [h0, h1] = validRange(offH, g.stride[1], d.oH, d.H);
-        t.set([c, offW, offH, w0, w1, h0, h1], 7 * q);
+        t[q] = { c, offW, offH, w0, w1, h0, h1 };
       }
     }
   }
   return t;
+}
+
+/**
+ * Whether the geometry is the one of `im2colRows3` and `col2imRows3`: a 3-wide kernel at stride 1 without
+ * padding along W, so every tap reads whole output rows.
+ */
+function isRows3(g: Conv2dGeometry, d: Dims, taps: Tap[]): boolean {
+  if (d.kW !== 3 || g.stride[0] !== 1 || g.stride[1] !== 1 || g.dilation[0] !== 1) return false;
+  return taps.every((t) => t.w0 === 0 && t.w1 === d.oW);
 }
 
 /**
@@ -115,21 +134,17 @@ function im2colRows3(
   count: number,
   g: Conv2dGeometry,
   d: Dims,
-  taps: Int32Array,
+  taps: Tap[],
   col: TypedArray,
 ): boolean {
-  if (d.kW !== 3 || g.stride[0] !== 1 || g.stride[1] !== 1 || g.dilation[0] !== 1) return false;
-  for (let q = 0; q < d.K; q++) if (taps[7 * q + 3] !== 0 || taps[7 * q + 4] !== d.oW) return false;
+  if (!isRows3(g, d, taps)) return false;
   const R = d.P * count;
   const { W, H, C, oW, oH, P } = d;
   for (let q0 = 0; q0 < d.K; q0 += 3) {
-    const c = taps[7 * q0]!;
-    const offH = taps[7 * q0 + 2]!;
-    const h0 = taps[7 * q0 + 5]!;
-    const h1 = taps[7 * q0 + 6]!;
-    const e0 = taps[7 * q0 + 1]!;
-    const e1 = taps[7 * q0 + 8]!;
-    const e2 = taps[7 * q0 + 15]!;
+    // The kernel row's three taps share c, offH and the h range; they differ in offW only.
+    const { c, offW: e0, offH, h0, h1 } = taps[q0]!;
+    const e1 = taps[q0 + 1]!.offW;
+    const e2 = taps[q0 + 2]!.offW;
     for (let b = 0; b < count; b++) {
       const plane = W * H * (c + C * (n0 + b));
       const base = R * q0 + P * b;
@@ -174,13 +189,7 @@ function im2colChunk(
   const taps = tapTable(g, d);
   if (im2colRows3(x, n0, count, g, d, taps, col)) return;
   for (let q = 0; q < d.K; q++) {
-    const c = taps[7 * q]!;
-    const offW = taps[7 * q + 1]!;
-    const offH = taps[7 * q + 2]!;
-    const w0 = taps[7 * q + 3]!;
-    const w1 = taps[7 * q + 4]!;
-    const h0 = taps[7 * q + 5]!;
-    const h1 = taps[7 * q + 6]!;
+    const { c, offW, offH, w0, w1, h0, h1 } = taps[q]!;
     const full = w0 === 0 && w1 === oW;
     for (let b = 0; b < count; b++) {
       const plane = W * H * (c + C * (n0 + b));
@@ -223,22 +232,18 @@ function col2imRows3(
   count: number,
   g: Conv2dGeometry,
   d: Dims,
-  taps: Int32Array,
+  taps: Tap[],
   dx: TypedArray,
 ): boolean {
-  if (d.kW !== 3 || g.stride[0] !== 1 || g.stride[1] !== 1 || g.dilation[0] !== 1) return false;
-  for (let q = 0; q < d.K; q++) if (taps[7 * q + 3] !== 0 || taps[7 * q + 4] !== d.oW) return false;
+  if (!isRows3(g, d, taps)) return false;
   const R = d.P * count;
   const R2 = 2 * R;
   const { W, H, C, oW, P } = d;
   for (let q0 = 0; q0 < d.K; q0 += 3) {
-    const c = taps[7 * q0]!;
-    const offH = taps[7 * q0 + 2]!;
-    const h0 = taps[7 * q0 + 5]!;
-    const h1 = taps[7 * q0 + 6]!;
-    const e0 = taps[7 * q0 + 1]!;
-    const e1 = taps[7 * q0 + 8]!;
-    const e2 = taps[7 * q0 + 15]!;
+    // The kernel row's three taps share c, offH and the h range; they differ in offW only.
+    const { c, offW: e0, offH, h0, h1 } = taps[q0]!;
+    const e1 = taps[q0 + 1]!.offW;
+    const e2 = taps[q0 + 2]!.offW;
     // Row positions v (relative to the row start) that all three taps reach: v - e in [0, oW) for each e.
     const lo = Math.max(e0, e1, e2);
     const hi = Math.max(lo, Math.min(e0, e1, e2) + oW);
@@ -284,13 +289,7 @@ function col2imAddChunk(
   const taps = tapTable(g, d);
   if (col2imRows3(col, n0, count, g, d, taps, dx)) return;
   for (let q = 0; q < d.K; q++) {
-    const c = taps[7 * q]!;
-    const offW = taps[7 * q + 1]!;
-    const offH = taps[7 * q + 2]!;
-    const w0 = taps[7 * q + 3]!;
-    const w1 = taps[7 * q + 4]!;
-    const h0 = taps[7 * q + 5]!;
-    const h1 = taps[7 * q + 6]!;
+    const { c, offW, offH, w0, w1, h0, h1 } = taps[q]!;
     for (let b = 0; b < count; b++) {
       const plane = W * H * (c + C * (n0 + b));
       const base = R * q + P * b;
@@ -426,6 +425,12 @@ export function forgetConvInput(storage: TypedArray): void {
   }
 }
 
+/** Image n's [P, Cout] block of y or dy, where Flux's order keeps it. */
+function imageBlock(t: TypedArray, d: Dims, n: number): TypedArray {
+  const block = d.P * d.Cout;
+  return t.subarray(n * block, (n + 1) * block);
+}
+
 /** Runs `body(n0, count, col, staging)` per chunk with pooled scratch buffers sized for the largest chunk. */
 function inChunks(
   d: Dims,
@@ -469,15 +474,14 @@ export function conv2dInto(
     // weight gradient (the pooled `col` stays unused).
     const c = whole ? scratch.take<TypedArray>(arrayCtor(dtype) as never, R * d.K, false) : col;
     im2colChunk(x, n0, count, g, d, c);
-    const block = d.P * d.Cout;
     if (byImage) {
       for (let b = 0; b < count; b++) {
-        const y = out.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        const y = imageBlock(out, d, n0 + b);
         gemm(false, false, d.P, d.Cout, d.K, 1, c.subarray(d.P * b), R, w, d.K, 0, y, d.P);
       }
     } else {
       // One image: [R, Cout] already is Flux's order, so the GEMM writes the output in place.
-      const target = count === 1 ? out.subarray(n0 * block, (n0 + 1) * block) : staging;
+      const target = count === 1 ? imageBlock(out, d, n0) : staging;
       gemm(false, false, R, d.Cout, d.K, 1, c, R, w, d.K, 0, target, R);
       if (count > 1) deinterleave(staging, n0, count, d, out);
     }
@@ -504,9 +508,8 @@ export function conv2dBackwardInputInto(
     const R = d.P * count;
     if (byImage) {
       // dcol's rows of image b from dy's [P, Cout] block where it lies.
-      const block = d.P * d.Cout;
       for (let b = 0; b < count; b++) {
-        const gb = dy.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        const gb = imageBlock(dy, d, n0 + b);
         gemm(false, true, d.P, d.K, d.Cout, 1, gb, d.P, w, d.K, 0, col.subarray(d.P * b), R);
       }
     } else {
@@ -546,9 +549,8 @@ export function conv2dBackwardFilterInto(
     if (cached === undefined) im2colChunk(x, n0, count, g, d, c);
     if (byImage) {
       // dw = Σ_b col_bᵀ dy_b, each image's dy read where it lies; the first product overwrites.
-      const block = d.P * d.Cout;
       for (let b = 0; b < count; b++) {
-        const gb = dy.subarray((n0 + b) * block, (n0 + b + 1) * block);
+        const gb = imageBlock(dy, d, n0 + b);
         gemm(
           true,
           false,

@@ -64,46 +64,16 @@ export function denseInto(
 ): void {
   const [rows, k] = [wShape[0]!, wShape[1]!];
   const n = xShape[1]!;
-  if (out instanceof Float32Array && rows * n > 0 && act === "identity" && b !== null) {
+  if (out instanceof Float32Array && rows * n > 0) {
     // Bias only (a training step's dense: its activation is a separate op): C starts as the bias in every
     // column (memcpy-speed doubling copies) and the GEMM accumulates onto it (beta = 1). A system BLAS then
-    // writes the result in place, with no second pass over C to add the bias.
-    fillColumns(out, b as Float32Array, rows, n);
-    sgemm(
-      false,
-      false,
-      rows,
-      n,
-      k,
-      1,
-      w as Float32Array,
-      rows,
-      x as Float32Array,
-      Math.max(k, 1),
-      1,
-      out,
-      rows,
-    );
-    return;
-  }
-  if (out instanceof Float32Array && rows * n > 0) {
-    const epilogue = denseEpilogue(act, param, b as Float32Array | null, rows);
-    sgemm(
-      false,
-      false,
-      rows,
-      n,
-      k,
-      1,
-      w as Float32Array,
-      rows,
-      x as Float32Array,
-      Math.max(k, 1),
-      0,
-      out,
-      rows,
-      epilogue,
-    );
+    // writes the result in place, with no second pass over C to add the bias. Otherwise the GEMM's
+    // epilogue adds the bias and applies the activation.
+    const biasOnly = act === "identity" && b !== null;
+    if (biasOnly) fillColumns(out, b as Float32Array, rows, n);
+    const epilogue = biasOnly ? undefined : denseEpilogue(act, param, b as Float32Array | null, rows);
+    const [ws, xs] = [w as Float32Array, x as Float32Array];
+    sgemm(false, false, rows, n, k, 1, ws, rows, xs, Math.max(k, 1), biasOnly ? 1 : 0, out, rows, epilogue);
     return;
   }
   matmulInto(w, wShape, x, xShape, NO_TRANSPOSE, out, outShape, out instanceof Float32Array ? "f32" : "f64");

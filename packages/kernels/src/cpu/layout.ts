@@ -17,6 +17,7 @@ export function permuteInto(x: TypedArray, shape: Shape, perm: readonly number[]
     // A short contiguous line (an attention head's 32 features) is copied element by element: subarray + set
     // allocate a view per line, which costs more than the copy itself below about 64 elements.
     if (s0 === 1 && n >= SHORT_LINE) out.set(x.subarray(ix, ix + n), io);
+    else if (s0 === 1) for (let i = io, d = ix - io, e = io + n; i < e; i++) out[i] = x[i + d]!;
     else for (let i = 0; i < n; i++, ix += s0) out[io + i] = x[ix]!;
   });
 }

@@ -20,7 +20,8 @@ import {
   type OptimiserStepKind,
   type PackedOptimiserOp,
 } from "../optimiserOps.js";
-import { optimiserSimd } from "./wasm/generated/wasmModules.js";
+import { lazyKernel } from "./wasm/lazyKernel.js";
+import { optimiserSimdBytes } from "./wasm/wasmBinaries.js";
 
 type Scalars = readonly number[];
 type Round = (v: number) => number;
@@ -214,7 +215,8 @@ function stateCount(kind: OptimiserStepKind): number {
 
 // ---- the wasm SIMD path ----
 
-type SimdFn = (n: number, s: number, ...k: number[]) => void;
+/** One op over `n` elements: its state slots start at byte `s`, its scalars at byte `k` of the args area. */
+type SimdFn = (n: number, s: number, k: number) => void;
 
 interface SimdKernel {
   readonly ops: Record<OptimiserStepKind, SimdFn>;
@@ -223,48 +225,34 @@ interface SimdKernel {
   readonly slots: Float32Array[];
   /** Byte offset of each state slot, as the op functions take it. */
   readonly stateOffsets: number[];
+  /** The ops' scalars area (to the end of memory), and its byte offset. */
+  readonly args: Float32Array;
+  readonly argsOffset: number;
   readonly block: number;
 }
 
-// undefined: not tried yet; null: this runtime has no wasm SIMD (the JS path serves).
-let simd: SimdKernel | null | undefined;
-
-function fromBase64(base64: string): Uint8Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
-function loadSimd(): SimdKernel | null {
-  try {
-    // Synchronous: 3 KiB, under every browser's main-thread compile limit.
-    const module = new WebAssembly.Module(fromBase64(optimiserSimd) as BufferSource);
-    const e = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-    const memory = e.memory as WebAssembly.Memory;
-    const scratch = (e.SCRATCH as WebAssembly.Global).value as number;
-    const block = (e.BLOCK as WebAssembly.Global).value as number;
-    const maxState = (e.MAX_STATE as WebAssembly.Global).value as number;
-    const stateOffset = e.stateOffset as (k: number) => number;
-    const slots = Array.from(
-      { length: maxState + 2 },
-      (_, k) => new Float32Array(memory.buffer, scratch + k * block * 4, block),
-    );
-    const ops = Object.fromEntries(OPTIMISER_STEP_KINDS.map((kind) => [kind, e[kind] as SimdFn])) as Record<
+const kernelFor = lazyKernel(optimiserSimdBytes, (e): SimdKernel => {
+  const block = e.global("BLOCK");
+  const maxState = e.global("MAX_STATE");
+  const stateOffset = e.fn("stateOffset");
+  const argsOffset = e.global("ARGS");
+  return {
+    ops: Object.fromEntries(OPTIMISER_STEP_KINDS.map((kind) => [kind, e.fn(kind) as SimdFn])) as Record<
       OptimiserStepKind,
       SimdFn
-    >;
-    return {
-      ops,
-      finish: e.finish as SimdKernel["finish"],
-      slots,
-      stateOffsets: Array.from({ length: maxState }, (_, k) => stateOffset(k)),
-      block,
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+    >,
+    finish: e.fn("finish"),
+    // Slot k starts k blocks of f32 after SCRATCH.
+    slots: Array.from(
+      { length: maxState + 2 },
+      (_, k) => new Float32Array(e.buffer, e.global("SCRATCH") + k * block * 4, block),
+    ),
+    stateOffsets: Array.from({ length: maxState }, (_, k) => stateOffset(k)),
+    args: new Float32Array(e.buffer, argsOffset),
+    argsOffset,
+    block,
+  };
+});
 
 function stepSimd(
   kernel: SimdKernel,
@@ -273,15 +261,21 @@ function stepSimd(
   g: Float32Array,
   state: Float32Array[],
 ): void {
-  const { slots, block, stateOffsets } = kernel;
+  const { slots, block, stateOffsets, args, argsOffset } = kernel;
   const n = x.length;
   // State tensors that live in slots (every one except `scale`'s one-element factor).
   const inSlots: number[] = [];
+  // Each op's scalars go into the args area once, one op after the other (the caller checked they fit).
+  let nextArg = 0;
   const calls = ops.map((op) => {
     const fn = kernel.ops[op.kind];
-    if (op.kind === "scale") return { fn, offset: 0, scalars: [state[op.state]![0]!] };
+    const scalars = op.kind === "scale" ? [state[op.state]![0]!] : op.scalars;
+    const k = argsOffset + 4 * nextArg;
+    args.set(scalars, nextArg);
+    nextArg += scalars.length;
+    if (op.kind === "scale") return { fn, s: 0, k };
     for (let j = 0; j < stateCount(op.kind); j++) inSlots.push(op.state + j);
-    return { fn, offset: stateOffsets[op.state] ?? 0, scalars: op.scalars };
+    return { fn, s: stateOffsets[op.state] ?? 0, k };
   });
   const [xs, ds] = [slots[0]!, slots[1]!];
   for (let o = 0; o < n; o += block) {
@@ -290,7 +284,7 @@ function stepSimd(
     xs.set(x.subarray(o, o + len));
     ds.set(g.subarray(o, o + len));
     for (const j of inSlots) slots[j + 2]!.set(state[j]!.subarray(o, o + len));
-    for (const c of calls) c.fn(whole, c.offset, ...c.scalars);
+    for (const c of calls) c.fn(whole, c.s, c.k);
     kernel.finish(whole);
     x.set(len === block ? xs : xs.subarray(0, len), o);
     for (const j of inSlots) {
@@ -298,6 +292,16 @@ function stepSimd(
       state[j]!.set(len === block ? s : s.subarray(0, len), o);
     }
   }
+}
+
+/** Whether the step's state tensors fit the kernel's slots and its scalars the args area. */
+function fitsSimd(
+  kernel: SimdKernel,
+  ops: readonly PackedOptimiserOp[],
+  state: readonly TypedArray[],
+): boolean {
+  const scalars = ops.reduce((total, op) => total + (op.kind === "scale" ? 1 : op.scalars.length), 0);
+  return state.length <= kernel.stateOffsets.length && scalars <= kernel.args.length;
 }
 
 /**
@@ -317,8 +321,8 @@ export function optimiserStepInto(
 ): void {
   if (x.length === 0) return;
   if (x instanceof Float32Array && g instanceof Float32Array) {
-    if (simd === undefined) simd = loadSimd();
-    if (simd !== null && state.length <= simd.stateOffsets.length) {
+    const simd = kernelFor();
+    if (simd !== null && fitsSimd(simd, ops, state)) {
       stepSimd(simd, ops, x, g, state as Float32Array[]);
       return;
     }
@@ -328,8 +332,7 @@ export function optimiserStepInto(
 
 /** @internal Whether the wasm SIMD kernel serves f32 here (loads it on first call). */
 export function optimiserSimdAvailable(): boolean {
-  if (simd === undefined) simd = loadSimd();
-  return simd !== null;
+  return kernelFor() !== null;
 }
 
 /** @internal For tests: run the JS loops even for f32 (the path of runtimes without wasm SIMD). */

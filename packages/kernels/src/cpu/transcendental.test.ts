@@ -3,17 +3,10 @@
 // f64 references at the points where such rewrites go wrong: tiny and huge inputs, infinities, NaN, masked
 // (-Infinity) softmax entries, repeated and out-of-order indices.
 import { describe, expect, it } from "vitest";
+import { geluGradRef, geluRef } from "./geluTesting.js";
 import { gatherInto, scatterAddInto } from "./layout.js";
 import { softmaxGradInto, softmaxInto } from "./reduce.js";
 import { unaryGradInto, unaryInto } from "./unary.js";
-
-const C = Math.sqrt(2 / Math.PI);
-const K = 0.044715;
-const geluRef = (v: number) => 0.5 * v * (1 + Math.tanh(C * (v + K * v * v * v)));
-const geluGradRef = (v: number) => {
-  const t = Math.tanh(C * (v + K * v * v * v));
-  return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * K * v * v);
-};
 
 /** Inputs from -12 to 12 (both sides of every regime) plus the edge cases. */
 function inputs(): Float32Array {

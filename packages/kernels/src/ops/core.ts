@@ -2,7 +2,7 @@
 // scalar operands, and un-broadcasting cotangents.
 import type { Backend } from "../backend.js";
 import { type DType, bytesPerElement, isFloat } from "../dtype.js";
-import { DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
+import { ArgumentError, DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
 import { type Shape, shapesEqual, sizeOf } from "../shape.js";
 import { StorageHandle, Tensor, isTensor } from "../tensor.js";
 
@@ -75,6 +75,28 @@ export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   return `a ${typeof v}`;
+}
+
+/**
+ * @internal An op's operand as a tensor of `dtype` on `backend`: a number (and, with `booleans`, a boolean)
+ * becomes a scalar tensor, a tensor of another dtype a cast copy. Each tensor made here is pushed onto
+ * `temps`, for the caller to free once the op has run.
+ */
+export function operandAs(op: string, backend: Backend, dtype: DType, temps: Tensor[], booleans = false) {
+  return (v: unknown): Tensor => {
+    if (!isTensor(v)) {
+      if (typeof v !== "number" && !(booleans && typeof v === "boolean")) {
+        throw new ArgumentError(`${op}: operands must be Tensors or numbers, got ${describe(v)}.`);
+      }
+      const s = scalarOn(backend, Number(v), dtype);
+      temps.push(s);
+      return s;
+    }
+    if (v.dtype === dtype) return v;
+    const c = castRaw(v, dtype, op);
+    temps.push(c);
+    return c;
+  };
 }
 
 /** @internal Asserts a condition with a KernelsError. */

@@ -6,7 +6,7 @@ import { ArgumentError } from "../errors.js";
 import { type ArithmeticOp, type BinaryOp, type ComparisonOp, isComparison } from "../opNames.js";
 import { broadcastShapes } from "../shape.js";
 import { type Tensor, isTensor } from "../tensor.js";
-import { backendOf, castRaw, requireSupported, scalarOn, wrap } from "./core.js";
+import { backendOf, castRaw, operandAs, requireSupported, scalarOn, wrap } from "./core.js";
 import { unbroadcast } from "./unbroadcast.js";
 
 /** A tensor, or a JS number that takes the other operand's dtype and device. */
@@ -34,20 +34,7 @@ function prepare(op: string, x: Operand, y: Operand): Prepared {
   // Arithmetic on booleans counts, as in Julia (true + true == 2): a bool result could not hold 2.
   const dtype = common === "bool" && ARITHMETIC_ON_BOOL.has(op) ? "i32" : common;
   const temps: Tensor[] = [];
-  const operand = (v: Operand): Tensor => {
-    if (!isTensor(v)) {
-      if (typeof v !== "number" && typeof v !== "boolean") {
-        throw new ArgumentError(`${op}: operands must be Tensors or numbers, got ${typeof v}.`);
-      }
-      const s = scalarOn(backend, Number(v), dtype);
-      temps.push(s);
-      return s;
-    }
-    if (v.dtype === dtype) return v;
-    const c = castRaw(v, dtype, op);
-    temps.push(c);
-    return c;
-  };
+  const operand = operandAs(op, backend, dtype, temps, true);
   requireSupported(op, backend, dtype);
   return { backend, a: operand(x), b: operand(y), dtype, temps };
 }

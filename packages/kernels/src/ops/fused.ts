@@ -8,7 +8,7 @@ import { ArgumentError, ShapeError } from "../errors.js";
 import { defaultParam, UNARY_OPS, type UnaryOp } from "../opNames.js";
 import { broadcastShapes, type Shape, shapesEqual } from "../shape.js";
 import { isTensor, type Tensor } from "../tensor.js";
-import { backendOf, castRaw, describe, requireFloat, requireSupported, scalarOn, wrap } from "./core.js";
+import { backendOf, describe, operandAs, requireFloat, requireSupported, wrap } from "./core.js";
 import { binaryRaw } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { sum } from "./reduce.js";
@@ -167,19 +167,7 @@ export function muladd(a: Operand, x: Operand, b: Operand, opts: MuladdOptions =
   requireFloat(op, dtype);
   requireSupported(op, backend, dtype);
   const temps: Tensor[] = [];
-  const operand = (v: Operand): Tensor => {
-    if (!isTensor(v)) {
-      if (typeof v !== "number")
-        throw new ArgumentError(`${op}: operands must be Tensors or numbers, got ${describe(v)}.`);
-      const s = scalarOn(backend, v, dtype);
-      temps.push(s);
-      return s;
-    }
-    if (v.dtype === dtype) return v;
-    const c = castRaw(v, dtype, op);
-    temps.push(c);
-    return c;
-  };
+  const operand = operandAs(op, backend, dtype, temps);
   const act = resolveActivation(op, opts.activation);
   const [ta, tx, tb] = [operand(a), operand(x), operand(b)];
   // A literal 1 (biasAct) cannot be tracked, and multiplying by it is exact: x's cotangent is dz.

@@ -3,19 +3,17 @@
 // `Wh * h` GEMM and one pass over the gates, and the whole layer ONE node on the gradient tape whose
 // backward pass is the reverse loop plus one GEMM per weight gradient. Elsewhere the same recurrence is
 // composed of matmul and element-wise ops (queued without any readback inside the loop on WebGPU).
-import { record, retainForBackward } from "../autodiff/tape.js";
-import type { Backend, GruSequenceOperands } from "../backend.js";
+import type { GruSequenceOperands } from "../backend.js";
 import { tidy } from "../memory.js";
 import type { Tensor } from "../tensor.js";
-import { wrap } from "./core.js";
 import { sub } from "./elementwise.js";
 import { dense, muladd } from "./fused.js";
-import { batched, timeSlices } from "./lstm.js";
+import { fusedSequence } from "./fusedSequence.js";
+import { timeSlices } from "./lstm.js";
 import { matmul } from "./matmul.js";
 import { cat, reshape, selectdim } from "./shape.js";
 import { checkSequenceArgs } from "./sequenceArgs.js";
 import { sigmoid, tanh } from "./unary.js";
-import { unbroadcast } from "./unbroadcast.js";
 
 /** The result of `gruSequence`: the hidden state of every step and the last one. */
 export interface GruSequenceResult {
@@ -45,63 +43,25 @@ export function gruSequence(
   h0: Tensor,
 ): GruSequenceResult {
   const backend = checkSequenceArgs("gruSequence", 3, x, Wi, Wh, b, { h0 });
-  if (backend.gruSequence && backend.gruSequenceBackward) return fused(backend, x, Wi, Wh, b, h0);
+  if (backend.gruSequence && backend.gruSequenceBackward) {
+    const { y, h } = fusedSequence({
+      op: "gruSequence",
+      backend,
+      x,
+      Wi,
+      Wh,
+      b,
+      states: { h0 },
+      forward: (operands: GruSequenceOperands) => backend.gruSequence!(operands),
+      backward: (operands, saved, dy, wants) => backend.gruSequenceBackward!(operands, saved, dy, wants),
+    });
+    return { y, h };
+  }
   return tidy(() => {
     const [inn, T, B] = x.shape as [number, number, number];
     const xp = dense(reshape(x, [inn, T * B]), Wi, null);
     return composedGru(reshape(xp, [Wi.shape[0]!, T, B]), Wh, b, h0);
   });
-}
-
-function fused(
-  backend: Backend,
-  x: Tensor,
-  Wi: Tensor,
-  Wh: Tensor,
-  b: Tensor | null,
-  h0: Tensor,
-): GruSequenceResult {
-  const op = "gruSequence";
-  const [inn, T, B] = x.shape as [number, number, number];
-  const n = Wh.shape[1]!;
-  const h0b = batched(backend, h0, B);
-  const operands = (): GruSequenceOperands => ({
-    x: x.view(op),
-    wi: Wi.view(op),
-    wh: Wh.view(op),
-    b: b === null ? null : b.view(op),
-    h0: h0b.view(op),
-  });
-  const out = backend.gruSequence!(operands());
-  const w = (s: unknown, shape: number[]) => wrap(backend, s, shape, x.dtype);
-  const y = w(out.y, [n, T, B]);
-  const saved = out.saved.map((s) => w(s.storage, [s.size]));
-  const inputs = b === null ? [x, Wi, Wh, h0] : [x, Wi, Wh, h0, b];
-  const recorded = record(inputs, y, (g, needs) => {
-    const grads = backend.gruSequenceBackward!(
-      operands(),
-      saved.map((t) => t.view(op).storage),
-      g.view(op),
-      { x: needs[0] === true, wi: needs[1] === true, wh: needs[2] === true, b: needs[4] === true },
-    );
-    const full = w(grads.dh0, [n, B]);
-    const dh0 = unbroadcast(full, h0.shape);
-    if (dh0 !== full) full.dispose();
-    const opt = (s: unknown, shape: number[]) => (s === null ? null : w(s, shape));
-    return [
-      opt(grads.dx, [inn, T, B]),
-      opt(grads.dwi, [3 * n, inn]),
-      opt(grads.dwh, [3 * n, n]),
-      dh0,
-      opt(grads.db, [3 * n]),
-    ];
-  });
-  if (recorded) for (const t of [...saved, h0b]) retainForBackward(t);
-  else {
-    for (const t of saved) t.dispose();
-    if (h0b !== h0) h0b.dispose();
-  }
-  return { y, h: selectdim(y, 2, T - 1) };
 }
 
 // Rows [k*n, (k+1)*n) of a stacked [3n, B] matrix, read as [n, 3, B] and sliced along dim 2.

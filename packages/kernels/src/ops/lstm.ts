@@ -4,19 +4,19 @@
 // on the gradient tape whose backward pass is the reverse loop plus one GEMM per weight gradient. Elsewhere
 // the same recurrence is composed of matmul and element-wise ops (on WebGPU that only queues GPU work:
 // nothing is read back inside the loop).
-import { record, retainForBackward } from "../autodiff/tape.js";
+import { record } from "../autodiff/tape.js";
 import { withinGradient } from "../autodiff/withinGradient.js";
-import type { Backend, LstmSequenceOperands } from "../backend.js";
+import type { LstmSequenceOperands, LstmSequenceOutput } from "../backend.js";
 import { tidy } from "../memory.js";
 import type { Tensor } from "../tensor.js";
 import { wrap } from "./core.js";
 import { checkSequenceArgs } from "./sequenceArgs.js";
 import { mul } from "./elementwise.js";
 import { dense, muladd } from "./fused.js";
+import { type FusedSequence, fusedSequence } from "./fusedSequence.js";
 import { matmul } from "./matmul.js";
 import { cat, reshape, selectdim } from "./shape.js";
 import { sigmoid, tanh } from "./unary.js";
-import { unbroadcast } from "./unbroadcast.js";
 
 /** The result of `lstmSequence`: the hidden state of every step and the last state. */
 export interface LstmSequenceResult {
@@ -52,7 +52,9 @@ export function lstmSequence(
   const backend = checkSequenceArgs("lstmSequence", 4, x, Wi, Wh, b, { h0, c0 });
   const [inn, , B] = x.shape as [number, number, number];
   const n = Wh.shape[1]!;
-  if (backend.lstmSequence && backend.lstmSequenceBackward) return fused(backend, x, Wi, Wh, b, h0, c0);
+  if (backend.lstmSequence && backend.lstmSequenceBackward) {
+    return fused({ op: "lstmSequence", backend, x, Wi, Wh, b, states: { h0, c0 } });
+  }
   return tidy(() => {
     const [, T] = x.shape as [number, number, number];
     const xp = dense(reshape(x, [inn, T * B]), Wi, b);
@@ -60,90 +62,36 @@ export function lstmSequence(
   });
 }
 
-// `s` as [n, B] storage (a copy when it is one [n] state shared by every sequence), not recorded: the VJP
-// sums the cotangent back to `s`'s shape.
-/** @internal `s` ([n] or [n, B]) as [n, B] storage; see above. */
-export function batched(backend: Backend, s: Tensor, B: number): Tensor {
-  if (s.rank === 2) return s;
-  const shape = [s.shape[0]!, B];
-  return wrap(
-    backend,
-    backend.expand({ ...s.view("lstmSequence"), shape: [s.shape[0]!, 1] }, shape),
-    shape,
-    s.dtype,
-  );
-}
-
+/** The fused layer: fusedSequence's one node for y, and one for the last c on top of it. */
 function fused(
-  backend: Backend,
-  x: Tensor,
-  Wi: Tensor,
-  Wh: Tensor,
-  b: Tensor | null,
-  h0: Tensor,
-  c0: Tensor,
+  args: Omit<FusedSequence<LstmSequenceOperands, LstmSequenceOutput>, "forward" | "backward">,
 ): LstmSequenceResult {
-  const op = "lstmSequence";
-  const [inn, T, B] = x.shape as [number, number, number];
-  const n = Wh.shape[1]!;
-  const h0b = batched(backend, h0, B);
-  const c0b = batched(backend, c0, B);
-  const operands = (): LstmSequenceOperands => ({
-    x: x.view(op),
-    wi: Wi.view(op),
-    wh: Wh.view(op),
-    b: b === null ? null : b.view(op),
-    h0: h0b.view(op),
-    c0: c0b.view(op),
-  });
-  const out = backend.lstmSequence!(operands());
-  const w = (s: unknown, shape: number[]) => wrap(backend, s, shape, x.dtype);
-  const y = w(out.y, [n, T, B]);
-  const c = w(out.cLast, [n, B]);
-  const saved = out.saved.map((s) => w(s.storage, [s.size]));
+  const { backend, x } = args;
+  const [, T, B] = x.shape as [number, number, number];
+  const n = args.Wh.shape[1]!;
   // The last c's cotangent reaches the recurrence through this slot: c's own node (below, recorded after
   // y's, so its VJP runs first) copies it here and hands y a zero cotangent, so y's node runs even when only
   // c is used. It is held as raw storage: a tensor made inside a VJP is freed when that VJP returns.
   let dcLast: unknown = null;
-  const inputs = b === null ? [x, Wi, Wh, h0, c0] : [x, Wi, Wh, h0, c0, b];
-  const recorded = record(inputs, y, (g, needs) => {
-    const grads = backend.lstmSequenceBackward!(
-      operands(),
-      saved.map((t) => t.view(op).storage),
-      g.view(op),
-      dcLast === null ? null : { storage: dcLast, shape: [n, B], dtype: x.dtype },
-      { x: needs[0] === true, wi: needs[1] === true, wh: needs[2] === true, b: needs[5] === true },
-    );
-    if (dcLast !== null) backend.dispose(dcLast);
-    dcLast = null;
-    const state = (s: unknown, like: Tensor) => {
-      const full = w(s, [n, B]);
-      const summed = unbroadcast(full, like.shape);
-      if (summed !== full) full.dispose();
-      return summed;
-    };
-    const opt = (s: unknown, shape: number[]) => (s === null ? null : w(s, shape));
-    return [
-      opt(grads.dx, [inn, T, B]),
-      opt(grads.dwi, [4 * n, inn]),
-      opt(grads.dwh, [4 * n, n]),
-      state(grads.dh0, h0),
-      state(grads.dc0, c0),
-      opt(grads.db, [4 * n]),
-    ];
+  const { y, h, out, recorded } = fusedSequence({
+    ...args,
+    forward: (operands: LstmSequenceOperands) => backend.lstmSequence!(operands),
+    backward: (operands, saved, dy, wants) => {
+      const dc = dcLast === null ? null : { storage: dcLast, shape: [n, B], dtype: x.dtype };
+      const grads = backend.lstmSequenceBackward!(operands, saved, dy, dc, wants);
+      if (dcLast !== null) backend.dispose(dcLast);
+      dcLast = null;
+      return grads;
+    },
   });
+  const c = wrap(backend, out.cLast, [n, B], x.dtype);
   if (recorded) {
-    for (const t of [...saved, h0b, c0b]) retainForBackward(t);
     record([y], c, (g) => {
-      dcLast = backend.cast(g.view(op), g.dtype); // a copy: the tape frees g next
+      dcLast = backend.cast(g.view("lstmSequence"), g.dtype); // a copy: the tape frees g next
       return [wrap(backend, backend.fill(n * T * B, 0, x.dtype), [n, T, B], x.dtype)];
     });
-  } else {
-    for (const t of saved) t.dispose();
-    if (h0b !== h0) h0b.dispose();
-    if (c0b !== c0) c0b.dispose();
   }
-  return { y, h: selectdim(y, 2, T - 1), c };
+  return { y, h, c };
 }
 
 // The four gates of a stacked [4n, B] matrix as [n, B] each: read as [n, 4, B] and sliced along dim 2 (one

@@ -38,7 +38,7 @@ import { tverskyLoss } from "../losses/tverskyLoss.js";
 import { type MHADims, MultiHeadAttention } from "../layers/attention.js";
 import { Chain } from "../layers/chain.js";
 import { Dense } from "../layers/dense.js";
-import { dotProductAttention } from "../layers/dotProductAttention.js";
+import { dotProductAttention } from "@flux/kernels";
 import { Embedding } from "../layers/embedding.js";
 import { LayerNorm } from "../layers/layerNorm.js";
 import type { Init } from "../init.js";

@@ -7,6 +7,7 @@ import { type ModelTensors, modelTensors, type NamedTensor, requireLittleEndian 
 import { checkOptions, type LoadOptions, type OverflowPolicy } from "./options.js";
 import { fromFileDType } from "./safetensors/dtypes.js";
 import { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./safetensors/parse.js";
+import { splitGroup } from "./torchGroups.js";
 import { fileShape, relayout } from "./torchLayout.js";
 import { setBatchesTracked, type TensorNames } from "./torchNames.js";
 
@@ -89,7 +90,11 @@ function namingHint(file: SafetensorsFile, m: unknown, names: TensorNames): stri
   } catch {
     return "";
   }
-  const known = new Set([...theirs.entries.map((e) => e.name), ...theirs.aliases.keys()]);
+  const known = new Set([
+    ...theirs.entries.map((e) => e.name),
+    ...theirs.aliases.keys(),
+    ...theirs.groups.flatMap((g) => g.tensors.map((t) => t.name)),
+  ]);
   const matches = [...file.tensors.keys()].filter((k) => known.has(k)).length;
   if (matches === 0 || matches < file.tensors.size - theirs.counters.length) return "";
   return other === "pytorch"
@@ -122,8 +127,13 @@ export function loadBytes<T>(bytes: Uint8Array, m: T, opts?: LoadOptions): T {
   const overflow = o.overflow ?? "error";
   requireLittleEndian();
   const file = parseSafetensors(bytes);
-  const { entries, aliases, counters } = modelTensors(m, names);
-  const known = new Set([...entries.map((e) => e.name), ...aliases.keys(), ...counters.map((c) => c.name)]);
+  const { entries, aliases, counters, groups } = modelTensors(m, names);
+  const known = new Set([
+    ...entries.map((e) => e.name),
+    ...aliases.keys(),
+    ...counters.map((c) => c.name),
+    ...groups.flatMap((g) => g.tensors.map((t) => t.name)),
+  ]);
   for (const name of file.tensors.keys()) {
     if (!known.has(name)) {
       throw new SafetensorsError(
@@ -158,16 +168,40 @@ export function loadBytes<T>(bytes: Uint8Array, m: T, opts?: LoadOptions): T {
       );
     }
   }
+  // Layers stored as blocks of PyTorch tensors: each of our tensors decoded from the blocks that make it.
+  // A tensor reached twice (a layer used twice, or tied elsewhere) must get the same values both times.
+  const byTensor = new Map<Tensor, { values: TypedArray; name: string }>();
+  for (const e of entries) byTensor.set(e.tensor, { values: decoded.get(e.name)!, name: `"${e.name}"` });
+  const groupWrites: [Tensor, TypedArray][] = [];
+  for (const g of groups) {
+    for (const [mem, { entry, from }] of splitGroup(g, file)) {
+      const ours = g.path === "" ? mem.key : `${g.path}.${mem.key}`;
+      const name = `${from.join(" + ")} (our ${ours})`;
+      const values = decode(entry, { name, tensor: mem.tensor, layout: mem.layout }, overflow);
+      const had = byTensor.get(mem.tensor);
+      if (had !== undefined) {
+        if (!equalValues(values, had.values)) {
+          throw new SafetensorsError(
+            "ERR_SAFETENSORS_TIE",
+            `${name} is the same tensor of the model as ${had.name}, but the file holds different values for them.`,
+          );
+        }
+        continue;
+      }
+      byTensor.set(mem.tensor, { values, name });
+      groupWrites.push([mem.tensor, values]);
+    }
+  }
   // PyTorch's counters are optional (a hand-made state dict may leave them out) but must be well formed.
   const counts = counters.flatMap((c) => {
     const entry = file.tensors.get(c.name);
     return entry === undefined ? [] : [[c.layer, decodeCounter(entry, c.name)] as const];
   });
   // Everything is checked: now write. Uploads go to each tensor's own device.
-  const uploads: [Tensor, Tensor][] = entries.map((e) => [
-    e.tensor,
-    tensor(decoded.get(e.name)!, [...e.tensor.shape], { dtype: e.tensor.dtype, device: e.tensor.device }),
-  ]);
+  const uploads: [Tensor, Tensor][] = [
+    ...entries.map((e) => [e.tensor, decoded.get(e.name)!] as const),
+    ...groupWrites,
+  ].map(([t, values]) => [t, tensor(values, [...t.shape], { dtype: t.dtype, device: t.device })]);
   for (const [dst, src] of uploads) {
     assign(dst, src);
     src.dispose();

@@ -4,8 +4,10 @@
 import { children, isleaf } from "@flux/functors";
 import { isTensor, type Tensor } from "@flux/kernels";
 import { SafetensorsError } from "../errors.js";
+import { resolveGroup, type TorchGroup } from "./torchGroups.js";
 import { layoutOf, type TorchLayout } from "./torchLayout.js";
 import { NUM_BATCHES_TRACKED, segmentName, type TensorNames, tracksBatches } from "./torchNames.js";
+import { torchTensorsOf } from "./torchTensors.js";
 
 /** One named tensor of a model. */
 export interface NamedTensor {
@@ -27,6 +29,12 @@ export interface ModelTensors {
   readonly aliases: ReadonlyMap<string, string>;
   /** PyTorch's `num_batches_tracked` entries (only with `names: "pytorch"`). */
   readonly counters: readonly NamedCounter[];
+  /**
+   * Layers whose PyTorch tensors are built from blocks of ours (nn.LSTM's two biases, nn.MultiheadAttention's
+   * packed projection; only with `names: "pytorch"`). Their tensors are in no entry: a tensor tied between
+   * a group and elsewhere appears in both, and loading checks that the file agrees.
+   */
+  readonly groups: readonly TorchGroup[];
 }
 
 /** Names the safetensors header gives a meaning of its own, or that break naive JSON readers. */
@@ -41,6 +49,7 @@ export function modelTensors(m: unknown, names: TensorNames = "flux"): ModelTens
   const entries: NamedTensor[] = [];
   const aliases = new Map<string, string>();
   const counters: NamedCounter[] = [];
+  const groups: TorchGroup[] = [];
   const first = new Map<Tensor, string>();
   // Every name given out, with the key path it came from, to refuse two paths that flatten alike.
   const taken = new Map<string, readonly string[]>();
@@ -75,6 +84,14 @@ export function modelTensors(m: unknown, names: TensorNames = "flux"): ModelTens
     // A shared container is walked at each place (its tensors' later paths become aliases); only a
     // container inside itself is skipped.
     if (x === null || typeof x !== "object" || isleaf(x) || onStack.has(x)) return;
+    const table = names === "pytorch" ? torchTensorsOf(x) : undefined;
+    if (table !== undefined) {
+      const group = resolveGroup(x, path, table);
+      for (const t of group.tensors)
+        claim(t.name, [...keys, t.name.slice(path === "" ? 0 : path.length + 1)], "tensor");
+      groups.push(group);
+      return;
+    }
     onStack.add(x);
     const c = children(x);
     const kids =
@@ -93,7 +110,7 @@ export function modelTensors(m: unknown, names: TensorNames = "flux"): ModelTens
     onStack.delete(x);
   };
   visit(m, undefined, "", "", []);
-  return { entries, aliases, counters };
+  return { entries, aliases, counters, groups };
 }
 
 /** @internal Throws unless typed arrays are little-endian here (safetensors data is little-endian). */

@@ -1,5 +1,6 @@
 // The options of save/load/saveBytes/loadBytes, checked strictly: a misspelt key (`{ name: "pytorch" }`)
 // would otherwise be ignored and the file written or read in the other naming, silently.
+import { checkOptionKeys } from "@flux/functors";
 import { LayerArgumentError } from "../errors.js";
 import type { TensorNames } from "./torchNames.js";
 
@@ -29,40 +30,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   overflow: ["error", "warn", "allow"],
 };
 
-/** Edit distance, to suggest the key the caller meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** @internal Throws `LayerArgumentError` for a non-object, an unknown key or a value out of its set. */
 export function checkOptions<T extends object>(
   fn: string,
   opts: unknown,
   keys: readonly (keyof T & string)[],
 ): T {
-  if (opts === undefined) return {} as T;
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw new LayerArgumentError(
-      `${fn}: options must be an object like { names: "pytorch" }, got ${String(opts)}.`,
-    );
-  }
-  for (const [k, v] of Object.entries(opts)) {
-    if (!keys.includes(k as keyof T & string)) {
-      const near = [...keys].sort((a, b) => distance(k.toLowerCase(), a) - distance(k.toLowerCase(), b))[0];
-      throw new LayerArgumentError(
-        `${fn}: unknown option "${k}"${near !== undefined && distance(k.toLowerCase(), near) <= 3 ? `; did you mean "${near}"?` : "."} Known options: ${keys.join(", ")}.`,
-      );
-    }
+  const checked = checkOptionKeys<T>(fn, opts, keys, (message) => new LayerArgumentError(message));
+  for (const [k, v] of Object.entries(checked)) {
     const allowed = ALLOWED[k];
     if (v !== undefined && allowed !== undefined && !allowed.includes(v as string)) {
       throw new LayerArgumentError(
@@ -70,5 +45,5 @@ export function checkOptions<T extends object>(
       );
     }
   }
-  return opts as T;
+  return checked;
 }

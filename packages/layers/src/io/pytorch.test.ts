@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randn, rng, type Tensor, tensor } from "@flux/kernels";
+import { hasTorch, SAFETENSORS_PY } from "./torchTesting.js";
 import { describe, expect, test } from "vitest";
 import {
   BatchNorm,
@@ -26,13 +27,7 @@ import {
   trainmode,
 } from "../index.js";
 
-const hasTorch = spawnSync("python3", ["-c", "import torch"]).status === 0;
-
-const PYTHON = `
-import json, struct, sys
-import torch
-from torch import nn
-
+const PYTHON = `${SAFETENSORS_PY}
 def conv_net():
     return nn.Sequential(
         nn.Conv2d(2, 4, (3, 2)), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
@@ -44,27 +39,8 @@ def embed_net():
 def norm_net():
     return nn.Sequential(nn.GroupNorm(1, 2), nn.InstanceNorm2d(2, affine=True, track_running_stats=True))
 
-DT = {torch.float32: "F32", torch.int64: "I64"}
-TD = {"F32": torch.float32, "I64": torch.int64}
 
-def write(path, sd):
-    header, blobs, at = {}, [], 0
-    for k, t in sd.items():
-        raw = t.detach().contiguous().numpy().tobytes()
-        header[k] = {"dtype": DT[t.dtype], "shape": list(t.shape), "data_offsets": [at, at + len(raw)]}
-        blobs.append(raw); at += len(raw)
-    h = json.dumps(header).encode()
-    open(path, "wb").write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
-def read(path):
-    b = open(path, "rb").read()
-    n = struct.unpack("<Q", b[:8])[0]
-    out = {}
-    for k, v in json.loads(b[8:8 + n]).items():
-        if k == "__metadata__": continue
-        s, e = v["data_offsets"]
-        out[k] = torch.frombuffer(bytearray(b[8 + n + s:8 + n + e]), dtype=TD[v["dtype"]]).reshape(v["shape"]).clone()
-    return out
 
 mode, folder = sys.argv[1], sys.argv[2]
 x = torch.tensor(json.load(open(folder + "/x.json")), dtype=torch.float32).reshape(2, 2, 5, 4)  # NCHW

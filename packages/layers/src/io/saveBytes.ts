@@ -4,6 +4,7 @@ import { modelTensors, requireLittleEndian } from "./modelTensors.js";
 import { checkOptions, type SaveOptions } from "./options.js";
 import { TO_FILE_DTYPE } from "./safetensors/dtypes.js";
 import { type EncodeEntry, encodeSafetensors } from "./safetensors/encode.js";
+import { joinGroup } from "./torchGroups.js";
 import { fileShape, relayout } from "./torchLayout.js";
 import { batchesTrackedOf } from "./torchNames.js";
 
@@ -33,7 +34,7 @@ export async function saveBytes(m: unknown, opts?: SaveOptions): Promise<Uint8Ar
   checkNotPromise(m, "saveBytes", "model");
   const names = checkOptions<SaveOptions>("saveBytes", opts, ["names"]).names ?? "flux";
   requireLittleEndian();
-  const { entries, aliases, counters } = modelTensors(m, names);
+  const { entries, aliases, counters, groups } = modelTensors(m, names);
   const encoded: EncodeEntry[] = [];
   const byName = new Map<string, EncodeEntry>();
   for (const e of entries) {
@@ -48,6 +49,18 @@ export async function saveBytes(m: unknown, opts?: SaveOptions): Promise<Uint8Ar
     };
     encoded.push(entry);
     byName.set(e.name, entry);
+  }
+  for (const g of groups) {
+    const values = new Map<unknown, TypedArray>();
+    for (const mem of g.members) {
+      const raw = (await mem.tensor.data()) as TypedArray;
+      const Ctor = raw.constructor as new (n: number) => TypedArray;
+      values.set(
+        mem,
+        relayout(raw, mem.tensor.shape, mem.layout, true, (n) => new Ctor(n)),
+      );
+    }
+    encoded.push(...joinGroup(g, (mem) => values.get(mem)!));
   }
   const metadata: Record<string, string> = { format: "pt", [METADATA_LAYOUT_KEY]: "torch" };
   if (names === "pytorch") {

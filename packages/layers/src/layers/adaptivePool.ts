@@ -1,6 +1,7 @@
 // Flux's AdaptiveMaxPool/AdaptiveMeanPool and GlobalMaxPool/GlobalMeanPool: pools whose window follows from
 // the input size.
 import { max, mean, type Tensor } from "@flux/kernels";
+import { checkArgCount } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { tupleString } from "../show/format.js";
@@ -14,6 +15,7 @@ abstract class AdaptivePoolLayer extends AbstractLayer {
 
   constructor(out: readonly number[]) {
     super();
+    checkArgCount("Adaptive pools", arguments, 1, "AdaptiveMaxPool(out) / AdaptiveMeanPool(out)");
     if (
       !Array.isArray(out) ||
       out.length < 1 ||
@@ -76,6 +78,13 @@ export type AdaptiveMeanPool = AdaptiveMeanPoolLayer;
 
 abstract class GlobalPoolLayer extends AbstractLayer {
   protected abstract readonly op: "max" | "mean";
+
+  constructor() {
+    super();
+    // showCompact reads no field, so it names the layer already: "GlobalMaxPool()".
+    const call = this.showCompact();
+    checkArgCount(call.slice(0, -2), arguments, 0, call);
+  }
 
   /** `[spatial..., C, N]` to `[1, ..., 1, C, N]`: one reduction over the spatial dims. */
   forward(x: Tensor): Tensor {

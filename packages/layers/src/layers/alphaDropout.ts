@@ -1,5 +1,6 @@
 import { defaultRng, muladd, mul, type Rng, sign, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, optionsArg } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive, SET_ACTIVE } from "../mode.js";
 import { AbstractLayer } from "./base.js";
@@ -15,6 +16,8 @@ export interface AlphaDropoutOptions {
 // selu(-Inf) = -λα: the value dropped units take, so that selu networks keep mean 0 and variance 1.
 const ALPHA_PRIME = -1.7580993408473766;
 
+const ALPHA_DROPOUT_OPTIONS = optionNames<AlphaDropoutOptions>({ active: true, rng: true });
+
 class AlphaDropoutLayer extends AbstractLayer {
   p: number;
   active: boolean | null;
@@ -23,7 +26,8 @@ class AlphaDropoutLayer extends AbstractLayer {
 
   constructor(p: number, opts: AlphaDropoutOptions = {}) {
     super();
-    opts = optionsArg("AlphaDropout", opts);
+    checkArgCount("AlphaDropout", arguments, 2, "AlphaDropout(p, opts?)");
+    opts = optionsArg("AlphaDropout", opts, ALPHA_DROPOUT_OPTIONS);
     if (!(typeof p === "number" && p >= 0 && p <= 1))
       throw new LayerArgumentError(`AlphaDropout expects 0 <= p <= 1, got p = ${p}.`);
     this.p = p;

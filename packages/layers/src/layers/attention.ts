@@ -1,12 +1,13 @@
 // Flux 0.16's MultiHeadAttention (src/layers/attention.jl): q/k/v/out `Dense` projections (no bias by
 // default) around NNlib's dot_product_attention, with attention dropout.
-import { isTensor, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
+import { type AttentionOptions, dotProductAttention, isTensor, type Tensor } from "@flux/kernels";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { type Init, glorotUniform } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 import { Dense } from "./dense.js";
-import { type AttentionOptions, dotProductAttention } from "./dotProductAttention.js";
+import { isActive } from "../mode.js";
 import { Dropout } from "./dropout.js";
 
 /**
@@ -64,6 +65,13 @@ function normalizeDims(dims: MHADims): NormDims {
   return d;
 }
 
+const MHA_OPTIONS = optionNames<MultiHeadAttentionOptions>({
+  nheads: true,
+  bias: true,
+  init: true,
+  dropoutProb: true,
+});
+
 class MultiHeadAttentionLayer extends AbstractLayer {
   nheads: number;
   q_proj: Dense;
@@ -74,7 +82,8 @@ class MultiHeadAttentionLayer extends AbstractLayer {
 
   constructor(dims: MHADims, opts: MultiHeadAttentionOptions = {}) {
     super();
-    opts = optionsArg("MultiHeadAttention", opts);
+    checkArgCount("MultiHeadAttention", arguments, 2, "MultiHeadAttention(dims, opts?)");
+    opts = optionsArg("MultiHeadAttention", opts, MHA_OPTIONS);
     const d = normalizeDims(dims);
     const nheads = opts.nheads ?? 8;
     if (!Number.isInteger(nheads) || nheads < 1)
@@ -117,8 +126,10 @@ class MultiHeadAttentionLayer extends AbstractLayer {
       nheads: this.nheads,
       mask: opts.mask ?? null,
       bias: opts.bias ?? null,
-      fdrop: (a) => this.attn_drop.forward(a),
     };
+    // Dropout that would pass the weights through unchanged (testmode, or p = 0) is left out, so the
+    // common case can take the backend's fused attention.
+    if (this.attn_drop.p > 0 && isActive(this.attn_drop.active)) att.fdrop = (a) => this.attn_drop.forward(a);
     const [x, α] = dotProductAttention(
       this.q_proj.forward(q),
       this.k_proj.forward(k),

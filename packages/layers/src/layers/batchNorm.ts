@@ -1,9 +1,9 @@
 import { reshape, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { checkActivation, LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive } from "../mode.js";
-import { channelShape, checkChannels, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
+import { channelShape, checkNormArgs, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
 /** Options of `BatchNorm` (Flux's keywords; `affine` defaults to true). */
 export interface BatchNormOptions extends NormOptions {
@@ -13,9 +13,7 @@ export interface BatchNormOptions extends NormOptions {
 
 class BatchNormLayer extends NormLayer {
   constructor(chs: number, λ?: Activation, opts: BatchNormOptions = {}) {
-    checkChannels("BatchNorm", chs);
-    checkActivation("BatchNorm", λ);
-    super(chs, λ, optionsArg("BatchNorm", opts), { affine: true, trackStats: true });
+    super(chs, λ, checkNormArgs("BatchNorm", arguments, chs, λ, opts), { affine: true, trackStats: true });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { biasAct, isTensor, matmul, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -14,6 +15,8 @@ export interface BilinearOptions {
   /** Called with `[out, in1, in2]`; default `glorotUniform`. */
   init?: Init;
 }
+
+const BILINEAR_OPTIONS = optionNames<BilinearOptions>({ bias: true, init: true });
 
 class BilinearLayer extends AbstractLayer {
   /** `[out, in1, in2]` (Flux's layout: the first dim is the output). */
@@ -31,15 +34,17 @@ class BilinearLayer extends AbstractLayer {
         throw new LayerArgumentError(
           `Bilinear(weight): expected a 3-array of weights, got [${first.shape.join(", ")}].`,
         );
+      checkArgCount("Bilinear", [first, ...rest], 3, "Bilinear(weight, σ?, opts?)");
       this.weight = first;
       checkActivation("Bilinear", rest[0]);
       this.σ = (rest[0] as Activation | undefined) ?? identityFn;
-      opts = optionsArg("Bilinear", rest[1] as BilinearOptions | undefined);
+      opts = optionsArg("Bilinear", rest[1] as BilinearOptions | undefined, BILINEAR_OPTIONS);
     } else {
       if (typeof first !== "number" && !Array.isArray(first))
         throw new LayerArgumentError(
           `Bilinear: call it as Bilinear(in, out), Bilinear([in1, in2], out) or Bilinear(weight), got ${describeArg(first)}.`,
         );
+      checkArgCount("Bilinear", [first, ...rest], 4, "Bilinear(in, out, σ?, opts?)");
       const [in1, in2] = typeof first === "number" ? [first, first] : first;
       const out = rest[0] as number;
       if (![in1, in2, out].every((d) => Number.isInteger(d) && d >= 1))
@@ -48,7 +53,7 @@ class BilinearLayer extends AbstractLayer {
         );
       checkActivation("Bilinear", rest[1]);
       this.σ = (rest[1] as Activation | undefined) ?? identityFn;
-      opts = optionsArg("Bilinear", rest[2] as BilinearOptions | undefined);
+      opts = optionsArg("Bilinear", rest[2] as BilinearOptions | undefined, BILINEAR_OPTIONS);
       this.weight = (opts.init ?? glorotUniform)([out, in1, in2]);
     }
     const out = this.weight.shape[0]!;

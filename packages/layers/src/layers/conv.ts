@@ -1,6 +1,7 @@
 import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -32,6 +33,19 @@ export interface ConvTransposeOptions extends ConvOptions {
   /** Extra output size at the high end of each dim (to invert a strided `Conv`); default 0. */
   outpad?: Dims;
 }
+
+const CONV_OPTION_NAMES = {
+  stride: true,
+  pad: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  init: true,
+} as const;
+const CONV_OPTIONS = optionNames<ConvOptions>(CONV_OPTION_NAMES);
+const CONV_TRANSPOSE_OPTIONS = optionNames<ConvTransposeOptions>({ ...CONV_OPTION_NAMES, outpad: true });
+// CrossCor has no groups (Flux's CrossCor takes none), and DepthwiseConv sets them itself.
+const CROSSCOR_OPTIONS = CONV_OPTIONS.filter((k) => k !== "groups");
 
 // A kernel size: one number is a square 2-D kernel (as this package's `Conv(3, ...)` always was); an array's
 // length is the number of spatial dims (Flux's tuple: `[3]` is 1-D, `[3, 3, 3]` 3-D).
@@ -72,6 +86,28 @@ abstract class ConvBase extends AbstractLayer {
     return this.weight.shape[this.spatialDims + 1]!;
   }
   protected abstract compute(x: Tensor): Tensor;
+
+  /**
+   * The checks every convolution constructor starts with, under this layer's name: at most the five
+   * arguments of `name(kernel, in, out, σ?, opts?)`, an activation, options among `known`, the kernel size,
+   * and channel counts that the groups (1 unless given) divide. Returns the kernel dims, the options to read
+   * and the groups.
+   */
+  protected begin<O extends ConvOptions>(
+    args: IArguments,
+    kernel: Dims,
+    cin: number,
+    cout: number,
+    σ: Activation | undefined,
+    given: O | undefined,
+    known: readonly string[],
+  ): [number[], O, number] {
+    checkArgCount(this.name, args, 5, `${this.name}(kernel, in, out, σ?, opts?)`);
+    checkActivation(this.name, σ);
+    const opts = optionsArg(this.name, given, known);
+    const k = kernelDims(kernel, this.name);
+    return [k, opts, checkGroups(this.name, cin, cout, opts.groups ?? 1)];
+  }
 
   /** σ, the weight (`opts.init` of `weightShape`, glorotUniform by default), stride, dilation and bias. */
   protected setup(
@@ -139,7 +175,7 @@ abstract class ConvBase extends AbstractLayer {
   }
 }
 
-/** Checks the channel counts and groups of `name` (Conv or ConvTranspose); returns `groups`. */
+/** Checks the channel counts and groups of `name` (CrossCor's groups are always 1); returns `groups`. */
 function checkGroups(name: string, cin: number, cout: number, groups: number): number {
   if (![cin, cout, groups].every((d) => Number.isInteger(d) && d >= 1))
     throw new LayerArgumentError(
@@ -158,12 +194,9 @@ class ConvLayer extends ConvBase {
   groups: number;
   protected readonly name: string = "Conv";
 
-  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, given?: ConvOptions) {
     super();
-    checkActivation("Conv", σ);
-    opts = optionsArg("Conv", opts);
-    const k = kernelDims(kernel, "Conv");
-    const groups = checkGroups("Conv", cin, cout, opts.groups ?? 1);
+    const [k, opts, groups] = this.begin(arguments, kernel, cin, cout, σ, given, CONV_OPTIONS);
     this.setup(k, σ, opts, [...k, cin / groups, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "Conv");
     this.groups = groups;
@@ -181,15 +214,9 @@ class ConvLayer extends ConvBase {
 class CrossCorLayer extends ConvBase {
   protected readonly name: string = "CrossCor";
 
-  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvOptions = {}) {
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, given?: ConvOptions) {
     super();
-    checkActivation("CrossCor", σ);
-    opts = optionsArg("CrossCor", opts);
-    const k = kernelDims(kernel, "CrossCor");
-    if (![cin, cout].every((d) => Number.isInteger(d) && d >= 1))
-      throw new LayerArgumentError(
-        `CrossCor(kernel, cin, cout): channels must be positive integers, got ${cin} and ${cout}.`,
-      );
+    const [k, opts] = this.begin(arguments, kernel, cin, cout, σ, given, CROSSCOR_OPTIONS);
     this.setup(k, σ, opts, [...k, cin, cout], cout);
     this.pad = resolvePadN(opts.pad ?? 0, k, this.dilation, "CrossCor");
   }
@@ -210,12 +237,9 @@ class ConvTransposeLayer extends ConvBase {
   groups: number;
   protected readonly name: string = "ConvTranspose";
 
-  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, opts: ConvTransposeOptions = {}) {
+  constructor(kernel: Dims, cin: number, cout: number, σ?: Activation, given?: ConvTransposeOptions) {
     super();
-    checkActivation("ConvTranspose", σ);
-    opts = optionsArg("ConvTranspose", opts);
-    const k = kernelDims(kernel, "ConvTranspose");
-    const groups = checkGroups("ConvTranspose", cin, cout, opts.groups ?? 1);
+    const [k, opts, groups] = this.begin(arguments, kernel, cin, cout, σ, given, CONV_TRANSPOSE_OPTIONS);
     this.setup(k, σ, opts, [...k, cout / groups, cin], cout);
     this.groups = groups;
     this.outpad = tupleN(opts.outpad ?? 0, k.length, "ConvTranspose: outpad", 0);
@@ -325,5 +349,8 @@ export function DepthwiseConv(
   σ?: Activation,
   opts: Omit<ConvOptions, "groups"> = {},
 ): Conv {
-  return Conv(kernel, cin, cout, σ, { ...opts, groups: cin });
+  checkArgCount("DepthwiseConv", arguments, 5, "DepthwiseConv(kernel, in, out, σ?, opts?)");
+  // groups is DepthwiseConv's own choice (= in), so it is not among the options it takes.
+  const checked = optionsArg("DepthwiseConv", opts, CROSSCOR_OPTIONS);
+  return Conv(kernel, cin, cout, σ, { ...checked, groups: cin });
 }

@@ -1,6 +1,7 @@
 import { dense, isTensor, reshape, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -14,6 +15,8 @@ export interface DenseOptions {
   /** The weight initialiser; default `glorotUniform`. Called with `[out, in]`. */
   init?: Init;
 }
+
+const DENSE_OPTIONS = optionNames<DenseOptions>({ bias: true, init: true });
 
 class DenseLayer extends AbstractLayer {
   /** `[out, in]`, as in Flux. */
@@ -34,9 +37,10 @@ class DenseLayer extends AbstractLayer {
     }
     if (typeof first !== "number") {
       // Flux's Dense(weight, bias, σ): wraps an existing [out, in] matrix.
+      checkArgCount("Dense", [first, ...rest], 3, "Dense(weight, σ?, opts?)");
       const [σ, given] = rest as [Activation | undefined, DenseOptions | undefined];
       checkActivation("Dense", σ);
-      const opts = optionsArg("Dense", given);
+      const opts = optionsArg("Dense", given, DENSE_OPTIONS);
       if (first.rank !== 2) {
         throw new LayerArgumentError(
           `Dense(weight): weight must be a matrix, got [${first.shape.join(", ")}].`,
@@ -47,9 +51,10 @@ class DenseLayer extends AbstractLayer {
       this.σ = σ ?? identityFn;
       return;
     }
+    checkArgCount("Dense", [first, ...rest], 4, "Dense(in, out, σ?, opts?)");
     const [out, σ, given] = rest as [number, Activation | undefined, DenseOptions | undefined];
     checkActivation("Dense", σ);
-    const opts = optionsArg("Dense", given);
+    const opts = optionsArg("Dense", given, DENSE_OPTIONS);
     if (!Number.isInteger(first) || first < 1 || !Number.isInteger(out) || out < 1) {
       throw new LayerArgumentError(
         `Dense(in, out): in and out must be positive integers, got ${first} and ${String(out)}.`,

@@ -1,5 +1,6 @@
 import { type Rng, defaultRng, dropout, type Tensor } from "@flux/kernels";
-import { LayerArgumentError, optionsArg } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive, SET_ACTIVE } from "../mode.js";
 import { AbstractLayer } from "./base.js";
@@ -14,6 +15,8 @@ export interface DropoutOptions {
   rng?: Rng;
 }
 
+const DROPOUT_OPTIONS = optionNames<DropoutOptions>({ dims: true, active: true, rng: true });
+
 class DropoutLayer extends AbstractLayer {
   p: number;
   dims: number | readonly number[] | null;
@@ -23,7 +26,8 @@ class DropoutLayer extends AbstractLayer {
 
   constructor(p: number, opts: DropoutOptions = {}) {
     super();
-    opts = optionsArg("Dropout", opts);
+    checkArgCount("Dropout", arguments, 2, "Dropout(p, opts?)");
+    opts = optionsArg("Dropout", opts, DROPOUT_OPTIONS);
     if (!(typeof p === "number" && p >= 0 && p <= 1))
       throw new LayerArgumentError(`Dropout expects 0 <= p <= 1, got p = ${p}.`);
     this.p = p;

@@ -1,8 +1,13 @@
 import { isFloat, isTensor, matmul, mul, reshape, selectdim, sub, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { type Init, randn32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
+
+/** The options of `Embedding`: the weight initialiser and Flux's `padding_idx`. */
+type EmbeddingOptions = { init?: Init; paddingIdx?: number | null };
+const EMBEDDING_OPTIONS = optionNames<EmbeddingOptions>({ init: true, paddingIdx: true });
 
 class EmbeddingLayer extends AbstractLayer {
   /** `[out, in]`: column i is the embedding of token i. */
@@ -10,9 +15,10 @@ class EmbeddingLayer extends AbstractLayer {
   /** Flux's `padding_idx` (0-based here): a token whose embedding is zero and gets no gradient, or null. */
   paddingIdx: number | null;
 
-  constructor(inn: number, out: number, opts: { init?: Init; paddingIdx?: number | null } = {}) {
+  constructor(inn: number, out: number, opts: EmbeddingOptions = {}) {
     super();
-    opts = optionsArg("Embedding", opts);
+    checkArgCount("Embedding", arguments, 3, "Embedding(in, out, opts?)");
+    opts = optionsArg("Embedding", opts, EMBEDDING_OPTIONS);
     if (![inn, out].every((d) => Number.isInteger(d) && d >= 1)) {
       throw new LayerArgumentError(
         `Embedding(in, out): in and out must be positive integers, got ${inn} and ${out}.`,

@@ -1,8 +1,15 @@
 import { mean, reshape, square, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { checkActivation, LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
-import { channelShape, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
+import {
+  channelShape,
+  NORM_FIELDS,
+  NORM_OPTION_NAMES,
+  NormLayer,
+  type NormOptions,
+} from "./normalisation.js";
 
 /**
  * Options of `GroupNorm` (Flux's keywords; `affine` defaults to true; `momentum` is kept for Flux's field
@@ -18,6 +25,7 @@ class GroupNormLayer extends NormLayer {
   declare var: null;
 
   constructor(chs: number, G: number, λ?: Activation, opts: GroupNormOptions = {}) {
+    checkArgCount("GroupNorm", arguments, 4, "GroupNorm(chs, G, λ?, opts?)");
     if (!Number.isInteger(chs) || chs < 1 || !Number.isInteger(G) || G < 1)
       throw new LayerArgumentError(
         `GroupNorm(chs, G): chs and G must be positive integers, got ${chs} and ${G}.`,
@@ -30,7 +38,10 @@ class GroupNormLayer extends NormLayer {
     super(
       chs,
       λ,
-      { ...optionsArg("GroupNorm", opts), trackStats: false },
+      {
+        ...optionsArg("GroupNorm", opts, optionNames<GroupNormOptions>(NORM_OPTION_NAMES)),
+        trackStats: false,
+      },
       { affine: true, trackStats: false },
     );
     this.G = G;

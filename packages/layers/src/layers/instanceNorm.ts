@@ -1,8 +1,8 @@
 import { mean, reshape, sub, type Tensor } from "@flux/kernels";
 import type { Activation } from "../activation.js";
-import { checkActivation, LayerInputError, optionsArg } from "../errors.js";
+import { LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
-import { channelShape, checkChannels, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
+import { channelShape, checkNormArgs, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
 
 /** Options of `InstanceNorm` (Flux's keywords, camelCase; `affine` defaults to false, as Flux). */
 export interface InstanceNormOptions extends NormOptions {
@@ -12,9 +12,10 @@ export interface InstanceNormOptions extends NormOptions {
 
 class InstanceNormLayer extends NormLayer {
   constructor(chs: number, λ?: Activation, opts: InstanceNormOptions = {}) {
-    checkChannels("InstanceNorm", chs);
-    checkActivation("InstanceNorm", λ);
-    super(chs, λ, optionsArg("InstanceNorm", opts), { affine: false, trackStats: false });
+    super(chs, λ, checkNormArgs("InstanceNorm", arguments, chs, λ, opts), {
+      affine: false,
+      trackStats: false,
+    });
   }
 
   /**

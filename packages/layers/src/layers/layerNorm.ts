@@ -1,10 +1,15 @@
 import { layernorm, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 import { Scale } from "./scale.js";
+
+/** The options of `LayerNorm`: a learnable `Scale` (`affine`, default true) and the variance guard `eps`. */
+type LayerNormOptions = { affine?: boolean; eps?: number };
+const LAYER_NORM_OPTIONS = optionNames<LayerNormOptions>({ affine: true, eps: true });
 
 class LayerNormLayer extends AbstractLayer {
   λ: Activation;
@@ -14,14 +19,11 @@ class LayerNormLayer extends AbstractLayer {
   size: readonly number[];
   affine: boolean;
 
-  constructor(
-    size: number | readonly number[],
-    λ?: Activation,
-    opts: { affine?: boolean; eps?: number } = {},
-  ) {
+  constructor(size: number | readonly number[], λ?: Activation, opts: LayerNormOptions = {}) {
     super();
+    checkArgCount("LayerNorm", arguments, 3, "LayerNorm(size, λ?, opts?)");
     checkActivation("LayerNorm", λ);
-    opts = optionsArg("LayerNorm", opts);
+    opts = optionsArg("LayerNorm", opts, LAYER_NORM_OPTIONS);
     if (typeof size !== "number" && !Array.isArray(size))
       throw new LayerArgumentError(
         `LayerNorm: call it as LayerNorm(size, λ?, opts?), got ${describeArg(size)}.`,
@@ -47,9 +49,18 @@ class LayerNormLayer extends AbstractLayer {
         );
       }
     });
-    // One fused primitive each way: (x .- μ) ./ sqrt.(σ² .+ eps) over the first length(size) dims.
-    const y = layernorm(x, { dims: this.size.length, eps: this.eps });
-    if (this.diag !== null) return this.diag.forward(y);
+    // One fused primitive each way: (x .- μ) ./ sqrt.(σ² .+ eps) over the first length(size) dims, with the
+    // affine Scale's `.* scale .+ bias` in the same pass where the backend fuses it (the CPU).
+    const dims = this.size.length;
+    const d = this.diag;
+    if (d instanceof Scale) {
+      const bias = d.bias === false ? null : d.bias;
+      const y = layernorm(x, { dims, eps: this.eps, scale: d.scale, bias });
+      return d.σ === identityFn ? y : d.σ(y);
+    }
+    const y = layernorm(x, { dims, eps: this.eps });
+    // (a diag replaced by another kind of layer, say by fmap, keeps its own forward)
+    if (d !== null) return (d as { forward(x: Tensor): Tensor }).forward(y);
     return this.λ === identityFn ? y : this.λ(y);
   }
 

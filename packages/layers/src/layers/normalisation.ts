@@ -6,6 +6,7 @@
 import { add, assign, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { LayerArgumentError } from "../errors.js";
+import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
 import { identityFn } from "../identity.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { isActive, SET_ACTIVE } from "../mode.js";
@@ -23,6 +24,16 @@ export interface NormOptions {
   /** Default 0.1. */
   momentum?: number;
 }
+
+/** @internal The names of `NormOptions`, for the norm layers' option checks (`optionNames`). */
+export const NORM_OPTION_NAMES = {
+  initβ: true,
+  initγ: true,
+  affine: true,
+  active: true,
+  eps: true,
+  momentum: true,
+} as const satisfies { readonly [K in keyof Required<NormOptions>]: true };
 
 /** @internal The base of BatchNorm, InstanceNorm and GroupNorm. */
 export abstract class NormLayer extends AbstractLayer {
@@ -121,6 +132,30 @@ export abstract class NormLayer extends AbstractLayer {
 export function checkChannels(name: string, chs: number): void {
   if (!Number.isInteger(chs) || chs < 1)
     throw new LayerArgumentError(`${name}(chs): chs must be a positive integer, got ${chs}.`);
+}
+
+/** @internal The options of the norm layers that may keep running statistics (BatchNorm, InstanceNorm). */
+export interface TrackedNormOptions extends NormOptions {
+  /** Keep running statistics for test mode (the default is each layer's: Flux's). */
+  trackStats?: boolean;
+}
+const TRACKED_NORM_OPTIONS = optionNames<TrackedNormOptions>({ ...NORM_OPTION_NAMES, trackStats: true });
+
+/**
+ * @internal The argument checks of `name(chs, λ?, opts?)` (BatchNorm, InstanceNorm): at most three
+ * arguments, a channel count, an activation and known options. Returns the options to read.
+ */
+export function checkNormArgs<O extends TrackedNormOptions>(
+  name: string,
+  args: IArguments,
+  chs: number,
+  λ: Activation | undefined,
+  opts: O | undefined,
+): O {
+  checkArgCount(name, args, 3, `${name}(chs, λ?, opts?)`);
+  checkChannels(name, chs);
+  checkActivation(name, λ);
+  return optionsArg(name, opts, TRACKED_NORM_OPTIONS);
 }
 
 /** The shape `[1, ..., chs, 1]` of per-channel values against an input of shape `shape` (channels at N-1). */

@@ -1,5 +1,6 @@
 import type { Tensor } from "@flux/kernels";
-import { describeArg, LayerArgumentError, LayerInputError } from "../errors.js";
+import { describeArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { apply, type LayerLike, layerConstructor } from "../layer.js";
 import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
 import { showCompact } from "../show/show.js";

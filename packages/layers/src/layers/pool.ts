@@ -1,7 +1,8 @@
 // The shared body of MaxPool and MeanPool (Flux defines them the same way, apart from the op), over 1, 2 or
 // 3 spatial dims (see ./convNd.ts for how 1-D and 3-D pools are composed from the 2-D kernels).
 import type { Tensor } from "@flux/kernels";
-import { describeArg, LayerArgumentError, LayerInputError, optionsArg } from "../errors.js";
+import { checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { poolNd } from "./convNd.js";
@@ -27,6 +28,8 @@ function windowDims(window: Dims): number[] {
     : tupleN(window, Math.min(Math.max(window.length, 1), 3), "pool window (1 to 3 dims)", 1);
 }
 
+const POOL_OPTIONS = optionNames<PoolOptions>({ pad: true, stride: true });
+
 /** @internal The common implementation of the pooling layers. */
 export abstract class PoolLayer extends AbstractLayer {
   k: readonly number[];
@@ -36,7 +39,10 @@ export abstract class PoolLayer extends AbstractLayer {
 
   constructor(window: Dims, opts: PoolOptions = {}) {
     super();
-    opts = optionsArg("MaxPool/MeanPool", opts);
+    // The subclass's `kind` getter is on its prototype, so it is readable here already.
+    const kind = (this as unknown as { kind: string }).kind;
+    checkArgCount(kind, arguments, 2, `${kind}(window, opts?)`);
+    opts = optionsArg(kind, opts, POOL_OPTIONS);
     this.k = windowDims(window);
     this.stride = tupleN(opts.stride ?? this.k, this.k.length, "pool stride", 1);
     this.pad = resolvePadN(

@@ -9,6 +9,7 @@
 // as it goes (kept only when a gradient tape needs them).
 import { cat, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
+import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { apply, type LayerLike, layerConstructor } from "../layer.js";
 import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
@@ -33,6 +34,41 @@ export interface RecurrentOptions extends RecurrentCellOptions {
 }
 
 type State = Tensor | readonly Tensor[];
+
+const RECURRENT_OPTIONS = optionNames<RecurrentOptions>({
+  initKernel: true,
+  initRecurrentKernel: true,
+  bias: true,
+  returnState: true,
+});
+const CELL_GIVEN_OPTIONS = optionNames<{ returnState?: boolean }>({ returnState: true });
+
+/**
+ * The cell and `returnState` of RNN, LSTM, GRU and GRUv3, called with sizes (`RNN(in, out, σ?, opts?)`, the
+ * others without σ: the cell is built from them and the options but `returnState`) or with a cell
+ * (`RNN(cell, opts?)`). `cellKind` is the cell's name with its article, for the message.
+ */
+function cellAndFlag<C>(
+  name: string,
+  Cell: abstract new (...args: any[]) => C,
+  cellKind: string,
+  hasσ: boolean,
+  args: readonly unknown[],
+): [C, boolean] {
+  const [first, out] = args;
+  if (typeof first === "number") {
+    const max = hasσ ? 4 : 3;
+    checkArgCount(name, args, max, `${name}(in, out${hasσ ? ", σ?" : ""}, opts?)`);
+    const given = args[max - 1] as RecurrentOptions | undefined;
+    const { returnState, ...cellOpts } = optionsArg(name, given, RECURRENT_OPTIONS);
+    const cellArgs = hasσ ? [first, out, args[2], cellOpts] : [first, out, cellOpts];
+    return [(Cell as unknown as (...a: unknown[]) => C)(...cellArgs), returnState ?? false];
+  }
+  if (!(first instanceof Cell)) throw new LayerArgumentError(`${name}(cell): cell must be ${cellKind}.`);
+  checkArgCount(name, args, 2, `${name}(cell, opts?)`);
+  const opts = optionsArg(name, args[1] as { returnState?: boolean } | undefined, CELL_GIVEN_OPTIONS);
+  return [first, opts.returnState ?? false];
+}
 
 function mapState(s: unknown, f: (t: Tensor) => Tensor): unknown {
   if (isTensor(s)) return f(s);
@@ -199,13 +235,7 @@ class RNNLayer extends SequenceLayer<RNNCell, Tensor> {
   constructor(inn: number, out: number, σ?: Activation, opts?: RecurrentOptions);
   constructor(cell: RNNCell, opts?: { returnState?: boolean });
   constructor(first: number | RNNCell, ...rest: unknown[]) {
-    if (typeof first === "number") {
-      const [out, σ, opts = {}] = rest as [number, Activation | undefined, RecurrentOptions | undefined];
-      super(RNNCell(first, out, σ, opts), opts.returnState ?? false);
-    } else {
-      if (!(first instanceof RNNCell)) throw new LayerArgumentError("RNN(cell): cell must be an RNNCell.");
-      super(first, (rest[0] as { returnState?: boolean } | undefined)?.returnState ?? false);
-    }
+    super(...cellAndFlag("RNN", RNNCell, "an RNNCell", true, [first, ...rest]));
   }
 
   showCompact(): string {
@@ -217,13 +247,7 @@ class LSTMLayer extends SequenceLayer<LSTMCell, LSTMState> {
   constructor(inn: number, out: number, opts?: RecurrentOptions);
   constructor(cell: LSTMCell, opts?: { returnState?: boolean });
   constructor(first: number | LSTMCell, ...rest: unknown[]) {
-    if (typeof first === "number") {
-      const [out, opts = {}] = rest as [number, RecurrentOptions | undefined];
-      super(LSTMCell(first, out, opts), opts.returnState ?? false);
-    } else {
-      if (!(first instanceof LSTMCell)) throw new LayerArgumentError("LSTM(cell): cell must be an LSTMCell.");
-      super(first, (rest[0] as { returnState?: boolean } | undefined)?.returnState ?? false);
-    }
+    super(...cellAndFlag("LSTM", LSTMCell, "an LSTMCell", false, [first, ...rest]));
   }
 
   showCompact(): string {
@@ -235,13 +259,7 @@ class GRULayer extends SequenceLayer<GRUCell, Tensor> {
   constructor(inn: number, out: number, opts?: RecurrentOptions);
   constructor(cell: GRUCell, opts?: { returnState?: boolean });
   constructor(first: number | GRUCell, ...rest: unknown[]) {
-    if (typeof first === "number") {
-      const [out, opts = {}] = rest as [number, RecurrentOptions | undefined];
-      super(GRUCell(first, out, opts), opts.returnState ?? false);
-    } else {
-      if (!(first instanceof GRUCell)) throw new LayerArgumentError("GRU(cell): cell must be a GRUCell.");
-      super(first, (rest[0] as { returnState?: boolean } | undefined)?.returnState ?? false);
-    }
+    super(...cellAndFlag("GRU", GRUCell, "a GRUCell", false, [first, ...rest]));
   }
 
   showCompact(): string {
@@ -253,14 +271,7 @@ class GRUv3Layer extends SequenceLayer<GRUv3Cell, Tensor> {
   constructor(inn: number, out: number, opts?: RecurrentOptions);
   constructor(cell: GRUv3Cell, opts?: { returnState?: boolean });
   constructor(first: number | GRUv3Cell, ...rest: unknown[]) {
-    if (typeof first === "number") {
-      const [out, opts = {}] = rest as [number, RecurrentOptions | undefined];
-      super(GRUv3Cell(first, out, opts), opts.returnState ?? false);
-    } else {
-      if (!(first instanceof GRUv3Cell))
-        throw new LayerArgumentError("GRUv3(cell): cell must be a GRUv3Cell.");
-      super(first, (rest[0] as { returnState?: boolean } | undefined)?.returnState ?? false);
-    }
+    super(...cellAndFlag("GRUv3", GRUv3Cell, "a GRUv3Cell", false, [first, ...rest]));
   }
 
   showCompact(): string {
@@ -273,7 +284,8 @@ class RecurrenceLayer<S = State> extends SequenceLayer<LayerLike, S> {
     if (!isCellLike(cell) && typeof cell !== "function") {
       throw new LayerArgumentError("Recurrence(cell): cell must be a layer (an object with forward).");
     }
-    super(cell, opts.returnState ?? false);
+    checkArgCount("Recurrence", arguments, 2, "Recurrence(cell, opts?)");
+    super(cell, optionsArg("Recurrence", opts, CELL_GIVEN_OPTIONS).returnState ?? false);
   }
 
   showCompact(): string {

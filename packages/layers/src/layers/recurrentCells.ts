@@ -25,7 +25,8 @@ import {
   zeros,
 } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { LayerArgumentError, LayerInputError, checkActivation, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
@@ -41,6 +42,12 @@ export interface RecurrentCellOptions {
   /** `true` (zeros, default), `false` (no bias) or a tensor of the bias's shape. */
   bias?: boolean | Tensor;
 }
+
+const CELL_OPTIONS = optionNames<RecurrentCellOptions>({
+  initKernel: true,
+  initRecurrentKernel: true,
+  bias: true,
+});
 
 /** The state of an LSTM: hidden and cell state, `[h, c]` (Flux's tuple `(h, c)`). */
 export type LSTMState = readonly [Tensor, Tensor];
@@ -160,8 +167,9 @@ class RNNCellLayer extends CellBase<Tensor> {
 
   constructor(inn: number, out: number, σ?: Activation, opts: RecurrentCellOptions = {}) {
     super();
+    checkArgCount("RNNCell", arguments, 4, "RNNCell(in, out, σ?, opts?)");
     checkActivation("RNNCell", σ);
-    opts = optionsArg("RNNCell", opts);
+    opts = optionsArg("RNNCell", opts, CELL_OPTIONS);
     checkDims(inn, out, "RNNCell");
     this.σ = σ ?? tanh;
     this.Wi = (opts.initKernel ?? glorotUniform)([out, inn]);
@@ -197,7 +205,8 @@ class LSTMCellLayer extends CellBase<LSTMState> {
 
   constructor(inn: number, out: number, opts: RecurrentCellOptions = {}) {
     super();
-    opts = optionsArg("LSTMCell", opts);
+    checkArgCount("LSTMCell", arguments, 3, "LSTMCell(in, out, opts?)");
+    opts = optionsArg("LSTMCell", opts, CELL_OPTIONS);
     checkDims(inn, out, "LSTMCell");
     this.Wi = (opts.initKernel ?? glorotUniform)([4 * out, inn]);
     this.Wh = (opts.initRecurrentKernel ?? glorotUniform)([4 * out, out]);
@@ -259,7 +268,8 @@ abstract class GRUBase extends CellBase<Tensor> {
 class GRUCellLayer extends GRUBase {
   constructor(inn: number, out: number, opts: RecurrentCellOptions = {}) {
     super();
-    opts = optionsArg("GRUCell", opts);
+    checkArgCount("GRUCell", arguments, 3, "GRUCell(in, out, opts?)");
+    opts = optionsArg("GRUCell", opts, CELL_OPTIONS);
     checkDims(inn, out, "GRUCell");
     this.Wi = (opts.initKernel ?? glorotUniform)([3 * out, inn]);
     this.Wh = (opts.initRecurrentKernel ?? glorotUniform)([3 * out, out]);
@@ -299,7 +309,8 @@ class GRUv3CellLayer extends GRUBase {
 
   constructor(inn: number, out: number, opts: RecurrentCellOptions = {}) {
     super();
-    opts = optionsArg("GRUv3Cell", opts);
+    checkArgCount("GRUv3Cell", arguments, 3, "GRUv3Cell(in, out, opts?)");
+    opts = optionsArg("GRUv3Cell", opts, CELL_OPTIONS);
     checkDims(inn, out, "GRUv3Cell");
     const initR = opts.initRecurrentKernel ?? glorotUniform;
     this.Wi = (opts.initKernel ?? glorotUniform)([3 * out, inn]);

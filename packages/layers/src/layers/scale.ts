@@ -1,20 +1,26 @@
 import { add, mul, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
-import { describeArg, LayerArgumentError, checkActivation, optionsArg } from "../errors.js";
+import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError } from "../errors.js";
 import { type Init, ones32, zeros32 } from "../init.js";
 import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
+
+/** The options of `Scale`: `bias: false` for none, and the scale's initialiser. */
+type ScaleOptions = { bias?: boolean; init?: Init };
+const SCALE_OPTIONS = optionNames<ScaleOptions>({ bias: true, init: true });
 
 class ScaleLayer extends AbstractLayer {
   scale: Tensor;
   bias: Tensor | false;
   σ: Activation;
 
-  constructor(size: number | readonly number[], σ?: Activation, opts: { bias?: boolean; init?: Init } = {}) {
+  constructor(size: number | readonly number[], σ?: Activation, opts: ScaleOptions = {}) {
     super();
+    checkArgCount("Scale", arguments, 3, "Scale(size, σ?, opts?)");
     checkActivation("Scale", σ);
-    opts = optionsArg("Scale", opts);
+    opts = optionsArg("Scale", opts, SCALE_OPTIONS);
     if (typeof size !== "number" && !Array.isArray(size))
       throw new LayerArgumentError(`Scale: call it as Scale(size, σ?, opts?), got ${describeArg(size)}.`);
     const shape = typeof size === "number" ? [size] : [...size];

@@ -1,5 +1,6 @@
 import type { Tensor } from "@flux/kernels";
-import { describeArg, LayerArgumentError } from "../errors.js";
+import { checkArgCount, describeArg } from "./arguments.js";
+import { LayerArgumentError } from "../errors.js";
 import { apply, type LayerLike, layerConstructor } from "../layer.js";
 import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
 import { showCompact } from "../show/show.js";
@@ -11,6 +12,7 @@ class SkipConnectionLayer extends AbstractLayer {
 
   constructor(layers: LayerLike, connection: (y: Tensor, x: Tensor) => Tensor) {
     super();
+    checkArgCount("SkipConnection", arguments, 2, "SkipConnection(layers, connection)");
     const isLayer = (l: unknown) =>
       typeof l === "function" ||
       (l !== null && typeof l === "object" && typeof (l as { forward?: unknown }).forward === "function");

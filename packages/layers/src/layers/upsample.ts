@@ -3,7 +3,8 @@
 // from kernels ops: nearest is a gather per spatial dim, the linear modes one small interpolation matmul
 // per spatial dim, pixel_shuffle a reshape and a permutedims.
 import { matmul, permutedims, reshape, selectdim, type Tensor, tensor } from "@flux/kernels";
-import { LayerArgumentError, LayerInputError, describeArg, optionsArg } from "../errors.js";
+import { checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 
@@ -17,6 +18,8 @@ export interface UpsampleOptions {
   /** The output's spatial size. */
   size?: readonly number[];
 }
+
+const UPSAMPLE_OPTIONS = optionNames<UpsampleOptions>({ scale: true, size: true });
 
 const MODE_DIMS: Record<UpsampleMode, number | null> = { nearest: null, bilinear: 2, trilinear: 3 };
 
@@ -67,9 +70,10 @@ class UpsampleLayer extends AbstractLayer {
     second?: UpsampleOptions | UpsampleMode,
   ) {
     super();
+    checkArgCount("Upsample", arguments, 2, "Upsample(mode?, opts?) or Upsample(scale, mode?)");
     const [mode, opts] =
       typeof first === "string"
-        ? [first, optionsArg("Upsample", second as UpsampleOptions | undefined)]
+        ? [first, optionsArg("Upsample", second as UpsampleOptions | undefined, UPSAMPLE_OPTIONS)]
         : [(second as UpsampleMode | undefined) ?? "nearest", { scale: first }];
     if (!(mode in MODE_DIMS))
       throw new LayerArgumentError(
@@ -183,6 +187,7 @@ class PixelShuffleLayer extends AbstractLayer {
 
   constructor(r: number) {
     super();
+    checkArgCount("PixelShuffle", arguments, 1, "PixelShuffle(r)");
     if (!Number.isInteger(r) || r < 1)
       throw new LayerArgumentError(`PixelShuffle(r): r must be a positive integer, got ${r}.`);
     this.r = r;

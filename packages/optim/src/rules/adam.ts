@@ -1,6 +1,6 @@
 import { type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
-import { type Betas, defineRule } from "../rule.js";
+import { type Betas, type RuleSpec, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
 import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
@@ -22,6 +22,22 @@ export interface AdamState {
 }
 
 /**
+ * @internal Adam's hyper-parameter declaration (defaults, positional order, valid ranges), written once for
+ * every rule whose hyper-parameters are Adam's (`NAdam`, `RAdam`, `AdaMax`, `AMSGrad`; `AdaBelief` with its
+ * own ϵ default), as Optimisers.jl gives them all the signature `(η = 0.001, β = (0.9, 0.999), ϵ = 1e-8)`.
+ */
+export const ADAM_HYPER: Pick<RuleSpec<AdamHyper, unknown>, "defaults" | "positional" | "ranges"> = {
+  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
+  positional: ["eta", "beta", "epsilon"],
+  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
+};
+
+/** @internal Adam's starting state, also NAdam's and AdamW's: zero moments and the powers `βᵗ` at t = 1. */
+export function initAdamState(h: Readonly<{ beta: Betas }>, x: Tensor): AdamState {
+  return { mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) };
+}
+
+/**
  * Adam (Optimisers.jl's `Adam(η = 0.001, β = (0.9, 0.999), ϵ = 1e-8)`): moments
  * `m = β₁ m + (1-β₁) dx`, `v = β₂ v + (1-β₂) dx²`, then
  * `dx' = m / (1-β₁ᵗ) / (sqrt(v / (1-β₂ᵗ)) + ϵ) * η`.
@@ -33,10 +49,8 @@ export interface AdamState {
  */
 export const Adam = defineRule<AdamHyper, AdamState>({
   kind: "Adam",
-  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
-  positional: ["eta", "beta", "epsilon"],
-  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
-  init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
+  ...ADAM_HYPER,
+  init: initAdamState,
   apply: (h, { mt, vt, betat }, x, dx) => {
     const T = x.dtype;
     const [m, v] = updateMoments(h.beta, mt, vt, dx);

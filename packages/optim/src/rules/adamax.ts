@@ -1,8 +1,7 @@
 import { type Tensor, abs, add, div, maximum, mul, zerosLike } from "@flux/kernels";
-import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { type Betas, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
-import type { AdamHyper } from "./adam.js";
+import { ADAM_HYPER, type AdamHyper } from "./adam.js";
 import { betaPowers, nextPowers } from "./moments.js";
 
 /** Hyper-parameters of `AdaMax` (those of Adam). */
@@ -26,9 +25,7 @@ export interface AdaMaxState {
  */
 export const AdaMax = defineRule<AdaMaxHyper, AdaMaxState>({
   kind: "AdaMax",
-  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
-  positional: ["eta", "beta", "epsilon"],
-  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
+  ...ADAM_HYPER,
   init: (h, x) => ({ mt: zerosLike(x), ut: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
   apply: (h, { mt, ut, betat }, x, dx) => {
     const T = x.dtype;

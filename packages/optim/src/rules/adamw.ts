@@ -1,9 +1,9 @@
-import { add, div, mul, sqrt, zerosLike } from "@flux/kernels";
+import { add, div, mul, sqrt } from "@flux/kernels";
 import { DECAY, LEARNING_RATE, NON_NEGATIVE, POSITIVE } from "../ranges.js";
 import { type Betas, defineRule } from "../rule.js";
 import { ofDtype } from "../scalars.js";
-import type { AdamState } from "./adam.js";
-import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
+import { type AdamState, initAdamState } from "./adam.js";
+import { momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `AdamW`. */
 export interface AdamWHyper {
@@ -34,7 +34,7 @@ export const AdamW = defineRule<AdamWHyper, AdamState>({
   defaults: { eta: 0.001, beta: [0.9, 0.999], lambda: 0, epsilon: 1e-8, couple: true },
   positional: ["eta", "beta", "lambda", "epsilon"],
   ranges: { eta: LEARNING_RATE, beta: DECAY, lambda: NON_NEGATIVE, epsilon: POSITIVE },
-  init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
+  init: initAdamState,
   apply: (h, { mt, vt, betat }, x, dx) => {
     const T = x.dtype;
     const eta = ofDtype(T, h.eta);

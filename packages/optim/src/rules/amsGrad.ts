@@ -1,8 +1,7 @@
 import { type Tensor, add, div, fill, maximum, mul, sqrt, square } from "@flux/kernels";
-import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
-import type { AdamHyper } from "./adam.js";
+import { ADAM_HYPER, type AdamHyper } from "./adam.js";
 
 /** Hyper-parameters of `AMSGrad` (those of Adam). */
 export type AMSGradHyper = AdamHyper;
@@ -27,9 +26,7 @@ export interface AMSGradState {
  */
 export const AMSGrad = defineRule<AMSGradHyper, AMSGradState>({
   kind: "AMSGrad",
-  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
-  positional: ["eta", "beta", "epsilon"],
-  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
+  ...ADAM_HYPER,
   init: (h, x) => {
     const start = () => fill(epsOf(x.dtype, h.epsilon), x.shape, { dtype: x.dtype, device: x.device });
     return { mt: start(), vt: start(), vhat: start() };

@@ -1,8 +1,7 @@
-import { add, div, mul, sqrt, zerosLike } from "@flux/kernels";
-import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
+import { add, div, mul, sqrt } from "@flux/kernels";
 import { defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
-import type { AdamHyper, AdamState } from "./adam.js";
+import { ADAM_HYPER, type AdamHyper, type AdamState, initAdamState } from "./adam.js";
 import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `NAdam` (those of Adam). */
@@ -19,10 +18,8 @@ export type NAdamHyper = AdamHyper;
  */
 export const NAdam = defineRule<NAdamHyper, AdamState>({
   kind: "NAdam",
-  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
-  positional: ["eta", "beta", "epsilon"],
-  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
-  init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta) }),
+  ...ADAM_HYPER,
+  init: initAdamState,
   apply: (h, { mt, vt, betat }, x, dx) => {
     const T = x.dtype;
     const [b1, b2] = betaPowers(T, h.beta);

@@ -1,8 +1,7 @@
 import { type DType, type Tensor, add, div, mul, sqrt, zerosLike } from "@flux/kernels";
-import { DECAY, LEARNING_RATE, POSITIVE } from "../ranges.js";
 import { type Betas, defineRule } from "../rule.js";
 import { epsOf, ofDtype } from "../scalars.js";
-import type { AdamHyper } from "./adam.js";
+import { ADAM_HYPER, type AdamHyper } from "./adam.js";
 import { betaPowers, momentScalars, nextPowers, updateMoments } from "./moments.js";
 
 /** Hyper-parameters of `RAdam` (those of Adam). */
@@ -28,9 +27,7 @@ export interface RAdamState {
  */
 export const RAdam = defineRule<RAdamHyper, RAdamState>({
   kind: "RAdam",
-  defaults: { eta: 0.001, beta: [0.9, 0.999], epsilon: 1e-8 },
-  positional: ["eta", "beta", "epsilon"],
-  ranges: { eta: LEARNING_RATE, beta: DECAY, epsilon: POSITIVE },
+  ...ADAM_HYPER,
   init: (h, x) => ({ mt: zerosLike(x), vt: zerosLike(x), betat: betaPowers(x.dtype, h.beta), t: 1 }),
   apply: (h, { mt, vt, betat, t }, x, dx) => {
     const T = x.dtype;

@@ -1,19 +1,6 @@
 // The conformance suite every rule passes (Optimisers.jl test/rules.jl style): one RULES list, each entry
 // paired with a float64 reference written here independently, on plain JS number arrays.
-import {
-  type DType,
-  type Tensor,
-  add,
-  gradient,
-  matmul,
-  mean,
-  memory,
-  randn,
-  rng,
-  square,
-  sub,
-  tensor,
-} from "@flux/kernels";
+import { type DType, type Tensor, gradient, memory, randn, rng, tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
 import {
   AMSGrad,
@@ -41,6 +28,7 @@ import {
   update,
   updateInPlace,
 } from "../index.js";
+import { linearRegression } from "../linearRegression.testing.js";
 
 type Vec = number[];
 /** A reference rule: state in, state and step out, all float64 numbers. */
@@ -464,11 +452,7 @@ describe.each(RULES)("rule $name", (entry) => {
 
   it(`converges on a toy linear regression${entry.transformOnly ? " (chained before Descent(0.1))" : ""}`, () => {
     const r = rng(7);
-    const wTrue = randn([2, 3], { rng: r });
-    const x = randn([3, 32], { rng: r });
-    const y = matmul(wTrue, x);
-    const model = { weight: randn([2, 3], { rng: r }), bias: tensor([0.5, -0.5], [2]) };
-    const loss = (m: typeof model) => mean(square(sub(add(matmul(m.weight, x), m.bias), y)));
+    const { model, loss } = linearRegression(r, randn([2, 3], { rng: r }), 32, [0.5, -0.5]);
     const first = loss(model).itemSync();
     const rule = entry.transformOnly
       ? OptimiserChain((entry.chained ?? entry.rule)(), Descent(0.1))

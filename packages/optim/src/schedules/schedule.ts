@@ -1,6 +1,7 @@
 // What every schedule is: a function of the 1-based iteration `t` giving a hyper-parameter's value
 // (ParameterSchedulers.jl's `AbstractSchedule`: `s(t)`), with a printable description and, for finite
 // schedules, how many iterations it has. Schedules are iterable (`s(1), s(2), ...`) as in Julia.
+import { checkOptionKeys } from "@flux/functors";
 import { OptimError } from "../errors.js";
 
 const SCHEDULE = Symbol.for("flux.optim.schedule");
@@ -113,10 +114,7 @@ export function argsOf<K extends string>(
   const first = args[0];
   if (args.length === 1 && first !== null && typeof first === "object" && !Array.isArray(first)) {
     const given = first as Record<string, unknown>;
-    for (const k of Object.keys(given))
-      if (!(names as readonly string[]).includes(k))
-        throw new ScheduleError(`${op}: unknown option "${k}"; the options are ${names.join(", ")}.`);
-    return given as Record<K, unknown>;
+    return checkOptionKeys(op, given, names, (message) => new ScheduleError(message));
   }
   return Object.fromEntries(names.map((n, i) => [n, args[i]])) as Record<K, unknown>;
 }

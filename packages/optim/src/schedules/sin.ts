@@ -1,5 +1,6 @@
 // Sine waves (ParameterSchedulers.jl's `Sin`, `SinDecay2`, `SinExp`): like the triangle waves, smoother.
-import { finite, makeSchedule, type Schedule, type WaveOptions, waveOf } from "./schedule.js";
+import type { Schedule, WaveOptions } from "./schedule.js";
+import { waveDecay2Schedule, waveExpSchedule, waveSchedule } from "./waves.js";
 
 /** @internal |sin(π(t − 1)/period)|: 0 at t = 1, 1 half a period later. */
 function wave(t: number, period: number): number {
@@ -14,11 +15,7 @@ function wave(t: number, period: number): number {
  * const s = Sin({ l0: 0, l1: 1, period: 4 }); // 0, 0.7071, 1, 0.7071, 0, ...
  */
 export function Sin(opts: WaveOptions): Schedule {
-  const { range, offset, period } = waveOf(opts, "Sin");
-  return makeSchedule(
-    (t) => range * wave(t, period) + offset,
-    `Sin(l0=${opts.l0}, l1=${opts.l1}, period=${period})`,
-  );
+  return waveSchedule("Sin", wave, opts);
 }
 
 /**
@@ -29,11 +26,7 @@ export function Sin(opts: WaveOptions): Schedule {
  * const s = SinDecay2({ l0: 0, l1: 1, period: 2 }); // 0, 1, 0, 0.5, ...
  */
 export function SinDecay2(opts: WaveOptions): Schedule {
-  const { range, offset, period } = waveOf(opts, "SinDecay2");
-  return makeSchedule(
-    (t) => range * 0.5 ** (Math.ceil(t / period) - 1) * wave(t, period) + offset,
-    `SinDecay2(l0=${opts.l0}, l1=${opts.l1}, period=${period})`,
-  );
+  return waveDecay2Schedule("SinDecay2", wave, opts);
 }
 
 /**
@@ -44,10 +37,5 @@ export function SinDecay2(opts: WaveOptions): Schedule {
  * const s = SinExp({ l0: 0, l1: 1, period: 2, decay: 0.5 }); // 0, 0.5, 0, 0.125, ...
  */
 export function SinExp(opts: WaveOptions & { decay: number }): Schedule {
-  const { range, offset, period, given } = waveOf(opts, "SinExp", ["decay"]);
-  const decay = finite(given.decay, "decay", "SinExp");
-  return makeSchedule(
-    (t) => range * decay ** (t - 1) * wave(t, period) + offset,
-    `SinExp(l0=${opts.l0}, l1=${opts.l1}, period=${period}, decay=${decay})`,
-  );
+  return waveExpSchedule("SinExp", wave, opts);
 }

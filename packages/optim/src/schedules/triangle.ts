@@ -1,6 +1,7 @@
 // Triangle waves: the cyclical learning rate of Smith (2017), PyTorch's CyclicLR, as ParameterSchedulers.jl
 // has them: `Triangle`, `TriangleDecay2` (amplitude halved each period) and `TriangleExp` (decayed per step).
-import { finite, makeSchedule, type Schedule, type WaveOptions, waveOf } from "./schedule.js";
+import type { Schedule, WaveOptions } from "./schedule.js";
+import { waveDecay2Schedule, waveExpSchedule, waveSchedule } from "./waves.js";
 
 /** @internal The unit triangle wave, 0 at t = 1, 1 half a period later: (2/π)·|asin(sin(π(t−1)/period))|. */
 export function tri(t: number, period: number): number {
@@ -17,11 +18,7 @@ export function tri(t: number, period: number): number {
  * const s = Triangle({ l0: 0, l1: 1, period: 4 }); // 0, 0.5, 1, 0.5, 0, 0.5, ...
  */
 export function Triangle(opts: WaveOptions): Schedule {
-  const { range, offset, period } = waveOf(opts, "Triangle");
-  return makeSchedule(
-    (t) => range * tri(t, period) + offset,
-    `Triangle(l0=${opts.l0}, l1=${opts.l1}, period=${period})`,
-  );
+  return waveSchedule("Triangle", tri, opts);
 }
 
 /**
@@ -32,11 +29,7 @@ export function Triangle(opts: WaveOptions): Schedule {
  * const s = TriangleDecay2({ l0: 0, l1: 1, period: 2 }); // 0, 1, 0, 0.5, 0, 0.25, ...
  */
 export function TriangleDecay2(opts: WaveOptions): Schedule {
-  const { range, offset, period } = waveOf(opts, "TriangleDecay2");
-  return makeSchedule(
-    (t) => range * 0.5 ** (Math.ceil(t / period) - 1) * tri(t, period) + offset,
-    `TriangleDecay2(l0=${opts.l0}, l1=${opts.l1}, period=${period})`,
-  );
+  return waveDecay2Schedule("TriangleDecay2", tri, opts);
 }
 
 /**
@@ -47,10 +40,5 @@ export function TriangleDecay2(opts: WaveOptions): Schedule {
  * const s = TriangleExp({ l0: 0, l1: 1, period: 2, decay: 0.5 }); // 0, 0.5, 0, 0.125, ...
  */
 export function TriangleExp(opts: WaveOptions & { decay: number }): Schedule {
-  const { range, offset, period, given } = waveOf(opts, "TriangleExp", ["decay"]);
-  const decay = finite(given.decay, "decay", "TriangleExp");
-  return makeSchedule(
-    (t) => range * decay ** (t - 1) * tri(t, period) + offset,
-    `TriangleExp(l0=${opts.l0}, l1=${opts.l1}, period=${period}, decay=${decay})`,
-  );
+  return waveExpSchedule("TriangleExp", tri, opts);
 }

@@ -2,17 +2,10 @@
 // wasm path, with the inputs where a vectorised exp goes wrong: overflow and underflow of e^{-2u}, signed
 // zeros, infinities, NaN, masked (-Infinity) softmax scores and lines that are not block-aligned.
 import { describe, expect, it } from "vitest";
+import { geluGradRef, geluRef } from "../geluTesting.js";
 import { softmaxInto } from "../reduce.js";
 import { unaryGradInto, unaryInto } from "../unary.js";
 import { geluGradSimd, geluSimd, softmaxLinesSimd } from "./activationSimd.js";
-
-const C = Math.sqrt(2 / Math.PI);
-const K = 0.044715;
-const geluRef = (v: number) => 0.5 * v * (1 + Math.tanh(C * (v + K * v * v * v)));
-const geluGradRef = (v: number) => {
-  const t = Math.tanh(C * (v + K * v * v * v));
-  return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * K * v * v);
-};
 
 /** 3 blocks and a partial vector: -15..15 densely, then the special values every 97 elements. */
 function inputs(n = 3 * 8192 + 7): Float32Array {

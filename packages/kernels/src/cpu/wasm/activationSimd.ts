@@ -4,6 +4,7 @@
 // times a multiply-add pass here; the module's vectorised exp is within 2 ulp of f32 exp, so results agree
 // with the JS loops to a few ulp rather than bit for bit (the CPU tests check both against f64 references).
 import { type ScratchBlocks, streamBlocks } from "./scratchBlocks.js";
+import { lazyKernel } from "./lazyKernel.js";
 import { activationSimdBytes } from "./wasmBinaries.js";
 
 /**
@@ -19,32 +20,19 @@ interface Kernel extends ScratchBlocks {
   softmaxLines(len: number, lines: number): void;
 }
 
-// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
-let kernel: Kernel | null | undefined;
-
-function load(): Kernel | null {
-  try {
-    const module = new WebAssembly.Module(activationSimdBytes() as BufferSource);
-    const e = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-    const memory = e.memory as WebAssembly.Memory;
-    const half = (e.HALF as WebAssembly.Global).value as number;
-    return {
-      a: new Float32Array(memory.buffer, (e.SCRATCH as WebAssembly.Global).value as number, half),
-      b: new Float32Array(memory.buffer, (e.SCRATCH_B as WebAssembly.Global).value as number, half),
-      gelu: e.gelu as Kernel["gelu"],
-      geluGrad: e.geluGrad as Kernel["geluGrad"],
-      softmaxLines: e.softmaxLines as Kernel["softmaxLines"],
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+const kernelFor = lazyKernel(activationSimdBytes, (e): Kernel => {
+  const half = e.global("HALF");
+  return {
+    a: e.f32("SCRATCH", half),
+    b: e.f32("SCRATCH_B", half),
+    gelu: e.fn("gelu"),
+    geluGrad: e.fn("geluGrad"),
+    softmaxLines: e.fn("softmaxLines"),
+  };
+});
 
 function ready(n: number, ...arrays: unknown[]): Kernel | null {
-  if (n < ACTIVATION_SIMD_MIN) return null;
-  for (const x of arrays) if (!(x instanceof Float32Array)) return null;
-  if (kernel === undefined) kernel = load();
-  return kernel;
+  return n < ACTIVATION_SIMD_MIN ? null : kernelFor(...arrays);
 }
 
 /** @internal `out = gelu.(x)` over f32 with wasm SIMD; false (nothing written) when it cannot. */

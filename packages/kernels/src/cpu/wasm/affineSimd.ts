@@ -3,6 +3,7 @@
 // a time and copied out. Measured over 1M f32 on the 2-core dev machine (scripts/bench-affine.mjs): ~0.6 ms
 // against ~1.3 ms for the best scalar JS loop, the two copies included; below SIMD_MIN_ELEMENTS the copies'
 // fixed costs win and the JS loop runs instead.
+import { lazyKernel } from "./lazyKernel.js";
 import { affineSimdBytes } from "./wasmBinaries.js";
 
 /** Below this many elements the scalar JS loop is as fast (measured crossover is a few thousand). */
@@ -14,26 +15,14 @@ interface AffineKernel {
   scratch: Float32Array;
 }
 
-// undefined: not tried yet; null: this runtime cannot run it (no wasm, or no SIMD): the JS loop serves.
-let kernel: AffineKernel | null | undefined;
-
-function load(): AffineKernel | null {
-  try {
-    // Synchronous: the module is a few hundred bytes, under every browser's main-thread compile limit.
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(affineSimdBytes() as BufferSource), {});
-    const e = instance.exports as Record<string, unknown>;
-    const memory = e.memory as WebAssembly.Memory;
-    const offset = (e.SCRATCH as WebAssembly.Global).value as number;
-    const block = (e.BLOCK as WebAssembly.Global).value as number;
-    return {
-      relu: e.relu as AffineKernel["relu"],
-      affine: e.affine as AffineKernel["affine"],
-      scratch: new Float32Array(memory.buffer, offset, block),
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here (a validation or compile error)
-  }
-}
+const kernelFor = lazyKernel(
+  affineSimdBytes,
+  (e): AffineKernel => ({
+    relu: e.fn("relu"),
+    affine: e.fn("affine"),
+    scratch: e.f32("SCRATCH", e.global("BLOCK")),
+  }),
+);
 
 /**
  * @internal Writes `relu.(a .* x .+ b)` (act "relu") or `a .* x .+ b` (act "identity") into `out` with wasm
@@ -48,19 +37,18 @@ export function affineSimd(
   b: number,
   out: ArrayLike<number>,
 ): boolean {
-  if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   const n = out.length;
   if (n < SIMD_MIN_ELEMENTS || x.length !== n) return false;
-  if (kernel === undefined) kernel = load();
+  const kernel = kernelFor(x, out);
   if (kernel === null) return false;
   const { scratch } = kernel;
   const run = act === "relu" ? kernel.relu : kernel.affine;
   const block = scratch.length;
   for (let s = 0; s < n; s += block) {
     const len = Math.min(block, n - s);
-    scratch.set(x.subarray(s, s + len));
+    scratch.set((x as Float32Array).subarray(s, s + len));
     run(len, a, b);
-    out.set(len === block ? scratch : scratch.subarray(0, len), s);
+    (out as Float32Array).set(len === block ? scratch : scratch.subarray(0, len), s);
   }
   return true;
 }

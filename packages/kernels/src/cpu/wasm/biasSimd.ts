@@ -2,6 +2,7 @@
 // [W, H, C, N]), act relu or the identity, over f32 with wasm SIMD (assembly/bias.ts). Blocks of whole
 // runs are copied into the module's memory with one bias per run, transformed there 4 lanes at a time and
 // copied out, as affineSimd.ts does for a scalar bias.
+import { lazyKernel } from "./lazyKernel.js";
 import { biasSimdBytes } from "./wasmBinaries.js";
 
 /** Below this many elements the JS loops are as fast (the copies' fixed costs dominate). */
@@ -18,34 +19,22 @@ interface Kernel {
   reluBiasGrad(runs: number, len: number): void;
 }
 
-// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
-let kernel: Kernel | null | undefined;
-
-function load(): Kernel | null {
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(biasSimdBytes() as BufferSource), {});
-    const e = instance.exports as Record<string, unknown>;
-    const buffer = (e.memory as WebAssembly.Memory).buffer;
-    const at = (name: string) => (e[name] as WebAssembly.Global).value as number;
-    const cap = at("X_CAP");
-    return {
-      x: new Float32Array(buffer, at("X"), cap),
-      g: new Float32Array(buffer, at("G"), cap),
-      bias: new Float32Array(buffer, at("B"), cap),
-      sums: new Float64Array(buffer, at("B"), cap / 2),
-      biasLines: e.biasLines as Kernel["biasLines"],
-      reluBiasGrad: e.reluBiasGrad as Kernel["reluBiasGrad"],
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+const kernelFor = lazyKernel(biasSimdBytes, (e): Kernel => {
+  const cap = e.global("X_CAP");
+  return {
+    x: e.f32("X", cap),
+    g: e.f32("G", cap),
+    bias: e.f32("B", cap),
+    sums: new Float64Array(e.buffer, e.global("B"), cap / 2),
+    biasLines: e.fn("biasLines"),
+    reluBiasGrad: e.fn("reluBiasGrad"),
+  };
+});
 
 /** The kernel, when the work is large, the runs are long enough to fit a block, and the arrays are f32. */
 function ready(n: number, len: number, ...arrays: unknown[]): Kernel | null {
   if (n < BIAS_SIMD_MIN || len < MIN_RUN) return null;
-  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
-  if (kernel === undefined) kernel = load();
+  const kernel = kernelFor(...arrays);
   if (kernel === null || len > kernel.x.length) return null;
   return kernel;
 }
@@ -66,22 +55,18 @@ export function biasRunsSimd(
   M: number,
   out: ArrayLike<number>,
 ): boolean {
-  const n = len * C * M;
-  if (n < BIAS_SIMD_MIN || len < MIN_RUN) return false;
-  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(b instanceof Float32Array))
-    return false;
-  if (kernel === undefined) kernel = load();
-  if (kernel === null || len > kernel.x.length) return false;
-  const k = kernel;
+  const k = ready(len * C * M, len, x, b, out);
+  if (k === null) return false;
+  const [xs, bs, os] = [x as Float32Array, b as Float32Array, out as Float32Array];
   const relu = act === "relu" ? 1 : 0;
   const step = Math.floor(k.x.length / len);
   const runs = C * M;
   for (let r0 = 0; r0 < runs; r0 += step) {
     const count = Math.min(step, runs - r0);
-    for (let r = 0, c = r0 % C; r < count; r++, c = c + 1 === C ? 0 : c + 1) k.bias[r] = b[c * bStride]!;
-    k.x.set(x.subarray(r0 * len, (r0 + count) * len));
+    for (let r = 0, c = r0 % C; r < count; r++, c = c + 1 === C ? 0 : c + 1) k.bias[r] = bs[c * bStride]!;
+    k.x.set(xs.subarray(r0 * len, (r0 + count) * len));
     k.biasLines(count, len, relu);
-    out.set(k.x.subarray(0, count * len), r0 * len);
+    os.set(k.x.subarray(0, count * len), r0 * len);
   }
   return true;
 }

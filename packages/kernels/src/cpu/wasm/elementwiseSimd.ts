@@ -6,6 +6,7 @@
 // bit-identical: f32 arithmetic on f32 operands rounds like the JS loops' f64 arithmetic rounded to f32.
 import { type ScratchBlocks, streamBlocks } from "./scratchBlocks.js";
 import type { BinaryOp } from "../../opNames.js";
+import { lazyKernel } from "./lazyKernel.js";
 import { affineSimdBytes } from "./wasmBinaries.js";
 
 /** Below this many elements the JS loops are as fast (the copies' fixed costs dominate). */
@@ -23,38 +24,23 @@ interface Kernel extends ScratchBlocks {
 
 const SCALAR_OP: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 
-// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
-let kernel: Kernel | null | undefined;
-
-function load(): Kernel | null {
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(affineSimdBytes() as BufferSource), {});
-    const e = instance.exports as Record<string, unknown>;
-    const memory = e.memory as WebAssembly.Memory;
-    const a = (e.SCRATCH as WebAssembly.Global).value as number;
-    const b = (e.SCRATCH_B as WebAssembly.Global).value as number;
-    const block = (e.HALF as WebAssembly.Global).value as number;
-    return {
-      a: new Float32Array(memory.buffer, a, block),
-      b: new Float32Array(memory.buffer, b, block),
-      add2: e.add2 as Kernel["add2"],
-      sub2: e.sub2 as Kernel["sub2"],
-      mul2: e.mul2 as Kernel["mul2"],
-      div2: e.div2 as Kernel["div2"],
-      scalar: e.scalar as Kernel["scalar"],
-      relu1: e.relu1 as Kernel["relu1"],
-      reluGrad: e.reluGrad as Kernel["reluGrad"],
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+const kernelFor = lazyKernel(affineSimdBytes, (e): Kernel => {
+  const half = e.global("HALF");
+  return {
+    a: e.f32("SCRATCH", half),
+    b: e.f32("SCRATCH_B", half),
+    add2: e.fn("add2"),
+    sub2: e.fn("sub2"),
+    mul2: e.fn("mul2"),
+    div2: e.fn("div2"),
+    scalar: e.fn("scalar"),
+    relu1: e.fn("relu1"),
+    reluGrad: e.fn("reluGrad"),
+  };
+});
 
 function ready(n: number, ...arrays: unknown[]): Kernel | null {
-  if (n < ELEMENTWISE_SIMD_MIN) return null;
-  for (const x of arrays) if (!(x instanceof Float32Array)) return null;
-  if (kernel === undefined) kernel = load();
-  return kernel;
+  return n < ELEMENTWISE_SIMD_MIN ? null : kernelFor(...arrays);
 }
 
 /**

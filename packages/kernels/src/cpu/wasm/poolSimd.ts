@@ -4,6 +4,7 @@
 // replaced scalar loops whose per-window choice of the largest value mispredicted on activations of random
 // sign. Results equal the scalar kernels' except that a window holding both -0 and +0 as its max may
 // give either zero.
+import { lazyKernel } from "./lazyKernel.js";
 import { poolSimdBytes } from "./wasmBinaries.js";
 
 interface Kernel {
@@ -14,34 +15,52 @@ interface Kernel {
   backward(planes: number, W: number, H: number): void;
 }
 
-// undefined: not tried yet; null: no wasm SIMD here (the JS loops serve).
-let kernel: Kernel | null | undefined;
-
-function load(): Kernel | null {
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(poolSimdBytes() as BufferSource), {});
-    const e = instance.exports as Record<string, unknown>;
-    const buffer = (e.memory as WebAssembly.Memory).buffer;
-    const at = (name: string) => (e[name] as WebAssembly.Global).value as number;
-    const cap = at("X_CAP");
-    return {
-      x: new Float32Array(buffer, at("X"), cap),
-      y: new Float32Array(buffer, at("Y"), cap / 4),
-      dy: new Float32Array(buffer, at("DY"), cap / 4),
-      forward: e.maxpool2x2 as Kernel["forward"],
-      backward: e.maxpool2x2Backward as Kernel["backward"],
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
+const kernelFor = lazyKernel(poolSimdBytes, (e): Kernel => {
+  const cap = e.global("X_CAP");
+  return {
+    x: e.f32("X", cap),
+    y: e.f32("Y", cap / 4),
+    dy: e.f32("DY", cap / 4),
+    forward: e.fn("maxpool2x2"),
+    backward: e.fn("maxpool2x2Backward"),
+  };
+});
 
 /** The kernel, when the arrays are f32 and one plane of W×H fits its input block; else null. */
 function ready(W: number, H: number, ...arrays: unknown[]): Kernel | null {
-  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
-  if (kernel === undefined) kernel = load();
+  const kernel = kernelFor(...arrays);
   if (kernel === null || W < 2 || H < 2 || W * H > kernel.x.length) return null;
   return kernel;
+}
+
+/**
+ * Streams blocks of whole planes through the kernel: x (backward: also y and dy) in, the pass, then y
+ * (forward) or dx (backward, computed in x's block) out.
+ */
+function streamPlanes(
+  k: Kernel,
+  W: number,
+  H: number,
+  planes: number,
+  a: { x: Float32Array; out: Float32Array; backward?: { y: Float32Array; dy: Float32Array } },
+): void {
+  const inPlane = W * H;
+  const outPlane = (W >> 1) * (H >> 1);
+  const step = Math.floor(k.x.length / inPlane);
+  const { x, out, backward } = a;
+  for (let p = 0; p < planes; p += step) {
+    const n = Math.min(step, planes - p);
+    k.x.set(x.subarray(p * inPlane, (p + n) * inPlane));
+    if (backward === undefined) {
+      k.forward(n, W, H);
+      out.set(k.y.subarray(0, n * outPlane), p * outPlane);
+    } else {
+      k.y.set(backward.y.subarray(p * outPlane, (p + n) * outPlane));
+      k.dy.set(backward.dy.subarray(p * outPlane, (p + n) * outPlane));
+      k.backward(n, W, H);
+      out.set(k.x.subarray(0, n * inPlane), p * inPlane);
+    }
+  }
 }
 
 /**
@@ -58,16 +77,7 @@ export function maxpool2x2Simd(
 ): boolean {
   const k = ready(W, H, x, out);
   if (k === null) return false;
-  const [xs, os] = [x as Float32Array, out as Float32Array];
-  const inPlane = W * H;
-  const outPlane = (W >> 1) * (H >> 1);
-  const step = Math.floor(k.x.length / inPlane);
-  for (let p = 0; p < planes; p += step) {
-    const n = Math.min(step, planes - p);
-    k.x.set(xs.subarray(p * inPlane, (p + n) * inPlane));
-    k.forward(n, W, H);
-    os.set(k.y.subarray(0, n * outPlane), p * outPlane);
-  }
+  streamPlanes(k, W, H, planes, { x: x as Float32Array, out: out as Float32Array });
   return true;
 }
 
@@ -88,16 +98,6 @@ export function maxpool2x2BackwardSimd(
   const k = ready(W, H, x, y, dy, dx);
   if (k === null) return false;
   const [xs, ys, gs, ds] = [x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array];
-  const inPlane = W * H;
-  const outPlane = (W >> 1) * (H >> 1);
-  const step = Math.floor(k.x.length / inPlane);
-  for (let p = 0; p < planes; p += step) {
-    const n = Math.min(step, planes - p);
-    k.x.set(xs.subarray(p * inPlane, (p + n) * inPlane));
-    k.y.set(ys.subarray(p * outPlane, (p + n) * outPlane));
-    k.dy.set(gs.subarray(p * outPlane, (p + n) * outPlane));
-    k.backward(n, W, H);
-    ds.set(k.x.subarray(0, n * inPlane), p * inPlane);
-  }
+  streamPlanes(k, W, H, planes, { x: xs, out: ds, backward: { y: ys, dy: gs } });
   return true;
 }

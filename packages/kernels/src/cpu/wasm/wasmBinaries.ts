@@ -10,6 +10,7 @@ import {
   activationSimd,
   affineSimd,
   biasSimd,
+  optimiserSimd,
   poolSimd,
   recurrentSimd,
   relaxed,
@@ -61,6 +62,11 @@ export function poolSimdBytes(): Uint8Array {
 /** The bytes of the per-channel bias + activation SIMD kernel (assembly/bias.ts; a few hundred bytes). */
 export function biasSimdBytes(): Uint8Array {
   return fromBase64(biasSimd);
+}
+
+/** The bytes of the fused optimiser step's SIMD kernel (assembly/optimiser.ts; a few KiB). */
+export function optimiserSimdBytes(): Uint8Array {
+  return fromBase64(optimiserSimd);
 }
 
 /** The bytes of the exp-based SIMD kernels (assembly/activation.ts: gelu, its gradient, softmax). */
