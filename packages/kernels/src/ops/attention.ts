@@ -3,7 +3,7 @@
 // gradient tape that runs each head in place, as PyTorch's `scaled_dot_product_attention` does; everything
 // else is composed from permutedims, batched matmul (NNlib's `batched_mul`), `where` and softmax, which is
 // also the reference the fused path is tested against.
-import { record, retainForBackward } from "../autodiff/tape.js";
+import { record } from "../autodiff/tape.js";
 import type { AttentionOperands, Backend } from "../backend.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import { isTensor, type Tensor } from "../tensor.js";
@@ -197,7 +197,7 @@ function fused(
     return [opt(grads.dq, q), opt(grads.dk, k), opt(grads.dv, v)];
   });
   if (recorded) {
-    retainForBackward(α);
+    // (α is this node's output, so the tape keeps it for the backward pass like y)
     record([y], α, (g) => {
       dα = backend.cast(g.view(op), g.dtype); // a copy: the tape frees g next
       return [wrap(backend, backend.fill(y.size, 0, y.dtype), y.shape, y.dtype)];
