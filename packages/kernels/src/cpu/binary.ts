@@ -4,7 +4,7 @@
 import type { TypedArray } from "../dtype.js";
 import type { BinaryOp } from "../opNames.js";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.js";
-import { forEachLine } from "./lines.js";
+import { forEachLine, SHORT_LINE } from "./lines.js";
 import { binarySimd } from "./wasm/elementwiseSimd.js";
 
 type Line = (
@@ -166,27 +166,6 @@ export function whereInto(
   const c0 = sc[0] ?? 0;
   const a0 = sa[0] ?? 0;
   const b0 = sb[0] ?? 0;
-  // A contiguous condition choosing between a contiguous operand and one held still along the line (a
-  // scalar fill: attention's causal mask `where(mask, scores, -Inf)` and its gradient `where(mask, dy, 0)`)
-  // gets a loop with one counter and the constant in a register: 3-4x the general loop below.
-  if (c0 === 1 && a0 === 1 && b0 === 0) {
-    forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
-      const dc = off[0]! - io;
-      const da = off[1]! - io;
-      const s = b[off[2]!]!;
-      for (let i = io, e = io + n; i < e; i++) out[i] = cond[i + dc] ? a[i + da]! : s;
-    });
-    return;
-  }
-  if (c0 === 1 && a0 === 0 && b0 === 1) {
-    forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
-      const dc = off[0]! - io;
-      const db = off[2]! - io;
-      const s = a[off[1]!]!;
-      for (let i = io, e = io + n; i < e; i++) out[i] = cond[i + dc] ? s : b[i + db]!;
-    });
-    return;
-  }
   forEachLine(outShape, [sc, sa, sb], (off, io, n) => {
     let ic = off[0]!;
     let ia = off[1]!;
@@ -205,8 +184,7 @@ export function expandInto(x: TypedArray, xShape: Shape, out: TypedArray, outSha
   const x0 = sx[0] ?? 0;
   forEachLine(outShape, [sx], (off, io, n) => {
     let ix = off[0]!;
-    // (short lines by a loop: a subarray view per line costs more than copying under ~64 elements)
-    if (x0 === 1 && n >= 64) out.set(x.subarray(ix, ix + n), io);
+    if (x0 === 1 && n >= SHORT_LINE) out.set(x.subarray(ix, ix + n), io);
     else for (let i = 0; i < n; i++, ix += x0) out[io + i] = x[ix]!;
   });
 }

@@ -1,10 +1,7 @@
 // Data movement: permute, gather/scatter along an axis, concat, one-hot.
 import type { TypedArray } from "../dtype.js";
 import { type Shape, stridesOf } from "../shape.js";
-import { forEachLine, splitAt } from "./lines.js";
-
-/** Contiguous lines shorter than this are copied by a loop rather than by `set` of a `subarray` view. */
-const SHORT_LINE = 64;
+import { forEachLine, SHORT_LINE, splitAt } from "./lines.js";
 
 /** Output dim i is input dim `perm[i]`. */
 export function permuteInto(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void {
@@ -14,10 +11,7 @@ export function permuteInto(x: TypedArray, shape: Shape, perm: readonly number[]
   const s0 = src[0] ?? 0;
   forEachLine(outShape, [src], (off, io, n) => {
     let ix = off[0]!;
-    // A short contiguous line (an attention head's 32 features) is copied element by element: subarray + set
-    // allocate a view per line, which costs more than the copy itself below about 64 elements.
     if (s0 === 1 && n >= SHORT_LINE) out.set(x.subarray(ix, ix + n), io);
-    else if (s0 === 1) for (let i = io, d = ix - io, e = io + n; i < e; i++) out[i] = x[i + d]!;
     else for (let i = 0; i < n; i++, ix += s0) out[io + i] = x[ix]!;
   });
 }

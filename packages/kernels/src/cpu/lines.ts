@@ -3,6 +3,13 @@
 import type { Shape } from "../shape.js";
 
 /**
+ * Contiguous lines shorter than this are copied by a loop rather than by `set` of a `subarray` view: the view
+ * allocated per line costs more than copying the line itself below about 64 elements (an attention head's 32
+ * features, say).
+ */
+export const SHORT_LINE = 64;
+
+/**
  * Merges dim d+1 into dim d wherever every input continues in step (`strides[k][d+1] === strides[k][d] *
  * shape[d]`, which includes a broadcast input staying put, both 0), so lines get as long as the layout
  * allows: a channel bias [1, 1, C, 1] over [W, H, C, N] is walked in W*H-long lines instead of W-long
