@@ -3,7 +3,7 @@
 // f64 references at the points where such rewrites go wrong: tiny and huge inputs, infinities, NaN, masked
 // (-Infinity) softmax entries, repeated and out-of-order indices.
 import { describe, expect, it } from "vitest";
-import { geluGradRef, geluRef } from "./geluTesting.js";
+import { geluGradRef, geluRef } from "./gelu.testing.js";
 import { gatherInto, scatterAddInto } from "./layout.js";
 import { softmaxGradInto, softmaxInto } from "./reduce.js";
 import { unaryGradInto, unaryInto } from "./unary.js";

@@ -6,7 +6,7 @@ import type { FusedActivation } from "../ops/fused.js";
 import * as k from "../index.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
-import { expectClose, seeded } from "./testValues.js";
+import { expectClose, seeded } from "./values.testing.js";
 
 const available = await webgpuAvailableForTests();
 const ACTS = [

@@ -5,7 +5,7 @@ import * as k from "../index.js";
 import { OPTIMISER_STEP_KINDS, OPTIMISER_STEP_OPS, type OptimiserStepOp } from "../optimiserOps.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
-import { seeded } from "./testValues.js";
+import { seeded } from "./values.testing.js";
 
 const available = await webgpuAvailableForTests();
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as k from "../index.js";
 import type { WebGPUBackend } from "./backend.js";
 import { webgpuAvailableForTests } from "./testing.js";
-import { expectClose, seeded } from "./testValues.js";
+import { expectClose, seeded } from "./values.testing.js";
 
 const available = await webgpuAvailableForTests();
 

@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assign, randn, rng, type Tensor, tensor } from "@flux/kernels";
-import { hasTorch, SAFETENSORS_PY } from "./torchTesting.js";
+import { hasTorch, SAFETENSORS_PY } from "./torch.testing.js";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   Bilinear,

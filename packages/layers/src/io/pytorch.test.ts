@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randn, rng, type Tensor, tensor } from "@flux/kernels";
-import { hasTorch, SAFETENSORS_PY } from "./torchTesting.js";
+import { hasTorch, SAFETENSORS_PY } from "./torch.testing.js";
 import { describe, expect, test } from "vitest";
 import {
   BatchNorm,

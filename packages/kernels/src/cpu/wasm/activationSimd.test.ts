@@ -2,7 +2,7 @@
 // wasm path, with the inputs where a vectorised exp goes wrong: overflow and underflow of e^{-2u}, signed
 // zeros, infinities, NaN, masked (-Infinity) softmax scores and lines that are not block-aligned.
 import { describe, expect, it } from "vitest";
-import { geluGradRef, geluRef } from "../geluTesting.js";
+import { geluGradRef, geluRef } from "../gelu.testing.js";
 import { softmaxInto } from "../reduce.js";
 import { unaryGradInto, unaryInto } from "../unary.js";
 import { geluGradSimd, geluSimd, softmaxLinesSimd } from "./activationSimd.js";
