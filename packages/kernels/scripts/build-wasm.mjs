@@ -96,9 +96,9 @@ const entries = await Promise.all(
 // ops' scalars),
 // assembly/activation.ts, gelu and softmax with a vectorised exp (2 pages, laid out as affine.ts), and
 // assembly/recurrent.ts (below).
-async function compileSmall(file, pages) {
+async function compileSmall(file, pages, maximumPages = pages) {
   const args = [file, "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", String(pages)];
-  args.push("--maximumMemory", String(pages), "--enable", "simd", "--outFile", "out.wasm");
+  args.push("--maximumMemory", String(maximumPages), "--enable", "simd", "--outFile", "out.wasm");
   let binary;
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(args, {
@@ -122,6 +122,9 @@ entries.push(["poolSimd", await compileSmall("assembly/pool.ts", 3)]);
 entries.push(["biasSimd", await compileSmall("assembly/bias.ts", 4)]);
 // assembly/activation.ts, gelu, its gradient and softmax with a vectorised exp.
 entries.push(["activationSimd", await compileSmall("assembly/activation.ts", 2)]);
+// assembly/conv.ts, im2col and col2im per tap: page 0 statics, then the images and the col matrix, which
+// the host places and grows the memory for (up to 2048 pages, 128 MiB).
+entries.push(["convSimd", await compileSmall("assembly/conv.ts", 1, 2048)]);
 let modules = header;
 modules +=
   "// Base64 of assembly/sgemm.ts compiled four ways: relaxed or plain SIMD, shared or unshared memory;\n" +
@@ -130,7 +133,8 @@ modules +=
   "// recurrentSimd: assembly/recurrent.ts (the LSTM and GRU gate passes);\n" +
   "// poolSimd: assembly/pool.ts (2x2 max pooling, forward and backward);\n" +
   "// biasSimd: assembly/bias.ts (a per-channel bias and activation, and relu's backward with its bias sum);\n" +
-  "// activationSimd: assembly/activation.ts (gelu, its gradient and softmax with a vectorised exp).\n";
+  "// activationSimd: assembly/activation.ts (gelu, its gradient and softmax with a vectorised exp);\n" +
+  "// convSimd: assembly/conv.ts (a convolution's im2col and col2im, one tap per call).\n";
 for (const [name, base64] of entries) modules += `export const ${name} = ${JSON.stringify(base64)};\n`;
 await writeIfChanged("wasmModules.ts", modules);
 const worker = await bundleWorker();

@@ -136,6 +136,35 @@ describe("conv2d (chunked im2col + one GEMM per chunk) against the definition", 
     );
   });
 
+  it("f32 (the SIMD im2col and col2im for rows read at stride 1, JS loops otherwise): every pass, any geometry", () => {
+    // The same geometries in f32: the col matrix built and scattered by the wasm kernel in its own memory
+    // (handed to sgemm as a view), grown as the chunks need; strides along W keep the JS loops.
+    fc.assert(
+      fc.property(geometry, ({ g, colBudget, seed }) => {
+        const x = Float32Array.from(values(size(g.inShape), seed));
+        const w = Float32Array.from(values(size(g.weightShape), seed + 1));
+        const dy = Float32Array.from(values(size(g.outShape), seed + 2));
+        const want = definition(g, x, w, dy);
+        const y = new Float32Array(want.y.length).fill(Number.NaN);
+        const dx = new Float32Array(want.dx.length).fill(7);
+        const dw = new Float32Array(want.dw.length).fill(7);
+        conv2dInto(x, w, g, y, "f32", colBudget);
+        conv2dBackwardInputInto(dy, w, g, dx, "f32", colBudget);
+        conv2dBackwardFilterInto(x, dy, g, dw, "f32", colBudget);
+        forgetConvInput(x);
+        for (const [got, exact] of [
+          [y, want.y],
+          [dx, want.dx],
+          [dw, want.dw],
+        ] as const) {
+          for (let i = 0; i < exact.length; i++)
+            expect(Math.abs(got[i]! - exact[i]!)).toBeLessThan(1e-5 * (8 + Math.abs(exact[i]!)));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("3-wide kernels at stride 1 (the three-taps-per-row copy paths): all passes match the definition", () => {
     // Widths down to the kernel's (one output column), flipped or not, with and without padding along H
     // (padding along W leaves these paths for the general ones).

@@ -6,8 +6,10 @@
 
 /** A kernel module's exports, as a `bind` function reads them. */
 export interface KernelExports {
-  /** The module's memory. */
+  /** The module's memory's buffer at instantiation (a module that grows its memory reads `memory`). */
   readonly buffer: ArrayBuffer;
+  /** The module's memory. */
+  readonly memory: WebAssembly.Memory;
   /** An exported global's value: a block's byte offset or its length. */
   global(name: string): number;
   /** `length` f32 values from the byte offset held by the exported global `at`. */
@@ -38,10 +40,12 @@ function instantiate<K>(bytes: () => Uint8Array, bind: (e: KernelExports) => K):
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes() as BufferSource), {});
     const e = instance.exports as Record<string, unknown>;
-    const buffer = (e.memory as WebAssembly.Memory).buffer;
+    const memory = e.memory as WebAssembly.Memory;
+    const buffer = memory.buffer;
     const global = (name: string) => (e[name] as WebAssembly.Global).value as number;
     return bind({
       buffer,
+      memory,
       global,
       f32: (at, length) => new Float32Array(buffer, global(at), length),
       fn: (name) => e[name] as (...args: number[]) => number,

@@ -10,6 +10,7 @@ import {
   activationSimd,
   affineSimd,
   biasSimd,
+  convSimd,
   optimiserSimd,
   poolSimd,
   recurrentSimd,
@@ -72,6 +73,11 @@ export function optimiserSimdBytes(): Uint8Array {
 /** The bytes of the exp-based SIMD kernels (assembly/activation.ts: gelu, its gradient, softmax). */
 export function activationSimdBytes(): Uint8Array {
   return fromBase64(activationSimd);
+}
+
+/** The bytes of the im2col / col2im SIMD kernel (assembly/conv.ts; under a kilobyte). */
+export function convSimdBytes(): Uint8Array {
+  return fromBase64(convSimd);
 }
 
 /** The GEMM worker's script (src/cpu/wasm/worker.ts bundled by the build). */
