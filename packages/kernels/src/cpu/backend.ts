@@ -30,7 +30,13 @@ import { affineActInto, type FusedAct } from "./affine.js";
 import { attentionBackwardInto, attentionDims, attentionForwardInto } from "./attention.js";
 import { denseInto } from "./dense.js";
 import { binaryInto, expandInto, whereInto } from "./binary.js";
-import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
+import {
+  conv2dBackwardFilterInto,
+  conv2dBackwardInputInto,
+  conv2dInto,
+  forgetConvInput,
+  trimConvScratch,
+} from "./conv.js";
 import { concatInto, gatherInto, onehotInto, permuteInto, scatterAddInto } from "./layout.js";
 import { gemmFor } from "./gemm.js";
 import { type GruOperands, gruBackwardInto, gruForwardInto } from "./gru.js";
@@ -140,6 +146,7 @@ export class CpuBackend implements Backend<TypedArray> {
   }
   trimPool(): void {
     pool.trim();
+    trimConvScratch();
   }
 
   fill(size: number, value: number, dtype: DType): TypedArray {

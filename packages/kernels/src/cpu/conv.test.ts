@@ -2,7 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conv2dGeometry } from "../backend.js";
 import { CpuBackend } from "./backend.js";
-import { conv2dBackwardFilterInto, conv2dBackwardInputInto, conv2dInto, forgetConvInput } from "./conv.js";
+import {
+  conv2dBackwardFilterInto,
+  conv2dBackwardInputInto,
+  conv2dInto,
+  forgetConvInput,
+  trimConvScratch,
+} from "./conv.js";
+import { placeConvChunk } from "./wasm/convSimd.js";
 
 // The definition, one multiply-add at a time: y[ow,oh,co,n] = Σ x[iw,ih,c,n] * w[kw,kh,c,co] over the taps
 // whose input lies inside the image, with NNlib's flip unless `flipped`. The backward passes are the
@@ -343,5 +350,31 @@ describe("the col matrix kept from the forward pass for the weight gradient", ()
     forgetConvInput(x); // what dispose does before the pool may hand the storage out again
     x.set(values(size(g.inShape), 25));
     close(filter(x, dy), reference(x, dy));
+  });
+});
+
+describe("the SIMD im2col kernel's memory", () => {
+  it("grows for a large chunk, is handed back by trim, and conv works on after", () => {
+    const big = placeConvChunk(1 << 20, 4 << 20, new Float32Array(1));
+    if (big === null) return; // no wasm SIMD here: the JS loops serve, nothing to hand back
+    expect(big.col.buffer.byteLength).toBeGreaterThanOrEqual(20 << 20);
+    trimConvScratch();
+    const small = placeConvChunk(16, 16, new Float32Array(1))!;
+    expect(small.col.buffer.byteLength).toBeLessThan(1 << 20);
+    const g: Conv2dGeometry = {
+      stride: [1, 1],
+      pad: [1, 1, 1, 1],
+      dilation: [1, 1],
+      flipped: false,
+      inShape: [6, 5, 2, 3],
+      weightShape: [3, 3, 2, 2],
+      outShape: [6, 5, 2, 3],
+    };
+    const x = Float32Array.from(values(size(g.inShape), 1));
+    const w = Float32Array.from(values(size(g.weightShape), 2));
+    const want = definition(g, x, w, new Float64Array(size(g.outShape))).y;
+    const y = new Float32Array(want.length);
+    conv2dInto(x, w, g, y, "f32");
+    for (let i = 0; i < want.length; i++) expect(Math.abs(y[i]! - want[i]!)).toBeLessThan(1e-5);
   });
 });

@@ -32,7 +32,13 @@ import type { Conv2dGeometry } from "../backend.js";
 import { arrayCtor, type DType, type TypedArray } from "../dtype.js";
 import { CpuBufferPool } from "./bufferPool.js";
 import { gemmFor } from "./gemm.js";
-import { type ConvPlacement, placeConvChunk, type SimdChunk, type SimdTap } from "./wasm/convSimd.js";
+import {
+  type ConvPlacement,
+  placeConvChunk,
+  releaseConvMemory,
+  type SimdChunk,
+  type SimdTap,
+} from "./wasm/convSimd.js";
 import { sgemmReadsInPlace } from "./wasm/index.js";
 
 /**
@@ -430,6 +436,18 @@ export function forgetConvInput(storage: TypedArray): void {
     scratch.give(interleavedDy.col);
     interleavedDy = null;
   }
+}
+
+/**
+ * @internal Hands back what conv keeps between calls (`trim()` calls it): the kept col matrices, the pooled
+ * scratch buffers, and the SIMD kernel's memory, which only grows while it lives.
+ */
+export function trimConvScratch(): void {
+  for (const e of colCache.splice(0)) scratch.give(e.col);
+  if (interleavedDy !== null) scratch.give(interleavedDy.col);
+  interleavedDy = null;
+  scratch.trim();
+  releaseConvMemory();
 }
 
 /** Image n's [P, Cout] block of y or dy, where Flux's order keeps it. */

@@ -63,10 +63,18 @@ const PAGE = 65536;
 /** The most the module's memory may hold (its declared maximum, 2048 pages); larger chunks: the JS loops. */
 const MAX_BYTES = 2048 * PAGE;
 
-const kernelFor = lazyKernel(
-  convSimdBytes,
-  (e): Kernel => ({ memory: e.memory, im2colTap: e.fn("im2colTap"), col2imTap: e.fn("col2imTap") }),
-);
+const loader = () =>
+  lazyKernel(
+    convSimdBytes,
+    (e): Kernel => ({ memory: e.memory, im2colTap: e.fn("im2colTap"), col2imTap: e.fn("col2imTap") }),
+  );
+// Replaced by `releaseConvMemory`: a wasm memory cannot shrink, so releasing it means a new instance.
+let kernelFor = loader();
+
+/** @internal Drops the kernel's instance and its memory; the next call instantiates a fresh one. */
+export function releaseConvMemory(): void {
+  kernelFor = loader();
+}
 
 /**
  * @internal Places a chunk of `xLength` image values and a `colLength` col matrix in the kernel's memory,
