@@ -8,6 +8,7 @@ import { type Tensor, add, assign, cast, clone, isTensor, tensorsIn, tidy } from
 import { sub } from "@flux/kernels";
 import { OptimStructureError } from "./errors.js";
 import { fusedStep, fusedStepsEnabled } from "./fused.js";
+import { checkStep } from "./stepCheck.js";
 import { type Leaf, isOptimLeaf } from "./leaf.js";
 import { type StateTree, childAt, entriesOf, modelChild, pathString } from "./tree.js";
 
@@ -76,15 +77,7 @@ function gatherGrads(t: unknown, x: unknown, g: unknown, grads: Map<Leaf, Tensor
   }
 }
 
-function step(leaf: Leaf, x: Tensor, gs: readonly Tensor[], path: unknown[]): void {
-  for (const g of gs) {
-    if (g.shape.length !== x.shape.length || g.shape.some((d, i) => d !== x.shape[i])) {
-      throw new OptimStructureError(
-        pathString(path),
-        `update: the gradient is [${g.shape.join(", ")}] but the parameter is [${x.shape.join(", ")}]`,
-      );
-    }
-  }
+function step(leaf: Leaf, x: Tensor, gs: readonly Tensor[]): void {
   if (fusedStepsEnabled() && fusedStep(leaf, x, gs)) return;
   const old = leaf.state;
   const next = tidy(() => {
@@ -100,12 +93,20 @@ function step(leaf: Leaf, x: Tensor, gs: readonly Tensor[], path: unknown[]): vo
   for (const t of tensorsIn(old)) if (!kept.has(t)) t.dispose();
 }
 
-function applyAll(
+/** One parameter step to take: found and checked for the whole tree before the first one runs. */
+interface PlannedStep {
+  leaf: Leaf;
+  x: Tensor;
+  gs: Tensor[];
+}
+
+function planAll(
   t: unknown,
   x: unknown,
   grads: Map<Leaf, Tensor[]>,
   done: Map<Leaf, Set<Tensor>>,
   path: unknown[],
+  plan: PlannedStep[],
 ): void {
   if (t === null || t === undefined || typeof t !== "object") return;
   if (isOptimLeaf(t)) {
@@ -121,12 +122,13 @@ function applyAll(
     done.set(t, seen);
     const gs = grads.get(t);
     if (t.frozen || gs === undefined) return;
-    step(t, x, gs, path);
+    checkStep(t, x, gs, path);
+    plan.push({ leaf: t, x, gs });
     return;
   }
   for (const [k, tk] of entriesOf(t)) {
     if (tk === null) continue;
-    applyAll(tk, modelChild(x, k, path), grads, done, [...path, k]);
+    planAll(tk, modelChild(x, k, path), grads, done, [...path, k], plan);
   }
 }
 
@@ -144,7 +146,9 @@ function applyAll(
  *
  * `grad` is shaped like the model as kernels' `gradient` returns it (`null` or missing where there is
  * nothing); branches without a gradient and frozen Leafs are skipped. A gradient that names a child the
- * model lacks throws `OptimStructureError` with its key path; a Promise for any argument throws
+ * model lacks, a gradient of another shape or device than its parameter, or a state tree set up for another
+ * model throws `OptimStructureError` with its key path, before any parameter is written (the model and
+ * state are left exactly as they were); a Promise for any argument throws
  * `UnawaitedPromiseError` (a missing `await`). A gradient of another float dtype is cast to the
  * parameter's. The gradient tensors are not freed: they are the caller's.
  *
@@ -158,7 +162,11 @@ export function updateInPlace<M>(state: StateTree, model: M, grad: unknown): [St
   checkNotPromise(grad, "updateInPlace", "grad");
   const grads = new Map<Leaf, Tensor[]>();
   gatherGrads(state, model, grad, grads, []);
-  applyAll(state, model, grads, new Map(), []);
+  // Every step is found and checked before the first parameter is written, so a bad gradient or state
+  // anywhere in the tree throws with the model and state exactly as they were.
+  const plan: PlannedStep[] = [];
+  planAll(state, model, grads, new Map(), [], plan);
+  for (const { leaf, x, gs } of plan) step(leaf, x, gs);
   return [state, model];
 }
 
