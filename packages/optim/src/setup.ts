@@ -2,12 +2,28 @@
 // model. Optimisers.jl's `_setup` with `_trainable`: non-trainable children become `null`.
 import { checkNotPromise, children, isleaf, trainable } from "@flux/functors";
 import { type Tensor, isFloat, isTensor } from "@flux/kernels";
-import { OptimStructureError } from "./errors.js";
+import { OptimStructureError, RuleArgumentError } from "./errors.js";
 import { Leaf } from "./leaf.js";
-import type { Rule } from "./rule.js";
+import { type Rule, isRule } from "./rule.js";
 import { type StateTree, pathString } from "./tree.js";
 
 let warnedEmpty = false;
+
+/** Refuses a first argument that is not a rule, naming the usual slips (a constructor, swapped arguments). */
+function checkRule(rule: unknown, model: unknown): asserts rule is Rule {
+  if (isRule(rule)) return;
+  const hint =
+    typeof rule === "function" && (rule as { name?: string }).name
+      ? ` It is the constructor ${(rule as { name: string }).name}: call it, e.g. setup(${(rule as { name: string }).name}(), model).`
+      : isRule(model)
+        ? " The arguments look swapped: write setup(rule, model)."
+        : "";
+  throw new RuleArgumentError(
+    `setup: the 1st argument must be an optimisation rule such as Adam(1e-3) or Descent(0.1), got ${
+      rule === null || rule === undefined ? String(rule) : typeof rule
+    }.${hint}`,
+  );
+}
 
 /**
  * Builds the optimiser state for `model` (Optimisers.jl's `setup`): a tree shaped like the model's
@@ -26,6 +42,7 @@ let warnedEmpty = false;
  */
 export function setup(rule: Rule, model: unknown): StateTree {
   checkNotPromise(model, "setup", "model");
+  checkRule(rule, model);
   const cache = new Map<Tensor, Leaf>();
   const visiting = new Set<object>();
   const visit = (x: unknown, path: unknown[]): StateTree => {

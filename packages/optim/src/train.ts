@@ -111,6 +111,24 @@ function schedulesOf(schedule: TrainOptions["schedule"]): [string, Schedule][] {
   return Object.entries(schedule).map(([k, v]) => [k, asSchedule(v, `train's schedule.${k}`)]);
 }
 
+/** A value's kind for messages: `number 5`, `an object (Object)`, `null`. */
+function typeName(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === "object") return `an object (${x.constructor?.name ?? "no prototype"})`;
+  return `${typeof x} ${String(x).slice(0, 40)}`;
+}
+
+function isIterableData(x: unknown): boolean {
+  if (x === null || x === undefined) return false;
+  if (typeof x !== "object" && typeof x !== "function" && typeof x !== "string") return false;
+  const o = x as Record<symbol | string, unknown>;
+  return (
+    typeof o[Symbol.iterator] === "function" ||
+    typeof o[Symbol.asyncIterator] === "function" ||
+    typeof o.next === "function"
+  );
+}
+
 /**
  * Trains `model` in place over `data` (Flux's `train!`, plus epochs, schedules, callbacks and resuming): for
  * each batch, the loss `lossFn(model, ...batch)` and its gradient (kernels' `withgradient`), then
@@ -148,6 +166,18 @@ export async function train<M>(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   checkNotPromise(model, "train", "model");
+  if (typeof lossFn !== "function")
+    throw new OptimError(
+      "ERR_TRAIN_LOSS",
+      `train: the 1st argument must be the loss function (model, ...batch) => scalar tensor, got ${typeName(lossFn)}; ` +
+        "e.g. train((m, x, y) => mse(apply(m, x), y), model, data, state).",
+    );
+  if (!isIterableData(data))
+    throw new OptimError(
+      "ERR_TRAIN_DATA",
+      `train: data must be iterable or async iterable (a DataLoader, an array of batches, a generator), got ${typeName(data)}; ` +
+        "for one batch write [batch].",
+    );
   if (isRule(state)) {
     throw new OptimError(
       "ERR_TRAIN_STATE",
