@@ -7,6 +7,7 @@ import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
+import { checkInputTensor } from "./input.js";
 
 /** Options of `Bilinear`. */
 export interface BilinearOptions {
@@ -72,7 +73,9 @@ class BilinearLayer extends AbstractLayer {
    * `[out*in1, in2]` matrix times `y`, then one batched matmul with the columns of `x`.
    */
   forward(x: Tensor | readonly [Tensor, Tensor], y?: Tensor): Tensor {
-    if (!isTensor(x)) return this.forward(x[0], x[1]);
+    if (Array.isArray(x) && y === undefined) return this.forward(x[0], x[1]);
+    checkInputTensor(x, this.showCompact(), "x");
+    if (y !== undefined) checkInputTensor(y, this.showCompact(), "y");
     const other = y ?? x;
     if (x.rank === 1 && other.rank === 1) {
       const z = this.forward(reshape(x, [x.shape[0]!, 1]), reshape(other, [other.shape[0]!, 1]));
