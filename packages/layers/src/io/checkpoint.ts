@@ -7,6 +7,7 @@ import { isTensor, type Rng, type RngState, writeFileAtomic } from "@flux/kernel
 import { LayersError } from "../errors.js";
 import { loadBytes } from "./loadBytes.js";
 import { saveBytes } from "./saveBytes.js";
+import { checkPath, withFileErrors } from "./fileErrors.js";
 
 /** The checkpoint format this version writes (`__metadata__["flux.checkpoint.version"]`). */
 export const CHECKPOINT_VERSION = "1";
@@ -417,7 +418,9 @@ export function loadCheckpointBytes<M, S = unknown>(
  * await saveCheckpoint("run.ckpt.safetensors", { model, optState, step, epoch, rng: { shuffle: loaderRng } });
  */
 export async function saveCheckpoint(path: string, contents: CheckpointContents): Promise<void> {
-  await writeFileAtomic(path, await checkpointBytes(contents));
+  checkPath(path, "saveCheckpoint");
+  const bytes = await checkpointBytes(contents);
+  await withFileErrors("saveCheckpoint", "write", path, () => writeFileAtomic(path, bytes));
 }
 
 /**
@@ -436,8 +439,9 @@ export async function loadCheckpoint<M, S = unknown>(
   path: string,
   targets: CheckpointTargets<M, S>,
 ): Promise<Checkpoint<M, S>> {
+  checkPath(path, "loadCheckpoint");
   const fs: typeof import("node:fs/promises") = await import(/* @vite-ignore */ FS_PROMISES);
-  const bytes = await fs.readFile(path);
+  const bytes = await withFileErrors("loadCheckpoint", "read", path, () => fs.readFile(path));
   return loadCheckpointBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), targets);
 }
 
