@@ -146,6 +146,12 @@ function lossOf(val: unknown): Tensor {
  * console.log(await val.item()); val.dispose();
  */
 export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...args: A): WithGradient<T, A> {
+  if (typeof f !== "function")
+    throw new GradientError(
+      `gradient(f, ...args): f must be the function to differentiate, got ${
+        f === null ? "null" : isTensor(f) ? "a Tensor (the arguments come after f)" : typeof f
+      }; e.g. gradient((w) => sum(mul(w, w)), w).`,
+    );
   if (activeTape() !== null) {
     throw new GradientError(
       "gradient/withgradient was called inside another gradient: nested (higher-order) differentiation is not supported. " +

@@ -5,6 +5,7 @@ import { ArgumentError, ShapeError } from "../errors.js";
 import type { PoolOp } from "../opNames.js";
 import type { Tensor } from "../tensor.js";
 import { backendOf, requireFloat, wrap } from "./core.js";
+import { checkOpOptions } from "./options.js";
 
 /** A per-dim pair `[w, h]`, or one number for both. */
 export type Pair = number | readonly [number, number];
@@ -72,6 +73,7 @@ function outDim(n: number, k: number, stride: number, padLo: number, padHi: numb
  * conv(randn([28, 28, 1, 16]), randn([3, 3, 1, 8]), { pad: 1 }).shape; // [28, 28, 8, 16]
  */
 export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
+  checkOpOptions("conv", opts, ["stride", "pad", "dilation", "flipped"], "{ stride: 2, pad: 1 }");
   const b = backendOf("conv", x, w);
   requireFloat("conv", x.dtype);
   const inShape = four(x, "conv");
@@ -112,6 +114,7 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
 }
 
 function pool(op: PoolOp, x: Tensor, window: Pair, opts: PoolOpOptions): Tensor {
+  checkOpOptions(`${op}pool`, opts, ["stride", "pad"], "{ stride: 2, pad: 1 }");
   const name = `${op}pool`;
   const b = backendOf(name, x);
   requireFloat(name, x.dtype);

@@ -26,7 +26,7 @@ export function shareStorage(x: Tensor, shape: Shape, op: string): Tensor {
 export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
   const first = ts[0]!;
   for (const t of ts) {
-    if (!isTensor(t)) throw new TypeError(`[@flux/kernels] ${op}: expected a Tensor, got ${describe(t)}.`);
+    if (!isTensor(t)) throw new ArgumentError(`${op}: expected a Tensor, got ${describe(t)}.`);
     if (t.device !== first.device) throw new DeviceMismatchError(op, String(first.device), String(t.device));
     t.view(op); // throws DisposedTensorError naming the op
   }

@@ -8,6 +8,10 @@ import { defaultRng, type Rng } from "../rng.js";
 import { checkShape, type Shape, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { requireSupported, wrap } from "./core.js";
+import { checkOpOptions } from "./options.js";
+
+const CREATION_KEYS = ["dtype", "device"] as const;
+const RANDOM_KEYS = ["dtype", "device", "rng"] as const;
 
 /** Where and as what to create a tensor. */
 export interface CreationOptions {
@@ -55,7 +59,10 @@ export function fromHost(
   if (dtype === "bool") {
     arr = new Uint8Array(values.length);
     for (let i = 0; i < values.length; i++) arr[i] = values[i] ? 1 : 0;
-  } else arr = values instanceof Ctor ? values.slice() : new Ctor(values);
+  } else {
+    if (isIntegerDType(dtype) && !(values instanceof Ctor)) checkIntegerValues(op, values, dtype);
+    arr = values instanceof Ctor ? values.slice() : new Ctor(values);
+  }
   return wrap(backend, backend.upload(arr, dtype), shape, dtype);
 }
 
@@ -72,7 +79,8 @@ export function fromHost(
  * tensor([true, false], [2], { dtype: "bool" });
  */
 export function tensor(data: NestedData | TypedArray, shape?: Shape, opts?: CreationOptions): Tensor {
-  checkTensorData(data);
+  checkTensorData(data, opts?.dtype);
+  checkOpOptions("tensor", opts, CREATION_KEYS, '{ dtype: "i32" }');
   const backend = backendFor(opts);
   if (ArrayBuffer.isView(data)) {
     const dtype = opts?.dtype ?? dtypeOfArray(data);
@@ -103,8 +111,12 @@ export function tensor(data: NestedData | TypedArray, shape?: Shape, opts?: Crea
 
 // A value that is not a number, a boolean, a (nested) array of them or a typed array would become NaN
 // without a word (`Number("a")`, `Number(undefined)`, `Number({})`): refuse it, naming what was given.
-function checkTensorData(data: unknown): void {
-  if (ArrayBuffer.isView(data) || typeof data === "number" || typeof data === "boolean") return;
+function checkTensorData(data: unknown, dtype: DType | undefined): void {
+  if (ArrayBuffer.isView(data)) {
+    checkTypedArray(data, dtype);
+    return;
+  }
+  if (typeof data === "number" || typeof data === "boolean") return;
   if (!Array.isArray(data)) {
     const got =
       data === null
@@ -128,6 +140,54 @@ function checkTensorData(data: unknown): void {
     }
   };
   check(data, "");
+}
+
+// The typed arrays whose type names a dtype; any other view needs an explicit dtype (its values are then
+// converted), and 64-bit integer arrays cannot be converted at all (BigInt does not mix with numbers).
+const VIEW_DTYPES: readonly [new (n: number) => ArrayBufferView, DType][] = [
+  [Float32Array, "f32"],
+  [Float64Array, "f64"],
+  [Int32Array, "i32"],
+  [Uint32Array, "u32"],
+  [Uint16Array, "f16"],
+  [Uint8Array, "u8"],
+  [Uint8ClampedArray, "u8"],
+];
+
+function checkTypedArray(data: ArrayBufferView, dtype: DType | undefined): void {
+  const name = data.constructor?.name ?? "ArrayBufferView";
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array || data instanceof DataView)
+    throw new ArgumentError(
+      `tensor: a ${name} cannot be a tensor's data (tensors hold f32, f64, i32, u32, f16, u8 or bool); ` +
+        "convert it first, e.g. Int32Array.from(data, Number) or Float64Array.from(data, Number).",
+    );
+  if (dtype === undefined && !VIEW_DTYPES.some(([C]) => data instanceof C))
+    throw new ArgumentError(
+      `tensor: a ${name} has no matching dtype (its values would be reinterpreted); pass one, e.g. ` +
+        'tensor(data, shape, { dtype: "i32" }), or use a Float32Array, Float64Array, Int32Array, Uint32Array or Uint8Array.',
+    );
+}
+
+/**
+ * Integer dtypes cannot hold fractions, NaN or values outside their range; a typed-array conversion would
+ * truncate or wrap them without a word (Julia's `Int32(1.5)` is an InexactError). Throws naming the
+ * first such value.
+ */
+function checkIntegerValues(op: string, values: ArrayLike<number>, dtype: DType): void {
+  const [lo, hi] =
+    dtype === "i32" ? [-(2 ** 31), 2 ** 31 - 1] : dtype === "u32" ? [0, 2 ** 32 - 1] : [0, 255];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new ArgumentError(
+        `${op}: element ${i} is ${v}, which a ${dtype} tensor cannot hold (integers ${lo}..${hi}); ` +
+          "round it first (Math.round) or use a float dtype.",
+      );
+  }
+}
+
+function isIntegerDType(dtype: DType): boolean {
+  return dtype === "i32" || dtype === "u32" || dtype === "u8";
 }
 
 function describe(x: unknown): string {
@@ -182,20 +242,28 @@ function flattenColumnMajor(data: NestedData, shape: readonly number[]): (number
  * fill(0.5, [2, 3]);
  */
 export function fill(value: number | boolean, shape: Shape, opts?: CreationOptions): Tensor {
+  checkOpOptions("fill", opts, CREATION_KEYS, '{ dtype: "f64" }');
+  if (typeof value !== "number" && typeof value !== "boolean")
+    throw new ArgumentError(
+      `fill: the value must be a number or a boolean, got ${value === null ? "null" : `${typeof value} ${describe(value)}`}.`,
+    );
   const backend = backendFor(opts);
   const s = checkShape(shape);
   const dtype = opts?.dtype ?? (typeof value === "boolean" ? "bool" : "f32");
   requireSupported("fill", backend, dtype);
+  if (isIntegerDType(dtype)) checkIntegerValues("fill", [Number(value)], dtype);
   return wrap(backend, backend.fill(sizeOf(s), Number(value), dtype), s, dtype);
 }
 
 /** Zeros of `shape`. @example zeros([3, 2]); // 3×2 Tensor{f32} */
 export function zeros(shape: Shape, opts?: CreationOptions): Tensor {
+  checkOpOptions("zeros", opts, CREATION_KEYS, '{ dtype: "f64" }');
   return fill(0, shape, { dtype: "f32", ...opts });
 }
 
 /** Ones of `shape`. @example ones([2], { dtype: "f64" }); */
 export function ones(shape: Shape, opts?: CreationOptions): Tensor {
+  checkOpOptions("ones", opts, CREATION_KEYS, '{ dtype: "f64" }');
   return fill(1, shape, { dtype: "f32", ...opts });
 }
 
@@ -217,7 +285,12 @@ export function onesLike(x: Tensor): Tensor {
  * arange(1, 2, 0.25); // [1, 1.25, 1.5, 1.75]
  */
 export function arange(start: number, stop?: number, step = 1, opts?: CreationOptions): Tensor {
+  checkOpOptions("arange", opts, CREATION_KEYS, '{ dtype: "i32" }');
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new ArgumentError(
+      `arange: start and stop must be finite numbers, got ${String(start)} and ${String(stop)}.`,
+    );
   if (step === 0 || !Number.isFinite(step))
     throw new ArgumentError(`arange: step must be a non-zero finite number, got ${step}.`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
@@ -234,8 +307,9 @@ export function arange(start: number, stop?: number, step = 1, opts?: CreationOp
  * rand([3, 4], { rng: rng(0) });
  */
 export function rand(shape: Shape, opts?: RandomOptions): Tensor {
+  checkOpOptions("rand", opts, RANDOM_KEYS, "{ rng: rng(42) }");
   const s = checkShape(shape);
-  const r = opts?.rng ?? defaultRng();
+  const r = randomSource("rand", opts?.rng, "uniform");
   const v = new Float64Array(sizeOf(s));
   for (let i = 0; i < v.length; i++) v[i] = r.uniform();
   return fromHost(v, s, opts?.dtype ?? "f32", backendFor(opts), "rand");
@@ -248,9 +322,26 @@ export function rand(shape: Shape, opts?: RandomOptions): Tensor {
  * randn([5, 10], { rng: rng(1) });
  */
 export function randn(shape: Shape, opts?: RandomOptions): Tensor {
+  checkOpOptions("randn", opts, RANDOM_KEYS, "{ rng: rng(42) }");
   const s = checkShape(shape);
-  const r = opts?.rng ?? defaultRng();
+  const r = randomSource("randn", opts?.rng, "normal");
   const v = new Float64Array(sizeOf(s));
   for (let i = 0; i < v.length; i++) v[i] = r.normal();
   return fromHost(v, s, opts?.dtype ?? "f32", backendFor(opts), "randn");
+}
+
+/** The generator of `rand`/`randn`: `defaultRng()`, or the given one if it is an `Rng`-like object. */
+function randomSource(op: string, given: unknown, method: "uniform" | "normal"): Rng {
+  if (given === undefined) return defaultRng();
+  if (typeof given !== "object" || given === null || typeof (given as Rng)[method] !== "function")
+    throw new ArgumentError(
+      `${op}: opts.rng must be a generator from rng(seed) (an object with ${method}()), got ${
+        given === null
+          ? "null"
+          : typeof given === "object"
+            ? describe(given)
+            : `${typeof given} ${String(given)}`
+      }.`,
+    );
+  return given as Rng;
 }

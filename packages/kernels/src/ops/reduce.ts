@@ -7,6 +7,9 @@ import type { Tensor } from "../tensor.js";
 import { ArgumentError } from "../errors.js";
 import { backendOf, castRaw, requireFloat, reshapeRaw, scalarOn, wrap } from "./core.js";
 import { binaryRaw, maskRaw, mul } from "./elementwise.js";
+import { checkOpOptions } from "./options.js";
+
+const REDUCE_KEYS = ["dims"] as const;
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -15,6 +18,7 @@ export interface ReduceOptions {
 }
 
 function axesOf(x: Tensor, opts: ReduceOptions | undefined, op: string): { axes: number[]; all: boolean } {
+  checkOpOptions(op, opts, REDUCE_KEYS, "{ dims: 1 }");
   if (opts?.dims === undefined) return { axes: x.shape.map((_, i) => i), all: true };
   return { axes: normalizeDims(opts.dims, x.rank, op), all: false };
 }

@@ -2,7 +2,7 @@
 // device, one float dtype, and shapes that fit `x` [in, T, B], `Wi` [G*n, in], `Wh` [G*n, n], `b` [G*n] and
 // states [n] or [n, B]. Each failure names the argument, what it is and what it must be.
 import type { Backend } from "../backend.js";
-import { DTypeError, ShapeError } from "../errors.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, describe, requireFloat } from "./core.js";
 
@@ -24,8 +24,7 @@ export function checkSequenceArgs(
     ...(b === null ? [] : [["b", b]]),
   ] as [string, Tensor][];
   for (const [name, t] of named) {
-    if (!isTensor(t))
-      throw new TypeError(`[@flux/kernels] ${op}: ${name} must be a Tensor, got ${describe(t)}.`);
+    if (!isTensor(t)) throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${describe(t)}.`);
   }
   const backend = backendOf(op, ...named.map(([, t]) => t));
   requireFloat(op, x.dtype);

@@ -22,6 +22,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 function inferShape(x: Tensor, shape: readonly number[]): Shape {
+  if (!Array.isArray(shape))
+    throw new ShapeError(
+      `reshape: the new shape must be an array of dims such as [${x.size}] or [-1, 1], got ${typeof shape} ${String(shape)}.`,
+    );
   const free = shape.indexOf(-1);
   if (free !== shape.lastIndexOf(-1)) throw new ShapeError("reshape: at most one dim may be -1.");
   let s = shape;
@@ -103,9 +107,25 @@ function gatherAxis(x: Tensor, axis: number, indices: Int32Array, op: string): T
 /** A 0-based index, an array of them, or a half-open range `{ start, stop }`. */
 export type Index = number | readonly number[] | { start: number; stop: number };
 
+// Int32Array.from would truncate 1.5 to 1 and turn NaN or "2" into 0: a fractional index would silently
+// pick another element. Every index must already be an integer.
+function checkIndex(i: unknown, op: string): number {
+  if (!Number.isInteger(i))
+    throw new ArgumentError(
+      `${op}: indices are 0-based integers, got ${typeof i === "number" ? i : `${typeof i} ${String(i)}`}.`,
+    );
+  return i as number;
+}
+
 function indexList(index: Index, op: string): Int32Array {
-  if (typeof index === "number") return Int32Array.of(index);
-  if (Array.isArray(index)) return Int32Array.from(index);
+  if (typeof index === "number") return Int32Array.of(checkIndex(index, op));
+  if (Array.isArray(index)) return Int32Array.from(index, (i) => checkIndex(i, op));
+  if (typeof index !== "object" || index === null || !("start" in index) || !("stop" in index))
+    throw new ArgumentError(
+      `${op}: an index is a 0-based integer, an array of them or a range { start, stop }, got ${
+        index === null ? "null" : typeof index
+      }.`,
+    );
   const r = index as { start: number; stop: number };
   if (!Number.isInteger(r.start) || !Number.isInteger(r.stop) || r.stop < r.start) {
     throw new ArgumentError(

@@ -3,6 +3,7 @@ import { record } from "../autodiff/tape.js";
 import { ArgumentError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { backendOf, requireFloat, wrap } from "./core.js";
+import { checkOpOptions } from "./options.js";
 
 /** Options of softmax / logsoftmax. */
 export interface SoftmaxOptions {
@@ -12,6 +13,7 @@ export interface SoftmaxOptions {
 
 function softmaxOp(x: Tensor, opts: SoftmaxOptions | undefined, log: boolean): Tensor {
   const op = log ? "logsoftmax" : "softmax";
+  checkOpOptions(op, opts, ["dims"], "{ dims: 1 }");
   const b = backendOf(op, x);
   requireFloat(op, x.dtype);
   const dims = opts?.dims ?? 1;
