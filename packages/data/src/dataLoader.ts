@@ -1,13 +1,14 @@
 // DataLoader: MLUtils' mini-batch iterator, sync and async, with per-epoch reshuffling from an Rng.
 import type { DATALOADER } from "@flux/devices";
 import { callableClass, checkNotPromise } from "@flux/functors";
-import { defaultRng, type Rng, type Tensor } from "@flux/kernels";
+import type { Rng, Tensor } from "@flux/kernels";
 import { batch } from "./batch.js";
 import type { LoaderBatch } from "./batchTypes.js";
 import { DataArgumentError } from "./errors.js";
 import { getobs, numobs } from "./observation.js";
 import { checkOptionKeys } from "./options.js";
 import { type BatchSource, DevicePrefetchIterator, type PrefetchOptions } from "./prefetch.js";
+import { flagOption, rngOption } from "./checkArgs.js";
 import { randperm } from "./shuffleobs.js";
 import { DEVICE_ITERATOR } from "./symbols.js";
 import { expandedSummary, showArg } from "./summary.js";
@@ -99,13 +100,13 @@ class DataLoaderImpl<B = unknown, D = unknown> implements Iterable<B>, AsyncIter
     numobs(data); // fail now on a non-container or mismatched parts, not at the first batch
     this.data = data;
     this.batchsize = bs;
-    this.shuffle = opts.shuffle ?? false;
-    this.partial = opts.partial ?? true;
+    this.shuffle = flagOption("DataLoader", "shuffle", opts.shuffle, false);
+    this.partial = flagOption("DataLoader", "partial", opts.partial, true);
     this.#rngGiven = opts.rng !== undefined;
-    this.rng = opts.rng ?? defaultRng();
+    this.rng = rngOption("DataLoader", opts.rng);
     this.collate = collate;
-    this.parallel = opts.parallel ?? false;
-    this.buffer = opts.buffer ?? false;
+    this.parallel = flagOption("DataLoader", "parallel", opts.parallel, false);
+    this.buffer = flagOption("DataLoader", "buffer", opts.buffer, false);
   }
 
   /** The number of batches per epoch (MLUtils' `length(d)`). */

@@ -1,5 +1,7 @@
 // shuffleobs and the permutation it draws.
-import { defaultRng, type Rng } from "@flux/kernels";
+import type { Rng } from "@flux/kernels";
+import { rngOption } from "./checkArgs.js";
+import { DataArgumentError } from "./errors.js";
 import { type ObsView, obsview } from "./obsview.js";
 import { numobs } from "./observation.js";
 
@@ -27,5 +29,10 @@ export function randperm(n: number, rng: Rng): number[] {
  * const shuffled = shuffleobs({ x: X, y: Y }, { rng: rng(42) });
  */
 export function shuffleobs<D>(data: D, opts: { rng?: Rng } = {}): ObsView<D> {
-  return obsview(data, randperm(numobs(data), opts.rng ?? defaultRng()));
+  if (typeof opts !== "object" || opts === null)
+    throw new DataArgumentError(
+      `shuffleobs: the options must be an object such as { rng: rng(42) }, got ${opts === null ? "null" : typeof opts}.`,
+    );
+  const r = rngOption("shuffleobs", opts.rng);
+  return obsview(data, randperm(numobs(data), r));
 }

@@ -1,8 +1,9 @@
 // splitobs: disjoint, covering splits by fractions or counts; optional shuffle and stratification.
-import { defaultRng, type Rng } from "@flux/kernels";
+import type { Rng } from "@flux/kernels";
 import { DataArgumentError } from "./errors.js";
 import { type ObsView, obsview } from "./obsview.js";
 import { numobs } from "./observation.js";
+import { flagOption, rngOption } from "./checkArgs.js";
 import { randperm } from "./shuffleobs.js";
 
 /** Where to split: one fraction/count (two parts) or several (one more part than entries). */
@@ -90,7 +91,9 @@ export function splitobs(data: unknown, opts: SplitOptions): unknown[] {
   }
   const n = numobs(data);
   const fr = fractions(n, opts.at);
-  const order = opts.shuffle ? randperm(n, opts.rng ?? defaultRng()) : Array.from({ length: n }, (_, i) => i);
+  const order = flagOption("splitobs", "shuffle", opts.shuffle, false)
+    ? randperm(n, rngOption("splitobs", opts.rng))
+    : Array.from({ length: n }, (_, i) => i);
   if (opts.stratified === undefined) {
     return ranges(n, fr).map((r) =>
       obsview(

@@ -1,7 +1,8 @@
 // What every image transform shares: the geometry of the images in a tensor, reading them on the host and
 // building the result with the same dtype. Images are Flux's WHCN layout (width first, column-major), one
 // observation or a batch alike: a tensor holds a whole number of `width × height × channels` images.
-import { isTensor, type Rng, type Tensor, type TypedArray, defaultRng, tensor } from "@flux/kernels";
+import { isTensor, type Rng, type Tensor, type TypedArray, tensor } from "@flux/kernels";
+import { rngOption } from "../checkArgs.js";
 import { DataArgumentError } from "../errors.js";
 
 /** Options every image transform takes. */
@@ -103,8 +104,8 @@ export function writeImages(
 }
 
 /** @internal The rng option or the default generator. */
-export function rngOf(opts: RandomTransformOptions): Rng {
-  return opts.rng ?? defaultRng();
+export function rngOf(opts: RandomTransformOptions, fn: string): Rng {
+  return rngOption(fn, opts.rng);
 }
 
 /** @internal Names a transform function (its `description`). */
@@ -132,7 +133,7 @@ export function maybeEachImage(
   description: string,
   edit: (img: Images, out: TypedArray, k: number, r: Rng) => void,
 ): ImageTransform {
-  const r = rngOf(opts);
+  const r = rngOf(opts, op);
   return named((x: Tensor) => {
     const img = readImages(x, opts, op);
     const out = img.pixels.slice();

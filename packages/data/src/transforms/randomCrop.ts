@@ -42,7 +42,7 @@ export function randomCrop(opts: RandomCropOptions = {}): ImageTransform {
   const size = typeof opts.size === "number" ? [opts.size, opts.size] : opts.size;
   if (size !== undefined && !size.every((s) => Number.isInteger(s) && s > 0))
     throw new DataArgumentError(`randomCrop: size must be positive whole numbers, got [${size.join(", ")}].`);
-  const r = rngOf(opts);
+  const r = rngOf(opts, "randomCrop");
   const described = `randomCrop(${size ? `${size[0]}×${size[1]}, ` : ""}padding=${padding})`;
   return named((x: Tensor) => {
     const img = readImages(x, opts, "randomCrop");
