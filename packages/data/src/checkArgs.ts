@@ -11,21 +11,15 @@ function describe(x: unknown): string {
 }
 
 /**
- * @internal The `rng` option: `defaultRng()` when undefined, else it must be a generator from kernels'
- * `rng(seed)` (an object with `int`, `uniform` and `clone`).
+ * @internal The `rng` option: `defaultRng()` when undefined, else a generator from kernels' `rng(seed)`,
+ * or any object with the methods the caller draws with (`uses`; a stub with `int` will do for a shuffle).
  */
-export function rngOption(fn: string, rng: unknown): Rng {
+export function rngOption(fn: string, rng: unknown, uses: readonly ("int" | "uniform")[] = ["int"]): Rng {
   if (rng === undefined) return defaultRng();
-  const r = rng as Partial<Record<"int" | "uniform" | "clone", unknown>> | null;
-  if (
-    typeof r !== "object" ||
-    r === null ||
-    typeof r.int !== "function" ||
-    typeof r.uniform !== "function" ||
-    typeof r.clone !== "function"
-  )
+  const r = rng as Partial<Record<string, unknown>> | null;
+  if (typeof r !== "object" || r === null || uses.some((m) => typeof r[m] !== "function"))
     throw new DataArgumentError(
-      `${fn}: rng must be a generator from rng(seed) of @flux/kernels, got ${describe(rng)}; e.g. { rng: rng(42) }.`,
+      `${fn}: rng must be a generator from rng(seed) of @flux/kernels (an object with ${uses.join(" and ")}()), got ${describe(rng)}; e.g. { rng: rng(42) }.`,
     );
   return rng as Rng;
 }

@@ -217,7 +217,8 @@ class DataLoaderImpl<B = unknown, D = unknown> implements Iterable<B>, AsyncIter
    * first batch is drawn with a copy of `rng` (printing never changes the shuffle order) and then freed.
    */
   describe(): string {
-    const it = this.epoch(this.rng.clone());
+    // A stand-in generator without clone() (any object with int() may shuffle) is drawn from directly.
+    const it = this.epoch(typeof this.rng.clone === "function" ? this.rng.clone() : this.rng);
     const first = it.next();
     const summary = first.done ? "nothing (no batches)" : expandedSummary(first.value);
     if (!first.done) this.#freeBatch(first.value);

@@ -105,7 +105,7 @@ export function writeImages(
 
 /** @internal The rng option or the default generator. */
 export function rngOf(opts: RandomTransformOptions, fn: string): Rng {
-  return rngOption(fn, opts.rng);
+  return rngOption(fn, opts.rng, ["int", "uniform"]);
 }
 
 /** @internal Names a transform function (its `description`). */
