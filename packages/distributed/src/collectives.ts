@@ -1,11 +1,11 @@
 // allreduce / bcast / reduce / barrier: the public collectives, on typed arrays and tensors.
-import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "./backend.js";
 import { type CollectiveArray, dtypeFromCode, type CollectiveDtype } from "./buffers.js";
 import { DistributedArgumentError, DistributedMismatchError } from "./errors.js";
 import { checkAverage, checkOp, finishAverage, opCode, type CollectiveOp, wireOp } from "./ops.js";
 import { type CollectiveName, checkSignatures, checkThenAllreduce, type LocalSignature } from "./safety.js";
 import { type HostBuffer, type TensorLike, toHost } from "./tensorLike.js";
+import { refuseUnawaited } from "./unawaited.js";
 
 /** What a collective carries: a typed array (mutated in place) or a tensor (a new tensor is returned). */
 export type Collectable = CollectiveArray | TensorLike;
@@ -29,8 +29,8 @@ export interface RootOptions {
  * const g = await allreduce(b, new Float32Array([localRank(b)]), "avg");
  */
 export function allreduce<T extends Collectable>(b: DistributedBackend, x: T, op: CollectiveOp): Promise<T> {
-  checkNotPromise(x, "allreduce", "x");
   const o = checkOp(op);
+  refuseUnawaited(b, x, "allreduce", "x", "allreduce", opCode(o), 0);
   return b.serialize(async () => {
     const host = await toHost(x, "allreduce");
     if (!host.buf) await exchange(b, host, "allreduce", opCode(o), 0); // throws this rank's argument error
@@ -63,8 +63,8 @@ export function bcast<T extends Collectable>(
   x: T,
   opts: RootOptions = {},
 ): Promise<T> {
-  checkNotPromise(x, "bcast", "x");
   const root = opts.root ?? 0;
+  refuseUnawaited(b, x, "bcast", "x", "bcast", 0, root);
   return collective(b, x, "bcast", 0, root, async (buf) => {
     checkRoot(b, root, "bcast");
     await b.transport.bcast(buf, root, "bcast");
@@ -83,9 +83,9 @@ export function reduce<T extends Collectable>(
   op: CollectiveOp,
   opts: RootOptions = {},
 ): Promise<T> {
-  checkNotPromise(x, "reduce", "x");
   const o = checkOp(op);
   const root = opts.root ?? 0;
+  refuseUnawaited(b, x, "reduce", "x", "reduce", opCode(o), root);
   return collective(b, x, "reduce", opCode(o), root, async (buf, dtype) => {
     checkRoot(b, root, "reduce");
     checkAverage(o, dtype, "reduce");

@@ -29,7 +29,8 @@ export interface HostBuffer {
   /** The buffer that travels; `null` when the argument cannot (then `error` says why). */
   readonly buf: CollectiveArray | null;
   readonly leaf: LeafSignature;
-  readonly error: DistributedArgumentError | null;
+  /** Why it cannot travel: a `DistributedArgumentError`, or the error reading the tensor raised. */
+  readonly error: Error | null;
   /**
    * Takes the values that came back when they did not arrive in `buf` itself (a tree's leaves travel in one
    * flat buffer): a typed array copies them in; a tensor builds its result from them at once. Either way
@@ -51,7 +52,18 @@ export async function toHost(x: unknown, fn: string): Promise<HostBuffer> {
     return { buf: x, leaf, error: null, take: (v) => x.set(v), result: () => x };
   }
   if (isTensorLike(x)) {
-    const data = await x.data();
+    let data: ArrayLike<number>;
+    try {
+      data = await x.data();
+    } catch (e) {
+      // A freed tensor, a lost GPU: this rank still takes its turn in the signature exchange (with a
+      // signature nobody matches), so the others fail now instead of pairing this collective with the next.
+      return invalid(
+        e instanceof Error
+          ? e
+          : new DistributedArgumentError(`${fn}: reading the tensor failed: ${String(e)}`),
+      );
+    }
     const dtype = tryDtypeOf(data);
     if (!dtype)
       return invalid(
@@ -81,8 +93,8 @@ export async function toHost(x: unknown, fn: string): Promise<HostBuffer> {
   );
 }
 
-function invalid(message: string): HostBuffer {
-  const error = new DistributedArgumentError(message);
+function invalid(problem: string | Error): HostBuffer {
+  const error = typeof problem === "string" ? new DistributedArgumentError(problem) : problem;
   return {
     buf: null,
     leaf: { dtypeCode: INVALID_DTYPE, shape: [] },

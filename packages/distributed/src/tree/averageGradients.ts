@@ -1,8 +1,8 @@
 // averageGradients: the data-parallel step's one collective. A whole gradient tree is averaged over the
 // workers as ONE flat buffer per dtype, after ONE signature check for the tree (not one per tensor).
-import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "../backend.js";
 import { checkAverage, finishAverage, opCode } from "../ops.js";
+import { refuseUnawaited } from "../unawaited.js";
 import { flatTreeCollective } from "./flatTree.js";
 
 /**
@@ -26,7 +26,7 @@ import { flatTreeCollective } from "./flatTree.js";
  * dispose([val, grad, avg]);
  */
 export function averageGradients<G>(b: DistributedBackend, grad: G): Promise<G> {
-  checkNotPromise(grad, "averageGradients", "grad");
+  refuseUnawaited(b, grad, "averageGradients", "grad", "allreduce", opCode("avg"), 0);
   return b.serialize(() =>
     flatTreeCollective(b, grad, {
       collective: "allreduce",

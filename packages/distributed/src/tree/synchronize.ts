@@ -1,8 +1,8 @@
 // synchronize: broadcast every leaf of a model (or optimiser state, or any tree) from root, as one flat
 // buffer per dtype after one signature check for the whole tree.
-import { checkNotPromise } from "@flux/functors";
 import type { DistributedBackend } from "../backend.js";
 import { checkRoot, type RootOptions } from "../collectives.js";
+import { refuseUnawaited } from "../unawaited.js";
 import { flatTreeCollective } from "./flatTree.js";
 import { FluxDistributedModel } from "./fluxDistributedModel.js";
 
@@ -31,10 +31,10 @@ export async function synchronize(
   tree: unknown,
   opts: RootOptions = {},
 ): Promise<unknown> {
-  checkNotPromise(tree, "synchronize", "tree");
-  const target = tree instanceof FluxDistributedModel ? tree.model : tree;
-  checkNotPromise(target, "synchronize", "tree.model");
   const root = opts.root ?? 0;
+  refuseUnawaited(b, tree, "synchronize", "tree", "bcast", 0, root);
+  const target = tree instanceof FluxDistributedModel ? tree.model : tree;
+  refuseUnawaited(b, target, "synchronize", "tree.model", "bcast", 0, root);
   return b.serialize(() =>
     flatTreeCollective(b, target, {
       collective: "bcast",
