@@ -13,6 +13,7 @@ import {
   registerBackend,
   tensor,
 } from "@flux/kernels";
+import { DevicesError } from "./errors.js";
 import type { AdapterReport, SelectionCode } from "./report.js";
 import { visibleList, visiblePhysicalIds } from "./visibleDevices.js";
 import { type HostCheckLike, loadWebGPUModule } from "./webgpuModule.js";
@@ -51,7 +52,26 @@ export function supportedGpuBackends(): string[] {
  * supportedGpuBackends(); // ["webgpu", "mygpu"]
  */
 export function registerGpuBackend(name: string, provider?: BackendProvider): void {
-  if (name === "cpu") throw new TypeError('[@flux/devices] registerGpuBackend: "cpu" is not a GPU backend.');
+  // A name that is not a string would be stored and tried by every later automatic selection.
+  if (typeof name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new DevicesError(
+      "ERR_ARGUMENT",
+      `registerGpuBackend(name): name must be a backend name such as "mygpu" (letters, digits, "_", "." or "-"), got ${
+        typeof name === "string" ? JSON.stringify(name) : typeof name
+      }.`,
+    );
+  if (
+    provider !== undefined &&
+    (typeof provider !== "object" || provider === null || typeof provider.create !== "function")
+  )
+    throw new DevicesError(
+      "ERR_ARGUMENT",
+      `registerGpuBackend("${name}", provider): provider must be a @flux/kernels BackendProvider (an object with create(id)), got ${
+        provider === null ? "null" : typeof provider
+      }.`,
+    );
+  if (name === "cpu")
+    throw new DevicesError("ERR_ARGUMENT", 'registerGpuBackend: "cpu" is not a GPU backend.');
   if (provider !== undefined) registerBackend(name, provider);
   if (!supportedGpuBackends().includes(name)) registered.push(name);
   for (const key of [...probes.keys()]) if (key.startsWith(`${name}:`)) probes.delete(key);

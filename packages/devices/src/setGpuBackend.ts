@@ -1,6 +1,6 @@
 // `setGpuBackend(name)` (MLDataDevices' `gpu_backend!`), `gpuBackend()` and `GPU_BACKEND` (Flux's constant). Unlike Julia,
 // the new preference holds from the next gpuDevice() call on, in this process and later ones: no restart.
-import type { Device } from "./device.js";
+import { type Device, isDevice } from "./device.js";
 import { InvalidBackendError } from "./errors.js";
 import { resetGpuDevice } from "./gpuDevice.js";
 import { supportedGpuBackends } from "./gpuBackends.js";
@@ -24,6 +24,11 @@ import { info } from "./warnOnce.js";
  * await setGpuBackend("");       // deleted: automatic selection again
  */
 export async function setGpuBackend(backend: string | Device): Promise<void> {
+  if (typeof backend !== "string" && !isDevice(backend))
+    throw new InvalidBackendError(
+      `setGpuBackend(backend): backend must be a backend name such as "webgpu", a GPU device, or "" to delete ` +
+        `the preference; got ${backend === null ? "null" : typeof backend}.`,
+    );
   const name = typeof backend === "string" ? backend : backend.kind;
   const stored = await readStoredPreference();
   const current = stored.status === "set" ? stored.value : null;
