@@ -12,7 +12,7 @@ import { isTensor, rng, setDefaultRng, writeFileAtomic } from "@flux/kernels";
 import { load, save } from "@flux/layers";
 import { pickDevice } from "../device.mjs";
 import { evaluationBatchCount, evaluationBatches } from "./batches.mjs";
-import { decode, encode, loadCorpus } from "./corpus.mjs";
+import { decode, loadCorpus, promptTokens } from "./corpus.mjs";
 import { generate } from "./generate.mjs";
 import { CONFIGS, buildTextModel } from "./models.mjs";
 import { trainText, validationLoss } from "./train.mjs";
@@ -84,12 +84,18 @@ function options(argv) {
   };
 }
 
+/** The start of the sample printed after training. */
+const PROMPT = "ROMEO:\n";
+
 /** @param {string[]} argv */
 async function main(argv) {
   const o = options(argv);
   if (o.help) return say(HELP);
   setDefaultRng(rng(o.seed));
   const corpus = loadCorpus(o.data);
+  // The sample at the end starts from this prompt: check now that the text has its characters, not after
+  // minutes of training.
+  const prompt = promptTokens(PROMPT, corpus);
   const classes = corpus.chars.map((_, i) => i);
   const context = CONFIGS[o.model].context;
   say(`Tiny Shakespeare with @flux: a character-level ${o.model}`);
@@ -145,7 +151,6 @@ async function main(argv) {
     `trained ${steps} step${steps === 1 ? "" : "s"} in ${(trainSeconds / 60).toFixed(1)} min; validation cross-entropy ${val.toFixed(4)} nats per character (${allVal.length * context * o.batchsize} characters)`,
   );
 
-  const prompt = encode("ROMEO:\n", corpus.index);
   const sample = await generate(model, prompt, {
     length: o.sample,
     context,
@@ -153,7 +158,7 @@ async function main(argv) {
     rng: rng(o.seed + 2),
   });
   say("--- sample (temperature 0.8) ---");
-  say(`ROMEO:\n${decode(sample, corpus.chars)}`);
+  say(`${PROMPT}${decode(sample, corpus.chars)}`);
   say("---");
 
   mkdirSync(o.out, { recursive: true });
