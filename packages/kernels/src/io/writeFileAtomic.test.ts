@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ArgumentError } from "../errors.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./writeFileAtomic.js";
 
 describe("writeFileAtomic", () => {
@@ -35,5 +36,12 @@ describe("writeFileAtomic", () => {
     await expect(writeFileAtomic(dir, "x")).rejects.toThrow();
     expect(readFileSync(good, "utf8")).toBe("good");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("refuses a target that is not a non-empty path with ArgumentError", async () => {
+    for (const bad of ["", 42, undefined]) {
+      await expect(writeFileAtomic(bad as never, "x")).rejects.toThrow(ArgumentError);
+      expect(() => writeFileAtomicSync(bad as never, "x")).toThrow(/target must be a non-empty file path/);
+    }
   });
 });

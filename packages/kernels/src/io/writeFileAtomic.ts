@@ -4,6 +4,8 @@
 // reader (or a process killed part way, or a full disk) sees the old content or the new, never a mix
 // or nothing. `node:fs` is imported only when these are called, so the package still loads in browsers.
 
+import { ArgumentError } from "../errors.js";
+
 // The module names sit in variables so that browser bundlers do not try to resolve Node built-ins.
 const FS_PROMISES = "node:fs/promises";
 const FS = "node:fs";
@@ -27,6 +29,14 @@ function temporaryPath(path: Path, target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${pid}.${unique}.tmp`);
 }
 
+/** Refuses a target that is not a non-empty string (path.dirname would throw a bare TypeError, "" ENOENT). */
+function checkTarget(target: unknown, fn: string): void {
+  if (typeof target !== "string" || target === "")
+    throw new ArgumentError(
+      `${fn}: the target must be a non-empty file path, got ${target === "" ? "an empty string" : typeof target}.`,
+    );
+}
+
 function encode(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? new TextEncoder().encode(data) : data;
 }
@@ -41,6 +51,7 @@ function encode(data: Uint8Array | string): Uint8Array {
  * await writeFileAtomic("model.safetensors", bytes);
  */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  checkTarget(target, "writeFileAtomic");
   const fs: FsPromises = await import(/* @vite-ignore */ FS_PROMISES);
   const path: Path = await import(/* @vite-ignore */ PATH);
   const tmp = temporaryPath(path, target);
@@ -66,6 +77,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 
 /** The synchronous form of {@link writeFileAtomic}, for code that must not await (preferences). */
 export function writeFileAtomicSync(target: string, data: Uint8Array | string): void {
+  checkTarget(target, "writeFileAtomicSync");
   const fs = builtin<Fs>(FS);
   const path = builtin<Path>(PATH);
   if (fs === undefined || path === undefined)
