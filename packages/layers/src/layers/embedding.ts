@@ -4,6 +4,7 @@ import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { type Init, randn32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
+import { checkNotPromise } from "@flux/functors";
 
 /** The options of `Embedding`: the weight initialiser and Flux's `padding_idx`. */
 type EmbeddingOptions = { init?: Init; paddingIdx?: number | null };
@@ -73,9 +74,15 @@ class EmbeddingLayer extends AbstractLayer {
     } else if (isTensor(x)) {
       idx = Array.from(x.dataSync() as ArrayLike<number>);
       shape = [...x.shape];
-    } else {
+    } else if (Array.isArray(x) || ArrayBuffer.isView(x)) {
       idx = Array.from(x);
       shape = [idx.length];
+    } else {
+      checkNotPromise(x, this.showCompact(), "input");
+      throw new LayerInputError(
+        `${this.showCompact()} expects 0-based token indices (a number, an array, an Int32Array or an integer ` +
+          `tensor) or a float one-hot tensor, got ${x === null || x === undefined ? String(x) : typeof x}.`,
+      );
     }
     for (const i of idx) {
       if (!Number.isInteger(i) || i < 0 || i >= inn) {

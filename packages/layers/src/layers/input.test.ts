@@ -12,6 +12,7 @@ import {
   Conv,
   ConvTranspose,
   Dense,
+  Embedding,
   GlobalMeanPool,
   GroupNorm,
   InstanceNorm,
@@ -68,4 +69,12 @@ it("names the layer and the argument", () => {
   expect(() => Dense(2, 3).forward(5 as never)).toThrow(/Dense\(2 => 3\) expects a Tensor as its input/);
   expect(() => pixelShuffle(5 as never, 2)).toThrow(/pixelShuffle expects a Tensor as its x/);
   expect(() => Bilinear([2, 2], 3).forward(zeros([2, 1]), 7 as never)).toThrow(/as its y, got number 7/);
+});
+
+it("Embedding names an input that is neither indices nor a tensor", () => {
+  const e = Embedding(3, 2);
+  expect(() => apply(e, undefined)).toThrow(/expects 0-based token indices .* got undefined/);
+  expect(() => apply(e, { a: 1 })).toThrow(LayerInputError);
+  expect(() => apply(e, Promise.resolve([1]))).toThrow(UnawaitedPromiseError);
+  expect(apply(e, [0, 2]).shape).toEqual([2, 2]);
 });
