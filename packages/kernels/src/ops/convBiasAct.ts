@@ -69,8 +69,11 @@ function composed(
 ): Tensor {
   const y = conv(x, w, opts);
   if (b === null && (σ === null || σ === "identity")) return y;
-  const out = biasAct(σ, y, b === null ? null : reshape(b, [1, 1, cout, 1]));
+  const channels = b === null ? null : reshape(b, [1, 1, cout, 1]);
+  const out = biasAct(σ, y, channels);
+  // The conv output and the bias's view are this op's own; the tape keeps them if the backward pass needs them.
   releaseTemp(y);
+  if (channels !== null) releaseTemp(channels);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { add, biasAct, convBiasAct, reshape, type Tensor } from "@flux/kernels";
+import { add, biasAct, convBiasAct, reshape, type Tensor, tidy } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
@@ -177,10 +177,15 @@ abstract class ConvBase extends AbstractLayer {
     const act = this.σ === identityFn ? null : this.σ;
     const fused = this.computeBiasAct(x, act);
     if (fused !== null) return fused;
-    const y = this.compute(x);
-    if (this.bias === false) return act === null ? y : act(y);
-    const b = reshape(this.bias, [...new Array<number>(n).fill(1), this.bias.shape[0]!, 1]);
-    return act === null ? add(y, b) : biasAct(act, y, b);
+    const bias = this.bias;
+    // In a tidy, so that the convolution's output and the bias's reshaped view are freed as soon as the
+    // result exists (a gradient tape keeps what its backward pass needs).
+    return tidy(() => {
+      const y = this.compute(x);
+      if (bias === false) return act === null ? y : act(y);
+      const b = reshape(bias, [...new Array<number>(n).fill(1), bias.shape[0]!, 1]);
+      return act === null ? add(y, b) : biasAct(act, y, b);
+    });
   }
 
   protected options(): string {
