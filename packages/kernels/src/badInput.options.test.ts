@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ArgumentError, GradientError, KernelsError, ShapeError } from "./errors.js";
 import { conv, maxpool } from "./ops/conv.js";
+import { convBiasAct } from "./ops/convBiasAct.js";
 import { arange, fill, rand, randn, tensor, zeros } from "./ops/creation.js";
 import { matmul } from "./ops/matmul.js";
 import { mean, sum } from "./ops/reduce.js";
@@ -62,6 +63,9 @@ describe("options that were ignored", () => {
     expect(() => sum(x, { dim: 1 } as never)).toThrow(/did you mean "dims"/);
     expect(() => tensor([1], [1], { dtpye: "i32" } as never)).toThrow(/unknown option "dtpye"/);
     expect(() => randn([2], { seed: 1 } as never)).toThrow(/randn: unknown option "seed"/);
+    expect(() => convBiasAct(x, w, null, "relu", { strides: 2 } as never)).toThrow(
+      /convBiasAct: unknown option "strides"/,
+    );
     expect(conv(x, w, { stride: 2 }).shape).toEqual([2, 2, 1, 1]);
   });
 });

@@ -73,7 +73,6 @@ function outDim(n: number, k: number, stride: number, padLo: number, padHi: numb
  * conv(randn([28, 28, 1, 16]), randn([3, 3, 1, 8]), { pad: 1 }).shape; // [28, 28, 8, 16]
  */
 export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
-  checkOpOptions("conv", opts, ["stride", "pad", "dilation", "flipped"], "{ stride: 2, pad: 1 }");
   const b = backendOf("conv", x, w);
   const g = convGeometry("conv", x, w, opts);
   const out = wrap(b, b.conv2d(x.view("conv"), w.view("conv"), g), g.outShape, x.dtype);
@@ -86,6 +85,7 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
  * `ShapeError` or `ArgumentError` naming `op` for bad shapes, dtypes and options.
  */
 export function convGeometry(op: string, x: Tensor, w: Tensor, opts: ConvOpOptions): Conv2dGeometry {
+  checkOpOptions(op, opts, ["stride", "pad", "dilation", "flipped"], "{ stride: 2, pad: 1 }");
   requireFloat(op, x.dtype);
   const inShape = four(x, op);
   const weightShape = four(w, `${op} (weight)`);
