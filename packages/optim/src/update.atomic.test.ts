@@ -72,3 +72,18 @@ describe.each([
     }
   });
 });
+
+describe("a state tree that does not cover the gradient", () => {
+  it("an empty state tree trains nothing without a word: now named", () => {
+    const model = { w: tensor([1, 2], [2]) };
+    const e = thrown(() => updateInPlace({} as never, model, { w: tensor([1, 1], [2]) }));
+    expect(e.path).toBe("w");
+    expect(e.message).toMatch(/state tree has no entry for it.*setup\(rule, model\)/);
+    expect(Array.from(model.w.dataSync())).toEqual([1, 2]);
+  });
+  it("a null state entry (non-trainable child) still takes no gradient quietly", () => {
+    const model = { w: tensor([1, 2], [2]), n: tensor([1], [1], { dtype: "i32" }) };
+    const state = setup(Momentum(0.1), model);
+    updateInPlace(state, model, { w: tensor([1, 1], [2]), n: null });
+  });
+});

@@ -41,6 +41,29 @@ function checkGradKeys(x: unknown, g: object, path: unknown[]): void {
   }
 }
 
+/**
+ * Refuses a gradient child (a tensor or a container) where the state tree has no entry at all: a state tree
+ * built for another model (or `{}`) would otherwise train nothing without a word. A `null` state entry
+ * (a non-trainable child) is an entry.
+ */
+function checkStateKeys(t: object, g: object, path: unknown[]): void {
+  const has = (k: unknown) =>
+    t instanceof Map
+      ? t.has(k)
+      : Array.isArray(t)
+        ? Number(k) < t.length
+        : Object.hasOwn(t, k as PropertyKey);
+  for (const k of gradKeys(g)) {
+    const v = g instanceof Map ? g.get(k) : (g as Record<PropertyKey, unknown>)[k as PropertyKey];
+    if (v === null || v === undefined || has(k)) continue;
+    throw new OptimStructureError(
+      pathString([...path, k]),
+      `update: the gradient has ${isTensor(v) ? "a tensor" : "a child"} here but the state tree has no entry for it; ` +
+        "pass the state that setup(rule, model) returned for this model",
+    );
+  }
+}
+
 function gatherGrads(t: unknown, x: unknown, g: unknown, grads: Map<Leaf, Tensor[]>, path: unknown[]): void {
   if (g === null || g === undefined || t === null || t === undefined) return;
   if (isOptimLeaf(t)) {
@@ -71,6 +94,7 @@ function gatherGrads(t: unknown, x: unknown, g: unknown, grads: Map<Leaf, Tensor
     );
   }
   checkGradKeys(x, g, path);
+  checkStateKeys(t, g, path);
   for (const [k, tk] of entriesOf(t)) {
     if (tk === null) continue;
     gatherGrads(tk, modelChild(x, k, path), childAt(g, k), grads, [...path, k]);
