@@ -1,6 +1,26 @@
 // initialize / getDistributedBackend / totalWorkers / localRank (Flux's DistributedUtils entry points).
 import type { BackendType, DistributedBackend } from "./backend.js";
-import { DistributedNotInitializedError } from "./errors.js";
+import { DistributedArgumentError, DistributedNotInitializedError } from "./errors.js";
+
+/** Refuses what is not a backend class (a name, an instance, undefined): `Backend.create` would be a TypeError. */
+function checkBackendType(Backend: unknown, fn: string): void {
+  if (typeof Backend !== "function" || typeof (Backend as { create?: unknown }).create !== "function")
+    throw new DistributedArgumentError(
+      `${fn}(Backend): Backend must be a backend class, MPIBackend or ThreadsBackend (or detectBackend()), got ${
+        Backend === null ? "null" : typeof Backend === "string" ? JSON.stringify(Backend) : typeof Backend
+      }; e.g. await initialize(detectBackend()).`,
+    );
+}
+
+/** Refuses what is not a started backend (what `initialize` returns). */
+function checkBackend(b: unknown, fn: string): asserts b is DistributedBackend {
+  // Structural, not instanceof: a backend from another installed copy of this package is still one.
+  const x = b as Partial<DistributedBackend> | null;
+  if (typeof x !== "object" || x === null || typeof x.size !== "number" || typeof x.rank !== "number")
+    throw new DistributedArgumentError(
+      `${fn}(b): b must be the backend that initialize returned, got ${b === null ? "null" : typeof b}; e.g. const b = await initialize(detectBackend()).`,
+    );
+}
 
 const started = new Map<BackendType, Promise<DistributedBackend>>();
 const ready = new Map<BackendType, DistributedBackend>();
@@ -19,6 +39,7 @@ export async function initialize<B extends DistributedBackend, O>(
   Backend: BackendType<B, O>,
   options?: O,
 ): Promise<B> {
+  checkBackendType(Backend, "initialize");
   let pending = started.get(Backend);
   if (!pending) {
     pending = Backend.create(options);
@@ -54,6 +75,7 @@ export const isInitialized: typeof initialized = initialized;
  * const b = getDistributedBackend(ThreadsBackend);
  */
 export function getDistributedBackend<B extends DistributedBackend>(Backend: BackendType<B, any>): B {
+  checkBackendType(Backend, "getDistributedBackend");
   const b = ready.get(Backend);
   if (!b) throw new DistributedNotInitializedError(Backend.backendName);
   return b as B;
@@ -66,6 +88,7 @@ export function getDistributedBackend<B extends DistributedBackend>(Backend: Bac
  * totalWorkers(b); // 4 under `mpirun -n 4`
  */
 export function totalWorkers(b: DistributedBackend): number {
+  checkBackend(b, "totalWorkers");
   return b.size;
 }
 
@@ -76,5 +99,6 @@ export function totalWorkers(b: DistributedBackend): number {
  * if (localRank(b) === 0) console.log("I print the logs");
  */
 export function localRank(b: DistributedBackend): number {
+  checkBackend(b, "localRank");
   return b.rank;
 }

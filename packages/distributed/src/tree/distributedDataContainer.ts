@@ -21,6 +21,12 @@ interface ObsMethods {
  * shareOf(10, 4, 3); // [8, 10]  (shares 0-2, 3-5, 6-7, 8-9 → sizes 3, 3, 2, 2)
  */
 export function shareOf(n: number, workers: number, rank: number): [number, number] {
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(workers) || workers < 1)
+    throw new DistributedArgumentError(
+      `shareOf(n, workers, rank): n must be an integer >= 0 and workers an integer >= 1, got ${n} and ${workers}.`,
+    );
+  if (!Number.isInteger(rank) || rank < 0 || rank >= workers)
+    throw new DistributedArgumentError(`shareOf: rank must be an integer in 0..${workers - 1}, got ${rank}.`);
   const base = Math.floor(n / workers);
   const extra = n % workers;
   const start = rank * base + Math.min(rank, extra);
