@@ -1,7 +1,7 @@
 // The calling convention and registration shared by every layer. Layers are class instances with a
 // `forward` method (not callable functions): @flux/functors treats functions as leaves and rebuilds
 // containers with Object.create, so a callable layer would be invisible to fmap, devices and optimisers.
-import { type CallableClass, callableClass, functor } from "@flux/functors";
+import { type CallableClass, callableClass, checkNotPromise, functor } from "@flux/functors";
 import type { Tensor } from "@flux/kernels";
 
 /**
@@ -20,6 +20,8 @@ export type LayerLike = { forward(...xs: never[]): unknown } | ((...xs: never[])
  * const z = apply(relu, y);          // same as relu(y)
  */
 export function apply(layer: LayerLike, ...xs: unknown[]): Tensor {
+  // `apply(model, gpu(x))` without `await` is the commonest slip: say so before any layer sees a Promise.
+  for (const [i, x] of xs.entries()) checkNotPromise(x, "apply", i === 0 ? "x" : `xs[${i}]`);
   if (typeof layer === "function") return (layer as (...a: unknown[]) => Tensor)(...xs);
   if (layer !== null && typeof layer === "object" && typeof layer.forward === "function") {
     return (layer.forward as (...a: unknown[]) => Tensor)(...xs);

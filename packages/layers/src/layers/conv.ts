@@ -9,6 +9,7 @@ import { layerConstructor } from "../layer.js";
 import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { convNd, convTransposeNd } from "./convNd.js";
+import { checkTensorInput } from "./input.js";
 import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
 import { isSamePad } from "./samePad.js";
 
@@ -141,6 +142,7 @@ abstract class ConvBase extends AbstractLayer {
 
   /** `σ.(op(x, weight) .+ bias)` on `[spatial..., cin, N]` input. */
   forward(x: Tensor): Tensor {
+    checkTensorInput(this, x);
     const n = this.spatialDims;
     const cin = this.channelsIn();
     if (x.rank !== n + 2 || x.shape[n] !== cin) {
