@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { AllocationError, ArgumentError, GradientError, ShapeError } from "./errors.js";
 import { add, mul, sub } from "./ops/elementwise.js";
 import { tensor, zeros } from "./ops/creation.js";
+import type { Tensor } from "./tensor.js";
 import { matmul } from "./ops/matmul.js";
 import { sum } from "./ops/reduce.js";
 import { gradient } from "./autodiff/gradient.js";
@@ -73,5 +74,13 @@ describe("bad input to kernels", () => {
     expect(() => getBackendSync(pending as never)).toThrow(/did you forget `await`/);
     expect(zeros([2], { device: b.device }).device).toBe(b.device);
     expect(zeros([2], { device: "cpu" }).device).toBe(b.device);
+  });
+
+  it("gradient given a Promise for the model says `await`, not 'f returned a Promise'", () => {
+    const pending = Promise.resolve({ w: tensor([1, 2]) });
+    expect(() => gradient((m: { w: Tensor }) => sum(m.w), pending as never)).toThrow(GradientError);
+    expect(() => gradient((m: { w: Tensor }) => sum(m.w), pending as never)).toThrow(
+      /argument 1 after f is a Promise, not a value: did you forget `await`\?/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 // Device descriptors: tiny immutable records, interned so that `a.device === b.device` is the equality test.
 import { ArgumentError } from "./errors.js";
+import { isThenable } from "./thenable.js";
 
 /**
  * Where a tensor lives: a backend name and a 0-based adapter id.
@@ -65,8 +66,7 @@ export function checkDescriptor(d: DeviceDescriptor): DeviceDescriptor {
     return d;
   const how =
     'a device is a name ("cpu", "webgpu:0") or a descriptor: `const b = await getBackend("webgpu")`, then `{ device: b.device }`';
-  if (o !== null && (typeof o === "object" || typeof o === "function") && typeof o.then === "function")
-    throw new ArgumentError(`device: got a Promise: did you forget \`await\`? ${how}.`);
+  if (isThenable(o)) throw new ArgumentError(`device: got a Promise: did you forget \`await\`? ${how}.`);
   if (o !== null && (typeof o === "object" || typeof o === "function") && typeof o.device === "object")
     throw new ArgumentError(
       `device: got a backend (or a @flux/devices device) where its \`.device\` belongs; ${how}.`,

@@ -5,6 +5,7 @@ import { type DType, bytesPerElement, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
 import { type Shape, shapesEqual, sizeOf } from "../shape.js";
 import { StorageHandle, Tensor, isTensor } from "../tensor.js";
+import { isThenable } from "../thenable.js";
 
 /** @internal Wraps new backend storage as a tensor. */
 export function wrap(backend: Backend, storage: unknown, shape: Shape, dtype: DType): Tensor {
@@ -80,14 +81,6 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (isThenable(v)) return "a Promise";
   return `a ${typeof v}`;
-}
-
-function isThenable(v: unknown): boolean {
-  return (
-    v !== null &&
-    (typeof v === "object" || typeof v === "function") &&
-    typeof (v as { then?: unknown }).then === "function"
-  );
 }
 
 /**

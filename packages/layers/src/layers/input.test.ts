@@ -3,7 +3,7 @@
 import { UnawaitedPromiseError } from "@flux/functors";
 import { randn, tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { LayerInputError } from "../errors.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { apply } from "../layer.js";
 import { Chain } from "./chain.js";
 import { Conv } from "./conv.js";
@@ -38,6 +38,14 @@ describe("a layer given something other than a Tensor", () => {
     expect(() => m.forward(pending as never)).toThrow(UnawaitedPromiseError);
     expect(() => Dense(2, 3).forward(pending as never)).toThrow(UnawaitedPromiseError);
     expect(() => Conv([3, 3], 1, 8).forward(pending as never)).toThrow(UnawaitedPromiseError);
+  });
+
+  it("apply given an un-awaited gpu(model), or no layer at all, says so", () => {
+    const pending = Promise.resolve(Chain(Dense(2, 3)));
+    expect(() => apply(pending as never, randn([2, 4]))).toThrow(UnawaitedPromiseError);
+    expect(() => apply(pending as never, randn([2, 4]))).toThrow(/apply: `model` is a Promise/);
+    expect(() => apply(42 as never, randn([2, 4]))).toThrow(LayerArgumentError);
+    expect(() => apply(42 as never, randn([2, 4]))).toThrow(/apply: expected a layer .* got number 42/);
   });
 
   it("still lets a Chain hand token ids (a JS array) to an Embedding, and runs on real tensors", async () => {
