@@ -265,6 +265,24 @@ export const GRAD_CASES: readonly GradCase[] = [
       k.conv(x!, w!, { stride: p.stride, pad: p.pad, dilation: p.dilation, flipped: p.flipped }),
   },
   {
+    // Fused on the CPU (bias and activation as the convolution's epilogue). Positive inputs keep relu off
+    // its kink, where finite differences would not agree with any derivative.
+    name: "convBiasAct (conv .+ b, relu or identity; fused forward and backward)",
+    params: fc.tuple(convParams, fc.constantFrom("relu", "identity")),
+    inputs: ([p]: [typeof convParams extends fc.Arbitrary<infer P> ? P : never, string]) => [
+      { shape: [p.W, p.H, p.C, p.N], domain: positive },
+      { shape: [p.kw, p.kh, p.C, p.Cout], domain: positive },
+      { shape: [p.Cout], domain: positive },
+    ],
+    f: ([p, act], x, w, b) =>
+      k.convBiasAct(x!, w!, b!, act as k.FusedActivation, {
+        stride: p.stride,
+        pad: p.pad,
+        dilation: p.dilation,
+        flipped: p.flipped,
+      }),
+  },
+  {
     name: "maxpool",
     params: poolParams.filter(
       (p) => p.W + 2 * p.pad >= p.window && p.H + 2 * p.pad >= p.window && p.pad < p.window,

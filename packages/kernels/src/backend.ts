@@ -239,6 +239,21 @@ export interface Backend<S = unknown> {
   ): S;
 
   /**
+   * Optional fused convolution layer `act.(conv(x, w) .+ b)`: `b` holds one value per output channel
+   * (`[Cout]` elements) or is null; the bias and activation are applied to each part of the output as the
+   * convolution leaves it (still in cache), as `affineAct` would apply them to the whole output. Where
+   * absent, the op layer runs `conv2d` and then `affineAct`.
+   */
+  conv2dBiasAct?(
+    act: UnaryOp | "identity",
+    param: number,
+    x: TensorView<S>,
+    w: TensorView<S>,
+    b: TensorView<S> | null,
+    g: Conv2dGeometry,
+  ): S;
+
+  /**
    * Optional backward pass of `relu.(x .+ b)` from its output `y` and cotangent `dy` (same shape), in one
    * pass: `dx = dy .* (y .> 0)` (y's shape) and `db`, dx summed down to `biasShape` (b's shape, which
    * broadcasts to y's). Where absent, the op layer uses `unaryGrad` and `reduce`.

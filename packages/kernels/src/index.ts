@@ -121,6 +121,7 @@ export * from "./ops/unary.js";
 export { type ReduceOptions, sum, prod, max, min, mean, argmax, argmin } from "./ops/reduce.js";
 export { type MatmulOpts, matmul } from "./ops/matmul.js";
 export { type FusedActivation, type MuladdOptions, muladd, biasAct, dense } from "./ops/fused.js";
+export { convBiasAct } from "./ops/convBiasAct.js";
 export {
   type Index,
   reshape,

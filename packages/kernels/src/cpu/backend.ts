@@ -207,6 +207,18 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
 
+  conv2dBiasAct(act: FusedAct, param: number, x: V, w: V, b: V | null, g: Conv2dGeometry): TypedArray {
+    const out = alloc(x.dtype, sizeOf(g.outShape), false);
+    const [oW, oH, Cout] = g.outShape;
+    const one = alloc(x.dtype, 1, false).fill(1);
+    const bias = b?.storage ?? alloc(x.dtype, 1, true);
+    const biasShape = b === null ? [1] : [1, Cout, 1];
+    conv2dInto(x.storage, w.storage, g, out, x.dtype, undefined, (y, _n0, count) => {
+      const shape = [oW * oH, Cout, count];
+      affineActInto(act, param, one, [1], y, shape, bias, biasShape, y, shape);
+    });
+    return out;
+  }
   reluBiasGrad(y: V, dy: V, biasShape: Shape): [TypedArray, TypedArray] {
     const dx = alloc(y.dtype, y.storage.length, false);
     const db = alloc(y.dtype, sizeOf(biasShape), false);

@@ -547,7 +547,16 @@ function im2colFor(
   return placed.col;
 }
 
-/** y = conv(x, w): per chunk, y = col * w. `colBudget` caps a chunk's im2col matrix (elements). */
+/**
+ * Called with each chunk's outputs (images n0 .. n0+count-1 of y, `[P, Cout, count]`, contiguous) right
+ * after the chunk's GEMM wrote them, while they are in cache: a fused bias and activation.
+ */
+export type ChunkEpilogue = (y: TypedArray, n0: number, count: number) => void;
+
+/**
+ * y = conv(x, w): per chunk, y = col * w, then `epilogue` on the chunk's outputs. `colBudget` caps a
+ * chunk's im2col matrix (elements).
+ */
 export function conv2dInto(
   x: TypedArray,
   w: TypedArray,
@@ -555,6 +564,7 @@ export function conv2dInto(
   out: TypedArray,
   dtype: DType,
   colBudget = DEFAULT_COL_BUDGET,
+  epilogue?: ChunkEpilogue,
 ): void {
   const d = dimsOf(g);
   const gemm = gemmFor(dtype);
@@ -585,6 +595,10 @@ export function conv2dInto(
       if (count > 1) deinterleave(target, n0, count, d, out);
     }
     if (kept !== undefined) keepCol(x, geometryKey(g), kept);
+    if (epilogue !== undefined) {
+      const block = d.P * d.Cout;
+      epilogue(out.subarray(block * n0, block * (n0 + count)), n0, count);
+    }
   });
 }
 

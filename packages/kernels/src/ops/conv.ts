@@ -1,5 +1,5 @@
 // NNlib's 2-D `conv`, `maxpool` and `meanpool` in Flux's layout: x [W, H, C, N], weight [kW, kH, Cin, Cout].
-import type { Conv2dGeometry, Pool2dGeometry } from "../backend.js";
+import type { Backend, Conv2dGeometry, Pool2dGeometry } from "../backend.js";
 import { record } from "../autodiff/tape.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import type { PoolOp } from "../opNames.js";
@@ -73,26 +73,37 @@ function outDim(n: number, k: number, stride: number, padLo: number, padHi: numb
  */
 export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
   const b = backendOf("conv", x, w);
-  requireFloat("conv", x.dtype);
-  const inShape = four(x, "conv");
-  const weightShape = four(w, "conv (weight)");
+  const g = convGeometry("conv", x, w, opts);
+  const out = wrap(b, b.conv2d(x.view("conv"), w.view("conv"), g), g.outShape, x.dtype);
+  record([x, w], out, (dy, needs) => convBackward(b, x, w, dy, g, needs));
+  return out;
+}
+
+/**
+ * @internal The checked geometry of `op(x, w, opts)` (a 2-D convolution in Flux's layout); throws a
+ * `ShapeError` or `ArgumentError` naming `op` for bad shapes, dtypes and options.
+ */
+export function convGeometry(op: string, x: Tensor, w: Tensor, opts: ConvOpOptions): Conv2dGeometry {
+  requireFloat(op, x.dtype);
+  const inShape = four(x, op);
+  const weightShape = four(w, `${op} (weight)`);
   if (x.dtype !== w.dtype)
-    throw new ShapeError(`conv: input is ${x.dtype}, weight ${w.dtype}; cast one first.`);
+    throw new ShapeError(`${op}: input is ${x.dtype}, weight ${w.dtype}; cast one first.`);
   if (inShape[2] !== weightShape[2]) {
     throw new ShapeError(
-      `conv: the input has ${inShape[2]} channels (dim 3) but the weight expects ${weightShape[2]} (its dim 3).`,
+      `${op}: the input has ${inShape[2]} channels (dim 3) but the weight expects ${weightShape[2]} (its dim 3).`,
     );
   }
-  const stride = pair(opts.stride, 1, "conv stride");
-  const dilation = pair(opts.dilation, 1, "conv dilation");
+  const stride = pair(opts.stride, 1, `${op} stride`);
+  const dilation = pair(opts.dilation, 1, `${op} dilation`);
   const pad = padding(opts.pad);
   const oW = outDim(inShape[0], weightShape[0], stride[0], pad[0], pad[1], dilation[0]);
   const oH = outDim(inShape[1], weightShape[1], stride[1], pad[2], pad[3], dilation[1]);
   if (oW < 1 || oH < 1)
     throw new ShapeError(
-      `conv: the (dilated) kernel is larger than the padded input [${inShape.join(", ")}].`,
+      `${op}: the (dilated) kernel is larger than the padded input [${inShape.join(", ")}].`,
     );
-  const g: Conv2dGeometry = {
+  return {
     stride,
     pad,
     dilation,
@@ -101,14 +112,23 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOpOptions = {}): Tensor {
     weightShape,
     outShape: [oW, oH, weightShape[3], inShape[3]],
   };
-  const out = wrap(b, b.conv2d(x.view("conv"), w.view("conv"), g), g.outShape, x.dtype);
-  record([x, w], out, (dy, needs) => [
-    needs[0] ? wrap(b, b.conv2dBackwardInput(dy.view("conv"), w.view("conv"), g), inShape, x.dtype) : null,
+}
+
+/** @internal conv's cotangents for x and w from the output's cotangent `dy` (needs: [x, w]). */
+export function convBackward(
+  b: Backend,
+  x: Tensor,
+  w: Tensor,
+  dy: Tensor,
+  g: Conv2dGeometry,
+  needs: readonly boolean[],
+): (Tensor | null)[] {
+  return [
+    needs[0] ? wrap(b, b.conv2dBackwardInput(dy.view("conv"), w.view("conv"), g), g.inShape, x.dtype) : null,
     needs[1]
-      ? wrap(b, b.conv2dBackwardFilter(x.view("conv"), dy.view("conv"), g), weightShape, x.dtype)
+      ? wrap(b, b.conv2dBackwardFilter(x.view("conv"), dy.view("conv"), g), g.weightShape, x.dtype)
       : null,
-  ]);
-  return out;
+  ];
 }
 
 function pool(op: PoolOp, x: Tensor, window: Pair, opts: PoolOpOptions): Tensor {

@@ -31,7 +31,8 @@ export interface MuladdOptions {
   param?: number;
 }
 
-type Act = UnaryOp | "identity";
+/** @internal An activation the fused primitives take by name. */
+export type Act = UnaryOp | "identity";
 
 const BY_FUNCTION = new Map<unknown, Act>(
   UNARY_OPS.filter((op) => typeof (unary as Record<string, unknown>)[op] === "function").map((op) => [
@@ -41,10 +42,14 @@ const BY_FUNCTION = new Map<unknown, Act>(
 );
 BY_FUNCTION.set(unary.σ, "sigmoid");
 
-const actParam = (act: Act): number => (act === "identity" ? 0 : defaultParam(act));
+/** @internal The default parameter of a fused activation (leakyrelu's slope, elu's α; 0 otherwise). */
+export const actParam = (act: Act): number => (act === "identity" ? 0 : defaultParam(act));
 
 /** @internal The unary op an activation names, or the function itself when it is someone else's. */
-function resolveActivation(op: string, act: FusedActivation | undefined): Act | ((x: Tensor) => Tensor) {
+export function resolveActivation(
+  op: string,
+  act: FusedActivation | undefined,
+): Act | ((x: Tensor) => Tensor) {
   if (act === undefined || act === null || act === "identity") return "identity";
   if (typeof act === "string") {
     if (!(UNARY_OPS as readonly string[]).includes(act)) {
@@ -99,7 +104,7 @@ function affineAct(
  * backend's one-pass `reluBiasGrad`: x's cotangent and b's sum of it together, without a second pass over
  * the activations. Null where the backend lacks it or the shapes are not that case.
  */
-function reluBiasBackward(
+export function reluBiasBackward(
   backend: Backend,
   out: Tensor,
   g: Tensor,

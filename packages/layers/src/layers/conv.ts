@@ -1,4 +1,4 @@
-import { add, biasAct, reshape, type Tensor } from "@flux/kernels";
+import { add, biasAct, convBiasAct, reshape, type Tensor, tidy } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
@@ -125,6 +125,31 @@ abstract class ConvBase extends AbstractLayer {
     this.bias = makeBias(opts.bias, biasLen, this.name);
   }
 
+  /**
+   * The whole forward pass as one fused op where there is one (a 2-D convolution without groups:
+   * `convBiasAct`), else null and `forward` composes `compute`, the bias and σ.
+   */
+  protected computeBiasAct(_x: Tensor, _act: Activation | null): Tensor | null {
+    return null;
+  }
+
+  /** `convBiasAct` with this layer's weight, bias, stride, padding and dilation, for 2-D input only. */
+  protected convolveBiasAct(
+    x: Tensor,
+    act: Activation | null,
+    flipped: boolean,
+    groups: number,
+  ): Tensor | null {
+    if (this.spatialDims !== 2 || groups !== 1) return null;
+    const [wLo, wHi, hLo, hHi] = fullPad(this.pad, 2);
+    return convBiasAct(x, this.weight, this.bias === false ? null : this.bias, act, {
+      stride: [this.stride[0]!, this.stride[1]!],
+      pad: [wLo!, wHi!, hLo!, hHi!],
+      dilation: [this.dilation[0]!, this.dilation[1]!],
+      flipped,
+    });
+  }
+
   /** `convNd` with this layer's stride, padding and dilation (a true convolution unless `flipped`). */
   protected convolve(x: Tensor, flipped: boolean, groups: number): Tensor {
     return convNd(x, this.weight, {
@@ -151,11 +176,18 @@ abstract class ConvBase extends AbstractLayer {
         `${this.showCompact()} expects a [${want.join(", ")}] input, but got [${x.shape.join(", ")}].`,
       );
     }
-    const y = this.compute(x);
     const act = this.σ === identityFn ? null : this.σ;
-    if (this.bias === false) return act === null ? y : act(y);
-    const b = reshape(this.bias, [...new Array<number>(n).fill(1), this.bias.shape[0]!, 1]);
-    return act === null ? add(y, b) : biasAct(act, y, b);
+    const fused = this.computeBiasAct(x, act);
+    if (fused !== null) return fused;
+    const bias = this.bias;
+    // In a tidy, so that the convolution's output and the bias's reshaped view are freed as soon as the
+    // result exists (a gradient tape keeps what its backward pass needs).
+    return tidy(() => {
+      const y = this.compute(x);
+      if (bias === false) return act === null ? y : act(y);
+      const b = reshape(bias, [...new Array<number>(n).fill(1), bias.shape[0]!, 1]);
+      return act === null ? add(y, b) : biasAct(act, y, b);
+    });
   }
 
   protected options(): string {
@@ -211,6 +243,10 @@ class ConvLayer extends ConvBase {
   protected compute(x: Tensor): Tensor {
     return this.convolve(x, false, this.groups);
   }
+
+  protected override computeBiasAct(x: Tensor, act: Activation | null): Tensor | null {
+    return this.convolveBiasAct(x, act, false, this.groups);
+  }
 }
 
 class CrossCorLayer extends ConvBase {
@@ -229,6 +265,10 @@ class CrossCorLayer extends ConvBase {
 
   protected compute(x: Tensor): Tensor {
     return this.convolve(x, true, 1);
+  }
+
+  protected override computeBiasAct(x: Tensor, act: Activation | null): Tensor | null {
+    return this.convolveBiasAct(x, act, true, 1);
   }
 }
 

@@ -1,4 +1,4 @@
-import { randn, relu, tensor, type Tensor, σ } from "@flux/kernels";
+import { memory, randn, relu, tensor, type Tensor, σ } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
 import {
   AdaptiveMaxPool,
@@ -122,5 +122,26 @@ describe("the Conv family beyond 2-D (Flux 0.16 docstrings)", () => {
     expect(floats(f1.tensors.get("weight")!)).toEqual([3, 2, 1]);
     // [kW=2, kH=1, kD=2] column-major 1..4, flipped in W and D: torch [kD, kH, kW] row-major [4, 3, 2, 1].
     expect(floats(parseSafetensors(bytes).tensors.get("weight")!)).toEqual([4, 3, 2, 1]);
+  });
+});
+
+describe("a convolution layer's forward pass keeps nothing but its output", () => {
+  // 2-D layers run one fused op; 1-D, 3-D, grouped and transposed ones compose conv, bias and σ, whose
+  // intermediates (the conv output, the bias's reshaped view) are freed as soon as the output exists.
+  test.each([
+    ["Conv 2-D, relu", () => Conv([3, 3], 2, 4, relu), [8, 8, 2, 3]],
+    ["Conv 2-D, σ, no bias", () => Conv([3, 3], 2, 4, σ, { bias: false }), [8, 8, 2, 3]],
+    ["Conv 1-D, relu", () => Conv([3], 2, 4, relu), [9, 2, 3]],
+    ["Conv 3-D", () => Conv([2, 2, 2], 2, 4), [5, 5, 5, 2, 1]],
+    ["Conv 2-D, groups 2", () => Conv([3, 3], 2, 4, relu, { groups: 2 }), [8, 8, 2, 3]],
+    ["CrossCor 2-D", () => CrossCor([3, 3], 2, 4, σ), [8, 8, 2, 3]],
+    ["ConvTranspose 2-D", () => ConvTranspose([3, 3], 2, 4, relu), [8, 8, 2, 3]],
+  ] as const)("%s", (_, make, shape) => {
+    const layer = make();
+    const x = randn([...shape]);
+    const before = memory().liveTensors;
+    const y = layer.forward(x);
+    expect(memory().liveTensors).toBe(before + 1);
+    y.dispose();
   });
 });

@@ -78,9 +78,9 @@ export function releaseConvMemory(): void {
 
 /**
  * @internal Places a chunk of `xLength` image values and a `colLength` col matrix in the kernel's memory,
- * growing it as needed: null when `arrays` are not all f32, this runtime has no wasm SIMD, or the two do
- * not fit MAX_BYTES (then the JS loops serve). The memory only grows; a training loop asks for the same
- * sizes every step.
+ * growing it as needed: null when `arrays` are not all f32, this runtime has no wasm SIMD, the two do not
+ * fit MAX_BYTES, or the runtime refuses to grow the memory (then the JS loops serve). The memory only
+ * grows; a training loop asks for the same sizes every step.
  */
 export function placeConvChunk(
   xLength: number,
@@ -93,7 +93,13 @@ export function placeConvChunk(
   const end = BASE + xBytes + colLength * 4;
   if (end > MAX_BYTES) return null;
   const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  if (end > have) {
+    try {
+      k.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      return null; // the runtime would not give the pages (a browser tab's memory limit): the JS loops serve
+    }
+  }
   const buffer = k.memory.buffer;
   const colAt = BASE + xBytes;
   const run = (fn: TapFn, t: SimdTap, s: SimdChunk) =>
