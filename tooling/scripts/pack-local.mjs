@@ -42,7 +42,8 @@ export function installLines(paths) {
     bun: `bun add ${list}`,
     // Deno reads a project's package.json and node_modules; it cannot install a tarball itself ("file:"
     // dependencies must be folders), so npm (or bun) puts them there and `deno run` finds them.
-    deno: `npm i ${list}   # then: deno run main.ts`,
+    // Deno asks for --allow-write AND --allow-read to save: the atomic write renames a temporary file.
+    deno: `npm i ${list}   # then: deno run main.ts (add --allow-read --allow-write where it saves files)`,
   };
 }
 

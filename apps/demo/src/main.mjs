@@ -12,6 +12,7 @@ import { augmentedImages } from "./augmentation.mjs";
 import { trainingChartSvg } from "./chart.mjs";
 import { confusionMatrix, confusionSvg, confusionText } from "./confusion.mjs";
 import { pickDevice } from "./device.mjs";
+import { failureText } from "./failure.mjs";
 import { CLASSES, loadFashionMnist } from "./fashionMnist.mjs";
 import { buildModel } from "./model.mjs";
 import { saveAndReload } from "./modelFile.mjs";
@@ -171,6 +172,6 @@ try {
     process.stderr.write(`${e.message}\n\n${HELP}`);
     process.exit(2);
   }
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e) : e}\n`);
+  process.stderr.write(failureText(e));
   process.exit(1);
 }

@@ -4,9 +4,11 @@ import { describe, expect, it } from "vitest";
 import { AllocationError, ArgumentError, GradientError, ShapeError } from "./errors.js";
 import { add, mul, sub } from "./ops/elementwise.js";
 import { tensor, zeros } from "./ops/creation.js";
+import type { Tensor } from "./tensor.js";
 import { matmul } from "./ops/matmul.js";
 import { sum } from "./ops/reduce.js";
 import { gradient } from "./autodiff/gradient.js";
+import { getBackend, getBackendSync } from "./registry.js";
 
 describe("bad input to kernels", () => {
   it("tensor refuses data that is not numbers or booleans", () => {
@@ -51,5 +53,34 @@ describe("bad input to kernels", () => {
     expect(() => zeros([1e6, 1e6, 1e6])).toThrow(ShapeError);
     expect(() => zeros([2 ** 40])).toThrow(AllocationError);
     expect(() => zeros([2 ** 40])).toThrow(/1,099,511,627,776 f32 elements \(4096\.0 GiB\)/);
+  });
+
+  it("an op given a JS array or a Promise instead of a Tensor is an ArgumentError saying how to make one", () => {
+    expect(() => matmul([[1, 2]] as never, tensor([1, 2]))).toThrow(ArgumentError);
+    expect(() => matmul([[1, 2]] as never, tensor([1, 2]))).toThrow(
+      /matmul: expected a Tensor, got an array of length 1\. Make one with tensor\(data, shape\)\./,
+    );
+    expect(() => matmul(Promise.resolve(tensor([1])) as never, tensor([1]))).toThrow(
+      /got a Promise\. Make one with tensor\(data, shape\) \(or is it an un-awaited gpu\(x\)\?/,
+    );
+  });
+
+  it("a device option holding a Promise or a backend says what to pass instead", async () => {
+    const pending = getBackend("cpu");
+    expect(() => zeros([2], { device: pending as never })).toThrow(ArgumentError);
+    expect(() => zeros([2], { device: pending as never })).toThrow(/got a Promise: did you forget `await`\?/);
+    const b = await pending;
+    expect(() => zeros([2], { device: b as never })).toThrow(/got a backend .* where its `\.device` belongs/);
+    expect(() => getBackendSync(pending as never)).toThrow(/did you forget `await`/);
+    expect(zeros([2], { device: b.device }).device).toBe(b.device);
+    expect(zeros([2], { device: "cpu" }).device).toBe(b.device);
+  });
+
+  it("gradient given a Promise for the model says `await`, not 'f returned a Promise'", () => {
+    const pending = Promise.resolve({ w: tensor([1, 2]) });
+    expect(() => gradient((m: { w: Tensor }) => sum(m.w), pending as never)).toThrow(GradientError);
+    expect(() => gradient((m: { w: Tensor }) => sum(m.w), pending as never)).toThrow(
+      /argument 1 after f is a Promise, not a value: did you forget `await`\?/,
+    );
   });
 });

@@ -2,7 +2,7 @@
 // a side effect of import, and the registry is module state (not globalThis), as the STYLE guide asks.
 import type { Backend } from "./backend.js";
 import { cpuProvider } from "./cpu/provider.js";
-import { type DeviceDescriptor, deviceOf, parseDevice } from "./device.js";
+import { type DeviceDescriptor, checkDescriptor, deviceOf, parseDevice } from "./device.js";
 import { BackendNotFoundError } from "./errors.js";
 
 /**
@@ -168,7 +168,7 @@ export function cpuBackend(): Backend {
 }
 
 function resolveDevice(nameOrDevice: string | DeviceDescriptor, id?: number): DeviceDescriptor {
-  if (typeof nameOrDevice !== "string") return nameOrDevice;
+  if (typeof nameOrDevice !== "string") return checkDescriptor(nameOrDevice);
   if (id !== undefined) return deviceOf(nameOrDevice, id);
   return parseDevice(nameOrDevice);
 }

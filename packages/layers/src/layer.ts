@@ -1,8 +1,10 @@
 // The calling convention and registration shared by every layer. Layers are class instances with a
 // `forward` method (not callable functions): @flux/functors treats functions as leaves and rebuilds
 // containers with Object.create, so a callable layer would be invisible to fmap, devices and optimisers.
-import { type CallableClass, callableClass, functor } from "@flux/functors";
+import { type CallableClass, callableClass, checkNotPromise, functor } from "@flux/functors";
 import type { Tensor } from "@flux/kernels";
+import { LayerArgumentError } from "./errors.js";
+import { describeArg } from "./layers/arguments.js";
 
 /**
  * What `apply` accepts as a layer: an object with `forward`, or a plain function (an activation, `flatten`).
@@ -20,12 +22,15 @@ export type LayerLike = { forward(...xs: never[]): unknown } | ((...xs: never[])
  * const z = apply(relu, y);          // same as relu(y)
  */
 export function apply(layer: LayerLike, ...xs: unknown[]): Tensor {
+  // `gpu(model)` or `gpu(x)` without `await` is the commonest slip: say so before anything sees a Promise.
+  checkNotPromise(layer, "apply", "model");
+  for (const [i, x] of xs.entries()) checkNotPromise(x, "apply", i === 0 ? "x" : `xs[${i}]`);
   if (typeof layer === "function") return (layer as (...a: unknown[]) => Tensor)(...xs);
   if (layer !== null && typeof layer === "object" && typeof layer.forward === "function") {
     return (layer.forward as (...a: unknown[]) => Tensor)(...xs);
   }
-  throw new TypeError(
-    `[@flux/layers] apply: expected a layer (an object with forward) or a function, got ${layer === null ? "null" : typeof layer}.`,
+  throw new LayerArgumentError(
+    `apply: expected a layer (an object with forward) or a function, got ${describeArg(layer)}.`,
   );
 }
 

@@ -2,6 +2,7 @@
 // walk the tape backwards, and hand back one gradient tree per argument. Everything else created during the
 // call (forward intermediates, cotangents, temporaries) is freed before returning.
 import { GradientError } from "../errors.js";
+import { isThenable } from "../thenable.js";
 import { beginScope, endScope, type TrackedTensor } from "../memory.js";
 import { add } from "../ops/elementwise.js";
 import { isFloat } from "../dtype.js";
@@ -157,6 +158,14 @@ export function withgradient<A extends unknown[], T>(f: (...args: A) => T, ...ar
       "gradient/withgradient was called inside another gradient: nested (higher-order) differentiation is not supported. " +
         "Compute the inner gradient outside the outer one, or differentiate the inner result with finite differences.",
     );
+  }
+  for (const [i, a] of args.entries()) {
+    // `withgradient(f, gpu(model))` without `await`: f would get a Promise and fail somewhere inside.
+    if (isThenable(a))
+      throw new GradientError(
+        `gradient(f, ...): argument ${i + 1} after f is a Promise, not a value: did you forget \`await\`? ` +
+          "Device moves are async: `withgradient(f, await gpu(model))`.",
+      );
   }
   const inputs = new Set<Tensor>();
   const seen = new Set<object>();

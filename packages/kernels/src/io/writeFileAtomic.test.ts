@@ -44,4 +44,18 @@ describe("writeFileAtomic", () => {
       expect(() => writeFileAtomicSync(bad as never, "x")).toThrow(/target must be a non-empty file path/);
     }
   });
+
+  it("names the file asked for, not the temporary one, and keeps the runtime's error code", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flux-atomic-"));
+    const file = join(dir, "missing-folder", "m.safetensors");
+    const err = await writeFileAtomic(file, "x").catch((e: unknown) => e as NodeJS.ErrnoException);
+    expect(err).toBeInstanceOf(Error);
+    expect(err?.code).toBe("ENOENT");
+    expect(err?.message).toContain(
+      `Saving "${file}" failed: the folder "${join(dir, "missing-folder")}" does not exist`,
+    );
+    expect(() => writeFileAtomicSync(file, "x")).toThrow(
+      /Saving ".*m\.safetensors" failed: the folder .* does not exist; create it first/,
+    );
+  });
 });

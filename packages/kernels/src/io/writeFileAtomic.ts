@@ -70,7 +70,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
   } catch (err) {
     await handle?.close().catch(() => {});
     await fs.unlink(tmp).catch(() => {});
-    throw err;
+    throw explained(err, target, path.dirname(target));
   }
   await syncFolder(fs, path.dirname(target));
 }
@@ -106,7 +106,7 @@ export function writeFileAtomicSync(target: string, data: Uint8Array | string): 
     try {
       fs.unlinkSync(tmp);
     } catch {}
-    throw err;
+    throw explained(err, target, path.dirname(target));
   }
   try {
     const dir = fs.openSync(path.dirname(target), "r");
@@ -118,6 +118,26 @@ export function writeFileAtomicSync(target: string, data: Uint8Array | string): 
   } catch {
     // Some platforms (Windows) cannot open or fsync a folder; the rename itself is still atomic.
   }
+}
+
+/**
+ * The runtime's own error (its class, `code` and `errno` kept, for callers that branch on them), with a
+ * sentence added that names the file the caller asked for: the message otherwise names only the hidden
+ * temporary file, which the caller never heard of. The usual causes get their fix.
+ */
+function explained(err: unknown, target: string, dir: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  const why =
+    code === "ENOENT"
+      ? `the folder "${dir}" does not exist; create it first (mkdir -p, or fs.mkdir(dir, { recursive: true }))`
+      : code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? `this process may not write in "${dir}"`
+        : err.name === "NotCapable" || err.name === "PermissionDenied"
+          ? "on Deno, saving needs --allow-read and --allow-write (the temporary file is renamed over the target)"
+          : "the old file, if any, is unchanged";
+  err.message = `${err.message}. Saving "${target}" failed: ${why}.`;
+  return err;
 }
 
 /** Flushes the folder entry so the rename itself survives a power loss (best effort). */

@@ -5,6 +5,7 @@ import { type DType, bytesPerElement, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
 import { type Shape, shapesEqual, sizeOf } from "../shape.js";
 import { StorageHandle, Tensor, isTensor } from "../tensor.js";
+import { isThenable } from "../thenable.js";
 
 /** @internal Wraps new backend storage as a tensor. */
 export function wrap(backend: Backend, storage: unknown, shape: Shape, dtype: DType): Tensor {
@@ -26,7 +27,11 @@ export function shareStorage(x: Tensor, shape: Shape, op: string): Tensor {
 export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
   const first = ts[0]!;
   for (const t of ts) {
-    if (!isTensor(t)) throw new ArgumentError(`${op}: expected a Tensor, got ${describe(t)}.`);
+    if (!isTensor(t))
+      throw new ArgumentError(
+        `${op}: expected a Tensor, got ${describe(t)}. Make one with tensor(data, shape)` +
+          (isThenable(t) ? " (or is it an un-awaited gpu(x)? device moves are async: `await gpu(x)`)." : "."),
+      );
     if (t.device !== first.device) throw new DeviceMismatchError(op, String(first.device), String(t.device));
     t.view(op); // throws DisposedTensorError naming the op
   }
@@ -74,6 +79,7 @@ export function describe(v: unknown): string {
   if (isTensor(v)) return `a ${v.shape.join("×")} Tensor{${v.dtype}}`;
   if (v === null) return "null";
   if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (isThenable(v)) return "a Promise";
   return `a ${typeof v}`;
 }
 

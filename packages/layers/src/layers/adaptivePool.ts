@@ -7,7 +7,7 @@ import { layerConstructor } from "../layer.js";
 import { tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { poolNd } from "./convNd.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 abstract class AdaptivePoolLayer extends AbstractLayer {
   /** The output's spatial size. */
@@ -31,7 +31,7 @@ abstract class AdaptivePoolLayer extends AbstractLayer {
 
   /** Flux's window: `stride = in ÷ out`, `k = in - (out - 1) stride`, no padding. */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const n = this.out.length;
     const insize = x.shape.slice(0, n);
     if (x.rank !== n + 2 || insize.some((d, i) => d < this.out[i]!))
@@ -90,7 +90,7 @@ abstract class GlobalPoolLayer extends AbstractLayer {
 
   /** `[spatial..., C, N]` to `[1, ..., 1, C, N]`: one reduction over the spatial dims. */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     if (x.rank < 3)
       throw new LayerInputError(
         `${this.showCompact()} expects a [spatial..., C, N] input, got [${x.shape.join(", ")}].`,

@@ -4,7 +4,7 @@ import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { isActive } from "../mode.js";
 import { channelShape, checkNormArgs, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** Options of `BatchNorm` (Flux's keywords; `affine` defaults to true). */
 export interface BatchNormOptions extends NormOptions {
@@ -23,7 +23,7 @@ class BatchNormLayer extends NormLayer {
    * uses the running statistics.
    */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const N = x.rank;
     if (N < 2 || x.shape[N - 2] !== this.chs) {
       throw new LayerInputError(

@@ -7,7 +7,7 @@ import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { torchLayout } from "../io/torchLayout.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** Options of `Bilinear`. */
 export interface BilinearOptions {
@@ -74,8 +74,8 @@ class BilinearLayer extends AbstractLayer {
    */
   forward(x: Tensor | readonly [Tensor, Tensor], y?: Tensor): Tensor {
     if (Array.isArray(x) && y === undefined) return this.forward(x[0], x[1]);
-    checkInputTensor(x, this.showCompact(), "x");
-    if (y !== undefined) checkInputTensor(y, this.showCompact(), "y");
+    checkTensorInput(this, x);
+    if (y !== undefined) checkTensorInput(this, y, "y");
     const other = y ?? x;
     if (x.rank === 1 && other.rank === 1) {
       const z = this.forward(reshape(x, [x.shape[0]!, 1]), reshape(other, [other.shape[0]!, 1]));

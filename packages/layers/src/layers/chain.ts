@@ -1,3 +1,4 @@
+import { checkNotPromise } from "@flux/functors";
 import type { Tensor } from "@flux/kernels";
 import { LayerArgumentError } from "../errors.js";
 import { apply, type LayerLike, layerConstructor } from "../layer.js";
@@ -61,6 +62,8 @@ class ChainLayer<L extends ChainLayers = ChainLayers> extends AbstractLayer {
 
   /** Applies each layer in turn: `foldl((x, f) -> f(x), layers)`. */
   forward(x: Tensor): Tensor {
+    // Only a Promise is refused here: the first layer decides what else it takes (Embedding takes token ids).
+    checkNotPromise(x, "Chain.forward", "x");
     let y = x;
     for (const l of this.list) y = apply(l, y);
     return y;

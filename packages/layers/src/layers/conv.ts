@@ -9,9 +9,9 @@ import { layerConstructor } from "../layer.js";
 import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { convNd, convTransposeNd } from "./convNd.js";
+import { checkTensorInput } from "./input.js";
 import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
 import { isSamePad } from "./samePad.js";
-import { checkInputTensor } from "./input.js";
 
 /** Options of `Conv`, `CrossCor` and `ConvTranspose` (Flux's keywords). */
 export interface ConvOptions {
@@ -167,7 +167,7 @@ abstract class ConvBase extends AbstractLayer {
 
   /** `σ.(op(x, weight) .+ bias)` on `[spatial..., cin, N]` input. */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const n = this.spatialDims;
     const cin = this.channelsIn();
     if (x.rank !== n + 2 || x.shape[n] !== cin) {

@@ -7,7 +7,7 @@ import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { torchLayout } from "../io/torchLayout.js";
 import { AbstractLayer } from "./base.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** Options of `Dense`. */
 export interface DenseOptions {
@@ -68,7 +68,7 @@ class DenseLayer extends AbstractLayer {
 
   /** `σ.(W * x .+ b)`; inputs with more than 2 dims are flattened to `[in, :]` and reshaped back. */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const [out, inn] = this.weight.shape as [number, number];
     if (x.shape[0] !== inn) {
       throw new LayerInputError(

@@ -1,5 +1,5 @@
 import { reshape, type Tensor } from "@flux/kernels";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /**
  * Flux's `flatten`: reshapes `[d1, ..., dn, N]` to `[d1*...*dn, N]` (keeps the observation dim).
@@ -10,7 +10,7 @@ import { checkInputTensor } from "./input.js";
  * Chain(Conv([3, 3], 1, 8), flatten, Dense(26 * 26 * 8, 10));
  */
 export function flatten(x: Tensor): Tensor {
-  checkInputTensor(x, "flatten", "x");
+  checkTensorInput("flatten", x);
   if (x.rank === 0) return reshape(x, [1, 1]);
   return reshape(x, [-1, x.shape[x.rank - 1]!]);
 }

@@ -10,7 +10,7 @@ import {
   NormLayer,
   type NormOptions,
 } from "./normalisation.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /**
  * Options of `GroupNorm` (Flux's keywords; `affine` defaults to true; `momentum` is kept for Flux's field
@@ -53,7 +53,7 @@ class GroupNormLayer extends NormLayer {
    * its channels and all spatial dims (mean 0, biased variance 1), then the per-channel affine part and λ.
    */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const N = x.rank;
     if (N < 2 || x.shape[N - 2] !== this.chs) {
       throw new LayerInputError(

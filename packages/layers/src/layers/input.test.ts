@@ -1,80 +1,59 @@
-// Every layer taking one tensor names a non-tensor input (a number, a JS array, undefined, a Promise from
-// an un-awaited device move) instead of failing inside with "cannot read properties of undefined".
+// What a newcomer sees when the input is not a Tensor: a named error that says which layer and what to do,
+// not a TypeError from deep inside the layer.
 import { UnawaitedPromiseError } from "@flux/functors";
-import { add, zeros } from "@flux/kernels";
+import { randn, tensor } from "@flux/kernels";
 import { describe, expect, it } from "vitest";
-import { LayerInputError } from "../errors.js";
-import {
-  AdaptiveMaxPool,
-  BatchNorm,
-  Bilinear,
-  Chain,
-  Conv,
-  ConvTranspose,
-  Dense,
-  Embedding,
-  GlobalMeanPool,
-  GroupNorm,
-  InstanceNorm,
-  LayerNorm,
-  MaxPool,
-  MeanPool,
-  Parallel,
-  PixelShuffle,
-  SkipConnection,
-  Upsample,
-  apply,
-  flatten,
-  pixelShuffle,
-} from "../index.js";
+import { LayerArgumentError, LayerInputError } from "../errors.js";
+import { apply } from "../layer.js";
+import { Chain } from "./chain.js";
+import { Conv } from "./conv.js";
+import { Dense } from "./dense.js";
+import { Embedding } from "./embedding.js";
 
-const layers: [string, () => unknown][] = [
-  ["Dense", () => Dense(2, 3)],
-  ["Chain", () => Chain(Dense(2, 3))],
-  ["BatchNorm", () => BatchNorm(2)],
-  ["GroupNorm", () => GroupNorm(4, 2)],
-  ["InstanceNorm", () => InstanceNorm(2)],
-  ["LayerNorm", () => LayerNorm(2)],
-  ["Conv", () => Conv([3, 3], 1, 2)],
-  ["ConvTranspose", () => ConvTranspose([3, 3], 1, 2)],
-  ["MaxPool", () => MaxPool([2, 2])],
-  ["MeanPool", () => MeanPool([2, 2])],
-  ["AdaptiveMaxPool", () => AdaptiveMaxPool([2, 2])],
-  ["GlobalMeanPool", () => GlobalMeanPool()],
-  ["Upsample", () => Upsample(2)],
-  ["PixelShuffle", () => PixelShuffle(2)],
-  ["SkipConnection", () => SkipConnection(Dense(2, 2), add)],
-  ["Parallel", () => Parallel(add, Dense(2, 2), Dense(2, 2))],
-  ["Bilinear", () => Bilinear([2, 2], 3)],
-  ["flatten", () => flatten],
-];
-
-describe.each(layers)("%s refuses an input that is not a tensor", (_name, make) => {
-  it.each([
-    ["a number", 3, /got number 3/],
-    ["a JS array", [[1], [2]], /got a JS array of length \d/],
-    ["undefined", undefined, /got undefined/],
-  ])("%s", (_what, x, message) => {
-    const m = make();
-    expect(() => apply(m as never, x)).toThrow(LayerInputError);
-    expect(() => apply(m as never, x)).toThrow(message);
-    expect(() => apply(m as never, x)).toThrow(/tensor\(data, shape\)/);
+describe("a layer given something other than a Tensor", () => {
+  it("Dense names itself, what it got and tensor(data, shape)", () => {
+    const d = Dense(2, 3);
+    expect(() => d.forward([1, 2] as never)).toThrow(LayerInputError);
+    expect(() => d.forward([1, 2] as never)).toThrow(
+      /Dense\(2 => 3\) expects a Tensor, got a JS array of length 2\. Make one with tensor\(data, shape\)/,
+    );
+    expect(() => d.forward(undefined as never)).toThrow(/expects a Tensor, got undefined/);
+    expect(() => d.forward(new Float32Array(2) as never)).toThrow(/got a Float32Array/);
   });
-  it("a Promise (a missing await)", () => {
-    expect(() => apply(make() as never, Promise.resolve(zeros([2, 1])))).toThrow(UnawaitedPromiseError);
+
+  it("Conv and a Chain starting with Dense do the same", () => {
+    expect(() => Conv([3, 3], 1, 8).forward([[1]] as never)).toThrow(
+      /Conv\(\(3, 3\), 1 => 8\) expects a Tensor, got a JS array of length 1/,
+    );
+    const m = Chain(Dense(2, 3), Dense(3, 1));
+    expect(() => m.forward([[1, 2]] as never)).toThrow(LayerInputError);
+    expect(() => apply(m, [[1, 2]])).toThrow(/Dense\(2 => 3\) expects a Tensor/);
   });
-});
 
-it("names the layer and the argument", () => {
-  expect(() => Dense(2, 3).forward(5 as never)).toThrow(/Dense\(2 => 3\) expects a Tensor as its input/);
-  expect(() => pixelShuffle(5 as never, 2)).toThrow(/pixelShuffle expects a Tensor as its x/);
-  expect(() => Bilinear([2, 2], 3).forward(zeros([2, 1]), 7 as never)).toThrow(/as its y, got number 7/);
-});
+  it("an un-awaited gpu(x) is UnawaitedPromiseError from apply, Chain and each layer", () => {
+    const m = Chain(Dense(2, 3), Dense(3, 1));
+    const pending = Promise.resolve(randn([2, 4]));
+    expect(() => apply(m, pending)).toThrow(UnawaitedPromiseError);
+    expect(() => apply(m, pending)).toThrow(/apply: `x` is a Promise, not a value: did you forget `await`\?/);
+    expect(() => m.forward(pending as never)).toThrow(UnawaitedPromiseError);
+    expect(() => Dense(2, 3).forward(pending as never)).toThrow(UnawaitedPromiseError);
+    expect(() => Conv([3, 3], 1, 8).forward(pending as never)).toThrow(UnawaitedPromiseError);
+  });
 
-it("Embedding names an input that is neither indices nor a tensor", () => {
-  const e = Embedding(3, 2);
-  expect(() => apply(e, undefined)).toThrow(/expects 0-based token indices .* got undefined/);
-  expect(() => apply(e, { a: 1 })).toThrow(LayerInputError);
-  expect(() => apply(e, Promise.resolve([1]))).toThrow(UnawaitedPromiseError);
-  expect(apply(e, [0, 2]).shape).toEqual([2, 2]);
+  it("apply given an un-awaited gpu(model), or no layer at all, says so", () => {
+    const pending = Promise.resolve(Chain(Dense(2, 3)));
+    expect(() => apply(pending as never, randn([2, 4]))).toThrow(UnawaitedPromiseError);
+    expect(() => apply(pending as never, randn([2, 4]))).toThrow(/apply: `model` is a Promise/);
+    expect(() => apply(42 as never, randn([2, 4]))).toThrow(LayerArgumentError);
+    expect(() => apply(42 as never, randn([2, 4]))).toThrow(/apply: expected a layer .* got number 42/);
+  });
+
+  it("still lets a Chain hand token ids (a JS array) to an Embedding, and runs on real tensors", async () => {
+    const m = Chain(Embedding(5, 2), Dense(2, 1));
+    expect(m.forward([0, 3, 4] as never).shape).toEqual([1, 3]);
+    const y = Dense(2, 1, undefined, { init: () => tensor([1, 1], [1, 2]) }).forward(
+      tensor([1, 2, 3, 4], [2, 2]),
+    );
+    expect(Array.from(await y.data())).toEqual([3, 7]);
+  });
 });

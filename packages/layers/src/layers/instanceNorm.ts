@@ -3,7 +3,7 @@ import type { Activation } from "../activation.js";
 import { LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { channelShape, checkNormArgs, NORM_FIELDS, NormLayer, type NormOptions } from "./normalisation.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** Options of `InstanceNorm` (Flux's keywords, camelCase; `affine` defaults to false, as Flux). */
 export interface InstanceNormOptions extends NormOptions {
@@ -25,7 +25,7 @@ class InstanceNormLayer extends NormLayer {
    * with the `m/(m-1)` correction, `m` the spatial size) and testing uses them.
    */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const N = x.rank;
     if (N < 3 || x.shape[N - 2] !== this.chs) {
       throw new LayerInputError(

@@ -6,7 +6,7 @@ import { identityFn } from "../identity.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 import { Scale } from "./scale.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** The options of `LayerNorm`: a learnable `Scale` (`affine`, default true) and the variance guard `eps`. */
 type LayerNormOptions = { affine?: boolean; eps?: number };
@@ -43,7 +43,7 @@ class LayerNormLayer extends AbstractLayer {
 
   /** Normalises over the first `size.length` dims (mean 0, variance 1), then the affine part and λ. */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     this.size.forEach((d, i) => {
       if (x.shape[i] !== d) {
         throw new LayerInputError(

@@ -7,7 +7,7 @@ import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { poolNd } from "./convNd.js";
 import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** Options of `MaxPool` and `MeanPool`. */
 export interface PoolOptions {
@@ -55,7 +55,7 @@ export abstract class PoolLayer extends AbstractLayer {
   }
 
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const n = this.k.length;
     if (x.rank !== n + 2)
       throw new LayerInputError(

@@ -7,7 +7,7 @@ import { checkArgCount, describeArg, optionNames, optionsArg } from "./arguments
 import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
-import { checkInputTensor } from "./input.js";
+import { checkTensorInput } from "./input.js";
 
 /** Upsample's modes (Flux's symbols). */
 export type UpsampleMode = "nearest" | "bilinear" | "trilinear";
@@ -99,7 +99,7 @@ class UpsampleLayer extends AbstractLayer {
 
   /** `[spatial..., C, N]` to the upsampled size. */
   forward(x: Tensor): Tensor {
-    checkInputTensor(x, this.showCompact());
+    checkTensorInput(this, x);
     const n = x.rank - 2;
     const want = MODE_DIMS[this.mode];
     if (n < 1 || (want !== null && n !== want))
@@ -165,7 +165,7 @@ export type Upsample = UpsampleLayer;
  * pixelShuffle(randn([3, 3, 4, 1]), 2).shape; // [6, 6, 1, 1]
  */
 export function pixelShuffle(x: Tensor, r: number): Tensor {
-  checkInputTensor(x, "pixelShuffle", "x");
+  checkTensorInput("pixelShuffle", x);
   const d = x.rank - 2;
   if (d < 1)
     throw new LayerInputError(
