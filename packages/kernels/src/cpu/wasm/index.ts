@@ -4,6 +4,7 @@ import {
   relaxedSimdSupported,
   sharedMemorySupported,
 } from "./features.js";
+import { ArgumentError } from "../../errors.js";
 import { jsSgemm } from "./jsSgemm.js";
 import { checkSgemmOperands, type SgemmEpilogue, type SgemmOperands } from "./sgemmArgs.js";
 import { type SystemBlasKind, systemBlas } from "./systemBlas.js";
@@ -214,7 +215,7 @@ export async function cpuKernelsReady(): Promise<void> {
  */
 export function setCpuThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`[@flux/kernels] setCpuThreads(${n}): pass a whole number of threads, at least 1.`);
+    throw new ArgumentError(`setCpuThreads(${String(n)}): pass a whole number of threads, at least 1.`);
   }
   state.threads = n;
   systemBlas()?.setThreads(n);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ArgumentError } from "../../errors.js";
 import { relaxedSimdSupported } from "./features.js";
 import { cpuKernelInfo, cpuKernelsReady, SgemmArgumentError, sgemm, setCpuThreads } from "./index.js";
 import { jsSgemm } from "./jsSgemm.js";
@@ -292,7 +293,7 @@ describe("public sgemm", () => {
     expect(() => sgemm(false, false, 2, 2, 2, 1, x, 1, x, 2, 0, x, 2)).toThrow(SgemmArgumentError);
     expect(() => sgemm(false, false, 2, 2, 2, 1, x.subarray(1), 2, x, 2, 0, x, 2)).toThrow(/spans 4/);
     expect(() => sgemm(false, false, -1, 2, 2, 1, x, 2, x, 2, 0, x, 2)).toThrow(/non-negative integer/);
-    expect(() => setCpuThreads(0)).toThrow(RangeError);
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => setCpuThreads(bad)).toThrow(ArgumentError);
     try {
       sgemm(true, false, 2, 2, 2, 1, x, 1, x, 2, 0, x, 2);
     } catch (error) {
