@@ -213,7 +213,7 @@ export class CpuBackend implements Backend<TypedArray> {
     const one = alloc(x.dtype, 1, false).fill(1);
     const bias = b?.storage ?? alloc(x.dtype, 1, true);
     const biasShape = b === null ? [1] : [1, Cout, 1];
-    conv2dInto(x.storage, w.storage, g, out, x.dtype, undefined, (y, _n0, count) => {
+    conv2dInto(x.storage, w.storage, g, out, x.dtype, undefined, (y, count) => {
       const shape = [oW * oH, Cout, count];
       affineActInto(act, param, one, [1], y, shape, bias, biasShape, y, shape);
     });

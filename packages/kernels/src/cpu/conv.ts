@@ -496,15 +496,9 @@ function simdGeometry(g: Conv2dGeometry): boolean {
 }
 
 /** The chunk's images copied into the SIMD kernel's memory, with room for its col matrix; null: JS loops. */
-function placeChunk(
-  x: TypedArray,
-  n0: number,
-  count: number,
-  d: Dims,
-  ...others: TypedArray[]
-): ConvPlacement | null {
+function placeChunk(x: TypedArray, n0: number, count: number, d: Dims): ConvPlacement | null {
   const image = d.W * d.H * d.C;
-  const placed = placeConvChunk(image * count, d.P * count * d.K, x, ...others);
+  const placed = placeConvChunk(image * count, d.P * count * d.K, x);
   if (placed !== null) placed.x.set(x.subarray(image * n0, image * (n0 + count)));
   return placed;
 }
@@ -548,10 +542,10 @@ function im2colFor(
 }
 
 /**
- * Called with each chunk's outputs (images n0 .. n0+count-1 of y, `[P, Cout, count]`, contiguous) right
- * after the chunk's GEMM wrote them, while they are in cache: a fused bias and activation.
+ * Called with each chunk's outputs (its `count` images of y, `[P, Cout, count]`, contiguous) right after
+ * the chunk's GEMM wrote them, while they are in cache: a fused bias and activation.
  */
-export type ChunkEpilogue = (y: TypedArray, n0: number, count: number) => void;
+export type ChunkEpilogue = (y: TypedArray, count: number) => void;
 
 /**
  * y = conv(x, w): per chunk, y = col * w, then `epilogue` on the chunk's outputs. `colBudget` caps a
@@ -597,7 +591,7 @@ export function conv2dInto(
     if (kept !== undefined) keepCol(x, geometryKey(g), kept);
     if (epilogue !== undefined) {
       const block = d.P * d.Cout;
-      epilogue(out.subarray(block * n0, block * (n0 + count)), n0, count);
+      epilogue(out.subarray(block * n0, block * (n0 + count)), count);
     }
   });
 }
