@@ -10,6 +10,7 @@ import {
   OPENMPI_ABI,
   OPENMPI_MARKER_SYMBOL,
 } from "./abi.js";
+import { bindLibc } from "./libc.js";
 
 /** A posted nonblocking MPI operation (the MPI_Request lives in `handle`). */
 export interface MpiRequest {
@@ -85,6 +86,14 @@ export async function importKoffi(): Promise<Koffi> {
 /** Loads the first libmpi that opens, binds its functions, and resolves the family's handles. */
 export async function loadMpi(opts: LoadMpiOptions): Promise<MpiLibrary> {
   const koffi = (opts.koffi as Koffi | undefined) ?? (await importKoffi());
+  const libc = bindLibc(koffi);
+  // UCX (the transport under MPICH, and under Open MPI where its UCX layer is chosen) intercepts mmap,
+  // munmap, madvise and brk to keep its memory registration cache current. Inside a JS engine, whose garbage
+  // collector maps and returns memory from several threads, a 4-rank MPICH 4.0.2 / UCX 1.13 job crashed
+  // (SIGSEGV in the collector, on an address in the C heap that was no longer mapped) in about 1 run of 15,
+  // and in none of 180 with the hooks off. Without them UCX registers memory per transfer, which only costs
+  // speed on RDMA networks. UCX reads this when it loads and when MPI starts; a value the user set wins.
+  libc.setenvIfUnset?.("UCX_MEM_EVENTS", "no");
   const tried: string[] = [];
   for (const family of opts.families) {
     const abi = family === "openmpi" ? OPENMPI_ABI : MPICH_ABI;
@@ -102,7 +111,7 @@ export async function loadMpi(opts: LoadMpiOptions): Promise<MpiLibrary> {
         tried.push(`${path} (not ${family})`);
         continue;
       }
-      return bind(lib, abi, path, bindSchedYield(koffi));
+      return bind(lib, abi, path, libc.schedYield);
     }
   }
   throw new DistributedUnavailableError(
@@ -118,18 +127,6 @@ function hasSymbol(lib: KoffiLibrary, name: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** libc's sched_yield, or `null` (no libc by those names, e.g. Windows). */
-function bindSchedYield(koffi: Koffi): (() => number) | null {
-  for (const name of ["libc.so.6", "libc.so", "libSystem.B.dylib"]) {
-    try {
-      return koffi.load(name).func("int sched_yield()");
-    } catch {
-      // try the next name
-    }
-  }
-  return null;
 }
 
 function bind(lib: KoffiLibrary, abi: MpiAbi, path: string, schedYield: (() => number) | null): MpiLibrary {
