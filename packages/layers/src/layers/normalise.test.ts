@@ -137,7 +137,7 @@ describe("Embedding's paddingIdx (Flux's padding_idx)", () => {
   });
 });
 
-describe("PyTorch reads our Bilinear weight", () => {
+describe("PyTorch reads our Bilinear weight [optional: skipped when python3 cannot import torch]", () => {
   test.skipIf(!hasTorch)(
     "nn.functional.bilinear with the file's [out, in1, in2] weight gives our output",
     async () => {

@@ -181,7 +181,7 @@ for name, cls in [("layers.0", torch.nn.LSTM), ("layers.1", torch.nn.GRU)]:
 print(json.dumps(out))
 `;
 
-describe("PyTorch reads our recurrent weights", () => {
+describe("PyTorch reads our recurrent weights [optional: skipped when python3 cannot import torch]", () => {
   test.skipIf(!hasTorch)(
     "nn.LSTM and nn.GRU with our file's weight_ih/weight_hh give our outputs",
     async () => {
