@@ -95,7 +95,14 @@ class DevicePrefetchIteratorImpl implements AsyncIterable<unknown> {
       const p = tail.then(async () => {
         const r = await items.next();
         if (r.done) return null;
-        const moved = await this.dev(r.value);
+        let moved: unknown;
+        try {
+          moved = await this.dev(r.value);
+        } catch (e) {
+          // The batch the loader sliced for this upload is no one else's: free it before rethrowing.
+          freeTensors(r.value, minted);
+          throw e;
+        }
         const after = tensorLeaves(moved);
         freeTensors(r.value, (t) => minted(t) && !after.has(t));
         return { source: r.value, moved };

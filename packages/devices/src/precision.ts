@@ -1,21 +1,34 @@
 // `f32`, `f16`, `f64` (Flux's precision converters): float tensors (and float typed arrays) change type on
 // their own device; integers, bools, scalars and everything else are untouched. Synchronous: casts enqueue.
 import { type FmapOptions, fmap, fmapOptions } from "@flux/functors";
-import { cast, isFloat } from "@flux/kernels";
+import { cast, isFloat, type Tensor } from "@flux/kernels";
 import type { FloatDType } from "./eltype.js";
 import { isOpaqueLeaf, isTensorLeaf } from "./leaves.js";
 
 function convertFloats<T>(x: T, dtype: FloatDType): T {
-  return fmap(
-    (leaf: unknown) => {
-      if (isTensorLeaf(leaf)) return isFloat(leaf.dtype) && leaf.dtype !== dtype ? cast(leaf, dtype) : leaf;
-      if (dtype === "f32" && leaf instanceof Float64Array) return new Float32Array(leaf);
-      if (dtype === "f64" && leaf instanceof Float32Array) return new Float64Array(leaf);
-      return leaf;
-    },
-    x,
-    fmapOptions<FmapOptions>({ exclude: isOpaqueLeaf }),
-  );
+  // The casts made so far, freed if the walk fails part way (a cycle, a disposed tensor): nothing else
+  // would ever hold them.
+  const made: Tensor[] = [];
+  try {
+    return fmap(
+      (leaf: unknown) => {
+        if (isTensorLeaf(leaf)) {
+          if (!isFloat(leaf.dtype) || leaf.dtype === dtype) return leaf;
+          const out = cast(leaf, dtype);
+          made.push(out);
+          return out;
+        }
+        if (dtype === "f32" && leaf instanceof Float64Array) return new Float32Array(leaf);
+        if (dtype === "f64" && leaf instanceof Float32Array) return new Float64Array(leaf);
+        return leaf;
+      },
+      x,
+      fmapOptions<FmapOptions>({ exclude: isOpaqueLeaf }),
+    );
+  } catch (e) {
+    for (const t of made) t.dispose();
+    throw e;
+  }
 }
 
 /**

@@ -68,11 +68,19 @@ export async function moveTree<T>(dev: Device, x: T, options?: TransferOptions):
     for (const t of created) t.dispose();
     throw failure;
   }
-  const value = fmap(
-    (leaf: unknown) => results.get(leaf) ?? leaf,
-    x,
-    fmapOptions<FmapOptions>({ exclude: isOpaqueLeaf }),
-  );
+  let value: unknown;
+  try {
+    value = fmap(
+      (leaf: unknown) => results.get(leaf) ?? leaf,
+      x,
+      fmapOptions<FmapOptions>({ exclude: isOpaqueLeaf }),
+    );
+  } catch (e) {
+    // The tree cannot be rebuilt (a cycle, a class that refuses reconstruction): the moved tensors would
+    // have no owner, so free them (device memory) before rethrowing.
+    for (const t of created) t.dispose();
+    throw e;
+  }
   return { value: value as T, created };
 }
 

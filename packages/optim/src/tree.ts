@@ -52,6 +52,14 @@ export function modelChild(x: unknown, key: unknown, path: readonly unknown[]): 
  * Reaching a tensor means a model was passed instead of a state tree: that throws.
  */
 export function forEachLeaf(tree: unknown, f: (leaf: Leaf) => void, op: string): void {
+  if (tree === undefined) {
+    // `freeze(state.layers[5])` or `freeze(state.encoder)` with a key the state lacks: doing nothing would
+    // leave the user believing those parameters frozen (or adjusted).
+    throw new OptimStructureError(
+      "",
+      `${op}: got undefined instead of a state tree, which is what indexing the state with a key or index it does not have gives (check the path, e.g. state.layers[0]); pass the tree from setup(rule, model) or a part of it`,
+    );
+  }
   const seen = new Set<object>();
   const visit = (node: unknown, path: unknown[]): void => {
     if (node === null || node === undefined || typeof node !== "object") return;

@@ -1,4 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,6 +33,21 @@ describe("writeFileAtomic", () => {
     chmodSync(file, 0o600);
     await writeFileAtomic(file, "{}\n");
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("writes through a symbolic link: the linked file changes, the link stays a link", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flux-atomic-"));
+    const real = join(dir, "run5.safetensors");
+    const link = join(dir, "latest.safetensors");
+    writeFileSync(real, "old");
+    symlinkSync("run5.safetensors", link);
+    await writeFileAtomic(link, "new");
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toBe("new");
+    writeFileAtomicSync(link, "newer");
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toBe("newer");
+    expect(readdirSync(dir).sort()).toEqual(["latest.safetensors", "run5.safetensors"]);
   });
 
   it("keeps the old file when the write fails", async () => {

@@ -45,15 +45,18 @@ function encode(data: Uint8Array | string): Uint8Array {
  * Writes `data` to `target` atomically: a temporary file in the same folder is written, flushed and
  * renamed over `target`. If anything fails (disk full, file-size limit, a killed process), `target` keeps
  * its old content and the temporary file is removed where possible. An existing file's permission bits
- * are kept.
+ * are kept, and a symbolic link is written through: the file it points to gets the new content and the
+ * link stays a link.
  *
  * @example
  * await writeFileAtomic("model.safetensors", bytes);
  */
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  checkTarget(target, "writeFileAtomic");
+export async function writeFileAtomic(given: string, data: Uint8Array | string): Promise<void> {
+  checkTarget(given, "writeFileAtomic");
   const fs: FsPromises = await import(/* @vite-ignore */ FS_PROMISES);
   const path: Path = await import(/* @vite-ignore */ PATH);
+  // Through a symbolic link to the file it names (renaming over the link would replace the link itself).
+  const target = await fs.realpath(given).catch(() => given);
   const tmp = temporaryPath(path, target);
   const mode = await fs.stat(target).then(
     (s) => s.mode & 0o777,
@@ -70,18 +73,22 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
   } catch (err) {
     await handle?.close().catch(() => {});
     await fs.unlink(tmp).catch(() => {});
-    throw explained(err, target, path.dirname(target));
+    throw explained(err, given, path.dirname(target));
   }
   await syncFolder(fs, path.dirname(target));
 }
 
 /** The synchronous form of {@link writeFileAtomic}, for code that must not await (preferences). */
-export function writeFileAtomicSync(target: string, data: Uint8Array | string): void {
-  checkTarget(target, "writeFileAtomicSync");
+export function writeFileAtomicSync(given: string, data: Uint8Array | string): void {
+  checkTarget(given, "writeFileAtomicSync");
   const fs = builtin<Fs>(FS);
   const path = builtin<Path>(PATH);
   if (fs === undefined || path === undefined)
     throw new Error("writeFileAtomicSync needs node:fs (Node >= 20.16, Bun or Deno)");
+  let target = given;
+  try {
+    target = fs.realpathSync(given);
+  } catch {}
   const tmp = temporaryPath(path, target);
   let mode: number | undefined;
   try {
@@ -106,7 +113,7 @@ export function writeFileAtomicSync(target: string, data: Uint8Array | string): 
     try {
       fs.unlinkSync(tmp);
     } catch {}
-    throw explained(err, target, path.dirname(target));
+    throw explained(err, given, path.dirname(target));
   }
   try {
     const dir = fs.openSync(path.dirname(target), "r");

@@ -3,7 +3,7 @@
 // the optimiser's) are safetensors entries named `model.<path>` and `optState.<path>` (saveBytes' naming);
 // everything else lives in the header's `__metadata__` (string → string) under `flux.checkpoint.*` keys.
 import { children, isleaf } from "@flux/functors";
-import { isTensor, type Rng, type RngState, writeFileAtomic } from "@flux/kernels";
+import { isTensor, type Rng, type RngState, rng, writeFileAtomic } from "@flux/kernels";
 import { LayersError } from "../errors.js";
 import { loadBytes } from "./loadBytes.js";
 import { saveBytes } from "./saveBytes.js";
@@ -143,6 +143,8 @@ function restoreState(target: unknown, saved: Skeleton, where: string): unknown 
   if (isMarker(saved, "$number")) return Number((saved as { $number: string }).$number);
   if (saved === null || typeof saved !== "object") {
     if (isTensor(target)) throw mismatch("a tensor there, a plain value saved");
+    if (target !== null && typeof target === "object")
+      throw mismatch("a container there, a plain value saved");
     return saved;
   }
   if (Array.isArray(saved)) {
@@ -310,6 +312,57 @@ export async function checkpointBytes(contents: CheckpointContents): Promise<Uin
   return withMetadata(tensors, metadata);
 }
 
+/** The checkpoint's `__metadata__`, its `flux.checkpoint.*` values checked to be strings. */
+function metadataOf(bytes: Uint8Array): Record<string, string | undefined> {
+  const meta = readHeader(bytes).__metadata__ ?? {};
+  if (meta === null || typeof meta !== "object" || Array.isArray(meta))
+    throw new CheckpointError("the header's __metadata__ is not an object of strings; the file is damaged.");
+  for (const key of Object.values(KEY)) {
+    const v = (meta as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== "string")
+      throw new CheckpointError(
+        `__metadata__["${key}"] is ${JSON.stringify(v)}, not a string; the file is damaged or was not written by saveCheckpoint.`,
+      );
+  }
+  return meta as Record<string, string | undefined>;
+}
+
+/** A saved step or epoch: absent is 0, else the decimal digits of a whole number. */
+function savedCount(text: string | undefined, key: string): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n))
+    throw new CheckpointError(
+      `__metadata__["${key}"] is ${JSON.stringify(text)}, not a whole number >= 0; the file is damaged.`,
+    );
+  return n;
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === "object" && !Array.isArray(x);
+
+/** The saved Leafs, each checked to have the fields `checkpointBytes` writes. */
+function savedLeavesOf(x: unknown): Record<string, SavedLeaf> | undefined {
+  if (x === undefined) return undefined;
+  const bad = (what: string) =>
+    new CheckpointError(
+      `__metadata__["${KEY.optimiser}"] ${what}; the file is damaged or was not written by saveCheckpoint.`,
+    );
+  if (!isPlainObject(x)) throw bad(`is ${JSON.stringify(x)}, not an object of saved Leafs`);
+  for (const [path, leaf] of Object.entries(x)) {
+    if (
+      !isPlainObject(leaf) ||
+      typeof leaf.rule !== "string" ||
+      typeof leaf.kind !== "string" ||
+      !isPlainObject(leaf.hyper) ||
+      typeof leaf.frozen !== "boolean" ||
+      !("state" in leaf)
+    )
+      throw bad(`has "${path}": ${JSON.stringify(leaf)}, not { rule, kind, hyper, frozen, state }`);
+  }
+  return x as unknown as Record<string, SavedLeaf>;
+}
+
 function parseJson<T>(text: string | undefined, key: string): T | undefined {
   if (text === undefined) return undefined;
   try {
@@ -331,7 +384,7 @@ export function loadCheckpointBytes<M, S = unknown>(
 ): Checkpoint<M, S> {
   if (targets === null || typeof targets !== "object" || !("model" in targets))
     throw new CheckpointError("pass the targets { model, optState?, rng? } to load into.");
-  const meta = (readHeader(bytes).__metadata__ ?? {}) as Record<string, string>;
+  const meta = metadataOf(bytes);
   const version = meta[KEY.version];
   if (version === undefined)
     throw new CheckpointError(
@@ -341,11 +394,13 @@ export function loadCheckpointBytes<M, S = unknown>(
     throw new CheckpointError(
       `format version ${version}; this @flux/layers reads version ${CHECKPOINT_VERSION}. Update @flux/layers.`,
     );
-  const savedLeaves = parseJson<Record<string, SavedLeaf>>(meta[KEY.optimiser], KEY.optimiser);
+  const savedLeaves = savedLeavesOf(parseJson<unknown>(meta[KEY.optimiser], KEY.optimiser));
   const savedRng = parseJson<Record<string, RngState>>(meta[KEY.rng], KEY.rng) ?? {};
+  if (!isPlainObject(savedRng))
+    throw new CheckpointError(`__metadata__["${KEY.rng}"] is not an object of generator states.`);
   const extra = parseJson<JsonValue>(meta[KEY.extra], KEY.extra);
-  const step = Number(meta[KEY.step] ?? 0);
-  const epoch = Number(meta[KEY.epoch] ?? 0);
+  const step = savedCount(meta[KEY.step], KEY.step);
+  const epoch = savedCount(meta[KEY.epoch], KEY.epoch);
   const { optState } = targets;
   if (savedLeaves !== undefined && optState === undefined)
     throw new CheckpointError(
@@ -355,7 +410,7 @@ export function loadCheckpointBytes<M, S = unknown>(
     throw new CheckpointError("the checkpoint has no optimiser state to load into optState.");
 
   // Check everything before writing anything: the Leafs' rules and plain state, then (loadBytes) tensors.
-  const updates: [LeafLike, SavedLeaf, unknown][] = [];
+  const updates: [LeafLike, SavedLeaf, unknown, LeafLike["rule"]][] = [];
   if (savedLeaves !== undefined) {
     const have = leavesOf(optState);
     const savedPaths = Object.keys(savedLeaves);
@@ -376,17 +431,29 @@ export function loadCheckpointBytes<M, S = unknown>(
         throw new CheckpointError(
           `"${path}" was saved with ${saved.rule}, but optState uses ${String(leaf.rule)}: set up the same rule.`,
         );
+      let rule = leaf.rule;
+      if (Object.keys(saved.hyper).length > 0) {
+        try {
+          rule = leaf.rule.adjust(saved.hyper) as LeafLike["rule"];
+        } catch (e) {
+          throw new CheckpointError(
+            `"${path}" holds hyper-parameters its rule refuses (${e instanceof Error ? e.message : String(e)}); the file is damaged.`,
+            { cause: e },
+          );
+        }
+      }
       updates.push([
         leaf,
         saved,
         restoreState(leaf.state, saved.state, path === "" ? "state" : `${path}.state`),
+        rule,
       ]);
     }
   }
   const rngs = rngsOf(targets.rng, "targets.rng");
   for (const name of rngs.keys()) {
-    const key = rngs.size === 1 && !(name in savedRng) && "" in savedRng ? "" : name;
-    if (!(key in savedRng))
+    const key = rngs.size === 1 && !Object.hasOwn(savedRng, name) && Object.hasOwn(savedRng, "") ? "" : name;
+    if (!Object.hasOwn(savedRng, key))
       throw new CheckpointError(
         `no generator "${name}" was saved (saved: ${
           Object.keys(savedRng)
@@ -394,15 +461,23 @@ export function loadCheckpointBytes<M, S = unknown>(
             .join(", ") || "none"
         }).`,
       );
+    try {
+      rng(1).setState(savedRng[key]!);
+    } catch (e) {
+      throw new CheckpointError(
+        `the saved state of generator "${name}" is not a generator state (${JSON.stringify(savedRng[key])}); the file is damaged.`,
+        { cause: e },
+      );
+    }
   }
   loadBytes(bytes, optState !== undefined ? { model: targets.model, optState } : { model: targets.model });
-  for (const [leaf, saved, state] of updates) {
+  for (const [leaf, saved, state, rule] of updates) {
     leaf.state = state;
     leaf.frozen = saved.frozen;
-    if (Object.keys(saved.hyper).length > 0) leaf.rule = leaf.rule.adjust(saved.hyper) as LeafLike["rule"];
+    leaf.rule = rule;
   }
   for (const [name, r] of rngs) {
-    const key = rngs.size === 1 && !(name in savedRng) && "" in savedRng ? "" : name;
+    const key = rngs.size === 1 && !Object.hasOwn(savedRng, name) && Object.hasOwn(savedRng, "") ? "" : name;
     r.setState(savedRng[key]!);
   }
   return { model: targets.model, optState, step, epoch, rng: savedRng, extra };

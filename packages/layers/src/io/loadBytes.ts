@@ -3,7 +3,13 @@
 import { checkNotPromise } from "@flux/functors";
 import { arrayCtor, assign, type DType, isFloat, type Tensor, tensor, type TypedArray } from "@flux/kernels";
 import { SafetensorsError } from "../errors.js";
-import { type ModelTensors, modelTensors, type NamedTensor, requireLittleEndian } from "./modelTensors.js";
+import {
+  type ModelTensors,
+  modelTensors,
+  type NamedTensor,
+  requireLittleEndian,
+  requireLive,
+} from "./modelTensors.js";
 import { checkOptions, type LoadOptions, type OverflowPolicy } from "./options.js";
 import { fromFileDType } from "./safetensors/dtypes.js";
 import { parseSafetensors, type SafetensorsEntry, type SafetensorsFile } from "./safetensors/parse.js";
@@ -127,7 +133,9 @@ export function loadBytes<T>(bytes: Uint8Array, m: T, opts?: LoadOptions): T {
   const overflow = o.overflow ?? "error";
   requireLittleEndian();
   const file = parseSafetensors(bytes);
-  const { entries, aliases, counters, groups } = modelTensors(m, names);
+  const mt = modelTensors(m, names);
+  requireLive(mt, "loadBytes");
+  const { entries, aliases, counters, groups } = mt;
   const known = new Set([
     ...entries.map((e) => e.name),
     ...aliases.keys(),

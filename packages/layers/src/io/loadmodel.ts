@@ -96,6 +96,17 @@ function tieCheck(dst: unknown, first: unknown, src: unknown, path: string): voi
 }
 
 function planLeaf(dst: unknown, src: unknown, path: string, copies: Copy[]): void {
+  for (const [t, which] of [
+    [dst, "destination"],
+    [src, "source"],
+  ] as const) {
+    if (isTensor(t) && t.isDisposed)
+      throw new LoadModelError(
+        "ERR_LOAD_DISPOSED",
+        path,
+        `the ${which} is ${describe(t)} that was already disposed (dispose() or tidy() freed it); nothing was copied. Keep the model's tensors alive while loading.`,
+      );
+  }
   if (isTensor(dst)) {
     if (src === false) return void copies.push({ dst, src: false, path });
     if (src === true)
@@ -142,8 +153,8 @@ function sourceOn(dst: Tensor, src: Tensor, path: string): Tensor {
  * `src` is a model of the same structure or a `state(...)` tree. Checked like Flux: the children must
  * have the same keys at every level, sizes must match, arrays never go where a non-array is (except an
  * all-zero array into `bias: false`, and `false` into an array, which zeroes it), and a tied destination
- * must receive equal sources. Throws `LoadModelError` naming the key path; all checks run before the
- * first copy, so a failed call changes nothing. Values are converted to `dst`'s dtype and device
+ * must receive equal sources, and no tensor on either side may be disposed. Throws `LoadModelError`
+ * naming the key path; all checks run before the first copy, so a failed call changes nothing. Values are converted to `dst`'s dtype and device
  * (a source on another device must be readable synchronously, i.e. on the CPU). Returns `dst`.
  *
  * @example

@@ -113,6 +113,27 @@ export function modelTensors(m: unknown, names: TensorNames = "flux"): ModelTens
   return { entries, aliases, counters, groups };
 }
 
+/**
+ * @internal Throws `SafetensorsError` `ERR_SAFETENSORS_DISPOSED` naming the first freed tensor of `mt`, so a
+ * load or save fails before it reads or writes anything rather than part way through.
+ */
+export function requireLive(mt: ModelTensors, op: string): void {
+  const all = [
+    ...mt.entries.map((e) => [e.name, e.tensor] as const),
+    ...mt.groups.flatMap((g) =>
+      g.members.map((m) => [g.path === "" ? m.key : `${g.path}.${m.key}`, m.tensor] as const),
+    ),
+  ];
+  for (const [name, t] of all) {
+    if (t.isDisposed) {
+      throw new SafetensorsError(
+        "ERR_SAFETENSORS_DISPOSED",
+        `${op}: the model's tensor "${name}" (${t.shape.join("×") || "scalar"} ${t.dtype}) was already disposed, so the model cannot be ${op === "loadBytes" ? "loaded into" : "saved"}; nothing was ${op === "loadBytes" ? "changed" : "written"}. Build the model again, or stop disposing its tensors (dispose(model) or tidy() freed it).`,
+      );
+    }
+  }
+}
+
 /** @internal Throws unless typed arrays are little-endian here (safetensors data is little-endian). */
 export function requireLittleEndian(): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {

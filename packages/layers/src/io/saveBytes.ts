@@ -1,6 +1,6 @@
 import { checkNotPromise } from "@flux/functors";
 import type { TypedArray } from "@flux/kernels";
-import { modelTensors, requireLittleEndian } from "./modelTensors.js";
+import { modelTensors, requireLittleEndian, requireLive } from "./modelTensors.js";
 import { checkOptions, type SaveOptions } from "./options.js";
 import { TO_FILE_DTYPE } from "./safetensors/dtypes.js";
 import { type EncodeEntry, encodeSafetensors } from "./safetensors/encode.js";
@@ -34,7 +34,9 @@ export async function saveBytes(m: unknown, opts?: SaveOptions): Promise<Uint8Ar
   checkNotPromise(m, "saveBytes", "model");
   const names = checkOptions<SaveOptions>("saveBytes", opts, ["names"]).names ?? "flux";
   requireLittleEndian();
-  const { entries, aliases, counters, groups } = modelTensors(m, names);
+  const mt = modelTensors(m, names);
+  requireLive(mt, "saveBytes");
+  const { entries, aliases, counters, groups } = mt;
   const encoded: EncodeEntry[] = [];
   const byName = new Map<string, EncodeEntry>();
   for (const e of entries) {

@@ -30,9 +30,9 @@ function isCount(x: unknown): x is number {
 }
 
 /**
- * Parses and validates safetensors bytes: header length in bounds, UTF-8 JSON object, known dtypes,
- * shapes of non-negative integers, byte ranges matching shape × dtype, ranges inside the data, not
- * overlapping and covering it exactly. Throws `SafetensorsError` (with a stable `code`) otherwise.
+ * Parses and validates safetensors bytes: header length in bounds, UTF-8 JSON object without duplicate
+ * keys, known dtypes, shapes of non-negative integers, byte ranges matching shape × dtype, ranges inside
+ * the data, not overlapping and covering it exactly. Throws `SafetensorsError` (with a stable `code`) otherwise.
  *
  * @example
  * const file = parseSafetensors(bytes);
@@ -59,6 +59,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n));
     if (!text.startsWith("{")) fail("ERR_SAFETENSORS_HEADER", "the header does not start with '{'.");
     header = JSON.parse(text);
+    checkDuplicateKeys(text);
   } catch (e) {
     if (e instanceof SafetensorsError) throw e;
     fail("ERR_SAFETENSORS_HEADER", `the header is not valid UTF-8 JSON (${(e as Error).message}).`, e);
@@ -119,6 +120,38 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   }
   checkCoverage(ranges, data.length);
   return { tensors, metadata };
+}
+
+// JSON.parse keeps the last of two equal keys, other readers the first: a header naming a tensor (or a
+// field of one) twice means different things to different tools, so it is refused. `text` is valid JSON.
+function checkDuplicateKeys(text: string): void {
+  // One Set of keys seen per open object, null per open array.
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) open.push(new Set());
+    else if (c === 0x5b /* [ */) open.push(null);
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) open.pop();
+    else if (c === 0x22 /* " */) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      const keys = open[open.length - 1];
+      if (keys === null || keys === undefined) continue;
+      let j = i + 1;
+      while (j < text.length && (text[j] === " " || text[j] === "\n" || text[j] === "\r" || text[j] === "\t"))
+        j++;
+      if (text[j] !== ":") continue; // a string value, not a key
+      const raw = text.slice(start + 1, i);
+      const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (keys.has(key)) {
+        fail(
+          "ERR_SAFETENSORS_HEADER",
+          `the header has the key ${JSON.stringify(key)} twice${open.length > 1 ? " inside one entry" : ""}; readers disagree on which one counts, so the file is refused. Write each name once.`,
+        );
+      }
+      keys.add(key);
+    }
+  }
 }
 
 function checkMetadata(raw: unknown): Record<string, string> {
