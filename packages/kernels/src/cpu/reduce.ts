@@ -155,39 +155,72 @@ export function argReduceInto(
  * per element and kept in f64 until the single rounding into `out` (Math.exp is most of the cost: attention
  * runs this over every score). NaN anywhere in a line makes the whole line NaN through the sum, so the max
  * can use a plain comparison (faster than Math.max) without changing any result; masked -Infinity entries
- * give exact zeros.
+ * give exact zeros, and a line of nothing but -Infinity is NaN (as NNlib). A line holding +Infinity (and no
+ * NaN) is NNlib's limit: weight 1 shared equally by the +Infinity entries and 0 elsewhere (log-softmax:
+ * `-log(count)` and -Infinity).
  */
 export function softmaxInto(x: TypedArray, shape: Shape, axis: number, log: boolean, out: TypedArray): void {
   const [inner, len, outer] = splitAt(shape, axis);
-  // Contiguous f32 lines (softmax over dim 1, attention's case): wasm SIMD with a vectorised exp.
-  if (inner === 1 && !log && softmaxLinesSimd(x, len, out)) return;
+  // Contiguous f32 lines (softmax over dim 1, attention's case): wasm SIMD with a vectorised exp. A line
+  // with +Infinity comes out NaN there (so does one with NaN, or all -Infinity): those are redone below.
+  if (inner === 1 && !log && softmaxLinesSimd(x, len, out)) {
+    for (let base = 0; base < out.length; base += len) {
+      if (Number.isNaN(out[base]!)) softmaxLine(x, base, base + len, 1, false, out, new Float64Array(len));
+    }
+    return;
+  }
   const e = new Float64Array(len);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = i + inner * len * o;
-      const end = base + inner * len;
-      let m = -Infinity;
-      for (let j = base; j < end; j += inner) {
-        const v = x[j]!;
-        // biome-ignore lint/complexity/useMathMinMax: the comparison is faster than Math.max here (see above)
-        m = v > m ? v : m;
-      }
-      if (m === -Infinity) m = 0; // all -Inf: keep NaN-free like NNlib's max-subtraction with a finite shift
-      let s = 0;
-      if (log) {
-        for (let j = base; j < end; j += inner) s += Math.exp(x[j]! - m);
-        const ls = Math.log(s) + m;
-        for (let j = base; j < end; j += inner) out[j] = x[j]! - ls;
-      } else {
-        for (let j = base, k = 0; j < end; j += inner, k++) {
-          const v = Math.exp(x[j]! - m);
-          e[k] = v;
-          s += v;
-        }
-        const inv = 1 / s;
-        for (let j = base, k = 0; j < end; j += inner, k++) out[j] = e[k]! * inv;
-      }
+      softmaxLine(x, base, base + inner * len, inner, log, out, e);
     }
+  }
+}
+
+/** One line of `softmaxInto`: the elements `base, base + inner, ...` before `end`; `e` is scratch. */
+function softmaxLine(
+  x: TypedArray,
+  base: number,
+  end: number,
+  inner: number,
+  log: boolean,
+  out: TypedArray,
+  e: Float64Array,
+): void {
+  let m = -Infinity;
+  for (let j = base; j < end; j += inner) {
+    const v = x[j]!;
+    // biome-ignore lint/complexity/useMathMinMax: the comparison is faster than Math.max here (see above)
+    m = v > m ? v : m;
+  }
+  if (m === Infinity) {
+    // NNlib's softmax!/logsoftmax! for a max of +Inf: 1 at each +Inf (then normalised), 0 elsewhere.
+    let count = 0;
+    let nan = false;
+    for (let j = base; j < end; j += inner) {
+      const v = x[j]!;
+      if (v === Infinity) count++;
+      else if (Number.isNaN(v)) nan = true;
+    }
+    const hit = nan ? Number.NaN : log ? -Math.log(count) : 1 / count;
+    const miss = nan ? Number.NaN : log ? -Infinity : 0;
+    for (let j = base; j < end; j += inner) out[j] = x[j] === Infinity ? hit : miss;
+    return;
+  }
+  let s = 0;
+  if (log) {
+    for (let j = base; j < end; j += inner) s += Math.exp(x[j]! - m);
+    const ls = Math.log(s) + m;
+    for (let j = base; j < end; j += inner) out[j] = x[j]! - ls;
+  } else {
+    for (let j = base, k = 0; j < end; j += inner, k++) {
+      const v = Math.exp(x[j]! - m);
+      e[k] = v;
+      s += v;
+    }
+    const inv = 1 / s;
+    for (let j = base, k = 0; j < end; j += inner, k++) out[j] = e[k]! * inv;
   }
 }
 

@@ -60,6 +60,17 @@ export function maskRaw(g: Tensor, cond: Tensor): Tensor {
   return out;
 }
 
+/** `cond ? x : y` without autodiff (`x` and `y` of one shape and dtype, `cond` broadcasting to it). */
+function selectRaw(cond: Tensor, x: Tensor, y: Tensor): Tensor {
+  const shape = broadcastShapes(cond.shape, x.shape, "where");
+  return wrap(
+    x.backend,
+    x.backend.where(cond.view("where"), x.view("where"), y.view("where"), shape),
+    shape,
+    x.dtype,
+  );
+}
+
 function arithmetic(op: ArithmeticOp, x: Operand, y: Operand): Tensor {
   const { backend, a, b, temps } = prepare(op, x, y);
   const out = raw(backend, op, a, b);
@@ -89,18 +100,29 @@ function arithmeticVjp(
     case "div":
       // d(a/b)/db = -a/b² = -out/b
       return [ga(() => binaryRaw("div", g, b)), gb(() => neg(binaryRaw("div", binaryRaw("mul", g, out), b)))];
-    case "pow":
-      // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log(a) (NaN for a < 0, as Zygote)
+    case "pow": {
+      // d(a^b)/da = b a^(b-1), but 0 where b == 0 (a^0 is constant; the formula is 0 * 0^-1 = NaN at a == 0).
+      // d(a^b)/db = a^b log(a), but 0 where a == 0 and b > 0 (the formula is 0 * -Inf = NaN there); NaN for
+      // a < 0. As ChainRules' rule for ^ (ForwardDiff, which Zygote's broadcast uses, agrees but for a tensor
+      // exponent's d/da at a == b == 0, NaN there).
+      const zero = () => scalarOn(b.backend, 0, b.dtype);
       return [
         ga(() =>
-          binaryRaw(
-            "mul",
-            g,
-            binaryRaw("mul", b, binaryRaw("pow", a, binaryRaw("sub", b, scalarOn(b.backend, 1, b.dtype)))),
+          maskRaw(
+            binaryRaw(
+              "mul",
+              g,
+              binaryRaw("mul", b, binaryRaw("pow", a, binaryRaw("sub", b, scalarOn(b.backend, 1, b.dtype)))),
+            ),
+            binaryRaw("ne", b, zero()),
           ),
         ),
-        gb(() => binaryRaw("mul", binaryRaw("mul", g, out), logRaw(a))),
+        gb(() => {
+          const formula = binaryRaw("mul", binaryRaw("mul", g, out), logRaw(a));
+          return selectRaw(binaryRaw("gt", b, zero()), maskRaw(formula, binaryRaw("ne", a, zero())), formula);
+        }),
       ];
+    }
     case "max":
       // ties go to the first operand (ForwardDiff's max picks x when x >= y)
       return [ga(() => maskRaw(g, binaryRaw("ge", a, b))), gb(() => maskRaw(g, binaryRaw("lt", a, b)))];

@@ -3,7 +3,7 @@
 // the in-place update of the running ones, `(x - μ) / √(σ² + ε)`, the per-channel affine part and λ, the
 // train/test mode and Flux's printing. Each layer keeps only what differs: which dims its statistics reduce
 // over (and GroupNorm's grouping).
-import { add, assign, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
+import { add, assign, cast, mean, mul, reshape, rsqrt, square, sub, type Tensor } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { LayerArgumentError } from "../errors.js";
 import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
@@ -100,8 +100,13 @@ export abstract class NormLayer extends AbstractLayer {
    */
   protected trackRunning(μ: Tensor, σ2: Tensor, varFactor: number): void {
     const m = this.momentum;
-    assign(this.mean!, add(mul(this.mean!, 1 - m), mul(μ, m)));
-    assign(this.var!, add(mul(this.var!, 1 - m), mul(σ2, varFactor)));
+    // Statistics of an input of another float type (f64 into f32 running statistics) are converted to the
+    // statistics' type, as Flux's `bn.μ = ...` converts on assignment.
+    const T = this.mean!.dtype;
+    const μT = μ.dtype === T ? μ : cast(μ, T);
+    const σ2T = σ2.dtype === T ? σ2 : cast(σ2, T);
+    assign(this.mean!, add(mul(this.mean!, 1 - m), mul(μT, m)));
+    assign(this.var!, add(mul(this.var!, 1 - m), mul(σ2T, varFactor)));
   }
 
   /** `centred / √(σ² + ε)`. */

@@ -1,6 +1,6 @@
 // Hand-worked values of the losses beyond the first six (Flux's docstring examples where they have one);
 // the conformance suite checks them against Flux's formulas with gradients on every backend.
-import { mean, sum, type Tensor, tensor } from "@flux/kernels";
+import { gradient, mean, sum, type Tensor, tensor } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
 import {
   binarycrossentropy,
@@ -20,6 +20,7 @@ import {
   squaredHingeLoss,
   tverskyLoss,
   xlogx,
+  xlogy,
 } from "../index.js";
 
 const v = (t: Tensor) => t.itemSync();
@@ -85,5 +86,29 @@ describe("Flux.Losses beyond the first six", () => {
     ).toEqual([0.9, 0.1]);
     expect(() => labelSmoothing(y, 1)).toThrow(LayerArgumentError);
     expect(v(mean(labelSmoothing(y, 0.5)))).toBeCloseTo(0.5, 6);
+  });
+});
+
+describe("xlogy's gradient follows Flux's rule for xlogy.(x, y)", () => {
+  test("the gradient with respect to x is Δ log(y), also where x == 0; y's is Δ x / y", () => {
+    const x = tensor([0, 0, 0.5, 2, 0], [5]);
+    const y = tensor([0.25, 2, 0.5, 3, 0], [5]);
+    expect(arr(xlogy(x, y))).toEqual([0, 0, 0.5 * Math.log(0.5), 2 * Math.log(3), 0].map(Math.fround));
+    const [dx, dy] = gradient((a: Tensor, b: Tensor) => sum(xlogy(a, b)), x, y) as [Tensor, Tensor];
+    // Where x == 0 and y == 0 (log(y) = -Inf): x's gradient is 0 rather than Flux's -Inf; y's is 0 / 0 as Flux.
+    const ln = [0.25, 2, 0.5, 3].map((t) => Math.fround(Math.log(t)));
+    expect(arr(dx)).toEqual([...ln, 0]);
+    expect(arr(dy)).toEqual([0, 0, 1, 2 / 3, Number.NaN].map(Math.fround));
+  });
+
+  test("crossentropy's gradient with respect to one-hot targets is -log(ŷ + ϵ) / n at every class", () => {
+    const ŷ = tensor([0.1, 0.9, 0.4, 0.6], [2, 2]);
+    const y = tensor([0, 1, 1, 0], [2, 2]);
+    const [, gy] = gradient((a: Tensor, b: Tensor) => crossentropy(a, b), ŷ, y) as [Tensor, Tensor];
+    const ϵ = 1.1920928955078125e-7;
+    const want = [0.1, 0.9, 0.4, 0.6].map((p) => -Math.log(Math.fround(p) + ϵ) / 2);
+    arr(gy).forEach((g, i) => {
+      expect(g).toBeCloseTo(want[i]!, 6);
+    });
   });
 });
