@@ -1,4 +1,4 @@
-import { biasAct, isTensor, matmul, reshape, type Tensor } from "@flux/kernels";
+import { biasAct, isTensor, matmul, reshape, type Tensor, tidy } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
@@ -8,6 +8,7 @@ import { torchLayout } from "../io/torchLayout.js";
 import { layerConstructor } from "../layer.js";
 import { AbstractLayer } from "./base.js";
 import { checkTensorInput } from "./input.js";
+import { matchEltype, needsEltype } from "./matchEltype.js";
 
 /** Options of `Bilinear`. */
 export interface BilinearOptions {
@@ -76,6 +77,12 @@ class BilinearLayer extends AbstractLayer {
     if (Array.isArray(x) && y === undefined) return this.forward(x[0], x[1]);
     checkTensorInput(this, x);
     if (y !== undefined) checkTensorInput(this, y, "y");
+    // Flux's _match_eltype: f64 or integer data into f32 parameters is converted (the copies freed by tidy).
+    const dtype = this.weight.dtype;
+    if (needsEltype(x, dtype) || (y !== undefined && needsEltype(y, dtype)))
+      return tidy(() =>
+        this.forward(matchEltype(this, x, dtype), y === undefined ? undefined : matchEltype(this, y, dtype)),
+      );
     const other = y ?? x;
     if (x.rank === 1 && other.rank === 1) {
       const z = this.forward(reshape(x, [x.shape[0]!, 1]), reshape(other, [other.shape[0]!, 1]));

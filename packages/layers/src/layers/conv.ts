@@ -10,6 +10,7 @@ import { maybeTupleString, tupleString } from "../show/format.js";
 import { AbstractLayer } from "./base.js";
 import { convNd, convTransposeNd } from "./convNd.js";
 import { checkTensorInput } from "./input.js";
+import { matchEltype, needsEltype } from "./matchEltype.js";
 import { type Dims, fullPad, type PadSpecN, resolvePadN, tupleN } from "./geometryNd.js";
 import { isSamePad } from "./samePad.js";
 
@@ -168,6 +169,9 @@ abstract class ConvBase extends AbstractLayer {
   /** `σ.(op(x, weight) .+ bias)` on `[spatial..., cin, N]` input. */
   forward(x: Tensor): Tensor {
     checkTensorInput(this, x);
+    // Flux's _match_eltype: f64 or integer data into f32 parameters is converted (the copy freed by tidy).
+    const dtype = this.weight.dtype;
+    if (needsEltype(x, dtype)) return tidy(() => this.forward(matchEltype(this, x, dtype)));
     const n = this.spatialDims;
     const cin = this.channelsIn();
     if (x.rank !== n + 2 || x.shape[n] !== cin) {

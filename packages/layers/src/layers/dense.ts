@@ -1,4 +1,4 @@
-import { dense, isTensor, reshape, type Tensor } from "@flux/kernels";
+import { dense, isTensor, reshape, type Tensor, tidy } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkActivation, checkArgCount, describeArg, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
@@ -8,6 +8,7 @@ import { layerConstructor } from "../layer.js";
 import { torchLayout } from "../io/torchLayout.js";
 import { AbstractLayer } from "./base.js";
 import { checkTensorInput } from "./input.js";
+import { matchEltype, needsEltype } from "./matchEltype.js";
 
 /** Options of `Dense`. */
 export interface DenseOptions {
@@ -69,6 +70,9 @@ class DenseLayer extends AbstractLayer {
   /** `σ.(W * x .+ b)`; inputs with more than 2 dims are flattened to `[in, :]` and reshaped back. */
   forward(x: Tensor): Tensor {
     checkTensorInput(this, x);
+    // Flux's _match_eltype: f64 or integer data into f32 parameters is converted (the copy freed by tidy).
+    const dtype = this.weight.dtype;
+    if (needsEltype(x, dtype)) return tidy(() => this.forward(matchEltype(this, x, dtype)));
     const [out, inn] = this.weight.shape as [number, number];
     if (x.shape[0] !== inn) {
       throw new LayerInputError(
