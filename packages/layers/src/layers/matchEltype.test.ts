@@ -17,6 +17,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { Bilinear } from "./bilinear.js";
 import { Conv, ConvTranspose } from "./conv.js";
 import { Dense } from "./dense.js";
+import { GRU, LSTM, RNN } from "./recurrent.js";
+import { LSTMCell } from "./recurrentCells.js";
 import { resetMatchEltypeWarning } from "./matchEltype.js";
 
 const read = (t: Tensor) => Array.from(t.dataSync());
@@ -49,6 +51,27 @@ describe("layers convert input to their parameters' element type (Flux's _match_
       layer.forward(x64).dispose();
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]![0])).toMatch(/f32 parameters but got f64 input.*cast\(x, "f32"\)/);
+    });
+  }
+
+  const recurrent: [string, () => { forward(x: Tensor): unknown }, number[]][] = [
+    ["RNN", () => RNN(3, 2), [3, 4, 2]],
+    ["LSTM", () => LSTM(3, 2), [3, 4, 2]],
+    ["GRU", () => GRU(3, 2), [3, 5]],
+    ["LSTMCell", () => LSTMCell(3, 2), [3, 2]],
+  ];
+  for (const [name, make, shape] of recurrent) {
+    test(`${name}: f64 input gives the f32 result of converted input and frees the copy`, () => {
+      const layer = make();
+      const x64 = cast(randn(shape), "f64");
+      const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : read(v as Tensor));
+      const expected = flat(layer.forward(cast(x64, "f32")));
+      const before = memory().liveTensors;
+      const out = layer.forward(x64);
+      expect(flat(out)).toEqual(expected);
+      const tensors = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(tensors) : [v]);
+      const results = new Set(tensors(out)).size; // an LSTMCell's output is its h
+      expect(memory().liveTensors).toBe(before + results);
     });
   }
 

@@ -7,7 +7,7 @@
 // `Wh * h` GEMM plus element-wise ops. Everything is kernels ops on the input's device, so on WebGPU the
 // whole sequence is queued GPU work with no readback inside the loop; temporaries of each step are freed
 // as it goes (kept only when a gradient tape needs them).
-import { cat, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
+import { cat, type DType, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
@@ -15,6 +15,7 @@ import { apply, type LayerLike, layerConstructor } from "../layer.js";
 import { SHOW_CHILDREN, type ShowChildren } from "../show/protocol.js";
 import { showCompact } from "../show/show.js";
 import { AbstractLayer } from "./base.js";
+import { matchEltype, needsEltype } from "./matchEltype.js";
 import {
   type CellOutput,
   GRUCell,
@@ -213,14 +214,27 @@ abstract class SequenceLayer<C, S> extends AbstractLayer {
    * Returns the outputs `[out, len, batch]`, or `[outputs, lastState]` with `returnState`.
    */
   forward(x: Tensor, state?: S): Tensor {
+    const dtype = inputDtype(this.cell, x);
+    if (dtype !== null) return tidy(() => this.forward(matchEltype(this, x, dtype), state));
     const [y, last] = scan(this.cell, x, state, this.showCompact(), this.returnState);
     return (this.returnState ? [y, last] : y) as Tensor;
   }
 
   /** `forward` with `returnState` regardless of the flag: `[outputs, lastState]`. */
   forwardWithState(x: Tensor, state?: S): [Tensor, S] {
+    const dtype = inputDtype(this.cell, x);
+    if (dtype !== null) return tidy(() => this.forwardWithState(matchEltype(this, x, dtype), state));
     return scan(this.cell, x, state, this.showCompact()) as [Tensor, S];
   }
+}
+
+/**
+ * The dtype a built-in cell (one with an input kernel `Wi`) needs `x` converted to, as Flux's
+ * _match_eltype; `null` when `x` already has it or the cell is a user's own.
+ */
+function inputDtype(cell: unknown, x: unknown): DType | null {
+  const wi = (cell as { Wi?: unknown }).Wi;
+  return isTensor(wi) && isTensor(x) && needsEltype(x, wi.dtype) ? wi.dtype : null;
 }
 
 function isCellLike(x: unknown): boolean {

@@ -22,12 +22,14 @@ import {
   sub,
   type Tensor,
   tanh,
+  tidy,
   zeros,
 } from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkActivation, checkArgCount, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
 import { identityFn } from "../identity.js";
+import { matchEltype, needsEltype } from "./matchEltype.js";
 import { type Init, glorotUniform, zeros32 } from "../init.js";
 import { layerConstructor } from "../layer.js";
 import { torchLayout } from "../io/torchLayout.js";
@@ -157,6 +159,9 @@ abstract class CellBase<S> extends AbstractLayer {
   /** One time step: `x` is `[in]` or `[in, batch]`; returns `[output, state']` (Flux's tuple). */
   forward(x: Tensor, state?: S): CellOutput<S> {
     this.checkInput(x);
+    // Flux's _match_eltype: f64 or integer data into f32 parameters is converted (the copy freed by tidy).
+    const dtype = this.Wi.dtype;
+    if (needsEltype(x, dtype)) return tidy(() => this.forward(matchEltype(this, x, dtype), state));
     return this.stepper()(this.project(x), state ?? this.initialstates());
   }
 }
