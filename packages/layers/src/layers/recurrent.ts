@@ -7,7 +7,16 @@
 // `Wh * h` GEMM plus element-wise ops. Everything is kernels ops on the input's device, so on WebGPU the
 // whole sequence is queued GPU work with no readback inside the loop; temporaries of each step are freed
 // as it goes (kept only when a gradient tape needs them).
-import { cat, type DType, isTensor, reshape, selectdim, type Tensor, tidy, withinGradient } from "@flux/kernels";
+import {
+  cat,
+  type DType,
+  isTensor,
+  reshape,
+  selectdim,
+  type Tensor,
+  tidy,
+  withinGradient,
+} from "@flux/kernels";
 import { type Activation, activationName } from "../activation.js";
 import { checkArgCount, optionNames, optionsArg } from "./arguments.js";
 import { LayerArgumentError, LayerInputError } from "../errors.js";
