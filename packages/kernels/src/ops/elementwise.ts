@@ -90,16 +90,21 @@ function arithmeticVjp(
       // d(a/b)/db = -a/b² = -out/b
       return [ga(() => binaryRaw("div", g, b)), gb(() => neg(binaryRaw("div", binaryRaw("mul", g, out), b)))];
     case "pow":
-      // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log(a) (NaN for a < 0, as Zygote)
+      // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log(a) (NaN for a < 0, as Zygote). At a = 0 ChainRules takes
+      // the limits: d/da is 0 where b = 0 (a^0 is constant; b a^(b-1) would be 0 * Inf), d/db is 0 where
+      // b > 0 (a^b log(a) would be 0 * -Inf); log(a) is taken of a with its zeros replaced by 1.
       return [
         ga(() =>
-          binaryRaw(
-            "mul",
-            g,
-            binaryRaw("mul", b, binaryRaw("pow", a, binaryRaw("sub", b, scalarOn(b.backend, 1, b.dtype)))),
+          maskRaw(
+            binaryRaw(
+              "mul",
+              g,
+              binaryRaw("mul", b, binaryRaw("pow", a, binaryRaw("sub", b, scalarOn(b.backend, 1, b.dtype)))),
+            ),
+            binaryRaw("ne", b, scalarOn(b.backend, 0, b.dtype)),
           ),
         ),
-        gb(() => binaryRaw("mul", binaryRaw("mul", g, out), logRaw(a))),
+        gb(() => binaryRaw("mul", binaryRaw("mul", g, out), logRaw(zerosToOne(a)))),
       ];
     case "max":
       // ties go to the first operand (ForwardDiff's max picks x when x >= y)
@@ -107,6 +112,18 @@ function arithmeticVjp(
     case "min":
       return [ga(() => maskRaw(g, binaryRaw("le", a, b))), gb(() => maskRaw(g, binaryRaw("gt", a, b)))];
   }
+}
+
+/** `a` with its zeros replaced by 1, without autodiff. */
+function zerosToOne(a: Tensor): Tensor {
+  const b = a.backend;
+  const isZero = binaryRaw("eq", a, scalarOn(b, 0, a.dtype));
+  return wrap(
+    b,
+    b.where(isZero.view("pow"), scalarOn(b, 1, a.dtype).view("pow"), a.view("pow"), a.shape),
+    a.shape,
+    a.dtype,
+  );
 }
 
 function logRaw(a: Tensor): Tensor {

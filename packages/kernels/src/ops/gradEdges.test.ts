@@ -1,0 +1,76 @@
+// Values and gradients at the edges of their domains, checked against Julia's (Base, ChainRules/Zygote)
+// answers worked out by hand: zeros in prod, a zero base in pow, extrema of empty slices.
+import { describe, expect, it } from "vitest";
+import { gradient } from "../autodiff/gradient.js";
+import { ArgumentError } from "../errors.js";
+import type { Tensor } from "../tensor.js";
+import { tensor } from "./creation.js";
+import { mul, pow } from "./elementwise.js";
+import { argmax, argmin, max, min, prod, sum } from "./reduce.js";
+
+const f64 = (data: number[], shape: number[]) => tensor(data, shape, { dtype: "f64" });
+const values = (t: Tensor) => Array.from(t.dataSync() as Float64Array);
+
+describe("prod's gradient where x holds zeros (ChainRules' ∇prod: the product of the other elements)", () => {
+  it("one zero in a column: the zero gets the product of the rest, the others 0", () => {
+    // x = [2 0 3; 1 4 5] (2×3), prod over dims 1 = [2 0 15]
+    const x = f64([2, 1, 0, 4, 3, 5], [2, 3]);
+    const [g] = gradient((x: Tensor) => sum(prod(x, { dims: 1 })), x) as [Tensor];
+    expect(values(g)).toEqual([1, 2, 4, 0, 5, 3]);
+  });
+
+  it("one zero over everything, and two zeros in a row (all 0)", () => {
+    const x = f64([2, 1, 0, 4, 3, 5], [2, 3]);
+    const [gAll] = gradient((x: Tensor) => prod(x), x) as [Tensor];
+    expect(values(gAll)).toEqual([0, 0, 2 * 1 * 4 * 3 * 5, 0, 0, 0]);
+    const y = f64([0, 1, 0, 4, 3, 0], [2, 3]); // row 1 = [0 0 3], row 2 = [1 4 0]
+    const w = f64([1, 10], [2, 1]);
+    const [gRows] = gradient((y: Tensor) => sum(mul(prod(y, { dims: 2 }), w)), y) as [Tensor];
+    expect(values(gRows)).toEqual([0, 0, 0, 0, 0, 40]);
+  });
+
+  it("without zeros it is still g * prod / x, and a lone 0 gets 1", () => {
+    const x = f64([2, 3, 4], [3]);
+    expect(values((gradient((x: Tensor) => prod(x), x) as [Tensor])[0])).toEqual([12, 8, 6]);
+    const z = f64([0], [1]);
+    expect(values((gradient((z: Tensor) => prod(z), z) as [Tensor])[0])).toEqual([1]);
+  });
+});
+
+describe("pow's gradient at a zero base (ChainRules' limits instead of 0 * Inf)", () => {
+  it("d/db of 0^b is 0 for b > 0; d/da of a^0 is 0", () => {
+    const a = f64([0, 0, 0, 2], [4]);
+    const b = f64([2, 0.5, 0, 3], [4]);
+    const [ga, gb] = gradient((a: Tensor, b: Tensor) => sum(pow(a, b)), a, b) as [Tensor, Tensor];
+    expect(values(ga)).toEqual([0, Number.POSITIVE_INFINITY, 0, 12]);
+    expect(values(gb)).toEqual([0, 0, 0, 8 * Math.log(2)]);
+  });
+
+  it("keeps NaN where Julia's is undefined (0^b for b < 0) and the ordinary values elsewhere", () => {
+    const a = f64([0, 3], [2]);
+    const b = f64([-1, 2], [2]);
+    const [, gb] = gradient((a: Tensor, b: Tensor) => sum(pow(a, b)), a, b) as [Tensor, Tensor];
+    const v = values(gb);
+    expect(v[0]).toBeNaN();
+    expect(v[1]).toBeCloseTo(9 * Math.log(3), 12);
+  });
+});
+
+describe("extrema of empty slices are refused (Julia: reducing over an empty collection is not allowed)", () => {
+  const empty = () => f64([], [0, 3]);
+  it.each([
+    ["max", () => max(empty())],
+    ["min", () => min(empty(), { dims: 1 })],
+    ["argmax", () => argmax(empty())],
+    ["argmin", () => argmin(empty(), 1)],
+  ])("%s over an empty dim throws ArgumentError", (_name, run) => {
+    expect(run).toThrow(ArgumentError);
+    expect(run).toThrow(/holds no elements/);
+  });
+
+  it("an empty result stays allowed: max over a non-empty dim of a 0×3 tensor is 0×1", () => {
+    expect(max(empty(), { dims: 2 }).shape).toEqual([0, 1]);
+    expect(argmax(empty(), 2).shape).toEqual([0, 1]);
+    expect(argmax(empty(), 3).shape).toEqual([0, 3]);
+  });
+});
