@@ -1,11 +1,13 @@
 // Values and gradients at the edges of their domains, checked against Julia's (Base, ChainRules/Zygote)
-// answers worked out by hand: zeros in prod, a zero base in pow, extrema of empty slices.
+// answers worked out by hand: zeros in prod, a zero base in pow, extrema of empty slices, activations at
+// ±Infinity.
 import { describe, expect, it } from "vitest";
 import { gradient } from "../autodiff/gradient.js";
 import { ArgumentError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { mul, pow } from "./elementwise.js";
+import { elu, leakyrelu, softplus } from "./unary.js";
 import { argmax, argmin, max, min, prod, sum } from "./reduce.js";
 
 const f64 = (data: number[], shape: number[]) => tensor(data, shape, { dtype: "f64" });
@@ -72,5 +74,27 @@ describe("extrema of empty slices are refused (Julia: reducing over an empty col
     expect(max(empty(), { dims: 2 }).shape).toEqual([0, 1]);
     expect(argmax(empty(), 2).shape).toEqual([0, 1]);
     expect(argmax(empty(), 3).shape).toEqual([0, 3]);
+  });
+});
+
+describe("activations at ±Infinity take NNlib's limits (the WebGPU kernels already did)", () => {
+  const inf = Number.POSITIVE_INFINITY;
+  it.each(["f32", "f64"] as const)("leakyrelu, elu and softplus in %s", (dtype) => {
+    const x = () => tensor([inf, -inf, 2, -1], [4], { dtype });
+    const l = Array.from(leakyrelu(x()).dataSync());
+    expect(l.slice(0, 3)).toEqual([inf, -inf, 2]);
+    expect(l[3]).toBeCloseTo(-0.01, 6);
+    const e = Array.from(elu(x()).dataSync());
+    expect(e.slice(0, 3)).toEqual([inf, -1, 2]);
+    expect(e[3]).toBeCloseTo(Math.expm1(-1), 6);
+    const s = Array.from(softplus(x()).dataSync());
+    expect(s.slice(0, 2)).toEqual([inf, 0]);
+    expect(s[2]).toBeCloseTo(Math.log1p(Math.exp(2)), 6);
+  });
+
+  it("elu's gradient is 1 at Infinity and 0 at -Infinity", () => {
+    const x = f64([inf, -inf, 1], [3]);
+    const [g] = gradient((x: Tensor) => sum(elu(x)), x) as [Tensor];
+    expect(values(g)).toEqual([1, 0, 1]);
   });
 });
