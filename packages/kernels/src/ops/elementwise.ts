@@ -149,7 +149,8 @@ function comparison(op: ComparisonOp, x: Operand, y: Operand): Tensor {
 /**
  * Element-wise `a .+ b` with Julia broadcasting (dims compared from the first; missing trailing dims are 1).
  *
- * A JS number operand takes the tensor's dtype. Mixed dtypes compute in the wider one (`promoteTypes`).
+ * A JS number operand takes the tensor's dtype (an integer tensor refuses a number it cannot hold with an
+ * `ArgumentError`). Mixed dtypes compute in the wider one (`promoteTypes`).
  *
  * @example
  * add(tensor([1, 2, 3], [3]), 1); // [2, 3, 4]
