@@ -103,7 +103,8 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = 0.5 * (v + Math.abs(v));
+      // branch-free but for -Infinity (a branch never taken on finite data), where -Inf + Inf would be NaN
+      out[i] = v === Number.NEGATIVE_INFINITY ? 0 : 0.5 * (v + Math.abs(v));
     }
   },
   leakyrelu: (x: TypedArray, out: TypedArray, a: number) => {

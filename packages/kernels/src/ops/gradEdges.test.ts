@@ -7,7 +7,8 @@ import { ArgumentError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { mul, pow } from "./elementwise.js";
-import { elu, leakyrelu, softplus } from "./unary.js";
+import { biasAct, dense, muladd } from "./fused.js";
+import { elu, leakyrelu, relu, softplus } from "./unary.js";
 import { argmax, argmin, max, min, prod, sum } from "./reduce.js";
 
 const f64 = (data: number[], shape: number[]) => tensor(data, shape, { dtype: "f64" });
@@ -96,5 +97,39 @@ describe("activations at ±Infinity take NNlib's limits (the WebGPU kernels alre
     const x = f64([inf, -inf, 1], [3]);
     const [g] = gradient((x: Tensor) => sum(elu(x)), x) as [Tensor];
     expect(values(g)).toEqual([1, 0, 1]);
+  });
+});
+
+describe("relu(-Infinity) is 0 (NNlib's max(x, 0)) on every CPU route, as on WebGPU", () => {
+  const ninf = Number.NEGATIVE_INFINITY;
+  // lengths below and above the SIMD thresholds (16k elements for relu, whole planes for a channel bias)
+  it.each([
+    ["f32", 8],
+    ["f32", 20000],
+    ["f64", 8],
+  ] as const)("relu, muladd and biasAct in %s over %i elements", (dtype, n) => {
+    const data = new Array<number>(n).fill(1);
+    data[0] = ninf;
+    data[n - 1] = Number.NaN;
+    const x = tensor(data, [n], { dtype });
+    const one = tensor([1], [1], { dtype });
+    const zero = tensor([0], [1], { dtype });
+    for (const y of [relu(x), muladd(one, x, zero, { activation: "relu" }), biasAct("relu", x, zero)]) {
+      const v = y.dataSync();
+      expect([v[0], v[1]]).toEqual([0, 1]);
+      expect(v[n - 1]).toBeNaN();
+    }
+  });
+
+  it("a channel bias over [W, H, C, N] and a dense layer", () => {
+    const W = 64;
+    const data = new Array<number>(W * W * 2).fill(0.5);
+    data[0] = ninf;
+    data[W * W] = ninf; // the first element of the second channel
+    const x = tensor(data, [W, W, 2, 1]);
+    const y = biasAct("relu", x, tensor([1, -1], [1, 1, 2, 1])).dataSync();
+    expect([y[0], y[1], y[W * W], y[W * W + 1]]).toEqual([0, 1.5, 0, 0]);
+    const d = dense(tensor([ninf, 2], [1, 2]), tensor([1], [1, 1]), null, "relu").dataSync();
+    expect(Array.from(d)).toEqual([0, 2]);
   });
 });
