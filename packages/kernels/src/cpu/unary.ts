@@ -30,7 +30,8 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = +(v > 0) - +(v < 0);
+      // Julia's sign(NaN) is NaN (the comparisons alone give 0); a branch never taken on other data
+      out[i] = v !== v ? v : +(v > 0) - +(v < 0);
     }
   },
   square: (x: TypedArray, out: TypedArray) => {

@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { mul, pow } from "./elementwise.js";
 import { biasAct, dense, muladd } from "./fused.js";
-import { elu, leakyrelu, relu, softplus } from "./unary.js";
+import { elu, leakyrelu, relu, sign, softplus } from "./unary.js";
 import { argmax, argmin, max, min, prod, sum } from "./reduce.js";
 
 const f64 = (data: number[], shape: number[]) => tensor(data, shape, { dtype: "f64" });
@@ -131,5 +131,15 @@ describe("relu(-Infinity) is 0 (NNlib's max(x, 0)) on every CPU route, as on Web
     expect([y[0], y[1], y[W * W], y[W * W + 1]]).toEqual([0, 1.5, 0, 0]);
     const d = dense(tensor([ninf, 2], [1, 2]), tensor([1], [1, 1]), null, "relu").dataSync();
     expect(Array.from(d)).toEqual([0, 2]);
+  });
+});
+
+describe("sign", () => {
+  it.each(["f32", "f64"] as const)("sign(NaN) is NaN in %s, as Julia's", (dtype) => {
+    const v = Array.from(
+      sign(tensor([Number.NaN, -2, 0, 3, Number.NEGATIVE_INFINITY], [5], { dtype })).dataSync(),
+    );
+    expect(v[0]).toBeNaN();
+    expect(v.slice(1)).toEqual([-1, 0, 1, -1]);
   });
 });
