@@ -1,5 +1,6 @@
 // Shared plumbing of the public ops: wrapping backend storage into tensors, device and dtype checks,
 // scalar operands, and un-broadcasting cotangents.
+import { record } from "../autodiff/tape.js";
 import type { Backend } from "../backend.js";
 import { type DType, bytesPerElement, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
@@ -101,6 +102,12 @@ export function operandAs(op: string, backend: Backend, dtype: DType, temps: Ten
     }
     if (v.dtype === dtype) return v;
     const c = castRaw(v, dtype, op);
+    // A float operand promoted to a wider float (f32 with f64) keeps its gradient: the cast is recorded,
+    // its cotangent cast back (without it the narrower operand's gradient was silently null).
+    if (isFloat(v.dtype) && isFloat(dtype)) {
+      const from = v.dtype;
+      record([v], c, (g) => [wrap(backend, backend.cast(g.view(op), from), v.shape, from)]);
+    }
     temps.push(c);
     return c;
   };

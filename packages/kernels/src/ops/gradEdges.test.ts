@@ -6,8 +6,9 @@ import { gradient } from "../autodiff/gradient.js";
 import { ArgumentError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
-import { mul, pow } from "./elementwise.js";
+import { add, mul, pow, where } from "./elementwise.js";
 import { biasAct, dense, muladd } from "./fused.js";
+import { memory } from "../memory.js";
 import { elu, leakyrelu, relu, sign, softplus } from "./unary.js";
 import { argmax, argmin, max, min, prod, sum } from "./reduce.js";
 
@@ -141,5 +142,26 @@ describe("sign", () => {
     );
     expect(v[0]).toBeNaN();
     expect(v.slice(1)).toEqual([-1, 0, 1, -1]);
+  });
+});
+
+describe("an f32 operand promoted to f64 keeps its gradient (in its own dtype)", () => {
+  it.each([
+    ["add", (a: Tensor, b: Tensor) => sum(add(a, b)), [1, 1], [1, 1]],
+    ["mul", (a: Tensor, b: Tensor) => sum(mul(a, b)), [3, 4], [1, 2]],
+    ["where", (a: Tensor, b: Tensor) => sum(where(tensor([true, false], [2]), a, b)), [1, 0], [0, 1]],
+    ["muladd", (a: Tensor, b: Tensor) => sum(muladd(a, b, 1)), [3, 4], [1, 2]],
+  ] as const)("%s", (_name, f, wantA, wantB) => {
+    const a = tensor([1, 2], [2]);
+    const b = f64([3, 4], [2]);
+    const live = memory().liveTensors;
+    const [ga, gb] = gradient(f, a, b) as [Tensor | null, Tensor | null];
+    expect(ga?.dtype).toBe("f32");
+    expect(Array.from(ga?.dataSync() ?? [])).toEqual(wantA);
+    expect(gb?.dtype).toBe("f64");
+    expect(Array.from(gb?.dataSync() ?? [])).toEqual(wantB);
+    ga?.dispose();
+    gb?.dispose();
+    expect(memory().liveTensors).toBe(live);
   });
 });
