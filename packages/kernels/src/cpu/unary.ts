@@ -31,7 +31,7 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
       // Julia's sign(NaN) is NaN (the comparisons alone give 0); a branch never taken on other data
-      out[i] = v !== v ? v : +(v > 0) - +(v < 0);
+      out[i] = Number.isNaN(v) ? v : +(v > 0) - +(v < 0);
     }
   },
   square: (x: TypedArray, out: TypedArray) => {
