@@ -93,23 +93,15 @@ export function scalar(n: i32, op: i32, s: f32): void {
 }
 
 /**
- * A := max(A, 0): relu, bit for bit what the JS loop `0.5 * (v + |v|)` gives: NaN stays NaN, -0 becomes +0,
- * and -Infinity gives NaN (-Inf + Inf), which the JS reference computes.
+ * A := max(A, 0): relu, what the JS loop gives: NaN stays NaN, -0 becomes +0, -Infinity becomes 0 (NNlib's
+ * relu; the JS loop's `0.5 * (v + |v|)` special-cases it).
  */
 export function relu1(n: i32): void {
   const end = SCRATCH + ((<usize>n) << 2);
   const zero = f32x4.splat(0);
-  const negInf = f32x4.splat(-Infinity);
-  const nan = f32x4.splat(NaN);
   let p = SCRATCH;
-  for (; p + 16 <= end; p += 16) {
-    const v = v128.load(p);
-    v128.store(p, v128.bitselect(nan, f32x4.max(v, zero), f32x4.eq(v, negInf)));
-  }
-  for (; p < end; p += 4) {
-    const v = load<f32>(p);
-    store<f32>(p, v === -Infinity ? NaN : max<f32>(v, 0));
-  }
+  for (; p + 16 <= end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
+  for (; p < end; p += 4) store<f32>(p, max<f32>(load<f32>(p), 0));
 }
 
 /** A := B * (A > 0 ? 1 : 0) with A = x, B = dy: relu's gradient (dy * 0 keeps its sign, NaN stays NaN). */

@@ -14,12 +14,10 @@ export const B: usize = X + 65536;
 
 /**
  * X[r*len + i] = act(X[r*len + i] + B[r]) for `runs` runs; act: relu when `relu` is 1, else the identity.
- * relu is bit for bit the JS loops' `0.5 * (v + |v|)`: NaN stays NaN, -0 becomes +0, -Infinity gives NaN.
+ * relu is what the JS loops give: NaN stays NaN, -0 becomes +0, -Infinity becomes 0 (NNlib's relu).
  */
 export function biasLines(runs: i32, len: i32, relu: i32): void {
   const zero = f32x4.splat(0);
-  const negInf = f32x4.splat(-Infinity);
-  const nan = f32x4.splat(NaN);
   const runBytes = (<usize>len) << 2;
   for (let r = 0; r < runs; r++) {
     const b = load<f32>(B + ((<usize>r) << 2));
@@ -29,11 +27,11 @@ export function biasLines(runs: i32, len: i32, relu: i32): void {
     if (relu) {
       for (; p + 16 <= end; p += 16) {
         const v = f32x4.add(v128.load(p), vb);
-        v128.store(p, v128.bitselect(nan, f32x4.max(v, zero), f32x4.eq(v, negInf)));
+        v128.store(p, f32x4.max(v, zero));
       }
       for (; p < end; p += 4) {
         const v = load<f32>(p) + b;
-        store<f32>(p, v === -Infinity ? NaN : max<f32>(v, 0));
+        store<f32>(p, max<f32>(v, 0));
       }
     } else {
       for (; p + 16 <= end; p += 16) v128.store(p, f32x4.add(v128.load(p), vb));

@@ -15,6 +15,7 @@ export type FusedAct = UnaryOp | "identity";
 
 /** Elements per block for the activations applied in place after the affine pass (16 KiB of f32). */
 const BLOCK = 4096;
+const NEG_INF = Number.NEGATIVE_INFINITY;
 
 /** One line of `o[io+i] = f(a*x + b)`, each operand from its offset with stride 0 (broadcast) or 1. */
 type Line = (
@@ -43,21 +44,22 @@ const affineLine: Line = (a, ia, sa, x, ix, sx, b, ib, sb, o, io, n) => {
   for (let i = 0; i < n; i++, ia += sa, ix += sx, ib += sb) o[io + i] = a[ia]! * x[ix]! + b[ib]!;
 };
 
-// `o[io+i] = max(a*x + b, 0)`, branch-free: `0.5 * (v + |v|)`. With scalar a and b, the 0.5 is folded into
-// them (scaling by a power of two commutes with rounding, so the result is bit-identical).
+// `o[io+i] = max(a*x + b, 0)`, branch-free: `0.5 * (v + |v|)`, but for v = -Infinity (-Inf + Inf is NaN;
+// NNlib's relu gives 0 there: a branch never taken on finite data). With scalar a and b, the 0.5 is folded
+// into them (scaling by a power of two commutes with rounding, so the result is bit-identical).
 const reluLine: Line = (a, ia, sa, x, ix, sx, b, ib, sb, o, io, n) => {
   if (sa === 0 && sb === 0 && sx === 1) {
     const av = 0.5 * a[ia]!;
     const bv = 0.5 * b[ib]!;
     for (let i = 0; i < n; i++) {
       const v = av * x[ix + i]! + bv;
-      o[io + i] = v + Math.abs(v);
+      o[io + i] = v === NEG_INF ? 0 : v + Math.abs(v);
     }
     return;
   }
   for (let i = 0; i < n; i++, ia += sa, ix += sx, ib += sb) {
     const v = a[ia]! * x[ix]! + b[ib]!;
-    o[io + i] = 0.5 * (v + Math.abs(v));
+    o[io + i] = v === NEG_INF ? 0 : 0.5 * (v + Math.abs(v));
   }
 };
 
@@ -76,7 +78,7 @@ function scalarAffine(a: number, x: TypedArray, b: number, o: TypedArray): void 
   for (; i < n; i++) o[i] = a * x[i]! + b;
 }
 
-// relu of the above, branch-free; the 0.5 of `0.5 * (v + |v|)` is folded into a and b (see reluLine).
+// relu of the above, branch-free but for -Infinity (see reluLine); the 0.5 of `0.5 * (v + |v|)` is folded into a and b (see reluLine).
 function scalarRelu(a: number, x: TypedArray, b: number, o: TypedArray): void {
   const n = o.length;
   const ha = 0.5 * a;
@@ -87,14 +89,14 @@ function scalarRelu(a: number, x: TypedArray, b: number, o: TypedArray): void {
     const v1 = ha * x[i + 1]! + hb;
     const v2 = ha * x[i + 2]! + hb;
     const v3 = ha * x[i + 3]! + hb;
-    o[i] = v0 + Math.abs(v0);
-    o[i + 1] = v1 + Math.abs(v1);
-    o[i + 2] = v2 + Math.abs(v2);
-    o[i + 3] = v3 + Math.abs(v3);
+    o[i] = v0 === NEG_INF ? 0 : v0 + Math.abs(v0);
+    o[i + 1] = v1 === NEG_INF ? 0 : v1 + Math.abs(v1);
+    o[i + 2] = v2 === NEG_INF ? 0 : v2 + Math.abs(v2);
+    o[i + 3] = v3 === NEG_INF ? 0 : v3 + Math.abs(v3);
   }
   for (; i < n; i++) {
     const v = ha * x[i]! + hb;
-    o[i] = v + Math.abs(v);
+    o[i] = v === NEG_INF ? 0 : v + Math.abs(v);
   }
 }
 

@@ -24,12 +24,12 @@ function denseEpilogue(act: FusedAct, param: number, bias: Float32Array | null, 
         if (bias === null)
           for (let i = 0; i < rows; i++) {
             const v = src[s0 + i]!;
-            dst[j + i] = 0.5 * (v + Math.abs(v));
+            dst[j + i] = v === Number.NEGATIVE_INFINITY ? 0 : 0.5 * (v + Math.abs(v));
           }
         else
           for (let i = 0; i < rows; i++) {
             const v = src[s0 + i]! + bias[i]!;
-            dst[j + i] = 0.5 * (v + Math.abs(v));
+            dst[j + i] = v === Number.NEGATIVE_INFINITY ? 0 : 0.5 * (v + Math.abs(v));
           }
         continue;
       }

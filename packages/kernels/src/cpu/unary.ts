@@ -30,7 +30,8 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = +(v > 0) - +(v < 0);
+      // Julia's sign(NaN) is NaN (the comparisons alone give 0); a branch never taken on other data
+      out[i] = Number.isNaN(v) ? v : +(v > 0) - +(v < 0);
     }
   },
   square: (x: TypedArray, out: TypedArray) => {
@@ -103,23 +104,25 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = 0.5 * (v + Math.abs(v));
+      // branch-free but for -Infinity (a branch never taken on finite data), where -Inf + Inf would be NaN
+      out[i] = v === Number.NEGATIVE_INFINITY ? 0 : 0.5 * (v + Math.abs(v));
     }
   },
   leakyrelu: (x: TypedArray, out: TypedArray, a: number) => {
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const p = 0.5 * (v + Math.abs(v));
-      out[i] = p + a * (v - p);
+      // v scaled by 1 or a: branch-free like relu's `0.5 (v + |v|)`, which gives NaN at ±Infinity
+      const s = +(v > 0);
+      out[i] = v * (s + a * (1 - s));
     }
   },
   elu: (x: TypedArray, out: TypedArray, a: number) => {
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const p = 0.5 * (v + Math.abs(v));
-      out[i] = p + a * Math.expm1(v - p);
+      // max/min, not `0.5 (v ± |v|)`: that is NaN at ±Infinity (NNlib: elu(Inf) = Inf, elu(-Inf) = -α)
+      out[i] = Math.max(v, 0) + a * Math.expm1(Math.min(v, 0));
     }
   },
   gelu: (x: TypedArray, out: TypedArray) => {
@@ -135,8 +138,8 @@ const FORWARD: Record<UnaryOp, (x: TypedArray, out: TypedArray, a: number) => vo
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const av = Math.abs(v);
-      out[i] = Math.log1p(Math.exp(-av)) + 0.5 * (v + av);
+      // Math.max, not `0.5 (v + |v|)`: that is NaN at -Infinity (NNlib: softplus(-Inf) = 0)
+      out[i] = Math.log1p(Math.exp(-Math.abs(v))) + Math.max(v, 0);
     }
   },
   swish: (x: TypedArray, out: TypedArray) => {
@@ -246,7 +249,8 @@ const BACKWARD: Record<
     const n = x.length;
     for (let i = 0; i < n; i++) {
       const s = +(x[i]! > 0);
-      out[i] = dy[i]! * (s + (1 - s) * (y[i]! + a));
+      // y + a = α e^x where x <= 0; min(y, 0) keeps an infinite y (x = Infinity) out of the unused branch
+      out[i] = dy[i]! * (s + (1 - s) * (Math.min(y[i]!, 0) + a));
     }
   },
   gelu: (x: TypedArray, _y: TypedArray, dy: TypedArray, out: TypedArray) => {

@@ -1,5 +1,6 @@
 // Shared plumbing of the public ops: wrapping backend storage into tensors, device and dtype checks,
 // scalar operands, and un-broadcasting cotangents.
+import { record } from "../autodiff/tape.js";
 import type { Backend } from "../backend.js";
 import { type DType, bytesPerElement, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
@@ -94,15 +95,43 @@ export function operandAs(op: string, backend: Backend, dtype: DType, temps: Ten
       if (typeof v !== "number" && !(booleans && typeof v === "boolean")) {
         throw new ArgumentError(`${op}: operands must be Tensors or numbers, got ${describe(v)}.`);
       }
+      if (typeof v === "number") checkScalarFits(op, v, dtype);
       const s = scalarOn(backend, Number(v), dtype);
       temps.push(s);
       return s;
     }
     if (v.dtype === dtype) return v;
     const c = castRaw(v, dtype, op);
+    // A float operand promoted to a wider float (f32 with f64) keeps its gradient: the cast is recorded,
+    // its cotangent cast back (without it the narrower operand's gradient was silently null).
+    if (isFloat(v.dtype) && isFloat(dtype)) {
+      const from = v.dtype;
+      record([v], c, (g) => [wrap(backend, backend.cast(g.view(op), from), v.shape, from)]);
+    }
     temps.push(c);
     return c;
   };
+}
+
+const INTEGER_RANGES: Partial<Record<DType, readonly [number, number]>> = {
+  i32: [-(2 ** 31), 2 ** 31 - 1],
+  u32: [0, 2 ** 32 - 1],
+  u8: [0, 255],
+};
+
+/**
+ * A JS number operand takes the tensor's dtype: an integer dtype would truncate or wrap a number it cannot
+ * hold without a word (`add(i32Tensor, 0.5)` adding 0, `mul(u8Tensor, -1)` multiplying by 255), where Julia
+ * would promote to a wider type. Refuse instead, as `tensor` and `fill` do.
+ */
+function checkScalarFits(op: string, v: number, dtype: DType): void {
+  const range = INTEGER_RANGES[dtype];
+  if (range === undefined || (Number.isInteger(v) && v >= range[0] && v <= range[1])) return;
+  throw new ArgumentError(
+    `${op}: the number ${v} cannot be an operand of a ${dtype} tensor (a JS number takes the tensor's dtype, ` +
+      `and ${dtype} holds the integers ${range[0]}..${range[1]}). Pass an integer in that range, or cast the ` +
+      'tensor to a float dtype first (cast(x, "f32")).',
+  );
 }
 
 /** @internal Asserts a condition with a KernelsError. */

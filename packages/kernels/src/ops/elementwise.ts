@@ -60,17 +60,6 @@ export function maskRaw(g: Tensor, cond: Tensor): Tensor {
   return out;
 }
 
-/** `cond ? x : y` without autodiff (`x` and `y` of one shape and dtype, `cond` broadcasting to it). */
-function selectRaw(cond: Tensor, x: Tensor, y: Tensor): Tensor {
-  const shape = broadcastShapes(cond.shape, x.shape, "where");
-  return wrap(
-    x.backend,
-    x.backend.where(cond.view("where"), x.view("where"), y.view("where"), shape),
-    shape,
-    x.dtype,
-  );
-}
-
 function arithmetic(op: ArithmeticOp, x: Operand, y: Operand): Tensor {
   const { backend, a, b, temps } = prepare(op, x, y);
   const out = raw(backend, op, a, b);
@@ -101,11 +90,9 @@ function arithmeticVjp(
       // d(a/b)/db = -a/b² = -out/b
       return [ga(() => binaryRaw("div", g, b)), gb(() => neg(binaryRaw("div", binaryRaw("mul", g, out), b)))];
     case "pow": {
-      // d(a^b)/da = b a^(b-1), but 0 where b == 0 (a^0 is constant; the formula is 0 * 0^-1 = NaN at a == 0).
-      // d(a^b)/db = a^b log(a), but 0 where a == 0 and b > 0 (the formula is 0 * -Inf = NaN there); NaN for
-      // a < 0. As ChainRules' rule for ^ (ForwardDiff, which Zygote's broadcast uses, agrees but for a tensor
-      // exponent's d/da at a == b == 0, NaN there).
-      const zero = () => scalarOn(b.backend, 0, b.dtype);
+      // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log(a) (NaN for a < 0, as Zygote). At a = 0 ChainRules takes
+      // the limits: d/da is 0 where b = 0 (a^0 is constant; b a^(b-1) would be 0 * Inf), d/db is 0 where
+      // b >= 0 (a^b log(a) would be 0 * -Inf); log(a) is taken of a with its zeros replaced by 1.
       return [
         ga(() =>
           maskRaw(
@@ -114,13 +101,10 @@ function arithmeticVjp(
               g,
               binaryRaw("mul", b, binaryRaw("pow", a, binaryRaw("sub", b, scalarOn(b.backend, 1, b.dtype)))),
             ),
-            binaryRaw("ne", b, zero()),
+            binaryRaw("ne", b, scalarOn(b.backend, 0, b.dtype)),
           ),
         ),
-        gb(() => {
-          const formula = binaryRaw("mul", binaryRaw("mul", g, out), logRaw(a));
-          return selectRaw(binaryRaw("gt", b, zero()), maskRaw(formula, binaryRaw("ne", a, zero())), formula);
-        }),
+        gb(() => binaryRaw("mul", binaryRaw("mul", g, out), logRaw(zerosToOne(a)))),
       ];
     }
     case "max":
@@ -129,6 +113,18 @@ function arithmeticVjp(
     case "min":
       return [ga(() => maskRaw(g, binaryRaw("le", a, b))), gb(() => maskRaw(g, binaryRaw("gt", a, b)))];
   }
+}
+
+/** `a` with its zeros replaced by 1, without autodiff. */
+function zerosToOne(a: Tensor): Tensor {
+  const b = a.backend;
+  const isZero = binaryRaw("eq", a, scalarOn(b, 0, a.dtype));
+  return wrap(
+    b,
+    b.where(isZero.view("pow"), scalarOn(b, 1, a.dtype).view("pow"), a.view("pow"), a.shape),
+    a.shape,
+    a.dtype,
+  );
 }
 
 function logRaw(a: Tensor): Tensor {
@@ -154,7 +150,8 @@ function comparison(op: ComparisonOp, x: Operand, y: Operand): Tensor {
 /**
  * Element-wise `a .+ b` with Julia broadcasting (dims compared from the first; missing trailing dims are 1).
  *
- * A JS number operand takes the tensor's dtype. Mixed dtypes compute in the wider one (`promoteTypes`).
+ * A JS number operand takes the tensor's dtype (an integer tensor refuses a number it cannot hold with an
+ * `ArgumentError`). Mixed dtypes compute in the wider one (`promoteTypes`).
  *
  * @example
  * add(tensor([1, 2, 3], [3]), 1); // [2, 3, 4]

@@ -28,7 +28,7 @@ function matmulShape(a: Shape, b: Shape, transA: boolean, transB: boolean): numb
   const bb = b.slice(2);
   if (ba.length > 0 && bb.length > 0 && !shapesEqual(ba, bb)) {
     throw new ShapeError(
-      `matmul: batch dims differ: [${ba.join(", ")}] vs [${bb.join(", ")}]; they must be equal or one side 2-D.`,
+      `matmul: batch dims differ: [${ba.join(", ")}] vs [${bb.join(", ")}]; they must be equal, or one side 2-D or a batch of one.`,
     );
   }
   return [m, n, ...(ba.length > 0 ? ba : bb)];
@@ -73,7 +73,8 @@ function sumBatches(g: Tensor, shape: Shape): Tensor {
 /**
  * Matrix product `op(a) * op(b)`, column-major, batched over dims 3 and beyond.
  *
- * `a` is `[m, k, batch...]`, `b` is `[k, n, batch...]` (batch dims equal, or one operand 2-D and shared);
+ * `a` is `[m, k, batch...]`, `b` is `[k, n, batch...]` (batch dims equal, or one operand 2-D or a batch of one,
+ * shared by every batch as in NNlib's `batched_mul`);
  * the result is `[m, n, batch...]`. A 1-D `b` is a column vector (`W * x`), giving a 1-D result.
  * `transA`/`transB` multiply by a transpose without copying it.
  *
@@ -92,8 +93,14 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOpts = {}): Tensor {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
   const vecB = b.rank === 1;
-  const a2 = a.rank === 1 ? reshapeView(a, transA ? [1, a.shape[0]!] : [a.shape[0]!, 1]) : a;
-  const b2 = vecB ? reshapeView(b, transB ? [1, b.shape[0]!] : [b.shape[0]!, 1]) : b;
+  let a2 = a.rank === 1 ? reshapeView(a, transA ? [1, a.shape[0]!] : [a.shape[0]!, 1]) : a;
+  let b2 = vecB ? reshapeView(b, transB ? [1, b.shape[0]!] : [b.shape[0]!, 1]) : b;
+  // NNlib's batched_mul: a batch of one on one side is shared by every batch of the other (`A ⊠ B` with
+  // size(B, 3) == 1 uses B[:, :, 1] for each k), as a 2-D operand is.
+  if (a2.rank > 2 && b2.rank > 2 && !shapesEqual(a2.shape.slice(2), b2.shape.slice(2))) {
+    if (sizeOf(a2.shape.slice(2)) === 1) a2 = reshapeView(a2, a2.shape.slice(0, 2));
+    else if (sizeOf(b2.shape.slice(2)) === 1) b2 = reshapeView(b2, b2.shape.slice(0, 2));
+  }
   const out = matmul2(a2, b2, transA, transB);
   if (a2 !== a) releaseTemp(a2);
   if (b2 !== b) releaseTemp(b2);

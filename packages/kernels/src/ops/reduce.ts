@@ -2,7 +2,8 @@
 // (Julia returns a number; read it with `await t.item()`); with `dims` the reduced dims stay as size 1.
 import { record, releaseTemp } from "../autodiff/tape.js";
 import type { ArgReduceOp, ReduceOp } from "../opNames.js";
-import { normalizeDims, reducedShape } from "../shape.js";
+import type { Backend } from "../backend.js";
+import { type Shape, normalizeDims, reducedShape, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { ArgumentError } from "../errors.js";
 import { backendOf, castRaw, requireFloat, reshapeRaw, scalarOn, wrap } from "./core.js";
@@ -29,6 +30,7 @@ function reduceOp(op: ReduceOp, x: Tensor, opts: ReduceOptions | undefined): Ten
   // Julia: sum of Bools counts (an Int); we count in i32.
   const src = x.dtype === "bool" || x.dtype === "u8" ? castRaw(x, "i32", op) : x;
   const kept = reducedShape(x.shape, axes);
+  if (op === "max" || op === "min") refuseEmpty(op, x, kept, opts?.dims);
   const storage = axes.length === 0 ? b.cast(src.view(op), src.dtype) : b.reduce(op, src.view(op), axes);
   const full = wrap(b, storage, kept, src.dtype);
   if (src !== x) src.dispose();
@@ -38,14 +40,35 @@ function reduceOp(op: ReduceOp, x: Tensor, opts: ReduceOptions | undefined): Ten
     const gk = reshapeRaw(g, kept, op);
     const gx = wrap(b, b.expand(gk.view(op), x.shape), x.shape, x.dtype);
     if (op === "sum") return [gx];
+    if (op === "prod") return [prodVjp(b, x, gx, axes, kept)];
     const y = reshapeRaw(out, kept, op);
-    if (op === "prod") return [binaryRaw("div", binaryRaw("mul", gx, y), x)];
     // max/min: the cotangent is shared equally by the elements that attain the extremum
     const hit = binaryRaw("eq", x, y);
     const count = wrap(b, b.reduce("sum", castRaw(hit, x.dtype, op).view(op), axes), kept, x.dtype);
     return [binaryRaw("div", maskRaw(gx, hit), count)];
   });
   return out;
+}
+
+/**
+ * prod's cotangent `g .* (product of the other elements)`, ChainRules' `∇prod`: `g * prod / x` where a slice
+ * holds no zero; where it holds exactly one, the zero's entry gets the product of the rest and the others 0;
+ * with two or more zeros every entry is 0 (`prod / x` would give NaN at every zero).
+ */
+function prodVjp(b: Backend, x: Tensor, gx: Tensor, axes: readonly number[], kept: Shape): Tensor {
+  const op = "prod";
+  if (axes.length === 0) return gx; // dims beyond the rank: prod is the identity
+  const zero = scalarOn(b, 0, x.dtype);
+  const one = scalarOn(b, 1, x.dtype);
+  const isZero = binaryRaw("eq", x, zero);
+  // x with its zeros replaced by 1: its product over the slice is the product of the nonzero elements
+  const nonzero = wrap(b, b.where(isZero.view(op), one.view(op), x.view(op), x.shape), x.shape, x.dtype);
+  const prodNonzero = wrap(b, b.reduce("prod", nonzero.view(op), axes), kept, x.dtype);
+  const zeroFlags = castRaw(isZero, x.dtype, op);
+  const zeroCount = wrap(b, b.reduce("sum", zeroFlags.view(op), axes), kept, x.dtype);
+  // the other elements of the slice hold no zero: no zero at all, or this element is the only one
+  const othersNonzero = binaryRaw("eq", binaryRaw("sub", zeroCount, zeroFlags), zero);
+  return maskRaw(binaryRaw("div", binaryRaw("mul", gx, prodNonzero), nonzero), othersNonzero);
 }
 
 /**
@@ -59,7 +82,7 @@ export function sum(x: Tensor, opts?: ReduceOptions): Tensor {
   return reduceOp("sum", x, opts);
 }
 
-/** Product over `dims` (gradient `g * prod / x`, undefined where x is 0). @example prod(tensor([2, 3], [2])); // 6 */
+/** Product over `dims` (gradient: the product of the other elements, also where x holds zeros). @example prod(tensor([2, 3], [2])); // 6 */
 export function prod(x: Tensor, opts?: ReduceOptions): Tensor {
   return reduceOp("prod", x, opts);
 }
@@ -100,9 +123,23 @@ export function mean(x: Tensor, opts?: ReduceOptions): Tensor {
   return out;
 }
 
+/**
+ * max/min/argmax/argmin have no value over an empty slice (Julia: "reducing over an empty collection is not
+ * allowed"): refuse when `x` is empty but the result would not be, instead of returning -Inf or index 0.
+ */
+function refuseEmpty(op: string, x: Tensor, kept: Shape, dims: unknown): void {
+  if (x.size !== 0 || sizeOf(kept) === 0) return;
+  const where = dims === undefined ? "all of x" : `dims ${JSON.stringify(dims)}`;
+  throw new ArgumentError(
+    `${op}: x is ${x.shape.join("×") || "0-d"} and ${where} holds no elements, so there is no extremum to ` +
+      "return (Julia: reducing over an empty collection is not allowed). Check the shape, or reduce over dims that are not empty.",
+  );
+}
+
 function argReduce(op: ArgReduceOp, x: Tensor, dims: number | undefined): Tensor {
   const b = backendOf(op, x);
   if (dims === undefined) {
+    refuseEmpty(op, x, [], dims);
     const flat = reshapeRaw(x, [x.size], op);
     const out = wrap(b, b.argReduce(op, flat.view(op), 0), [], "i32");
     if (flat !== x) flat.dispose();
@@ -112,6 +149,7 @@ function argReduce(op: ArgReduceOp, x: Tensor, dims: number | undefined): Tensor
     throw new ArgumentError(`${op}: dims is one 1-based dim, got ${dims}.`);
   if (dims > x.rank) return wrap(b, b.fill(x.size, 0, "i32"), x.shape, "i32");
   const axis = dims - 1;
+  refuseEmpty(op, x, reducedShape(x.shape, [axis]), dims);
   return wrap(b, b.argReduce(op, x.view(op), axis), reducedShape(x.shape, [axis]), "i32");
 }
 

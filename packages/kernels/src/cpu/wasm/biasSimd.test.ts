@@ -13,10 +13,12 @@ function values(n: number, seed: number): Float32Array {
   return v;
 }
 
-// The JS loops' definition: x + b rounded to f32 once; relu as `0.5 * (v + |v|)` (so -Infinity gives NaN).
+// The JS loops' definition: x + b rounded to f32 once; relu as `0.5 * (v + |v|)`, and 0 for -Infinity
+// (NNlib's relu; the formula alone would give NaN there).
 function want(act: "relu" | "identity", x: number, b: number): number {
   const v = Math.fround(x + b);
-  return act === "relu" ? 0.5 * (v + Math.abs(v)) : v;
+  if (act !== "relu") return v;
+  return v === Number.NEGATIVE_INFINITY ? 0 : 0.5 * (v + Math.abs(v));
 }
 
 describe("a per-channel bias with wasm SIMD (bit-identical to the JS loops)", () => {
