@@ -90,7 +90,9 @@ export function convGeometry(op: string, x: Tensor, w: Tensor, opts: ConvOpOptio
   const inShape = four(x, op);
   const weightShape = four(w, `${op} (weight)`);
   if (x.dtype !== w.dtype)
-    throw new ShapeError(`${op}: input is ${x.dtype}, weight ${w.dtype}; cast one first.`);
+    throw new ShapeError(
+      `${op}: input is ${x.dtype}, weight ${w.dtype}; cast the input first: cast(x, "${w.dtype}").`,
+    );
   if (inShape[2] !== weightShape[2]) {
     throw new ShapeError(
       `${op}: the input has ${inShape[2]} channels (dim 3) but the weight expects ${weightShape[2]} (its dim 3).`,

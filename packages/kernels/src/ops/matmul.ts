@@ -39,7 +39,9 @@ function matmul2(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor
   const be = backendOf("matmul", a, b);
   requireFloat("matmul", a.dtype);
   if (a.dtype !== b.dtype)
-    throw new ShapeError(`matmul: operands have dtypes ${a.dtype} and ${b.dtype}; cast one first.`);
+    throw new ShapeError(
+      `matmul: operands have dtypes ${a.dtype} and ${b.dtype}; cast one to the other's, e.g. cast(b, "${a.dtype}").`,
+    );
   const shape = matmulShape(a.shape, b.shape, transA, transB);
   const out = wrap(
     be,
