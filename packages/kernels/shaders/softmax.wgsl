@@ -35,10 +35,14 @@ fn main(
     }
   }
   m = workgroup_max(m, lid);
+  // A line holding +Inf takes NNlib's limit: weight 1 shared by its +Inf entries, 0 elsewhere (x - m would be
+  // Inf - Inf = NaN there). `total` is then the number of +Inf entries. (m is the same in every invocation.)
+  let infLine = bitcast<u32>(m) == 0x7f800000u;
   var acc = 0.0;
   if (live) {
     for (var r = lid; r < u.len; r += WG) {
-      acc += exp(f32(x[base + r * u.inner]) - m);
+      let v = f32(x[base + r * u.inner]);
+      acc += select(exp(v - m), select(0.0, 1.0, v == m), infLine);
     }
   }
   let total = workgroup_sum(acc, lid);
@@ -46,8 +50,14 @@ fn main(
     let logTotal = log(total);
     for (var r = lid; r < u.len; r += WG) {
       let i = base + r * u.inner;
-      let z = f32(x[i]) - m;
-      out[i] = T(select(exp(z) / total, z - logTotal, u.log != 0u));
+      let v = f32(x[i]);
+      if (infLine) {
+        let hit = v == m;
+        out[i] = T(select(select(0.0, 1.0 / total, hit), select(neg_inf(), -logTotal, hit), u.log != 0u));
+      } else {
+        let z = v - m;
+        out[i] = T(select(exp(z) / total, z - logTotal, u.log != 0u));
+      }
     }
   }
 }

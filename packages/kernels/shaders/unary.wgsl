@@ -30,7 +30,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   switch u.op {
     case UNARY_NEG: { out[i] = T(0) - v; }
     case UNARY_ABS: { out[i] = select(v, T(0) - v, v < T(0)); }
-    case UNARY_SIGN: { out[i] = select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)); }
+    // sign(NaN) is NaN, as Julia's: a NaN is neither <= 0 nor > 0 (never so for the integer dtypes). Not
+    // written `v != v`, which the WGSL compiler may fold to false.
+    case UNARY_SIGN: { out[i] = select(select(T(0), T(1), v > T(0)) - select(T(0), T(1), v < T(0)), v, !(v <= T(0)) && !(v > T(0))); }
     case UNARY_SQUARE: { out[i] = v * v; }
     default: { out[i] = T(unary_float(u.op, f32(v), u.param)); }
   }

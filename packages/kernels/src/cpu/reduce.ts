@@ -203,7 +203,7 @@ function softmaxLine(
       if (v === Infinity) count++;
       else if (Number.isNaN(v)) nan = true;
     }
-    const hit = nan ? Number.NaN : log ? -Math.log(count) : 1 / count;
+    const hit = nan ? Number.NaN : log ? 0 - Math.log(count) : 1 / count; // +0 for one +Inf, as NNlib's 0 - log(1)
     const miss = nan ? Number.NaN : log ? -Infinity : 0;
     for (let j = base; j < end; j += inner) out[j] = x[j] === Infinity ? hit : miss;
     return;

@@ -74,6 +74,12 @@ describe("softmax with +Inf logits (NNlib's limit)", () => {
     }
   });
 
+  test("logsoftmax of a line with one +Inf is exactly +0 there, as NNlib's 0 - log(1)", () => {
+    const got = read(logsoftmax(tensor([1, I, 2], [3, 1])));
+    expect(got).toEqual([-I, 0, -I]);
+    expect(Object.is(got[1], 0)).toBe(true);
+  });
+
   test("the gradient through a +Inf line is finite: the softmax's weights are one-hot there", () => {
     const x = tensor([1, I, 2, 0], [4, 1]);
     const w = tensor([3, 5, 7, 11], [4, 1]);
