@@ -33,6 +33,8 @@ export interface ClipNormHyper {
 function pNorm(dx: Tensor, p: number): Tensor {
   if (p === 2) return sqrt(sum(square(dx)));
   if (p === 1) return sum(abs(dx));
+  // LinearAlgebra's norm of an empty array is 0 for every p; max/min of nothing would throw.
+  if (dx.size === 0) return sum(abs(dx));
   if (p === Number.POSITIVE_INFINITY) return max(abs(dx));
   if (p === Number.NEGATIVE_INFINITY) return min(abs(dx));
   if (p === 0) return sum(cast(ne(dx, 0), dx.dtype));
