@@ -9,11 +9,14 @@
 //   node examples/fashion-mnist.mjs --threads 2 --data "$FLUX_FASHION_MNIST_DIR" --train 12000
 //   node examples/fashion-mnist.mjs --data ...          (no launcher: a one-rank job, the baseline)
 //
-// Options: --data DIR (the four IDX files), --train N (first N training images; default all 60000),
+// Options: --data DIR (the four IDX files; default: the 10,000/1,000-image subset shipped in apps/demo/data),
+// --train N (first N training images; default all of them),
 // --epochs E (2), --batch B (global batch, 128; split evenly over the ranks), --lr (1e-3), --seed (1),
 // --threads N (run N worker threads of this process instead of under mpirun).
 // Run from packages/distributed after `npx turbo run build --filter=@flux/distributed... --filter=@flux/data...
 // --filter=@flux/layers...`: it imports the BUILT packages, as a user would.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { DataLoader, FashionMNIST, obsview } from "@flux/data";
 import {
   allreduce,
@@ -39,14 +42,33 @@ import {
 import { Chain, Dense, logitcrossentropy, relu } from "@flux/layers";
 import { Adam, setup, updateInPlace } from "@flux/optim";
 
+/** A usage error: one line on stderr, no stack trace, exit code 2. */
+function usage(message) {
+  console.error(`fashion-mnist: ${message}`);
+  process.exit(2);
+}
+
 const argv = process.argv.slice(2);
-const opts = { data: "", train: 60000, epochs: 2, batch: 128, lr: 1e-3, seed: 1, threads: 0 };
+const opts = { data: "", train: Infinity, epochs: 2, batch: 128, lr: 1e-3, seed: 1, threads: 0 };
 for (let i = 0; i < argv.length; i++) {
   const key = argv[i].replace(/^--/, "");
-  if (!(key in opts) || argv[i] === key) throw new Error(`fashion-mnist: unknown option ${argv[i]}`);
-  opts[key] = key === "data" ? argv[++i] : Number(argv[++i]);
+  if (!(key in opts) || argv[i] === key)
+    usage(
+      `unknown option ${argv[i]} (options: ${Object.keys(opts)
+        .map((k) => `--${k}`)
+        .join(", ")})`,
+    );
+  const value = argv[++i];
+  opts[key] = key === "data" ? value : Number(value);
+  if (key !== "data" && !(opts[key] >= 0)) usage(`--${key} needs a non-negative number, got ${value}`);
 }
-if (!opts.data) throw new Error("fashion-mnist: pass --data DIR (the folder of the four IDX files)");
+if (!opts.data) {
+  // The subset the repository ships for the demo (10,000 training and 1,000 test images).
+  const shipped = fileURLToPath(new URL("../../../apps/demo/data/", import.meta.url));
+  if (!existsSync(`${shipped}train-images-idx3-ubyte.gz`))
+    usage("pass --data DIR, the folder of the four Fashion-MNIST IDX files");
+  opts.data = shipped;
+}
 
 if (opts.threads > 0) {
   // Every rank runs this file again with the same options minus --threads (so it does not launch again).
@@ -61,11 +83,12 @@ const n = totalWorkers(b);
 const log = (...a) => rank === 0 && console.log(...a);
 if (opts.batch % n !== 0)
   throw new Error(`fashion-mnist: --batch ${opts.batch} is not divisible by ${n} ranks`);
-// Equal shares keep "average of the ranks' mean losses" equal to the mean loss of the global batch.
-const ntrain = opts.train - (opts.train % n);
 
 const train = await FashionMNIST({ dir: opts.data, split: "train", flatten: true });
 const test = await FashionMNIST({ dir: opts.data, split: "test", flatten: true });
+// Equal shares keep "average of the ranks' mean losses" equal to the mean loss of the global batch.
+const available = Math.min(opts.train, train.targets.length);
+const ntrain = available - (available % n);
 const trainX = selectdim(train.features, 2, { start: 0, stop: ntrain });
 const trainY = train.targets.subarray(0, ntrain);
 const classes = Array.from({ length: 10 }, (_, i) => i);
