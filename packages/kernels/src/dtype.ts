@@ -78,6 +78,17 @@ export function isFloat(dtype: DType): boolean {
   return dtype === "f32" || dtype === "f64" || dtype === "f16";
 }
 
+const INTEGER_RANGES: Partial<Record<DType, readonly [number, number]>> = {
+  i32: [-(2 ** 31), 2 ** 31 - 1],
+  u32: [0, 2 ** 32 - 1],
+  u8: [0, 255],
+};
+
+/** The integers an integer dtype holds, `[lo, hi]`; `undefined` for the float dtypes and bool. */
+export function integerRange(dtype: DType): readonly [number, number] | undefined {
+  return INTEGER_RANGES[dtype];
+}
+
 const RANK: Record<DType, number> = { bool: 0, u8: 1, u32: 2, i32: 3, f16: 4, f32: 5, f64: 6 };
 
 /**

@@ -2,7 +2,7 @@
 // scalar operands, and un-broadcasting cotangents.
 import { record } from "../autodiff/tape.js";
 import type { Backend } from "../backend.js";
-import { type DType, bytesPerElement, isFloat } from "../dtype.js";
+import { type DType, bytesPerElement, integerRange, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, DeviceMismatchError, KernelsError } from "../errors.js";
 import { type Shape, shapesEqual, sizeOf } from "../shape.js";
 import { StorageHandle, Tensor, isTensor } from "../tensor.js";
@@ -113,19 +113,13 @@ export function operandAs(op: string, backend: Backend, dtype: DType, temps: Ten
   };
 }
 
-const INTEGER_RANGES: Partial<Record<DType, readonly [number, number]>> = {
-  i32: [-(2 ** 31), 2 ** 31 - 1],
-  u32: [0, 2 ** 32 - 1],
-  u8: [0, 255],
-};
-
 /**
  * A JS number operand takes the tensor's dtype: an integer dtype would truncate or wrap a number it cannot
  * hold without a word (`add(i32Tensor, 0.5)` adding 0, `mul(u8Tensor, -1)` multiplying by 255), where Julia
  * would promote to a wider type. Refuse instead, as `tensor` and `fill` do.
  */
 function checkScalarFits(op: string, v: number, dtype: DType): void {
-  const range = INTEGER_RANGES[dtype];
+  const range = integerRange(dtype);
   if (range === undefined || (Number.isInteger(v) && v >= range[0] && v <= range[1])) return;
   throw new ArgumentError(
     `${op}: the number ${v} cannot be an operand of a ${dtype} tensor (a JS number takes the tensor's dtype, ` +

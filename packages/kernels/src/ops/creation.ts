@@ -1,7 +1,7 @@
 // Tensor creation: from JS data, constants, ranges and random numbers.
 import type { Backend } from "../backend.js";
 import { type DeviceDescriptor, parseDevice } from "../device.js";
-import { arrayCtor, type DType, isDType, type TypedArray } from "../dtype.js";
+import { arrayCtor, type DType, integerRange, isDType, type TypedArray } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { cpuBackend, getBackendSync } from "../registry.js";
 import { defaultRng, type Rng } from "../rng.js";
@@ -174,8 +174,7 @@ function checkTypedArray(data: ArrayBufferView, dtype: DType | undefined): void 
  * first such value.
  */
 function checkIntegerValues(op: string, values: ArrayLike<number>, dtype: DType): void {
-  const [lo, hi] =
-    dtype === "i32" ? [-(2 ** 31), 2 ** 31 - 1] : dtype === "u32" ? [0, 2 ** 32 - 1] : [0, 255];
+  const [lo, hi] = integerRange(dtype)!;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isInteger(v) || v < lo || v > hi)
@@ -187,7 +186,7 @@ function checkIntegerValues(op: string, values: ArrayLike<number>, dtype: DType)
 }
 
 function isIntegerDType(dtype: DType): boolean {
-  return dtype === "i32" || dtype === "u32" || dtype === "u8";
+  return integerRange(dtype) !== undefined;
 }
 
 function describe(x: unknown): string {
