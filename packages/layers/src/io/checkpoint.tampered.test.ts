@@ -4,6 +4,7 @@
 import { rng, setDefaultRng, type Tensor, tensor } from "@flux/kernels";
 import { describe, expect, test } from "vitest";
 import { Chain, CheckpointError, checkpointBytes, Dense, loadCheckpointBytes } from "../index.js";
+import { headerOf, withHeader } from "./safetensors.testing.js";
 
 const vals = (t: Tensor) => Array.from(t.dataSync());
 
@@ -47,16 +48,9 @@ const setupFake = (m: Net, eta = 0.01) => ({
 
 // The bytes with `edit` applied to the header's __metadata__ (the data section is kept as it is).
 function tamper(bytes: Uint8Array, edit: (meta: Record<string, unknown>) => void): Uint8Array {
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const header = headerOf(bytes);
   edit(header.__metadata__);
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const data = bytes.subarray(8 + n);
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
+  return withHeader(bytes, header);
 }
 const editLeaves = (f: (leaf: Record<string, unknown>) => void) => (meta: Record<string, unknown>) => {
   const leaves = JSON.parse(meta["flux.checkpoint.optimiser"] as string) as Record<

@@ -13,6 +13,7 @@ import {
   SafetensorsError,
   saveBytes,
 } from "../index.js";
+import { headerOf, withHeader } from "./safetensors.testing.js";
 import type { TensorNames } from "./torchNames.js";
 
 const model = () => Chain(Dense(3, 4), BatchNorm(4), Dense(4, 2));
@@ -50,30 +51,12 @@ function check(bytes: Uint8Array, names: TensorNames = "flux"): void {
   );
 }
 
-/** Rebuilds a file around a new header object, keeping the data bytes of `good`. */
-function withHeader(good: Uint8Array, header: unknown): Uint8Array {
-  const n = Number(new DataView(good.buffer, good.byteOffset).getBigUint64(0, true));
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + good.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(good.subarray(8 + n), 8 + json.length);
-  return out;
-}
-
 describe("loadBytes under corruption", async () => {
   const files: Record<TensorNames, Uint8Array> = {
     flux: await saveBytes(model()),
     pytorch: await saveBytes(model(), { names: "pytorch" }),
   };
   const namesArb = fc.constantFrom<TensorNames>("flux", "pytorch");
-  const headerOf = (good: Uint8Array) => {
-    const n = Number(new DataView(good.buffer, good.byteOffset).getBigUint64(0, true));
-    return JSON.parse(new TextDecoder().decode(good.subarray(8, 8 + n))) as Record<
-      string,
-      Record<string, unknown>
-    >;
-  };
 
   test("random truncations", () => {
     fc.assert(
