@@ -312,10 +312,13 @@ export async function checkpointBytes(contents: CheckpointContents): Promise<Uin
   return withMetadata(tensors, metadata);
 }
 
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === "object" && !Array.isArray(x);
+
 /** The checkpoint's `__metadata__`, its `flux.checkpoint.*` values checked to be strings. */
 function metadataOf(bytes: Uint8Array): Record<string, string | undefined> {
   const meta = readHeader(bytes).__metadata__ ?? {};
-  if (meta === null || typeof meta !== "object" || Array.isArray(meta))
+  if (!isPlainObject(meta))
     throw new CheckpointError("the header's __metadata__ is not an object of strings; the file is damaged.");
   for (const key of Object.values(KEY)) {
     const v = (meta as Record<string, unknown>)[key];
@@ -337,9 +340,6 @@ function savedCount(text: string | undefined, key: string): number {
     );
   return n;
 }
-
-const isPlainObject = (x: unknown): x is Record<string, unknown> =>
-  x !== null && typeof x === "object" && !Array.isArray(x);
 
 /** The saved Leafs, each checked to have the fields `checkpointBytes` writes. */
 function savedLeavesOf(x: unknown): Record<string, SavedLeaf> | undefined {
@@ -451,7 +451,8 @@ export function loadCheckpointBytes<M, S = unknown>(
     }
   }
   const rngs = rngsOf(targets.rng, "targets.rng");
-  for (const name of rngs.keys()) {
+  const rngStates: [Rng, RngState][] = [];
+  for (const [name, r] of rngs) {
     const key = rngs.size === 1 && !Object.hasOwn(savedRng, name) && Object.hasOwn(savedRng, "") ? "" : name;
     if (!Object.hasOwn(savedRng, key))
       throw new CheckpointError(
@@ -462,13 +463,14 @@ export function loadCheckpointBytes<M, S = unknown>(
         }).`,
       );
     try {
-      rng(1).setState(savedRng[key]!);
+      rng(1).setState(savedRng[key]!); // on a scratch generator: a bad state must fail before any write
     } catch (e) {
       throw new CheckpointError(
         `the saved state of generator "${name}" is not a generator state (${JSON.stringify(savedRng[key])}); the file is damaged.`,
         { cause: e },
       );
     }
+    rngStates.push([r, savedRng[key]!]);
   }
   loadBytes(bytes, optState !== undefined ? { model: targets.model, optState } : { model: targets.model });
   for (const [leaf, saved, state, rule] of updates) {
@@ -476,10 +478,7 @@ export function loadCheckpointBytes<M, S = unknown>(
     leaf.frozen = saved.frozen;
     leaf.rule = rule;
   }
-  for (const [name, r] of rngs) {
-    const key = rngs.size === 1 && !Object.hasOwn(savedRng, name) && Object.hasOwn(savedRng, "") ? "" : name;
-    r.setState(savedRng[key]!);
-  }
+  for (const [r, state] of rngStates) r.setState(state);
   return { model: targets.model, optState, step, epoch, rng: savedRng, extra };
 }
 
