@@ -1,21 +1,18 @@
 // Flux's `_match_eltype`: a layer with parameters converts an input of another element type to theirs, so
 // that `Dense` on f64 or integer data computes (in the parameters' precision) instead of failing in matmul.
-import { cast, type DType, isFloat, type Tensor } from "@flux/kernels";
-
-const BYTES: Partial<Record<DType, number>> = { f16: 2, f32: 4, f64: 8 };
+import { bytesPerElement, cast, type DType, isFloat, type Tensor } from "@flux/kernels";
 
 let warned = false;
 
 /**
- * The input `layer` computes on: `x` itself when its dtype is the parameters' `dtype`, else a converted copy
- * (the caller frees it, e.g. inside `tidy`). Integer and bool data are converted silently, as Flux does. A
+ * `x` converted to the parameters' float `dtype`, for a layer where {@link needsEltype} holds (the caller
+ * frees the copy, e.g. inside `tidy`). Integer and bool data are converted silently, as Flux does. A
  * float input is converted too; when that loses precision (f64 data into f32 parameters) a warning is
  * printed once per process, as Flux's `maxlog=1`, because the copy is made on every call and earlier layers
  * may already have computed in the wider type.
  */
 export function matchEltype(layer: { showCompact(): string }, x: Tensor, dtype: DType): Tensor {
-  if (x.dtype === dtype || !isFloat(dtype)) return x;
-  if (isFloat(x.dtype) && (BYTES[x.dtype] ?? 0) > (BYTES[dtype] ?? 0) && !warned) {
+  if (isFloat(x.dtype) && bytesPerElement(x.dtype) > bytesPerElement(dtype) && !warned) {
     warned = true;
     console.warn(
       `[@flux/layers] ${layer.showCompact()} has ${dtype} parameters but got ${x.dtype} input [${x.shape.join(", ")}]: ` +
